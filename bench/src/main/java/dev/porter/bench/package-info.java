@@ -1,0 +1,2 @@
+/** Porter's benchmarks: peers serving the same jobs, and JMH microbenchmarks. */
+package dev.porter.bench;

@@ -1,0 +1,21 @@
+package dev.porter.examples;
+
+import dev.porter.core.Connection;
+import dev.porter.core.Protocol;
+
+/**
+ * The simplest conversation: every line the client sends comes straight back. Lines longer than the connection's
+ * {@link dev.porter.core.ConnectionConfig#maxLineLength()} end the conversation with a framing error.
+ */
+public final class EchoProtocol implements Protocol {
+
+    @Override
+    public void serve(Connection c) throws Exception {
+        for (String line; (line = c.readLine()) != null; ) {
+            c.writeLine(line);
+            // Pipelined lines are answered together: flush only when the client has nothing more buffered.
+            if (!c.hasBufferedInput()) c.flush();
+        }
+        c.flush();
+    }
+}

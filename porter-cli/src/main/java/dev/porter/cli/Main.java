@@ -1,0 +1,29 @@
+package dev.porter.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code porter} command: the entry point of the launcher script. */
+@Command(name = "porter", mixinStandardHelpOptions = true, version = "porter 0.1.0",
+        description = "Porter: a socket server toolkit and web server on the JVM (one virtual thread per client socket).",
+        subcommands = {CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** Runs the CLI and exits with its code: 0 success, 1 runtime failure, 2 usage error. */
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the CLI without exiting (for tests). */
+    public static int run(String... args) {
+        return new CommandLine(new Main()).execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+}

@@ -1,0 +1,164 @@
+package dev.porter.core;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.channels.FileChannel;
+import java.time.Duration;
+
+/**
+ * One client socket: the server's end of a conversation (handed to a {@link Protocol}) or the client's end
+ * (from {@link Client#connect}).
+ *
+ * <p>Reads and writes are buffered and block the calling (virtual) thread. Input waits are bounded: a read that
+ * starts with nothing buffered waits at most {@link ConnectionConfig#idleTimeout()}, a read inside a line or
+ * frame at most {@link ConnectionConfig#readTimeout()}; a write that cannot progress for
+ * {@link ConnectionConfig#writeTimeout()} closes the connection. A timeout raises
+ * {@link java.net.SocketTimeoutException}. A connection that waits idle gives its buffers back to a shared pool,
+ * so thousands of quiet clients cost little memory.
+ *
+ * <p>Thread-safety: a connection belongs to one thread at a time (the one running the protocol). Only
+ * {@link #close()} may be called from any thread.
+ */
+public interface Connection extends Closeable {
+
+    /** @return the peer's address and port */
+    InetSocketAddress remoteAddress();
+
+    /** @return this end's address and port */
+    InetSocketAddress localAddress();
+
+    /** @return the limits and timeouts in force */
+    ConnectionConfig config();
+
+    // ---- reading -------------------------------------------------------------------------------------------
+
+    /**
+     * Reads one byte.
+     *
+     * @return the byte as 0..255, or -1 when the peer closed its side
+     */
+    int read() throws IOException;
+
+    /**
+     * Reads up to {@code len} bytes, blocking until at least one is available.
+     *
+     * @return the count read, or -1 when the peer closed its side
+     */
+    int read(byte[] dst, int off, int len) throws IOException;
+
+    /**
+     * Reads exactly {@code dst.length} bytes.
+     *
+     * @throws FramingException.Truncated if the stream ends first
+     */
+    void readFully(byte[] dst) throws IOException;
+
+    /**
+     * Reads exactly {@code n} bytes.
+     *
+     * @throws FramingException.Truncated if the stream ends first
+     */
+    byte[] readExactly(int n) throws IOException;
+
+    /**
+     * Reads one line ended by CRLF or LF, decoded as UTF-8, without its line end.
+     *
+     * @return the line, or {@code null} when the stream ended before any byte of a new line
+     * @throws FramingException.LineTooLong if the line exceeds {@link ConnectionConfig#maxLineLength()}
+     * @throws FramingException.Truncated   if the stream ends inside a line
+     */
+    String readLine() throws IOException;
+
+    /**
+     * Reads one length-prefixed frame: a 4-byte big-endian length, then that many bytes.
+     *
+     * @return the frame's payload, or {@code null} when the stream ended cleanly before a new frame
+     * @throws FramingException.FrameTooLarge if the length exceeds {@link ConnectionConfig#maxFrameSize()}
+     * @throws FramingException.Truncated     if the stream ends inside the frame
+     */
+    byte[] readFrame() throws IOException;
+
+    /** @return true if at least one unread byte is already buffered (a read will not block) */
+    boolean hasBufferedInput();
+
+    /**
+     * Waits up to {@code linger} for input without consuming it.
+     *
+     * @return true if a byte is buffered or the peer closed its side (the next read returns -1);
+     *         false if nothing arrived in time (the connection stays usable)
+     */
+    boolean awaitInput(Duration linger) throws IOException;
+
+    /** @return an input stream view of this connection; closing it closes the connection */
+    InputStream inputStream();
+
+    // ---- writing -------------------------------------------------------------------------------------------
+
+    /** Buffers bytes for sending; a full buffer is sent at once. */
+    void write(byte[] src, int off, int len) throws IOException;
+
+    /** Buffers all of {@code src} for sending. */
+    default void write(byte[] src) throws IOException {
+        write(src, 0, src.length);
+    }
+
+    /** Buffers {@code line} as UTF-8 followed by CRLF. */
+    void writeLine(String line) throws IOException;
+
+    /**
+     * Buffers one length-prefixed frame.
+     *
+     * @throws IllegalArgumentException if the payload exceeds {@link ConnectionConfig#maxFrameSize()}
+     */
+    void writeFrame(byte[] payload) throws IOException;
+
+    /** Sends everything buffered, blocking until the kernel took it. */
+    void flush() throws IOException;
+
+    /**
+     * Sends {@code count} bytes of a file from {@code position}, zero-copy (sendfile) where the platform allows.
+     * Buffered output is flushed first.
+     *
+     * @return the bytes sent, which is {@code count} unless the file is shorter
+     */
+    long transferFrom(FileChannel file, long position, long count) throws IOException;
+
+    /** @return an output stream view of this connection; closing it closes the connection */
+    OutputStream outputStream();
+
+    // ---- lifecycle -----------------------------------------------------------------------------------------
+
+    /** Flushes, then half-closes: the peer reads end-of-stream, this side can still read. */
+    void shutdownOutput() throws IOException;
+
+    /** @return false once closed by either {@link #close()}, a timeout, or the server stopping */
+    boolean isOpen();
+
+    /**
+     * @return true once the server is stopping gracefully: finish the message in hand, then end the
+     *         conversation (an HTTP server answers with {@code Connection: close})
+     */
+    boolean isDraining();
+
+    /**
+     * Asks to be resumed later instead of closed: when {@link Protocol#serve} returns after this call, the server
+     * releases the buffers and the thread, watches the socket, and calls {@code serve} again on a new virtual
+     * thread when bytes arrive, or closes the connection once {@link ConnectionConfig#idleTimeout()} passes
+     * first. Call it only where the conversation keeps no state in local variables (between requests).
+     * Connections without a server (from {@link Client}) ignore it.
+     */
+    void parkUntilReadable();
+
+    /** Sets the idle timeout of this connection only (for example a keep-alive timeout). */
+    void setIdleTimeout(Duration timeout);
+
+    /**
+     * Closes the socket. Safe from any thread and idempotent; a thread blocked in a read or write on this
+     * connection gets an {@link IOException}. Buffered output not yet flushed is discarded.
+     */
+    @Override
+    void close();
+}

@@ -1,0 +1,109 @@
+package dev.porter.core;
+
+import dev.porter.core.internal.AcceptLoop;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The welcome socket: binds an address, listens with a backlog, and only accepts. Each accepted client socket
+ * becomes a {@link Connection} served by the {@link Protocol} on a new virtual thread of its own, while the
+ * welcome socket goes straight back to accepting (on its own platform thread, {@code porter-welcome-PORT}).
+ *
+ * <pre>{@code
+ * try (Server server = Server.start(ServerConfig.of("127.0.0.1", 7000), c -> {
+ *     for (String line; (line = c.readLine()) != null; ) { c.writeLine(line); c.flush(); }
+ * })) {
+ *     System.out.println("Listening on " + server.address());
+ *     server.awaitStop();
+ * }
+ * }</pre>
+ *
+ * <p>Limits come from {@link ServerConfig}. Thread-safety: every method may be called from any thread.
+ */
+public final class Server implements AutoCloseable {
+
+    private final AcceptLoop loop;
+    private volatile boolean closed;
+    private final Object stopLock = new Object();
+
+    private Server(AcceptLoop loop) {
+        this.loop = loop;
+    }
+
+    /**
+     * Binds and starts accepting.
+     *
+     * @throws java.net.BindException if the address is in use or not local
+     * @throws IOException            for other socket failures
+     */
+    public static Server start(ServerConfig config, Protocol protocol) throws IOException {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(protocol, "protocol");
+        Server s = new Server(new AcceptLoop(config, protocol));
+        s.loop.start();
+        return s;
+    }
+
+    /** @return the bound address; with port 0 configured, the port actually chosen */
+    public InetSocketAddress address() {
+        return loop.address();
+    }
+
+    /** @return the bound port */
+    public int port() {
+        return loop.address().getPort();
+    }
+
+    /** @return a snapshot of accepted, active, rejected and closed connections and live threads */
+    public ServerStats stats() {
+        return loop.stats();
+    }
+
+    /**
+     * Stops gracefully: closes the welcome socket (new clients are refused), closes idle connections, lets
+     * conversations in flight finish until {@code grace} has passed ({@link Connection#isDraining()} tells them
+     * to wrap up), then closes the rest. Idempotent; returns when every connection thread has ended.
+     *
+     * @return how many connections were still busy at the deadline and were closed
+     */
+    public int stop(Duration grace) {
+        synchronized (stopLock) {
+            if (closed) return 0;
+            closed = true;
+            try {
+                return loop.stop(grace);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return 0;
+            } finally {
+                stopLock.notifyAll();
+            }
+        }
+    }
+
+    /** Blocks until another thread stops this server. */
+    public void awaitStop() throws InterruptedException {
+        synchronized (stopLock) {
+            while (!closed) stopLock.wait();
+        }
+    }
+
+    /** Stops at once: {@link #stop(Duration)} with no grace. */
+    @Override
+    public void close() {
+        stop(Duration.ZERO);
+    }
+
+    /** Throws {@link UncheckedIOException}: for contexts that cannot throw checked exceptions. */
+    public static Server startUnchecked(ServerConfig config, Protocol protocol) {
+        try {
+            return start(config, protocol);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

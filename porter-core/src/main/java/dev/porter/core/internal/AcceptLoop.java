@@ -1,0 +1,217 @@
+package dev.porter.core.internal;
+
+import dev.porter.core.OverflowPolicy;
+import dev.porter.core.Protocol;
+import dev.porter.core.ServerConfig;
+import dev.porter.core.ServerStats;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The welcome socket at work: binds, listens, and only accepts. Every accepted client socket is handed to a new
+ * virtual thread running the protocol, and the loop goes straight back to {@code accept()}. Also owns the
+ * bookkeeping the public {@code Server} reports: live connections, counters, graceful stop.
+ */
+public final class AcceptLoop implements ConnectionOwner {
+
+    private static final System.Logger LOG = System.getLogger("dev.porter.core.Server");
+
+    private final ServerConfig config;
+    private final Protocol protocol;
+    private final ServerSocketChannel welcome;
+    private final InetSocketAddress bound;
+    private final BufferPool pool = BufferPool.shared();
+    private final ThreadFactory threads = Thread.ofVirtual().factory();
+    private final Set<SocketConnection> live = ConcurrentHashMap.newKeySet();
+    private final Semaphore slots;
+    private final IdlePoller poller;
+    private final Thread acceptThread;
+    private final AtomicLong accepted = new AtomicLong();
+    private final AtomicLong active = new AtomicLong();
+    private final AtomicLong rejected = new AtomicLong();
+    private final AtomicLong closed = new AtomicLong();
+    private final AtomicLong runningThreads = new AtomicLong();
+    private volatile boolean draining;
+    private volatile boolean stopped;
+
+    /** Binds the welcome socket at once, so a port in use fails here with a clear {@link java.net.BindException}. */
+    public AcceptLoop(ServerConfig config, Protocol protocol) throws IOException {
+        this.config = config;
+        this.protocol = protocol;
+        this.slots = new Semaphore(config.maxConnections());
+        ServerSocketChannel ch = ServerSocketChannel.open();
+        try {
+            ch.setOption(StandardSocketOptions.SO_REUSEADDR, config.reuseAddress());
+            ch.bind(new InetSocketAddress(config.host(), config.port()), config.backlog());
+        } catch (IOException e) {
+            ch.close();
+            throw e;
+        }
+        this.welcome = ch;
+        this.bound = (InetSocketAddress) ch.getLocalAddress();
+        this.poller = new IdlePoller("porter-idle-" + bound.getPort(), this::resume, this::ended);
+        this.acceptThread = Thread.ofPlatform().name("porter-welcome-" + bound.getPort()).unstarted(this::acceptLoop);
+    }
+
+    /** @return the address actually bound (the real port when 0 was asked) */
+    public InetSocketAddress address() {
+        return bound;
+    }
+
+    /** Starts the idle poller and the accept thread. */
+    public void start() {
+        poller.start();
+        acceptThread.start();
+    }
+
+    @Override
+    public boolean draining() {
+        return draining;
+    }
+
+    private void acceptLoop() {
+        boolean backlog = config.overflow() == OverflowPolicy.BACKLOG;
+        while (!stopped) {
+            SocketChannel ch;
+            try {
+                if (backlog) slots.acquire();
+                ch = welcome.accept();
+            } catch (ClosedChannelException e) {
+                if (backlog) slots.release();
+                break; // stop() closed the welcome socket
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (IOException e) {
+                if (backlog) slots.release();
+                // EMFILE and friends: back off briefly instead of spinning, keep the server alive.
+                LOG.log(System.Logger.Level.WARNING, "accept failed on " + bound + ": " + e.getMessage());
+                LockSupport.parkNanos(10_000_000);
+                continue;
+            }
+            accepted.incrementAndGet();
+            if (!backlog && !slots.tryAcquire()) {
+                rejected.incrementAndGet();
+                closeQuietly(ch);
+                continue;
+            }
+            handOff(ch);
+        }
+    }
+
+    private void handOff(SocketChannel ch) {
+        SocketConnection c;
+        try {
+            ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            c = new SocketConnection(ch, config.connection(), pool, this);
+        } catch (IOException e) {
+            // The client vanished between accept and setup (ENOTCONN): nothing to serve.
+            slots.release();
+            closeQuietly(ch);
+            return;
+        }
+        live.add(c);
+        active.incrementAndGet();
+        resume(c);
+    }
+
+    /** Runs (or resumes) the protocol for {@code c} on a new virtual thread. */
+    private void resume(SocketConnection c) {
+        runningThreads.incrementAndGet();
+        threads.newThread(() -> converse(c)).start();
+    }
+
+    private void converse(SocketConnection c) {
+        boolean parked = false;
+        try {
+            while (true) {
+                c.parkRequested = false;
+                protocol.serve(c);
+                if (!c.parkRequested || !c.isOpen() || draining) break;
+                if (c.hasBufferedInput()) continue;
+                c.releaseBuffers();
+                if (poller.park(c, config.connection().idleTimeout().toNanos())) {
+                    parked = true;
+                    return; // the poller owns c now
+                }
+                break;
+            }
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "connection " + c.remoteAddress() + " ended: " + e);
+        } catch (Throwable t) {
+            LOG.log(System.Logger.Level.WARNING, "protocol failed for client " + c.remoteAddress() + "; closing it", t);
+        } finally {
+            runningThreads.decrementAndGet();
+            if (!parked) {
+                c.close();
+                c.releaseBuffers();
+                ended(c);
+            }
+        }
+    }
+
+    private void ended(SocketConnection c) {
+        c.close();
+        if (live.remove(c)) {
+            active.decrementAndGet();
+            closed.incrementAndGet();
+            slots.release();
+        }
+    }
+
+    /** @return a snapshot of the counters */
+    public ServerStats stats() {
+        return new ServerStats(accepted.get(), active.get(), rejected.get(), closed.get(), runningThreads.get());
+    }
+
+    /**
+     * Stops accepting, ends idle connections, waits up to {@code grace} for conversations in flight, then
+     * closes the rest.
+     *
+     * @return the number of connections closed at the deadline
+     */
+    public int stop(Duration grace) throws InterruptedException {
+        long deadline = System.nanoTime() + grace.toNanos();
+        stopped = true;
+        draining = true;
+        closeQuietly(welcome);
+        acceptThread.interrupt(); // wakes a BACKLOG-mode loop blocked on the semaphore
+        acceptThread.join();
+        poller.stop();
+        for (SocketConnection c : live) c.wakeIfIdle();
+        while (runningThreads.get() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+            for (SocketConnection c : live) c.wakeIfIdle();
+        }
+        int forced = 0;
+        for (SocketConnection c : live) {
+            forced++;
+            c.close();
+        }
+        // Threads blocked on closed sockets fail at once; give them a moment to unwind and count themselves out.
+        long unwind = System.nanoTime() + 2_000_000_000L;
+        while (runningThreads.get() > 0 && System.nanoTime() < unwind) Thread.sleep(2);
+        for (SocketConnection c : live) ended(c);
+        return forced;
+    }
+
+    private static void closeQuietly(java.nio.channels.Channel ch) {
+        try {
+            ch.close();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "close failed", e);
+        }
+    }
+}

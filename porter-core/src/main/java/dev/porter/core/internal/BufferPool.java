@@ -1,0 +1,76 @@
+package dev.porter.core.internal;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A small LIFO pool of equal-sized heap buffers, shared by every connection of a process.
+ *
+ * <p>Connections take buffers when they have bytes to hold and give them back when they wait idle, so an idle
+ * connection holds none. The pool keeps at most {@code capacity} buffers; beyond that, returned buffers are left
+ * to the garbage collector, and an empty pool allocates. Thread-safe: a short uncontended lock, no allocation.
+ */
+public final class BufferPool {
+
+    /** Size of every pooled buffer: a whole typical HTTP request head and a whole small response fit. */
+    public static final int BUFFER_SIZE = 16 * 1024;
+
+    private static final BufferPool SHARED = new BufferPool(BUFFER_SIZE, 1024);
+
+    private final int bufferSize;
+    private final ByteBuffer[] stack;
+    private int size;
+    private final ReentrantLock lock = new ReentrantLock();
+
+    /** @param bufferSize bytes per buffer; @param capacity most buffers kept */
+    public BufferPool(int bufferSize, int capacity) {
+        this.bufferSize = bufferSize;
+        this.stack = new ByteBuffer[capacity];
+    }
+
+    /** @return the process-wide pool */
+    public static BufferPool shared() {
+        return SHARED;
+    }
+
+    /** @return the size of every buffer this pool hands out */
+    public int bufferSize() {
+        return bufferSize;
+    }
+
+    /** @return a cleared heap buffer of {@link #bufferSize()} bytes, from the pool or new */
+    public ByteBuffer acquire() {
+        lock.lock();
+        try {
+            if (size > 0) {
+                ByteBuffer b = stack[--size];
+                stack[size] = null;
+                return b.clear();
+            }
+        } finally {
+            lock.unlock();
+        }
+        return ByteBuffer.allocate(bufferSize);
+    }
+
+    /** Gives a buffer back. Buffers of another size, and any beyond the capacity, are dropped. */
+    public void release(ByteBuffer b) {
+        if (b == null || b.capacity() != bufferSize || !b.hasArray()) return;
+        lock.lock();
+        try {
+            if (size < stack.length) stack[size++] = b;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** @return buffers waiting in the pool now (for tests and stats) */
+    public int pooled() {
+        lock.lock();
+        try {
+            return size;
+        } finally {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,8 @@
+/**
+ * Porter's HTTP/1.1 server and client (RFC 9110, RFC 9112) on the socket core. Depends on nothing but
+ * {@code dev.porter.core} and the JDK.
+ */
+module dev.porter.http {
+    requires transitive dev.porter.core;
+    exports dev.porter.http;
+}
