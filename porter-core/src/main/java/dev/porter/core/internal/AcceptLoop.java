@@ -27,6 +27,8 @@ import java.util.concurrent.locks.LockSupport;
 public final class AcceptLoop implements ConnectionOwner {
 
     private static final System.Logger LOG = System.getLogger("dev.porter.core.Server");
+    /** How long stop() waits, after closing the last connections, for their threads to unwind. */
+    private static final long UNWIND_NANOS = 2_000_000_000L;
 
     private final ServerConfig config;
     private final Protocol protocol;
@@ -135,6 +137,7 @@ public final class AcceptLoop implements ConnectionOwner {
 
     private void converse(SocketConnection c) {
         boolean parked = false;
+        c.thread = Thread.currentThread();
         try {
             while (true) {
                 c.parkRequested = false;
@@ -142,7 +145,9 @@ public final class AcceptLoop implements ConnectionOwner {
                 if (!c.parkRequested || !c.isOpen() || draining) break;
                 if (c.hasBufferedInput()) continue;
                 c.releaseBuffers();
-                if (poller.park(c, config.connection().idleTimeout().toNanos())) {
+                c.thread = null;
+                // The connection's own idle timeout: a protocol may have set a shorter one (an HTTP keep-alive).
+                if (poller.park(c, c.idleNanos())) {
                     parked = true;
                     return; // the poller owns c now
                 }
@@ -150,15 +155,20 @@ public final class AcceptLoop implements ConnectionOwner {
             }
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, () -> "connection " + c.remoteAddress() + " ended: " + e);
+        } catch (InterruptedException e) {
+            // Only stop() interrupts conversation threads, after its deadline: the connection is closed already.
+            LOG.log(System.Logger.Level.DEBUG, () -> "connection " + c.remoteAddress() + " interrupted by stop");
         } catch (Throwable t) {
             LOG.log(System.Logger.Level.WARNING, "protocol failed for client " + c.remoteAddress() + "; closing it", t);
         } finally {
-            runningThreads.decrementAndGet();
             if (!parked) {
+                c.thread = null;
                 c.close();
                 c.releaseBuffers();
                 ended(c);
             }
+            // Last, so that once stop() sees no running thread, every ended connection is already counted.
+            runningThreads.decrementAndGet();
         }
     }
 
@@ -195,14 +205,22 @@ public final class AcceptLoop implements ConnectionOwner {
             Thread.sleep(5);
             for (SocketConnection c : live) c.wakeIfIdle();
         }
+        // The deadline passed: close what is left. A thread blocked on its socket fails at once; one waiting on
+        // something else (a lock, a queue, a sleep) is interrupted.
         int forced = 0;
         for (SocketConnection c : live) {
             forced++;
             c.close();
+            Thread t = c.thread;
+            if (t != null) t.interrupt();
         }
-        // Threads blocked on closed sockets fail at once; give them a moment to unwind and count themselves out.
-        long unwind = System.nanoTime() + 2_000_000_000L;
+        long unwind = System.nanoTime() + UNWIND_NANOS;
         while (runningThreads.get() > 0 && System.nanoTime() < unwind) Thread.sleep(2);
+        long stuck = runningThreads.get();
+        if (stuck > 0) {
+            LOG.log(System.Logger.Level.WARNING, stuck + " conversation thread(s) on " + bound
+                    + " ignored the stop (closed socket and interrupt) and are still running");
+        }
         for (SocketConnection c : live) ended(c);
         return forced;
     }

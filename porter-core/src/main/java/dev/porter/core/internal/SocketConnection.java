@@ -62,6 +62,8 @@ public final class SocketConnection implements Connection {
     private volatile boolean timedOut;
     boolean parkRequested;
     long parkDeadline;
+    /** The thread running the protocol for this connection, or null while parked; stop() interrupts it. */
+    volatile Thread thread;
 
     private InputStream inputView;
     private OutputStream outputView;
@@ -90,8 +92,18 @@ public final class SocketConnection implements Connection {
     @Override public ConnectionConfig config() { return config; }
     @Override public boolean isOpen() { return !closed && channel.isOpen(); }
     @Override public boolean isDraining() { return owner != null && owner.draining(); }
-    @Override public void setIdleTimeout(Duration timeout) { idleNanos = timeout.toNanos(); }
+    @Override
+    public void setIdleTimeout(Duration timeout) {
+        if (timeout.isNegative() || timeout.isZero()) throw new IllegalArgumentException("idle timeout must be positive: " + timeout);
+        idleNanos = timeout.toNanos();
+    }
+
     @Override public boolean hasBufferedInput() { return inPos < inLim; }
+
+    /** @return this connection's idle timeout in nanoseconds (the server's, unless {@link #setIdleTimeout} changed it) */
+    long idleNanos() {
+        return idleNanos;
+    }
 
     /** @return buffered unread bytes */
     public int buffered() {
@@ -165,7 +177,13 @@ public final class SocketConnection implements Connection {
         }
         releaseBuffers();
         byte[] one = new byte[1];
-        int n = timedRead(one, 0, 1, timeout - LINGER_NANOS);
+        int n;
+        try {
+            n = timedRead(one, 0, 1, timeout - LINGER_NANOS);
+        } catch (SocketTimeoutException e) {
+            // Report the whole silence, linger included, as the idle timeout the user configured.
+            throw timeout("no data for " + TimeUnit.NANOSECONDS.toMillis(timeout) + " ms");
+        }
         if (n < 0) return n;
         takeInputBuffer();
         in[0] = one[0];
@@ -286,16 +304,23 @@ public final class SocketConnection implements Connection {
             if (scanned > max + 1) throw new FramingException.LineTooLong(max);
             if (!fill(scanned > 0, max + 2)) {
                 if (scanned == 0) return null;
-                throw new FramingException.Truncated("line", scanned, scanned + 1);
+                throw new FramingException.Truncated("line after " + scanned + " bytes without a line end");
             }
         }
     }
 
     @Override
     public byte[] readFrame() throws IOException {
-        if (inPos == inLim && !fill(false, Integer.MAX_VALUE)) return null;
         byte[] header = new byte[4];
-        readFully(header);
+        for (int got = 0; got < 4; ) {
+            // Waiting for a frame's first byte is idle time; once it started, the read timeout applies.
+            int n = readSome(header, got, 4 - got, got > 0);
+            if (n < 0) {
+                if (got == 0) return null;
+                throw new FramingException.Truncated("frame header", got, 4);
+            }
+            got += n;
+        }
         long length = ((header[0] & 0xFFL) << 24) | ((header[1] & 0xFF) << 16) | ((header[2] & 0xFF) << 8) | (header[3] & 0xFF);
         if (length > config.maxFrameSize()) throw new FramingException.FrameTooLarge(length, config.maxFrameSize());
         byte[] payload = new byte[(int) length];
@@ -312,6 +337,9 @@ public final class SocketConnection implements Connection {
     public boolean awaitInput(Duration linger) throws IOException {
         if (inPos < inLim) return true;
         if (in == null) takeInputBuffer();
+        // Everything buffered was consumed: start over at the front, so the read below has room (a read into a
+        // full buffer would return 0 and wrongly report input).
+        inPos = inLim = 0;
         state = IDLE;
         try {
             if (isDraining()) return false;
