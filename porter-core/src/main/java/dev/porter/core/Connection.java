@@ -19,8 +19,14 @@ import java.time.Duration;
  * {@link java.net.SocketTimeoutException}. A connection that waits idle gives its buffers back to a shared pool,
  * so thousands of quiet clients cost little memory.
  *
- * <p>Thread-safety: a connection belongs to one thread at a time (the one running the protocol). Only
- * {@link #close()} may be called from any thread.
+ * <p>Thread-safety: reading belongs to one thread at a time, normally the one running the protocol. Writing
+ * ({@code write}, {@code writeLine}, {@code writeFrame}, {@code flush}, {@code transferFrom},
+ * {@code shutdownOutput} and the output stream) may happen on another thread at the same time, so a conversation
+ * can be full duplex: one thread blocks reading while another delivers messages (see the chat room example).
+ * Each write call is atomic with respect to other writers: a line or a frame is never interleaved with another
+ * writer's bytes; several threads writing to one connection are serialized. {@link #close()} may be called from
+ * any thread. {@link #parkUntilReadable()} and {@link #setIdleTimeout} belong to the thread running the
+ * protocol.
  */
 public interface Connection extends Closeable {
 
@@ -152,7 +158,12 @@ public interface Connection extends Closeable {
      */
     void parkUntilReadable();
 
-    /** Sets the idle timeout of this connection only (for example a keep-alive timeout). */
+    /**
+     * Sets the idle timeout of this connection only (for example a keep-alive timeout). It bounds the following
+     * waits for a new message, including a park ({@link #parkUntilReadable()}).
+     *
+     * @throws IllegalArgumentException if {@code timeout} is zero or negative
+     */
     void setIdleTimeout(Duration timeout);
 
     /**

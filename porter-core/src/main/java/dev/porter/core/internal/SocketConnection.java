@@ -16,6 +16,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The one implementation of {@link Connection}: a blocking {@link SocketChannel} used from a virtual thread,
@@ -24,6 +25,12 @@ import java.util.concurrent.TimeUnit;
  * <p>Unread input lives in {@code in[inPos, inLim)}. Porter's HTTP module parses straight from that array
  * (hence the public fields and the {@code fill} methods); everyone else goes through {@link Connection}.
  * Reads go through the socket adaptor's stream because only it honours {@code SO_TIMEOUT} on a channel.
+ *
+ * <p>Full duplex: input state ({@code in}, {@code inPos}, {@code inLim}) belongs to the reading thread; output
+ * state is guarded by {@code outLock}, so another thread may write while one reads (a chat room delivering
+ * messages to a member whose own thread is blocked reading). The one place the two sides meet is giving buffers
+ * back to the pool: the reader gives the output buffer back only if it can take {@code outLock} at once and
+ * nothing is buffered, and a writer that flushes while the reader waits idle gives it back itself.
  */
 public final class SocketConnection implements Connection {
 
@@ -50,6 +57,8 @@ public final class SocketConnection implements Connection {
     public int inLim;
     private ByteBuffer inBuffer;
 
+    /** Guards the output state below; a ReentrantLock, not synchronized, so JDK 21 virtual threads never pin. */
+    private final ReentrantLock outLock = new ReentrantLock();
     private ByteBuffer outBuffer;
     private byte[] out;
     private int outLen;
@@ -361,7 +370,11 @@ public final class SocketConnection implements Connection {
 
     // ---- output --------------------------------------------------------------------------------------------
 
-    /** @return the output array, taken from the pool on first use; bytes go at {@link #outLength()} */
+    /**
+     * @return the output array, taken from the pool on first use; bytes go at {@link #outLength()}. This and
+     *         {@link #advanceOutput} skip the output lock: use them only where one thread both reads and writes
+     *         (Porter's HTTP module), never alongside a second writing thread.
+     */
     public byte[] outputArray() {
         if (out == null) {
             if (pool != null) {
@@ -387,13 +400,22 @@ public final class SocketConnection implements Connection {
 
     @Override
     public void write(byte[] src, int off, int len) throws IOException {
+        outLock.lock();
+        try {
+            bufferOrSend(src, off, len);
+        } finally {
+            outLock.unlock();
+        }
+    }
+
+    private void bufferOrSend(byte[] src, int off, int len) throws IOException {
         byte[] o = outputArray();
         if (len <= o.length - outLen) {
             System.arraycopy(src, off, o, outLen, len);
             outLen += len;
             return;
         }
-        flush();
+        sendBuffered();
         if (len >= o.length / 2) {
             writeFully(ByteBuffer.wrap(src, off, len));
         } else {
@@ -404,7 +426,8 @@ public final class SocketConnection implements Connection {
 
     @Override
     public void writeLine(String line) throws IOException {
-        write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
+        byte[] b = (line + "\r\n").getBytes(StandardCharsets.UTF_8);
+        write(b, 0, b.length);
     }
 
     @Override
@@ -414,12 +437,30 @@ public final class SocketConnection implements Connection {
                     + config.maxFrameSize() + " bytes");
         }
         int n = payload.length;
-        write(new byte[] {(byte) (n >>> 24), (byte) (n >>> 16), (byte) (n >>> 8), (byte) n});
-        write(payload);
+        byte[] header = {(byte) (n >>> 24), (byte) (n >>> 16), (byte) (n >>> 8), (byte) n};
+        outLock.lock(); // header and payload stay together even with other writers
+        try {
+            bufferOrSend(header, 0, 4);
+            bufferOrSend(payload, 0, n);
+        } finally {
+            outLock.unlock();
+        }
     }
 
     @Override
     public void flush() throws IOException {
+        outLock.lock();
+        try {
+            sendBuffered();
+            // A writer on another thread while the reader waits idle: nobody needs the buffer until the next write.
+            if (state == IDLE) releaseOutput();
+        } finally {
+            outLock.unlock();
+        }
+    }
+
+    /** Sends what is buffered; the caller holds {@code outLock}. */
+    private void sendBuffered() throws IOException {
         if (outLen == 0) return;
         outBuffer.limit(outLen).position(0);
         try {
@@ -441,7 +482,16 @@ public final class SocketConnection implements Connection {
 
     @Override
     public long transferFrom(FileChannel file, long position, long count) throws IOException {
-        flush();
+        outLock.lock();
+        try {
+            return transfer(file, position, count);
+        } finally {
+            outLock.unlock();
+        }
+    }
+
+    private long transfer(FileChannel file, long position, long count) throws IOException {
+        sendBuffered();
         long sent = 0;
         while (sent < count) {
             writeStarted = System.nanoTime() | 1;
@@ -483,8 +533,13 @@ public final class SocketConnection implements Connection {
 
     @Override
     public void shutdownOutput() throws IOException {
-        flush();
-        channel.shutdownOutput();
+        outLock.lock();
+        try {
+            sendBuffered();
+            channel.shutdownOutput();
+        } finally {
+            outLock.unlock();
+        }
     }
 
     @Override
@@ -504,7 +559,10 @@ public final class SocketConnection implements Connection {
         }
     }
 
-    /** Gives the buffers back to the pool. Only the thread that owns the connection may call this. */
+    /**
+     * Gives the buffers back to the pool: the input buffer if nothing unread is in it, the output buffer if
+     * nothing unsent is in it and no other thread is writing right now. Only the reading thread may call this.
+     */
     public void releaseBuffers() {
         if (inPos == inLim) {
             if (pool != null && inBuffer != null) pool.release(inBuffer);
@@ -512,7 +570,20 @@ public final class SocketConnection implements Connection {
             in = null;
             inPos = inLim = 0;
         }
-        if (outLen == 0) {
+        // Never wait here: a writer holding the lock is using the buffer, and will give it back when it flushes
+        // while this side waits idle.
+        if (outLock.tryLock()) {
+            try {
+                releaseOutput();
+            } finally {
+                outLock.unlock();
+            }
+        }
+    }
+
+    /** Gives the output buffer back if nothing unsent is in it; the caller holds {@code outLock}. */
+    private void releaseOutput() {
+        if (outLen == 0 && out != null) {
             if (pool != null && outBuffer != null) pool.release(outBuffer);
             outBuffer = null;
             out = null;
