@@ -1,0 +1,95 @@
+package dev.porter.cli;
+
+import dev.porter.core.Protocol;
+import dev.porter.core.Server;
+import dev.porter.core.ServerConfig;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.BindException;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.nio.channels.UnresolvedAddressException;
+import java.time.Duration;
+
+/**
+ * What every server command does: start the server, print {@code Listening on HOST:PORT} as the first line on
+ * stdout (the real port when 0 was asked), wait until SIGINT or SIGTERM, then stop gracefully. A failure to start
+ * is one line on stderr and exit code 1, never a stack trace.
+ */
+final class ServerCommands {
+
+    private ServerCommands() {
+    }
+
+    /**
+     * Runs {@code protocol} until the process is told to stop.
+     *
+     * @return the exit code: 0 after a stop, 1 if the server could not start
+     */
+    static int serveUntilSignalled(ServerConfig config, Protocol protocol, Duration grace, PrintWriter out, PrintWriter err) {
+        Server server;
+        try {
+            server = Server.start(config, protocol);
+        } catch (BindException e) {
+            err.println("porter: cannot listen on " + display(config.host(), config.port()) + ": " + bindReason(e));
+            return 1;
+        } catch (UnresolvedAddressException e) {
+            err.println("porter: cannot listen on " + display(config.host(), config.port()) + ": unknown host");
+            return 1;
+        } catch (IOException e) {
+            err.println("porter: cannot listen on " + display(config.host(), config.port()) + ": " + e.getMessage());
+            return 1;
+        }
+        out.println("Listening on " + display(config.host(), server.address()));
+        out.flush();
+
+        // SIGINT and SIGTERM run shutdown hooks: stop accepting, let conversations finish within the grace period.
+        Thread hook = new Thread(() -> {
+            server.stop(grace);
+            out.println("Stopped");
+            out.flush();
+        }, "shutdown-" + server.port());
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            server.awaitStop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            server.close();
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // The JVM is shutting down: the hook is the one stopping the server, and must stay registered.
+            }
+        }
+        return 0;
+    }
+
+    /** @return {@code host:port} as a user writes it, with brackets around an IPv6 literal */
+    static String display(String host, int port) {
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    }
+
+    /**
+     * @return the bound address for the Listening line: the address as the user typed it when it was a literal
+     *         (so {@code ::1} stays {@code [::1]}), else the resolved one; always the real port
+     */
+    static String display(String asked, InetSocketAddress bound) {
+        String host = bound.getAddress().getHostAddress();
+        if (bound.getAddress() instanceof Inet6Address) {
+            // The JDK spells IPv6 in full (0:0:0:0:0:0:0:1); keep the user's shorter literal when it names the same address.
+            host = asked.indexOf(':') >= 0 ? asked : host;
+        }
+        return display(host, bound.getPort());
+    }
+
+    private static String bindReason(SocketException e) {
+        String m = e.getMessage() == null ? "" : e.getMessage();
+        if (m.contains("in use")) return "address already in use (is another server running on that port?)";
+        if (m.contains("assign requested address")) return "not an address of this machine";
+        if (m.contains("ermission denied")) return "permission denied (ports below 1024 need privileges)";
+        return m.isEmpty() ? "cannot bind" : m;
+    }
+}

@@ -1,0 +1,136 @@
+package dev.porter.cli;
+
+import dev.porter.core.testing.RawClient;
+import org.junit.jupiter.api.Test;
+
+import java.net.ServerSocket;
+import java.net.InetSocketAddress;
+import java.io.IOException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * {@code porter echo} and {@code porter chat} as a user runs them: a real process, its first stdout line, clients
+ * over sockets exactly as in docs/examples.md, and a graceful stop on SIGTERM or SIGINT.
+ */
+class ServerCommandsTest {
+
+    private static int listeningPort(PorterProcess porter) {
+        String first = porter.nextLine();
+        assertThat(first).as("first stdout line; stderr: " + porter.stderr()).matches("Listening on 127\\.0\\.0\\.1:\\d+");
+        int port = Integer.parseInt(first.substring(first.lastIndexOf(':') + 1));
+        assertThat(port).isPositive();
+        return port;
+    }
+
+    @Test
+    void echoPrintsWhereItListensEchoesLinesAndStopsGracefullyOnSigterm() {
+        try (PorterProcess porter = PorterProcess.start("echo", "-p", "0")) {
+            int port = listeningPort(porter);
+
+            // Transcript: porter send 127.0.0.1:PORT hello porter
+            Cli.Result sent = Cli.run("send", "127.0.0.1:" + port, "hello", "porter");
+            assertThat(sent.exitCode()).isZero();
+            assertThat(sent.out()).isEqualTo("hello porter" + System.lineSeparator());
+
+            // Transcript: nc 127.0.0.1 PORT, typing lines
+            try (RawClient nc = RawClient.connect("127.0.0.1", port)) {
+                nc.sendLine("ping");
+                assertThat(nc.readLine()).isEqualTo("ping");
+                nc.sendLine("still there?");
+                assertThat(nc.readLine()).isEqualTo("still there?");
+
+                int exit = porter.terminate();
+                nc.expectClosed(); // the idle conversation ended with the stop
+                assertThat(exit).isEqualTo(128 + 15);
+            }
+            assertThat(porter.nextLine()).isEqualTo("Stopped");
+            assertThat(porter.nextLine()).isNull();
+            assertThat(porter.stderr()).isEmpty();
+        }
+    }
+
+    @Test
+    void ctrlCStopsTheServerGracefully() {
+        assumeTrue(PorterProcess.envResetsSignals(), "cannot give the child a default SIGINT action here");
+        try (PorterProcess porter = PorterProcess.start("echo", "--port=0", "--bind", "127.0.0.1")) {
+            int port = listeningPort(porter);
+            try (RawClient nc = RawClient.connect("127.0.0.1", port)) {
+                nc.sendLine("before ^C");
+                assertThat(nc.readLine()).isEqualTo("before ^C");
+                assertThat(porter.interrupt()).isEqualTo(128 + 2);
+                nc.expectClosed();
+            }
+            assertThat(porter.nextLine()).isEqualTo("Stopped");
+        }
+    }
+
+    @Test
+    void chatBehavesAsItsTranscriptShows() {
+        try (PorterProcess porter = PorterProcess.start("chat", "-p", "0")) {
+            int port = listeningPort(porter);
+            try (RawClient alice = RawClient.connect("127.0.0.1", port)) {
+                assertThat(alice.readLine()).isEqualTo("* welcome, you are guest1 (1 here). Commands: /nick NAME, /who, /quit");
+                alice.sendLine("/nick alice");
+                assertThat(alice.readLine()).isEqualTo("* guest1 is now alice");
+
+                try (RawClient bob = RawClient.connect("127.0.0.1", port)) {
+                    assertThat(bob.readLine()).isEqualTo("* welcome, you are guest2 (2 here). Commands: /nick NAME, /who, /quit");
+                    assertThat(alice.readLine()).isEqualTo("* guest2 joined");
+                    bob.sendLine("/nick bob");
+                    assertThat(bob.readLine()).isEqualTo("* guest2 is now bob");
+                    assertThat(alice.readLine()).isEqualTo("* guest2 is now bob");
+
+                    alice.sendLine("hi bob");
+                    assertThat(bob.readLine()).isEqualTo("<alice> hi bob");
+                    bob.sendLine("hello alice");
+                    assertThat(alice.readLine()).isEqualTo("<bob> hello alice");
+
+                    alice.sendLine("/quit");
+                    assertThat(alice.readLine()).isEqualTo("* bye");
+                    alice.expectClosed();
+                    assertThat(bob.readLine()).isEqualTo("* alice left");
+
+                    assertThat(porter.terminate()).isEqualTo(128 + 15);
+                    bob.expectClosed();
+                }
+            }
+            assertThat(porter.nextLine()).isEqualTo("Stopped");
+        }
+    }
+
+    @Test
+    void aPortInUseIsOneLineOnStderrAndExitCodeOne() throws IOException {
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(new InetSocketAddress("127.0.0.1", 0));
+            for (String command : new String[] {"echo", "chat"}) {
+                Cli.Result r = Cli.run(command, "-p", Integer.toString(taken.getLocalPort()));
+                assertThat(r.exitCode()).isEqualTo(1);
+                assertThat(r.out()).isEmpty();
+                assertThat(r.err()).isEqualTo("porter: cannot listen on 127.0.0.1:" + taken.getLocalPort()
+                        + ": address already in use (is another server running on that port?)" + System.lineSeparator());
+            }
+        }
+    }
+
+    @Test
+    void anAddressNotOnThisMachineIsOneLineOnStderr() {
+        Cli.Result r = Cli.run("echo", "-b", "192.0.2.1", "-p", "0"); // TEST-NET-1: never a local address
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).isEqualTo("porter: cannot listen on 192.0.2.1:0: not an address of this machine" + System.lineSeparator());
+    }
+
+    @Test
+    void listensOnTheIpv6LoopbackAndSaysSo() {
+        assumeTrue(dev.porter.core.testing.TestServers.hasIpv6Loopback(), "no IPv6 loopback here");
+        try (PorterProcess porter = PorterProcess.start("echo", "-b", "::1", "-p", "0")) {
+            String first = porter.nextLine();
+            assertThat(first).matches("Listening on \\[::1\\]:\\d+");
+            int port = Integer.parseInt(first.substring(first.lastIndexOf(':') + 1));
+            Cli.Result sent = Cli.run("send", "[::1]:" + port, "over", "IPv6");
+            assertThat(sent.out()).isEqualTo("over IPv6" + System.lineSeparator());
+            assertThat(porter.terminate()).isEqualTo(128 + 15);
+        }
+    }
+}
