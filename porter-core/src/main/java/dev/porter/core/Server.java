@@ -66,7 +66,11 @@ public final class Server implements AutoCloseable {
     /**
      * Stops gracefully: closes the welcome socket (new clients are refused), closes idle connections, lets
      * conversations in flight finish until {@code grace} has passed ({@link Connection#isDraining()} tells them
-     * to wrap up), then closes the rest. Idempotent; returns when every connection thread has ended.
+     * to wrap up), then closes the rest: a conversation blocked on its socket fails with an {@link IOException},
+     * one blocked elsewhere (a lock, a queue, a sleep) is interrupted. Idempotent; returns when every connection
+     * thread has ended, or, for threads that ignore both the closed socket and the interrupt, after two more
+     * seconds (logged as a warning). A protocol may call this from its own conversation (a "shutdown" command):
+     * that conversation is neither waited for nor closed, and ends when its {@code serve} returns.
      *
      * @return how many connections were still busy at the deadline and were closed
      */

@@ -14,6 +14,7 @@ import java.net.ConnectException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -132,6 +133,57 @@ class LifecycleTest {
             assertThat(endings.take()).isInstanceOf(InterruptedException.class);
             assertThat(server.stats().threads()).isZero();
             client.expectClosed();
+        } finally {
+            server.close();
+        }
+    }
+
+    @Test
+    void aProtocolCanStopItsOwnServer() {
+        AtomicReference<Server> self = new AtomicReference<>();
+        Mailbox<Integer> stopped = new Mailbox<>();
+        Protocol admin = c -> {
+            for (String line; (line = c.readLine()) != null; ) {
+                if (line.equals("shutdown")) {
+                    stopped.put(self.get().stop(Duration.ofSeconds(20)));
+                    c.writeLine("stopped");
+                    c.flush();
+                    return;
+                }
+                c.writeLine(line);
+                c.flush();
+            }
+        };
+        Server server = TestServers.start(admin);
+        self.set(server);
+        try (RawClient bystander = RawClient.connect(server);
+             RawClient operator = RawClient.connect(server)) {
+            bystander.sendLine("hi");
+            assertThat(bystander.readLine()).isEqualTo("hi");
+            operator.sendLine("shutdown");
+            assertThat(stopped.take()).isZero(); // returned at once: it did not wait for its own conversation
+            assertThat(operator.readLine()).isEqualTo("stopped"); // and its connection was still open to answer
+            operator.expectClosed();
+            bystander.expectClosed();
+            Await.until("every conversation ended", () -> server.stats().threads() == 0 && server.stats().active() == 0);
+        } finally {
+            server.close();
+        }
+    }
+
+    @Test
+    void stopDoesNotHangWhileTheBacklogPolicyWaitsForASlot() {
+        ServerConfig one = TestServers.loopback().withMaxConnections(1, OverflowPolicy.BACKLOG);
+        Server server = TestServers.start(one, ECHO);
+        try (RawClient first = RawClient.connect(server);
+             RawClient waiting = RawClient.connect(server)) {
+            first.sendLine("in");
+            assertThat(first.readLine()).isEqualTo("in");
+            // The accept thread now waits for a free slot, not in accept().
+            assertThat(server.stop(Duration.ofSeconds(20))).isZero();
+            first.expectClosed();
+            waiting.expectClosed(); // never accepted: the kernel resets it when the welcome socket closes
+            Leaks.awaitNoPorterThreads();
         } finally {
             server.close();
         }

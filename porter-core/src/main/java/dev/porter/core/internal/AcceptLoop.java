@@ -200,8 +200,15 @@ public final class AcceptLoop implements ConnectionOwner {
         acceptThread.interrupt(); // wakes a BACKLOG-mode loop blocked on the semaphore
         acceptThread.join();
         poller.stop();
+        // A protocol may stop its own server (an admin "shutdown" command): never wait for, close or interrupt
+        // the conversation that is calling; it ends when its serve() returns.
+        SocketConnection caller = null;
+        for (SocketConnection c : live) {
+            if (c.thread == Thread.currentThread()) caller = c;
+        }
+        int callers = caller == null ? 0 : 1;
         for (SocketConnection c : live) c.wakeIfIdle();
-        while (runningThreads.get() > 0 && System.nanoTime() < deadline) {
+        while (runningThreads.get() > callers && System.nanoTime() < deadline) {
             Thread.sleep(5);
             for (SocketConnection c : live) c.wakeIfIdle();
         }
@@ -209,19 +216,22 @@ public final class AcceptLoop implements ConnectionOwner {
         // something else (a lock, a queue, a sleep) is interrupted.
         int forced = 0;
         for (SocketConnection c : live) {
+            if (c == caller) continue;
             forced++;
             c.close();
             Thread t = c.thread;
             if (t != null) t.interrupt();
         }
         long unwind = System.nanoTime() + UNWIND_NANOS;
-        while (runningThreads.get() > 0 && System.nanoTime() < unwind) Thread.sleep(2);
-        long stuck = runningThreads.get();
+        while (runningThreads.get() > callers && System.nanoTime() < unwind) Thread.sleep(2);
+        long stuck = runningThreads.get() - callers;
         if (stuck > 0) {
             LOG.log(System.Logger.Level.WARNING, stuck + " conversation thread(s) on " + bound
                     + " ignored the stop (closed socket and interrupt) and are still running");
         }
-        for (SocketConnection c : live) ended(c);
+        for (SocketConnection c : live) {
+            if (c != caller) ended(c);
+        }
         return forced;
     }
 
