@@ -9,6 +9,10 @@ import dev.porter.core.Protocol;
  */
 public final class EchoProtocol implements Protocol {
 
+    /** An echo service; stateless, so one instance serves any number of connections. */
+    public EchoProtocol() {
+    }
+
     @Override
     public void serve(Connection c) throws Exception {
         for (String line; (line = c.readLine()) != null; ) {
