@@ -152,6 +152,15 @@ public interface Connection extends Closeable {
      */
     void parkUntilReadable();
 
+    /**
+     * Keeps one object with this connection, for protocols that park between messages and need state across
+     * turns (for example a request count). Not thread-safe, like the rest of the connection.
+     */
+    void attach(Object attachment);
+
+    /** @return the object given to {@link #attach(Object)}, or null */
+    Object attachment();
+
     /** Sets the idle timeout of this connection only (for example a keep-alive timeout). */
     void setIdleTimeout(Duration timeout);
 

@@ -142,7 +142,7 @@ public final class AcceptLoop implements ConnectionOwner {
                 if (!c.parkRequested || !c.isOpen() || draining) break;
                 if (c.hasBufferedInput()) continue;
                 c.releaseBuffers();
-                if (poller.park(c, config.connection().idleTimeout().toNanos())) {
+                if (poller.park(c, c.idleNanos())) {
                     parked = true;
                     return; // the poller owns c now
                 }

@@ -63,6 +63,7 @@ public final class SocketConnection implements Connection {
     boolean parkRequested;
     long parkDeadline;
 
+    private Object attachment;
     private InputStream inputView;
     private OutputStream outputView;
 
@@ -91,6 +92,12 @@ public final class SocketConnection implements Connection {
     @Override public boolean isOpen() { return !closed && channel.isOpen(); }
     @Override public boolean isDraining() { return owner != null && owner.draining(); }
     @Override public void setIdleTimeout(Duration timeout) { idleNanos = timeout.toNanos(); }
+    @Override public void attach(Object a) { attachment = a; }
+    @Override public Object attachment() { return attachment; }
+
+    long idleNanos() {
+        return idleNanos;
+    }
     @Override public boolean hasBufferedInput() { return inPos < inLim; }
 
     /** @return buffered unread bytes */
