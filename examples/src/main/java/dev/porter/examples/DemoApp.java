@@ -27,6 +27,8 @@ public final class DemoApp {
     private static final byte[] JSON = "{\"message\":\"Hello, World!\"}".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] ROOT = "Porter demo: try /plaintext, /json, POST / or POST /echo\n".getBytes(StandardCharsets.US_ASCII);
 
+    private static final int SMALL_BODY = 64 * 1024;
+
     private DemoApp() {
     }
 
@@ -49,6 +51,11 @@ public final class DemoApp {
         String type = req.header("Content-Type");
         res.contentType(type != null ? type : "application/octet-stream");
         long length = req.contentLength();
+        if (length >= 0 && length <= SMALL_BODY) {
+            // Small bodies are read whole first, so nothing is answered before the request is complete.
+            res.send(req.bodyBytes((int) length));
+            return;
+        }
         if (length >= 0) res.contentLength(length);
         byte[] buf = new byte[16 * 1024];
         InputStream in = req.body();

@@ -118,7 +118,9 @@ public final class Router implements Handler {
                 res.send(new byte[0]);
                 return;
             }
-            throw new HttpException(Status.BAD_REQUEST, "asterisk-form target");
+            res.setHeader("Allow", "OPTIONS");
+            res.send(Status.METHOD_NOT_ALLOWED, "Method Not Allowed\n");
+            return;
         }
         Set<String> allowed = new LinkedHashSet<>();
         Map<String, Handler> byMethod = exact.get(path);
@@ -156,7 +158,8 @@ public final class Router implements Handler {
             res.send(new byte[0]);
             return;
         }
-        throw new HttpException(Status.METHOD_NOT_ALLOWED, "Method Not Allowed");
+        // Sent here rather than thrown: the Allow header must survive (RFC 9110 §15.5.6).
+        res.send(Status.METHOD_NOT_ALLOWED, "Method Not Allowed\n");
     }
 
     private static String allowHeader(Set<String> allowed) {

@@ -56,6 +56,7 @@ public final class SocketConnection implements Connection {
 
     /** Absolute {@link System#nanoTime()} deadline for every read, or 0 for none (an HTTP header timeout). */
     private long readDeadline;
+    private long flushedBytes;
     private volatile long writeStarted;
     private volatile int state = BUSY;
     private volatile boolean closed;
@@ -139,6 +140,9 @@ public final class SocketConnection implements Connection {
             inLim = unread;
         }
         boolean idle = unread == 0 && !midMessage;
+        // Never wait for the next message while holding output the peer may be waiting for. Inside a message
+        // (e.g. a request body) output is held: answering before the message is complete is the caller's choice.
+        if (idle && outLen > 0) flush();
         long timeout = idle ? idleNanos : config.readTimeout().toNanos();
         if (readDeadline != 0) {
             long left = readDeadline - System.nanoTime();
@@ -318,6 +322,7 @@ public final class SocketConnection implements Connection {
     @Override
     public boolean awaitInput(Duration linger) throws IOException {
         if (inPos < inLim) return true;
+        if (outLen > 0) flush();
         if (in == null) takeInputBuffer();
         state = IDLE;
         try {
@@ -409,7 +414,19 @@ public final class SocketConnection implements Connection {
         }
     }
 
+    /** @return bytes handed to the socket so far (tells whether buffered output was sent since a mark) */
+    public long flushedBytes() {
+        return flushedBytes;
+    }
+
+    /** Discards buffered output from {@code length} on (output not yet flushed can be replaced). */
+    public void truncateOutput(int length) {
+        if (length < 0 || length > outLen) throw new IllegalArgumentException("bad output length " + length);
+        outLen = length;
+    }
+
     private void writeFully(ByteBuffer b) throws IOException {
+        flushedBytes += b.remaining();
         writeStarted = System.nanoTime() | 1;
         try {
             while (b.hasRemaining()) channel.write(b);
@@ -432,6 +449,7 @@ public final class SocketConnection implements Connection {
             }
             if (n > 0) {
                 sent += n;
+                flushedBytes += n;
                 continue;
             }
             if (position + sent >= file.size()) break;

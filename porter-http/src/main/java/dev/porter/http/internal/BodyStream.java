@@ -33,6 +33,11 @@ abstract sealed class BodyStream extends InputStream permits BodyStream.Empty, B
     }
 
     /** @return true once every byte of the body was read (the connection is at the next request) */
+    /** @return body bytes still to come when the length is known, else 0 */
+    long remainingKnown() {
+        return 0;
+    }
+
     final boolean complete() {
         return done && !broken;
     }
@@ -78,7 +83,7 @@ abstract sealed class BodyStream extends InputStream permits BodyStream.Empty, B
      */
     final boolean drain(long max) {
         if (done) return !broken;
-        if (broken || continuePending()) return false;
+        if (broken || continuePending() || remainingKnown() > max) return false;
         byte[] skip = new byte[(int) Math.min(8192, Math.max(1, max))];
         long left = max;
         try {
@@ -139,6 +144,11 @@ abstract sealed class BodyStream extends InputStream permits BodyStream.Empty, B
         @Override
         public int available() {
             return (int) Math.min(c.buffered(), length - consumed);
+        }
+
+        @Override
+        long remainingKnown() {
+            return length - consumed;
         }
     }
 }

@@ -106,15 +106,50 @@ final class ChunkedBody extends BodyStream {
         return size;
     }
 
+    /**
+     * chunk-ext = *( BWS ";" BWS ext-name [ BWS "=" BWS ext-val ] ), ext-name = token,
+     * ext-val = token / quoted-string (RFC 9112 §7.1.1, RFC 9110 §5.6.4). Extensions are validated and ignored.
+     */
     private void checkExtensions(byte[] in, int i, int end) {
-        while (i < end && (in[i] == ' ' || in[i] == '\t')) i++;
-        if (i == end || in[i] != ';') throw fail(RequestHead.bad("invalid character after chunk size"));
-        for (; i < end; i++) {
-            byte ch = in[i];
-            if (ch != '\t' && !Ascii.isFieldValueChar(ch)) {
-                throw fail(RequestHead.bad(ch == '\r' ? "bare CR in chunk extension" : "control character in chunk extension"));
+        while (i < end) {
+            i = skipBws(in, i, end);
+            if (i == end || in[i] != ';') throw fail(RequestHead.bad("invalid character after chunk size"));
+            i = skipBws(in, i + 1, end);
+            int name = i;
+            while (i < end && Ascii.isTchar(in[i])) i++;
+            if (i == name) throw fail(RequestHead.bad("missing chunk extension name"));
+            i = skipBws(in, i, end);
+            if (i < end && in[i] == '=') {
+                i = skipBws(in, i + 1, end);
+                if (i < end && in[i] == '"') {
+                    i = quotedString(in, i + 1, end);
+                } else {
+                    int v = i;
+                    while (i < end && Ascii.isTchar(in[i])) i++;
+                    if (i == v) throw fail(RequestHead.bad("missing chunk extension value"));
+                }
             }
         }
+    }
+
+    private static int skipBws(byte[] in, int i, int end) {
+        while (i < end && (in[i] == ' ' || in[i] == '\t')) i++;
+        return i;
+    }
+
+    /** @return the index after the closing quote of a quoted-string whose opening quote was at {@code i - 1} */
+    private int quotedString(byte[] in, int i, int end) {
+        while (i < end) {
+            byte ch = in[i];
+            if (ch == '"') return i + 1;
+            if (ch == '\\') {
+                if (++i == end || !Ascii.isFieldValueChar(in[i])) throw fail(RequestHead.bad("bad escape in chunk extension"));
+            } else if (!Ascii.isFieldValueChar(ch)) {
+                throw fail(RequestHead.bad("control character in chunk extension"));
+            }
+            i++;
+        }
+        throw fail(RequestHead.bad("unterminated quoted string in chunk extension"));
     }
 
     private void expectCrlf() throws IOException {

@@ -9,8 +9,9 @@ import java.util.Locale;
  */
 final class HeaderNames {
 
+    static final String CONTENT_LENGTH = "Content-Length";
     private static final String[] KNOWN = {
-        "Host", "Accept", "Accept-Encoding", "Accept-Language", "Connection", "Content-Length", "Content-Type",
+        "Host", "Accept", "Accept-Encoding", "Accept-Language", "Connection", CONTENT_LENGTH, "Content-Type",
         "Transfer-Encoding", "User-Agent", "Expect", "Cookie", "Referer", "Upgrade", "Cache-Control", "Pragma",
         "If-None-Match", "If-Modified-Since", "If-Range", "Range", "Authorization", "Origin", "TE", "Trailer",
         "Sec-Fetch-Mode", "Sec-Fetch-Site", "Sec-Fetch-Dest", "Upgrade-Insecure-Requests", "DNT", "Priority",

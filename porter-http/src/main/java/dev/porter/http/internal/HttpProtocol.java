@@ -94,7 +94,12 @@ public final class HttpProtocol implements Protocol {
                 || state.served >= config.maxRequestsPerConnection();
         ServerResponse res = new ServerResponse(c, serverLine, "HEAD".equals(head.method), head.version == 10, closeAfter);
         BodyStream body = body(c, framing, res);
+        // Earlier pipelined responses go out before a request with a body: reading that body may block, and the
+        // client may be waiting for them. (Requests without a body keep coalescing.)
+        if (!(body instanceof BodyStream.Empty) && c.outLength() > 0) c.flush();
         ServerRequest req = new ServerRequest(head, framing, c, config.maxBodySize(), body);
+        long flushedMark = c.flushedBytes();
+        int outMark = c.outLength();
         boolean framed;
         try {
             handler.handle(req, res);
@@ -112,7 +117,15 @@ public final class HttpProtocol implements Protocol {
             framed = fail(res, Status.INTERNAL_SERVER_ERROR, Status.INTERNAL_SERVER_ERROR.reason(), c);
         }
         // Unread body: discard a little to keep the connection, else close (never parse body bytes as a request).
-        boolean reusable = framed && !res.closing() && body.drain(config.maxDrainBytes());
+        boolean drained = body.drain(config.maxDrainBytes());
+        if (!drained && body.broken() && c.flushedBytes() == flushedMark && c.isOpen()) {
+            // The body's framing was malformed and the handler's answer is still unsent: answer 400 instead, so a
+            // malformed message is never acknowledged with a success.
+            c.truncateOutput(outMark);
+            rejectAndClose(c, Status.BAD_REQUEST, "malformed request body framing", head, started);
+            return false;
+        }
+        boolean reusable = framed && !res.closing() && drained;
         log(c, head, res.status().code(), res.bodyBytes(), started);
         if (!reusable) {
             lingeringClose(c);

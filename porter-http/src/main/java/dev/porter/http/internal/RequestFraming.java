@@ -103,7 +103,7 @@ public final class RequestFraming {
     }
 
     /** Content-Length = 1*DIGIT (RFC 9110 §8.6); a list or repeat of identical values is one value. */
-    private static long contentLength(String value, long previous) {
+    static long contentLength(String value, long previous) {
         long result = previous;
         int i = 0;
         int n = value.length();

@@ -26,6 +26,7 @@ public final class RequestHead {
     public int version;
     public final Headers headers = new Headers();
     private int headerBytes;
+    private long contentLengthSeen;
     private final HttpConfig config;
 
     public RequestHead(HttpConfig config) {
@@ -38,6 +39,7 @@ public final class RequestHead {
         version = 0;
         headers.clear();
         headerBytes = 0;
+        contentLengthSeen = -1;
     }
 
     /**
@@ -101,11 +103,59 @@ public final class RequestHead {
             }
             scanned = lim - c.inPos;
             if (scanned > limit + 1) throw tooLong(requestLine);
+            // Reject what is already wrong before waiting for the rest of the line: a bad prefix never becomes good.
+            if (scanned > 0) checkPartial(in, c.inPos, lim, requestLine && version == 0);
+            // A pipelining client may wait for earlier responses before it sends the rest of this head.
+            if (c.outLength() > 0) c.flush();
             boolean started = scanned > 0 || !requestLine || version != 0;
             if (!c.fill(started, limit + 2 + 1)) {
                 if (requestLine && scanned == 0) return -1;
                 throw bad("connection closed inside the request head");
             }
+        }
+    }
+
+    /** Validates an incomplete line as far as it goes (RFC 9112 §2.2 bare CR, §3 request line, §5 field line). */
+    private void checkPartial(byte[] b, int off, int end, boolean requestLine) {
+        for (int i = off; i < end - 1; i++) {
+            if (b[i] == '\r' && b[i + 1] != '\n') throw bad("bare CR (not followed by LF)");
+        }
+        int lim = end > off && b[end - 1] == '\r' ? end - 1 : end;
+        if (lim == off) return;
+        if (requestLine) partialRequestLine(b, off, lim);
+        else partialField(b, off, lim);
+    }
+
+    private static void partialRequestLine(byte[] b, int off, int lim) {
+        int i = off;
+        while (i < lim && Ascii.isTchar(b[i])) i++;
+        if (i == lim) return;
+        if (i == off || b[i] != ' ') throw bad("invalid character in method or missing space after it");
+        int t = ++i;
+        while (i < lim && Ascii.isTargetChar(b[i])) i++;
+        if (i == lim) return;
+        if (i == t || b[i] != ' ') throw bad("invalid character in request-target");
+        i++;
+        int n = Math.min(lim - i, 8);
+        for (int k = 0; k < n; k++) {
+            byte ch = b[i + k];
+            boolean ok = k < 5 ? ch == "HTTP/".charAt(k) : k == 6 ? ch == '.' : ch >= '0' && ch <= '9';
+            if (!ok) throw bad("malformed HTTP version");
+        }
+        if (lim - i >= 8) parseVersion(b, i, 8);
+        if (lim - i > 8) throw bad("characters after the HTTP version");
+    }
+
+    private static void partialField(byte[] b, int off, int lim) {
+        if (b[off] == ' ' || b[off] == '\t') throw bad("obsolete line folding (obs-fold) in header section");
+        int i = off;
+        while (i < lim && Ascii.isTchar(b[i])) i++;
+        if (i == lim) return;
+        if (b[i] != ':') throw bad(b[i] == ' ' || b[i] == '\t' ? "whitespace between header field name and colon"
+                : "invalid character in header field name");
+        if (i == off) throw bad("empty header field name");
+        for (int k = i + 1; k < lim; k++) {
+            if (!Ascii.isFieldValueChar(b[k])) throw bad(b[k] == 0 ? "NUL in header field value" : "control character in header field value");
         }
     }
 
@@ -167,7 +217,6 @@ public final class RequestHead {
      */
     private void validateTargetForm() {
         char first = target.charAt(0);
-        if (target.indexOf('#') >= 0) throw bad("request-target contains a fragment");
         if ("CONNECT".equals(method)) {
             if (first == '/' || target.contains("/") || target.indexOf(':') <= 0) {
                 throw bad("CONNECT needs an authority-form target (host:port)");
@@ -176,8 +225,10 @@ public final class RequestHead {
         }
         if (first == '/') return;
         if (first == '*') {
-            if (target.length() == 1 && "OPTIONS".equals(method)) return;
-            throw bad("asterisk-form is only allowed with OPTIONS");
+            // RFC 9112 §3.2.4: only OPTIONS means anything with "*"; other methods get 405 from the router,
+            // the request itself is well framed.
+            if (target.length() == 1) return;
+            throw bad("invalid asterisk-form target");
         }
         if (Targets.isAbsoluteForm(target)) return;
         throw bad("request-target is not in origin, absolute, authority or asterisk form");
@@ -211,6 +262,9 @@ public final class RequestHead {
                         : b[k] == 0 ? "NUL in header field value" : "control character in header field value");
             }
         }
-        headers.add(name, new String(b, v, ve - v, StandardCharsets.ISO_8859_1));
+        String value = new String(b, v, ve - v, StandardCharsets.ISO_8859_1);
+        // Content-Length is checked as soon as it arrives (RFC 9110 §8.6), not only once the head is complete.
+        if (name == HeaderNames.CONTENT_LENGTH) contentLengthSeen = RequestFraming.contentLength(value, contentLengthSeen);
+        headers.add(name, value);
     }
 }

@@ -42,6 +42,8 @@ public final class ServerRequest implements Request {
 
     private void splitTarget() {
         String t = head.target;
+        int hash = t.indexOf('#');
+        if (hash >= 0) t = t.substring(0, hash); // a fragment is not part of the resource (RFC 9110 §4.2.5)
         int start = 0;
         if (t.charAt(0) != '/' && t.charAt(0) != '*' && Targets.isAbsoluteForm(t)) {
             // absolute-form: the path starts after the authority (RFC 9112 §3.2.2).
