@@ -159,6 +159,15 @@ public interface Connection extends Closeable {
     void parkUntilReadable();
 
     /**
+     * Keeps one object with this connection, for protocols that park between messages and need state across
+     * turns (for example a request count). Belongs to the thread running the protocol, like reading.
+     */
+    void attach(Object attachment);
+
+    /** @return the object given to {@link #attach(Object)}, or null */
+    Object attachment();
+
+    /**
      * Sets the idle timeout of this connection only (for example a keep-alive timeout). It bounds the following
      * waits for a new message, including a park ({@link #parkUntilReadable()}).
      *

@@ -65,6 +65,7 @@ public final class SocketConnection implements Connection {
 
     /** Absolute {@link System#nanoTime()} deadline for every read, or 0 for none (an HTTP header timeout). */
     private long readDeadline;
+    private long flushedBytes;
     private volatile long writeStarted;
     private volatile int state = BUSY;
     private volatile boolean closed;
@@ -74,6 +75,7 @@ public final class SocketConnection implements Connection {
     /** The thread running the protocol for this connection, or null while parked; stop() interrupts it. */
     volatile Thread thread;
 
+    private Object attachment;
     private InputStream inputView;
     private OutputStream outputView;
 
@@ -106,6 +108,9 @@ public final class SocketConnection implements Connection {
         if (timeout.isNegative() || timeout.isZero()) throw new IllegalArgumentException("idle timeout must be positive: " + timeout);
         idleNanos = timeout.toNanos();
     }
+
+    @Override public void attach(Object a) { attachment = a; }
+    @Override public Object attachment() { return attachment; }
 
     @Override public boolean hasBufferedInput() { return inPos < inLim; }
 
@@ -153,6 +158,9 @@ public final class SocketConnection implements Connection {
             inLim = unread;
         }
         boolean idle = unread == 0 && !midMessage;
+        // Never wait for the next message while holding output the peer may be waiting for. Inside a message
+        // (e.g. a request body) output is held: answering before the message is complete is the caller's choice.
+        if (idle) flushPending();
         long timeout = idle ? idleNanos : config.readTimeout().toNanos();
         if (readDeadline != 0) {
             long left = readDeadline - System.nanoTime();
@@ -345,6 +353,7 @@ public final class SocketConnection implements Connection {
     @Override
     public boolean awaitInput(Duration linger) throws IOException {
         if (inPos < inLim) return true;
+        flushPending();
         if (in == null) takeInputBuffer();
         // Everything buffered was consumed: start over at the front, so the read below has room (a read into a
         // full buffer would return 0 and wrongly report input).
@@ -459,6 +468,20 @@ public final class SocketConnection implements Connection {
         }
     }
 
+    /**
+     * Before a wait for input: sends buffered output, unless another thread is writing right now (a full-duplex
+     * writer flushes its own output; waiting for its lock here would make this reader wait on a slow peer).
+     */
+    private void flushPending() throws IOException {
+        if (outLen > 0 && outLock.tryLock()) { // outLen read unlocked: only a hint, rechecked under the lock
+            try {
+                sendBuffered();
+            } finally {
+                outLock.unlock();
+            }
+        }
+    }
+
     /** Sends what is buffered; the caller holds {@code outLock}. */
     private void sendBuffered() throws IOException {
         if (outLen == 0) return;
@@ -471,7 +494,22 @@ public final class SocketConnection implements Connection {
         }
     }
 
+    /** @return bytes handed to the socket so far (tells whether buffered output was sent since a mark) */
+    public long flushedBytes() {
+        return flushedBytes;
+    }
+
+    /**
+     * Discards buffered output from {@code length} on (output not yet flushed can be replaced). Like
+     * {@link #outputArray()}, only for a connection that one thread both reads and writes.
+     */
+    public void truncateOutput(int length) {
+        if (length < 0 || length > outLen) throw new IllegalArgumentException("bad output length " + length);
+        outLen = length;
+    }
+
     private void writeFully(ByteBuffer b) throws IOException {
+        flushedBytes += b.remaining();
         writeStarted = System.nanoTime() | 1;
         try {
             while (b.hasRemaining()) channel.write(b);
@@ -503,6 +541,7 @@ public final class SocketConnection implements Connection {
             }
             if (n > 0) {
                 sent += n;
+                flushedBytes += n;
                 continue;
             }
             if (position + sent >= file.size()) break;

@@ -1,0 +1,143 @@
+package dev.porter.http;
+
+import dev.porter.core.ServerConfig;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Everything an {@link HttpServer} allows, with safe defaults. Immutable; build with {@link #builder()}.
+ *
+ * @param server                   the socket: address, backlog, connection limit, body read timeout
+ *                                 ({@code connection().readTimeout()}, default 30 s) and write timeout
+ * @param maxRequestLineLength     longest request line in bytes; longer gets 414. Default 8192.
+ * @param maxHeaderBytes           largest header section (all field lines) in bytes; larger gets 431. Default 16384.
+ * @param maxHeaderCount           most header fields; more gets 431. Default 100.
+ * @param maxBodySize              largest request body in bytes; larger gets 413. Default 16 MiB.
+ * @param headerTimeout            time allowed to receive a whole request head once its first byte arrived;
+ *                                 then 408 and close (stops slowloris). Default 10 s.
+ * @param keepAliveTimeout         how long an idle persistent connection stays open. Default 60 s.
+ * @param idleLinger               how long an idle persistent connection keeps its thread before it is parked
+ *                                 without one (a speed/memory trade-off). Default 1 s.
+ * @param maxRequestsPerConnection requests served on one connection before it is closed. Default 10,000.
+ * @param maxDrainBytes            unread request body the server reads and discards to keep a connection alive
+ *                                 after the handler; a larger rest closes it. Default 64 KiB.
+ * @param serverHeader             value of the {@code Server} header, or null to send none. Default "Porter".
+ * @param lenientLineEnds          accept a bare LF as a line end (RFC 9112 §2.2 allows it; off by default
+ *                                 because parsers that disagree on line ends enable request smuggling)
+ * @param accessLog                where one line per request goes, or null for none
+ */
+public record HttpConfig(ServerConfig server, int maxRequestLineLength, int maxHeaderBytes, int maxHeaderCount,
+                         long maxBodySize, Duration headerTimeout, Duration keepAliveTimeout, Duration idleLinger,
+                         int maxRequestsPerConnection, long maxDrainBytes, String serverHeader,
+                         boolean lenientLineEnds, AccessLog accessLog) {
+
+    /** Validates every value. */
+    public HttpConfig {
+        Objects.requireNonNull(server, "server");
+        Objects.requireNonNull(headerTimeout, "headerTimeout");
+        Objects.requireNonNull(keepAliveTimeout, "keepAliveTimeout");
+        Objects.requireNonNull(idleLinger, "idleLinger");
+        if (maxRequestLineLength < 16) throw new IllegalArgumentException("maxRequestLineLength must be >= 16");
+        if (maxHeaderBytes < 64) throw new IllegalArgumentException("maxHeaderBytes must be >= 64");
+        if (maxHeaderCount < 1) throw new IllegalArgumentException("maxHeaderCount must be >= 1");
+        if (maxBodySize < 0) throw new IllegalArgumentException("maxBodySize must be >= 0");
+        if (maxRequestsPerConnection < 1) throw new IllegalArgumentException("maxRequestsPerConnection must be >= 1");
+        if (maxDrainBytes < 0) throw new IllegalArgumentException("maxDrainBytes must be >= 0");
+        if (serverHeader != null) Status.OK.equals(new Status(200, serverHeader)); // rejects control characters
+    }
+
+    /** @return the defaults, bound to 127.0.0.1 on a free port */
+    public static HttpConfig defaults() {
+        return builder().build();
+    }
+
+    /** @return a builder holding the defaults */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return a builder holding this configuration */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** Builds an {@link HttpConfig}; every setter validates at {@link #build()}. Not thread-safe. */
+    public static final class Builder {
+        private ServerConfig server = ServerConfig.defaults()
+                .withConnection(ServerConfig.defaults().connection().withIdleTimeout(Duration.ofSeconds(60)));
+        private int maxRequestLineLength = 8192;
+        private int maxHeaderBytes = 16 * 1024;
+        private int maxHeaderCount = 100;
+        private long maxBodySize = 16L * 1024 * 1024;
+        private Duration headerTimeout = Duration.ofSeconds(10);
+        private Duration keepAliveTimeout = Duration.ofSeconds(60);
+        private Duration idleLinger = Duration.ofSeconds(1);
+        private int maxRequestsPerConnection = 10_000;
+        private long maxDrainBytes = 64 * 1024;
+        private String serverHeader = "Porter";
+        private boolean lenientLineEnds;
+        private AccessLog accessLog;
+
+        Builder() {
+        }
+
+        Builder(HttpConfig c) {
+            server = c.server;
+            maxRequestLineLength = c.maxRequestLineLength;
+            maxHeaderBytes = c.maxHeaderBytes;
+            maxHeaderCount = c.maxHeaderCount;
+            maxBodySize = c.maxBodySize;
+            headerTimeout = c.headerTimeout;
+            keepAliveTimeout = c.keepAliveTimeout;
+            idleLinger = c.idleLinger;
+            maxRequestsPerConnection = c.maxRequestsPerConnection;
+            maxDrainBytes = c.maxDrainBytes;
+            serverHeader = c.serverHeader;
+            lenientLineEnds = c.lenientLineEnds;
+            accessLog = c.accessLog;
+        }
+
+        /** The socket settings (address, backlog, connection limit, timeouts). */
+        public Builder server(ServerConfig s) { server = s; return this; }
+        /** Address to bind. */
+        public Builder host(String h) { server = server.withHost(h); return this; }
+        /** Port to bind; 0 for a free one. */
+        public Builder port(int p) { server = server.withPort(p); return this; }
+        /** Longest request line; see {@link HttpConfig#maxRequestLineLength()}. */
+        public Builder maxRequestLineLength(int n) { maxRequestLineLength = n; return this; }
+        /** Largest header section; see {@link HttpConfig#maxHeaderBytes()}. */
+        public Builder maxHeaderBytes(int n) { maxHeaderBytes = n; return this; }
+        /** Most header fields; see {@link HttpConfig#maxHeaderCount()}. */
+        public Builder maxHeaderCount(int n) { maxHeaderCount = n; return this; }
+        /** Largest request body; see {@link HttpConfig#maxBodySize()}. */
+        public Builder maxBodySize(long n) { maxBodySize = n; return this; }
+        /** Time to receive a request head; see {@link HttpConfig#headerTimeout()}. */
+        public Builder headerTimeout(Duration d) { headerTimeout = d; return this; }
+        /** Idle time of a persistent connection; see {@link HttpConfig#keepAliveTimeout()}. */
+        public Builder keepAliveTimeout(Duration d) { keepAliveTimeout = d; return this; }
+        /** Thread linger of an idle connection; see {@link HttpConfig#idleLinger()}. */
+        public Builder idleLinger(Duration d) { idleLinger = d; return this; }
+        /** Longest wait for each read of a request body. */
+        public Builder bodyReadTimeout(Duration d) { server = server.withConnection(server.connection().withReadTimeout(d)); return this; }
+        /** Longest a write may block on a client that does not read. */
+        public Builder writeTimeout(Duration d) { server = server.withConnection(server.connection().withWriteTimeout(d)); return this; }
+        /** Requests per connection; see {@link HttpConfig#maxRequestsPerConnection()}. */
+        public Builder maxRequestsPerConnection(int n) { maxRequestsPerConnection = n; return this; }
+        /** Unread body drained after a handler; see {@link HttpConfig#maxDrainBytes()}. */
+        public Builder maxDrainBytes(long n) { maxDrainBytes = n; return this; }
+        /** The {@code Server} header value, or null for none. */
+        public Builder serverHeader(String s) { serverHeader = s; return this; }
+        /** Accept bare LF line ends; see {@link HttpConfig#lenientLineEnds()}. */
+        public Builder lenientLineEnds(boolean on) { lenientLineEnds = on; return this; }
+        /** Where access-log lines go, or null. */
+        public Builder accessLog(AccessLog log) { accessLog = log; return this; }
+
+        /** @return the configuration. @throws IllegalArgumentException if a value is out of range */
+        public HttpConfig build() {
+            return new HttpConfig(server, maxRequestLineLength, maxHeaderBytes, maxHeaderCount, maxBodySize,
+                    headerTimeout, keepAliveTimeout, idleLinger, maxRequestsPerConnection, maxDrainBytes,
+                    serverHeader, lenientLineEnds, accessLog);
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package dev.porter.http;
+
+import dev.porter.core.Server;
+import dev.porter.core.ServerStats;
+import dev.porter.http.internal.HttpProtocol;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * An HTTP/1.1 server: Porter's welcome socket ({@link Server}) speaking HTTP as its {@link dev.porter.core.Protocol}.
+ * Each connection is served on its own virtual thread; the handler is called once per request.
+ *
+ * <pre>{@code
+ * Router router = new Router().get("/hello/{name}", (req, res) -> res.send("Hello, " + req.pathParam("name")));
+ * try (HttpServer server = HttpServer.start(HttpConfig.builder().port(8080).build(), router)) {
+ *     server.awaitStop();
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe. Limits and timeouts come from {@link HttpConfig}.
+ */
+public final class HttpServer implements AutoCloseable {
+
+    private final Server server;
+
+    private HttpServer(Server server) {
+        this.server = server;
+    }
+
+    /**
+     * Binds and starts serving.
+     *
+     * @throws java.net.BindException if the address is in use
+     */
+    public static HttpServer start(HttpConfig config, Handler handler) throws IOException {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(handler, "handler");
+        return new HttpServer(Server.start(config.server(), new HttpProtocol(config, handler)));
+    }
+
+    /** @return the bound address (with the real port when 0 was configured) */
+    public InetSocketAddress address() {
+        return server.address();
+    }
+
+    /** @return the bound port */
+    public int port() {
+        return server.port();
+    }
+
+    /** @return connection counters of the underlying welcome socket */
+    public ServerStats stats() {
+        return server.stats();
+    }
+
+    /**
+     * Stops gracefully: no new connections; idle keep-alive connections close at once; requests in flight finish
+     * (their responses carry {@code Connection: close}) until {@code grace} has passed; the rest are closed.
+     *
+     * @return connections that were still busy at the deadline
+     */
+    public int stop(Duration grace) {
+        return server.stop(grace);
+    }
+
+    /** Blocks until another thread stops this server. */
+    public void awaitStop() throws InterruptedException {
+        server.awaitStop();
+    }
+
+    /** Stops at once. */
+    @Override
+    public void close() {
+        server.close();
+    }
+}

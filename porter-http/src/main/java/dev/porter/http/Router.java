@@ -1,0 +1,232 @@
+package dev.porter.http;
+
+import dev.porter.http.internal.ServerRequest;
+import dev.porter.http.internal.Targets;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Dispatches requests by method and path pattern. Patterns are paths whose segments may be {@code {name}} (one
+ * segment, bound as a path parameter, percent-decoded) or a final {@code *} (the rest of the path, bound as
+ * {@code "*"}): {@code /users/{id}}, {@code /files/*}. Exact paths are looked up in a hash map; patterns are tried
+ * in the order added; the first match wins.
+ *
+ * <p>Answers itself where no route decides: 404 when no pattern matches the path; 405 with {@code Allow} when
+ * patterns match the path but not the method; {@code OPTIONS} (200 with {@code Allow}) and {@code HEAD} (the GET
+ * handler, with the body suppressed) when no route handles them explicitly. Filters added with
+ * {@link #filter(Filter)} run around every request, including those answered with 404 or 405.
+ *
+ * <p>Configure before serving: adding routes is not thread-safe; dispatching is.
+ */
+public final class Router implements Handler {
+
+    private final Map<String, Map<String, Handler>> exact = new HashMap<>();
+    private final List<Route> patterns = new ArrayList<>();
+    private final List<Filter> filters = new ArrayList<>();
+    private volatile Handler chain;
+
+    private record Route(String method, String[] segments, boolean tail, Handler handler) {
+    }
+
+    /** Adds a GET route. */
+    public Router get(String pattern, Handler handler) {
+        return route("GET", pattern, handler);
+    }
+
+    /** Adds a POST route. */
+    public Router post(String pattern, Handler handler) {
+        return route("POST", pattern, handler);
+    }
+
+    /** Adds a PUT route. */
+    public Router put(String pattern, Handler handler) {
+        return route("PUT", pattern, handler);
+    }
+
+    /** Adds a DELETE route. */
+    public Router delete(String pattern, Handler handler) {
+        return route("DELETE", pattern, handler);
+    }
+
+    /** Adds a PATCH route. */
+    public Router patch(String pattern, Handler handler) {
+        return route("PATCH", pattern, handler);
+    }
+
+    /**
+     * Adds a route for {@code method} (case-sensitive, e.g. {@code GET}) and {@code pattern}.
+     *
+     * @throws IllegalArgumentException if the pattern does not start with {@code /}, has {@code *} anywhere but
+     *                                  the last segment, or the method is not a token
+     */
+    public Router route(String method, String pattern, Handler handler) {
+        Objects.requireNonNull(handler, "handler");
+        if (!isToken(method)) throw new IllegalArgumentException("method is not a token: " + method);
+        if (pattern == null || !pattern.startsWith("/")) throw new IllegalArgumentException("pattern must start with /: " + pattern);
+        if (!pattern.contains("{") && !pattern.contains("*")) {
+            exact.computeIfAbsent(pattern, p -> new LinkedHashMap<>()).put(method, handler);
+            return this;
+        }
+        List<String> segs = segments(pattern);
+        boolean tail = !segs.isEmpty() && segs.get(segs.size() - 1).equals("*");
+        if (tail) segs.remove(segs.size() - 1);
+        for (String s : segs) {
+            if (s.contains("*")) throw new IllegalArgumentException("* is only allowed as the last segment: " + pattern);
+        }
+        patterns.add(new Route(method, segs.toArray(String[]::new), tail, handler));
+        return this;
+    }
+
+    /** Mounts {@code handler} for GET and HEAD on every path under {@code prefix} (e.g. static files). */
+    public Router mount(String prefix, Handler handler) {
+        String p = prefix.endsWith("/") ? prefix + "*" : prefix + "/*";
+        route("GET", p, handler);
+        return route("HEAD", p, handler);
+    }
+
+    /** Adds a filter around every request; filters run in the order added. */
+    public Router filter(Filter f) {
+        filters.add(Objects.requireNonNull(f, "filter"));
+        chain = null;
+        return this;
+    }
+
+    @Override
+    public void handle(Request request, Response response) throws Exception {
+        Handler h = chain;
+        if (h == null) {
+            h = this::dispatch;
+            for (int i = filters.size() - 1; i >= 0; i--) h = filters.get(i).then(h);
+            chain = h;
+        }
+        h.handle(request, response);
+    }
+
+    private void dispatch(Request req, Response res) throws Exception {
+        String method = req.method();
+        String path = req.rawPath();
+        if ("*".equals(path)) {
+            if ("OPTIONS".equals(method)) {
+                res.header("Allow", allowAll());
+                res.send(new byte[0]);
+                return;
+            }
+            res.setHeader("Allow", "OPTIONS");
+            res.send(Status.METHOD_NOT_ALLOWED, "Method Not Allowed\n");
+            return;
+        }
+        Set<String> allowed = new LinkedHashSet<>();
+        Map<String, Handler> byMethod = exact.get(path);
+        if (byMethod != null) {
+            Handler h = byMethod.get(method);
+            if (h != null) {
+                h.handle(req, res);
+                return;
+            }
+            allowed.addAll(byMethod.keySet());
+        }
+        Handler headFallback = byMethod == null ? null : byMethod.get("GET");
+        for (Route r : patterns) {
+            Map<String, String> params = match(r, path);
+            if (params == null) continue;
+            if (r.method.equals(method)) {
+                if (req instanceof ServerRequest sr) sr.pathParams(params);
+                r.handler.handle(req, res);
+                return;
+            }
+            if (headFallback == null && r.method.equals("GET") && "HEAD".equals(method)) {
+                if (req instanceof ServerRequest sr) sr.pathParams(params);
+                headFallback = r.handler;
+            }
+            allowed.add(r.method);
+        }
+        if (allowed.isEmpty()) throw new HttpException(Status.NOT_FOUND, "Not Found");
+        if ("HEAD".equals(method) && headFallback != null) {
+            headFallback.handle(req, res); // the response drops the body of a HEAD request by itself
+            return;
+        }
+        String allow = allowHeader(allowed);
+        res.setHeader("Allow", allow);
+        if ("OPTIONS".equals(method)) {
+            res.send(new byte[0]);
+            return;
+        }
+        // Sent here rather than thrown: the Allow header must survive (RFC 9110 §15.5.6).
+        res.send(Status.METHOD_NOT_ALLOWED, "Method Not Allowed\n");
+    }
+
+    private static String allowHeader(Set<String> allowed) {
+        if (allowed.contains("GET")) allowed.add("HEAD");
+        allowed.add("OPTIONS");
+        return String.join(", ", allowed);
+    }
+
+    private String allowAll() {
+        Set<String> all = new LinkedHashSet<>();
+        for (Map<String, Handler> m : exact.values()) all.addAll(m.keySet());
+        for (Route r : patterns) all.add(r.method);
+        return allowHeader(all);
+    }
+
+    /** @return the bound parameters if {@code path} matches, else null */
+    private static Map<String, String> match(Route r, String path) {
+        Map<String, String> params = null;
+        int pos = 1; // after the leading "/"
+        int n = path.length();
+        for (String seg : r.segments) {
+            if (pos > n) return null;
+            int end = path.indexOf('/', pos);
+            if (end < 0) end = n;
+            if (seg.startsWith("{") && seg.endsWith("}")) {
+                if (end == pos) return null;
+                String value = Targets.decode(path.substring(pos, end), false);
+                if (value == null) return null;
+                if (params == null) params = new HashMap<>(4);
+                params.put(seg.substring(1, seg.length() - 1), value);
+            } else if (!path.regionMatches(pos, seg, 0, seg.length()) || end - pos != seg.length()) {
+                return null;
+            }
+            pos = end + 1;
+        }
+        if (r.tail) {
+            String rest = pos > n ? "" : path.substring(pos);
+            String value = Targets.decode(rest, false);
+            if (value == null) return null;
+            if (params == null) params = new HashMap<>(4);
+            params.put("*", value);
+        } else if (pos <= n) {
+            return null;
+        }
+        return params == null ? Map.of() : params;
+    }
+
+    private static List<String> segments(String pattern) {
+        List<String> out = new ArrayList<>();
+        int i = 1;
+        while (i <= pattern.length()) {
+            int end = pattern.indexOf('/', i);
+            if (end < 0) end = pattern.length();
+            out.add(pattern.substring(i, end));
+            i = end + 1;
+        }
+        return out;
+    }
+
+    private static boolean isToken(String s) {
+        if (s == null || s.isEmpty()) return false;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+            if (!ok) return false;
+        }
+        return true;
+    }
+}

@@ -1,0 +1,26 @@
+package dev.porter.http.internal;
+
+import java.nio.charset.StandardCharsets;
+
+/** Interns the common methods so parsing them allocates nothing. Methods are case-sensitive (RFC 9110 §9.1). */
+final class Methods {
+
+    private static final String[] COMMON = {"GET", "PUT", "POST", "HEAD", "PATCH", "TRACE", "DELETE", "OPTIONS", "CONNECT"};
+
+    private Methods() {
+    }
+
+    static String intern(byte[] b, int off, int len) {
+        for (String m : COMMON) {
+            if (m.length() == len && matches(b, off, m)) return m;
+        }
+        return new String(b, off, len, StandardCharsets.ISO_8859_1);
+    }
+
+    private static boolean matches(byte[] b, int off, String m) {
+        for (int i = 0; i < m.length(); i++) {
+            if (b[off + i] != m.charAt(i)) return false;
+        }
+        return true;
+    }
+}

@@ -1,0 +1,182 @@
+package dev.porter.http.internal;
+
+import dev.porter.core.internal.SocketConnection;
+
+import java.io.IOException;
+import java.io.OutputStream;
+
+/** Body streams of a response, one per framing (RFC 9112 §6). */
+final class ResponseStreams {
+
+    private ResponseStreams() {
+    }
+
+    /** A body stream that can say whether the message it framed is complete. */
+    abstract static class Body extends OutputStream {
+        long written;
+        boolean closed;
+
+        /** @return true if the message is well framed (the connection may carry another one) */
+        abstract boolean finish() throws IOException;
+
+        @Override
+        public final void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public final void close() throws IOException {
+            if (!closed) {
+                closed = true;
+                finish();
+            }
+        }
+
+        void ensureOpen() throws IOException {
+            if (closed) throw new IOException("response body stream is closed");
+        }
+    }
+
+    /** Content-Length framing: exactly {@code length} bytes. */
+    static final class Fixed extends Body {
+        private final SocketConnection c;
+        private final long length;
+        private final boolean discard;
+
+        Fixed(SocketConnection c, long length, boolean discard) {
+            this.c = c;
+            this.length = length;
+            this.discard = discard;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            ensureOpen();
+            if (written + len > length) {
+                throw new IOException("response body longer than its Content-Length of " + length);
+            }
+            written += len;
+            if (!discard) c.write(b, off, len);
+        }
+
+        @Override
+        public void flush() throws IOException {
+            if (!discard) c.flush();
+        }
+
+        @Override
+        boolean finish() {
+            closed = true;
+            return discard || written == length;
+        }
+    }
+
+    /** Close-delimited (HTTP/1.0 with unknown length) or discarded (HEAD, 204, 304) bodies. */
+    static final class Raw extends Body {
+        private final SocketConnection c;
+        private final boolean discard;
+
+        Raw(SocketConnection c, boolean discard) {
+            this.c = c;
+            this.discard = discard;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            ensureOpen();
+            written += len;
+            if (!discard) c.write(b, off, len);
+        }
+
+        @Override
+        public void flush() throws IOException {
+            if (!discard) c.flush();
+        }
+
+        @Override
+        boolean finish() {
+            closed = true;
+            return true;
+        }
+    }
+
+    /**
+     * Chunked framing (RFC 9112 §7.1), staged in the connection's output buffer: the chunk-size line is reserved
+     * as four hex digits (leading zeros are valid), the data copied after it, and the size filled in when the
+     * chunk closes, so a chunk costs no extra copy or allocation.
+     */
+    static final class Chunked extends Body {
+        private static final int SIZE_LINE = 6; // "XXXX\r\n": a pooled buffer holds at most 0xFFFF bytes
+        private static final byte[] LAST = {'0', '\r', '\n', '\r', '\n'};
+        private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        private final SocketConnection c;
+        private int chunkStart = -1;
+
+        Chunked(SocketConnection c) {
+            this.c = c;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            ensureOpen();
+            written += len;
+            while (len > 0) {
+                if (chunkStart < 0) open();
+                byte[] o = c.outputArray();
+                int room = Math.min(o.length, 0xFFFF + chunkStart + SIZE_LINE) - c.outLength() - 2;
+                if (room <= 0) {
+                    closeChunk();
+                    c.flush();
+                    continue;
+                }
+                int n = Math.min(room, len);
+                System.arraycopy(b, off, o, c.outLength(), n);
+                c.advanceOutput(n);
+                off += n;
+                len -= n;
+            }
+        }
+
+        private void open() throws IOException {
+            byte[] o = c.outputArray();
+            if (o.length - c.outLength() < SIZE_LINE + 64) c.flush();
+            chunkStart = c.outLength();
+            c.advanceOutput(SIZE_LINE);
+        }
+
+        private void closeChunk() {
+            if (chunkStart < 0) return;
+            byte[] o = c.outputArray();
+            int size = c.outLength() - chunkStart - SIZE_LINE;
+            if (size == 0) {
+                c.advanceOutput(-SIZE_LINE);
+            } else {
+                o[chunkStart] = HEX[(size >> 12) & 0xF];
+                o[chunkStart + 1] = HEX[(size >> 8) & 0xF];
+                o[chunkStart + 2] = HEX[(size >> 4) & 0xF];
+                o[chunkStart + 3] = HEX[size & 0xF];
+                o[chunkStart + 4] = '\r';
+                o[chunkStart + 5] = '\n';
+                int p = c.outLength();
+                o[p] = '\r';
+                o[p + 1] = '\n';
+                c.advanceOutput(2);
+            }
+            chunkStart = -1;
+        }
+
+        @Override
+        public void flush() throws IOException {
+            closeChunk();
+            c.flush();
+        }
+
+        @Override
+        boolean finish() throws IOException {
+            closed = true;
+            closeChunk();
+            c.write(LAST, 0, LAST.length);
+            return true;
+        }
+    }
+}

@@ -1,0 +1,163 @@
+package dev.porter.http.internal;
+
+import dev.porter.core.internal.SocketConnection;
+import dev.porter.http.Headers;
+import dev.porter.http.HttpException;
+import dev.porter.http.Request;
+import dev.porter.http.Status;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The {@link Request} a handler sees: views over the parsed head, computed lazily. */
+public final class ServerRequest implements Request {
+
+    private final RequestHead head;
+    private final RequestFraming framing;
+    private final SocketConnection c;
+    private final long maxBodySize;
+    final BodyStream body;
+    private String rawPath;
+    private String rawQuery;
+    private String path;
+    private Map<String, List<String>> query;
+    private Map<String, String> pathParams = Map.of();
+
+    ServerRequest(RequestHead head, RequestFraming framing, SocketConnection c, long maxBodySize, BodyStream body) {
+        this.head = head;
+        this.framing = framing;
+        this.c = c;
+        this.maxBodySize = maxBodySize;
+        this.body = body;
+        splitTarget();
+    }
+
+    private void splitTarget() {
+        String t = head.target;
+        int hash = t.indexOf('#');
+        if (hash >= 0) t = t.substring(0, hash); // a fragment is not part of the resource (RFC 9110 §4.2.5)
+        int start = 0;
+        if (t.charAt(0) != '/' && t.charAt(0) != '*' && Targets.isAbsoluteForm(t)) {
+            // absolute-form: the path starts after the authority (RFC 9112 §3.2.2).
+            int authority = t.indexOf("://") + 3;
+            int slash = t.indexOf('/', authority);
+            int q = t.indexOf('?', authority);
+            start = slash < 0 || (q >= 0 && q < slash) ? -1 : slash;
+            if (start < 0) {
+                rawPath = "/";
+                rawQuery = q < 0 ? null : t.substring(q + 1);
+                return;
+            }
+        } else if ("CONNECT".equals(head.method)) {
+            rawPath = t;
+            return;
+        }
+        int q = t.indexOf('?', start);
+        if (q < 0) {
+            rawPath = start == 0 ? t : t.substring(start);
+        } else {
+            rawPath = t.substring(start, q);
+            rawQuery = t.substring(q + 1);
+        }
+    }
+
+    /** Sets the values bound by a router pattern. */
+    public void pathParams(Map<String, String> params) {
+        this.pathParams = params;
+    }
+
+    @Override public String method() { return head.method; }
+    @Override public String target() { return head.target; }
+    @Override public String version() { return head.version == 11 ? "HTTP/1.1" : "HTTP/1.0"; }
+    @Override public Headers headers() { return head.headers; }
+    @Override public InetSocketAddress remoteAddress() { return c.remoteAddress(); }
+    @Override public String rawPath() { return rawPath; }
+    @Override public String rawQuery() { return rawQuery; }
+    @Override public long contentLength() { return framing.chunked ? -1 : framing.contentLength; }
+    @Override public String pathParam(String name) { return pathParams.get(name); }
+
+    /** @return the host the request was sent to: the absolute-form authority, else the Host header */
+    public String host() {
+        return framing.host;
+    }
+
+    @Override
+    public String path() {
+        if (path == null) {
+            String p = Targets.decode(rawPath, false);
+            if (p == null) throw new HttpException(Status.BAD_REQUEST, "malformed percent-encoding in path");
+            path = p;
+        }
+        return path;
+    }
+
+    @Override
+    public String query(String name) {
+        List<String> v = queryParams().get(name);
+        return v == null || v.isEmpty() ? null : v.get(0);
+    }
+
+    @Override
+    public Map<String, List<String>> queryParams() {
+        if (query == null) query = parseQuery(rawQuery);
+        return query;
+    }
+
+    private static Map<String, List<String>> parseQuery(String q) {
+        if (q == null || q.isEmpty()) return Map.of();
+        Map<String, List<String>> m = new LinkedHashMap<>();
+        int i = 0;
+        while (i <= q.length()) {
+            int amp = q.indexOf('&', i);
+            if (amp < 0) amp = q.length();
+            if (amp > i) {
+                int eq = q.indexOf('=', i);
+                String k = eq < 0 || eq > amp ? q.substring(i, amp) : q.substring(i, eq);
+                String v = eq < 0 || eq > amp ? "" : q.substring(eq + 1, amp);
+                String dk = Targets.decode(k, true);
+                String dv = Targets.decode(v, true);
+                if (dk == null || dv == null) throw new HttpException(Status.BAD_REQUEST, "malformed percent-encoding in query");
+                m.computeIfAbsent(dk, x -> new ArrayList<>(1)).add(dv);
+            }
+            i = amp + 1;
+        }
+        for (Map.Entry<String, List<String>> e : m.entrySet()) e.setValue(Collections.unmodifiableList(e.getValue()));
+        return Collections.unmodifiableMap(m);
+    }
+
+    @Override
+    public InputStream body() {
+        return body;
+    }
+
+    @Override
+    public byte[] bodyBytes(int maxBytes) throws IOException {
+        long declared = contentLength();
+        if (declared > maxBytes) {
+            throw new HttpException(Status.CONTENT_TOO_LARGE, "request body is over the limit of " + maxBytes + " bytes");
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(declared > 0 ? (int) declared : 256);
+        byte[] buf = new byte[8192];
+        for (int n; (n = body.read(buf, 0, buf.length)) > 0; ) {
+            if (out.size() + n > maxBytes) {
+                body.broken = true;
+                throw new HttpException(Status.CONTENT_TOO_LARGE, "request body is over the limit of " + maxBytes + " bytes");
+            }
+            out.write(buf, 0, n);
+        }
+        return out.toByteArray();
+    }
+
+    @Override
+    public String bodyString() throws IOException {
+        return new String(bodyBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodySize)), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,290 @@
+package dev.porter.http.internal;
+
+import dev.porter.core.internal.SocketConnection;
+import dev.porter.http.Headers;
+import dev.porter.http.Response;
+import dev.porter.http.Status;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+
+/**
+ * The {@link Response} a handler writes. The head is assembled byte by byte in the connection's output buffer
+ * (prebuilt status line, cached Date, no intermediate strings), so a small response is one buffer and, with
+ * pipelining, several responses share one write.
+ */
+public final class ServerResponse implements Response {
+
+    private static final byte[] CRLF = {'\r', '\n'};
+    private static final byte[] CONNECTION_CLOSE = "Connection: close\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CONNECTION_KEEP_ALIVE = "Connection: keep-alive\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CONTENT_LENGTH = "Content-Length: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CHUNKED = "Transfer-Encoding: chunked\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final String TEXT_PLAIN = "text/plain; charset=utf-8";
+
+    private final SocketConnection c;
+    private final byte[] serverLine;
+    private final boolean headRequest;
+    private final boolean http10;
+    private final Headers headers = new Headers();
+    private Status status = Status.OK;
+    private boolean committed;
+    private boolean close;
+    private long declaredLength = -1;
+    private long bodyBytes;
+    private ResponseStreams.Body stream;
+    private boolean wellFramed = true;
+
+    ServerResponse(SocketConnection c, byte[] serverLine, boolean headRequest, boolean http10, boolean close) {
+        this.c = c;
+        this.serverLine = serverLine;
+        this.headRequest = headRequest;
+        this.http10 = http10;
+        this.close = close;
+    }
+
+    @Override
+    public Response status(Status s) {
+        checkNotCommitted();
+        status = Objects.requireNonNull(s, "status");
+        return this;
+    }
+
+    @Override
+    public Status status() {
+        return status;
+    }
+
+    @Override
+    public Response header(String name, String value) {
+        checkNotCommitted();
+        validate(name, value);
+        headers.add(name, value);
+        return this;
+    }
+
+    @Override
+    public Response setHeader(String name, String value) {
+        checkNotCommitted();
+        validate(name, value);
+        headers.set(name, value);
+        return this;
+    }
+
+    private static void validate(String name, String value) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(value, "value");
+        if (!Ascii.isToken(name)) throw new IllegalArgumentException("header name is not a token: " + name);
+        String problem = Ascii.fieldValueProblem(value);
+        if (problem != null) throw new IllegalArgumentException("header " + name + ": " + problem);
+    }
+
+    @Override
+    public Headers headers() {
+        return headers;
+    }
+
+    @Override
+    public boolean committed() {
+        return committed;
+    }
+
+    @Override
+    public Response closeConnection() {
+        close = true;
+        return this;
+    }
+
+    /** @return true if the connection is to be closed after this response */
+    boolean closing() {
+        return close;
+    }
+
+    /** @return body bytes sent (for the access log) */
+    long bodyBytes() {
+        return stream != null ? stream.written : bodyBytes;
+    }
+
+    private void checkNotCommitted() {
+        if (committed) throw new IllegalStateException("response already committed");
+    }
+
+    private boolean noBody() {
+        return headRequest || status.forbidsBody();
+    }
+
+    @Override
+    public void send(byte[] body) throws IOException {
+        checkNotCommitted();
+        writeHead(body.length, false);
+        if (!noBody()) c.write(body, 0, body.length);
+        bodyBytes = noBody() ? 0 : body.length;
+    }
+
+    @Override
+    public void send(String body) throws IOException {
+        if (!headers.contains("Content-Type")) setHeader("Content-Type", TEXT_PLAIN);
+        send(body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public void sendFile(FileChannel file, long position, long length) throws IOException {
+        checkNotCommitted();
+        writeHead(length, false);
+        if (noBody() || length == 0) return;
+        byte[] o = c.outputArray();
+        if (length <= o.length - c.outLength()) {
+            // Small file: read it behind the head so head and body leave in one write (cheaper than sendfile).
+            ByteBuffer dst = ByteBuffer.wrap(o, c.outLength(), (int) length);
+            long pos = position;
+            while (dst.hasRemaining()) {
+                int n = file.read(dst, pos);
+                if (n < 0) throw new IOException("file shorter than its announced length");
+                pos += n;
+            }
+            c.advanceOutput((int) length);
+        } else {
+            long sent = c.transferFrom(file, position, length);
+            if (sent != length) {
+                wellFramed = false;
+                throw new IOException("file shrank while being sent: " + sent + " of " + length + " bytes");
+            }
+        }
+        bodyBytes = length;
+    }
+
+    @Override
+    public Response contentLength(long length) {
+        checkNotCommitted();
+        if (length < 0) throw new IllegalArgumentException("negative length");
+        declaredLength = length;
+        return this;
+    }
+
+    @Override
+    public OutputStream stream() throws IOException {
+        if (stream != null) return stream;
+        checkNotCommitted();
+        if (noBody()) {
+            writeHead(declaredLength, false);
+            stream = new ResponseStreams.Raw(c, true);
+        } else if (declaredLength >= 0) {
+            writeHead(declaredLength, false);
+            stream = new ResponseStreams.Fixed(c, declaredLength, false);
+        } else if (http10) {
+            // RFC 9112 §6.3 (8): without a length, an HTTP/1.0 response is delimited by closing the connection.
+            close = true;
+            writeHead(-1, false);
+            stream = new ResponseStreams.Raw(c, false);
+        } else {
+            writeHead(-1, true);
+            stream = new ResponseStreams.Chunked(c);
+        }
+        return stream;
+    }
+
+    /**
+     * Completes the response after the handler returned: sends an empty one if nothing was sent, ends a stream.
+     *
+     * @return true if the message was framed completely (the connection may be reused)
+     */
+    boolean finish() throws IOException {
+        if (!committed) {
+            writeHead(declaredLength >= 0 && noBody() ? declaredLength : 0, false);
+        }
+        if (stream != null && !stream.closed) {
+            if (!stream.finish()) wellFramed = false;
+        } else if (stream instanceof ResponseStreams.Fixed f && !f.finish()) {
+            wellFramed = false;
+        }
+        return wellFramed;
+    }
+
+    /** Replaces an uncommitted response by a plain-text error. */
+    void sendError(Status s, String message) throws IOException {
+        headers.clear();
+        status = s;
+        declaredLength = -1;
+        setHeader("Content-Type", TEXT_PLAIN);
+        send(message + "\n");
+    }
+
+    /**
+     * Writes status line and header section (RFC 9112 §4, §6): Content-Length for a known length (none for
+     * 1xx/204, RFC 9110 §8.6), chunked when asked, Date and Server unless the handler set them.
+     */
+    private void writeHead(long length, boolean chunked) throws IOException {
+        committed = true;
+        put(StatusLines.of(status));
+        for (int i = 0, n = headers.size(); i < n; i++) {
+            putAscii(headers.name(i));
+            put((byte) ':', (byte) ' ');
+            putAscii(headers.value(i));
+            put(CRLF);
+        }
+        put(DateCache.headerLine());
+        if (serverLine != null && !headers.contains("Server")) put(serverLine);
+        if (!status.forbidsBody()) {
+            if (chunked) {
+                put(CHUNKED);
+            } else if (length >= 0) {
+                put(CONTENT_LENGTH);
+                putLong(length);
+                put(CRLF);
+            }
+        }
+        if (close) put(CONNECTION_CLOSE);
+        else if (http10) put(CONNECTION_KEEP_ALIVE);
+        put(CRLF);
+    }
+
+    private void put(byte[] b) throws IOException {
+        c.write(b, 0, b.length);
+    }
+
+    private void put(byte a, byte b) throws IOException {
+        byte[] o = c.outputArray();
+        if (o.length - c.outLength() < 2) c.flush();
+        int p = c.outLength();
+        o[p] = a;
+        o[p + 1] = b;
+        c.advanceOutput(2);
+    }
+
+    private void putAscii(String s) throws IOException {
+        int len = s.length();
+        byte[] o = c.outputArray();
+        if (o.length - c.outLength() < len) {
+            c.flush();
+            if (len > o.length) {
+                c.write(s.getBytes(StandardCharsets.ISO_8859_1));
+                return;
+            }
+        }
+        int p = c.outLength();
+        for (int i = 0; i < len; i++) o[p + i] = (byte) s.charAt(i);
+        c.advanceOutput(len);
+    }
+
+    private void putLong(long v) throws IOException {
+        byte[] o = c.outputArray();
+        if (o.length - c.outLength() < 20) c.flush();
+        int p = c.outLength();
+        if (v == 0) {
+            o[p] = '0';
+            c.advanceOutput(1);
+            return;
+        }
+        int digits = 0;
+        for (long t = v; t > 0; t /= 10) digits++;
+        for (int i = digits - 1; i >= 0; i--) {
+            o[p + i] = (byte) ('0' + v % 10);
+            v /= 10;
+        }
+        c.advanceOutput(digits);
+    }
+}

@@ -1,0 +1,71 @@
+package dev.porter.http.internal;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+
+/** Request-target helpers: form detection and percent-decoding (RFC 3986 §2.1). */
+public final class Targets {
+
+    private Targets() {
+    }
+
+    /** @return true for {@code scheme "://" ...} with a valid scheme (RFC 9112 §3.2.2, RFC 3986 §3.1) */
+    static boolean isAbsoluteForm(String t) {
+        int colon = t.indexOf("://");
+        if (colon <= 0) return false;
+        char c0 = t.charAt(0);
+        if (!((c0 >= 'a' && c0 <= 'z') || (c0 >= 'A' && c0 <= 'Z'))) return false;
+        for (int i = 1; i < colon; i++) {
+            char c = t.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.';
+            if (!ok) return false;
+        }
+        return true;
+    }
+
+    /**
+     * Percent-decodes once, as UTF-8.
+     *
+     * @param plusIsSpace true for query strings (application/x-www-form-urlencoded)
+     * @return the decoded text, or null if a {@code %} is not followed by two hex digits
+     */
+    public static String decode(String s, boolean plusIsSpace) {
+        int pct = s.indexOf('%');
+        int plus = plusIsSpace ? s.indexOf('+') : -1;
+        if (pct < 0 && plus < 0) return s;
+        ByteArrayOutputStream out = new ByteArrayOutputStream(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '%') {
+                if (i + 2 >= s.length()) return null;
+                int hi = Ascii.hexValue((byte) s.charAt(i + 1));
+                int lo = Ascii.hexValue((byte) s.charAt(i + 2));
+                if (hi < 0 || lo < 0) return null;
+                out.write(hi << 4 | lo);
+                i += 2;
+            } else if (c == '+' && plusIsSpace) {
+                out.write(' ');
+            } else {
+                out.write(c);
+            }
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Percent-encodes a path segment for use in a URL (unreserved characters kept, RFC 3986 §2.3). */
+    public static String encodePathSegment(String s) {
+        StringBuilder sb = new StringBuilder(s.length() + 8);
+        for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
+            int c = b & 0xFF;
+            boolean unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '-' || c == '.' || c == '_' || c == '~';
+            if (unreserved) {
+                sb.append((char) c);
+            } else {
+                sb.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 0xF, 16)));
+            }
+        }
+        return sb.toString();
+    }
+}
