@@ -250,9 +250,10 @@ public final class RawClient implements AutoCloseable {
     /**
      * Checks that nothing arrives for {@code quiet}: for asserting that a server does NOT answer (a client left
      * in the backlog, say). Passing proves only that nothing came in that window; use it where the correct
-     * behaviour is silence forever, never to measure speed.
+     * behaviour is silence forever, never to measure speed. A byte that does arrive is consumed.
      *
-     * @return true if the window passed in silence with the connection open
+     * @return true if the window passed in silence with the connection open; false if a byte, end-of-stream or
+     *         a reset came
      */
     public boolean staysSilentFor(Duration quiet) {
         int previous;
@@ -263,7 +264,8 @@ public final class RawClient implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         try {
-            return in.read() == -2; // never true: any byte or end-of-stream breaks the silence
+            in.read(); // returns only if something (a byte or end-of-stream) broke the silence
+            return false;
         } catch (SocketTimeoutException e) {
             return true;
         } catch (IOException e) {
