@@ -144,7 +144,7 @@ public final class AcceptLoop implements ConnectionOwner {
                 protocol.serve(c);
                 if (!c.parkRequested || !c.isOpen() || draining) break;
                 if (c.hasBufferedInput()) continue;
-                c.releaseBuffers();
+                c.releaseAll();
                 c.thread = null;
                 // The connection's own idle timeout: a protocol may have set a shorter one (an HTTP keep-alive).
                 if (poller.park(c, c.idleNanos())) {

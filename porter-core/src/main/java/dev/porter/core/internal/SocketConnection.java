@@ -16,7 +16,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
+
 
 /**
  * The one implementation of {@link Connection}: a blocking {@link SocketChannel} used from a virtual thread,
@@ -24,18 +24,19 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Unread input lives in {@code in[inPos, inLim)}. Porter's HTTP module parses straight from that array
  * (hence the public fields and the {@code fill} methods); everyone else goes through {@link Connection}.
- * Reads go through the socket adaptor's stream because only it honours {@code SO_TIMEOUT} on a channel.
+ * Reads go through the socket adaptor's stream because only it honours {@code SO_TIMEOUT} on a channel, which
+ * {@link #awaitInput} needs; every other read is untimed and bounded by the {@link Watchdog}.
  *
  * <p>Full duplex: input state ({@code in}, {@code inPos}, {@code inLim}) belongs to the reading thread; output
- * state is guarded by {@code outLock}, so another thread may write while one reads (a chat room delivering
+ * state lives in {@link ConnectionOutput} behind its lock, so another thread may write while one reads (a chat room delivering
  * messages to a member whose own thread is blocked reading). The one place the two sides meet is giving buffers
- * back to the pool: the reader gives the output buffer back only if it can take {@code outLock} at once and
+ * back to the pool: the reader gives the output buffer back only if it can take the output lock at once and
  * nothing is buffered, and a writer that flushes while the reader waits idle gives it back itself.
  */
 public final class SocketConnection implements Connection {
 
-    /** How long a read with nothing buffered keeps its pooled buffer before giving it back and waiting bare. */
-    static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    /** Size of the private array idle reads land in: holds a typical request head without a pooled buffer. */
+    static final int IDLE_BUFFER_SIZE = 1024;
 
     private static final int BUSY = 0;
     private static final int IDLE = 1;
@@ -57,16 +58,14 @@ public final class SocketConnection implements Connection {
     public int inLim;
     private ByteBuffer inBuffer;
 
-    /** Guards the output state below; a ReentrantLock, not synchronized, so JDK 21 virtual threads never pin. */
-    private final ReentrantLock outLock = new ReentrantLock();
-    private ByteBuffer outBuffer;
-    private byte[] out;
-    private int outLen;
+    private final ConnectionOutput output;
+    /** Where an idle read lands, so a quiet connection holds no pooled buffer; allocated on first idle read. */
+    private byte[] idleBuffer;
 
     /** Absolute {@link System#nanoTime()} deadline for every read, or 0 for none (an HTTP header timeout). */
     private long readDeadline;
-    private long flushedBytes;
-    private volatile long writeStarted;
+    /** Deadline of the blocking read in progress, enforced by the {@link Watchdog}; 0 when not reading. */
+    private volatile long readingUntil;
     private volatile int state = BUSY;
     private volatile boolean closed;
     private volatile boolean timedOut;
@@ -95,6 +94,7 @@ public final class SocketConnection implements Connection {
         this.local = (InetSocketAddress) channel.getLocalAddress();
         this.config = config;
         this.idleNanos = config.idleTimeout().toNanos();
+        this.output = new ConnectionOutput(channel, pool);
         Watchdog.watch(this);
     }
 
@@ -145,6 +145,12 @@ public final class SocketConnection implements Connection {
      * @throws IllegalStateException if {@code maxBuffered} unread bytes are already held (caller checks first)
      */
     public boolean fill(boolean midMessage, int maxBuffered) throws IOException {
+        boolean idle = inPos == inLim && !midMessage;
+        // Never wait for the next message while holding output the peer may be waiting for. Inside a message
+        // (e.g. a request body) output is held: answering before the message is complete is the caller's choice.
+        if (idle) output.flushPending();
+        long timeout = deadlineBounded(idle ? idleNanos : config.readTimeout().toNanos());
+        if (idle && owner != null) return idleFill(timeout);
         if (in == null) takeInputBuffer();
         int unread = inLim - inPos;
         if (inLim == in.length) {
@@ -157,63 +163,63 @@ public final class SocketConnection implements Connection {
             inPos = 0;
             inLim = unread;
         }
-        boolean idle = unread == 0 && !midMessage;
-        // Never wait for the next message while holding output the peer may be waiting for. Inside a message
-        // (e.g. a request body) output is held: answering before the message is complete is the caller's choice.
-        if (idle) flushPending();
-        long timeout = idle ? idleNanos : config.readTimeout().toNanos();
-        if (readDeadline != 0) {
-            long left = readDeadline - System.nanoTime();
-            if (left <= 0) throw timeout("read deadline passed");
-            timeout = Math.min(timeout, left);
-        }
-        int n;
-        if (idle) {
-            state = IDLE;
-            try {
-                if (isDraining()) return false;
-                n = unread == 0 && timeout > LINGER_NANOS ? idleRead(timeout) : timedRead(in, inLim, in.length - inLim, timeout);
-            } finally {
-                state = BUSY;
-            }
-        } else {
-            n = timedRead(in, inLim, in.length - inLim, timeout);
-        }
+        int n = read(in, inLim, in.length - inLim, timeout);
         if (n < 0) return false;
         inLim += n;
         return true;
     }
 
-    /** Reads with nothing buffered: after a short linger the buffers go back to the pool during the wait. */
-    private int idleRead(long timeout) throws IOException {
-        try {
-            return timedRead(in, inLim, in.length - inLim, LINGER_NANOS);
-        } catch (SocketTimeoutException lingerOver) {
-            // Expected: the peer is quiet. Wait without holding pooled memory.
-            if (closed) throw lingerOver;
-        }
+    /**
+     * Waits for the start of a message with nothing unread: the pooled buffers go back to the pool first and the
+     * bytes land in a small private array, so a quiet connection holds no pooled memory however long it waits.
+     */
+    private boolean idleFill(long timeout) throws IOException {
         releaseBuffers();
-        byte[] one = new byte[1];
+        if (idleBuffer == null) idleBuffer = new byte[IDLE_BUFFER_SIZE];
         int n;
+        state = IDLE;
         try {
-            n = timedRead(one, 0, 1, timeout - LINGER_NANOS);
-        } catch (SocketTimeoutException e) {
-            // Report the whole silence, linger included, as the idle timeout the user configured.
-            throw timeout("no data for " + TimeUnit.NANOSECONDS.toMillis(timeout) + " ms");
+            if (isDraining()) return false;
+            n = read(idleBuffer, 0, idleBuffer.length, timeout);
+        } finally {
+            state = BUSY;
         }
-        if (n < 0) return n;
+        if (n < 0) return false;
         takeInputBuffer();
-        in[0] = one[0];
-        inPos = 0;
-        inLim = 0;
-        int more = socketIn.available();
-        if (more > 0) {
-            int m = socketIn.read(in, 1, Math.min(more, in.length - 1));
-            return 1 + Math.max(m, 0);
-        }
-        return 1;
+        System.arraycopy(idleBuffer, 0, in, 0, n);
+        inLim = n;
+        return true;
     }
 
+    /**
+     * A blocking read without {@code SO_TIMEOUT}: on a virtual thread a timed read costs a timer task per read
+     * (about a third of the CPU of a small HTTP request here), so the {@link Watchdog} enforces the deadline
+     * instead, by shutting the input down; the read then sees end-of-stream and this reports the timeout.
+     */
+    private int read(byte[] dst, int off, int len, long timeoutNanos) throws IOException {
+        if (soTimeoutMillis != 0) {
+            socket.setSoTimeout(0);
+            soTimeoutMillis = 0;
+        }
+        readingUntil = (System.nanoTime() + timeoutNanos) | 1;
+        int n;
+        try {
+            n = socketIn.read(dst, off, len);
+        } catch (IOException e) {
+            if (timedOut) throw timeout(timeoutNanos);
+            throw e;
+        } finally {
+            readingUntil = 0;
+        }
+        if (n < 0 && timedOut) throw timeout(timeoutNanos);
+        return n;
+    }
+
+    private SocketTimeoutException timeout(long timeoutNanos) {
+        return timeout("no data for " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms");
+    }
+
+    /** A read bounded by {@code SO_TIMEOUT}: only for {@link #awaitInput}, which must end without closing. */
     private int timedRead(byte[] dst, int off, int len, long timeoutNanos) throws IOException {
         int millis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos + 999_999)));
         if (millis != soTimeoutMillis) {
@@ -268,7 +274,7 @@ public final class SocketConnection implements Connection {
         if (inPos == inLim) {
             if (in == null && midMessage && len >= 4096) {
                 // A large body read with nothing buffered: straight into the caller's array.
-                return timedRead(dst, off, len, deadlineBounded(config.readTimeout().toNanos()));
+                return read(dst, off, len, deadlineBounded(config.readTimeout().toNanos()));
             }
             if (!fill(midMessage, Integer.MAX_VALUE)) return -1;
         }
@@ -353,17 +359,19 @@ public final class SocketConnection implements Connection {
     @Override
     public boolean awaitInput(Duration linger) throws IOException {
         if (inPos < inLim) return true;
-        flushPending();
-        if (in == null) takeInputBuffer();
-        // Everything buffered was consumed: start over at the front, so the read below has room (a read into a
-        // full buffer would return 0 and wrongly report input).
-        inPos = inLim = 0;
+        output.flushPending();
+        releaseBuffers();
+        if (idleBuffer == null) idleBuffer = new byte[IDLE_BUFFER_SIZE];
         state = IDLE;
         try {
             if (isDraining()) return false;
-            int n = timedRead(in, inLim, in.length - inLim, Math.min(linger.toNanos(), idleNanos));
-            if (n > 0) inLim += n;
-            return true;
+            int n = timedRead(idleBuffer, 0, idleBuffer.length, Math.min(linger.toNanos(), idleNanos));
+            if (n > 0) {
+                takeInputBuffer();
+                System.arraycopy(idleBuffer, 0, in, 0, n);
+                inLim = n;
+            }
+            return true; // n < 0: end of stream, which the next read reports
         } catch (SocketTimeoutException e) {
             return false;
         } finally {
@@ -377,66 +385,46 @@ public final class SocketConnection implements Connection {
         return inputView;
     }
 
-    // ---- output --------------------------------------------------------------------------------------------
+    // ---- output (state in ConnectionOutput) ----------------------------------------------------------------
 
     /**
-     * @return the output array, taken from the pool on first use; bytes go at {@link #outLength()}. This and
-     *         {@link #advanceOutput} skip the output lock: use them only where one thread both reads and writes
-     *         (Porter's HTTP module), never alongside a second writing thread.
+     * @return the output array, taken from the pool on first use; bytes go at {@link #outLength()}. This,
+     *         {@link #advanceOutput} and {@link #truncateOutput} skip the output lock: use them only where one
+     *         thread both reads and writes (Porter's HTTP module), never alongside a second writing thread.
      */
     public byte[] outputArray() {
-        if (out == null) {
-            if (pool != null) {
-                outBuffer = pool.acquire();
-                out = outBuffer.array();
-            } else {
-                outBuffer = ByteBuffer.allocate(BufferPool.BUFFER_SIZE);
-                out = outBuffer.array();
-            }
-        }
-        return out;
+        return output.array();
     }
 
     /** @return bytes buffered for output */
     public int outLength() {
-        return outLen;
+        return output.length;
     }
 
     /** Marks {@code n} more bytes of {@link #outputArray()} as buffered (the caller wrote them there). */
     public void advanceOutput(int n) {
-        outLen += n;
+        output.advance(n);
+    }
+
+    /** Discards buffered output from {@code length} on (output not yet flushed can be replaced). */
+    public void truncateOutput(int length) {
+        output.truncate(length);
+    }
+
+    /** @return bytes handed to the socket so far (tells whether buffered output was sent since a mark) */
+    public long flushedBytes() {
+        return output.flushedBytes;
     }
 
     @Override
     public void write(byte[] src, int off, int len) throws IOException {
-        outLock.lock();
-        try {
-            bufferOrSend(src, off, len);
-        } finally {
-            outLock.unlock();
-        }
-    }
-
-    private void bufferOrSend(byte[] src, int off, int len) throws IOException {
-        byte[] o = outputArray();
-        if (len <= o.length - outLen) {
-            System.arraycopy(src, off, o, outLen, len);
-            outLen += len;
-            return;
-        }
-        sendBuffered();
-        if (len >= o.length / 2) {
-            writeFully(ByteBuffer.wrap(src, off, len));
-        } else {
-            System.arraycopy(src, off, o, 0, len);
-            outLen = len;
-        }
+        output.write(src, off, len);
     }
 
     @Override
     public void writeLine(String line) throws IOException {
         byte[] b = (line + "\r\n").getBytes(StandardCharsets.UTF_8);
-        write(b, 0, b.length);
+        output.write(b, 0, b.length);
     }
 
     @Override
@@ -447,119 +435,23 @@ public final class SocketConnection implements Connection {
         }
         int n = payload.length;
         byte[] header = {(byte) (n >>> 24), (byte) (n >>> 16), (byte) (n >>> 8), (byte) n};
-        outLock.lock(); // header and payload stay together even with other writers
+        output.lock.lock(); // header and payload stay together even with other writers
         try {
-            bufferOrSend(header, 0, 4);
-            bufferOrSend(payload, 0, n);
+            output.bufferOrSend(header, 0, 4);
+            output.bufferOrSend(payload, 0, n);
         } finally {
-            outLock.unlock();
+            output.lock.unlock();
         }
     }
 
     @Override
     public void flush() throws IOException {
-        outLock.lock();
-        try {
-            sendBuffered();
-            // A writer on another thread while the reader waits idle: nobody needs the buffer until the next write.
-            if (state == IDLE) releaseOutput();
-        } finally {
-            outLock.unlock();
-        }
-    }
-
-    /**
-     * Before a wait for input: sends buffered output, unless another thread is writing right now (a full-duplex
-     * writer flushes its own output; waiting for its lock here would make this reader wait on a slow peer).
-     */
-    private void flushPending() throws IOException {
-        if (outLen > 0 && outLock.tryLock()) { // outLen read unlocked: only a hint, rechecked under the lock
-            try {
-                sendBuffered();
-            } finally {
-                outLock.unlock();
-            }
-        }
-    }
-
-    /** Sends what is buffered; the caller holds {@code outLock}. */
-    private void sendBuffered() throws IOException {
-        if (outLen == 0) return;
-        outBuffer.limit(outLen).position(0);
-        try {
-            writeFully(outBuffer);
-        } finally {
-            outLen = 0;
-            outBuffer.clear();
-        }
-    }
-
-    /** @return bytes handed to the socket so far (tells whether buffered output was sent since a mark) */
-    public long flushedBytes() {
-        return flushedBytes;
-    }
-
-    /**
-     * Discards buffered output from {@code length} on (output not yet flushed can be replaced). Like
-     * {@link #outputArray()}, only for a connection that one thread both reads and writes.
-     */
-    public void truncateOutput(int length) {
-        if (length < 0 || length > outLen) throw new IllegalArgumentException("bad output length " + length);
-        outLen = length;
-    }
-
-    private void writeFully(ByteBuffer b) throws IOException {
-        flushedBytes += b.remaining();
-        writeStarted = System.nanoTime() | 1;
-        try {
-            while (b.hasRemaining()) channel.write(b);
-        } finally {
-            writeStarted = 0;
-        }
+        output.flush(state == IDLE);
     }
 
     @Override
     public long transferFrom(FileChannel file, long position, long count) throws IOException {
-        outLock.lock();
-        try {
-            return transfer(file, position, count);
-        } finally {
-            outLock.unlock();
-        }
-    }
-
-    private long transfer(FileChannel file, long position, long count) throws IOException {
-        sendBuffered();
-        long sent = 0;
-        while (sent < count) {
-            writeStarted = System.nanoTime() | 1;
-            long n;
-            try {
-                n = file.transferTo(position + sent, count - sent, channel);
-            } finally {
-                writeStarted = 0;
-            }
-            if (n > 0) {
-                sent += n;
-                flushedBytes += n;
-                continue;
-            }
-            if (position + sent >= file.size()) break;
-            // transferTo returned 0 with bytes left: the socket buffer is full and (on JDK 25, from a virtual
-            // thread) transferTo does not park. A buffered write parks until the socket drains; then retry.
-            sent += copyChunk(file, position + sent, count - sent);
-        }
-        return sent;
-    }
-
-    private long copyChunk(FileChannel file, long position, long max) throws IOException {
-        ByteBuffer b = ByteBuffer.wrap(outputArray());
-        b.limit((int) Math.min(b.capacity(), max));
-        int n = file.read(b, position);
-        if (n <= 0) return 0;
-        b.flip();
-        writeFully(b);
-        return n;
+        return output.transfer(file, position, count);
     }
 
     @Override
@@ -572,13 +464,7 @@ public final class SocketConnection implements Connection {
 
     @Override
     public void shutdownOutput() throws IOException {
-        outLock.lock();
-        try {
-            sendBuffered();
-            channel.shutdownOutput();
-        } finally {
-            outLock.unlock();
-        }
+        output.shutdown();
     }
 
     @Override
@@ -611,22 +497,13 @@ public final class SocketConnection implements Connection {
         }
         // Never wait here: a writer holding the lock is using the buffer, and will give it back when it flushes
         // while this side waits idle.
-        if (outLock.tryLock()) {
-            try {
-                releaseOutput();
-            } finally {
-                outLock.unlock();
-            }
-        }
+        output.releaseIfFree();
     }
 
-    /** Gives the output buffer back if nothing unsent is in it; the caller holds {@code outLock}. */
-    private void releaseOutput() {
-        if (outLen == 0 && out != null) {
-            if (pool != null && outBuffer != null) pool.release(outBuffer);
-            outBuffer = null;
-            out = null;
-        }
+    /** Drops the idle-read array too: for a connection about to be parked without a thread. */
+    void releaseAll() {
+        releaseBuffers();
+        idleBuffer = null;
     }
 
     /** Called by a graceful stop: a connection waiting idle reads end-of-stream at once. */
@@ -640,8 +517,22 @@ public final class SocketConnection implements Connection {
         }
     }
 
-    void checkWriteDeadline(long now) {
-        long started = writeStarted;
+    /**
+     * Called by the {@link Watchdog}. A read past its deadline gets end-of-stream (input shut down) and reports a
+     * timeout; the output stays usable so a protocol can still answer (an HTTP 408). A write past the write
+     * timeout closes the connection: the peer does not read, nothing more can be said.
+     */
+    void checkDeadlines(long now) {
+        long until = readingUntil;
+        if (until != 0 && now - until > 0 && !timedOut) {
+            timedOut = true;
+            try {
+                channel.shutdownInput();
+            } catch (IOException e) {
+                close();
+            }
+        }
+        long started = output.writeStarted;
         if (started != 0 && now - started > config.writeTimeout().toNanos()) {
             timedOut = true;
             System.getLogger(SocketConnection.class.getName()).log(System.Logger.Level.DEBUG,

@@ -34,9 +34,13 @@ public final class HttpProtocol implements Protocol {
     private final byte[] serverLine;
     private final long headerTimeoutNanos;
 
+    /** A connection whose next request came within this time after a response is "hot". */
+    private static final long HOT_GAP_NANOS = 20_000_000L;
+
     /** Per-connection state that survives parking. */
     private static final class State {
         int served;
+        boolean hot;
     }
 
     public HttpProtocol(HttpConfig config, Handler handler) {
@@ -58,32 +62,38 @@ public final class HttpProtocol implements Protocol {
         }
         RequestHead head = new RequestHead(config);
         RequestFraming framing = new RequestFraming();
+        long waitStart = System.nanoTime();
         while (true) {
-            if (state.served > 0 && !c.hasBufferedInput() && !c.awaitInput(config.idleLinger())) {
+            if (state.served > 0 && !state.hot && !c.hasBufferedInput() && !c.awaitInput(config.idleLinger())) {
+                // Quiet for a while: give back the thread and buffers until the client speaks again.
                 if (c.isDraining()) return;
                 c.parkUntilReadable();
                 return;
             }
-            // The header timeout runs from the first byte we wait for: a client that connects (or keeps alive)
-            // and then trickles its head is cut off here (slowloris).
-            long started = System.nanoTime();
-            c.setReadDeadline(started + headerTimeoutNanos);
+            // A new connection's first request must arrive whole within the header timeout (a client that connects
+            // and says nothing, or trickles, is cut off: slowloris); later requests get it from their first byte.
+            long firstByteDeadline = state.served == 0 ? waitStart + headerTimeoutNanos : 0;
             try {
-                if (!head.read(c)) return;
+                if (!head.read(c, headerTimeoutNanos, firstByteDeadline)) return;
                 framing.analyze(head, config);
             } catch (HttpException e) {
-                rejectAndClose(c, e.status(), e.getMessage(), head, started);
+                rejectAndClose(c, e.status(), e.getMessage(), head, System.nanoTime());
                 return;
             } catch (SocketTimeoutException e) {
                 if (c.hasBufferedInput() || head.method != null) {
-                    rejectAndClose(c, Status.REQUEST_TIMEOUT, "request head not received in time", head, started);
+                    rejectAndClose(c, Status.REQUEST_TIMEOUT, "request head not received in time", head, System.nanoTime());
                 }
                 return;
             } finally {
                 c.setReadDeadline(0);
             }
+            long started = System.nanoTime();
+            // A connection whose requests come back to back waits for the next one without a timer (cheaper);
+            // one with gaps lingers on a timer, then parks without a thread.
+            state.hot = started - waitStart < HOT_GAP_NANOS;
             state.served++;
             if (!exchange(c, head, framing, state, started)) return;
+            waitStart = System.nanoTime();
         }
     }
 

@@ -45,12 +45,18 @@ public final class RequestHead {
     /**
      * Reads one request head.
      *
+     * @param headerTimeoutNanos time allowed for the whole head from its first byte
+     * @param firstByteDeadline  {@link System#nanoTime()} by which the first byte must come, or 0 to wait for it
+     *                           as long as the connection's idle (keep-alive) timeout allows
      * @return false if the peer closed the connection cleanly before sending a byte of a new request
      * @throws HttpException          400, 414, 431 or 505 for a malformed or oversized head
      * @throws java.net.SocketTimeoutException if the head did not arrive within the header timeout
      */
-    public boolean read(SocketConnection c) throws IOException {
+    public boolean read(SocketConnection c, long headerTimeoutNanos, long firstByteDeadline) throws IOException {
         reset();
+        c.setReadDeadline(firstByteDeadline);
+        if (!c.hasBufferedInput() && !c.fill(false, Integer.MAX_VALUE)) return false;
+        if (firstByteDeadline == 0) c.setReadDeadline(System.nanoTime() + headerTimeoutNanos);
         int empties = 0;
         while (true) {
             int end = nextLine(c, config.maxRequestLineLength(), true);

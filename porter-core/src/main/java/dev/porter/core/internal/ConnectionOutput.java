@@ -1,0 +1,194 @@
+package dev.porter.core.internal;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The output side of a {@link SocketConnection}: a pooled buffer, blocking writes, zero-copy file transfer, and
+ * the bookkeeping the watchdog needs for write timeouts.
+ *
+ * <p>Guarded by a lock so another thread may write while the connection's own thread reads (a chat room
+ * delivering to a member blocked in a read). The lock is a {@link ReentrantLock}, not {@code synchronized}, so a
+ * JDK 21 virtual thread never pins its carrier while blocked in a write. The unlocked accessors
+ * ({@link #array()}, {@link #advance}, {@link #truncate}) are for protocols where one thread reads and writes.
+ */
+final class ConnectionOutput {
+
+    private final SocketChannel channel;
+    private final BufferPool pool;
+    final ReentrantLock lock = new ReentrantLock();
+    private ByteBuffer buffer;
+    private byte[] out;
+    int length;
+    long flushedBytes;
+    /** {@link System#nanoTime()} (odd, so never 0) when the current blocking write began, or 0. */
+    volatile long writeStarted;
+
+    ConnectionOutput(SocketChannel channel, BufferPool pool) {
+        this.channel = channel;
+        this.pool = pool;
+    }
+
+    byte[] array() {
+        if (out == null) {
+            buffer = pool != null ? pool.acquire() : ByteBuffer.allocate(BufferPool.BUFFER_SIZE);
+            out = buffer.array();
+        }
+        return out;
+    }
+
+    void advance(int n) {
+        length += n;
+    }
+
+    void truncate(int newLength) {
+        if (newLength < 0 || newLength > length) throw new IllegalArgumentException("bad output length " + newLength);
+        length = newLength;
+    }
+
+    void write(byte[] src, int off, int len) throws IOException {
+        lock.lock();
+        try {
+            bufferOrSend(src, off, len);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Buffers, or sends straight from {@code src} when it is large; the caller holds the lock. */
+    void bufferOrSend(byte[] src, int off, int len) throws IOException {
+        byte[] o = array();
+        if (len <= o.length - length) {
+            System.arraycopy(src, off, o, length, len);
+            length += len;
+            return;
+        }
+        sendBuffered();
+        if (len >= o.length / 2) {
+            writeFully(ByteBuffer.wrap(src, off, len));
+        } else {
+            System.arraycopy(src, off, o, 0, len);
+            length = len;
+        }
+    }
+
+    /** Flushes; if the reader waits idle, also gives the buffer back (nobody needs it until the next write). */
+    void flush(boolean readerIdle) throws IOException {
+        lock.lock();
+        try {
+            sendBuffered();
+            if (readerIdle) release();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Before a wait for input: sends buffered output, unless another thread is writing right now (a full-duplex
+     * writer flushes its own output; waiting for its lock here would make the reader wait on a slow peer).
+     */
+    void flushPending() throws IOException {
+        if (length > 0 && lock.tryLock()) { // length read unlocked: only a hint, rechecked under the lock
+            try {
+                sendBuffered();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** Sends what is buffered; the caller holds the lock. */
+    void sendBuffered() throws IOException {
+        if (length == 0) return;
+        buffer.limit(length).position(0);
+        try {
+            writeFully(buffer);
+        } finally {
+            length = 0;
+            buffer.clear();
+        }
+    }
+
+    private void writeFully(ByteBuffer b) throws IOException {
+        flushedBytes += b.remaining();
+        writeStarted = System.nanoTime() | 1;
+        try {
+            while (b.hasRemaining()) channel.write(b);
+        } finally {
+            writeStarted = 0;
+        }
+    }
+
+    long transfer(FileChannel file, long position, long count) throws IOException {
+        lock.lock();
+        try {
+            sendBuffered();
+            long sent = 0;
+            while (sent < count) {
+                writeStarted = System.nanoTime() | 1;
+                long n;
+                try {
+                    n = file.transferTo(position + sent, count - sent, channel);
+                } finally {
+                    writeStarted = 0;
+                }
+                if (n > 0) {
+                    sent += n;
+                    flushedBytes += n;
+                    continue;
+                }
+                if (position + sent >= file.size()) break;
+                // transferTo returned 0 with bytes left: the socket buffer is full and (on JDK 25, from a virtual
+                // thread) transferTo does not park. A buffered write parks until the socket drains; then retry,
+                // so the loop never spins.
+                sent += copyChunk(file, position + sent, count - sent);
+            }
+            return sent;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private long copyChunk(FileChannel file, long position, long max) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(array());
+        b.limit((int) Math.min(b.capacity(), max));
+        int n = file.read(b, position);
+        if (n <= 0) return 0;
+        b.flip();
+        writeFully(b);
+        return n;
+    }
+
+    void shutdown() throws IOException {
+        lock.lock();
+        try {
+            sendBuffered();
+            channel.shutdownOutput();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Gives the buffer back unless a writer holds the lock right now (it releases when it flushes). */
+    void releaseIfFree() {
+        if (lock.tryLock()) {
+            try {
+                release();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** Gives the buffer back if nothing unsent is in it; the caller holds the lock. */
+    private void release() {
+        if (length == 0 && out != null) {
+            if (pool != null) pool.release(buffer);
+            buffer = null;
+            out = null;
+        }
+    }
+}
