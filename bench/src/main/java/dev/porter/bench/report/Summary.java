@@ -94,9 +94,14 @@ final class Summary {
         return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
 
-    /** @return "ok", or why the server has no figures */
+    /** @return "ok" (perhaps followed by a note), or why the server has no figures */
     String status(String server) {
         return results.servers().getOrDefault(server, "?");
+    }
+
+    /** @return whether the server ran (its status starts with "ok") */
+    boolean available(String server) {
+        return status(server).startsWith("ok");
     }
 
     /** @return the highest throughput among the peers (not Porter) for the job, NaN when none ran */

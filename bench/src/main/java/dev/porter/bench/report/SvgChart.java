@@ -68,6 +68,10 @@ final class SvgChart {
                     "<rect x=\"%d\" y=\"%.1f\" width=\"%d\" height=\"%.1f\" fill=\"%s\"><title>%s, %s: %s (%.0f%%)</title></rect>\n",
                     x0 + s * BAR, TOP + PLOT_HEIGHT - barHeight, BAR - 2, barHeight, colour(s), escape(server),
                     escape(group.label().replace('|', ' ')), escape(group.values().get(server)), h * 100));
+                if (server.equals(Summary.PORTER)) { // Porter's standing, readable without hovering
+                    text(svg, x0 + s * BAR + BAR / 2 - 1, (int) (TOP + PLOT_HEIGHT - barHeight) - 3, 9, "middle",
+                        String.format(Locale.ROOT, "%.0f%%", h * 100));
+                }
             }
             int centre = x0 + servers.size() * BAR / 2;
             String[] words = group.label().split("\\|");
@@ -76,7 +80,7 @@ final class SvgChart {
         int x = LEFT;
         for (int s = 0; s < servers.size(); s++) {
             String server = servers.get(s);
-            String label = summary.status(server).equals("ok") ? server : server + " (not available)";
+            String label = summary.available(server) ? server : server + " (not available)";
             svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/>\n",
                 x, legendTop, colour(s)));
             text(svg, x + 16, legendTop + 10, 11, "start", label);

@@ -89,7 +89,7 @@ final class TextTable {
     }
 
     private String missing(String server) {
-        return summary.status(server).equals("ok") ? "n/a" : "not available";
+        return summary.available(server) ? "n/a" : "not available";
     }
 
     static String cell(Job job, Summary.Figures f, boolean best) {
