@@ -52,7 +52,7 @@ final class MarkdownReport {
         idleRow(md, "idle " + connections + ": plaintext c=64", i -> i.load() == null ? "n/a"
             : TextTable.cell(Job.PLAINTEXT_C64, i.load(), false).replace(" ", " / "),
             summary.porterIdleRatio(i -> i.load() == null ? Double.NaN : i.load().throughput(), true));
-        idleRow(md, "idle " + connections + ": kept", i -> Units.percent(i.kept()) + " (" + i.alive() + "/" + i.opened() + " open)",
+        idleRow(md, "idle " + connections + ": kept", TextTable::kept,
             summary.porterIdleRatio(Summary.IdleFigures::kept, true));
         idleRow(md, "idle " + connections + ": RSS/conn", i -> Units.bytes(i.rssPerConn()),
             summary.porterIdleRatio(Summary.IdleFigures::rssPerConn, false));

@@ -52,7 +52,7 @@ final class TextTable {
         String idle = "idle " + connections + ": ";
         idleRow(out, idle + "plaintext c=64", i -> i.load() == null ? "n/a" : cell(Job.PLAINTEXT_C64, i.load(), false),
             summary.porterIdleRatio(i -> i.load() == null ? Double.NaN : i.load().throughput(), true));
-        idleRow(out, idle + "kept", i -> Units.percent(i.kept()) + " (" + i.alive() + "/" + i.opened() + " open)",
+        idleRow(out, idle + "kept", TextTable::kept,
             summary.porterIdleRatio(Summary.IdleFigures::kept, true));
         idleRow(out, idle + "RSS/conn", i -> Units.bytes(i.rssPerConn()),
             summary.porterIdleRatio(Summary.IdleFigures::rssPerConn, false));
@@ -61,8 +61,9 @@ final class TextTable {
 
         out.append('\n');
         out.append("idle: kept = throughput with the idle connections held / own plaintext c=64 (open = idle ")
-            .append("connections still open after the load); RSS and live heap (after full GC) growth per idle ")
-            .append("connection; for memory rows porter/best is Porter / lowest peer (lower is better).\n");
+            .append("connections still open after the load, \"all\" or open/opened);\n")
+            .append("      RSS and live heap (after a full GC) growth per idle connection; for these memory rows ")
+            .append("porter/best is Porter / lowest peer (lower is better).\n");
         for (String s : summary.servers) {
             if (!summary.status(s).equals("ok")) out.append(s).append(": ").append(summary.status(s)).append('\n');
         }
@@ -86,6 +87,12 @@ final class TextTable {
         }
         row.add(Units.ratio(ratio));
         line(out, row);
+    }
+
+    /** "97% (all open)", or "97% (9500/10000 open)" when the server closed some idle connections. */
+    static String kept(Summary.IdleFigures i) {
+        String open = i.alive() == i.opened() ? "all" : i.alive() + "/" + i.opened();
+        return Units.percent(i.kept()) + " (" + open + " open)";
     }
 
     private String missing(String server) {
