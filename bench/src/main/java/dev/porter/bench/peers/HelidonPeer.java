@@ -1,5 +1,6 @@
 package dev.porter.bench.peers;
 
+import io.helidon.common.Size;
 import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
@@ -11,7 +12,8 @@ import java.time.Duration;
 /**
  * Helidon 4 SE webserver (one virtual thread per connection), written as Helidon's TechEmpower entry does:
  * headers created once with {@link HeaderValues#createCached}, the body sent as a byte array; the static
- * content service of {@code helidon-webserver-static-content} under {@code /static}. TCP_NODELAY on, and idle
+ * content service of {@code helidon-webserver-static-content} under {@code /static}, with its in-memory cache
+ * enabled (file content kept in memory instead of read from disk per request). TCP_NODELAY on, and idle
  * connections kept for {@link PeerArgs#IDLE_TIMEOUT_MILLIS}.
  */
 public final class HelidonPeer {
@@ -44,8 +46,10 @@ public final class HelidonPeer {
                     res.header(CONTENT_LENGTH);
                     res.send(PeerArgs.PLAINTEXT);
                 })
-                .register("/static", StaticContentFeature.createService(
-                    FileSystemHandlerConfig.builder().location(peer.staticDir()).build())))
+                .register("/static", StaticContentFeature.createService(FileSystemHandlerConfig.builder()
+                    .location(peer.staticDir())
+                    .memoryCache(cache -> cache.enabled(true).capacity(Size.parse("64 MB")))
+                    .build())))
             .build()
             .start();
     }
