@@ -1,0 +1,89 @@
+package dev.porter.bench.report;
+
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The figures as JSON (results/latest.json), for tools and for comparing runs: meta, server status, per job
+ * and server the medians, Porter's ratio per job, and the idle job. Numbers are plain JSON numbers; a figure
+ * that does not apply is {@code null}.
+ */
+final class JsonReport {
+
+    private final Summary summary;
+
+    JsonReport(Summary summary) {
+        this.summary = summary;
+    }
+
+    /** @return the JSON document */
+    String render() {
+        StringBuilder json = new StringBuilder("{\n  \"meta\": {");
+        String sep = "\n";
+        for (Map.Entry<String, String> e : summary.results.meta().entrySet()) {
+            json.append(sep).append("    ").append(str(e.getKey())).append(": ").append(str(e.getValue()));
+            sep = ",\n";
+        }
+        json.append("\n  },\n  \"servers\": {");
+        sep = "\n";
+        for (String s : summary.servers) {
+            json.append(sep).append("    ").append(str(s)).append(": ").append(str(summary.status(s)));
+            sep = ",\n";
+        }
+        json.append("\n  },\n  \"jobs\": {");
+        sep = "\n";
+        for (Job job : Job.values()) {
+            json.append(sep).append("    ").append(str(job.id)).append(": {\"label\": ").append(str(job.label))
+                .append(", \"throughput_unit\": ").append(str(job.bytesPerSecond ? "bytes/s" : "requests/s"))
+                .append(", \"porter_to_best_peer\": ").append(num(summary.porterRatio(job))).append(", \"servers\": {");
+            String inner = "\n";
+            for (Map.Entry<String, Summary.Figures> e : summary.jobs.get(job).entrySet()) {
+                json.append(inner).append("      ").append(str(e.getKey())).append(": ").append(figures(e.getValue()));
+                inner = ",\n";
+            }
+            json.append("\n    }}");
+            sep = ",\n";
+        }
+        json.append("\n  },\n  \"idle\": {");
+        sep = "\n";
+        for (Map.Entry<String, Summary.IdleFigures> e : summary.idle.entrySet()) {
+            Summary.IdleFigures i = e.getValue();
+            json.append(sep).append("    ").append(str(e.getKey())).append(": {\"connections\": ").append(i.connections())
+                .append(", \"opened\": ").append(i.opened()).append(", \"alive_after_load\": ").append(i.alive())
+                .append(", \"rss_bytes_per_connection\": ").append(num(i.rssPerConn()))
+                .append(", \"live_heap_bytes_per_connection\": ").append(num(i.heapPerConn()))
+                .append(", \"plaintext_kept\": ").append(num(i.kept()))
+                .append(", \"plaintext\": ").append(i.load() == null ? "null" : figures(i.load())).append('}');
+            sep = ",\n";
+        }
+        json.append("\n  }\n}\n");
+        return json.toString();
+    }
+
+    private static String figures(Summary.Figures f) {
+        return "{\"throughput\": " + num(f.throughput()) + ", \"p99_us\": " + num(f.p99Us())
+            + ", \"cpu_us_per_request\": " + num(f.cpuUsPerRequest()) + ", \"errors\": " + f.errors() + "}";
+    }
+
+    private static String num(double value) {
+        return Double.isNaN(value) || Double.isInfinite(value) ? "null" : String.format(Locale.ROOT, "%.4f", value);
+    }
+
+    static String str(String text) {
+        StringBuilder out = new StringBuilder("\"");
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < 0x20) out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+                    else out.append(c);
+                }
+            }
+        }
+        return out.append('"').toString();
+    }
+}

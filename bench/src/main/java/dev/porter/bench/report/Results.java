@@ -1,0 +1,89 @@
+package dev.porter.bench.report;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The raw figures of one {@code bench/run}, as it left them in its results folder: {@code meta.properties},
+ * {@code servers.tsv} (name, status), {@code runs.tsv} (one line per wrk run) and {@code idle.tsv} (one line per
+ * server's idle job). Tab-separated, first line a header.
+ *
+ * @param meta    facts about the run (date, machine, versions, command)
+ * @param servers every server asked for, in order, with "ok" or why it has no figures
+ * @param runs    the load runs
+ * @param idles   the idle jobs
+ */
+record Results(Map<String, String> meta, Map<String, String> servers, List<Run> runs, List<Idle> idles) {
+
+    /** One wrk run. Durations and latencies in microseconds, CPU in clock ticks of the server's process tree. */
+    record Run(String server, Job job, int round, long requests, long durationUs, long bytes, long p99Us,
+               long cpuTicks, long errors, long non2xx) {}
+
+    /**
+     * One idle job. Heap figures are -1 for servers that are not JVMs.
+     */
+    record Idle(String server, int connections, int opened, int alive, long rssBeforeKb, long rssAfterKb,
+                long heapBefore, long heapAfter, long requests, long durationUs, long bytes, long p99Us,
+                long cpuTicks, long errors, long non2xx) {}
+
+    /**
+     * Reads a results folder.
+     *
+     * @param dir the folder bench/run wrote
+     * @return the figures
+     * @throws IOException when a file is missing or unreadable
+     * @throws NumberFormatException when a figure is not a number
+     */
+    static Results load(Path dir) throws IOException {
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(dir.resolve("meta.properties"), StandardCharsets.UTF_8)) {
+            properties.load(reader);
+        }
+        Map<String, String> meta = new LinkedHashMap<>();
+        for (String key : properties.stringPropertyNames()) meta.put(key, properties.getProperty(key));
+
+        Map<String, String> servers = new LinkedHashMap<>();
+        for (String[] row : rows(dir.resolve("servers.tsv"), false)) servers.put(row[0], row.length > 1 ? row[1] : "");
+
+        List<Run> runs = new ArrayList<>();
+        for (String[] r : rows(dir.resolve("runs.tsv"), true)) {
+            Job job = Job.byId(r[1]);
+            if (job == null) continue; // a job added to bench/run before this report knows it: left out
+            runs.add(new Run(r[0], job, Integer.parseInt(r[2]), num(r[3]), num(r[4]), num(r[5]), num(r[6]),
+                num(r[7]), num(r[8]), num(r[9])));
+        }
+        List<Idle> idles = new ArrayList<>();
+        for (String[] r : rows(dir.resolve("idle.tsv"), true)) {
+            idles.add(new Idle(r[0], (int) num(r[1]), (int) num(r[2]), (int) num(r[3]), num(r[4]), num(r[5]),
+                num(r[6]), num(r[7]), num(r[8]), num(r[9]), num(r[10]), num(r[11]), num(r[12]), num(r[13]),
+                num(r[14])));
+        }
+        return new Results(meta, servers, runs, idles);
+    }
+
+    private static List<String[]> rows(Path file, boolean header) throws IOException {
+        List<String[]> rows = new ArrayList<>();
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        for (int i = header ? 1 : 0; i < lines.size(); i++) {
+            if (!lines.get(i).isBlank()) rows.add(lines.get(i).split("\t", -1));
+        }
+        return rows;
+    }
+
+    private static long num(String text) {
+        return text.isBlank() ? 0 : Long.parseLong(text.trim());
+    }
+
+    /** @return the meta value, or "?" when the run did not record it */
+    String meta(String key) {
+        return meta.getOrDefault(key, "?");
+    }
+}

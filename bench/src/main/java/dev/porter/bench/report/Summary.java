@@ -1,0 +1,147 @@
+package dev.porter.bench.report;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Medians per server and job, the idle job's per-connection figures, and Porter's ratio to the best peer.
+ * Each figure is the median over rounds, taken separately (the median throughput and the median p99 may
+ * come from different rounds).
+ */
+final class Summary {
+
+    /** The server whose ratio to the others is reported. */
+    static final String PORTER = "porter";
+
+    /**
+     * One server's figures for one job.
+     *
+     * @param throughput      requests per second, or bytes per second for {@link Job#bytesPerSecond} jobs
+     * @param p99Us           99th percentile latency, microseconds
+     * @param cpuUsPerRequest CPU time of the server's process tree per request, microseconds
+     * @param errors          socket errors plus non-2xx answers, summed over rounds (should be 0)
+     */
+    record Figures(double throughput, double p99Us, double cpuUsPerRequest, long errors) {}
+
+    /**
+     * One server's idle job.
+     *
+     * @param connections asked for
+     * @param opened      that completed their first exchange
+     * @param alive       still open after the load ran alongside them
+     * @param rssPerConn  growth of the resident set per opened connection, bytes
+     * @param heapPerConn growth of live heap (after a full GC) per opened connection, bytes; NaN if not a JVM
+     * @param load        plaintext c=64 while the connections were held
+     * @param kept        {@code load} throughput over the server's own plaintext c=64 median; NaN without one
+     */
+    record IdleFigures(int connections, int opened, int alive, double rssPerConn, double heapPerConn,
+                       Figures load, double kept) {}
+
+    final Results results;
+    final List<String> servers;
+    final Map<Job, Map<String, Figures>> jobs = new EnumMap<>(Job.class);
+    final Map<String, IdleFigures> idle = new LinkedHashMap<>();
+
+    Summary(Results results) {
+        this.results = results;
+        this.servers = new ArrayList<>(results.servers().keySet());
+        double clkTck = Double.parseDouble(results.meta().getOrDefault("clk_tck", "100"));
+        for (Job job : Job.values()) {
+            Map<String, Figures> byServer = new LinkedHashMap<>();
+            for (String server : servers) {
+                List<Results.Run> runs = results.runs().stream()
+                    .filter(r -> r.server().equals(server) && r.job() == job && r.requests() > 0).toList();
+                if (runs.isEmpty()) continue;
+                byServer.put(server, new Figures(
+                    median(runs.stream().mapToDouble(r -> throughput(job, r.requests(), r.bytes(), r.durationUs()))),
+                    median(runs.stream().mapToDouble(Results.Run::p99Us)),
+                    median(runs.stream().mapToDouble(r -> cpuPerRequest(r.cpuTicks(), r.requests(), clkTck))),
+                    runs.stream().mapToLong(r -> r.errors() + r.non2xx()).sum()));
+            }
+            jobs.put(job, byServer);
+        }
+        for (Results.Idle i : results.idles()) {
+            if (i.opened() <= 0) continue;
+            Figures load = i.requests() <= 0 ? null : new Figures(
+                throughput(Job.PLAINTEXT_C64, i.requests(), i.bytes(), i.durationUs()), i.p99Us(),
+                cpuPerRequest(i.cpuTicks(), i.requests(), clkTck), i.errors() + i.non2xx());
+            Figures alone = jobs.get(Job.PLAINTEXT_C64).get(i.server());
+            double kept = load == null || alone == null ? Double.NaN : load.throughput() / alone.throughput();
+            double heap = i.heapBefore() < 0 || i.heapAfter() < 0
+                ? Double.NaN : (double) (i.heapAfter() - i.heapBefore()) / i.opened();
+            idle.put(i.server(), new IdleFigures(i.connections(), i.opened(), i.alive(),
+                (i.rssAfterKb() - i.rssBeforeKb()) * 1024.0 / i.opened(), heap, load, kept));
+        }
+    }
+
+    private static double throughput(Job job, long requests, long bytes, long durationUs) {
+        double seconds = durationUs / 1e6;
+        return (job.bytesPerSecond ? bytes : requests) / seconds;
+    }
+
+    private static double cpuPerRequest(long ticks, long requests, double clkTck) {
+        return ticks * 1e6 / clkTck / requests;
+    }
+
+    static double median(java.util.stream.DoubleStream values) {
+        double[] sorted = values.sorted().toArray();
+        if (sorted.length == 0) return Double.NaN;
+        int mid = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    }
+
+    /** @return "ok" (perhaps followed by a note), or why the server has no figures */
+    String status(String server) {
+        return results.servers().getOrDefault(server, "?");
+    }
+
+    /** @return whether the server ran (its status starts with "ok") */
+    boolean available(String server) {
+        return status(server).startsWith("ok");
+    }
+
+    /** @return the highest throughput among the peers (not Porter) for the job, NaN when none ran */
+    double bestPeer(Job job) {
+        return jobs.get(job).entrySet().stream().filter(e -> !e.getKey().equals(PORTER))
+            .mapToDouble(e -> e.getValue().throughput()).max().orElse(Double.NaN);
+    }
+
+    /** @return the server with the highest throughput for the job (Porter included), or null */
+    String best(Job job) {
+        return jobs.get(job).entrySet().stream()
+            .max((a, b) -> Double.compare(a.getValue().throughput(), b.getValue().throughput()))
+            .map(Map.Entry::getKey).orElse(null);
+    }
+
+    /** @return Porter's throughput over the best peer's for the job, NaN when either is missing */
+    double porterRatio(Job job) {
+        Figures porter = jobs.get(job).get(PORTER);
+        return porter == null ? Double.NaN : porter.throughput() / bestPeer(job);
+    }
+
+    /** An idle-job figure read from {@link IdleFigures}; NaN where it does not apply. */
+    interface IdleMetric {
+        double of(IdleFigures figures);
+    }
+
+    /**
+     * Porter's value of an idle metric over the best peer's.
+     *
+     * @param metric        the figure
+     * @param higherIsBetter whether the best peer has the highest value (else the lowest)
+     * @return the ratio, NaN when Porter or every peer lacks the figure
+     */
+    double porterIdleRatio(IdleMetric metric, boolean higherIsBetter) {
+        IdleFigures porter = idle.get(PORTER);
+        if (porter == null) return Double.NaN;
+        double[] peers = idle.entrySet().stream().filter(e -> !e.getKey().equals(PORTER))
+            .mapToDouble(e -> metric.of(e.getValue())).filter(v -> !Double.isNaN(v)).toArray();
+        if (peers.length == 0) return Double.NaN;
+        double best = higherIsBetter ? Arrays.stream(peers).max().getAsDouble() : Arrays.stream(peers).min().getAsDouble();
+        return metric.of(porter) / best;
+    }
+}

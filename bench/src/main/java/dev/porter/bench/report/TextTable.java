@@ -1,0 +1,115 @@
+package dev.porter.bench.report;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The one table bench/run prints: a row per job, a column per server (req/s or GB/s, p99, CPU µs per
+ * request), and Porter's ratio to the best peer. The idle job takes four rows. Plain text, fixed width.
+ */
+final class TextTable {
+
+    private static final int JOB_WIDTH = 26;
+    private static final int CELL_WIDTH = 22;
+
+    private final Summary summary;
+
+    TextTable(Summary summary) {
+        this.summary = summary;
+    }
+
+    /** @return the table with its heading and footnotes, lines ending in '\n' */
+    String render() {
+        Results r = summary.results;
+        StringBuilder out = new StringBuilder();
+        out.append("Porter bench (").append(r.meta("mode")).append("): ").append(r.meta("rounds"))
+            .append(" round(s) x ").append(r.meta("duration_s")).append(" s per job, median of rounds | ")
+            .append(r.meta("date")).append(" | ").append(r.meta("cores")).append(" cores | JDK ")
+            .append(r.meta("jdk")).append('\n');
+        out.append("cell: throughput (req/s; GB/s for 1 MiB)  p99  CPU us/request;  * = best;  ")
+            .append("porter/best = Porter / best peer\n\n");
+
+        List<String> head = new ArrayList<>();
+        head.add(pad("job", JOB_WIDTH));
+        for (String s : summary.servers) head.add(pad(s, CELL_WIDTH));
+        head.add("porter/best");
+        line(out, head);
+        out.append("-".repeat(JOB_WIDTH + (CELL_WIDTH + 3) * summary.servers.size() + 11)).append('\n');
+
+        for (Job job : Job.values()) {
+            List<String> row = new ArrayList<>();
+            row.add(pad(job.label, JOB_WIDTH));
+            String best = summary.best(job);
+            for (String s : summary.servers) {
+                Summary.Figures f = summary.jobs.get(job).get(s);
+                row.add(pad(f == null ? missing(s) : cell(job, f, s.equals(best)), CELL_WIDTH));
+            }
+            row.add(Units.ratio(summary.porterRatio(job)));
+            line(out, row);
+        }
+        int connections = summary.idle.values().stream().mapToInt(Summary.IdleFigures::connections).max().orElse(0);
+        String idle = "idle " + connections + ": ";
+        idleRow(out, idle + "plaintext c=64", i -> i.load() == null ? "n/a" : cell(Job.PLAINTEXT_C64, i.load(), false),
+            summary.porterIdleRatio(i -> i.load() == null ? Double.NaN : i.load().throughput(), true));
+        idleRow(out, idle + "kept", TextTable::kept,
+            summary.porterIdleRatio(Summary.IdleFigures::kept, true));
+        idleRow(out, idle + "RSS/conn", i -> Units.bytes(i.rssPerConn()),
+            summary.porterIdleRatio(Summary.IdleFigures::rssPerConn, false));
+        idleRow(out, idle + "heap/conn", i -> Units.bytes(i.heapPerConn()),
+            summary.porterIdleRatio(Summary.IdleFigures::heapPerConn, false));
+
+        out.append('\n');
+        out.append("idle: kept = throughput with the idle connections held / own plaintext c=64 (open = idle ")
+            .append("connections still open after the load, \"all\" or open/opened);\n")
+            .append("      RSS and live heap (after a full GC) growth per idle connection; for these memory rows ")
+            .append("porter/best is Porter / lowest peer (lower is better).\n");
+        for (String s : summary.servers) {
+            if (!summary.status(s).equals("ok")) out.append(s).append(": ").append(summary.status(s)).append('\n');
+        }
+        for (Job job : Job.values()) {
+            summary.jobs.get(job).forEach((s, f) -> {
+                if (f.errors() > 0) {
+                    out.append(s).append(' ').append(job.label).append(": ").append(f.errors())
+                        .append(" errors or non-2xx answers (marked !)\n");
+                }
+            });
+        }
+        return out.toString();
+    }
+
+    private void idleRow(StringBuilder out, String label, Function<Summary.IdleFigures, String> cell, double ratio) {
+        List<String> row = new ArrayList<>();
+        row.add(pad(label, JOB_WIDTH));
+        for (String s : summary.servers) {
+            Summary.IdleFigures i = summary.idle.get(s);
+            row.add(pad(i == null ? missing(s) : cell.apply(i), CELL_WIDTH));
+        }
+        row.add(Units.ratio(ratio));
+        line(out, row);
+    }
+
+    /** "97% (all open)", or "97% (9500/10000 open)" when the server closed some idle connections. */
+    static String kept(Summary.IdleFigures i) {
+        String open = i.alive() == i.opened() ? "all" : i.alive() + "/" + i.opened();
+        return Units.percent(i.kept()) + " (" + open + " open)";
+    }
+
+    private String missing(String server) {
+        return summary.available(server) ? "n/a" : "not available";
+    }
+
+    static String cell(Job job, Summary.Figures f, boolean best) {
+        String throughput = job.bytesPerSecond ? Units.gbps(f.throughput()) : Units.rate(f.throughput());
+        return (best ? "*" : "") + throughput + " " + Units.latency(f.p99Us()) + " " + Units.cpu(f.cpuUsPerRequest())
+            + (f.errors() > 0 ? " !" : "");
+    }
+
+    private static void line(StringBuilder out, List<String> cells) {
+        out.append(String.join(" | ", cells).stripTrailing()).append('\n');
+    }
+
+    static String pad(String text, int width) {
+        return text.length() >= width ? text : text + " ".repeat(width - text.length());
+    }
+}
