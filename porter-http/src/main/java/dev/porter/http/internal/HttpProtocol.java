@@ -90,7 +90,8 @@ public final class HttpProtocol implements Protocol {
             long started = System.nanoTime();
             // A connection whose requests come back to back waits for the next one without a timer (cheaper);
             // one with gaps lingers on a timer, then parks without a thread.
-            state.hot = started - waitStart < HOT_GAP_NANOS;
+            // (The first request says nothing: it was measured from the connection's start.)
+            state.hot = state.served > 0 && started - waitStart < HOT_GAP_NANOS;
             state.served++;
             if (!exchange(c, head, framing, state, started)) return;
             waitStart = System.nanoTime();

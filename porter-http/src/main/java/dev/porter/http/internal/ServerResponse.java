@@ -39,7 +39,7 @@ public final class ServerResponse implements Response {
     private ResponseStreams.Body stream;
     private boolean wellFramed = true;
 
-    ServerResponse(SocketConnection c, byte[] serverLine, boolean headRequest, boolean http10, boolean close) {
+    public ServerResponse(SocketConnection c, byte[] serverLine, boolean headRequest, boolean http10, boolean close) {
         this.c = c;
         this.serverLine = serverLine;
         this.headRequest = headRequest;
@@ -192,7 +192,7 @@ public final class ServerResponse implements Response {
      *
      * @return true if the message was framed completely (the connection may be reused)
      */
-    boolean finish() throws IOException {
+    public boolean finish() throws IOException {
         if (!committed) {
             writeHead(declaredLength >= 0 && noBody() ? declaredLength : 0, false);
         }
