@@ -124,7 +124,8 @@ final class Exchange {
         if (config.listener() != null) config.listener().responseHead(head.lines);
     }
 
-    private void checkInterim(ResponseHead head, int interim) throws HttpClientException {
+    /** Accepts an interim response, except 101 (never asked for) or one too many. */
+    static void checkInterim(ResponseHead head, int interim) throws HttpClientException {
         if (head.status.code() == 101) {
             // RFC 9110 §15.2.2: only an answer to Upgrade; this client never asks to switch protocols.
             throw new HttpClientException.MalformedResponse("unexpected 101 Switching Protocols: the client does not "
