@@ -307,8 +307,10 @@ final class GetCommand implements Callable<Integer> {
                 try {
                     sink.write(buf, 0, n);
                 } catch (IOException e) {
-                    throw new Failed(WRITE_ERROR, "cannot write " + (output == null ? "to stdout" : output) + ": " + e.getMessage());
+                    throw new Failed(WRITE_ERROR, "cannot write " + output + ": " + e.getMessage());
                 }
+                // A PrintStream swallows write errors: a closed pipe (porter get URL | head) shows only here.
+                if (sink == out && out.checkError()) throw new Failed(WRITE_ERROR, "cannot write to stdout");
                 if (bar != null) bar.advance(n);
             }
             sink.flush();

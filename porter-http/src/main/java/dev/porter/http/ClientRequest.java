@@ -73,8 +73,8 @@ public final class ClientRequest {
     /**
      * @param method the method token, case-sensitive (RFC 9110 §9.1), for example {@code GET}
      * @param uri    an absolute URI with a host, for example {@code http://example.com/a?b=c}
-     * @throws IllegalArgumentException if the method is not a token or the URI is not absolute with a host, or
-     *                                  carries user information (set {@code Authorization} instead)
+     * @throws IllegalArgumentException if the method is not a token (or is CONNECT), or the URI is not absolute
+     *                                  with a host, or carries user information (set {@code Authorization} instead)
      */
     public static Builder builder(String method, String uri) {
         return builder(method, URI.create(uri));
@@ -143,9 +143,14 @@ public final class ClientRequest {
         private Builder() {
         }
 
-        /** Sets the method token. @throws IllegalArgumentException if it is not a token */
+        /**
+         * Sets the method token.
+         *
+         * @throws IllegalArgumentException if it is not a token, or is CONNECT (tunnels are not supported)
+         */
         public Builder method(String m) {
             if (!Ascii.isToken(m)) throw new IllegalArgumentException("method is not a token: " + m);
+            if (m.equals("CONNECT")) throw new IllegalArgumentException("CONNECT (tunnels) is not supported by this client");
             method = m;
             return this;
         }

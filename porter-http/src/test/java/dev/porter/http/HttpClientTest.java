@@ -175,6 +175,17 @@ class HttpClientTest {
     }
 
     @Test
+    void rejectsACorruptGzipBody() throws IOException {
+        byte[] reply = "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 10\r\n\r\nnot gzip!!".getBytes(StandardCharsets.US_ASCII);
+        try (RawServer raw = RawServer.replying(reply);
+             HttpClient gz = HttpClient.create(ClientConfig.builder().decompress(true).build())) {
+            ClientResponse res = gz.get(raw.url("/"));
+            assertThatThrownBy(res::bodyBytes).isInstanceOf(HttpClientException.MalformedResponse.class)
+                    .hasMessageContaining("gzip");
+        }
+    }
+
+    @Test
     void readsTrailersAfterAChunkedBody() throws IOException {
         byte[] reply = ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
                 + "5;name=value\r\nhello\r\n0\r\nX-Checksum: abc\r\n\r\n").getBytes(StandardCharsets.US_ASCII);

@@ -76,6 +76,9 @@ final class Exchange {
         } catch (RequestWriter.BodySourceException | HttpClientException | StaleConnection e) {
             c.close();
             throw e;
+        } catch (RuntimeException e) {
+            c.close(); // a listener failed: the exchange is abandoned half-way
+            throw e;
         } catch (IOException e) {
             c.close();
             if (pc.reused && !head.started() && !(e instanceof SocketTimeoutException) && !c.timedOut()) {

@@ -15,7 +15,7 @@ record ResponseFraming(Kind kind, long length, boolean persistent) {
 
     /** The body framings of RFC 9112 §6.3. */
     enum Kind {
-        /** No body: a response to HEAD, 1xx, 204, 304, or a 2xx to CONNECT. */
+        /** No body: a response to HEAD, 1xx, 204 or 304 (CONNECT, §6.3 (2), is never sent by this client). */
         NONE,
         /** Content-Length bytes. */
         LENGTH,
@@ -57,8 +57,6 @@ record ResponseFraming(Kind kind, long length, boolean persistent) {
         if ("HEAD".equals(method) || code < 200 || code == 204 || code == 304) {
             return new ResponseFraming(Kind.NONE, -1, persistent);
         }
-        // §6.3 (2): a 2xx to CONNECT turns the connection into a tunnel, which this client does not offer.
-        if ("CONNECT".equals(method) && code < 300) return new ResponseFraming(Kind.NONE, -1, false);
         if (codings != null) {
             // §6.1: Transfer-Encoding in an HTTP/1.0 message means faulty framing: read until close, never reuse.
             if (head.version == 10) return new ResponseFraming(Kind.UNTIL_CLOSE, -1, false);
