@@ -31,6 +31,7 @@ final class ProgressBar {
         this.offset = offset;
         this.done = offset;
         this.startedAt = System.nanoTime();
+        this.lastDraw = startedAt - REDRAW_NANOS; // the first bytes are drawn at once
     }
 
     /** Counts {@code n} more bytes and redraws if enough time passed. */
