@@ -115,7 +115,8 @@ public final class Nginx implements AutoCloseable {
         long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (System.nanoTime() < until) {
             if (!p.isAlive()) return false;
-            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            try {
+                new Socket(InetAddress.getLoopbackAddress(), port).close();
                 return true;
             } catch (IOException notYet) {
                 Thread.sleep(20);
@@ -150,9 +151,14 @@ public final class Nginx implements AutoCloseable {
 
     /** Stops nginx (fast shutdown) and deletes its directory. */
     @Override
-    public void close() throws IOException, InterruptedException {
+    public void close() throws IOException {
         process.destroy(); // SIGTERM: nginx's fast shutdown
-        if (!process.waitFor(10, TimeUnit.SECONDS)) process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt(); // keep the interrupt for the caller; the files go anyway
+        }
         try (Stream<Path> files = Files.walk(dir)) {
             for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
         }
