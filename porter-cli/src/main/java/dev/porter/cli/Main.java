@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 DemoCommand.class,
+                GetCommand.class,
                 EchoCommand.class,
                 ChatCommand.class,
                 SendCommand.class,

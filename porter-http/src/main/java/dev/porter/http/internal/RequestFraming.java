@@ -104,6 +104,16 @@ public final class RequestFraming {
 
     /** Content-Length = 1*DIGIT (RFC 9110 §8.6); a list or repeat of identical values is one value. */
     static long contentLength(String value, long previous) {
+        return contentLength(value, previous, RequestHead::bad);
+    }
+
+    /**
+     * Parses Content-Length with the rules shared by requests and responses.
+     *
+     * @param previous the value of an earlier Content-Length field, or -1
+     * @return the length
+     */
+    static <E extends Exception> long contentLength(String value, long previous, FieldLines.Failure<E> fail) throws E {
         long result = previous;
         int i = 0;
         int n = value.length();
@@ -114,15 +124,15 @@ public final class RequestFraming {
             int e = i;
             while (s < e && (value.charAt(s) == ' ' || value.charAt(s) == '\t')) s++;
             while (e > s && (value.charAt(e - 1) == ' ' || value.charAt(e - 1) == '\t')) e--;
-            if (s == e) throw RequestHead.bad("empty Content-Length");
-            if (e - s > 18) throw RequestHead.bad("Content-Length out of range");
+            if (s == e) throw fail.malformed("empty Content-Length");
+            if (e - s > 18) throw fail.malformed("Content-Length out of range");
             long v = 0;
             for (int k = s; k < e; k++) {
                 char c = value.charAt(k);
-                if (c < '0' || c > '9') throw RequestHead.bad("Content-Length is not a non-negative integer");
+                if (c < '0' || c > '9') throw fail.malformed("Content-Length is not a non-negative integer");
                 v = v * 10 + (c - '0');
             }
-            if (result >= 0 && result != v) throw RequestHead.bad("conflicting Content-Length values");
+            if (result >= 0 && result != v) throw fail.malformed("conflicting Content-Length values");
             result = v;
             i++;
         }

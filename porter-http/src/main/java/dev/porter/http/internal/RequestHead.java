@@ -129,7 +129,7 @@ public final class RequestHead {
         int lim = end > off && b[end - 1] == '\r' ? end - 1 : end;
         if (lim == off) return;
         if (requestLine) partialRequestLine(b, off, lim);
-        else partialField(b, off, lim);
+        else FieldLines.checkPartial(b, off, lim, RequestHead::bad);
     }
 
     private static void partialRequestLine(byte[] b, int off, int lim) {
@@ -150,19 +150,6 @@ public final class RequestHead {
         }
         if (lim - i >= 8) parseVersion(b, i, 8);
         if (lim - i > 8) throw bad("characters after the HTTP version");
-    }
-
-    private static void partialField(byte[] b, int off, int lim) {
-        if (b[off] == ' ' || b[off] == '\t') throw bad("obsolete line folding (obs-fold) in header section");
-        int i = off;
-        while (i < lim && Ascii.isTchar(b[i])) i++;
-        if (i == lim) return;
-        if (b[i] != ':') throw bad(b[i] == ' ' || b[i] == '\t' ? "whitespace between header field name and colon"
-                : "invalid character in header field name");
-        if (i == off) throw bad("empty header field name");
-        for (int k = i + 1; k < lim; k++) {
-            if (!Ascii.isFieldValueChar(b[k])) throw bad(b[k] == 0 ? "NUL in header field value" : "control character in header field value");
-        }
     }
 
     /** @return the length of the line ending at LF index {@code end}, without CRLF (or bare LF if lenient) */
@@ -240,37 +227,13 @@ public final class RequestHead {
         throw bad("request-target is not in origin, absolute, authority or asterisk form");
     }
 
-    /**
-     * field-line = field-name ":" OWS field-value OWS (RFC 9112 §5). No whitespace before the colon (§5.1: must
-     * reject), no obs-fold (§5.2: rejected with 400), no CTL other than HTAB in the value (RFC 9110 §5.5; this also
-     * catches a bare CR, RFC 9112 §2.2).
-     */
+    /** One field line, validated by the rules shared with the client ({@link FieldLines#parse}). */
     private void parseField(byte[] b, int off, int len) {
-        int end = off + len;
-        byte first = b[off];
-        if (first == ' ' || first == '\t') throw bad("obsolete line folding (obs-fold) in header section");
-        int i = off;
-        while (i < end && Ascii.isTchar(b[i])) i++;
-        if (i == end) throw bad("header field without a colon");
-        if (b[i] != ':') {
-            if (b[i] == ' ' || b[i] == '\t') throw bad("whitespace between header field name and colon");
-            throw bad("invalid character in header field name");
-        }
-        if (i == off) throw bad("empty header field name");
-        String name = HeaderNames.intern(b, off, i - off);
-        int v = i + 1;
-        while (v < end && (b[v] == ' ' || b[v] == '\t')) v++;
-        int ve = end;
-        while (ve > v && (b[ve - 1] == ' ' || b[ve - 1] == '\t')) ve--;
-        for (int k = v; k < ve; k++) {
-            if (!Ascii.isFieldValueChar(b[k])) {
-                throw bad(b[k] == '\r' ? "bare CR in header field value"
-                        : b[k] == 0 ? "NUL in header field value" : "control character in header field value");
-            }
-        }
-        String value = new String(b, v, ve - v, StandardCharsets.ISO_8859_1);
+        FieldLines.parse(b, off, len, headers, RequestHead::bad);
+        int last = headers.size() - 1;
         // Content-Length is checked as soon as it arrives (RFC 9110 §8.6), not only once the head is complete.
-        if (name == HeaderNames.CONTENT_LENGTH) contentLengthSeen = RequestFraming.contentLength(value, contentLengthSeen);
-        headers.add(name, value);
+        if (headers.name(last) == HeaderNames.CONTENT_LENGTH) {
+            contentLengthSeen = RequestFraming.contentLength(headers.value(last), contentLengthSeen);
+        }
     }
 }

@@ -1,0 +1,193 @@
+package dev.porter.cli;
+
+import dev.porter.http.HttpConfig;
+import dev.porter.http.HttpServer;
+import dev.porter.http.Router;
+import dev.porter.http.testing.RawServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code porter get} in-process against Porter's server and raw sockets: output, heads, options and exit codes. */
+class GetCommandTest {
+
+    private static HttpServer server;
+    private static String base;
+    private static final byte[] BINARY = new byte[256 * 300];
+
+    /** One run of the command: its exit code and what it printed. */
+    record Run(int code, byte[] out, String err) {
+        String outText() {
+            return new String(out, StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    static Run get(boolean terminal, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+            int code = new CommandLine(new GetCommand(o, e, terminal)).execute(args);
+            return new Run(code, out.toByteArray(), err.toString(StandardCharsets.UTF_8));
+        }
+    }
+
+    static Run get(String... args) {
+        return get(false, args);
+    }
+
+    @BeforeAll
+    static void start() throws IOException {
+        for (int i = 0; i < BINARY.length; i++) BINARY[i] = (byte) i;
+        Router router = new Router()
+                .get("/binary", (req, res) -> res.send(BINARY))
+                .get("/text", (req, res) -> res.send("plain text\n"))
+                .post("/echo", (req, res) -> res.send(req.method() + " " + req.header("Content-Type") + " "
+                        + req.header("X-Extra") + " " + req.bodyString()))
+                .put("/echo", (req, res) -> res.send(req.method() + " " + req.header("Content-Type") + " "
+                        + req.header("X-Extra") + " " + req.bodyString()))
+                .get("/moved", (req, res) -> res.status(302).header("Location", "/text").send("moved\n"))
+                .get("/missing", (req, res) -> res.status(404).send("no such thing\n"));
+        server = HttpServer.start(HttpConfig.defaults(), router);
+        base = "http://127.0.0.1:" + server.port();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @Test
+    void writesTheBodyToStdoutByteForByte() {
+        Run r = get(base + "/binary");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).isEqualTo(BINARY);
+        assertThat(r.err()).isEmpty();
+    }
+
+    @Test
+    void writesToAFileWithAProgressBarOnlyOnATerminal(@org.junit.jupiter.api.io.TempDir Path tmp) throws IOException {
+        Path file = tmp.resolve("out.bin");
+        Run quiet = get(false, base + "/binary", "-o", file.toString());
+        assertThat(quiet.code()).isZero();
+        assertThat(quiet.out()).isEmpty();
+        assertThat(quiet.err()).isEmpty();
+        assertThat(Files.readAllBytes(file)).isEqualTo(BINARY);
+
+        Run shown = get(true, base + "/binary", "-o", file.toString());
+        assertThat(shown.code()).isZero();
+        assertThat(shown.err()).startsWith("\r").contains("100% [").contains("75.0 KiB / 75.0 KiB").contains("/s").endsWith("\n");
+        assertThat(Files.readAllBytes(file)).isEqualTo(BINARY);
+
+        assertThat(get(true, base + "/binary", "-s", "-o", file.toString()).err()).isEmpty();
+    }
+
+    @Test
+    void headPrintsTheResponseHeadOnly() {
+        Run r = get("-I", base + "/text");
+        assertThat(r.code()).isZero();
+        assertThat(r.outText()).startsWith("HTTP/1.1 200 OK\r\n").contains("Content-Length: 11\r\n").endsWith("\r\n\r\n")
+                .doesNotContain("plain text");
+    }
+
+    @Test
+    void verboseShowsRequestAndResponseHeadsOnStderr() {
+        Run r = get("-v", base + "/text");
+        assertThat(r.code()).isZero();
+        assertThat(r.outText()).isEqualTo("plain text\n");
+        assertThat(r.err()).contains("* Connected to 127.0.0.1 (127.0.0.1) port " + server.port())
+                .contains("> GET /text HTTP/1.1\n").contains("> Host: 127.0.0.1:" + server.port() + "\n")
+                .contains("< HTTP/1.1 200 OK\n").contains("< Content-Length: 11\n");
+    }
+
+    @Test
+    void sendsDataWithMethodAndHeaders() {
+        Run post = get("-d", "a=1", "-d", "b=2", base + "/echo");
+        assertThat(post.outText()).isEqualTo("POST application/x-www-form-urlencoded null a=1&b=2");
+        Run put = get("-X", "PUT", "-H", "X-Extra: yes", "-H", "Content-Type: text/plain", "-d", "hi", base + "/echo");
+        assertThat(put.outText()).isEqualTo("PUT text/plain yes hi");
+    }
+
+    @Test
+    void sendsAFileWithDataAt(@org.junit.jupiter.api.io.TempDir Path tmp) throws IOException {
+        Path body = Files.writeString(tmp.resolve("form.txt"), "from=file");
+        assertThat(get("-d", "@" + body, base + "/echo").outText()).endsWith(" from=file");
+        Run missing = get("-d", "@" + tmp.resolve("nope"), base + "/echo");
+        assertThat(missing.code()).isEqualTo(GetCommand.READ_ERROR);
+    }
+
+    @Test
+    void followsRedirectsOnlyWhenAsked() {
+        Run stay = get(base + "/moved");
+        assertThat(stay.code()).isZero();
+        assertThat(stay.outText()).isEqualTo("moved\n");
+        Run follow = get("-L", base + "/moved");
+        assertThat(follow.outText()).isEqualTo("plain text\n");
+    }
+
+    @Test
+    void failTurnsHttpErrorsIntoExitCode22() {
+        Run plain = get(base + "/missing");
+        assertThat(plain.code()).isZero();
+        assertThat(plain.outText()).isEqualTo("no such thing\n");
+        Run failed = get("--fail", base + "/missing");
+        assertThat(failed.code()).isEqualTo(22);
+        assertThat(failed.out()).isEmpty();
+        assertThat(failed.err().lines()).singleElement().asString().contains("404 Not Found");
+    }
+
+    @Test
+    void reportsEachFailureAsOneLineWithItsOwnExitCode() throws IOException {
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        assertOneLine(get("http://127.0.0.1:" + closedPort + "/"), GetCommand.CONNECT_FAILED, "Connection refused");
+        assertOneLine(get("https://127.0.0.1:" + server.port() + "/"), GetCommand.UNSUPPORTED, "https is not supported yet");
+        assertOneLine(get("http://bad host/"), GetCommand.BAD_URL, "malformed URL");
+        assertOneLine(get("-H", "no colon", base + "/text"), GetCommand.USAGE, "bad header");
+        assertOneLine(get("-C", base + "/text"), GetCommand.USAGE, "-C needs -o");
+        try (RawServer silent = RawServer.silent()) {
+            assertOneLine(get("-m", "0.5", silent.url("/")), GetCommand.TIMEOUT, "did not complete within 500 ms");
+        }
+        try (RawServer bad = RawServer.replying("HTTP/1.1 200 OK\nContent-Length: 0\n\n".getBytes(StandardCharsets.US_ASCII))) {
+            assertOneLine(get(bad.url("/")), GetCommand.MALFORMED, "malformed response: line ended by a bare LF");
+        }
+        try (RawServer cut = RawServer.replying("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort".getBytes(StandardCharsets.US_ASCII))) {
+            Run r = get(cut.url("/"));
+            assertOneLine(r, GetCommand.PARTIAL, "5 of 100");
+            assertThat(r.outText()).isEqualTo("short");
+        }
+        try (RawServer mute = RawServer.replying(new byte[0])) {
+            assertOneLine(get(mute.url("/")), GetCommand.EMPTY_REPLY, "without sending a response");
+        }
+        try (RawServer loop = RawServer.start(s -> {
+            while (RawServer.readHead(s.getInputStream()) != null) {
+                s.getOutputStream().write("HTTP/1.1 302 Found\r\nLocation: /again\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            }
+        })) {
+            assertOneLine(get("-L", "--max-redirs", "3", loop.url("/")), GetCommand.TOO_MANY_REDIRECTS, "more than 3 redirects");
+        }
+    }
+
+    private static void assertOneLine(Run r, int code, String message) {
+        assertThat(r.code()).as(r.err()).isEqualTo(code);
+        assertThat(r.err().lines()).as(r.err()).singleElement().asString().startsWith("porter get: ").contains(message);
+    }
+
+    @Test
+    void mainKnowsTheGetCommand() {
+        assertThat(new CommandLine(new Main()).getSubcommands()).containsKey("get");
+    }
+}

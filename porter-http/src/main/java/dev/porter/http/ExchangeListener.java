@@ -1,0 +1,37 @@
+package dev.porter.http;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.List;
+
+/**
+ * Observes what an {@link HttpClient} sends and receives, for logging and tracing ({@code porter get -v} prints
+ * these). Every method has an empty default; override what you need. Called on the thread that calls
+ * {@link HttpClient#send}, so implementations shared by several threads must be thread-safe, and should be quick:
+ * the exchange waits for them. An exception thrown here fails the request.
+ */
+public interface ExchangeListener {
+
+    /**
+     * A new connection was opened (reused connections are not reported).
+     *
+     * @param uri    the request it was opened for
+     * @param remote the server's address
+     */
+    default void connected(URI uri, InetSocketAddress remote) {
+    }
+
+    /**
+     * A request head was sent: the request line and the header fields exactly as written, without line ends and
+     * without the empty line that ends the head. Called once per attempt (redirects and retries included).
+     */
+    default void requestHead(List<String> lines) {
+    }
+
+    /**
+     * A response head was received: the status line and header fields (as {@code Name: value}, whitespace around
+     * the value removed), without line ends. Called for interim (1xx) responses and redirects too.
+     */
+    default void responseHead(List<String> lines) {
+    }
+}

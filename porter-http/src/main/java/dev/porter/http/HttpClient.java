@@ -1,0 +1,91 @@
+package dev.porter.http;
+
+import dev.porter.http.internal.ClientEngine;
+
+import java.io.IOException;
+
+/**
+ * Porter's HTTP/1.1 client: the client-socket side of the conversation, on porter-core's
+ * {@link dev.porter.core.Client}. Blocking, like the rest of Porter: {@link #send} returns when the response head
+ * has arrived, and the body is read as the caller reads it.
+ *
+ * <pre>{@code
+ * try (HttpClient client = HttpClient.create();
+ *      ClientResponse res = client.send(ClientRequest.get("http://127.0.0.1:8080/hello"))) {
+ *     System.out.println(res.statusCode() + " " + res.bodyString());
+ * }
+ * }</pre>
+ *
+ * <p>Connections are kept alive and reused per scheme, host and port ({@link ClientConfig#maxIdlePerHost()},
+ * {@link ClientConfig#idleTimeout()}). A pooled connection the server closed in the meantime is detected, and an
+ * idempotent request whose body can be sent again is retried once on a fresh connection. Responses are parsed
+ * strictly (the same field-line rules as Porter's server); anything malformed raises
+ * {@link HttpClientException.MalformedResponse} naming the rule. Redirects, {@code Expect: 100-continue}, gzip and
+ * timeouts follow {@link ClientConfig}.
+ *
+ * <p>Only {@code http} URIs are supported; {@code https} raises {@link HttpClientException.UnsupportedScheme}
+ * until a TLS transport lands (see docs/client.md).
+ *
+ * <p>Thread-safe: one client is meant to be shared by many (virtual) threads, each sending its own requests.
+ */
+public final class HttpClient implements AutoCloseable {
+
+    private final ClientConfig config;
+    private final ClientEngine engine;
+
+    private HttpClient(ClientConfig config) {
+        this.config = config;
+        this.engine = new ClientEngine(config);
+    }
+
+    /** @return a client with {@link ClientConfig#defaults()} */
+    public static HttpClient create() {
+        return create(ClientConfig.defaults());
+    }
+
+    /** @return a client with {@code config} */
+    public static HttpClient create(ClientConfig config) {
+        return new HttpClient(config);
+    }
+
+    /** @return the configuration */
+    public ClientConfig config() {
+        return config;
+    }
+
+    /**
+     * Sends a request and returns its final response once the head has arrived (redirects followed as configured).
+     * Close the response when done with it.
+     *
+     * @throws HttpClientException.MalformedResponse  if the response breaks HTTP/1.1
+     * @throws HttpClientException.IncompleteResponse if the server closed the connection before the head was complete
+     * @throws HttpClientException.Timeout           if a connect, read or whole-request timeout passed
+     * @throws HttpClientException.TooManyRedirects  if more than {@link ClientConfig#maxRedirects()} redirects came
+     * @throws HttpClientException.UnsupportedScheme if the URI (or a redirect) is not {@code http}
+     * @throws java.net.ConnectException             if the connection was refused
+     * @throws java.net.UnknownHostException         if the host does not resolve
+     * @throws IOException                           for other network failures, or if the request body's source fails
+     */
+    public ClientResponse send(ClientRequest request) throws IOException {
+        return engine.send(request);
+    }
+
+    /** Shortcut for {@code send(ClientRequest.get(uri))}. */
+    public ClientResponse get(String uri) throws IOException {
+        return send(ClientRequest.get(uri));
+    }
+
+    /** @return counters of this client: connections opened, exchanges, idle connections */
+    public ClientStats stats() {
+        return new ClientStats(engine.connectionsOpened(), engine.exchanges(), engine.idleConnections());
+    }
+
+    /**
+     * Closes idle connections and stops pooling. Responses still open keep working; their connections are closed
+     * when they end. Sending after close still works, without reuse.
+     */
+    @Override
+    public void close() {
+        engine.close();
+    }
+}

@@ -1,0 +1,162 @@
+package dev.porter.http.internal;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Idle keep-alive connections of one client, per {@link Route}: at most {@code maxIdlePerRoute} each, none older
+ * than {@code idleTimeout}. Most recently used first (the likeliest to be alive). A connection taken out is checked
+ * for signs of death first when it idled a while or its request cannot be retried: a server that closed it leaves
+ * an end-of-stream (or stray bytes) to read. A reaper thread closes expired connections, so sockets a server
+ * closed do not linger. Thread-safe; a ReentrantLock, never {@code synchronized}, so virtual threads do not pin.
+ */
+final class ConnectionPool implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger("dev.porter.http.HttpClient");
+    /** A connection idle for less than this is taken without the liveness probe (unless the request needs it). */
+    private static final long PROBE_AFTER_NANOS = 1_000_000_000L;
+    private static final Duration PROBE_WAIT = Duration.ofMillis(1);
+
+    private final int maxIdlePerRoute;
+    private final long idleTimeoutNanos;
+    private final Map<Route, ArrayDeque<PooledConnection>> idle = new ConcurrentHashMap<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private boolean closed;
+    private Thread reaper;
+
+    ConnectionPool(int maxIdlePerRoute, Duration idleTimeout) {
+        this.maxIdlePerRoute = maxIdlePerRoute;
+        this.idleTimeoutNanos = idleTimeout.toNanos();
+    }
+
+    /**
+     * Takes an idle connection to {@code route}.
+     *
+     * @param probe true to check even a recently used connection (the request cannot be retried if it is dead)
+     * @return a live-looking connection, or null if none is idle
+     */
+    PooledConnection acquire(Route route, boolean probe) {
+        while (true) {
+            PooledConnection pc;
+            lock.lock();
+            try {
+                ArrayDeque<PooledConnection> q = idle.get(route);
+                pc = q == null ? null : q.pollFirst();
+            } finally {
+                lock.unlock();
+            }
+            if (pc == null) return null;
+            long idleFor = System.nanoTime() - pc.idleSince;
+            if (idleFor >= idleTimeoutNanos) {
+                pc.c.close();
+                continue;
+            }
+            if ((probe || idleFor >= PROBE_AFTER_NANOS) && looksDead(pc)) {
+                pc.c.close();
+                continue;
+            }
+            pc.reused = true;
+            return pc;
+        }
+    }
+
+    /**
+     * A server that closed an idle connection left an end-of-stream to read; one that sent bytes nobody asked for
+     * broke the protocol. Either way the connection must not carry a request.
+     */
+    private static boolean looksDead(PooledConnection pc) {
+        var c = pc.c;
+        if (!c.isOpen() || c.hasBufferedInput()) return true;
+        // Consumed input sits at the end of the buffer; start over so the probe has room to read into.
+        c.inPos = c.inLim = 0;
+        try {
+            return c.awaitInput(PROBE_WAIT);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "pooled connection {0} failed its probe: {1}", pc, e.getMessage());
+            return true;
+        }
+    }
+
+    /** Gives a connection whose exchange completed cleanly back; closes it if the pool is full or closed. */
+    void release(PooledConnection pc) {
+        if (!pc.c.isOpen() || pc.c.hasBufferedInput()) {
+            // Bytes after a complete response were never asked for: the stream cannot be trusted any more.
+            pc.c.close();
+            return;
+        }
+        pc.idleSince = System.nanoTime();
+        PooledConnection evicted = null;
+        lock.lock();
+        try {
+            if (closed || maxIdlePerRoute == 0) {
+                evicted = pc;
+            } else {
+                ArrayDeque<PooledConnection> q = idle.computeIfAbsent(pc.route, r -> new ArrayDeque<>());
+                q.addFirst(pc);
+                if (q.size() > maxIdlePerRoute) evicted = q.pollLast();
+                if (reaper == null) reaper = Thread.ofVirtual().name("porter-client-reaper").start(this::reap);
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (evicted != null) evicted.c.close();
+    }
+
+    /** @return idle connections held now */
+    int idleCount() {
+        lock.lock();
+        try {
+            int n = 0;
+            for (ArrayDeque<PooledConnection> q : idle.values()) n += q.size();
+            return n;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void reap() {
+        long period = Math.max(50_000_000L, Math.min(idleTimeoutNanos / 2, 5_000_000_000L));
+        while (true) {
+            try {
+                Thread.sleep(Duration.ofNanos(period));
+            } catch (InterruptedException e) {
+                return; // close() interrupts: the pool is gone
+            }
+            List<PooledConnection> expired = new ArrayList<>();
+            long now = System.nanoTime();
+            lock.lock();
+            try {
+                if (closed) return;
+                for (ArrayDeque<PooledConnection> q : idle.values()) {
+                    // Oldest at the end: drop from there while expired.
+                    while (!q.isEmpty() && now - q.peekLast().idleSince >= idleTimeoutNanos) expired.add(q.pollLast());
+                }
+            } finally {
+                lock.unlock();
+            }
+            for (PooledConnection pc : expired) pc.c.close();
+        }
+    }
+
+    /** Closes every idle connection; connections in use are closed when their exchanges give them back. */
+    @Override
+    public void close() {
+        List<PooledConnection> all = new ArrayList<>();
+        lock.lock();
+        try {
+            closed = true;
+            for (ArrayDeque<PooledConnection> q : idle.values()) all.addAll(q);
+            idle.clear();
+            if (reaper != null) reaper.interrupt();
+        } finally {
+            lock.unlock();
+        }
+        for (PooledConnection pc : all) pc.c.close();
+    }
+}

@@ -1,0 +1,209 @@
+package dev.porter.http.internal;
+
+import dev.porter.core.internal.SocketConnection;
+import dev.porter.http.Headers;
+import dev.porter.http.HttpClientException;
+import dev.porter.http.Status;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Parses and validates one response head (status line and header section, RFC 9112 §4-§5) straight from the
+ * connection's input buffer. Strict, like the server's {@link RequestHead}: CRLF line ends only, one space between
+ * the parts of the status line, field lines checked by the shared {@link FieldLines} rules, sizes bounded; anything
+ * else is a {@link HttpClientException.MalformedResponse} naming the rule, and the connection is closed. One
+ * instance per exchange; not thread-safe.
+ */
+final class ResponseHead {
+
+    /** Empty lines tolerated before a status line (RFC 9112 §2.2: a recipient should ignore at least one). */
+    private static final int MAX_LEADING_EMPTY_LINES = 8;
+    private static final int MAX_STATUS_LINE = 8192;
+    private static final String PREFIX = "HTTP/";
+
+    /** 10 for HTTP/1.0, 11 for HTTP/1.1 (and higher 1.x minors, RFC 9110 §2.5). */
+    int version;
+    Status status;
+    final Headers headers = new Headers();
+    /** The head as text lines, when a listener wants them; else null. */
+    List<String> lines;
+    private final int maxHeaderBytes;
+    private final int maxHeaderCount;
+    private final boolean record;
+    private boolean started;
+    private int headerBytes;
+
+    ResponseHead(int maxHeaderBytes, int maxHeaderCount, boolean record) {
+        this.maxHeaderBytes = maxHeaderBytes;
+        this.maxHeaderCount = maxHeaderCount;
+        this.record = record;
+    }
+
+    /** @return true once any byte of a response was read (a connection that fails later did answer) */
+    boolean started() {
+        return started;
+    }
+
+    /**
+     * Reads one head, interim (1xx) or final.
+     *
+     * @return false if the server closed the connection before sending a byte
+     * @throws HttpClientException.MalformedResponse  if the head breaks the grammar or the limits
+     * @throws HttpClientException.IncompleteResponse if the connection closed inside the head
+     */
+    boolean read(SocketConnection c) throws IOException {
+        version = 0;
+        status = null;
+        headers.clear();
+        headerBytes = 0;
+        lines = record ? new ArrayList<>() : null;
+        int empties = 0;
+        while (true) {
+            int end = nextLine(c, MAX_STATUS_LINE, true);
+            if (end == -1) return false;
+            int len = lineLength(c, end);
+            if (len == 0) {
+                c.inPos = end + 1;
+                if (++empties > MAX_LEADING_EMPTY_LINES) throw malformed("too many empty lines before the status line");
+                continue;
+            }
+            parseStatusLine(c.in, c.inPos, len);
+            headerBytes = len + 2;
+            c.inPos = end + 1;
+            break;
+        }
+        while (true) {
+            int end = nextLine(c, maxHeaderBytes - headerBytes, false);
+            int len = lineLength(c, end);
+            headerBytes += end + 1 - c.inPos;
+            if (len == 0) {
+                c.inPos = end + 1;
+                return true;
+            }
+            if (headers.size() >= maxHeaderCount) throw malformed("more than " + maxHeaderCount + " header fields");
+            FieldLines.parse(c.in, c.inPos, len, headers, ClientErrors.MALFORMED);
+            if (record) {
+                int last = headers.size() - 1;
+                lines.add(headers.name(last) + ": " + headers.value(last));
+            }
+            c.inPos = end + 1;
+        }
+    }
+
+    /** @return the index of the LF ending the next line, or -1 at end of stream before any byte of a response */
+    private int nextLine(SocketConnection c, int limit, boolean statusLine) throws IOException {
+        int scanned = 0;
+        while (true) {
+            byte[] in = c.in;
+            int lim = c.inLim;
+            for (int i = c.inPos + scanned; i < lim; i++) {
+                if (in[i] == '\n') {
+                    started = true;
+                    if (i - c.inPos > limit + 1) throw tooLong(statusLine);
+                    return i;
+                }
+            }
+            scanned = lim - c.inPos;
+            if (scanned > limit + 1) throw tooLong(statusLine);
+            // Reject what is already wrong before waiting for the rest: a bad prefix never becomes good.
+            if (scanned > 0) {
+                started = true;
+                checkPartial(in, c.inPos, lim, statusLine);
+            }
+            if (!c.fill(true, limit + 3)) {
+                if (statusLine && scanned == 0 && !started) return -1;
+                throw new HttpClientException.IncompleteResponse("connection closed inside the response head", false);
+            }
+            started = true;
+        }
+    }
+
+    /** Validates an incomplete line as far as it goes (RFC 9112 §2.2 bare CR, §4 status line, §5 field line). */
+    private void checkPartial(byte[] b, int off, int end, boolean statusLine) throws IOException {
+        for (int i = off; i < end - 1; i++) {
+            if (b[i] == '\r' && b[i + 1] != '\n') throw malformed("bare CR in response head (not followed by LF)");
+        }
+        int lim = end > off && b[end - 1] == '\r' ? end - 1 : end;
+        if (lim == off) return;
+        if (statusLine) checkStatusLine(b, off, lim, false);
+        else FieldLines.checkPartial(b, off, lim, ClientErrors.MALFORMED);
+    }
+
+    /** @return the length of the line ending at LF index {@code end}, without its CRLF */
+    private static int lineLength(SocketConnection c, int end) throws HttpClientException.MalformedResponse {
+        int len = end - c.inPos;
+        if (len > 0 && c.in[end - 1] == '\r') return len - 1;
+        // RFC 9112 §2.2 lets a recipient accept a bare LF; Porter does not, on either side (smuggling risk).
+        throw malformed("line ended by a bare LF in response head (expected CRLF)");
+    }
+
+    private HttpClientException.MalformedResponse tooLong(boolean statusLine) {
+        return statusLine ? malformed("status line longer than " + MAX_STATUS_LINE + " bytes")
+                : malformed("response head larger than " + maxHeaderBytes + " bytes");
+    }
+
+    private static HttpClientException.MalformedResponse malformed(String why) {
+        return new HttpClientException.MalformedResponse(why);
+    }
+
+    /** status-line = HTTP-version SP status-code SP [ reason-phrase ] (RFC 9112 §4). */
+    private void parseStatusLine(byte[] b, int off, int len) throws IOException {
+        checkStatusLine(b, off, off + len, true);
+        int major = b[off + 5] - '0';
+        int minor = b[off + 7] - '0';
+        if (major != 1) {
+            throw malformed("unsupported HTTP version HTTP/" + major + "." + minor + " in status line (expected HTTP/1.x)");
+        }
+        // RFC 9110 §2.5: a higher minor version of a known major is read as the highest one known.
+        version = minor == 0 ? 10 : 11;
+        int code = (b[off + 9] - '0') * 100 + (b[off + 10] - '0') * 10 + (b[off + 11] - '0');
+        // RFC 9110 §15: the first digit is the class; only 1xx to 5xx exist.
+        if (code < 100 || code > 599) throw malformed("status code " + code + " is outside 100..599");
+        String reason = len > 13 ? new String(b, off + 13, len - 13, StandardCharsets.ISO_8859_1) : "";
+        status = new Status(code, reason);
+        if (record) lines.add(new String(b, off, len, StandardCharsets.ISO_8859_1));
+    }
+
+    /**
+     * Checks a status line, or as much of it as arrived: {@code HTTP/} DIGIT {@code .} DIGIT, one SP, three digits,
+     * then the end of the line or one SP and a reason phrase of HTAB, SP, VCHAR and obs-text. The space before an
+     * empty reason phrase may be missing: RFC 9112 §4 tells clients to ignore the reason, and servers omit it.
+     */
+    private static void checkStatusLine(byte[] b, int off, int end, boolean complete) throws IOException {
+        int n = end - off;
+        for (int k = 0; k < n; k++) {
+            byte ch = b[off + k];
+            if (k < 5) {
+                if (ch != PREFIX.charAt(k)) throw malformed("status line does not start with HTTP/: " + excerpt(b, off, end));
+            } else if (k == 5 || k == 7) {
+                if (ch < '0' || ch > '9') throw malformed("malformed HTTP version in status line: " + excerpt(b, off, end));
+            } else if (k == 6) {
+                if (ch != '.') throw malformed("malformed HTTP version in status line: " + excerpt(b, off, end));
+            } else if (k == 8) {
+                if (ch != ' ') throw malformed("expected one space after the HTTP version: " + excerpt(b, off, end));
+            } else if (k <= 11) {
+                if (ch < '0' || ch > '9') throw malformed("status code is not three digits: " + excerpt(b, off, end));
+            } else if (k == 12) {
+                if (ch != ' ') throw malformed("expected a space after the status code: " + excerpt(b, off, end));
+            } else if (!Ascii.isFieldValueChar(ch)) {
+                throw malformed(ch == '\r' ? "bare CR in status line" : "control character in reason phrase");
+            }
+        }
+        if (complete && n < 12) throw malformed("status line too short: " + excerpt(b, off, end));
+    }
+
+    /** @return the start of a line as printable ASCII, for error messages */
+    static String excerpt(byte[] b, int off, int end) {
+        StringBuilder sb = new StringBuilder("'");
+        for (int i = off; i < Math.min(end, off + 40); i++) {
+            int ch = b[i] & 0xFF;
+            if (ch >= 0x20 && ch < 0x7F) sb.append((char) ch);
+            else sb.append(ch == '\t' ? "\\t" : ch == '\r' ? "\\r" : String.format("\\x%02x", ch));
+        }
+        if (end - off > 40) sb.append("...");
+        return sb.append('\'').toString();
+    }
+}

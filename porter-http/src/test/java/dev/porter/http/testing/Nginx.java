@@ -1,0 +1,166 @@
+package dev.porter.http.testing;
+
+import org.junit.jupiter.api.Assumptions;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A real nginx (Debian's package) for client tests, started on a free loopback port with a generated configuration
+ * in a temporary directory (pid, logs and temp paths all inside it) and stopped on {@link #close()}. Tests that
+ * need it are skipped when no nginx binary is installed.
+ *
+ * <p>The server block serves files from {@link #root()}, plus whatever {@code locations} the test passes. Useful
+ * variables: {@code $connection} (the connection's serial number: equal across requests means keep-alive reuse),
+ * {@code $request_method}, {@code $http_NAME} (request headers).
+ */
+public final class Nginx implements AutoCloseable {
+
+    private static final String[] BINARIES = {"/usr/sbin/nginx", "/usr/bin/nginx", "/usr/local/sbin/nginx"};
+
+    private final Path dir;
+    private final Process process;
+    private final int port;
+
+    private Nginx(Path dir, Process process, int port) {
+        this.dir = dir;
+        this.process = process;
+        this.port = port;
+    }
+
+    /** @return the nginx binary, or null if none is installed */
+    public static Path binary() {
+        for (String b : BINARIES) {
+            Path p = Path.of(b);
+            if (Files.isExecutable(p)) return p;
+        }
+        return null;
+    }
+
+    /**
+     * Starts nginx, skipping the calling test (JUnit assumption) when nginx is not installed.
+     *
+     * @param locations extra configuration inside the {@code server} block
+     */
+    public static Nginx start(String locations) throws IOException, InterruptedException {
+        Path binary = binary();
+        Assumptions.assumeTrue(binary != null, "nginx is not installed");
+        Path dir = Files.createTempDirectory("porter-nginx");
+        // The workers may run as another user (nobody, when the tests run as root): let them read and write here.
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Files.createDirectories(dir.resolve("www"));
+        Files.createDirectories(dir.resolve("tmp"));
+        Files.setPosixFilePermissions(dir.resolve("www"), PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(dir.resolve("tmp"), PosixFilePermissions.fromString("rwxrwxrwx"));
+        IOException last = null;
+        for (int attempt = 0; attempt < 5; attempt++) {
+            int port = freePort();
+            Files.writeString(dir.resolve("nginx.conf"), config(dir, port, locations), StandardCharsets.UTF_8);
+            Process p = new ProcessBuilder(binary.toString(), "-p", dir.toString(), "-c", dir.resolve("nginx.conf").toString(),
+                    "-g", "daemon off; master_process on;")
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("stdout.log").toFile()).start();
+            if (awaitListening(p, port)) return new Nginx(dir, p, port);
+            p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            last = new IOException("nginx did not start on port " + port + ": " + Files.readString(dir.resolve("stdout.log"))
+                    + readIfExists(dir.resolve("error.log")));
+        }
+        throw last;
+    }
+
+    private static String config(Path dir, int port, String locations) {
+        String d = dir.toString();
+        return """
+                worker_processes 1;
+                pid %1$s/nginx.pid;
+                error_log %1$s/error.log warn;
+                events { worker_connections 1024; }
+                http {
+                    access_log %1$s/access.log;
+                    client_body_temp_path %1$s/tmp/body;
+                    proxy_temp_path %1$s/tmp/proxy;
+                    fastcgi_temp_path %1$s/tmp/fastcgi;
+                    uwsgi_temp_path %1$s/tmp/uwsgi;
+                    scgi_temp_path %1$s/tmp/scgi;
+                    default_type application/octet-stream;
+                    types { text/plain txt; text/html html; }
+                    sendfile on;
+                    keepalive_requests 100000;
+                    keepalive_timeout 60s;
+                    server {
+                        listen 127.0.0.1:%2$d;
+                        root %1$s/www;
+                %3$s
+                    }
+                }
+                """.formatted(d, port, locations);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static boolean awaitListening(Process p, int port) throws InterruptedException {
+        long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < until) {
+            if (!p.isAlive()) return false;
+            try {
+                new Socket(InetAddress.getLoopbackAddress(), port).close();
+                return true;
+            } catch (IOException notYet) {
+                Thread.sleep(20);
+            }
+        }
+        return false;
+    }
+
+    private static String readIfExists(Path p) throws IOException {
+        return Files.exists(p) ? Files.readString(p) : "";
+    }
+
+    /** @return the port nginx listens on (127.0.0.1) */
+    public int port() {
+        return port;
+    }
+
+    /** @return {@code http://127.0.0.1:PORT} + path */
+    public String url(String path) {
+        return "http://127.0.0.1:" + port + path;
+    }
+
+    /** @return the document root (files placed here are served) */
+    public Path root() {
+        return dir.resolve("www");
+    }
+
+    /** @return the access log's content so far */
+    public String accessLog() throws IOException {
+        return readIfExists(dir.resolve("access.log"));
+    }
+
+    /** Stops nginx (fast shutdown) and deletes its directory. */
+    @Override
+    public void close() throws IOException {
+        process.destroy(); // SIGTERM: nginx's fast shutdown
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt(); // keep the interrupt for the caller; the files go anyway
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
+    }
+}
