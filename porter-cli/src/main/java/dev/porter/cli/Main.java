@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code porter} command: the entry point of the launcher script. */
 @Command(name = "porter", mixinStandardHelpOptions = true, version = "porter 0.1.0",
         description = "Porter: a socket server toolkit and web server on the JVM (one virtual thread per client socket).",
-        subcommands = {CommandLine.HelpCommand.class, DemoCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, DemoCommand.class, ServeCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
