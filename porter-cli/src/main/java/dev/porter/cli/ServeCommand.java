@@ -44,7 +44,7 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = {"-d", "--directory"}, paramLabel = "DIR", description = "Directory to serve (same as DIR).")
     Path dirOption;
 
-    @Option(names = {"-p", "--port"}, description = "Port to listen on (0 = any free port). Default: ${DEFAULT-VALUE}.")
+    @Option(names = {"-p", "--port"}, paramLabel = "PORT", description = "Port to listen on (0 = any free port). Default: ${DEFAULT-VALUE}.")
     int port = 8080;
 
     @Option(names = {"-b", "--bind"}, paramLabel = "ADDR",
