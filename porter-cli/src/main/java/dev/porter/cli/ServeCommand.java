@@ -99,17 +99,19 @@ final class ServeCommand implements Callable<Integer> {
         } catch (IOException e) {
             return fail("cannot serve " + dir + ": " + reason(e));
         }
-        HttpConfig config = HttpConfig.builder().host(bind).port(port)
+        // "[::1]" is how IPv6 appears in URLs; people paste it that way.
+        String host = bind.length() > 2 && bind.startsWith("[") && bind.endsWith("]") ? bind.substring(1, bind.length() - 1) : bind;
+        HttpConfig config = HttpConfig.builder().host(host).port(port)
                 .accessLog(quiet ? null : new ServeLog(System.out, ServeLog.colourWanted()))
                 .build();
-        String where = bind.contains(":") ? "[" + bind + "]:" + port : bind + ":" + port;
+        String where = host.contains(":") ? "[" + host + "]:" + port : host + ":" + port;
         HttpServer server;
         try {
             server = HttpServer.start(config, files);
         } catch (BindException e) {
             return fail("cannot listen on " + where + ": " + reason(e));
         } catch (UnresolvedAddressException e) {
-            return fail("cannot listen on " + where + ": unknown address " + bind);
+            return fail("cannot listen on " + where + ": unknown address " + host);
         } catch (IOException e) {
             return fail("cannot listen on " + where + ": " + reason(e));
         }

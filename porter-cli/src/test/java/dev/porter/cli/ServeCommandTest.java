@@ -203,9 +203,23 @@ class ServeCommandTest {
         } catch (IOException e) {
             assumeTrue(false, "no IPv6 loopback here: " + e.getMessage());
         }
-        try (ServeProcess p = ServeProcess.start(tmp, "serve", site.toString(), "-b", "::1", "-p", "0", "-q")) {
+        for (String bind : new String[] {"::1", "[::1]"}) {
+            try (ServeProcess p = ServeProcess.start(tmp, "serve", site.toString(), "-b", bind, "-p", "0", "-q")) {
+                String first = p.line(WAIT);
+                assertThat(first).as(bind).matches("Serving .+ at http://\\[::1]:\\d+/");
+            }
+        }
+    }
+
+    @Test
+    void demoServesStaticFilesUnderSlashStatic() throws Exception {
+        try (ServeProcess p = ServeProcess.start(tmp, "demo", "-p", "0", "--static", site.toString())) {
             String first = p.line(WAIT);
-            assertThat(first).matches("Serving .+ at http://\\[::1]:\\d+/");
+            assertThat(first).startsWith("Listening on 127.0.0.1:");
+            int port = Integer.parseInt(first.substring(first.lastIndexOf(':') + 1).trim());
+            assertThat(get(port, "/static/hello.txt").body()).isEqualTo("hello\n");
+            assertThat(get(port, "/static").headers().firstValue("Location")).hasValue("/static/");
+            assertThat(get(port, "/static/").body()).contains("Index of /static/").contains("hello.txt");
         }
     }
 

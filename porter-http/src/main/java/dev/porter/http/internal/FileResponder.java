@@ -138,6 +138,10 @@ public final class FileResponder {
         if (chosen.onTheFly) {
             response.setHeader("Content-Type", type);
             response.setHeader("Content-Encoding", "gzip");
+            if (!get) {
+                response.stream().close(); // HEAD: the same header fields, and no reason to compress anything
+                return;
+            }
             try (FileChannel ch = open(chosen.path)) {
                 FileBodies.gzip(response, ch, attrs.size());
             }
