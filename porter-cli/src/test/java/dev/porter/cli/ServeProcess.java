@@ -95,10 +95,13 @@ final class ServeProcess implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
-        if (process.isAlive()) {
-            process.destroyForcibly();
+    public void close() {
+        if (!process.isAlive()) return;
+        process.destroyForcibly();
+        try {
             process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the kill was sent; the caller's interrupt is kept
         }
     }
 }

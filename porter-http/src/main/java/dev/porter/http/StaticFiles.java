@@ -170,6 +170,13 @@ public final class StaticFiles implements Handler {
         return mapper.root();
     }
 
+    /**
+     * Answers one request as described in the class comment.
+     *
+     * @throws HttpException 400 for a path that cannot name a file, 403 for an unreadable one, 404 for anything
+     *                       missing or hidden
+     * @throws IOException   if reading a file or writing to the client fails
+     */
     @Override
     public void handle(Request request, Response response) throws IOException {
         String method = request.method();

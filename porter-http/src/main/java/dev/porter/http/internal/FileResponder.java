@@ -47,6 +47,7 @@ public final class FileResponder {
         }
     }
 
+    /** @param options the handler's options; @param mapper the handler's mapper, for links met on the way */
     public FileResponder(StaticFiles.Options options, PathMapper mapper) {
         this.options = options;
         this.mapper = mapper;
