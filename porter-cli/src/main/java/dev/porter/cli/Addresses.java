@@ -14,8 +14,36 @@ final class Addresses {
         if (a.getAddress() instanceof Inet6Address) {
             int pct = host.indexOf('%');
             if (pct >= 0) host = host.substring(0, pct);
-            host = "[" + host + "]";
+            host = "[" + compress(host) + "]";
         }
         return host + ":" + a.getPort();
+    }
+
+    /**
+     * Shortens the JDK's full IPv6 text ({@code 0:0:0:0:0:0:0:1}) to the canonical form of RFC 5952 §4.2
+     * ({@code ::1}): the longest run of two or more zero groups (the first on a tie) becomes {@code ::}.
+     */
+    static String compress(String full) {
+        String[] groups = full.split(":", -1);
+        if (groups.length != 8) return full; // already compressed, or an embedded IPv4 form: leave it
+        int bestStart = -1;
+        int bestLength = 1;
+        for (int i = 0; i < 8; ) {
+            if (!groups[i].equals("0")) {
+                i++;
+                continue;
+            }
+            int j = i;
+            while (j < 8 && groups[j].equals("0")) j++;
+            if (j - i > bestLength) {
+                bestStart = i;
+                bestLength = j - i;
+            }
+            i = j;
+        }
+        if (bestStart < 0) return full;
+        String head = String.join(":", java.util.Arrays.copyOfRange(groups, 0, bestStart));
+        String tail = String.join(":", java.util.Arrays.copyOfRange(groups, bestStart + bestLength, 8));
+        return head + "::" + tail;
     }
 }

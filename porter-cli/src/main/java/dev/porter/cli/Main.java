@@ -8,8 +8,9 @@ import picocli.CommandLine.Command;
         description = "Porter: a socket server toolkit and web server on the JVM (one virtual thread per client socket).",
         subcommands = {
                 CommandLine.HelpCommand.class,
-                DemoCommand.class,
+                ServeCommand.class,
                 GetCommand.class,
+                DemoCommand.class,
                 EchoCommand.class,
                 ChatCommand.class,
                 SendCommand.class,

@@ -1,16 +1,23 @@
 package dev.porter.cli;
 
 import dev.porter.http.Router;
+import dev.porter.http.StaticFiles;
 
+import java.io.IOException;
 import java.nio.file.Path;
 
-/** Mounts a folder on a router; replaced by the StaticFiles handler when it lands. */
+/** Mounts a folder on a router with the {@link StaticFiles} handler (default options). */
 final class StaticMount {
 
     private StaticMount() {
     }
 
-    static void mount(Router router, String prefix, Path dir) {
-        throw new UnsupportedOperationException("static files are not available yet");
+    /**
+     * Serves the files of {@code dir} under {@code prefix} (GET and HEAD).
+     *
+     * @throws IOException if {@code dir} does not exist or is not a directory
+     */
+    static void mount(Router router, String prefix, Path dir) throws IOException {
+        router.mount(prefix, StaticFiles.of(dir));
     }
 }

@@ -1,0 +1,279 @@
+package dev.porter.http;
+
+import dev.porter.http.internal.Ascii;
+import dev.porter.http.internal.DirectoryListing;
+import dev.porter.http.internal.FileResponder;
+import dev.porter.http.internal.PathMapper;
+import dev.porter.http.internal.Targets;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Serves the files under a root directory: the handler behind {@code porter serve}, usable at any path of a
+ * {@link Router} ({@code router.mount("/assets", StaticFiles.of(dir))}) or as a server's only handler.
+ *
+ * <p>What it does (details in {@link Options} and {@code docs/serve.md}):
+ * <ul>
+ *   <li><b>Safe mapping.</b> The raw path is split on {@code /} and each segment percent-decoded exactly once;
+ *       {@code ..}, {@code .}, encoded slashes, backslashes, NUL and control characters are refused with 400;
+ *       dotfiles answer 404 unless allowed; symbolic links leading out of the root answer 404 unless allowed.
+ *       No request can read a file outside the root.</li>
+ *   <li><b>Bodies</b> go out with {@link Response#sendFile} (zero-copy {@code sendfile} for large files) and are
+ *       never loaded whole; several ranges and on-the-fly gzip are streamed through a 16 KiB buffer.</li>
+ *   <li><b>Headers.</b> {@code Content-Type} from a built-in table ({@code charset=utf-8} on text),
+ *       {@code X-Content-Type-Options: nosniff}, a strong {@code ETag}, {@code Last-Modified},
+ *       {@code Cache-Control} as configured, {@code Accept-Ranges: bytes}.</li>
+ *   <li><b>Conditional requests</b> (RFC 9110 §13): If-Match, If-Unmodified-Since (412), If-None-Match with
+ *       weak comparison, If-Modified-Since only without If-None-Match (304), If-Range.</li>
+ *   <li><b>Ranges</b> (RFC 9110 §14): {@code bytes=a-b}, {@code a-}, {@code -n}; 206 with Content-Range; several
+ *       as {@code multipart/byteranges}; 416 with {@code bytes *}{@code /length}. Ranges are always served from
+ *       the uncompressed file.</li>
+ *   <li><b>Compression.</b> A fresh precompressed sibling ({@code app.js.br}, {@code app.js.gz}) is sent when
+ *       Accept-Encoding allows it (the higher weight wins, br on a tie; {@code q=0} refuses), and optionally text
+ *       is gzipped on the fly; {@code Vary: Accept-Encoding} whenever the answer could differ.</li>
+ *   <li><b>Directories.</b> {@code /dir} redirects (301) to {@code /dir/}, keeping the query; {@code /dir/} serves
+ *       the index file if present, else a listing page (sorted, escaped), or 404 when listings are off (404
+ *       rather than 403: a folder without listing looks like any other missing page).</li>
+ *   <li><b>Methods.</b> GET and HEAD; OPTIONS answers 200 with {@code Allow: GET, HEAD, OPTIONS}; anything else
+ *       405 with the same {@code Allow}.</li>
+ * </ul>
+ * Immutable and thread-safe; one instance serves any number of connections.
+ */
+public final class StaticFiles implements Handler {
+
+    static final String ALLOW = "GET, HEAD, OPTIONS";
+
+    /**
+     * How a {@link StaticFiles} handler behaves. Immutable; start from {@link #of(Path)} and change values with the
+     * {@code withX} methods.
+     *
+     * @param root                   the directory whose files are served
+     * @param indexFile              the file served for a directory, or null for none. Default {@code index.html}.
+     * @param listing                list directories without an index file (else 404). Default true.
+     * @param hideDotfiles           names starting with a dot answer 404 and are not listed ({@code .well-known}
+     *                               excepted). Default true.
+     * @param followExternalSymlinks follow symbolic links whose target lies outside the root. Default false
+     *                               (such links answer 404 and are not listed).
+     * @param cacheControl           the {@code Cache-Control} value sent with files, or null for none. Default
+     *                               {@code no-cache}: browsers revalidate every time (cheap, thanks to 304) and
+     *                               never show a stale file.
+     * @param precompressed          look for fresh {@code .br} and {@code .gz} siblings. Default true.
+     * @param gzip                   gzip compressible types on the fly when the client accepts it. Default false.
+     * @param gzipMinSize            smallest file gzipped on the fly, in bytes. Default 1024.
+     */
+    public record Options(Path root, String indexFile, boolean listing, boolean hideDotfiles,
+                          boolean followExternalSymlinks, String cacheControl, boolean precompressed, boolean gzip,
+                          long gzipMinSize) {
+
+        /**
+         * Validates every value.
+         *
+         * @throws IllegalArgumentException if the index file is not a plain file name, the threshold is negative,
+         *                                  or the Cache-Control value holds control characters
+         */
+        public Options {
+            Objects.requireNonNull(root, "root");
+            if (indexFile != null && (indexFile.isEmpty() || indexFile.contains("/") || indexFile.contains("\\")
+                    || indexFile.equals(".") || indexFile.equals(".."))) {
+                throw new IllegalArgumentException("index file must be a plain file name: " + indexFile);
+            }
+            if (gzipMinSize < 0) throw new IllegalArgumentException("gzipMinSize must be >= 0: " + gzipMinSize);
+            if (cacheControl != null && Ascii.fieldValueProblem(cacheControl) != null) {
+                throw new IllegalArgumentException("Cache-Control: " + Ascii.fieldValueProblem(cacheControl));
+            }
+        }
+
+        /** @return the defaults for {@code root} */
+        public static Options of(Path root) {
+            return new Options(root, "index.html", true, true, false, "no-cache", true, false, 1024);
+        }
+
+        /** @return a copy serving {@code name} for directories (null: none) */
+        public Options withIndexFile(String name) {
+            return new Options(root, name, listing, hideDotfiles, followExternalSymlinks, cacheControl, precompressed, gzip, gzipMinSize);
+        }
+
+        /** @return a copy with directory listings on or off */
+        public Options withListing(boolean on) {
+            return new Options(root, indexFile, on, hideDotfiles, followExternalSymlinks, cacheControl, precompressed, gzip, gzipMinSize);
+        }
+
+        /** @return a copy with dotfiles hidden (true) or served (false) */
+        public Options withHiddenDotfiles(boolean hidden) {
+            return new Options(root, indexFile, listing, hidden, followExternalSymlinks, cacheControl, precompressed, gzip, gzipMinSize);
+        }
+
+        /** @return a copy that follows (true) or refuses (false) symbolic links leading out of the root */
+        public Options withExternalSymlinks(boolean follow) {
+            return new Options(root, indexFile, listing, hideDotfiles, follow, cacheControl, precompressed, gzip, gzipMinSize);
+        }
+
+        /** @return a copy sending this raw {@code Cache-Control} value (null: none) */
+        public Options withCacheControl(String value) {
+            return new Options(root, indexFile, listing, hideDotfiles, followExternalSymlinks, value, precompressed, gzip, gzipMinSize);
+        }
+
+        /** @return a copy sending {@code Cache-Control: max-age=SECONDS} (whole seconds; 0 means {@code no-cache}) */
+        public Options withMaxAge(Duration maxAge) {
+            long s = maxAge.toSeconds();
+            if (s < 0) throw new IllegalArgumentException("max-age must be >= 0: " + maxAge);
+            return withCacheControl(s == 0 ? "no-cache" : "max-age=" + s);
+        }
+
+        /** @return a copy that looks for precompressed siblings (true) or not */
+        public Options withPrecompressed(boolean on) {
+            return new Options(root, indexFile, listing, hideDotfiles, followExternalSymlinks, cacheControl, on, gzip, gzipMinSize);
+        }
+
+        /** @return a copy gzipping compressible files of at least {@code minSize} bytes on the fly (or not) */
+        public Options withGzip(boolean on, long minSize) {
+            return new Options(root, indexFile, listing, hideDotfiles, followExternalSymlinks, cacheControl, precompressed, on, minSize);
+        }
+    }
+
+    private final Options options;
+    private final PathMapper mapper;
+    private final FileResponder files;
+
+    /**
+     * @throws java.nio.file.NoSuchFileException if the root does not exist
+     * @throws NotDirectoryException              if the root is not a directory
+     * @throws IOException                        if the root cannot be resolved (e.g. no permission)
+     */
+    public StaticFiles(Options options) throws IOException {
+        this.options = Objects.requireNonNull(options, "options");
+        Path real = options.root().toRealPath();
+        if (!Files.isDirectory(real)) throw new NotDirectoryException(options.root().toString());
+        this.mapper = new PathMapper(real, options.hideDotfiles(), options.followExternalSymlinks());
+        this.files = new FileResponder(options, mapper);
+    }
+
+    /** @return a handler serving {@code root} with the default {@link Options}. @throws IOException as the constructor */
+    public static StaticFiles of(Path root) throws IOException {
+        return new StaticFiles(Options.of(root));
+    }
+
+    /** @return the options */
+    public Options options() {
+        return options;
+    }
+
+    /** @return the root directory as a real path (links resolved) */
+    public Path root() {
+        return mapper.root();
+    }
+
+    /**
+     * Answers one request as described in the class comment.
+     *
+     * @throws HttpException 400 for a path that cannot name a file, 403 for an unreadable one, 404 for anything
+     *                       missing or hidden
+     * @throws IOException   if reading a file or writing to the client fails
+     */
+    @Override
+    public void handle(Request request, Response response) throws IOException {
+        String method = request.method();
+        if (!method.equals("GET") && !method.equals("HEAD")) {
+            response.setHeader("Allow", ALLOW);
+            if (method.equals("OPTIONS")) {
+                response.send(new byte[0]);
+            } else {
+                // Sent rather than thrown, so that Allow survives (RFC 9110 §15.5.6).
+                response.send(Status.METHOD_NOT_ALLOWED, "Method Not Allowed\n");
+            }
+            return;
+        }
+        String relative = relativeRawPath(request);
+        Path mapped = mapper.map(relative);
+        Path real;
+        BasicFileAttributes attrs;
+        try {
+            real = mapper.confine(mapped);
+            if (real == null) throw new HttpException(Status.NOT_FOUND);
+            attrs = Files.readAttributes(real, BasicFileAttributes.class);
+        } catch (IOException e) {
+            throw FileResponder.failure(e);
+        }
+        boolean slash = request.rawPath().endsWith("/");
+        if (attrs.isDirectory()) {
+            if (!slash) {
+                redirectToDirectory(request, response);
+            } else if (!files.index(request, response, real)) {
+                if (!options.listing()) throw new HttpException(Status.NOT_FOUND);
+                listing(request, response, real, relative);
+            }
+        } else if (attrs.isRegularFile() && !slash) {
+            files.send(request, response, real, mapped.getFileName().toString(), attrs);
+        } else {
+            // A FIFO or device would block or never end; "file.txt/" names no directory.
+            throw new HttpException(Status.NOT_FOUND);
+        }
+    }
+
+    /**
+     * The raw path relative to where this handler is mounted. Behind {@link Router#mount} the router bound
+     * {@code *} to the rest of the path, decoded; decoding is exactly what must happen here, once, segment by
+     * segment, so the raw rest is recovered instead: without encoded slashes it holds as many {@code /} as the
+     * decoded rest, so it is the raw path's suffix after that many plus one slashes. Its decoding must equal the
+     * router's value; if it does not, the rest held {@code %2F}, which is refused anyway.
+     */
+    static String relativeRawPath(Request request) {
+        String rawPath = request.rawPath();
+        String rest = request.pathParam("*");
+        if (rest == null) return rawPath; // not behind a mount: the whole path is relative to the root
+        if (rest.isEmpty()) return "";
+        int slashes = 0;
+        for (int i = 0; i < rest.length(); i++) if (rest.charAt(i) == '/') slashes++;
+        int at = rawPath.length();
+        for (int k = 0; k <= slashes; k++) {
+            at = rawPath.lastIndexOf('/', at - 1);
+            if (at < 0) throw new HttpException(Status.BAD_REQUEST, "encoded slash in the path");
+        }
+        String rawRest = rawPath.substring(at + 1);
+        if (!rest.equals(Targets.decode(rawRest, false))) {
+            throw new HttpException(Status.BAD_REQUEST, "encoded slash in the path");
+        }
+        return rawRest;
+    }
+
+    /**
+     * {@code /dir} to {@code /dir/} (301), keeping the query. The Location is an absolute path with exactly one
+     * leading slash: a raw path starting with {@code //} must not turn into a network-path reference
+     * ({@code //evil.example/}) that sends the browser to another host.
+     */
+    private static void redirectToDirectory(Request request, Response response) throws IOException {
+        String raw = request.rawPath();
+        int i = 0;
+        while (i < raw.length() && raw.charAt(i) == '/') i++;
+        String location = "/" + raw.substring(i) + "/" + (request.rawQuery() == null ? "" : "?" + request.rawQuery());
+        response.status(Status.MOVED_PERMANENTLY);
+        response.setHeader("Location", location);
+        response.send("Moved to " + location + "\n");
+    }
+
+    private void listing(Request request, Response response, Path dir, String relative) throws IOException {
+        DirectoryListing.Contents contents;
+        try {
+            contents = DirectoryListing.read(dir, mapper);
+        } catch (IOException e) {
+            throw FileResponder.failure(e);
+        }
+        int depth = 0;
+        for (int i = 0; i < relative.length(); i++) {
+            if (relative.charAt(i) != '/' && (i == 0 || relative.charAt(i - 1) == '/')) depth++;
+        }
+        byte[] html = DirectoryListing.render(request.path(), depth, contents).getBytes(StandardCharsets.UTF_8);
+        response.setHeader("Content-Type", "text/html; charset=utf-8");
+        response.setHeader("X-Content-Type-Options", "nosniff");
+        response.setHeader("Content-Security-Policy", DirectoryListing.CONTENT_SECURITY_POLICY);
+        response.setHeader("Cache-Control", "no-cache");
+        response.send(html);
+    }
+}
