@@ -48,6 +48,13 @@ public final class RequestFraming {
                 case 6 -> {
                     if (name.equalsIgnoreCase("Expect")) expect(value, head.version);
                 }
+                case 7 -> {
+                    // RFC 9110 §7.8: a server may ignore Upgrade, and Porter does (it switches to no protocol).
+                    // But a client or proxy that assumes the switch happened may go on sending bytes of another
+                    // protocol; those must never be parsed as HTTP requests, so the connection ends after the
+                    // answer (the same reason as for CONNECT).
+                    if (name.equalsIgnoreCase("Upgrade")) closeAfter = true;
+                }
                 case 10 -> {
                     if (name.equalsIgnoreCase("Connection")) {
                         // RFC 9110 §7.6.1: a list of connection options, case-insensitive.
