@@ -36,7 +36,7 @@ final class ChunkedBody extends BodyStream {
     }
 
     @Override
-    public int read(byte[] b, int off, int len) throws IOException {
+    int readBody(byte[] b, int off, int len) throws IOException {
         if (len == 0) return 0;
         if (done) return -1;
         if (broken) throw new IOException("request body is broken");

@@ -38,6 +38,8 @@ public final class ServerResponse implements Response {
     private long bodyBytes;
     private ResponseStreams.Body stream;
     private boolean wellFramed = true;
+    private BodyStream requestBody;
+    private long maxDrain;
 
     ServerResponse(SocketConnection c, byte[] serverLine, boolean headRequest, boolean http10, boolean close) {
         this.c = c;
@@ -45,6 +47,22 @@ public final class ServerResponse implements Response {
         this.headRequest = headRequest;
         this.http10 = http10;
         this.close = close;
+    }
+
+    /** Tells the response about the request body, so a complete answer can announce a close it will cause. */
+    void requestBody(BodyStream body, long maxDrainBytes) {
+        this.requestBody = body;
+        this.maxDrain = maxDrainBytes;
+    }
+
+    /**
+     * Called when a complete answer is about to be written: if the request body is still unread and too large to
+     * discard (or the client waits for 100 Continue), the connection will close after this response, and the
+     * response says so (RFC 9112 §9.6, RFC 9110 §10.1.1). Not done for streamed answers, whose handler may still
+     * read the body while it writes.
+     */
+    private void announceCloseIfBodyUnread() {
+        if (!close && requestBody != null && requestBody.blocksReuse(maxDrain)) close = true;
     }
 
     @Override
@@ -120,6 +138,7 @@ public final class ServerResponse implements Response {
     @Override
     public void send(byte[] body) throws IOException {
         checkNotCommitted();
+        announceCloseIfBodyUnread();
         writeHead(body.length, false);
         if (!noBody()) c.write(body, 0, body.length);
         bodyBytes = noBody() ? 0 : body.length;
@@ -134,6 +153,7 @@ public final class ServerResponse implements Response {
     @Override
     public void sendFile(FileChannel file, long position, long length) throws IOException {
         checkNotCommitted();
+        announceCloseIfBodyUnread();
         writeHead(length, false);
         if (noBody() || length == 0) return;
         byte[] o = c.outputArray();
@@ -194,6 +214,7 @@ public final class ServerResponse implements Response {
      */
     boolean finish() throws IOException {
         if (!committed) {
+            announceCloseIfBodyUnread();
             writeHead(declaredLength >= 0 && noBody() ? declaredLength : 0, false);
         }
         if (stream != null && !stream.closed) {
