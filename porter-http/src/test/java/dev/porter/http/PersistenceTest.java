@@ -27,6 +27,12 @@ class PersistenceTest {
         Router router = DemoRoutes.router()
                 .get("/close", (req, res) -> res.closeConnection().send("bye"))
                 .post("/ignore", (req, res) -> res.send("ignored"))
+                .post("/stream-echo", (req, res) -> {
+                    // Starts the (chunked) answer before reading the body, like a proxy or a transcoder would.
+                    var out = res.stream();
+                    out.write("got: ".getBytes(StandardCharsets.US_ASCII));
+                    out.write(req.body().readAllBytes());
+                })
                 .post("/count", (req, res) -> {
                     bodyReads.incrementAndGet();
                     res.send(req.bodyString().length() + " bytes");
@@ -163,6 +169,17 @@ class PersistenceTest {
             WireResponse r = wire.send("hello").readResponse();
             assertThat(r.text()).isEqualTo("hello");
             assertThat(wire.send(get("/plaintext")).readResponse().status()).as("connection reusable").isEqualTo(200);
+        }
+    }
+
+    @Test
+    void sendsContinueBeforeAnAnswerStartedBeforeTheBodyWasRead() {
+        try (HttpWire wire = HttpWire.connect(server)) {
+            wire.send("POST /stream-echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n");
+            assertThat(wire.readResponse().status()).as("100 first, though the 200 head was already written").isEqualTo(100);
+            WireResponse r = wire.send("hello").readResponse();
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.text()).isEqualTo("got: hello");
         }
     }
 

@@ -146,12 +146,9 @@ public final class HttpProtocol implements Protocol {
     }
 
     private BodyStream body(SocketConnection c, RequestFraming framing, ServerResponse res) {
-        BodyStream.Continuer continuer = framing.expectContinue && !res.committed() ? () -> {
-            if (!res.committed()) {
-                c.write(CONTINUE, 0, CONTINUE.length);
-                c.flush();
-            }
-        } : null;
+        // RFC 9110 §10.1.1: 100 Continue only once the handler reads the body; if it already started its answer,
+        // the 100 still goes first as long as that answer's head has not left.
+        BodyStream.Continuer continuer = framing.expectContinue ? () -> res.sendInterim(CONTINUE) : null;
         if (framing.chunked) {
             return new ChunkedBody(c, config.maxBodySize(), continuer, config.maxHeaderBytes(), config.maxHeaderCount(),
                     config.lenientLineEnds());

@@ -40,6 +40,9 @@ public final class ServerResponse implements Response {
     private boolean wellFramed = true;
     private BodyStream requestBody;
     private long maxDrain;
+    /** Where this response's head starts in the output buffer, and the flushed-bytes count when it was written. */
+    private int headStart = -1;
+    private long headFlushMark;
 
     ServerResponse(SocketConnection c, byte[] serverLine, boolean headRequest, boolean http10, boolean close) {
         this.c = c;
@@ -225,6 +228,29 @@ public final class ServerResponse implements Response {
         return wellFramed;
     }
 
+    /**
+     * Sends an interim response (100 Continue) now, ahead of this response if its head is written but still
+     * buffered: a handler that started a streamed answer before reading the body must still let the client send
+     * the body (RFC 9110 §10.1.1), and the interim response must precede the final one (RFC 9110 §15.2).
+     *
+     * @return false if the final head already left, so no interim response can be sent any more
+     */
+    boolean sendInterim(byte[] interim) throws IOException {
+        if (!committed) {
+            c.write(interim, 0, interim.length);
+            c.flush();
+            return true;
+        }
+        if (c.flushedBytes() != headFlushMark) return false;
+        if (stream instanceof ResponseStreams.Chunked chunked) chunked.closeChunk();
+        byte[] ours = java.util.Arrays.copyOfRange(c.outputArray(), headStart, c.outLength());
+        c.truncateOutput(headStart);
+        c.write(interim, 0, interim.length);
+        c.write(ours, 0, ours.length);
+        c.flush();
+        return true;
+    }
+
     /** Replaces an uncommitted response by a plain-text error. */
     void sendError(Status s, String message) throws IOException {
         headers.clear();
@@ -240,6 +266,8 @@ public final class ServerResponse implements Response {
      */
     private void writeHead(long length, boolean chunked) throws IOException {
         committed = true;
+        headStart = c.outLength();
+        headFlushMark = c.flushedBytes();
         put(StatusLines.of(status));
         for (int i = 0, n = headers.size(); i < n; i++) {
             putAscii(headers.name(i));
