@@ -158,6 +158,27 @@ class PersistenceTest {
         }
     }
 
+    @Test
+    void ignoresUpgradeAndGoesOnSpeakingHttp11() {
+        try (HttpWire wire = HttpWire.connect(server)) {
+            // Apache HttpClient 5.4 offers this on every plain request; RFC 9110 §7.8 lets a server ignore it.
+            WireResponse r = wire.send("GET /plaintext HTTP/1.1\r\nHost: x\r\nUpgrade: TLS/1.2\r\nConnection: Upgrade\r\n\r\n").readResponse();
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.closes()).isFalse();
+            assertThat(wire.send(get("/json")).readResponse().status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void closesAfterConnectWhateverTheAnswer() {
+        try (HttpWire wire = HttpWire.connect(server)) {
+            HttpWire.Transcript t = wire.send("CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n"
+                    + get("/plaintext")).readToEnd();
+            assertThat(t.statuses()).as("bytes after CONNECT are tunnel data, never a request").containsExactly(404);
+            assertThat(t.closed()).isTrue();
+        }
+    }
+
     // ---- Expect ------------------------------------------------------------------------------------------------
 
     @Test
