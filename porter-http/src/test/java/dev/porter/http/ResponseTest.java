@@ -60,6 +60,7 @@ class ResponseTest {
                 .get("/empty", (req, res) -> res.status(201))
                 .get("/text", (req, res) -> res.send("grüße"))
                 .get("/own-server", (req, res) -> res.header("Server", "Custom/2").send("x"))
+                .get("/own-date", (req, res) -> res.header("Date", "Sun, 06 Nov 1994 08:49:37 GMT").send("x"))
                 .get("/split", (req, res) -> {
                     for (String value : new String[] {"a\r\nSet-Cookie: evil=1", "a\nSet-Cookie: evil=1", "a\rb", "a\u0000b", "\u20ac"}) {
                         try {
@@ -228,6 +229,7 @@ class ResponseTest {
             assertThat(ZonedDateTime.parse(date, DateTimeFormatter.RFC_1123_DATE_TIME).getYear()).isGreaterThan(2000);
             assertThat(r.header("Server")).isEqualTo("Porter");
             assertThat(get(wire, "/own-server").headers("Server")).as("a handler's Server wins").containsExactly("Custom/2");
+            assertThat(get(wire, "/own-date").headers("Date")).as("a handler's Date wins").containsExactly("Sun, 06 Nov 1994 08:49:37 GMT");
         }
     }
 

@@ -275,7 +275,7 @@ public final class ServerResponse implements Response {
             putAscii(headers.value(i));
             put(CRLF);
         }
-        put(DateCache.headerLine());
+        if (!headers.contains("Date")) put(DateCache.headerLine());
         if (serverLine != null && !headers.contains("Server")) put(serverLine);
         if (!status.forbidsBody()) {
             if (chunked) {
