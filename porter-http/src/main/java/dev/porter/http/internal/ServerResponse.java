@@ -286,6 +286,8 @@ public final class ServerResponse implements Response {
                 put(CRLF);
             }
         }
+        // A graceful stop that began while the handler ran ends the connection after this response: say so.
+        if (!close && c.isDraining()) close = true;
         if (close) put(CONNECTION_CLOSE);
         else if (http10) put(CONNECTION_KEEP_ALIVE);
         put(CRLF);
