@@ -1,6 +1,7 @@
 package dev.porter.http;
 
 import dev.porter.http.testing.HttpWire;
+import dev.porter.http.testing.ServerLog;
 import dev.porter.http.testing.TestHttp;
 import dev.porter.http.testing.WireResponse;
 import org.junit.jupiter.api.AfterAll;
@@ -14,10 +15,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -95,6 +94,7 @@ class ResponseTest {
                 .get("/conflict", (req, res) -> {
                     throw new HttpException(Status.CONFLICT, "version mismatch");
                 })
+                .post("/read-body", (req, res) -> res.send(req.bodyBytes(1 << 20)))
                 .get("/fail-late", (req, res) -> {
                     OutputStream out = res.stream();
                     out.write(BIG, 0, 100);
@@ -271,26 +271,32 @@ class ResponseTest {
 
     @Test
     void answers500WithoutDetailAndLogsTheFailureOnce() {
-        List<LogRecord> records = Collections.synchronizedList(new ArrayList<>());
-        Logger logger = Logger.getLogger("dev.porter.http.HttpServer");
-        Handler capture = new Handler() {
-            @Override public void publish(LogRecord r) { records.add(r); }
-            @Override public void flush() { }
-            @Override public void close() { }
-        };
-        logger.addHandler(capture);
-        try (HttpWire wire = HttpWire.connect(server)) {
+        List<LogRecord> failures;
+        try (ServerLog log = ServerLog.capture(); HttpWire wire = HttpWire.connect(server)) {
             HttpWire.Transcript t = wire.send("GET /throw HTTP/1.1\r\nHost: x\r\n\r\n").readToEnd();
             assertThat(t.statuses()).containsExactly(500);
             assertThat(t.text()).doesNotContain("secret").doesNotContain("Exception").doesNotContain("at dev.");
             assertThat(t.text()).endsWith("\r\n\r\nInternal Server Error\n");
-        } finally {
-            logger.removeHandler(capture);
+            failures = log.failures();
         }
-        List<LogRecord> failures = records.stream().filter(r -> r.getThrown() != null).toList();
         assertThat(failures).hasSize(1);
         assertThat(failures.get(0).getLevel()).isEqualTo(Level.WARNING);
         assertThat(failures.get(0).getThrown()).hasMessage("secret detail 42");
+    }
+
+    @Test
+    void doesNotBlameTheHandlerForAClientResetInsideTheBody() throws Exception {
+        try (ServerLog log = ServerLog.capture()) {
+            long before = server.stats().closed();
+            try (HttpWire wire = HttpWire.connect(server)) {
+                wire.send("POST /read-body HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\nonly a little");
+                wire.socket().setSoLinger(true, 0); // close() now sends RST
+            }
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+            while (server.stats().closed() == before && System.nanoTime() < deadline) Thread.sleep(10);
+            assertThat(server.stats().closed()).as("the server noticed the reset").isGreaterThan(before);
+            assertThat(log.failures()).as("a client going away is not a handler failure").isEmpty();
+        }
     }
 
     @Test

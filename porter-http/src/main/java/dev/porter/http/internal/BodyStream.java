@@ -92,6 +92,10 @@ abstract sealed class BodyStream extends InputStream permits BodyStream.Empty, B
             return readBody(b, off, len);
         } catch (SocketTimeoutException e) {
             throw timedOut(e);
+        } catch (IOException e) {
+            // The client reset or the socket failed inside the body: the request is broken, not the handler.
+            fail(new HttpException(Status.BAD_REQUEST, "connection failed inside the request body"));
+            throw e;
         }
     }
 
@@ -127,11 +131,8 @@ abstract sealed class BodyStream extends InputStream permits BodyStream.Empty, B
                 left -= n;
             }
             return !broken;
-        } catch (SocketTimeoutException e) {
-            // read() recorded the 408 already.
-            return false;
         } catch (IOException e) {
-            fail(new HttpException(Status.BAD_REQUEST, "request body failed: " + e.getMessage()));
+            // read() recorded why: 408 for a timeout, 400 for any other failure of the connection.
             return false;
         } catch (HttpException e) {
             fail(e);
