@@ -5,6 +5,7 @@ import dev.porter.http.internal.Targets;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -18,8 +19,9 @@ import java.util.Set;
  * {@code "*"}): {@code /users/{id}}, {@code /files/*}. Exact paths are looked up in a hash map; patterns are tried
  * in the order added; the first match wins.
  *
- * <p>Answers itself where no route decides: 404 when no pattern matches the path; 405 with {@code Allow} when
- * patterns match the path but not the method; {@code OPTIONS} (200 with {@code Allow}) and {@code HEAD} (the GET
+ * <p>Answers itself where no route decides: 501 for a method that is neither one of RFC 9110's (plus PATCH) nor
+ * used by any route (RFC 9110 §9.1: unrecognized methods get 501); 404 when no pattern matches the path; 405 with
+ * {@code Allow} when patterns match the path but not the method; {@code OPTIONS} (200 with {@code Allow}) and {@code HEAD} (the GET
  * handler, with the body suppressed) when no route handles them explicitly. Filters added with
  * {@link #filter(Filter)} run around every request, including those answered with 404 or 405.
  *
@@ -31,6 +33,12 @@ public final class Router implements Handler {
     private final List<Route> patterns = new ArrayList<>();
     private final List<Filter> filters = new ArrayList<>();
     private volatile Handler chain;
+    /** Every method some route uses; null until first needed after a change. */
+    private volatile Set<String> routedMethods;
+
+    /** Methods defined by RFC 9110 §9 and RFC 5789: known to every HTTP server, so never 501. */
+    private static final Set<String> STANDARD_METHODS =
+            Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
 
     private record Route(String method, String[] segments, boolean tail, Handler handler) {
     }
@@ -72,6 +80,7 @@ public final class Router implements Handler {
         if (pattern == null || !pattern.startsWith("/")) throw new IllegalArgumentException("pattern must start with /: " + pattern);
         if (!pattern.contains("{") && !pattern.contains("*")) {
             exact.computeIfAbsent(pattern, p -> new LinkedHashMap<>()).put(method, handler);
+            routedMethods = null;
             return this;
         }
         List<String> segs = segments(pattern);
@@ -81,6 +90,7 @@ public final class Router implements Handler {
             if (s.contains("*")) throw new IllegalArgumentException("* is only allowed as the last segment: " + pattern);
         }
         patterns.add(new Route(method, segs.toArray(String[]::new), tail, handler));
+        routedMethods = null;
         return this;
     }
 
@@ -112,6 +122,11 @@ public final class Router implements Handler {
     private void dispatch(Request req, Response res) throws Exception {
         String method = req.method();
         String path = req.rawPath();
+        if (!STANDARD_METHODS.contains(method) && !routedMethods().contains(method)) {
+            // RFC 9110 §9.1 / §15.6.2: a method this server recognizes for no resource at all is 501, not 405.
+            res.send(Status.NOT_IMPLEMENTED, "Not Implemented\n");
+            return;
+        }
         if ("*".equals(path)) {
             if ("OPTIONS".equals(method)) {
                 res.header("Allow", allowAll());
@@ -166,6 +181,17 @@ public final class Router implements Handler {
         if (allowed.contains("GET")) allowed.add("HEAD");
         allowed.add("OPTIONS");
         return String.join(", ", allowed);
+    }
+
+    private Set<String> routedMethods() {
+        Set<String> m = routedMethods;
+        if (m == null) {
+            Set<String> all = new HashSet<>();
+            for (Map<String, Handler> byMethod : exact.values()) all.addAll(byMethod.keySet());
+            for (Route r : patterns) all.add(r.method);
+            routedMethods = m = Set.copyOf(all);
+        }
+        return m;
     }
 
     private String allowAll() {

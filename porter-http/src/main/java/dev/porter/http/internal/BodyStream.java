@@ -6,11 +6,14 @@ import dev.porter.http.Status;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.SocketTimeoutException;
 
 /**
  * A request body bounded by its framing. Reading past the end returns -1, never bytes of the next request.
- * The first read sends {@code 100 Continue} when the client asked for it. A framing error or an over-limit body
- * marks the stream broken: the connection is then closed after the response.
+ * The first read sends {@code 100 Continue} when the client asked for it. A framing error, an over-limit body or a
+ * read timeout marks the stream broken and records the status that describes it ({@link #failure()}: 400, 413 or
+ * 408): the connection is then closed after the response, and a handler that swallowed the failure and answered
+ * anyway has its answer replaced by that status if it is still unsent.
  */
 abstract sealed class BodyStream extends InputStream permits BodyStream.Empty, BodyStream.Fixed, ChunkedBody {
 
@@ -25,6 +28,7 @@ abstract sealed class BodyStream extends InputStream permits BodyStream.Empty, B
     long consumed;
     boolean done;
     boolean broken;
+    private HttpException failure;
 
     BodyStream(SocketConnection c, long limit, Continuer continuer) {
         this.c = c;
@@ -32,7 +36,6 @@ abstract sealed class BodyStream extends InputStream permits BodyStream.Empty, B
         this.continuer = continuer;
     }
 
-    /** @return true once every byte of the body was read (the connection is at the next request) */
     /** @return body bytes still to come when the length is known, else 0 */
     long remainingKnown() {
         return 0;
@@ -62,8 +65,42 @@ abstract sealed class BodyStream extends InputStream permits BodyStream.Empty, B
 
     final HttpException fail(HttpException e) {
         broken = true;
+        if (failure == null) failure = e;
         return e;
     }
+
+    /** Marks the body as not received in time (RFC 9110 §15.5.9: 408); the caller rethrows {@code e}. */
+    private SocketTimeoutException timedOut(SocketTimeoutException e) {
+        fail(new HttpException(Status.REQUEST_TIMEOUT, "request body not received in time"));
+        return e;
+    }
+
+    /** @return what broke the body (its status and message), or null if it is not broken */
+    final HttpException failure() {
+        if (failure == null && broken) failure = new HttpException(Status.BAD_REQUEST, "malformed request body");
+        return failure;
+    }
+
+    /** @return true if the body was neither read to its end nor can be discarded within {@code maxDrain} bytes */
+    final boolean blocksReuse(long maxDrain) {
+        return !done && (broken || continuePending() || remainingKnown() > maxDrain);
+    }
+
+    @Override
+    public final int read(byte[] b, int off, int len) throws IOException {
+        try {
+            return readBody(b, off, len);
+        } catch (SocketTimeoutException e) {
+            throw timedOut(e);
+        } catch (IOException e) {
+            // The client reset or the socket failed inside the body: the request is broken, not the handler.
+            fail(new HttpException(Status.BAD_REQUEST, "connection failed inside the request body"));
+            throw e;
+        }
+    }
+
+    /** Reads body bytes like {@link InputStream#read(byte[], int, int)}, within the body's framing. */
+    abstract int readBody(byte[] b, int off, int len) throws IOException;
 
     final HttpException tooLarge() {
         return fail(new HttpException(Status.CONTENT_TOO_LARGE, "request body is over the limit of " + limit + " bytes"));
@@ -94,8 +131,11 @@ abstract sealed class BodyStream extends InputStream permits BodyStream.Empty, B
                 left -= n;
             }
             return !broken;
-        } catch (IOException | HttpException e) {
-            broken = true;
+        } catch (IOException e) {
+            // read() recorded why: 408 for a timeout, 400 for any other failure of the connection.
+            return false;
+        } catch (HttpException e) {
+            fail(e);
             return false;
         }
     }
@@ -108,7 +148,7 @@ abstract sealed class BodyStream extends InputStream permits BodyStream.Empty, B
         }
 
         @Override
-        public int read(byte[] b, int off, int len) {
+        int readBody(byte[] b, int off, int len) {
             return -1;
         }
     }
@@ -123,7 +163,7 @@ abstract sealed class BodyStream extends InputStream permits BodyStream.Empty, B
         }
 
         @Override
-        public int read(byte[] b, int off, int len) throws IOException {
+        int readBody(byte[] b, int off, int len) throws IOException {
             if (len == 0) return 0;
             if (consumed >= length) {
                 done = true;

@@ -26,7 +26,7 @@ final class ChunkedBody extends BodyStream implements ChunkedDecoder.Errors<Http
     }
 
     @Override
-    public int read(byte[] b, int off, int len) throws IOException {
+    int readBody(byte[] b, int off, int len) throws IOException {
         if (len == 0) return 0;
         if (done) return -1;
         if (broken) throw new IOException("request body is broken");

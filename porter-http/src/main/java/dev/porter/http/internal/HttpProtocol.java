@@ -105,6 +105,7 @@ public final class HttpProtocol implements Protocol {
                 || state.served >= config.maxRequestsPerConnection();
         ServerResponse res = new ServerResponse(c, serverLine, "HEAD".equals(head.method), head.version == 10, closeAfter);
         BodyStream body = body(c, framing, res);
+        res.requestBody(body, config.maxDrainBytes());
         // Earlier pipelined responses go out before a request with a body: reading that body may block, and the
         // client may be waiting for them. (Requests without a body keep coalescing.)
         if (!(body instanceof BodyStream.Empty) && c.outLength() > 0) c.flush();
@@ -118,10 +119,17 @@ public final class HttpProtocol implements Protocol {
         } catch (HttpException e) {
             framed = fail(res, e.status(), e.getMessage(), c);
         } catch (IOException e) {
-            if (!c.isOpen() || e instanceof SocketTimeoutException) throw e; // the connection itself failed
-            LOG.log(System.Logger.Level.WARNING, "handler failed for " + c.remoteAddress() + " " + head.method + " "
-                    + head.target, e);
-            framed = fail(res, Status.INTERNAL_SERVER_ERROR, Status.INTERNAL_SERVER_ERROR.reason(), c);
+            if (body.failure() != null && c.isOpen()) {
+                // Reading the body failed (408 on a read timeout, 400 on a truncated body): answer with that.
+                framed = fail(res, body.failure().status(), body.failure().getMessage(), c);
+            } else if (!c.isOpen()) {
+                throw e; // the connection itself failed: nobody is left to answer
+            } else {
+                // The handler's own I/O (a file, an upstream call) failed: the client gets a plain 500.
+                LOG.log(System.Logger.Level.WARNING, "handler failed for " + c.remoteAddress() + " " + head.method
+                        + " " + head.target, e);
+                framed = fail(res, Status.INTERNAL_SERVER_ERROR, Status.INTERNAL_SERVER_ERROR.reason(), c);
+            }
         } catch (Exception e) {
             LOG.log(System.Logger.Level.WARNING, "handler failed for " + c.remoteAddress() + " " + head.method + " "
                     + head.target, e);
@@ -129,11 +137,13 @@ public final class HttpProtocol implements Protocol {
         }
         // Unread body: discard a little to keep the connection, else close (never parse body bytes as a request).
         boolean drained = body.drain(config.maxDrainBytes());
-        if (!drained && body.broken() && c.flushedBytes() == flushedMark && c.isOpen()) {
-            // The body's framing was malformed and the handler's answer is still unsent: answer 400 instead, so a
-            // malformed message is never acknowledged with a success.
+        HttpException failure = body.failure();
+        if (!drained && failure != null && res.status().code() != failure.status().code()
+                && c.flushedBytes() == flushedMark && c.isOpen()) {
+            // The body failed (malformed framing, over a limit, too slow) but the handler answered something else
+            // that is still unsent: answer with the failure instead, so a bad message is never acknowledged.
             c.truncateOutput(outMark);
-            rejectAndClose(c, Status.BAD_REQUEST, "malformed request body framing", head, started);
+            rejectAndClose(c, failure.status(), failure.getMessage(), head, started);
             return false;
         }
         boolean reusable = framed && !res.closing() && drained;
@@ -147,12 +157,9 @@ public final class HttpProtocol implements Protocol {
     }
 
     private BodyStream body(SocketConnection c, RequestFraming framing, ServerResponse res) {
-        BodyStream.Continuer continuer = framing.expectContinue && !res.committed() ? () -> {
-            if (!res.committed()) {
-                c.write(CONTINUE, 0, CONTINUE.length);
-                c.flush();
-            }
-        } : null;
+        // RFC 9110 §10.1.1: 100 Continue only once the handler reads the body; if it already started its answer,
+        // the 100 still goes first as long as that answer's head has not left.
+        BodyStream.Continuer continuer = framing.expectContinue ? () -> res.sendInterim(CONTINUE) : null;
         if (framing.chunked) {
             return new ChunkedBody(c, config.maxBodySize(), continuer, config.maxHeaderBytes(), config.maxHeaderCount(),
                     config.lenientLineEnds());

@@ -17,7 +17,12 @@ public final class RequestFraming {
     public boolean chunked;
     public boolean keepAlive;
     public boolean expectContinue;
-    /** True when bytes after this request must never be read as another request (CONNECT, Upgrade tunnels). */
+    /**
+     * True when bytes after this request must never be read as another request: a CONNECT tunnel. An
+     * {@code Upgrade} request is not such a case: Porter switches to no other protocol, so it ignores Upgrade
+     * (RFC 9110 §7.8) and the client, having received no 101, goes on speaking HTTP/1.1 (clients such as Apache
+     * HttpClient 5.4 offer {@code Upgrade: TLS/1.2} on every plain request; closing would end keep-alive for them).
+     */
     public boolean closeAfter;
     public String host;
 

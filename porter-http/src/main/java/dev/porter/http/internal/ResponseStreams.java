@@ -144,7 +144,8 @@ final class ResponseStreams {
             c.advanceOutput(SIZE_LINE);
         }
 
-        private void closeChunk() {
+        /** Completes the open chunk in the buffer (its size line filled in); the output can then be moved. */
+        void closeChunk() {
             if (chunkStart < 0) return;
             byte[] o = c.outputArray();
             int size = c.outLength() - chunkStart - SIZE_LINE;

@@ -38,6 +38,11 @@ public final class ServerResponse implements Response {
     private long bodyBytes;
     private ResponseStreams.Body stream;
     private boolean wellFramed = true;
+    private BodyStream requestBody;
+    private long maxDrain;
+    /** Where this response's head starts in the output buffer, and the flushed-bytes count when it was written. */
+    private int headStart = -1;
+    private long headFlushMark;
 
     public ServerResponse(SocketConnection c, byte[] serverLine, boolean headRequest, boolean http10, boolean close) {
         this.c = c;
@@ -45,6 +50,22 @@ public final class ServerResponse implements Response {
         this.headRequest = headRequest;
         this.http10 = http10;
         this.close = close;
+    }
+
+    /** Tells the response about the request body, so a complete answer can announce a close it will cause. */
+    void requestBody(BodyStream body, long maxDrainBytes) {
+        this.requestBody = body;
+        this.maxDrain = maxDrainBytes;
+    }
+
+    /**
+     * Called when a complete answer is about to be written: if the request body is still unread and too large to
+     * discard (or the client waits for 100 Continue), the connection will close after this response, and the
+     * response says so (RFC 9112 §9.6, RFC 9110 §10.1.1). Not done for streamed answers, whose handler may still
+     * read the body while it writes.
+     */
+    private void announceCloseIfBodyUnread() {
+        if (!close && requestBody != null && requestBody.blocksReuse(maxDrain)) close = true;
     }
 
     @Override
@@ -120,6 +141,7 @@ public final class ServerResponse implements Response {
     @Override
     public void send(byte[] body) throws IOException {
         checkNotCommitted();
+        announceCloseIfBodyUnread();
         writeHead(body.length, false);
         if (!noBody()) c.write(body, 0, body.length);
         bodyBytes = noBody() ? 0 : body.length;
@@ -134,6 +156,7 @@ public final class ServerResponse implements Response {
     @Override
     public void sendFile(FileChannel file, long position, long length) throws IOException {
         checkNotCommitted();
+        announceCloseIfBodyUnread();
         writeHead(length, false);
         if (noBody() || length == 0) return;
         byte[] o = c.outputArray();
@@ -194,6 +217,7 @@ public final class ServerResponse implements Response {
      */
     public boolean finish() throws IOException {
         if (!committed) {
+            announceCloseIfBodyUnread();
             writeHead(declaredLength >= 0 && noBody() ? declaredLength : 0, false);
         }
         if (stream != null && !stream.closed) {
@@ -202,6 +226,29 @@ public final class ServerResponse implements Response {
             wellFramed = false;
         }
         return wellFramed;
+    }
+
+    /**
+     * Sends an interim response (100 Continue) now, ahead of this response if its head is written but still
+     * buffered: a handler that started a streamed answer before reading the body must still let the client send
+     * the body (RFC 9110 §10.1.1), and the interim response must precede the final one (RFC 9110 §15.2).
+     *
+     * @return false if the final head already left, so no interim response can be sent any more
+     */
+    boolean sendInterim(byte[] interim) throws IOException {
+        if (!committed) {
+            c.write(interim, 0, interim.length);
+            c.flush();
+            return true;
+        }
+        if (c.flushedBytes() != headFlushMark) return false;
+        if (stream instanceof ResponseStreams.Chunked chunked) chunked.closeChunk();
+        byte[] ours = java.util.Arrays.copyOfRange(c.outputArray(), headStart, c.outLength());
+        c.truncateOutput(headStart);
+        c.write(interim, 0, interim.length);
+        c.write(ours, 0, ours.length);
+        c.flush();
+        return true;
     }
 
     /** Replaces an uncommitted response by a plain-text error. */
@@ -219,6 +266,8 @@ public final class ServerResponse implements Response {
      */
     private void writeHead(long length, boolean chunked) throws IOException {
         committed = true;
+        headStart = c.outLength();
+        headFlushMark = c.flushedBytes();
         put(StatusLines.of(status));
         for (int i = 0, n = headers.size(); i < n; i++) {
             putAscii(headers.name(i));
@@ -226,7 +275,7 @@ public final class ServerResponse implements Response {
             putAscii(headers.value(i));
             put(CRLF);
         }
-        put(DateCache.headerLine());
+        if (!headers.contains("Date")) put(DateCache.headerLine());
         if (serverLine != null && !headers.contains("Server")) put(serverLine);
         if (!status.forbidsBody()) {
             if (chunked) {
@@ -237,6 +286,8 @@ public final class ServerResponse implements Response {
                 put(CRLF);
             }
         }
+        // A graceful stop that began while the handler ran ends the connection after this response: say so.
+        if (!close && c.isDraining()) close = true;
         if (close) put(CONNECTION_CLOSE);
         else if (http10) put(CONNECTION_KEEP_ALIVE);
         put(CRLF);

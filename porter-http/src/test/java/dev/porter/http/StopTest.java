@@ -1,0 +1,73 @@
+package dev.porter.http;
+
+import dev.porter.http.testing.HttpWire;
+import dev.porter.http.testing.TestHttp;
+import dev.porter.http.testing.WireResponse;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@link HttpServer#stop(Duration)}: idle connections end at once, requests in flight finish and say close. */
+class StopTest {
+
+    @Test
+    void closesIdleKeepAliveConnectionsAtOnce() {
+        Router router = new Router().get("/", (req, res) -> res.send("ok"));
+        HttpServer server = TestHttp.start(router);
+        try (HttpWire wire = HttpWire.connect(server)) {
+            assertThat(wire.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n").readResponse().text()).isEqualTo("ok");
+            assertThat(server.stop(Duration.ofSeconds(5))).as("nothing was busy").isZero();
+            assertThat(wire.closedByServer()).isTrue();
+        } finally {
+            server.close();
+        }
+    }
+
+    @Test
+    void letsARequestInFlightFinishAndAnnouncesTheClose() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Router router = new Router().get("/slow", (req, res) -> {
+            entered.countDown();
+            release.await(20, TimeUnit.SECONDS);
+            res.send("finished");
+        });
+        HttpServer server = TestHttp.start(router);
+        try (HttpWire wire = HttpWire.connect(server)) {
+            wire.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+            Thread stopper = Thread.ofVirtual().start(() -> server.stop(Duration.ofSeconds(10)));
+            awaitRefused(server.port());
+            release.countDown();
+            WireResponse r = wire.readResponse();
+            assertThat(r.text()).isEqualTo("finished");
+            assertThat(r.closes()).as("the stop began during the handler: the answer says close").isTrue();
+            assertThat(wire.closedByServer()).isTrue();
+            stopper.join();
+        } finally {
+            release.countDown();
+            server.close();
+        }
+    }
+
+    /** Waits (bounded) until the welcome socket is closed, i.e. the stop has begun. */
+    private static void awaitRefused(int port) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            } catch (IOException refused) {
+                return;
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("the server kept accepting connections");
+    }
+}
