@@ -3,6 +3,7 @@ package dev.porter.http;
 import dev.porter.http.internal.Ascii;
 import dev.porter.http.internal.DirectoryListing;
 import dev.porter.http.internal.FileResponder;
+import dev.porter.http.internal.MetadataCache;
 import dev.porter.http.internal.PathMapper;
 import dev.porter.http.internal.Targets;
 
@@ -67,10 +68,12 @@ public final class StaticFiles implements Handler {
      * @param precompressed          look for fresh {@code .br} and {@code .gz} siblings. Default true.
      * @param gzip                   gzip compressible types on the fly when the client accepts it. Default false.
      * @param gzipMinSize            smallest file gzipped on the fly, in bytes. Default 1024.
+     * @param metadataCache          how long what a path resolved to is reused; see {@link #withMetadataCache}.
+     *                               Default 1 s.
      */
     public record Options(Path root, String indexFile, boolean listing, boolean hideDotfiles,
                           boolean followExternalSymlinks, String cacheControl, boolean precompressed, boolean gzip,
-                          long gzipMinSize) {
+                          long gzipMinSize, Duration metadataCache) {
 
         /**
          * Validates every value.
@@ -85,6 +88,8 @@ public final class StaticFiles implements Handler {
                 throw new IllegalArgumentException("index file must be a plain file name: " + indexFile);
             }
             if (gzipMinSize < 0) throw new IllegalArgumentException("gzipMinSize must be >= 0: " + gzipMinSize);
+            Objects.requireNonNull(metadataCache, "metadataCache");
+            if (metadataCache.isNegative()) throw new IllegalArgumentException("metadataCache must be >= 0");
             if (cacheControl != null && Ascii.fieldValueProblem(cacheControl) != null) {
                 throw new IllegalArgumentException("Cache-Control: " + Ascii.fieldValueProblem(cacheControl));
             }
@@ -92,32 +97,32 @@ public final class StaticFiles implements Handler {
 
         /** @return the defaults for {@code root} */
         public static Options of(Path root) {
-            return new Options(root, "index.html", true, true, false, "no-cache", true, false, 1024);
+            return new Options(root, "index.html", true, true, false, "no-cache", true, false, 1024, Duration.ofSeconds(1));
         }
 
         /** @return a copy serving {@code name} for directories (null: none) */
         public Options withIndexFile(String name) {
-            return new Options(root, name, listing, hideDotfiles, followExternalSymlinks, cacheControl, precompressed, gzip, gzipMinSize);
+            return new Options(root, name, listing, hideDotfiles, followExternalSymlinks, cacheControl, precompressed, gzip, gzipMinSize, metadataCache);
         }
 
         /** @return a copy with directory listings on or off */
         public Options withListing(boolean on) {
-            return new Options(root, indexFile, on, hideDotfiles, followExternalSymlinks, cacheControl, precompressed, gzip, gzipMinSize);
+            return new Options(root, indexFile, on, hideDotfiles, followExternalSymlinks, cacheControl, precompressed, gzip, gzipMinSize, metadataCache);
         }
 
         /** @return a copy with dotfiles hidden (true) or served (false) */
         public Options withHiddenDotfiles(boolean hidden) {
-            return new Options(root, indexFile, listing, hidden, followExternalSymlinks, cacheControl, precompressed, gzip, gzipMinSize);
+            return new Options(root, indexFile, listing, hidden, followExternalSymlinks, cacheControl, precompressed, gzip, gzipMinSize, metadataCache);
         }
 
         /** @return a copy that follows (true) or refuses (false) symbolic links leading out of the root */
         public Options withExternalSymlinks(boolean follow) {
-            return new Options(root, indexFile, listing, hideDotfiles, follow, cacheControl, precompressed, gzip, gzipMinSize);
+            return new Options(root, indexFile, listing, hideDotfiles, follow, cacheControl, precompressed, gzip, gzipMinSize, metadataCache);
         }
 
         /** @return a copy sending this raw {@code Cache-Control} value (null: none) */
         public Options withCacheControl(String value) {
-            return new Options(root, indexFile, listing, hideDotfiles, followExternalSymlinks, value, precompressed, gzip, gzipMinSize);
+            return new Options(root, indexFile, listing, hideDotfiles, followExternalSymlinks, value, precompressed, gzip, gzipMinSize, metadataCache);
         }
 
         /** @return a copy sending {@code Cache-Control: max-age=SECONDS} (whole seconds; 0 means {@code no-cache}) */
@@ -129,18 +134,39 @@ public final class StaticFiles implements Handler {
 
         /** @return a copy that looks for precompressed siblings (true) or not */
         public Options withPrecompressed(boolean on) {
-            return new Options(root, indexFile, listing, hideDotfiles, followExternalSymlinks, cacheControl, on, gzip, gzipMinSize);
+            return new Options(root, indexFile, listing, hideDotfiles, followExternalSymlinks, cacheControl, on, gzip, gzipMinSize, metadataCache);
         }
 
-        /** @return a copy gzipping compressible files of at least {@code minSize} bytes on the fly (or not) */
+        /**
+         * @return a copy that remembers what a path resolved to (its real path, links followed) and whether
+         *         precompressed siblings exist, for {@code validity}, like nginx's {@code open_file_cache}: a new link
+         *         or sibling shows within that time. A file's own changes show at once (it is stat'ed every
+         *         request). {@link Duration#ZERO} looks everything up afresh. Default 1 s.
+         */
+        public Options withMetadataCache(Duration validity) {
+            return new Options(root, indexFile, listing, hideDotfiles, followExternalSymlinks, cacheControl, precompressed,
+                    gzip, gzipMinSize, validity);
+        }
+
+        /** @return a copy with on-the-fly gzip on or off, for compressible files of at least {@code minSize} bytes */
         public Options withGzip(boolean on, long minSize) {
-            return new Options(root, indexFile, listing, hideDotfiles, followExternalSymlinks, cacheControl, precompressed, on, minSize);
+            return new Options(root, indexFile, listing, hideDotfiles, followExternalSymlinks, cacheControl, precompressed, on, minSize, metadataCache);
         }
     }
 
     private final Options options;
     private final PathMapper mapper;
     private final FileResponder files;
+    private final MetadataCache<String, Resolved> resolutions;
+
+    /** What a relative raw path names: the mapped path and its real path (null if it must not be served). */
+    private record Resolved(Path mapped, Path real) {
+    }
+
+    private Resolved resolve(String relative) throws IOException {
+        Path mapped = mapper.map(relative);
+        return new Resolved(mapped, mapper.confine(mapped));
+    }
 
     /**
      * @throws java.nio.file.NoSuchFileException if the root does not exist
@@ -153,6 +179,7 @@ public final class StaticFiles implements Handler {
         if (!Files.isDirectory(real)) throw new NotDirectoryException(options.root().toString());
         this.mapper = new PathMapper(real, options.hideDotfiles(), options.followExternalSymlinks());
         this.files = new FileResponder(options, mapper);
+        this.resolutions = new MetadataCache<>(options.metadataCache());
     }
 
     /** @return a handler serving {@code root} with the default {@link Options}. @throws IOException as the constructor */
@@ -191,12 +218,18 @@ public final class StaticFiles implements Handler {
             return;
         }
         String relative = relativeRawPath(request);
-        Path mapped = mapper.map(relative);
-        Path real;
+        Resolved resolved;
+        try {
+            resolved = resolutions.get(relative, this::resolve);
+        } catch (IOException e) {
+            throw FileResponder.failure(e);
+        }
+        if (resolved.real == null) throw new HttpException(Status.NOT_FOUND);
+        Path mapped = resolved.mapped;
+        Path real = resolved.real;
         BasicFileAttributes attrs;
         try {
-            real = mapper.confine(mapped);
-            if (real == null) throw new HttpException(Status.NOT_FOUND);
+            // Attributes are read every time (one stat): a changed file gets its new validators at once.
             attrs = Files.readAttributes(real, BasicFileAttributes.class);
         } catch (IOException e) {
             throw FileResponder.failure(e);

@@ -48,7 +48,10 @@ public final class FileResponder {
     }
 
     /** @param options the handler's options; @param mapper the handler's mapper, for links met on the way */
+    private final MetadataCache<SiblingKey, java.util.Optional<Variant>> siblings;
+
     public FileResponder(StaticFiles.Options options, PathMapper mapper) {
+        this.siblings = new MetadataCache<>(options.metadataCache());
         this.options = options;
         this.mapper = mapper;
     }
@@ -181,6 +184,14 @@ public final class FileResponder {
 
     /** @return the precompressed sibling {@code path + suffix} if it may be served and is not older than the file */
     private Variant sibling(Path path, String suffix, String encoding, BasicFileAttributes original) throws IOException {
+        return siblings.get(new SiblingKey(path, suffix, original.lastModifiedTime().toMillis()),
+                k -> java.util.Optional.ofNullable(findSibling(path, suffix, encoding, original))).orElse(null);
+    }
+
+    private record SiblingKey(Path path, String suffix, long modified) {
+    }
+
+    private Variant findSibling(Path path, String suffix, String encoding, BasicFileAttributes original) throws IOException {
         Path s = path.resolveSibling(path.getFileName().toString() + suffix);
         try {
             BasicFileAttributes a = Files.readAttributes(s, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
