@@ -25,6 +25,8 @@ abstract sealed class BodyStream extends InputStream permits BodyStream.Empty, B
     long consumed;
     boolean done;
     boolean broken;
+    /** Why the body broke, when its framing or a limit did (answered with this status if nothing was sent yet). */
+    HttpException failure;
 
     BodyStream(SocketConnection c, long limit, Continuer continuer) {
         this.c = c;
@@ -62,6 +64,7 @@ abstract sealed class BodyStream extends InputStream permits BodyStream.Empty, B
 
     final HttpException fail(HttpException e) {
         broken = true;
+        if (failure == null) failure = e;
         return e;
     }
 

@@ -118,6 +118,9 @@ final class ChunkedBody extends BodyStream {
             int name = i;
             while (i < end && Ascii.isTchar(in[i])) i++;
             if (i == name) throw fail(RequestHead.bad("missing chunk extension name"));
+            // BWS after a name belongs to a following "=": without one, whitespace may only precede another ";"
+            // (so "5;a \r\n" is refused like "5;a=b \r\n" and "5 \r\n").
+            int afterName = i;
             i = skipBws(in, i, end);
             if (i < end && in[i] == '=') {
                 i = skipBws(in, i + 1, end);
@@ -128,6 +131,9 @@ final class ChunkedBody extends BodyStream {
                     while (i < end && Ascii.isTchar(in[i])) i++;
                     if (i == v) throw fail(RequestHead.bad("missing chunk extension value"));
                 }
+            } else {
+                i = afterName;
+                if (skipBws(in, i, end) == end && i < end) throw fail(RequestHead.bad("whitespace after chunk extension"));
             }
         }
     }

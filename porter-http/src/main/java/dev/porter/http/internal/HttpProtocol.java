@@ -118,11 +118,14 @@ public final class HttpProtocol implements Protocol {
         }
         // Unread body: discard a little to keep the connection, else close (never parse body bytes as a request).
         boolean drained = body.drain(config.maxDrainBytes());
-        if (!drained && body.broken() && c.flushedBytes() == flushedMark && c.isOpen()) {
-            // The body's framing was malformed and the handler's answer is still unsent: answer 400 instead, so a
-            // malformed message is never acknowledged with a success.
+        if (!drained && body.broken() && res.status().code() < 400 && c.flushedBytes() == flushedMark && c.isOpen()) {
+            // The body's framing was malformed (or over a limit) and the handler's success is still unsent: answer
+            // the body's error instead, so such a message is never acknowledged with a success. An error the
+            // handler chose (often the body's own, rethrown) stands: it is not a success, and the connection closes.
             c.truncateOutput(outMark);
-            rejectAndClose(c, Status.BAD_REQUEST, "malformed request body framing", head, started);
+            HttpException why = body.failure;
+            rejectAndClose(c, why != null ? why.status() : Status.BAD_REQUEST,
+                    why != null ? why.getMessage() : "malformed request body framing", head, started);
             return false;
         }
         boolean reusable = framed && !res.closing() && drained;
@@ -166,7 +169,8 @@ public final class HttpProtocol implements Protocol {
     /** Sends an error for an unparseable request, then closes: its bytes cannot be trusted to frame another. */
     private void rejectAndClose(SocketConnection c, Status status, String message, RequestHead head, long started)
             throws IOException {
-        ServerResponse res = new ServerResponse(c, serverLine, false, false, true);
+        // A response to HEAD has no body (RFC 9110 §9.3.2), errors included, or the client reads it as a response.
+        ServerResponse res = new ServerResponse(c, serverLine, "HEAD".equals(head.method), false, true);
         res.sendError(status, message);
         res.finish();
         log(c, head, status.code(), res.bodyBytes(), started);

@@ -148,8 +148,8 @@ public final class ServerRequest implements Request {
         byte[] buf = new byte[8192];
         for (int n; (n = body.read(buf, 0, buf.length)) > 0; ) {
             if (out.size() + n > maxBytes) {
-                body.broken = true;
-                throw new HttpException(Status.CONTENT_TOO_LARGE, "request body is over the limit of " + maxBytes + " bytes");
+                throw body.fail(new HttpException(Status.CONTENT_TOO_LARGE,
+                        "request body is over the limit of " + maxBytes + " bytes"));
             }
             out.write(buf, 0, n);
         }
