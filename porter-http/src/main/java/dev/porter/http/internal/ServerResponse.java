@@ -219,6 +219,9 @@ public final class ServerResponse implements Response {
      */
     private void writeHead(long length, boolean chunked) throws IOException {
         committed = true;
+        // A graceful stop that began while the handler ran: say so now, or the client sends its next request
+        // into a connection that closes unread (RFC 9112 §9.6).
+        if (!close && c.isDraining()) close = true;
         put(StatusLines.of(status));
         for (int i = 0, n = headers.size(); i < n; i++) {
             putAscii(headers.name(i));
