@@ -27,6 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Slowloris: {@value #SLOW} connections send their request head one byte per second. The header timeout
  * ({@link HttpConfig#headerTimeout()}, here 2 s) cuts every one of them with 408 (or closes it), while ordinary
  * clients keep being served during the attack. {@code bench/slowloris} measures the throughput cost with 1,000.
+ * The other direction too: a client that stops reading a response is cut by the write timeout.
  */
 class SlowClientTest {
 
@@ -68,6 +69,22 @@ class SlowClientTest {
             assertThat(failures).as("ordinary requests that failed").isZero();
             assertThat(servedDuringAttack).as("ordinary requests served during the attack").isPositive();
             assertThat(RawHttp.await(10_000, () -> server.stats().active() == 0)).isTrue();
+        }
+    }
+
+    @Test
+    void writeTimeoutCutsAClientThatStopsReading() throws Exception {
+        byte[] block = new byte[64 * 1024];
+        HttpConfig config = HttpConfig.builder().writeTimeout(Duration.ofSeconds(1)).build();
+        try (HttpServer server = HttpServer.start(config, (req, res) -> {
+            try (OutputStream out = res.stream()) {
+                for (int i = 0; i < 4096; i++) out.write(block); // 256 MiB: far more than socket buffers hold
+            }
+        }); Socket s = RawHttp.connect(server.port())) {
+            s.getOutputStream().write(RawHttp.get("/"));
+            // Never read: the server's write blocks once the buffers are full, until the write timeout cuts it.
+            assertThat(RawHttp.await(15_000, () -> server.stats().active() == 0 && server.stats().threads() == 0))
+                    .as("the stalled connection was closed: %s", server.stats()).isTrue();
         }
     }
 
