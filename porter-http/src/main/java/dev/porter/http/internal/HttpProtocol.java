@@ -118,10 +118,10 @@ public final class HttpProtocol implements Protocol {
         }
         // Unread body: discard a little to keep the connection, else close (never parse body bytes as a request).
         boolean drained = body.drain(config.maxDrainBytes());
-        if (!drained && body.broken() && res.status().code() < 400 && c.flushedBytes() == flushedMark && c.isOpen()) {
-            // The body's framing was malformed (or over a limit) and the handler's success is still unsent: answer
-            // the body's error instead, so such a message is never acknowledged with a success. An error the
-            // handler chose (often the body's own, rethrown) stands: it is not a success, and the connection closes.
+        if (!drained && body.broken() && c.flushedBytes() == flushedMark && c.isOpen()) {
+            // The body's framing was malformed (or over a limit) and the handler's answer is still unsent: answer
+            // the body's own error instead (400, or 413/431 for a limit), so such a message is never acknowledged
+            // with a success, nor with an answer meant for a well-formed request.
             c.truncateOutput(outMark);
             HttpException why = body.failure;
             rejectAndClose(c, why != null ? why.status() : Status.BAD_REQUEST,

@@ -34,9 +34,12 @@ final class RequestGrammar {
     private RequestGrammar() {
     }
 
-    /** A request head as the grammar reads it; {@code length} is the bytes it spans, leading empty lines included. */
+    /**
+     * A request head as the grammar reads it; {@code length} is the bytes it spans, leading empty lines included;
+     * {@code fieldBytes} the bytes of its field lines with their line ends (the final empty line excluded).
+     */
     record Head(String method, String target, int version, List<String[]> fields, int length, int requestLineLength,
-                int sectionBytes) {
+                int fieldBytes) {
 
         int count(String name) {
             int n = 0;
@@ -77,19 +80,24 @@ final class RequestGrammar {
         if (!m.matches()) return null;
         List<String[]> fields = new ArrayList<>();
         int sectionStart = pos;
+        int fieldBytes;
         while (true) {
             int lf = indexOf(in, pos, (byte) '\n');
             if (lf < 0) return null;
             String line = lineContent(in, pos, lf, lenient);
             if (line == null) return null;
+            if (line.isEmpty()) {
+                fieldBytes = pos - sectionStart;
+                pos = lf + 1;
+                break;
+            }
             pos = lf + 1;
-            if (line.isEmpty()) break;
             Matcher f = FIELD_LINE.matcher(line);
             if (!f.matches() || !FIELD_VALUE.matcher(f.group(2)).matches()) return null;
             fields.add(new String[] {f.group(1), f.group(2)});
         }
         return new Head(m.group(1), m.group(2), 10 + Integer.parseInt(m.group(3)), fields, pos, requestLineLength,
-                pos - sectionStart);
+                fieldBytes);
     }
 
     /**
@@ -102,7 +110,7 @@ final class RequestGrammar {
         for (String name : new String[] {"Content-Length", "Transfer-Encoding", "Expect"}) {
             if (h.count(name) > 0) return false;
         }
-        return h.requestLineLength() <= maxRequestLineLength && h.sectionBytes() <= maxHeaderBytes
+        return h.requestLineLength() <= maxRequestLineLength && h.fieldBytes() <= maxHeaderBytes
                 && h.fields().size() <= maxHeaderCount;
     }
 

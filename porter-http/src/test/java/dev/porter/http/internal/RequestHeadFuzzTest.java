@@ -110,7 +110,8 @@ class RequestHeadFuzzTest {
             assertThat(h.headers.name(i)).isEqualToIgnoringCase(g.fields().get(i)[0]);
             assertThat(h.headers.value(i)).isEqualTo(g.fields().get(i)[1]);
         }
-        assertThat(g.requestLineLength()).isLessThanOrEqualTo(config.maxRequestLineLength());
+        assertThat(g.requestLineLength()).as("request line length").isLessThanOrEqualTo(config.maxRequestLineLength());
+        assertThat(g.fieldBytes()).as("header section bytes").isLessThanOrEqualTo(config.maxHeaderBytes());
         assertThat(h.headers.size()).isLessThanOrEqualTo(config.maxHeaderCount());
         checkFraming(g, f, config);
         reparse(h, f, config);
