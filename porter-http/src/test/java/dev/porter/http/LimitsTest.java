@@ -58,7 +58,7 @@ class LimitsTest {
         assertThat(d.server().connection().readTimeout()).as("body read timeout").isEqualTo(Duration.ofSeconds(30));
         assertThat(d.server().connection().writeTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(d.keepAliveTimeout()).isEqualTo(Duration.ofSeconds(60));
-        assertThat(d.idleLinger()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(d.idleLinger()).isEqualTo(Duration.ofMillis(250));
         assertThat(d.maxRequestsPerConnection()).isEqualTo(10_000);
         assertThat(d.maxDrainBytes()).isEqualTo(64 * 1024);
         assertThat(d.serverHeader()).isEqualTo("Porter");

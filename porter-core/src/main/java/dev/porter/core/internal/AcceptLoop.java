@@ -175,9 +175,11 @@ public final class AcceptLoop implements ConnectionOwner {
     private void ended(SocketConnection c) {
         c.close();
         if (live.remove(c)) {
+            // Free the slot before the counters show the connection gone: whoever sees active() drop may connect
+            // at once and must find room (a flood's end is recovered from immediately).
+            slots.release();
             active.decrementAndGet();
             closed.incrementAndGet();
-            slots.release();
         }
     }
 
@@ -197,7 +199,11 @@ public final class AcceptLoop implements ConnectionOwner {
         stopped = true;
         draining = true;
         closeQuietly(welcome);
-        acceptThread.interrupt(); // wakes a BACKLOG-mode loop blocked on the semaphore
+        // Wake a BACKLOG-mode loop waiting for a slot: it takes this permit and its accept() fails on the closed
+        // welcome socket. Never interrupt the accept thread: an interrupt landing while accept() completes makes
+        // the JDK throw ClosedByInterruptException and drop the accepted socket unclosed (a leaked descriptor,
+        // and a client left waiting forever).
+        slots.release();
         acceptThread.join();
         poller.stop();
         // A protocol may stop its own server (an admin "shutdown" command): never wait for, close or interrupt

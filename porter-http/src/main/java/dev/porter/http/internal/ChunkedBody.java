@@ -16,6 +16,8 @@ import java.io.IOException;
 final class ChunkedBody extends BodyStream implements ChunkedDecoder.Errors<HttpException> {
 
     private final ChunkedDecoder<HttpException> decoder;
+    /** The trailer fields, once the last chunk was read. */
+    final dev.porter.http.Headers trailers;
     private long chunkLeft;
     private boolean inData;
 
@@ -23,6 +25,7 @@ final class ChunkedBody extends BodyStream implements ChunkedDecoder.Errors<Http
                 boolean lenient) {
         super(c, limit, continuer);
         this.decoder = new ChunkedDecoder<>(c, this, maxTrailerBytes, maxTrailerCount, lenient);
+        this.trailers = decoder.trailers;
     }
 
     @Override

@@ -110,6 +110,9 @@ final class ChunkedDecoder<E extends Exception> {
             int name = i;
             while (i < end && Ascii.isTchar(in[i])) i++;
             if (i == name) throw errors.malformed("missing chunk extension name");
+            // BWS after a name belongs to a following "=": without one, whitespace may only precede another ";"
+            // (so "5;a \r\n" is refused like "5;a=b \r\n" and "5 \r\n"; a fuzzing finding).
+            int afterName = i;
             i = skipBws(in, i, end);
             if (i < end && in[i] == '=') {
                 i = skipBws(in, i + 1, end);
@@ -120,6 +123,9 @@ final class ChunkedDecoder<E extends Exception> {
                     while (i < end && Ascii.isTchar(in[i])) i++;
                     if (i == v) throw errors.malformed("missing chunk extension value");
                 }
+            } else {
+                i = afterName;
+                if (i < end && skipBws(in, i, end) == end) throw errors.malformed("whitespace after chunk extension");
             }
         }
     }

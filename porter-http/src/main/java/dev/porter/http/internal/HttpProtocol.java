@@ -184,7 +184,8 @@ public final class HttpProtocol implements Protocol {
     /** Sends an error for an unparseable request, then closes: its bytes cannot be trusted to frame another. */
     private void rejectAndClose(SocketConnection c, Status status, String message, RequestHead head, long started)
             throws IOException {
-        ServerResponse res = new ServerResponse(c, serverLine, false, false, true);
+        // A response to HEAD has no body (RFC 9110 §9.3.2), errors included, or the client reads it as a response.
+        ServerResponse res = new ServerResponse(c, serverLine, "HEAD".equals(head.method), false, true);
         res.sendError(status, message);
         res.finish();
         log(c, head, status.code(), res.bodyBytes(), started);

@@ -68,6 +68,8 @@ public final class RequestHead {
                 if (++empties > MAX_LEADING_EMPTY_LINES) throw bad("too many empty lines before the request line");
                 continue;
             }
+            // nextLine's bound leaves room for a CR; with a bare LF (lenient) the line itself must still fit.
+            if (len > config.maxRequestLineLength()) throw tooLong(true);
             parseRequestLine(c.in, c.inPos, len);
             c.inPos = end + 1;
             break;
@@ -81,6 +83,9 @@ public final class RequestHead {
                 c.inPos = end + 1;
                 return true;
             }
+            // The limit counts every field line with its line end; nextLine's bound is looser (it must also admit
+            // the final empty line), so the exact check is here.
+            if (headerBytes > config.maxHeaderBytes()) throw tooLong(false);
             if (headers.size() >= config.maxHeaderCount()) {
                 throw new HttpException(Status.REQUEST_HEADER_FIELDS_TOO_LARGE,
                         "more than " + config.maxHeaderCount() + " header fields");

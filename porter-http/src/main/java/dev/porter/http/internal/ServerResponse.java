@@ -268,6 +268,9 @@ public final class ServerResponse implements Response {
         committed = true;
         headStart = c.outLength();
         headFlushMark = c.flushedBytes();
+        // A graceful stop that began while the handler ran: say so now, or the client sends its next request
+        // into a connection that closes unread (RFC 9112 §9.6).
+        if (!close && c.isDraining()) close = true;
         put(StatusLines.of(status));
         for (int i = 0, n = headers.size(); i < n; i++) {
             putAscii(headers.name(i));
