@@ -2,7 +2,7 @@ package dev.porter.http;
 
 import dev.porter.http.testing.DemoRoutes;
 import dev.porter.http.testing.HttpWire;
-import dev.porter.http.testing.MiniJson;
+import dev.porter.http.testing.Json;
 import dev.porter.http.testing.TestHttp;
 import dev.porter.http.testing.WireResponse;
 import org.junit.jupiter.api.AfterAll;
@@ -109,7 +109,7 @@ class ConformanceTest {
     static List<Map<String, Object>> vectors() throws IOException {
         try (InputStream in = ConformanceTest.class.getResourceAsStream("/conformance/llhttp-requests.json")) {
             assertThat(in).as("conformance/llhttp-requests.json on the test classpath").isNotNull();
-            return (List<Map<String, Object>>) MiniJson.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            return (List<Map<String, Object>>) Json.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
         }
     }
 

@@ -149,21 +149,10 @@ public final class RequestFraming {
      * (§7); any other coding is one this server cannot decode (501, §6.1).
      */
     private static void transferCodings(String list) {
-        int n = list.length();
-        int i = 0;
         String last = null;
         int chunkedCount = 0;
         String unknown = null;
-        while (i <= n) {
-            int start = i;
-            while (i < n && list.charAt(i) != ',') i++;
-            int s = start;
-            int e = i;
-            while (s < e && (list.charAt(s) == ' ' || list.charAt(s) == '\t')) s++;
-            while (e > s && (list.charAt(e - 1) == ' ' || list.charAt(e - 1) == '\t')) e--;
-            i++;
-            if (s == e) continue; // RFC 9110 §5.6.1: empty list elements are ignored
-            String coding = list.substring(s, e);
+        for (String coding : FieldLists.elements(list)) {
             last = coding;
             if (coding.equalsIgnoreCase("chunked")) chunkedCount++;
             else if (unknown == null) unknown = coding;

@@ -77,20 +77,10 @@ record ResponseFraming(Kind kind, long length, boolean persistent) {
      * @throws HttpClientException.MalformedResponse for an empty list or chunked applied twice
      */
     private static boolean chunkedIsFinal(String list) throws HttpClientException.MalformedResponse {
-        int n = list.length();
-        int i = 0;
         String last = null;
         int chunked = 0;
-        while (i <= n) {
-            int start = i;
-            while (i < n && list.charAt(i) != ',') i++;
-            int s = start;
-            int e = i;
-            while (s < e && (list.charAt(s) == ' ' || list.charAt(s) == '\t')) s++;
-            while (e > s && (list.charAt(e - 1) == ' ' || list.charAt(e - 1) == '\t')) e--;
-            i++;
-            if (s == e) continue; // RFC 9110 §5.6.1: empty list elements are ignored
-            last = list.substring(s, e);
+        for (String element : FieldLists.elements(list)) {
+            last = element;
             if (last.equalsIgnoreCase("chunked")) chunked++;
         }
         if (last == null) throw new HttpClientException.MalformedResponse("empty Transfer-Encoding in response");
