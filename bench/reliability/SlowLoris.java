@@ -13,9 +13,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * head one byte per second and never finish it. When the server cuts one (Porter: 408 after its header
  * timeout), it is counted and replaced at once, so the attack keeps CONNECTIONS open for SECONDS.
  *
- * <p>Prints {@code open N} when all are open (bench/slowloris waits for that line), a status line every 5 s,
- * and a summary at the end. Single-file program: {@code java SlowLoris.java HOST PORT CONNECTIONS SECONDS}.
- * Connects to loopback only.
+ * <p>While the file PAUSE_FILE exists the attack pauses: every connection is closed, and reopened when the file
+ * goes. Prints {@code open N} each time all connections are open, {@code paused} each time all are closed, a
+ * status line every 5 s, and a summary at the end. Single-file program:
+ * {@code java SlowLoris.java HOST PORT CONNECTIONS SECONDS [PAUSE_FILE]}. Connects to loopback only.
  */
 public final class SlowLoris {
 
@@ -28,10 +29,12 @@ public final class SlowLoris {
     private static final AtomicLong closed = new AtomicLong();
     private static final AtomicLong answered = new AtomicLong();
     private static final AtomicLong refused = new AtomicLong();
+    private static volatile boolean paused;
 
+    /** Runs the attack: {@code HOST PORT CONNECTIONS SECONDS}; exits 2 on bad arguments or a non-loopback host. */
     public static void main(String[] args) throws Exception {
-        if (args.length != 4) {
-            System.err.println("usage: java SlowLoris.java HOST PORT CONNECTIONS SECONDS");
+        if (args.length != 4 && args.length != 5) {
+            System.err.println("usage: java SlowLoris.java HOST PORT CONNECTIONS SECONDS [PAUSE_FILE]");
             System.exit(2);
         }
         String host = args[0];
@@ -42,22 +45,33 @@ public final class SlowLoris {
         int port = Integer.parseInt(args[1]);
         int connections = Integer.parseInt(args[2]);
         long deadline = System.nanoTime() + Long.parseLong(args[3]) * 1_000_000_000L;
+        java.nio.file.Path pauseFile = args.length == 5 ? java.nio.file.Path.of(args[4]) : null;
         for (int i = 0; i < connections; i++) {
             Thread.ofVirtual().start(() -> {
-                while (System.nanoTime() < deadline) attack(host, port, deadline);
+                while (System.nanoTime() < deadline) {
+                    if (paused) sleep(100);
+                    else attack(host, port, deadline);
+                }
             });
         }
-        long waitOpen = System.nanoTime() + 30_000_000_000L;
-        while (open.get() < connections && System.nanoTime() < waitOpen) Thread.sleep(50);
-        System.out.println("open " + open.get());
-        System.out.flush();
-        long nextStatus = System.nanoTime();
+        long nextStatus = System.nanoTime() + 5_000_000_000L;
+        boolean reported = false;
         while (System.nanoTime() < deadline) {
+            boolean pause = pauseFile != null && java.nio.file.Files.exists(pauseFile);
+            if (pause != paused) {
+                paused = pause;
+                reported = false;
+            }
+            if (!reported && (paused ? open.get() == 0 : open.get() >= connections)) {
+                System.out.println(paused ? "paused" : "open " + open.get());
+                reported = true;
+            }
             if (System.nanoTime() >= nextStatus) {
                 System.out.println(status());
                 nextStatus += 5_000_000_000L;
             }
-            Thread.sleep(100);
+            System.out.flush();
+            Thread.sleep(50);
         }
         System.out.println("slowloris: " + status());
         System.exit(0);
@@ -84,10 +98,10 @@ public final class SlowLoris {
             s.setSoTimeout(1_000);
             OutputStream out = s.getOutputStream();
             InputStream in = s.getInputStream();
-            for (int i = 0; System.nanoTime() < deadline; i = (i + 1) % HEAD.length) {
+            for (int i = 0; System.nanoTime() < deadline && !paused; i = (i + 1) % HEAD.length) {
                 out.write(HEAD[i]);
                 long pause = System.nanoTime() + 1_000_000_000L;
-                while (System.nanoTime() < pause) {
+                while (System.nanoTime() < pause && !paused) {
                     int b;
                     try {
                         b = in.read();

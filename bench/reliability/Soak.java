@@ -49,6 +49,7 @@ public final class Soak {
     private static final ConcurrentHashMap<String, AtomicLong> errors = new ConcurrentHashMap<>();
     private static final List<String> firstErrors = new ArrayList<>();
 
+    /** Runs the soak: {@code PORT PID SECONDS [--static DIR]}; exits 0 on success, 1 on errors or heap growth, 2 on bad arguments. */
     public static void main(String[] args) throws Exception {
         if (args.length < 3) {
             System.err.println("usage: java Soak.java PORT PID SECONDS [--static DIR]");

@@ -34,14 +34,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the server confined to a 64 MiB heap: {@code porter demo -p 0} runs in a child JVM started with
  * {@code -Xmx64m}, so a server that buffered a body would fail with OutOfMemoryError. The client streams the body
  * (Content-Length, then chunked) while a second thread reads the echo, hashing both with SHA-256 as they pass;
- * nothing is buffered on either side. Figures (time, throughput, the server's heap from its GC log) go to the
- * test's output file.
+ * nothing is buffered on either side. Figures (time, throughput, the server's heap) go to the test's output file.
  */
 class LargeUploadTest {
 
     private static final long SIZE = Long.getLong("porter.uploadBytes", 1L << 30);
     private static final int BLOCK = 1 << 20;
     private static final Pattern GC_LINE = Pattern.compile("(\\d+)M->(\\d+)M\\((\\d+)M\\)");
+    private static final Pattern HEAP_INFO = Pattern.compile("garbage-first heap[^\\n]*?committed (\\d+)K, used (\\d+)K");
 
     private static Process server;
     private static int port;
@@ -51,7 +51,7 @@ class LargeUploadTest {
     static void startDemoWithSmallHeap() throws IOException {
         gcLog = Files.createTempFile("porter-upload-gc", ".log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        server = new ProcessBuilder(java, "-Xmx64m", "-Xlog:gc:file=" + gcLog, "-cp", System.getProperty("java.class.path"),
+        server = new ProcessBuilder(java, "-Xmx64m", "-XX:+UseG1GC", "-Xlog:gc:file=" + gcLog, "-cp", System.getProperty("java.class.path"),
                 "dev.porter.cli.Main", "demo", "-p", "0")
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
@@ -90,7 +90,7 @@ class LargeUploadTest {
             double seconds = (System.nanoTime() - started) / 1e9;
             System.out.printf(Locale.ROOT, "upload %s: %d bytes in %.1f s (%.0f MiB/s each way); sha256 %s; server heap %s%n",
                     chunked ? "chunked" : "content-length", echo.length, seconds, SIZE / seconds / (1 << 20), sentDigest,
-                    heapFromGcLog());
+                    serverHeap());
             assertThat(echo.status).isEqualTo(200);
             assertThat(echo.length).as("echoed bytes").isEqualTo(SIZE);
             assertThat(echo.digest).as("SHA-256 of the echo").isEqualTo(sentDigest);
@@ -188,18 +188,36 @@ class LargeUploadTest {
         }
     }
 
-    /** @return the largest heap before and after a collection in the server's GC log so far, and its capacity */
-    private static String heapFromGcLog() throws IOException {
+    /**
+     * @return the server's heap: in use and committed now (jcmd GC.heap_info, when the JDK has jcmd), and the largest
+     *         figures before and after a collection in its GC log so far
+     */
+    private static String serverHeap() throws IOException, InterruptedException {
         long before = 0;
         long after = 0;
-        long capacity = 0;
+        int collections = 0;
         for (String l : Files.readAllLines(gcLog)) {
             Matcher m = GC_LINE.matcher(l);
             if (!m.find()) continue;
+            collections++;
             before = Math.max(before, Long.parseLong(m.group(1)));
             after = Math.max(after, Long.parseLong(m.group(2)));
-            capacity = Math.max(capacity, Long.parseLong(m.group(3)));
         }
-        return "peak " + before + " MiB before GC, " + after + " MiB after GC, capacity " + capacity + " MiB (-Xmx64m)";
+        String now = "";
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        if (Files.isExecutable(jcmd)) {
+            Process p = new ProcessBuilder(jcmd.toString(), Long.toString(server.pid()), "GC.heap_info")
+                    .redirectErrorStream(true).start();
+            String info = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor();
+            Matcher m = HEAP_INFO.matcher(info);
+            if (m.find()) {
+                now = "now " + Long.parseLong(m.group(2)) / 1024 + " MiB in use, " + Long.parseLong(m.group(1)) / 1024
+                        + " MiB committed; ";
+            }
+        }
+        return now + (collections == 0 ? "no collection so far"
+                : collections + " collections, at most " + before + " MiB before and " + after + " MiB after one")
+                + " (-Xmx64m)";
     }
 }
