@@ -1,5 +1,6 @@
 package dev.porter.cli;
 
+import dev.porter.core.OverflowPolicy;
 import dev.porter.examples.DemoApp;
 import dev.porter.http.AccessLog;
 import dev.porter.http.HttpConfig;
@@ -33,11 +34,17 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--access-log", description = "Print one Combined Log Format line per request.")
     boolean accessLog;
 
+    @Option(names = "--max-connections", paramLabel = "N",
+            description = "Most connections open at once; more are closed at once. Default: ${DEFAULT-VALUE}.")
+    int maxConnections = 10_000;
+
     @Override
     public Integer call() throws IOException, InterruptedException {
         Router router = DemoApp.router();
         if (staticDir != null) StaticMount.mount(router, "/static", staticDir);
-        HttpConfig config = HttpConfig.builder().host(bind).port(port).maxBodySize(maxBody)
+        HttpConfig.Builder builder = HttpConfig.builder().host(bind).port(port);
+        builder.server(builder.build().server().withMaxConnections(maxConnections, OverflowPolicy.CLOSE));
+        HttpConfig config = builder.maxBodySize(maxBody)
                 .accessLog(accessLog ? AccessLog.combined(System.out::println) : null).build();
         HttpServer server;
         try {
