@@ -1,0 +1,147 @@
+package dev.porter.http.internal;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.porter.core.internal.SocketConnection;
+import dev.porter.http.Headers;
+import dev.porter.http.HttpClientException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+import java.io.IOException;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+/**
+ * Fuzzes the client's response parsing ({@link ResponseHead}, interim heads included, then {@link ResponseFraming}
+ * and {@link ResponseBody}) on raw bytes followed by end-of-stream, for a GET and a HEAD request. For every input:
+ * <ul>
+ *   <li>the only failures are {@link IOException}s ({@link HttpClientException} subclasses for bad responses); no
+ *       runtime exception escapes, and nothing waits (the connection reports end-of-stream at once);</li>
+ *   <li>an accepted head has a status in 100..599 (within the 100..999 a status line can spell), header names
+ *       and values without CR, LF or NUL, and exactly one body framing: never Content-Length and chunked both
+ *       accepted, Content-Length framing only with that field and no Transfer-Encoding, chunked only with a
+ *       Transfer-Encoding ending in chunked in HTTP/1.1;</li>
+ *   <li>a body read to its end never yields more than its Content-Length, and then reports -1.</li>
+ * </ul>
+ * Replays {@code ResponseParserFuzzTestInputs/} in the normal test run; {@code scripts/fuzz} runs a campaign.
+ */
+class ResponseParserFuzzTest {
+
+    static final int MAX_HEADER_BYTES = 4096;
+    static final int MAX_HEADER_COUNT = 32;
+    /** Interim responses read before giving up on an input (the client itself is bounded by its deadline). */
+    static final int MAX_INTERIM = 16;
+
+    private static FedConnection fed;
+
+    @BeforeAll
+    static void openConnection() throws IOException {
+        fed = FedConnection.open();
+    }
+
+    @AfterAll
+    static void closeConnection() throws IOException {
+        fed.close();
+    }
+
+    @FuzzTest(maxDuration = "10m")
+    void acceptsOnlyWellFramedResponses(byte[] input) {
+        for (String method : new String[] {"GET", "HEAD"}) {
+            try {
+                parse(input, method);
+            } catch (IOException e) {
+                // The documented failure: HttpClientException for a bad response, IOException for the transport.
+                assertThat(e.getMessage()).as("a failure names its reason").isNotBlank();
+            }
+        }
+    }
+
+    private static void parse(byte[] input, String method) throws IOException {
+        SocketConnection c = fed.feed(input);
+        ResponseHead head = new ResponseHead(MAX_HEADER_BYTES, MAX_HEADER_COUNT, input.length % 2 == 0);
+        for (int interim = 0; ; interim++) {
+            if (!head.read(c)) {
+                assertThat(head.started()).as("no head read from a stream that ended at once").isFalse();
+                return;
+            }
+            checkHead(head);
+            int code = head.status.code();
+            // 101 switches protocols and ends HTTP/1.1 on the connection; other 1xx precede the final response.
+            if (code >= 200 || code == 101 || interim >= MAX_INTERIM) break;
+        }
+        ResponseFraming f = ResponseFraming.of(head, method);
+        checkFraming(head, method, f);
+        boolean[] done = new boolean[1];
+        ResponseBody body = new ResponseBody(c, f, MAX_HEADER_BYTES, MAX_HEADER_COUNT, ok -> done[0] = true,
+                0, Duration.ofSeconds(5), Duration.ofSeconds(5));
+        byte[] buf = new byte[1 + input.length % 100];
+        long total = 0;
+        for (int n; (n = body.read(buf, 0, buf.length)) >= 0; ) {
+            assertThat(n).as("a read returns at least one byte").isPositive();
+            total += n;
+            if (f.kind() == ResponseFraming.Kind.LENGTH) {
+                assertThat(total).as("body within its Content-Length").isLessThanOrEqualTo(f.length());
+            }
+            assertThat(total).as("body within the input").isLessThanOrEqualTo(input.length);
+        }
+        if (f.kind() == ResponseFraming.Kind.NONE) assertThat(total).as("no body").isZero();
+        if (f.kind() == ResponseFraming.Kind.LENGTH) assertThat(total).as("whole body").isEqualTo(f.length());
+        assertThat(body.read(buf, 0, buf.length)).as("reading past the end").isEqualTo(-1);
+        assertThat(body.finished()).isTrue();
+        assertThat(done[0]).as("the end is reported").isTrue();
+        body.close();
+    }
+
+    private static void checkHead(ResponseHead head) {
+        assertThat(head.version).isIn(10, 11);
+        assertThat(head.status.code()).isBetween(100, 599);
+        assertNoLineBreak(head.status.reason(), "reason phrase");
+        Headers h = head.headers;
+        for (int i = 0; i < h.size(); i++) {
+            assertThat(h.name(i)).as("header name").isNotEmpty();
+            assertNoLineBreak(h.name(i), "header name");
+            assertNoLineBreak(h.value(i), "header value");
+        }
+    }
+
+    private static void checkFraming(ResponseHead head, String method, ResponseFraming f) {
+        Headers h = head.headers;
+        boolean hasCl = h.contains("Content-Length");
+        boolean hasTe = h.contains("Transfer-Encoding");
+        int code = head.status.code();
+        boolean bodiless = method.equals("HEAD") || code < 200 || code == 204 || code == 304;
+        if (bodiless) {
+            assertThat(f.kind()).isEqualTo(ResponseFraming.Kind.NONE);
+            return;
+        }
+        switch (f.kind()) {
+            case NONE -> fail("no body for status " + code + " to " + method);
+            case LENGTH -> {
+                assertThat(hasCl).as("Content-Length framing needs the field").isTrue();
+                assertThat(hasTe).as("Content-Length framing with Transfer-Encoding").isFalse();
+                assertThat(f.length()).isNotNegative();
+            }
+            case CHUNKED -> {
+                assertThat(hasTe).as("chunked framing needs Transfer-Encoding").isTrue();
+                assertThat(hasCl).as("chunked accepted together with Content-Length").isFalse();
+                assertThat(head.version).as("chunked only in HTTP/1.1").isEqualTo(11);
+            }
+            case UNTIL_CLOSE -> {
+                assertThat(f.persistent()).as("a close-delimited body cannot keep its connection").isFalse();
+                if (hasTe && head.version == 11) {
+                    assertThat(hasCl).as("Transfer-Encoding with Content-Length accepted").isFalse();
+                }
+                if (!hasTe) assertThat(hasCl).as("Content-Length ignored").isFalse();
+            }
+        }
+    }
+
+    private static void assertNoLineBreak(String s, String what) {
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            if (ch == '\r' || ch == '\n' || ch == 0) fail(what + " holds CR, LF or NUL: " + s);
+        }
+    }
+}
