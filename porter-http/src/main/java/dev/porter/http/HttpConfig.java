@@ -1,6 +1,7 @@
 package dev.porter.http;
 
 import dev.porter.core.ServerConfig;
+import dev.porter.http.internal.Ascii;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -44,7 +45,9 @@ public record HttpConfig(ServerConfig server, int maxRequestLineLength, int maxH
         if (maxBodySize < 0) throw new IllegalArgumentException("maxBodySize must be >= 0");
         if (maxRequestsPerConnection < 1) throw new IllegalArgumentException("maxRequestsPerConnection must be >= 1");
         if (maxDrainBytes < 0) throw new IllegalArgumentException("maxDrainBytes must be >= 0");
-        if (serverHeader != null) Status.OK.equals(new Status(200, serverHeader)); // rejects control characters
+        if (serverHeader != null && Ascii.fieldValueProblem(serverHeader) != null) {
+            throw new IllegalArgumentException("serverHeader: " + Ascii.fieldValueProblem(serverHeader));
+        }
     }
 
     /** @return the defaults, bound to 127.0.0.1 on a free port */

@@ -1,5 +1,6 @@
 package dev.porter.http;
 
+import dev.porter.http.internal.Ascii;
 import dev.porter.http.internal.ServerRequest;
 import dev.porter.http.internal.Targets;
 
@@ -76,7 +77,7 @@ public final class Router implements Handler {
      */
     public Router route(String method, String pattern, Handler handler) {
         Objects.requireNonNull(handler, "handler");
-        if (!isToken(method)) throw new IllegalArgumentException("method is not a token: " + method);
+        if (!Ascii.isToken(method)) throw new IllegalArgumentException("method is not a token: " + method);
         if (pattern == null || !pattern.startsWith("/")) throw new IllegalArgumentException("pattern must start with /: " + pattern);
         if (!pattern.contains("{") && !pattern.contains("*")) {
             exact.computeIfAbsent(pattern, p -> new LinkedHashMap<>()).put(method, handler);
@@ -243,16 +244,5 @@ public final class Router implements Handler {
             i = end + 1;
         }
         return out;
-    }
-
-    private static boolean isToken(String s) {
-        if (s == null || s.isEmpty()) return false;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
-            if (!ok) return false;
-        }
-        return true;
     }
 }

@@ -1,7 +1,7 @@
 package dev.porter.http;
 
+import dev.porter.core.testing.LogCapture;
 import dev.porter.http.testing.HttpWire;
-import dev.porter.http.testing.ServerLog;
 import dev.porter.http.testing.TestHttp;
 import dev.porter.http.testing.WireResponse;
 import org.junit.jupiter.api.AfterAll;
@@ -279,7 +279,7 @@ class ResponseTest {
     @Test
     void answers500WithoutDetailAndLogsTheFailureOnce() {
         List<LogRecord> failures;
-        try (ServerLog log = ServerLog.capture(); HttpWire wire = HttpWire.connect(server)) {
+        try (LogCapture log = LogCapture.of("dev.porter.http.HttpServer"); HttpWire wire = HttpWire.connect(server)) {
             HttpWire.Transcript t = wire.send("GET /throw HTTP/1.1\r\nHost: x\r\n\r\n").readToEnd();
             assertThat(t.statuses()).containsExactly(500);
             assertThat(t.text()).doesNotContain("secret").doesNotContain("Exception").doesNotContain("at dev.");
@@ -293,7 +293,7 @@ class ResponseTest {
 
     @Test
     void doesNotBlameTheHandlerForAClientResetInsideTheBody() throws Exception {
-        try (ServerLog log = ServerLog.capture()) {
+        try (LogCapture log = LogCapture.of("dev.porter.http.HttpServer")) {
             int before = readBodyCalls.get();
             try (HttpWire wire = HttpWire.connect(server)) {
                 wire.send("POST /read-body HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\nonly a little");

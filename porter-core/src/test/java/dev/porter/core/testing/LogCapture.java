@@ -76,6 +76,11 @@ public final class LogCapture implements AutoCloseable {
                 .toList();
     }
 
+    /** @return the records that carry an exception, in order */
+    public List<LogRecord> failures() {
+        return records.stream().filter(r -> r.getThrown() != null).toList();
+    }
+
     /** Stops capturing and restores the logger's level. */
     @Override
     public void close() {

@@ -117,23 +117,23 @@ public final class HttpProtocol implements Protocol {
             handler.handle(req, res);
             framed = res.finish();
         } catch (HttpException e) {
-            framed = fail(res, e.status(), e.getMessage(), c);
+            framed = fail(res, e.status(), e.getMessage());
         } catch (IOException e) {
             if (body.failure() != null && c.isOpen()) {
                 // Reading the body failed (408 on a read timeout, 400 on a truncated body): answer with that.
-                framed = fail(res, body.failure().status(), body.failure().getMessage(), c);
+                framed = fail(res, body.failure().status(), body.failure().getMessage());
             } else if (!c.isOpen()) {
                 throw e; // the connection itself failed: nobody is left to answer
             } else {
                 // The handler's own I/O (a file, an upstream call) failed: the client gets a plain 500.
                 LOG.log(System.Logger.Level.WARNING, "handler failed for " + c.remoteAddress() + " " + head.method
                         + " " + head.target, e);
-                framed = fail(res, Status.INTERNAL_SERVER_ERROR, Status.INTERNAL_SERVER_ERROR.reason(), c);
+                framed = fail(res, Status.INTERNAL_SERVER_ERROR, Status.INTERNAL_SERVER_ERROR.reason());
             }
         } catch (Exception e) {
             LOG.log(System.Logger.Level.WARNING, "handler failed for " + c.remoteAddress() + " " + head.method + " "
                     + head.target, e);
-            framed = fail(res, Status.INTERNAL_SERVER_ERROR, Status.INTERNAL_SERVER_ERROR.reason(), c);
+            framed = fail(res, Status.INTERNAL_SERVER_ERROR, Status.INTERNAL_SERVER_ERROR.reason());
         }
         // Unread body: discard a little to keep the connection, else close (never parse body bytes as a request).
         boolean drained = body.drain(config.maxDrainBytes());
@@ -171,7 +171,7 @@ public final class HttpProtocol implements Protocol {
     }
 
     /** Answers an error in place of the handler's response if nothing was sent yet. @return false if it was too late */
-    private static boolean fail(ServerResponse res, Status status, String message, SocketConnection c) throws IOException {
+    private static boolean fail(ServerResponse res, Status status, String message) throws IOException {
         if (res.committed()) {
             // The head is out: the only honest signal left is to cut the connection.
             return false;
