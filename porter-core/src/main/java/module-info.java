@@ -4,7 +4,7 @@
  * client side ({@link dev.porter.core.Client}). Depends on nothing but the JDK.
  */
 module dev.porter.core {
+    // Protocols (Porter's HTTP module included) use the published contracts only: Connection, ReadBuffer,
+    // WriteBuffer. The internals are exported to nobody.
     exports dev.porter.core;
-    // Porter's own HTTP module parses straight from the connection's buffers; nobody else sees the internals.
-    exports dev.porter.core.internal to dev.porter.http;
 }

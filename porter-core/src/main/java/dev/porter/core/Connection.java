@@ -101,6 +101,12 @@ public interface Connection extends Closeable {
     /** @return an input stream view of this connection; closing it closes the connection */
     InputStream inputStream();
 
+    /**
+     * @return the unread input, for protocols that parse bytes in place (the same bytes the read methods above
+     *         use; see {@link ReadBuffer} for the contract)
+     */
+    ReadBuffer input();
+
     // ---- writing -------------------------------------------------------------------------------------------
 
     /** Buffers bytes for sending; a full buffer is sent at once. */
@@ -135,6 +141,12 @@ public interface Connection extends Closeable {
     /** @return an output stream view of this connection; closing it closes the connection */
     OutputStream outputStream();
 
+    /**
+     * @return the output buffer, for a protocol that assembles messages in place; single-writer only (see
+     *         {@link WriteBuffer})
+     */
+    WriteBuffer output();
+
     // ---- lifecycle -----------------------------------------------------------------------------------------
 
     /** Flushes, then half-closes: the peer reads end-of-stream, this side can still read. */
@@ -142,6 +154,12 @@ public interface Connection extends Closeable {
 
     /** @return false once closed by either {@link #close()}, a timeout, or the server stopping */
     boolean isOpen();
+
+    /**
+     * @return true if a read or write of this connection failed because Porter enforced a timeout (a read
+     *         deadline, the idle or read timeout, or the write timeout), as opposed to the peer or the network
+     */
+    boolean timedOut();
 
     /**
      * @return true once the server is stopping gracefully: finish the message in hand, then end the

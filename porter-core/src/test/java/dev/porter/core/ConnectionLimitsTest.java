@@ -1,6 +1,5 @@
 package dev.porter.core;
 
-import dev.porter.core.internal.SocketConnection;
 import dev.porter.core.testing.Await;
 import dev.porter.core.testing.Mailbox;
 import dev.porter.core.testing.RawClient;
@@ -183,7 +182,7 @@ class ConnectionLimitsTest {
             lazy.socket().setReceiveBufferSize(4096);
             Connection c = connections.take();
             assertThat(endings.take()).isInstanceOf(IOException.class);
-            assertThat(((SocketConnection) c).timedOut()).isTrue();
+            assertThat(c.timedOut()).isTrue();
             assertThat(c.isOpen()).isFalse();
             Await.until("the connection is counted closed", () -> server.stats().closed() == 1);
         } catch (java.net.SocketException e) {

@@ -1,7 +1,8 @@
 package dev.porter.bench.jmh;
 
+import dev.porter.core.Client;
+import dev.porter.core.Connection;
 import dev.porter.core.ConnectionConfig;
-import dev.porter.core.internal.SocketConnection;
 import dev.porter.http.HttpConfig;
 import dev.porter.http.internal.RequestFraming;
 import dev.porter.http.internal.RequestHead;
@@ -28,9 +29,10 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Porter's request-head parser and response writer, without I/O: the request bytes are placed in the
- * connection's input buffer (as a read would leave them) and the response is written into its output buffer,
- * which is then discarded. Run with {@code -prof gc} for the allocation per request:
+ * Porter's request-head parser and response writer, without I/O: the request bytes are fed to the parser's
+ * state machine (as a read would leave them in the input buffer) and the response is written into a connection's
+ * output buffer, which is then discarded. Uses porter-http's internal classes (what it measures) and porter-core's
+ * public API only. Run with {@code -prof gc} for the allocation per request:
  * {@code java -jar bench/target/porter-bench.jar HttpCodec -prof gc}.
  */
 @State(Scope.Thread)
@@ -49,9 +51,8 @@ public class HttpCodecBenchmark {
 
     private byte[] bytes;
     private ServerSocketChannel listener;
-    private SocketChannel client;
     private SocketChannel accepted;
-    private SocketConnection connection;
+    private Connection connection;
     private HttpConfig config;
     private RequestHead head;
     private RequestFraming framing;
@@ -68,10 +69,11 @@ public class HttpCodecBenchmark {
                     + "If-None-Match: \"5f3a-18c2b\"\r\n\r\n";
         }).getBytes(StandardCharsets.ISO_8859_1);
         listener = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        client = SocketChannel.open(listener.getLocalAddress());
+        InetSocketAddress at = (InetSocketAddress) listener.getLocalAddress();
+        connection = Client.connect(at.getHostString(), at.getPort(), java.time.Duration.ofSeconds(5),
+                ConnectionConfig.defaults());
         accepted = listener.accept();
         config = HttpConfig.defaults();
-        connection = new SocketConnection(accepted, ConnectionConfig.defaults(), null, null);
         head = new RequestHead(config);
         framing = new RequestFraming();
     }
@@ -79,17 +81,15 @@ public class HttpCodecBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
         connection.close();
-        client.close();
+        accepted.close();
         listener.close();
     }
 
     /** Parses and validates one request head, then derives its framing. */
     @Benchmark
-    public RequestFraming parseRequest() throws IOException {
-        connection.in = bytes;
-        connection.inPos = 0;
-        connection.inLim = bytes.length;
-        head.read(connection, 10_000_000_000L, 0);
+    public RequestFraming parseRequest() {
+        head.reset();
+        head.parse(bytes, 0, bytes.length);
         framing.analyze(head, config);
         return framing;
     }
@@ -97,11 +97,11 @@ public class HttpCodecBenchmark {
     /** Writes a complete small response (status line, Content-Type, Date, Server, Content-Length, body). */
     @Benchmark
     public int writeResponse() throws IOException {
-        connection.truncateOutput(0);
+        connection.output().truncate(0);
         ServerResponse res = new ServerResponse(connection, SERVER, false, false, false);
         res.contentType("text/plain").send(HELLO);
         res.finish();
-        return connection.outLength();
+        return connection.output().length();
     }
 
     private static final byte[] SERVER = "Server: Porter\r\n".getBytes(StandardCharsets.US_ASCII);

@@ -1,5 +1,7 @@
 package dev.porter.core.internal;
 
+import dev.porter.core.WriteBuffer;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -12,27 +14,28 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Guarded by a lock so another thread may write while the connection's own thread reads (a chat room
  * delivering to a member blocked in a read). The lock is a {@link ReentrantLock}, not {@code synchronized}, so a
- * JDK 21 virtual thread never pins its carrier while blocked in a write. The unlocked accessors
- * ({@link #array()}, {@link #advance}, {@link #truncate}) are for protocols where one thread reads and writes.
+ * JDK 21 virtual thread never pins its carrier while blocked in a write. The unlocked {@link WriteBuffer} view
+ * ({@link #array()}, {@link #advance}, {@link #truncate}) is for protocols where one thread reads and writes.
  */
-final class ConnectionOutput {
+final class ConnectionOutput implements WriteBuffer {
 
     private final SocketChannel channel;
     private final BufferPool pool;
-    final ReentrantLock lock = new ReentrantLock();
+    private final ReentrantLock lock = new ReentrantLock();
     private ByteBuffer buffer;
     private byte[] out;
-    int length;
-    long flushedBytes;
+    private int length;
+    private long flushedBytes;
     /** {@link System#nanoTime()} (odd, so never 0) when the current blocking write began, or 0. */
-    volatile long writeStarted;
+    private volatile long writeStarted;
 
     ConnectionOutput(SocketChannel channel, BufferPool pool) {
         this.channel = channel;
         this.pool = pool;
     }
 
-    byte[] array() {
+    @Override
+    public byte[] array() {
         if (out == null) {
             buffer = pool != null ? pool.acquire() : ByteBuffer.allocate(BufferPool.BUFFER_SIZE);
             out = buffer.array();
@@ -40,13 +43,42 @@ final class ConnectionOutput {
         return out;
     }
 
-    void advance(int n) {
+    @Override
+    public int length() {
+        return length;
+    }
+
+    @Override
+    public long flushedBytes() {
+        return flushedBytes;
+    }
+
+    @Override
+    public void advance(int n) {
+        if (n < 0 || out == null || n > out.length - length) throw new IllegalArgumentException("cannot advance output by " + n);
         length += n;
     }
 
-    void truncate(int newLength) {
+    @Override
+    public void truncate(int newLength) {
         if (newLength < 0 || newLength > length) throw new IllegalArgumentException("bad output length " + newLength);
         length = newLength;
+    }
+
+    /** @return {@link System#nanoTime()} when the blocking write in progress began, or 0 (for the watchdog) */
+    long writeStarted() {
+        return writeStarted;
+    }
+
+    /** Buffers {@code first} then {@code second} with no other writer's bytes between them (a frame's header and payload). */
+    void writeTogether(byte[] first, byte[] second) throws IOException {
+        lock.lock();
+        try {
+            bufferOrSend(first, 0, first.length);
+            bufferOrSend(second, 0, second.length);
+        } finally {
+            lock.unlock();
+        }
     }
 
     void write(byte[] src, int off, int len) throws IOException {
@@ -59,7 +91,7 @@ final class ConnectionOutput {
     }
 
     /** Buffers, or sends straight from {@code src} when it is large; the caller holds the lock. */
-    void bufferOrSend(byte[] src, int off, int len) throws IOException {
+    private void bufferOrSend(byte[] src, int off, int len) throws IOException {
         byte[] o = array();
         if (len <= o.length - length) {
             System.arraycopy(src, off, o, length, len);
@@ -101,7 +133,7 @@ final class ConnectionOutput {
     }
 
     /** Sends what is buffered; the caller holds the lock. */
-    void sendBuffered() throws IOException {
+    private void sendBuffered() throws IOException {
         if (length == 0) return;
         buffer.limit(length).position(0);
         try {

@@ -18,8 +18,8 @@ final class ConnectionStreams {
         }
 
         @Override public int read() throws IOException { return c.read(); }
-        @Override public int read(byte[] b, int off, int len) throws IOException { return c.readSome(b, off, len, false); }
-        @Override public int available() { return c.buffered(); }
+        @Override public int read(byte[] b, int off, int len) throws IOException { return c.read(b, off, len); }
+        @Override public int available() { return c.input().available(); }
         @Override public void close() { c.close(); }
     }
 

@@ -1,6 +1,7 @@
 package dev.porter.http.internal;
 
-import dev.porter.core.internal.SocketConnection;
+import dev.porter.core.Connection;
+import dev.porter.core.ReadBuffer;
 import dev.porter.http.HttpException;
 import dev.porter.http.Status;
 
@@ -22,7 +23,7 @@ abstract sealed class BodyStream extends InputStream permits BodyStream.Empty, B
         void sendContinue() throws IOException;
     }
 
-    final SocketConnection c;
+    final Connection c;
     final long limit;
     private Continuer continuer;
     long consumed;
@@ -30,7 +31,7 @@ abstract sealed class BodyStream extends InputStream permits BodyStream.Empty, B
     boolean broken;
     private HttpException failure;
 
-    BodyStream(SocketConnection c, long limit, Continuer continuer) {
+    BodyStream(Connection c, long limit, Continuer continuer) {
         this.c = c;
         this.limit = limit;
         this.continuer = continuer;
@@ -142,7 +143,7 @@ abstract sealed class BodyStream extends InputStream permits BodyStream.Empty, B
 
     /** No body. */
     static final class Empty extends BodyStream {
-        Empty(SocketConnection c) {
+        Empty(Connection c) {
             super(c, 0, null);
             done = true;
         }
@@ -157,7 +158,7 @@ abstract sealed class BodyStream extends InputStream permits BodyStream.Empty, B
     static final class Fixed extends BodyStream {
         private final long length;
 
-        Fixed(SocketConnection c, long length, long limit, Continuer continuer) {
+        Fixed(Connection c, long length, long limit, Continuer continuer) {
             super(c, limit, continuer);
             this.length = length;
         }
@@ -171,7 +172,7 @@ abstract sealed class BodyStream extends InputStream permits BodyStream.Empty, B
             }
             beforeRead();
             int want = (int) Math.min(len, length - consumed);
-            int n = c.readSome(b, off, want, true);
+            int n = c.input().read(b, off, want, ReadBuffer.Wait.IN_MESSAGE);
             if (n < 0) {
                 throw fail(new HttpException(Status.BAD_REQUEST,
                         "connection closed after " + consumed + " of " + length + " body bytes"));
@@ -183,7 +184,7 @@ abstract sealed class BodyStream extends InputStream permits BodyStream.Empty, B
 
         @Override
         public int available() {
-            return (int) Math.min(c.buffered(), length - consumed);
+            return (int) Math.min(c.input().available(), length - consumed);
         }
 
         @Override

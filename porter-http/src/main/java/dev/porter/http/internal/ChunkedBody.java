@@ -1,6 +1,6 @@
 package dev.porter.http.internal;
 
-import dev.porter.core.internal.SocketConnection;
+import dev.porter.core.Connection;
 import dev.porter.http.HttpException;
 import dev.porter.http.Status;
 
@@ -15,16 +15,15 @@ import java.io.IOException;
  */
 final class ChunkedBody extends BodyStream implements ChunkedDecoder.Errors<HttpException> {
 
-    private final ChunkedDecoder<HttpException> decoder;
+    private final ChunkedInput<HttpException> chunks;
     /** The trailer fields, once the last chunk was read. */
     final dev.porter.http.Headers trailers;
-    private long chunkLeft;
-    private boolean inData;
 
-    ChunkedBody(SocketConnection c, long limit, Continuer continuer, int maxTrailerBytes, int maxTrailerCount,
+    ChunkedBody(Connection c, long limit, Continuer continuer, int maxTrailerBytes, int maxTrailerCount,
                 boolean lenient) {
         super(c, limit, continuer);
-        this.decoder = new ChunkedDecoder<>(c, this, maxTrailerBytes, maxTrailerCount, lenient);
+        ChunkedDecoder<HttpException> decoder = new ChunkedDecoder<>(this, maxTrailerBytes, maxTrailerCount, lenient);
+        this.chunks = new ChunkedInput<>(c.input(), decoder);
         this.trailers = decoder.trailers;
     }
 
@@ -34,25 +33,13 @@ final class ChunkedBody extends BodyStream implements ChunkedDecoder.Errors<Http
         if (done) return -1;
         if (broken) throw new IOException("request body is broken");
         beforeRead();
-        if (!inData) {
-            long size = decoder.readSizeLine();
-            if (size == 0) {
-                decoder.readTrailers();
-                done = true;
-                return -1;
-            }
-            if (consumed + size > limit) throw tooLarge();
-            chunkLeft = size;
-            inData = true;
+        if (!chunks.toData()) {
+            done = true;
+            return -1;
         }
-        int n = c.readSome(b, off, (int) Math.min(len, chunkLeft), true);
-        if (n < 0) throw fail(RequestHead.bad("connection closed inside a chunk"));
-        chunkLeft -= n;
+        if (consumed + chunks.decoder.dataLeft() > limit) throw tooLarge();
+        int n = chunks.readData(b, off, len);
         consumed += n;
-        if (chunkLeft == 0) {
-            decoder.expectCrlf();
-            inData = false;
-        }
         return n;
     }
 

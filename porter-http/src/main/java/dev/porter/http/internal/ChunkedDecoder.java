@@ -1,16 +1,18 @@
 package dev.porter.http.internal;
 
-import dev.porter.core.internal.SocketConnection;
 import dev.porter.http.Headers;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The framing of the chunked transfer coding (RFC 9112 §7.1), read straight from a connection's input buffer:
- * chunk-size lines (hex, overflow-checked, extensions validated and ignored, the line bounded), the CRLF after each
- * chunk's data, and the trailer section. Shared by request bodies on the server ({@link ChunkedBody}) and response
- * bodies in the client ({@link ResponseBody}); each supplies its own {@link Errors}. Not thread-safe.
+ * The framing of the chunked transfer coding (RFC 9112 §7.1) as a pure state machine over bytes: chunk-size lines
+ * (hex, overflow-checked, extensions validated and ignored, the line bounded), the CRLF after each chunk's data,
+ * and the trailer section. {@link #parse} consumes framing bytes and stops where chunk data begins (the caller
+ * moves up to {@link #dataLeft()} bytes itself, straight to where they go, and reports them with
+ * {@link #dataConsumed}), right after the CRLF that ends a chunk, at the end of the body, or at an incomplete line
+ * (feed the unconsumed bytes again, with more). No I/O. Shared by request bodies on the server
+ * ({@link ChunkedBody}) and response bodies in the client ({@link ResponseBody}); each supplies its own
+ * {@link Errors}. Not thread-safe.
  */
 final class ChunkedDecoder<E extends Exception> {
 
@@ -31,58 +33,153 @@ final class ChunkedDecoder<E extends Exception> {
     /** At most 15 hex digits, so a size never overflows a long. */
     private static final int MAX_HEX_DIGITS = 15;
 
-    private final SocketConnection c;
+    private static final int SIZE = 0;
+    private static final int DATA = 1;
+    private static final int DATA_END = 2;
+    private static final int TRAILERS = 3;
+    private static final int DONE = 4;
+
     private final Errors<E> errors;
     private final int maxTrailerBytes;
     private final int maxTrailerCount;
     private final boolean lenient;
     /** Trailer fields, filled once the last chunk was read. */
     final Headers trailers = new Headers();
+    private int state = SIZE;
+    private long chunkLeft;
+    private int scanned;
+    private int trailerBytes;
 
     /**
      * @param lenient accept a bare LF as a line end (RFC 9112 §2.2 allows it; off by default, see
      *                {@link dev.porter.http.HttpConfig#lenientLineEnds()})
      */
-    ChunkedDecoder(SocketConnection c, Errors<E> errors, int maxTrailerBytes, int maxTrailerCount, boolean lenient) {
-        this.c = c;
+    ChunkedDecoder(Errors<E> errors, int maxTrailerBytes, int maxTrailerCount, boolean lenient) {
         this.errors = errors;
         this.maxTrailerBytes = maxTrailerBytes;
         this.maxTrailerCount = maxTrailerCount;
         this.lenient = lenient;
     }
 
-    /** @return the LF index ending the next line of at most {@code limit} bytes */
-    private int line(int limit, String what) throws IOException, E {
-        int scanned = 0;
+    /** @return true while chunk data is next: up to {@link #dataLeft()} bytes belong to the body */
+    boolean inData() {
+        return state == DATA;
+    }
+
+    /** @return data bytes left in the current chunk (0 outside data) */
+    long dataLeft() {
+        return state == DATA ? chunkLeft : 0;
+    }
+
+    /** @return true while the CRLF ending a chunk's data is next */
+    boolean atChunkEnd() {
+        return state == DATA_END;
+    }
+
+    /** @return true once the last chunk and the trailer section were consumed */
+    boolean done() {
+        return state == DONE;
+    }
+
+    /** Reports {@code n} bytes of chunk data moved by the caller. */
+    void dataConsumed(long n) {
+        if (state != DATA || n < 0 || n > chunkLeft) throw new IllegalStateException("not " + n + " bytes of chunk data");
+        chunkLeft -= n;
+        if (chunkLeft == 0) state = DATA_END;
+    }
+
+    /** @return the most unread bytes a caller must hold for the pending framing to complete */
+    int maxPending() {
+        return switch (state) {
+            case SIZE -> MAX_SIZE_LINE + 3;
+            case TRAILERS -> Math.max(0, maxTrailerBytes - trailerBytes) + 3;
+            default -> 2;
+        };
+    }
+
+    /** @return the error for a stream that ended here */
+    E truncated() {
+        return errors.truncated(switch (state) {
+            case DATA -> "connection closed inside a chunk";
+            case DATA_END -> "connection closed after chunk data";
+            default -> "connection closed inside the chunked body";
+        });
+    }
+
+    /**
+     * Consumes framing bytes from {@code b[start, end)}.
+     *
+     * @return the index after the last byte consumed; it stops at chunk data ({@link #inData()}), after the CRLF
+     *         ending a chunk, at the end of the body ({@link #done()}), or when the bytes end inside framing
+     */
+    int parse(byte[] b, int start, int end) throws E {
+        int p = start;
         while (true) {
-            for (int i = c.inPos + scanned; i < c.inLim; i++) {
-                if (c.in[i] == '\n') {
-                    if (i - c.inPos > limit + 1) throw errors.malformed(what + " too long");
-                    return i;
+            switch (state) {
+                case SIZE -> {
+                    int lf = lineEnd(b, p, end, MAX_SIZE_LINE, "chunk size line");
+                    if (lf < 0) return p;
+                    long size = sizeLine(b, p, contentEnd(b, p, lf));
+                    p = lf + 1;
+                    chunkLeft = size;
+                    state = size == 0 ? TRAILERS : DATA;
+                }
+                case DATA_END -> {
+                    int avail = end - p;
+                    if (avail == 0 || (avail == 1 && !(lenient && b[p] == '\n'))) return p;
+                    if (b[p] == '\r' && b[p + 1] == '\n') {
+                        p += 2;
+                    } else if (lenient && b[p] == '\n') {
+                        p += 1;
+                    } else {
+                        throw errors.malformed("chunk data not followed by CRLF");
+                    }
+                    state = SIZE;
+                    return p; // a chunk is complete: the caller hands its data on before waiting for the next
+                }
+                case TRAILERS -> {
+                    int lf = lineEnd(b, p, end, Math.max(0, maxTrailerBytes - trailerBytes), "trailer section");
+                    if (lf < 0) return p;
+                    int lineEnd = contentEnd(b, p, lf);
+                    trailerBytes += lf + 1 - p;
+                    if (lineEnd == p) {
+                        state = DONE;
+                    } else {
+                        // trailer-section = *( field-line CRLF ) CRLF (RFC 9112 §7.1.2)
+                        if (trailers.size() >= maxTrailerCount) throw errors.tooManyTrailers("too many trailer fields");
+                        parseTrailer(b, p, lineEnd);
+                    }
+                    p = lf + 1;
+                }
+                default -> {
+                    return p; // DATA or DONE
                 }
             }
-            scanned = c.inLim - c.inPos;
-            if (scanned > limit + 1) throw errors.malformed(what + " too long");
-            if (!c.fill(true, limit + 3)) throw errors.truncated("connection closed inside the chunked body");
         }
     }
 
-    private int contentEnd(int lf) throws E {
-        if (lf > c.inPos && c.in[lf - 1] == '\r') return lf - 1;
+    /** @return the LF index ending the line at {@code p} of at most {@code limit} bytes, or -1 if it is incomplete */
+    private int lineEnd(byte[] b, int p, int end, int limit, String what) throws E {
+        for (int i = p + scanned; i < end; i++) {
+            if (b[i] == '\n') {
+                scanned = 0;
+                if (i - p > limit + 1) throw errors.malformed(what + " too long");
+                return i;
+            }
+        }
+        scanned = end - p;
+        if (scanned > limit + 1) throw errors.malformed(what + " too long");
+        return -1;
+    }
+
+    private int contentEnd(byte[] b, int p, int lf) throws E {
+        if (lf > p && b[lf - 1] == '\r') return lf - 1;
         if (!lenient) throw errors.malformed("bare LF in chunked body (expected CRLF)");
         return lf;
     }
 
-    /**
-     * Reads {@code chunk-size [ chunk-ext ] CRLF}, where chunk-ext = *( BWS ";" BWS ext-name [ BWS "=" BWS ext-val ] ).
-     *
-     * @return the chunk's size; 0 for the last chunk (then call {@link #readTrailers()})
-     */
-    long readSizeLine() throws IOException, E {
-        int lf = line(MAX_SIZE_LINE, "chunk size line");
-        int end = contentEnd(lf);
-        byte[] in = c.in;
-        int i = c.inPos;
+    /** {@code chunk-size [ chunk-ext ]}: @return the chunk's size; 0 for the last chunk */
+    private long sizeLine(byte[] in, int i, int end) throws E {
         long size = 0;
         int digits = 0;
         while (i < end) {
@@ -94,7 +191,6 @@ final class ChunkedDecoder<E extends Exception> {
         }
         if (digits == 0) throw errors.malformed("missing or invalid chunk size");
         if (i < end) checkExtensions(in, i, end);
-        c.inPos = lf + 1;
         return size;
     }
 
@@ -148,38 +244,6 @@ final class ChunkedDecoder<E extends Exception> {
             i++;
         }
         throw errors.malformed("unterminated quoted string in chunk extension");
-    }
-
-    /** Reads the CRLF that ends a chunk's data. */
-    void expectCrlf() throws IOException, E {
-        while (c.buffered() < 2) {
-            if (c.buffered() == 1 && c.in[c.inPos] == '\n' && lenient) break;
-            if (!c.fill(true, Integer.MAX_VALUE)) throw errors.truncated("connection closed after chunk data");
-        }
-        if (c.in[c.inPos] == '\r' && c.in[c.inPos + 1] == '\n') {
-            c.inPos += 2;
-        } else if (lenient && c.in[c.inPos] == '\n') {
-            c.inPos += 1;
-        } else {
-            throw errors.malformed("chunk data not followed by CRLF");
-        }
-    }
-
-    /** trailer-section = *( field-line CRLF ) CRLF (RFC 9112 §7.1.2), into {@link #trailers}. */
-    void readTrailers() throws IOException, E {
-        int bytes = 0;
-        while (true) {
-            int lf = line(Math.max(0, maxTrailerBytes - bytes), "trailer section");
-            int end = contentEnd(lf);
-            bytes += lf + 1 - c.inPos;
-            if (end == c.inPos) {
-                c.inPos = lf + 1;
-                return;
-            }
-            if (trailers.size() >= maxTrailerCount) throw errors.tooManyTrailers("too many trailer fields");
-            parseTrailer(c.in, c.inPos, end);
-            c.inPos = lf + 1;
-        }
     }
 
     private void parseTrailer(byte[] b, int off, int end) throws E {

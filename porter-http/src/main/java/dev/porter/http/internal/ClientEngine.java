@@ -1,7 +1,7 @@
 package dev.porter.http.internal;
 
 import dev.porter.core.ConnectionConfig;
-import dev.porter.core.internal.SocketConnection;
+import dev.porter.core.Connection;
 import dev.porter.http.ClientConfig;
 import dev.porter.http.ClientRequest;
 import dev.porter.http.ClientResponse;
@@ -126,9 +126,9 @@ public final class ClientEngine implements AutoCloseable {
         // A final response that came before the body was sent leaves the server expecting that body: never reuse.
         boolean reusable = f.persistent() && r.bodySent()
                 && (connection == null || !RequestFraming.hasToken(connection, "close"));
-        SocketConnection c = pc.c;
+        Connection c = pc.c;
         ResponseBody body = new ResponseBody(c, f, config.maxHeaderBytes(), config.maxHeaderCount(), ok -> {
-            c.setReadDeadline(0);
+            c.input().deadline(0);
             if (ok && reusable) pool.release(pc);
             else c.close();
         }, deadline, timeout, config.readTimeout());
@@ -160,7 +160,7 @@ public final class ClientEngine implements AutoCloseable {
                 byDeadline = true;
             }
         }
-        SocketConnection c;
+        Connection c;
         try {
             c = route.transport().connect(route.connectHost(), route.port(), connectTimeout, connectionConfig);
         } catch (SocketTimeoutException e) {

@@ -1,6 +1,6 @@
 package dev.porter.http.internal;
 
-import dev.porter.core.internal.SocketConnection;
+import dev.porter.core.Connection;
 import dev.porter.http.HttpClientException;
 
 import java.io.IOException;
@@ -41,7 +41,7 @@ final class ClientErrors implements ChunkedDecoder.Errors<HttpClientException> {
      * @param deadline the whole-request deadline ({@link System#nanoTime()}), or 0
      * @param timeout  the whole-request timeout, or null
      */
-    static IOException translate(IOException e, SocketConnection c, long deadline, Duration timeout, Duration readTimeout) {
+    static IOException translate(IOException e, Connection c, long deadline, Duration timeout, Duration readTimeout) {
         if (e instanceof HttpClientException) return e;
         boolean pastDeadline = deadline != 0 && System.nanoTime() - deadline >= -2_000_000L;
         if (e instanceof SocketTimeoutException || c.timedOut()) {
@@ -59,7 +59,7 @@ final class ClientErrors implements ChunkedDecoder.Errors<HttpClientException> {
         return e;
     }
 
-    static String remote(SocketConnection c) {
+    static String remote(Connection c) {
         var a = c.remoteAddress();
         return a.getHostString() + ":" + a.getPort();
     }

@@ -73,8 +73,6 @@ final class ConnectionPool implements AutoCloseable {
     private static boolean looksDead(PooledConnection pc) {
         var c = pc.c;
         if (!c.isOpen() || c.hasBufferedInput()) return true;
-        // Consumed input sits at the end of the buffer; start over so the probe has room to read into.
-        c.inPos = c.inLim = 0;
         try {
             return c.awaitInput(PROBE_WAIT);
         } catch (IOException e) {

@@ -1,6 +1,7 @@
 package dev.porter.http.internal;
 
-import dev.porter.core.internal.SocketConnection;
+import dev.porter.core.Connection;
+import dev.porter.core.ReadBuffer;
 import dev.porter.http.ClientConfig;
 import dev.porter.http.ClientRequest;
 import dev.porter.http.HttpClientException;
@@ -34,7 +35,7 @@ final class Exchange {
 
     private final ClientConfig config;
     private final PooledConnection pc;
-    private final SocketConnection c;
+    private final Connection c;
     private final ClientRequest req;
     private final long deadline;
     private final Duration timeout;
@@ -58,7 +59,7 @@ final class Exchange {
     Result run(boolean expectContinue, boolean acceptGzip) throws IOException {
         Route route = pc.route;
         ResponseHead head = new ResponseHead(config.maxHeaderBytes(), config.maxHeaderCount(), config.listener() != null);
-        c.setReadDeadline(deadline);
+        c.input().deadline(deadline);
         try {
             List<String> lines = RequestWriter.head(req, route, config, expectContinue, acceptGzip);
             RequestWriter.writeHead(c, lines);
@@ -99,9 +100,8 @@ final class Exchange {
             long wait = until - System.nanoTime();
             if (deadline != 0) wait = Math.min(wait, deadline - System.nanoTime());
             if (wait <= 0) return false;
-            if (c.in != null && c.inPos == c.inLim) c.inPos = c.inLim = 0; // room for the probe read
             if (!c.awaitInput(Duration.ofNanos(wait))) return false; // silence: send the body anyway
-            readHead(head);
+            nextHead(head);
             int code = head.status.code();
             if (code == 100) return false;
             if (code >= 200) return true;
@@ -112,19 +112,39 @@ final class Exchange {
     /** Reads heads until the final response, skipping interim ones. */
     private void readFinal(ResponseHead head) throws IOException {
         for (int interim = 0; ; interim++) {
-            readHead(head);
+            nextHead(head);
             if (head.status.code() >= 200) return;
             checkInterim(head, interim);
         }
     }
 
-    private void readHead(ResponseHead head) throws IOException {
-        if (!head.read(c)) {
+    private void nextHead(ResponseHead head) throws IOException {
+        if (!readHead(c, head)) {
             if (pc.reused) throw new StaleConnection("reused connection to " + pc.route + " was closed by the server", null);
             throw new HttpClientException.IncompleteResponse(
                     "server " + ClientErrors.remote(c) + " closed the connection without sending a response", true);
         }
         if (config.listener() != null) config.listener().responseHead(head.lines);
+    }
+
+    /**
+     * Feeds the connection's bytes to the {@link ResponseHead} state machine until one head is complete.
+     *
+     * @return false if the server closed the connection before sending a byte
+     * @throws HttpClientException.IncompleteResponse if the connection closed inside the head
+     */
+    static boolean readHead(Connection c, ResponseHead head) throws IOException {
+        head.reset();
+        ReadBuffer in = c.input();
+        while (true) {
+            int start = in.start();
+            in.consume(head.parse(in.array(), start, in.end()) - start);
+            if (head.done()) return true;
+            if (!in.fill(ReadBuffer.Wait.IN_MESSAGE, head.maxPending())) {
+                if (!head.started()) return false;
+                throw new HttpClientException.IncompleteResponse("connection closed inside the response head", false);
+            }
+        }
     }
 
     /** Accepts an interim response, except 101 (never asked for) or one too many. */

@@ -1,8 +1,8 @@
 package dev.porter.http.internal;
 
 import dev.porter.core.Connection;
+import dev.porter.core.ReadBuffer;
 import dev.porter.core.Protocol;
-import dev.porter.core.internal.SocketConnection;
 import dev.porter.http.AccessLog;
 import dev.porter.http.Handler;
 import dev.porter.http.HttpConfig;
@@ -52,8 +52,7 @@ public final class HttpProtocol implements Protocol {
     }
 
     @Override
-    public void serve(Connection connection) throws IOException {
-        SocketConnection c = (SocketConnection) connection;
+    public void serve(Connection c) throws IOException {
         State state = (State) c.attachment();
         if (state == null) {
             state = new State();
@@ -74,7 +73,7 @@ public final class HttpProtocol implements Protocol {
             // and says nothing, or trickles, is cut off: slowloris); later requests get it from their first byte.
             long firstByteDeadline = state.served == 0 ? waitStart + headerTimeoutNanos : 0;
             try {
-                if (!head.read(c, headerTimeoutNanos, firstByteDeadline)) return;
+                if (!readHead(c, head, headerTimeoutNanos, firstByteDeadline)) return;
                 framing.analyze(head, config);
             } catch (HttpException e) {
                 rejectAndClose(c, e.status(), e.getMessage(), head, System.nanoTime());
@@ -85,7 +84,7 @@ public final class HttpProtocol implements Protocol {
                 }
                 return;
             } finally {
-                c.setReadDeadline(0);
+                c.input().deadline(0);
             }
             long started = System.nanoTime();
             // A connection whose requests come back to back waits for the next one without a timer (cheaper);
@@ -98,8 +97,40 @@ public final class HttpProtocol implements Protocol {
         }
     }
 
+    /**
+     * Reads one request head, feeding the bytes to the {@link RequestHead} state machine as they arrive.
+     *
+     * @param headerTimeoutNanos time allowed for the whole head from its first byte
+     * @param firstByteDeadline {@link System#nanoTime()} by which the first byte must come, or 0 to wait for it as
+     *                          long as the connection's idle (keep-alive) timeout allows; from the first byte on, the
+     *                          whole head must arrive within the header timeout
+     * @return false if the peer closed the connection cleanly before sending a byte of a new request
+     * @throws HttpException          400, 414, 431, 501 or 505 for a malformed or oversized head
+     * @throws SocketTimeoutException if the head did not arrive in time
+     */
+    static boolean readHead(Connection c, RequestHead head, long headerTimeoutNanos, long firstByteDeadline)
+            throws IOException {
+        head.reset();
+        ReadBuffer in = c.input();
+        in.deadline(firstByteDeadline);
+        if (in.available() == 0 && !in.fill(ReadBuffer.Wait.NEXT_MESSAGE, Integer.MAX_VALUE)) return false;
+        if (firstByteDeadline == 0) in.deadline(System.nanoTime() + headerTimeoutNanos);
+        while (true) {
+            int start = in.start();
+            in.consume(head.parse(in.array(), start, in.end()) - start);
+            if (head.done()) return true;
+            // A pipelining client may wait for earlier responses before it sends the rest of this head.
+            if (c.output().length() > 0) c.flush();
+            boolean started = head.pastRequestLine() || in.available() > 0;
+            if (!in.fill(started ? ReadBuffer.Wait.IN_MESSAGE : ReadBuffer.Wait.NEXT_MESSAGE, head.maxPending())) {
+                if (!started) return false;
+                throw RequestHead.bad("connection closed inside the request head");
+            }
+        }
+    }
+
     /** Runs one request/response exchange. @return true if the connection may carry another request */
-    private boolean exchange(SocketConnection c, RequestHead head, RequestFraming framing, State state, long started)
+    private boolean exchange(Connection c, RequestHead head, RequestFraming framing, State state, long started)
             throws IOException {
         boolean closeAfter = !framing.keepAlive || framing.closeAfter || c.isDraining()
                 || state.served >= config.maxRequestsPerConnection();
@@ -108,10 +139,10 @@ public final class HttpProtocol implements Protocol {
         res.requestBody(body, config.maxDrainBytes());
         // Earlier pipelined responses go out before a request with a body: reading that body may block, and the
         // client may be waiting for them. (Requests without a body keep coalescing.)
-        if (!(body instanceof BodyStream.Empty) && c.outLength() > 0) c.flush();
+        if (!(body instanceof BodyStream.Empty) && c.output().length() > 0) c.flush();
         ServerRequest req = new ServerRequest(head, framing, c, config.maxBodySize(), body);
-        long flushedMark = c.flushedBytes();
-        int outMark = c.outLength();
+        long flushedMark = c.output().flushedBytes();
+        int outMark = c.output().length();
         boolean framed;
         try {
             handler.handle(req, res);
@@ -139,10 +170,10 @@ public final class HttpProtocol implements Protocol {
         boolean drained = body.drain(config.maxDrainBytes());
         HttpException failure = body.failure();
         if (!drained && failure != null && res.status().code() != failure.status().code()
-                && c.flushedBytes() == flushedMark && c.isOpen()) {
+                && c.output().flushedBytes() == flushedMark && c.isOpen()) {
             // The body failed (malformed framing, over a limit, too slow) but the handler answered something else
             // that is still unsent: answer with the failure instead, so a bad message is never acknowledged.
-            c.truncateOutput(outMark);
+            c.output().truncate(outMark);
             rejectAndClose(c, failure.status(), failure.getMessage(), head, started);
             return false;
         }
@@ -156,7 +187,7 @@ public final class HttpProtocol implements Protocol {
         return true;
     }
 
-    private BodyStream body(SocketConnection c, RequestFraming framing, ServerResponse res) {
+    private BodyStream body(Connection c, RequestFraming framing, ServerResponse res) {
         // RFC 9110 §10.1.1: 100 Continue only once the handler reads the body; if it already started its answer,
         // the 100 still goes first as long as that answer's head has not left.
         BodyStream.Continuer continuer = framing.expectContinue ? () -> res.sendInterim(CONTINUE) : null;
@@ -182,7 +213,7 @@ public final class HttpProtocol implements Protocol {
     }
 
     /** Sends an error for an unparseable request, then closes: its bytes cannot be trusted to frame another. */
-    private void rejectAndClose(SocketConnection c, Status status, String message, RequestHead head, long started)
+    private void rejectAndClose(Connection c, Status status, String message, RequestHead head, long started)
             throws IOException {
         // A response to HEAD has no body (RFC 9110 §9.3.2), errors included, or the client reads it as a response.
         ServerResponse res = new ServerResponse(c, serverLine, "HEAD".equals(head.method), false, true);
@@ -196,16 +227,16 @@ public final class HttpProtocol implements Protocol {
      * Flushes, half-closes, and reads what the client still sends for a moment before the socket closes, so that
      * unread input does not make the kernel answer with a reset that destroys the response (RFC 9112 §9.6).
      */
-    private static void lingeringClose(SocketConnection c) {
+    private static void lingeringClose(Connection c) {
         try {
             c.flush();
             c.shutdownOutput();
-            c.setReadDeadline(System.nanoTime() + LINGER_CLOSE_NANOS);
+            c.input().deadline(System.nanoTime() + LINGER_CLOSE_NANOS);
             int discarded = 0;
-            c.inPos = c.inLim;
+            c.input().consume(c.input().available());
             byte[] skip = new byte[4096];
             while (discarded < LINGER_DISCARD_BYTES) {
-                int n = c.readSome(skip, 0, skip.length, true);
+                int n = c.input().read(skip, 0, skip.length, ReadBuffer.Wait.IN_MESSAGE);
                 if (n < 0) break;
                 discarded += n;
             }
@@ -215,7 +246,7 @@ public final class HttpProtocol implements Protocol {
         }
     }
 
-    private void log(SocketConnection c, RequestHead head, int status, long bytes, long started) {
+    private void log(Connection c, RequestHead head, int status, long bytes, long started) {
         AccessLog sink = config.accessLog();
         if (sink == null) return;
         String version = head.version == 11 ? "HTTP/1.1" : head.version == 10 ? "HTTP/1.0" : "-";

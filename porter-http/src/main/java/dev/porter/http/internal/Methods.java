@@ -7,6 +7,13 @@ final class Methods {
 
     private static final String[] COMMON = {"GET", "PUT", "POST", "HEAD", "PATCH", "TRACE", "DELETE", "OPTIONS", "CONNECT"};
 
+    /**
+     * The longest method token this server knows: longer than every method in the IANA HTTP Method Registry (the
+     * longest, UPDATEREDIRECTREF, has 17 characters). A longer token in a request line is answered 501 at once
+     * (RFC 9112 §3), and {@link dev.porter.http.Router} refuses to route a longer method.
+     */
+    static final int MAX_LENGTH = 24;
+
     private Methods() {
     }
 

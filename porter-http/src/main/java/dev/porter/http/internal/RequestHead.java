@@ -1,129 +1,144 @@
 package dev.porter.http.internal;
 
-import dev.porter.core.internal.SocketConnection;
 import dev.porter.http.Headers;
 import dev.porter.http.HttpConfig;
 import dev.porter.http.HttpException;
 import dev.porter.http.Status;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Parses and validates one request head (request line and header section, RFC 9112 §2-§5) straight from the
- * connection's input buffer, one line at a time as bytes arrive. Strict: anything the grammar does not allow is
- * an {@link HttpException} naming the rule, and the connection must then be closed, because its remaining bytes
- * can no longer be framed safely. Reused for every request of a connection; not thread-safe.
+ * Parses and validates one request head (request line and header section, RFC 9112 §2-§5): a pure state machine
+ * over bytes that does no I/O. Feed it the unread bytes with {@link #parse}; it consumes whole lines and stops when
+ * the head is {@link #done() done} or a line is incomplete (then feed the unconsumed bytes again, with more after
+ * them). Strict: anything the grammar does not allow is an {@link HttpException} naming the rule (400, 414, 431,
+ * 501 or 505), raised as soon as the bytes already seen are wrong, and the connection must then be closed because
+ * its remaining bytes can no longer be framed safely. The result is the same however the bytes are split.
+ * Reused for every request of a connection ({@link #reset()}); not thread-safe.
  */
 public final class RequestHead {
 
     /** Leading empty lines tolerated before a request line (RFC 9112 §2.2 says ignore at least one). */
     private static final int MAX_LEADING_EMPTY_LINES = 8;
 
+    private static final int REQUEST_LINE = 0;
+    private static final int FIELDS = 1;
+    private static final int DONE = 2;
+
     public String method;
     public String target;
     /** 10 for HTTP/1.0, 11 for HTTP/1.1. */
     public int version;
     public final Headers headers = new Headers();
+    private int state;
+    /** Bytes of the pending (incomplete) line already scanned for its LF, so a refeed does not scan them again. */
+    private int scanned;
+    private int empties;
     private int headerBytes;
     private long contentLengthSeen;
     private final HttpConfig config;
 
     public RequestHead(HttpConfig config) {
         this.config = config;
+        reset();
     }
 
-    private void reset() {
+    /** Forgets the last head: ready for the next request of the connection. */
+    public void reset() {
         method = null;
         target = null;
         version = 0;
         headers.clear();
+        state = REQUEST_LINE;
+        scanned = 0;
+        empties = 0;
         headerBytes = 0;
         contentLengthSeen = -1;
     }
 
-    /**
-     * Reads one request head.
-     *
-     * @param headerTimeoutNanos time allowed for the whole head from its first byte
-     * @param firstByteDeadline  {@link System#nanoTime()} by which the first byte must come, or 0 to wait for it
-     *                           as long as the connection's idle (keep-alive) timeout allows
-     * @return false if the peer closed the connection cleanly before sending a byte of a new request
-     * @throws HttpException          400, 414, 431 or 505 for a malformed or oversized head
-     * @throws java.net.SocketTimeoutException if the head did not arrive within the header timeout
-     */
-    public boolean read(SocketConnection c, long headerTimeoutNanos, long firstByteDeadline) throws IOException {
-        reset();
-        c.setReadDeadline(firstByteDeadline);
-        if (!c.hasBufferedInput() && !c.fill(false, Integer.MAX_VALUE)) return false;
-        if (firstByteDeadline == 0) c.setReadDeadline(System.nanoTime() + headerTimeoutNanos);
-        int empties = 0;
-        while (true) {
-            int end = nextLine(c, config.maxRequestLineLength(), true);
-            if (end == -1) return false;
-            int len = lineLength(c, end);
-            if (len == 0) {
-                // RFC 9112 §2.2: ignore empty lines before the request line (a client's stray CRLF after a body).
-                c.inPos = end + 1;
-                if (++empties > MAX_LEADING_EMPTY_LINES) throw bad("too many empty lines before the request line");
-                continue;
-            }
-            // nextLine's bound leaves room for a CR; with a bare LF (lenient) the line itself must still fit.
-            if (len > config.maxRequestLineLength()) throw tooLong(true);
-            parseRequestLine(c.in, c.inPos, len);
-            c.inPos = end + 1;
-            break;
-        }
-        while (true) {
-            int remaining = config.maxHeaderBytes() - headerBytes;
-            int end = nextLine(c, remaining, false);
-            int len = lineLength(c, end);
-            headerBytes += end + 1 - c.inPos;
-            if (len == 0) {
-                c.inPos = end + 1;
-                return true;
-            }
-            // The limit counts every field line with its line end; nextLine's bound is looser (it must also admit
-            // the final empty line), so the exact check is here.
-            if (headerBytes > config.maxHeaderBytes()) throw tooLong(false);
-            if (headers.size() >= config.maxHeaderCount()) {
-                throw new HttpException(Status.REQUEST_HEADER_FIELDS_TOO_LARGE,
-                        "more than " + config.maxHeaderCount() + " header fields");
-            }
-            parseField(c.in, c.inPos, len);
-            c.inPos = end + 1;
-        }
+    /** @return true once the empty line ending the header section was consumed */
+    public boolean done() {
+        return state == DONE;
+    }
+
+    /** @return true once the request line was parsed (a clean end of stream before it is no request at all) */
+    public boolean pastRequestLine() {
+        return state != REQUEST_LINE;
+    }
+
+    /** @return the most unread bytes a caller must hold for the pending line to complete (its limit and line end) */
+    public int maxPending() {
+        return lineLimit() + 3;
+    }
+
+    private int lineLimit() {
+        return state == REQUEST_LINE ? config.maxRequestLineLength() : Math.max(0, config.maxHeaderBytes() - headerBytes);
     }
 
     /**
-     * Finds the LF ending the next line, reading more bytes as needed.
+     * Consumes the complete lines in {@code b[start, end)}.
      *
-     * @return the index of the LF in {@code c.in}, or -1 at a clean end of stream before any byte (request line only)
+     * @return the index after the last byte consumed; unless {@link #done()}, the bytes from there to {@code end}
+     *         are an incomplete line to feed again, followed by more
+     * @throws HttpException 400, 414, 431, 501 or 505 for a malformed or oversized head
      */
-    private int nextLine(SocketConnection c, int limit, boolean requestLine) throws IOException {
-        int scanned = 0;
-        while (true) {
-            byte[] in = c.in;
-            int from = c.inPos + scanned;
-            int lim = c.inLim;
-            for (int i = from; i < lim; i++) {
-                if (in[i] == '\n') {
-                    if (i - c.inPos > limit + 1) throw tooLong(requestLine);
-                    return i;
+    public int parse(byte[] b, int start, int end) {
+        int p = start;
+        while (state != DONE) {
+            boolean requestLine = state == REQUEST_LINE;
+            int limit = lineLimit();
+            int lf = -1;
+            for (int i = p + scanned; i < end; i++) {
+                if (b[i] == '\n') {
+                    lf = i;
+                    break;
                 }
             }
-            scanned = lim - c.inPos;
-            if (scanned > limit + 1) throw tooLong(requestLine);
-            // Reject what is already wrong before waiting for the rest of the line: a bad prefix never becomes good.
-            if (scanned > 0) checkPartial(in, c.inPos, lim, requestLine && version == 0);
-            // A pipelining client may wait for earlier responses before it sends the rest of this head.
-            if (c.outLength() > 0) c.flush();
-            boolean started = scanned > 0 || !requestLine || version != 0;
-            if (!c.fill(started, limit + 2 + 1)) {
-                if (requestLine && scanned == 0) return -1;
-                throw bad("connection closed inside the request head");
+            // Errors are reported in byte order, so the answer is the same however the bytes were split: what is
+            // wrong within the first limit + 2 bytes of a line comes before "too long".
+            if (lf < 0) {
+                int pending = end - p;
+                // Reject what is already wrong before waiting for the rest of the line: a bad prefix never becomes good.
+                if (pending > 0) checkPartial(b, p, Math.min(end, p + limit + 2), requestLine);
+                if (pending > limit + 1) throw tooLong(requestLine);
+                scanned = pending;
+                return p;
             }
+            scanned = 0;
+            if (lf - p > limit + 1) {
+                checkPartial(b, p, p + limit + 2, requestLine);
+                throw tooLong(requestLine);
+            }
+            int len = lineLength(b, p, lf);
+            if (requestLine) {
+                if (len == 0) {
+                    // RFC 9112 §2.2: ignore empty lines before the request line (a client's stray CRLF after a body).
+                    p = lf + 1;
+                    if (++empties > MAX_LEADING_EMPTY_LINES) throw bad("too many empty lines before the request line");
+                    continue;
+                }
+                // The bound above leaves room for a CR; with a bare LF (lenient) the line itself must still fit.
+                if (len > config.maxRequestLineLength()) throw tooLong(true);
+                parseRequestLine(b, p, len);
+                state = FIELDS;
+            } else {
+                headerBytes += lf + 1 - p;
+                if (len == 0) {
+                    state = DONE;
+                } else {
+                    // The limit counts every field line with its line end; the bound above is looser (it must also
+                    // admit the final empty line), so the exact check is here.
+                    if (headerBytes > config.maxHeaderBytes()) throw tooLong(false);
+                    if (headers.size() >= config.maxHeaderCount()) {
+                        throw new HttpException(Status.REQUEST_HEADER_FIELDS_TOO_LARGE,
+                                "more than " + config.maxHeaderCount() + " header fields");
+                    }
+                    parseField(b, p, len);
+                }
+            }
+            p = lf + 1;
         }
+        return p;
     }
 
     /** Validates an incomplete line as far as it goes (RFC 9112 §2.2 bare CR, §3 request line, §5 field line). */
@@ -138,8 +153,7 @@ public final class RequestHead {
     }
 
     private static void partialRequestLine(byte[] b, int off, int lim) {
-        int i = off;
-        while (i < lim && Ascii.isTchar(b[i])) i++;
+        int i = methodEnd(b, off, lim);
         if (i == lim) return;
         if (i == off || b[i] != ' ') throw bad("invalid character in method or missing space after it");
         int t = ++i;
@@ -157,10 +171,26 @@ public final class RequestHead {
         if (lim - i > 8) throw bad("characters after the HTTP version");
     }
 
-    /** @return the length of the line ending at LF index {@code end}, without CRLF (or bare LF if lenient) */
-    private int lineLength(SocketConnection c, int end) {
-        int len = end - c.inPos;
-        if (len > 0 && c.in[end - 1] == '\r') return len - 1;
+    /**
+     * @return the index after the method token starting at {@code off}
+     * @throws HttpException 501 as soon as the token is longer than any method this server knows (RFC 9112 §3:
+     *                       a server that receives a method longer than any it implements should answer 501; the
+     *                       target's 414 is for long targets)
+     */
+    private static int methodEnd(byte[] b, int off, int lim) {
+        int i = off;
+        while (i < lim && Ascii.isTchar(b[i])) {
+            if (++i - off > Methods.MAX_LENGTH) {
+                throw new HttpException(Status.NOT_IMPLEMENTED, "method longer than any method this server implements");
+            }
+        }
+        return i;
+    }
+
+    /** @return the length of the line from {@code off} to its LF at {@code lf}, without CRLF (or bare LF if lenient) */
+    private int lineLength(byte[] b, int off, int lf) {
+        int len = lf - off;
+        if (len > 0 && b[lf - 1] == '\r') return len - 1;
         // RFC 9112 §2.2: a bare LF may be accepted as a line end; strict by default (smuggling risk).
         if (!config.lenientLineEnds()) throw bad("line ended by a bare LF (expected CRLF)");
         return len;
@@ -180,8 +210,7 @@ public final class RequestHead {
     /** request-line = method SP request-target SP HTTP-version (RFC 9112 §3). Exactly one SP between parts. */
     private void parseRequestLine(byte[] b, int off, int len) {
         int end = off + len;
-        int i = off;
-        while (i < end && Ascii.isTchar(b[i])) i++;
+        int i = methodEnd(b, off, end);
         if (i == off) throw bad("request line does not start with a method token");
         if (i == end || b[i] != ' ') throw bad("invalid character in method or missing space after it");
         method = Methods.intern(b, off, i - off);

@@ -1,6 +1,6 @@
 package dev.porter.http.internal;
 
-import dev.porter.core.internal.SocketConnection;
+import dev.porter.core.Connection;
 import dev.porter.http.ClientConfig;
 import dev.porter.http.ClientRequest;
 import dev.porter.http.ClientRequest.Body;
@@ -79,7 +79,7 @@ final class RequestWriter {
     }
 
     /** Writes the head lines and the empty line that ends them. */
-    static void writeHead(SocketConnection c, List<String> lines) throws IOException {
+    static void writeHead(Connection c, List<String> lines) throws IOException {
         StringBuilder sb = new StringBuilder(256);
         for (String line : lines) sb.append(line).append("\r\n");
         sb.append("\r\n");
@@ -88,7 +88,7 @@ final class RequestWriter {
     }
 
     /** Writes the body in the framing {@link #head} announced. Does not flush. */
-    static void writeBody(SocketConnection c, Body body) throws IOException {
+    static void writeBody(Connection c, Body body) throws IOException {
         switch (body) {
             case Body.Empty e -> {
                 // Nothing to send.
@@ -102,7 +102,7 @@ final class RequestWriter {
         }
     }
 
-    private static void writeFile(SocketConnection c, Body.FileContent f) throws IOException {
+    private static void writeFile(Connection c, Body.FileContent f) throws IOException {
         FileChannel ch;
         try {
             ch = FileChannel.open(f.path(), StandardOpenOption.READ);
@@ -118,7 +118,7 @@ final class RequestWriter {
         }
     }
 
-    private static void writeFixedStream(SocketConnection c, InputStream in, long length) throws IOException {
+    private static void writeFixedStream(Connection c, InputStream in, long length) throws IOException {
         byte[] buf = new byte[(int) Math.min(64 * 1024, Math.max(1, length))];
         long left = length;
         while (left > 0) {
@@ -132,7 +132,7 @@ final class RequestWriter {
         }
     }
 
-    private static void writeChunkedStream(SocketConnection c, InputStream in) throws IOException {
+    private static void writeChunkedStream(Connection c, InputStream in) throws IOException {
         ResponseStreams.Chunked out = new ResponseStreams.Chunked(c);
         byte[] buf = new byte[16 * 1024];
         for (int n; (n = readSource(in, buf, buf.length)) >= 0; ) {

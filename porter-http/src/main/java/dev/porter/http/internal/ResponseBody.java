@@ -1,6 +1,7 @@
 package dev.porter.http.internal;
 
-import dev.porter.core.internal.SocketConnection;
+import dev.porter.core.Connection;
+import dev.porter.core.ReadBuffer;
 import dev.porter.http.Headers;
 import dev.porter.http.HttpClientException;
 
@@ -29,17 +30,16 @@ final class ResponseBody extends InputStream {
     /** Reads at least this large with nothing buffered go straight into the caller's array. */
     private static final int DIRECT_READ = 32 * 1024;
 
-    private final SocketConnection c;
+    private final Connection c;
     private final ResponseFraming framing;
-    private final ChunkedDecoder<HttpClientException> chunks;
+    private final ReadBuffer in;
+    private final ChunkedInput<HttpClientException> chunks;
     private final Completion completion;
     private final long deadline;
     private final Duration timeout;
     private final Duration readTimeout;
     private long remaining;
     private long received;
-    private long chunkLeft;
-    private boolean inData;
     private boolean finished;
     private boolean failed;
     private boolean reported;
@@ -47,7 +47,7 @@ final class ResponseBody extends InputStream {
     /**
      * @param deadline whole-request deadline ({@link System#nanoTime()}) or 0, with its {@code timeout} for messages
      */
-    ResponseBody(SocketConnection c, ResponseFraming framing, int maxTrailerBytes, int maxTrailerCount,
+    ResponseBody(Connection c, ResponseFraming framing, int maxTrailerBytes, int maxTrailerCount,
                  Completion completion, long deadline, Duration timeout, Duration readTimeout) {
         this.c = c;
         this.framing = framing;
@@ -56,8 +56,9 @@ final class ResponseBody extends InputStream {
         this.timeout = timeout;
         this.readTimeout = readTimeout;
         this.remaining = framing.length();
-        this.chunks = framing.kind() == ResponseFraming.Kind.CHUNKED
-                ? new ChunkedDecoder<>(c, ClientErrors.INSTANCE, maxTrailerBytes, maxTrailerCount, false) : null;
+        this.in = c.input();
+        this.chunks = framing.kind() == ResponseFraming.Kind.CHUNKED ? new ChunkedInput<>(in,
+                new ChunkedDecoder<>(ClientErrors.INSTANCE, maxTrailerBytes, maxTrailerCount, false)) : null;
         if (framing.kind() == ResponseFraming.Kind.NONE || (framing.kind() == ResponseFraming.Kind.LENGTH && remaining == 0)) {
             finish(framing.persistent());
         }
@@ -70,7 +71,7 @@ final class ResponseBody extends InputStream {
 
     /** @return the trailer fields (empty unless a chunked body was read to its end) */
     Headers trailers() {
-        return chunks == null ? new Headers() : chunks.trailers;
+        return chunks == null ? new Headers() : chunks.decoder.trailers;
     }
 
     @Override
@@ -100,7 +101,7 @@ final class ResponseBody extends InputStream {
 
     private int readFixed(byte[] b, int off, int len) throws IOException {
         directIfLarge(len);
-        int n = c.readSome(b, off, (int) Math.min(len, remaining), true);
+        int n = c.input().read(b, off, (int) Math.min(len, remaining), ReadBuffer.Wait.IN_MESSAGE);
         if (n < 0) {
             throw new HttpClientException.IncompleteResponse("connection closed after " + received + " of "
                     + framing.length() + " body bytes (Content-Length)", false);
@@ -112,30 +113,18 @@ final class ResponseBody extends InputStream {
     }
 
     private int readChunked(byte[] b, int off, int len) throws IOException {
-        if (!inData) {
-            long size = chunks.readSizeLine();
-            if (size == 0) {
-                chunks.readTrailers();
-                finish(framing.persistent());
-                return -1;
-            }
-            chunkLeft = size;
-            inData = true;
+        if (!chunks.toData()) {
+            finish(framing.persistent());
+            return -1;
         }
-        int n = c.readSome(b, off, (int) Math.min(len, chunkLeft), true);
-        if (n < 0) throw new HttpClientException.IncompleteResponse("connection closed inside a chunk", false);
-        chunkLeft -= n;
+        int n = chunks.readData(b, off, len);
         received += n;
-        if (chunkLeft == 0) {
-            chunks.expectCrlf();
-            inData = false;
-        }
         return n;
     }
 
     private int readUntilClose(byte[] b, int off, int len) throws IOException {
         directIfLarge(len);
-        int n = c.readSome(b, off, len, true);
+        int n = c.input().read(b, off, len, ReadBuffer.Wait.IN_MESSAGE);
         if (n < 0) {
             finish(false); // RFC 9112 §6.3 (8): the close ends the body and the connection
             return -1;
@@ -146,16 +135,16 @@ final class ResponseBody extends InputStream {
 
     /** A large read with nothing buffered skips the connection's buffer: one copy less on big downloads. */
     private void directIfLarge(int len) {
-        if (len >= DIRECT_READ && c.in != null && c.inPos == c.inLim) c.releaseBuffers();
+        if (len >= DIRECT_READ) in.release();
     }
 
     @Override
     public int available() {
         if (finished || failed) return 0;
         return switch (framing.kind()) {
-            case LENGTH -> (int) Math.min(c.buffered(), remaining);
-            case CHUNKED -> inData ? (int) Math.min(c.buffered(), chunkLeft) : 0;
-            default -> c.buffered();
+            case LENGTH -> (int) Math.min(c.input().available(), remaining);
+            case CHUNKED -> chunks.available();
+            default -> c.input().available();
         };
     }
 
@@ -170,7 +159,7 @@ final class ResponseBody extends InputStream {
                 || (framing.kind() == ResponseFraming.Kind.LENGTH && remaining <= DRAIN_LIMIT);
         if (small && framing.persistent()) {
             long until = System.nanoTime() + DRAIN_NANOS;
-            c.setReadDeadline(deadline != 0 && deadline - until < 0 ? deadline : until);
+            c.input().deadline(deadline != 0 && deadline - until < 0 ? deadline : until);
             byte[] skip = new byte[8192];
             long left = DRAIN_LIMIT;
             try {

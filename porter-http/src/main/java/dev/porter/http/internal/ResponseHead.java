@@ -1,28 +1,32 @@
 package dev.porter.http.internal;
 
-import dev.porter.core.internal.SocketConnection;
 import dev.porter.http.Headers;
 import dev.porter.http.HttpClientException;
 import dev.porter.http.Status;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Parses and validates one response head (status line and header section, RFC 9112 §4-§5) straight from the
- * connection's input buffer. Strict, like the server's {@link RequestHead}: CRLF line ends only, one space between
- * the parts of the status line, field lines checked by the shared {@link FieldLines} rules, sizes bounded; anything
- * else is a {@link HttpClientException.MalformedResponse} naming the rule, and the connection is closed. One
- * instance per exchange; not thread-safe.
+ * Parses and validates one response head (status line and header section, RFC 9112 §4-§5): a pure state machine
+ * over bytes, like the server's {@link RequestHead}. {@link #parse} consumes whole lines and stops when the head is
+ * {@link #done() done} or a line is incomplete (feed the unconsumed bytes again, with more). Strict: CRLF line ends
+ * only, one space between the parts of the status line, field lines checked by the shared {@link FieldLines}
+ * rules, sizes bounded; anything else is a {@link HttpClientException.MalformedResponse} naming the rule, raised in
+ * byte order so the result does not depend on how the bytes were split. One instance per exchange, {@link #reset()}
+ * between heads; not thread-safe.
  */
 final class ResponseHead {
 
     /** Empty lines tolerated before a status line (RFC 9112 §2.2: a recipient should ignore at least one). */
     private static final int MAX_LEADING_EMPTY_LINES = 8;
-    private static final int MAX_STATUS_LINE = 8192;
+    static final int MAX_STATUS_LINE = 8192;
     private static final String PREFIX = "HTTP/";
+
+    private static final int STATUS_LINE = 0;
+    private static final int FIELDS = 1;
+    private static final int DONE = 2;
 
     /** 10 for HTTP/1.0, 11 for HTTP/1.1 (and higher 1.x minors, RFC 9110 §2.5). */
     int version;
@@ -34,95 +38,113 @@ final class ResponseHead {
     private final int maxHeaderCount;
     private final boolean record;
     private boolean started;
+    private int state;
+    private int scanned;
+    private int empties;
     private int headerBytes;
 
     ResponseHead(int maxHeaderBytes, int maxHeaderCount, boolean record) {
         this.maxHeaderBytes = maxHeaderBytes;
         this.maxHeaderCount = maxHeaderCount;
         this.record = record;
+        reset();
     }
 
-    /** @return true once any byte of a response was read (a connection that fails later did answer) */
+    /** Forgets the last head (an interim response): ready for the next one. */
+    void reset() {
+        version = 0;
+        status = null;
+        headers.clear();
+        lines = record ? new ArrayList<>() : null;
+        state = STATUS_LINE;
+        scanned = 0;
+        empties = 0;
+        headerBytes = 0;
+    }
+
+    /** @return true once any byte of a response was seen (a connection that fails later did answer) */
     boolean started() {
         return started;
     }
 
-    /**
-     * Reads one head, interim (1xx) or final.
-     *
-     * @return false if the server closed the connection before sending a byte
-     * @throws HttpClientException.MalformedResponse  if the head breaks the grammar or the limits
-     * @throws HttpClientException.IncompleteResponse if the connection closed inside the head
-     */
-    boolean read(SocketConnection c) throws IOException {
-        version = 0;
-        status = null;
-        headers.clear();
-        headerBytes = 0;
-        lines = record ? new ArrayList<>() : null;
-        int empties = 0;
-        while (true) {
-            int end = nextLine(c, MAX_STATUS_LINE, true);
-            if (end == -1) return false;
-            int len = lineLength(c, end);
-            if (len == 0) {
-                c.inPos = end + 1;
-                if (++empties > MAX_LEADING_EMPTY_LINES) throw malformed("too many empty lines before the status line");
-                continue;
-            }
-            parseStatusLine(c.in, c.inPos, len);
-            headerBytes = len + 2;
-            c.inPos = end + 1;
-            break;
-        }
-        while (true) {
-            int end = nextLine(c, maxHeaderBytes - headerBytes, false);
-            int len = lineLength(c, end);
-            headerBytes += end + 1 - c.inPos;
-            if (len == 0) {
-                c.inPos = end + 1;
-                return true;
-            }
-            if (headers.size() >= maxHeaderCount) throw malformed("more than " + maxHeaderCount + " header fields");
-            FieldLines.parse(c.in, c.inPos, len, headers, ClientErrors.MALFORMED);
-            if (record) {
-                int last = headers.size() - 1;
-                lines.add(headers.name(last) + ": " + headers.value(last));
-            }
-            c.inPos = end + 1;
-        }
+    /** @return true once the empty line ending the header section was consumed */
+    boolean done() {
+        return state == DONE;
     }
 
-    /** @return the index of the LF ending the next line, or -1 at end of stream before any byte of a response */
-    private int nextLine(SocketConnection c, int limit, boolean statusLine) throws IOException {
-        int scanned = 0;
-        while (true) {
-            byte[] in = c.in;
-            int lim = c.inLim;
-            for (int i = c.inPos + scanned; i < lim; i++) {
-                if (in[i] == '\n') {
-                    started = true;
-                    if (i - c.inPos > limit + 1) throw tooLong(statusLine);
-                    return i;
+    /** @return the most unread bytes a caller must hold for the pending line to complete */
+    int maxPending() {
+        return lineLimit() + 3;
+    }
+
+    private int lineLimit() {
+        return state == STATUS_LINE ? MAX_STATUS_LINE : Math.max(0, maxHeaderBytes - headerBytes);
+    }
+
+    /**
+     * Consumes the complete lines in {@code b[start, end)}.
+     *
+     * @return the index after the last byte consumed; unless {@link #done()}, the bytes from there on are an
+     *         incomplete line to feed again, followed by more
+     * @throws HttpClientException.MalformedResponse if the head breaks the grammar or the limits
+     */
+    int parse(byte[] b, int start, int end) throws HttpClientException.MalformedResponse {
+        int p = start;
+        if (end > start) started = true;
+        while (state != DONE) {
+            boolean statusLine = state == STATUS_LINE;
+            int limit = lineLimit();
+            int lf = -1;
+            for (int i = p + scanned; i < end; i++) {
+                if (b[i] == '\n') {
+                    lf = i;
+                    break;
                 }
             }
-            scanned = lim - c.inPos;
-            if (scanned > limit + 1) throw tooLong(statusLine);
-            // Reject what is already wrong before waiting for the rest: a bad prefix never becomes good.
-            if (scanned > 0) {
-                started = true;
-                checkPartial(in, c.inPos, lim, statusLine);
+            // Errors in byte order (see RequestHead): what is wrong within a line's first limit + 2 bytes first.
+            if (lf < 0) {
+                int pending = end - p;
+                // Reject what is already wrong before waiting for the rest: a bad prefix never becomes good.
+                if (pending > 0) checkPartial(b, p, Math.min(end, p + limit + 2), statusLine);
+                if (pending > limit + 1) throw tooLong(statusLine);
+                scanned = pending;
+                return p;
             }
-            if (!c.fill(true, limit + 3)) {
-                if (statusLine && scanned == 0 && !started) return -1;
-                throw new HttpClientException.IncompleteResponse("connection closed inside the response head", false);
+            scanned = 0;
+            if (lf - p > limit + 1) {
+                checkPartial(b, p, p + limit + 2, statusLine);
+                throw tooLong(statusLine);
             }
-            started = true;
+            int len = lineLength(b, p, lf);
+            if (statusLine) {
+                if (len == 0) {
+                    p = lf + 1;
+                    if (++empties > MAX_LEADING_EMPTY_LINES) throw malformed("too many empty lines before the status line");
+                    continue;
+                }
+                parseStatusLine(b, p, len);
+                headerBytes = len + 2;
+                state = FIELDS;
+            } else {
+                headerBytes += lf + 1 - p;
+                if (len == 0) {
+                    state = DONE;
+                } else {
+                    if (headers.size() >= maxHeaderCount) throw malformed("more than " + maxHeaderCount + " header fields");
+                    FieldLines.parse(b, p, len, headers, ClientErrors.MALFORMED);
+                    if (record) {
+                        int last = headers.size() - 1;
+                        lines.add(headers.name(last) + ": " + headers.value(last));
+                    }
+                }
+            }
+            p = lf + 1;
         }
+        return p;
     }
 
     /** Validates an incomplete line as far as it goes (RFC 9112 §2.2 bare CR, §4 status line, §5 field line). */
-    private void checkPartial(byte[] b, int off, int end, boolean statusLine) throws IOException {
+    private static void checkPartial(byte[] b, int off, int end, boolean statusLine) throws HttpClientException.MalformedResponse {
         for (int i = off; i < end - 1; i++) {
             if (b[i] == '\r' && b[i + 1] != '\n') throw malformed("bare CR in response head (not followed by LF)");
         }
@@ -132,10 +154,10 @@ final class ResponseHead {
         else FieldLines.checkPartial(b, off, lim, ClientErrors.MALFORMED);
     }
 
-    /** @return the length of the line ending at LF index {@code end}, without its CRLF */
-    private static int lineLength(SocketConnection c, int end) throws HttpClientException.MalformedResponse {
-        int len = end - c.inPos;
-        if (len > 0 && c.in[end - 1] == '\r') return len - 1;
+    /** @return the length of the line from {@code off} to its LF at {@code lf}, without its CRLF */
+    private static int lineLength(byte[] b, int off, int lf) throws HttpClientException.MalformedResponse {
+        int len = lf - off;
+        if (len > 0 && b[lf - 1] == '\r') return len - 1;
         // RFC 9112 §2.2 lets a recipient accept a bare LF; Porter does not, on either side (smuggling risk).
         throw malformed("line ended by a bare LF in response head (expected CRLF)");
     }
@@ -150,7 +172,7 @@ final class ResponseHead {
     }
 
     /** status-line = HTTP-version SP status-code SP [ reason-phrase ] (RFC 9112 §4). */
-    private void parseStatusLine(byte[] b, int off, int len) throws IOException {
+    private void parseStatusLine(byte[] b, int off, int len) throws HttpClientException.MalformedResponse {
         checkStatusLine(b, off, off + len, true);
         int major = b[off + 5] - '0';
         int minor = b[off + 7] - '0';
@@ -172,7 +194,7 @@ final class ResponseHead {
      * then the end of the line or one SP and a reason phrase of HTAB, SP, VCHAR and obs-text. The space before an
      * empty reason phrase may be missing: RFC 9112 §4 tells clients to ignore the reason, and servers omit it.
      */
-    private static void checkStatusLine(byte[] b, int off, int end, boolean complete) throws IOException {
+    private static void checkStatusLine(byte[] b, int off, int end, boolean complete) throws HttpClientException.MalformedResponse {
         int n = end - off;
         for (int k = 0; k < n; k++) {
             byte ch = b[off + k];

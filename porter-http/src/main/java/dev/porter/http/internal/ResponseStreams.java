@@ -1,6 +1,6 @@
 package dev.porter.http.internal;
 
-import dev.porter.core.internal.SocketConnection;
+import dev.porter.core.Connection;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -39,11 +39,11 @@ final class ResponseStreams {
 
     /** Content-Length framing: exactly {@code length} bytes. */
     static final class Fixed extends Body {
-        private final SocketConnection c;
+        private final Connection c;
         private final long length;
         private final boolean discard;
 
-        Fixed(SocketConnection c, long length, boolean discard) {
+        Fixed(Connection c, long length, boolean discard) {
             this.c = c;
             this.length = length;
             this.discard = discard;
@@ -73,10 +73,10 @@ final class ResponseStreams {
 
     /** Close-delimited (HTTP/1.0 with unknown length) or discarded (HEAD, 204, 304) bodies. */
     static final class Raw extends Body {
-        private final SocketConnection c;
+        private final Connection c;
         private final boolean discard;
 
-        Raw(SocketConnection c, boolean discard) {
+        Raw(Connection c, boolean discard) {
             this.c = c;
             this.discard = discard;
         }
@@ -109,10 +109,10 @@ final class ResponseStreams {
         private static final int SIZE_LINE = 6; // "XXXX\r\n": a pooled buffer holds at most 0xFFFF bytes
         private static final byte[] LAST = {'0', '\r', '\n', '\r', '\n'};
         private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        private final SocketConnection c;
+        private final Connection c;
         private int chunkStart = -1;
 
-        Chunked(SocketConnection c) {
+        Chunked(Connection c) {
             this.c = c;
         }
 
@@ -122,35 +122,35 @@ final class ResponseStreams {
             written += len;
             while (len > 0) {
                 if (chunkStart < 0) open();
-                byte[] o = c.outputArray();
-                int room = Math.min(o.length, 0xFFFF + chunkStart + SIZE_LINE) - c.outLength() - 2;
+                byte[] o = c.output().array();
+                int room = Math.min(o.length, 0xFFFF + chunkStart + SIZE_LINE) - c.output().length() - 2;
                 if (room <= 0) {
                     closeChunk();
                     c.flush();
                     continue;
                 }
                 int n = Math.min(room, len);
-                System.arraycopy(b, off, o, c.outLength(), n);
-                c.advanceOutput(n);
+                System.arraycopy(b, off, o, c.output().length(), n);
+                c.output().advance(n);
                 off += n;
                 len -= n;
             }
         }
 
         private void open() throws IOException {
-            byte[] o = c.outputArray();
-            if (o.length - c.outLength() < SIZE_LINE + 64) c.flush();
-            chunkStart = c.outLength();
-            c.advanceOutput(SIZE_LINE);
+            byte[] o = c.output().array();
+            if (o.length - c.output().length() < SIZE_LINE + 64) c.flush();
+            chunkStart = c.output().length();
+            c.output().advance(SIZE_LINE);
         }
 
         /** Completes the open chunk in the buffer (its size line filled in); the output can then be moved. */
         void closeChunk() {
             if (chunkStart < 0) return;
-            byte[] o = c.outputArray();
-            int size = c.outLength() - chunkStart - SIZE_LINE;
+            byte[] o = c.output().array();
+            int size = c.output().length() - chunkStart - SIZE_LINE;
             if (size == 0) {
-                c.advanceOutput(-SIZE_LINE);
+                c.output().truncate(c.output().length() - SIZE_LINE);
             } else {
                 o[chunkStart] = HEX[(size >> 12) & 0xF];
                 o[chunkStart + 1] = HEX[(size >> 8) & 0xF];
@@ -158,10 +158,10 @@ final class ResponseStreams {
                 o[chunkStart + 3] = HEX[size & 0xF];
                 o[chunkStart + 4] = '\r';
                 o[chunkStart + 5] = '\n';
-                int p = c.outLength();
+                int p = c.output().length();
                 o[p] = '\r';
                 o[p + 1] = '\n';
-                c.advanceOutput(2);
+                c.output().advance(2);
             }
             chunkStart = -1;
         }

@@ -1,6 +1,6 @@
 package dev.porter.http.internal;
 
-import dev.porter.core.internal.SocketConnection;
+import dev.porter.core.Connection;
 import dev.porter.http.Headers;
 import dev.porter.http.HttpException;
 import dev.porter.http.Request;
@@ -22,7 +22,7 @@ public final class ServerRequest implements Request {
 
     private final RequestHead head;
     private final RequestFraming framing;
-    private final SocketConnection c;
+    private final Connection c;
     private final long maxBodySize;
     final BodyStream body;
     private String rawPath;
@@ -31,7 +31,7 @@ public final class ServerRequest implements Request {
     private Map<String, List<String>> query;
     private Map<String, String> pathParams = Map.of();
 
-    ServerRequest(RequestHead head, RequestFraming framing, SocketConnection c, long maxBodySize, BodyStream body) {
+    ServerRequest(RequestHead head, RequestFraming framing, Connection c, long maxBodySize, BodyStream body) {
         this.head = head;
         this.framing = framing;
         this.c = c;

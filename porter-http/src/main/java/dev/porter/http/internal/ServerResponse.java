@@ -1,6 +1,6 @@
 package dev.porter.http.internal;
 
-import dev.porter.core.internal.SocketConnection;
+import dev.porter.core.Connection;
 import dev.porter.http.Headers;
 import dev.porter.http.Response;
 import dev.porter.http.Status;
@@ -26,7 +26,7 @@ public final class ServerResponse implements Response {
     private static final byte[] CHUNKED = "Transfer-Encoding: chunked\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final String TEXT_PLAIN = "text/plain; charset=utf-8";
 
-    private final SocketConnection c;
+    private final Connection c;
     private final byte[] serverLine;
     private final boolean headRequest;
     private final boolean http10;
@@ -44,7 +44,7 @@ public final class ServerResponse implements Response {
     private int headStart = -1;
     private long headFlushMark;
 
-    public ServerResponse(SocketConnection c, byte[] serverLine, boolean headRequest, boolean http10, boolean close) {
+    public ServerResponse(Connection c, byte[] serverLine, boolean headRequest, boolean http10, boolean close) {
         this.c = c;
         this.serverLine = serverLine;
         this.headRequest = headRequest;
@@ -159,17 +159,17 @@ public final class ServerResponse implements Response {
         announceCloseIfBodyUnread();
         writeHead(length, false);
         if (noBody() || length == 0) return;
-        byte[] o = c.outputArray();
-        if (length <= o.length - c.outLength()) {
+        byte[] o = c.output().array();
+        if (length <= o.length - c.output().length()) {
             // Small file: read it behind the head so head and body leave in one write (cheaper than sendfile).
-            ByteBuffer dst = ByteBuffer.wrap(o, c.outLength(), (int) length);
+            ByteBuffer dst = ByteBuffer.wrap(o, c.output().length(), (int) length);
             long pos = position;
             while (dst.hasRemaining()) {
                 int n = file.read(dst, pos);
                 if (n < 0) throw new IOException("file shorter than its announced length");
                 pos += n;
             }
-            c.advanceOutput((int) length);
+            c.output().advance((int) length);
         } else {
             long sent = c.transferFrom(file, position, length);
             if (sent != length) {
@@ -241,10 +241,10 @@ public final class ServerResponse implements Response {
             c.flush();
             return true;
         }
-        if (c.flushedBytes() != headFlushMark) return false;
+        if (c.output().flushedBytes() != headFlushMark) return false;
         if (stream instanceof ResponseStreams.Chunked chunked) chunked.closeChunk();
-        byte[] ours = java.util.Arrays.copyOfRange(c.outputArray(), headStart, c.outLength());
-        c.truncateOutput(headStart);
+        byte[] ours = java.util.Arrays.copyOfRange(c.output().array(), headStart, c.output().length());
+        c.output().truncate(headStart);
         c.write(interim, 0, interim.length);
         c.write(ours, 0, ours.length);
         c.flush();
@@ -266,8 +266,8 @@ public final class ServerResponse implements Response {
      */
     private void writeHead(long length, boolean chunked) throws IOException {
         committed = true;
-        headStart = c.outLength();
-        headFlushMark = c.flushedBytes();
+        headStart = c.output().length();
+        headFlushMark = c.output().flushedBytes();
         // A graceful stop that began while the handler ran: say so now, or the client sends its next request
         // into a connection that closes unread (RFC 9112 §9.6).
         if (!close && c.isDraining()) close = true;
@@ -301,36 +301,36 @@ public final class ServerResponse implements Response {
     }
 
     private void put(byte a, byte b) throws IOException {
-        byte[] o = c.outputArray();
-        if (o.length - c.outLength() < 2) c.flush();
-        int p = c.outLength();
+        byte[] o = c.output().array();
+        if (o.length - c.output().length() < 2) c.flush();
+        int p = c.output().length();
         o[p] = a;
         o[p + 1] = b;
-        c.advanceOutput(2);
+        c.output().advance(2);
     }
 
     private void putAscii(String s) throws IOException {
         int len = s.length();
-        byte[] o = c.outputArray();
-        if (o.length - c.outLength() < len) {
+        byte[] o = c.output().array();
+        if (o.length - c.output().length() < len) {
             c.flush();
             if (len > o.length) {
                 c.write(s.getBytes(StandardCharsets.ISO_8859_1));
                 return;
             }
         }
-        int p = c.outLength();
+        int p = c.output().length();
         for (int i = 0; i < len; i++) o[p + i] = (byte) s.charAt(i);
-        c.advanceOutput(len);
+        c.output().advance(len);
     }
 
     private void putLong(long v) throws IOException {
-        byte[] o = c.outputArray();
-        if (o.length - c.outLength() < 20) c.flush();
-        int p = c.outLength();
+        byte[] o = c.output().array();
+        if (o.length - c.output().length() < 20) c.flush();
+        int p = c.output().length();
         if (v == 0) {
             o[p] = '0';
-            c.advanceOutput(1);
+            c.output().advance(1);
             return;
         }
         int digits = 0;
@@ -339,6 +339,6 @@ public final class ServerResponse implements Response {
             o[p + i] = (byte) ('0' + v % 10);
             v /= 10;
         }
-        c.advanceOutput(digits);
+        c.output().advance(digits);
     }
 }

@@ -1,14 +1,14 @@
 package dev.porter.http.internal;
 
 import dev.porter.core.ConnectionConfig;
-import dev.porter.core.internal.SocketConnection;
+import dev.porter.core.Connection;
 
 import java.io.IOException;
 import java.time.Duration;
 
 /**
  * Opens connections for one URI scheme: the seam where TLS plugs in. The client's parsers read straight from a
- * {@link SocketConnection}'s input buffer, so a transport hands back a connection whose buffers hold plain HTTP
+ * {@link Connection}'s input buffer, so a transport hands back a connection whose buffers hold plain HTTP
  * bytes. The plain transport ({@code http}) is a TCP connection from {@link dev.porter.core.Client}; an
  * {@code https} transport would wrap the socket in an {@code SSLEngine} inside porter-core, decrypting into the
  * same buffers, and be registered in {@link Transports} — with no change to the client's public API (see
@@ -27,5 +27,5 @@ public interface Transport {
      * @throws java.net.ConnectException       if refused
      * @throws java.net.UnknownHostException   if the host does not resolve
      */
-    SocketConnection connect(String host, int port, Duration timeout, ConnectionConfig config) throws IOException;
+    Connection connect(String host, int port, Duration timeout, ConnectionConfig config) throws IOException;
 }

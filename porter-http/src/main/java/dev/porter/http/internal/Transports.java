@@ -2,7 +2,7 @@ package dev.porter.http.internal;
 
 import dev.porter.core.Client;
 import dev.porter.core.ConnectionConfig;
-import dev.porter.core.internal.SocketConnection;
+import dev.porter.core.Connection;
 import dev.porter.http.HttpClientException;
 
 import java.io.IOException;
@@ -11,7 +11,7 @@ import java.time.Duration;
 /** The transports the client knows, by scheme: {@code http} today; {@code https} once TLS lands in porter-core. */
 final class Transports {
 
-    /** Plain TCP: {@link Client#connect}, whose connections are {@link SocketConnection}s. */
+    /** Plain TCP: {@link Client#connect}, whose connections are {@link Connection}s. */
     static final Transport PLAIN = new Transport() {
         @Override
         public int defaultPort() {
@@ -19,9 +19,9 @@ final class Transports {
         }
 
         @Override
-        public SocketConnection connect(String host, int port, Duration timeout, ConnectionConfig config)
+        public Connection connect(String host, int port, Duration timeout, ConnectionConfig config)
                 throws IOException {
-            return (SocketConnection) Client.connect(host, port, timeout, config);
+            return Client.connect(host, port, timeout, config);
         }
 
         @Override

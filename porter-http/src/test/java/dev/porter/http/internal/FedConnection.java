@@ -1,66 +1,71 @@
 package dev.porter.http.internal;
 
+import dev.porter.core.Client;
+import dev.porter.core.Connection;
 import dev.porter.core.ConnectionConfig;
-import dev.porter.core.internal.SocketConnection;
 
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.util.Arrays;
+import java.time.Duration;
 
 /**
- * A test seam for parsing bytes without a socket per input: one real loopback connection whose client side
- * has shut down its output, so every read on the server side returns end-of-stream at once. Each input is placed
- * in the server connection's input buffer (the same public fields the HTTP parser reads from), so the parser
- * runs its production code path, and asking for more bytes than the input holds ends in the same "stream
- * ended" branch a real client that closes produces. Not thread-safe: one input at a time.
+ * A real loopback connection whose peer sends exactly the given bytes and then closes its side, so code that
+ * reads a {@link Connection} (a request body, a whole exchange) runs its production path, and asking for more
+ * bytes than the input holds ends in the "stream ended" branch a real client that closes produces. For the
+ * parsers alone, feed their state machines directly (Feeds). Not thread-safe: one input at a time.
  */
 final class FedConnection implements AutoCloseable {
 
     private final ServerSocketChannel listener;
-    private final SocketChannel client;
-    private final SocketChannel server;
-    private final SocketConnection connection;
+    private Connection connection;
+    private SocketChannel peer;
 
-    private FedConnection(ServerSocketChannel listener, SocketChannel client, SocketChannel server) throws IOException {
+    private FedConnection(ServerSocketChannel listener) {
         this.listener = listener;
-        this.client = client;
-        this.server = server;
-        this.connection = new SocketConnection(server, ConnectionConfig.defaults(), null, null);
     }
 
-    /** Opens the loopback pair; the client half-closes at once. */
     static FedConnection open() throws IOException {
         ServerSocketChannel listener = ServerSocketChannel.open();
         listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        SocketChannel client = SocketChannel.open(listener.getLocalAddress());
-        SocketChannel server = listener.accept();
-        client.shutdownOutput();
-        return new FedConnection(listener, client, server);
+        return new FedConnection(listener);
     }
 
-    /**
-     * @return the server-side connection holding exactly {@code input} as unread bytes, followed by end-of-stream
-     */
-    SocketConnection feed(byte[] input) {
-        connection.in = Arrays.copyOf(input, Math.max(16, input.length));
-        connection.inPos = 0;
-        connection.inLim = input.length;
+    /** @return a fresh connection whose peer sends {@code input}, then end-of-stream */
+    Connection feed(byte[] input) throws IOException {
+        closeCurrent();
+        InetSocketAddress at = (InetSocketAddress) listener.getLocalAddress();
+        connection = Client.connect(at.getHostString(), at.getPort(), Duration.ofSeconds(5), ConnectionConfig.defaults());
+        peer = listener.accept();
+        SocketChannel writer = peer;
+        // From another thread: an input larger than the socket buffers must not block this one.
+        Thread.ofVirtual().start(() -> {
+            try {
+                writer.write(ByteBuffer.wrap(input));
+                writer.shutdownOutput();
+            } catch (IOException e) {
+                // The reader closed first (it refused the input early): nothing is left to send to.
+            }
+        });
         return connection;
     }
 
-    /** @return the same connection, keeping its unread bytes (to parse what follows a head or a body) */
-    SocketConnection connection() {
+    /** @return the current connection, keeping its unread bytes (to parse what follows a head or a body) */
+    Connection connection() {
         return connection;
+    }
+
+    private void closeCurrent() throws IOException {
+        if (connection != null) connection.close();
+        if (peer != null) peer.close();
     }
 
     @Override
     public void close() throws IOException {
-        connection.close();
-        client.close();
-        server.close();
+        closeCurrent();
         listener.close();
     }
 }

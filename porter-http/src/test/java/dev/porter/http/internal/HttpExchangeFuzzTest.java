@@ -2,7 +2,6 @@ package dev.porter.http.internal;
 
 import com.code_intelligence.jazzer.api.BugDetectors;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dev.porter.core.internal.SocketConnection;
 import dev.porter.http.Headers;
 import dev.porter.http.HttpConfig;
 import dev.porter.http.HttpException;
@@ -31,7 +30,7 @@ import static org.assertj.core.api.Assertions.fail;
 /**
  * Fuzzes the whole server: each input is sent over a real loopback connection to an in-process
  * {@link HttpServer}, then the client half-closes and reads every response. The same bytes are also parsed
- * offline, one request after the other, with the server's parser ({@link FedConnection}): that predicts which
+ * offline, one request after the other, with the server's parsers fed the bytes directly ({@link Feeds}): that predicts which
  * requests reach the handler, with which head and body, and which status each response carries.
  * <ul>
  *   <li>a rejected request never yields a handler call, and no request after it is read;</li>
@@ -63,19 +62,16 @@ class HttpExchangeFuzzTest {
 
     private static final List<Call> calls = new CopyOnWriteArrayList<>();
     private static HttpServer server;
-    private static FedConnection fed;
     private static boolean detectorsLoaded = true;
 
     @BeforeAll
     static void start() throws IOException {
         server = HttpServer.start(CONFIG, HttpExchangeFuzzTest::handle);
-        fed = FedConnection.open();
     }
 
     @AfterAll
     static void stop() throws IOException {
         server.stop(Duration.ofSeconds(1));
-        fed.close();
     }
 
     private static void handle(Request req, Response res) throws IOException {
@@ -138,33 +134,49 @@ class HttpExchangeFuzzTest {
     }
 
     /** Parses {@code input} request by request as the server would, recording handler calls and answers. */
-    private static void predict(byte[] input, List<Call> calls, List<Answer> answers) throws IOException {
-        SocketConnection c = fed.feed(input);
+    private static void predict(byte[] input, List<Call> calls, List<Answer> answers) {
+        int pos = 0;
         while (true) {
-            RequestHead head = new RequestHead(CONFIG);
+            Feeds.HeadOutcome fed = Feeds.requestHead(input, pos, CONFIG, Feeds.Splits.WHOLE);
+            if (fed.endOfStream()) return;
+            if (!fed.accepted()) {
+                answers.add(new Answer(fed.head().method, fed.status()));
+                return;
+            }
+            RequestHead head = fed.head();
             RequestFraming framing = new RequestFraming();
             try {
-                if (!head.read(c, 10_000_000_000L, 0)) return;
                 framing.analyze(head, CONFIG);
             } catch (HttpException e) {
                 answers.add(new Answer(head.method, e.status().code()));
                 return;
             }
-            BodyStream body = framing.chunked
-                    ? new ChunkedBody(c, MAX_BODY, null, CONFIG.maxHeaderBytes(), CONFIG.maxHeaderCount(), false)
-                    : framing.contentLength > 0 ? new BodyStream.Fixed(c, framing.contentLength, MAX_BODY, null)
-                    : new BodyStream.Empty(c);
-            ByteArrayOutputStream data = new ByteArrayOutputStream();
-            byte[] buf = new byte[8192];
+            pos = fed.consumed();
             String version = head.version == 11 ? "HTTP/1.1" : "HTTP/1.0";
-            try {
-                for (int n; (n = body.read(buf, 0, buf.length)) > 0; ) data.write(buf, 0, n);
-            } catch (HttpException e) {
-                calls.add(new Call(head.method, head.target, version, fields(head.headers), null, e.status().code()));
-                answers.add(new Answer(head.method, e.status().code()));
+            byte[] data;
+            int failed = 0;
+            if (framing.chunked) {
+                Feeds.ChunkedOutcome body = Feeds.chunked(input, pos, false, MAX_BODY, CONFIG.maxHeaderBytes(),
+                        CONFIG.maxHeaderCount(), 8192, Feeds.Splits.WHOLE);
+                data = body.data();
+                failed = body.status();
+                pos = body.end();
+            } else {
+                long length = Math.max(0, framing.contentLength);
+                if (input.length - pos < length) {
+                    data = null;
+                    failed = 400; // the stream ended inside the body
+                } else {
+                    data = java.util.Arrays.copyOfRange(input, pos, pos + (int) length);
+                    pos += (int) length;
+                }
+            }
+            if (failed != 0) {
+                calls.add(new Call(head.method, head.target, version, fields(head.headers), null, failed));
+                answers.add(new Answer(head.method, failed));
                 return;
             }
-            calls.add(new Call(head.method, head.target, version, fields(head.headers), data.toByteArray(), 0));
+            calls.add(new Call(head.method, head.target, version, fields(head.headers), data, 0));
             answers.add(new Answer(head.method, 200));
             if (!framing.keepAlive || framing.closeAfter) return;
         }

@@ -1,14 +1,10 @@
 package dev.porter.http.internal;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dev.porter.core.internal.SocketConnection;
 import dev.porter.http.HttpConfig;
 import dev.porter.http.HttpException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +14,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
- * Fuzzes the request parser ({@link RequestHead} then {@link RequestFraming}) on raw bytes, under a strict
+ * Fuzzes the request parser ({@link RequestHead} then {@link RequestFraming}) on raw bytes, fed straight to the
+ * state machine ({@link Feeds}, no socket), under a strict
  * configuration with default limits and a lenient one (bare LF allowed) with small limits. For every input:
  * <ul>
  *   <li>the only failures are {@link HttpException}s with a documented status;</li>
@@ -26,7 +23,8 @@ import static org.assertj.core.api.Assertions.fail;
  *       exactly where the grammar says, and its framing is unambiguous: Content-Length and chunked are never
  *       both accepted, chunked only in HTTP/1.1, exactly one Host in HTTP/1.1;</li>
  *   <li>re-serialising an accepted head canonically and parsing it again gives the same head and framing;</li>
- *   <li>a plain, well-formed GET-like head within the limits is never rejected.</li>
+ *   <li>a plain, well-formed GET-like head within the limits is never rejected;</li>
+ *   <li>the outcome is the same whole, byte by byte and in random splits.</li>
  * </ul>
  * Replays {@code RequestHeadFuzzTestInputs/} in the normal test run; {@code scripts/fuzz} runs a campaign.
  */
@@ -39,24 +37,19 @@ class RequestHeadFuzzTest {
     static final HttpConfig LENIENT = HttpConfig.builder().lenientLineEnds(true).maxRequestLineLength(64)
             .maxHeaderBytes(256).maxHeaderCount(8).maxBodySize(1000).build();
 
-    private static FedConnection fed;
-
-    @BeforeAll
-    static void openConnection() throws IOException {
-        fed = FedConnection.open();
-    }
-
-    @AfterAll
-    static void closeConnection() throws IOException {
-        fed.close();
-    }
-
     @FuzzTest(maxDuration = "10m")
-    void acceptsOnlyWellFormedUnambiguousHeads(byte[] input) throws IOException {
+    void acceptsOnlyWellFormedUnambiguousHeads(byte[] input) {
         Outcome strict = parse(input, STRICT);
         Outcome lenient = parse(input, LENIENT);
         check(input, STRICT, strict);
         check(input, LENIENT, lenient);
+        // The parser is a state machine over bytes: however the input is split, the outcome is the same.
+        for (HttpConfig config : new HttpConfig[] {STRICT, LENIENT}) {
+            Feeds.HeadOutcome whole = Feeds.requestHead(input, 0, config, Feeds.Splits.WHOLE);
+            sameOutcome(whole, Feeds.requestHead(input, 0, config, Feeds.Splits.BYTE_BY_BYTE), "byte by byte");
+            sameOutcome(whole, Feeds.requestHead(input, 0, config, Feeds.Splits.random(java.util.Arrays.hashCode(input))),
+                    "random splits");
+        }
         if (strict.accepted() && !lenient.accepted()) {
             // Leniency may only add acceptance; only the lenient config's smaller limits may refuse.
             assertThat(lenient.status).as("strict accepted, lenient refused").isIn(413, 414, 431);
@@ -70,20 +63,35 @@ class RequestHeadFuzzTest {
         }
     }
 
-    static Outcome parse(byte[] input, HttpConfig config) throws IOException {
-        SocketConnection c = fed.feed(input);
-        RequestHead head = new RequestHead(config);
+    static Outcome parse(byte[] input, HttpConfig config) {
+        Feeds.HeadOutcome fed = Feeds.requestHead(input, 0, config, Feeds.Splits.WHOLE);
+        if (fed.endOfStream()) return new Outcome(null, null, fed.consumed(), 0, "end of stream");
+        if (!fed.accepted()) return new Outcome(null, null, -1, fed.status(), fed.why());
         RequestFraming framing = new RequestFraming();
         try {
-            if (!head.read(c, 10_000_000_000L, 0)) return new Outcome(null, null, c.inPos, 0, "end of stream");
-            framing.analyze(head, config);
-            return new Outcome(head, framing, c.inPos, 0, null);
+            framing.analyze(fed.head(), config);
+            return new Outcome(fed.head(), framing, fed.consumed(), 0, null);
         } catch (HttpException e) {
             return new Outcome(null, null, -1, e.status().code(), e.getMessage());
         }
     }
 
-    private static void check(byte[] input, HttpConfig config, Outcome o) throws IOException {
+    /** The same status, length and head, whatever the split. */
+    static void sameOutcome(Feeds.HeadOutcome whole, Feeds.HeadOutcome split, String how) {
+        assertThat(split.status()).as("status %s (%s) vs whole (%s)", how, split.why(), whole.why()).isEqualTo(whole.status());
+        assertThat(split.consumed()).as("head length %s", how).isEqualTo(whole.consumed());
+        if (!whole.accepted()) return;
+        assertThat(split.head().method).isEqualTo(whole.head().method);
+        assertThat(split.head().target).isEqualTo(whole.head().target);
+        assertThat(split.head().version).isEqualTo(whole.head().version);
+        assertThat(split.head().headers.size()).isEqualTo(whole.head().headers.size());
+        for (int i = 0; i < whole.head().headers.size(); i++) {
+            assertThat(split.head().headers.name(i)).isEqualTo(whole.head().headers.name(i));
+            assertThat(split.head().headers.value(i)).isEqualTo(whole.head().headers.value(i));
+        }
+    }
+
+    private static void check(byte[] input, HttpConfig config, Outcome o) {
         RequestGrammar.Head g = RequestGrammar.head(input, config.lenientLineEnds());
         if (!o.accepted()) {
             if (o.status == 0) {
@@ -150,7 +158,7 @@ class RequestHeadFuzzTest {
     }
 
     /** Writes the head canonically (CRLF, one SP after each colon) and parses it again: the same head and framing. */
-    private static void reparse(RequestHead h, RequestFraming f, HttpConfig config) throws IOException {
+    private static void reparse(RequestHead h, RequestFraming f, HttpConfig config) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes((h.method + " " + h.target + " HTTP/1." + (h.version - 10) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
         List<String[]> fields = new ArrayList<>();

@@ -2,7 +2,7 @@ package dev.porter.http.internal;
 
 import dev.porter.core.Client;
 import dev.porter.core.ConnectionConfig;
-import dev.porter.core.internal.SocketConnection;
+import dev.porter.core.Connection;
 import dev.porter.http.ClientConfig;
 import dev.porter.http.ClientRequest;
 import dev.porter.http.ClientResponse;
@@ -174,13 +174,13 @@ class ResponseConformanceTest {
         byte[] request = (method + " / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
         ConnectionConfig cc = ConnectionConfig.defaults().withReadTimeout(Duration.ofSeconds(5)).withIdleTimeout(Duration.ofSeconds(5));
         int complete = 0;
-        try (SocketConnection c = (SocketConnection) Client.connect("127.0.0.1", port, Duration.ofSeconds(5), cc)) {
+        try (Connection c = Client.connect("127.0.0.1", port, Duration.ofSeconds(5), cc)) {
             while (true) {
                 c.write(request, 0, request.length);
                 c.flush();
                 ResponseHead head = new ResponseHead(64 * 1024, 256, false);
                 for (int interim = 0; ; interim++) {
-                    if (!head.read(c)) return new Outcome(complete, complete == 0 ? "no response at all" : null);
+                    if (!Exchange.readHead(c, head)) return new Outcome(complete, complete == 0 ? "no response at all" : null);
                     if (head.status.code() >= 200) break;
                     Exchange.checkInterim(head, interim);
                     complete++;
