@@ -88,7 +88,7 @@ final class InputBuffer implements ReadBuffer {
 
     /** Waits for a new message with the pooled array given back; the bytes land in the private idle array. */
     private boolean idleFill(long timeout) throws IOException {
-        release();
+        c.releaseBuffers(); // the output buffer too, unless a writer is using it
         if (idleArray == null) idleArray = new byte[IDLE_BUFFER_SIZE];
         int n;
         c.idle(true);
