@@ -67,12 +67,12 @@ class ConformanceTest {
             Map.entry("request/connection.md:713", new Choice(List.of(404, 400), After.WAITS, "Upgrade ignored, 'efgh' starts a request line")),
             Map.entry("request/connection.md:753", new Choice(List.of(404, 400), After.CLOSES, "Upgrade ignored, garbage after it")),
             Map.entry("request/connection.md:812", new Choice(List.of(404, 400), After.CLOSES, "Upgrade ignored, garbage after it")),
-            // CONNECT goes to the handler like any method (the demo has no CONNECT route: 404); the connection
-            // always closes after it: what follows a CONNECT is tunnel data, never a request (RFC 9110 §9.3.6).
-            Map.entry("request/method.md:27", new Choice(List.of(404), After.CLOSES, "CONNECT routed, then close")),
-            Map.entry("request/method.md:62", new Choice(List.of(404), After.CLOSES, "CONNECT routed, then close")),
-            Map.entry("request/method.md:96", new Choice(List.of(404), After.CLOSES, "CONNECT routed, then close")),
-            Map.entry("request/uri.md:188", new Choice(List.of(404), After.CLOSES, "CONNECT routed, then close")),
+            // CONNECT to a server that is not a proxy: 501 (RFC 9110 §9.1, §9.3.6), and the connection closes:
+            // what follows a CONNECT is tunnel data, never a request.
+            Map.entry("request/method.md:27", new Choice(List.of(501), After.CLOSES, "CONNECT not implemented, then close")),
+            Map.entry("request/method.md:62", new Choice(List.of(501), After.CLOSES, "CONNECT not implemented, then close")),
+            Map.entry("request/method.md:96", new Choice(List.of(501), After.CLOSES, "CONNECT not implemented, then close")),
+            Map.entry("request/uri.md:188", new Choice(List.of(501), After.CLOSES, "CONNECT not implemented, then close")),
             // "PRI * HTTP/1.1": well framed; PRI is a method no route knows, so the router answers 501
             // (RFC 9110 §9.1); the next bytes ("SM") are no request line: 400 and close.
             Map.entry("request/method.md:458", new Choice(List.of(501, 400), After.CLOSES, "PRI *: 501, then SM: 400")),

@@ -126,6 +126,27 @@ class ParsingTest {
         }
     }
 
+    // ---- Methods (RFC 9112 §3, RFC 9110 §9.1) ----------------------------------------------------------------------
+
+    @Test
+    void answers501AtOnceForAMethodLongerThanAnyKnownMethod() {
+        // RFC 9112 §3: a method longer than any the server implements is 501, not the target's 414; decided as soon
+        // as the token passes the longest known method, without waiting for the rest of the line.
+        try (HttpWire wire = HttpWire.connect(server)) {
+            HttpWire.Transcript t = wire.send("ABCDEFGHIJKLMNOPQRSTUVWXYZ").readToEnd();
+            assertThat(t.statuses()).containsExactly(501);
+            assertThat(t.closed()).isTrue();
+        }
+        assertRejected("ABCDEFGHIJKLMNOPQRSTUVWXYZ / HTTP/1.1\r\nHost: x\r\n\r\n", 501);
+        assertRejected("M".repeat(10_000) + " / HTTP/1.1\r\nHost: x\r\n\r\n", 501);
+    }
+
+    @Test
+    void answers501ToConnectBecauseThisServerIsNotAProxy() {
+        // RFC 9110 §9.3.6 and §9.1: CONNECT is a proxy's method; an origin server does not implement it.
+        assertRejected("CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n", 501);
+    }
+
     @Test
     void rejectsAPartialHeaderLineBeforeItEnds() {
         try (HttpWire wire = HttpWire.connect(server)) {

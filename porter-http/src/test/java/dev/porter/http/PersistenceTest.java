@@ -174,7 +174,7 @@ class PersistenceTest {
         try (HttpWire wire = HttpWire.connect(server)) {
             HttpWire.Transcript t = wire.send("CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n"
                     + get("/plaintext")).readToEnd();
-            assertThat(t.statuses()).as("bytes after CONNECT are tunnel data, never a request").containsExactly(404);
+            assertThat(t.statuses()).as("bytes after CONNECT are tunnel data, never a request").containsExactly(501);
             assertThat(t.closed()).isTrue();
         }
     }

@@ -96,6 +96,12 @@ public final class RequestFraming {
         }
         // RFC 9112 §9.3: HTTP/1.1 persists unless "close"; HTTP/1.0 only with "keep-alive".
         keepAlive = head.version == 11 ? !connClose : connKeepAlive && !connClose;
+        if (closeAfter) {
+            // RFC 9110 §9.3.6: CONNECT asks for a tunnel, which only a proxy provides; to an origin server it is a
+            // method not implemented (§9.1, §15.6.2: 501). The connection then closes: bytes after a CONNECT are
+            // tunnel data, never a request.
+            throw new HttpException(Status.NOT_IMPLEMENTED, "CONNECT is not implemented: this server is not a proxy");
+        }
     }
 
     private void expect(String value, int version) {
