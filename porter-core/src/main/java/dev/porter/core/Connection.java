@@ -39,6 +39,12 @@ public interface Connection extends Closeable {
     /** @return the limits and timeouts in force */
     ConnectionConfig config();
 
+    /**
+     * @return what the TLS handshake settled (protocol, cipher, ALPN choice, SNI name, peer certificates), or empty
+     *         for a plaintext connection
+     */
+    java.util.Optional<TlsInfo> tls();
+
     // ---- reading -------------------------------------------------------------------------------------------
 
     /**

@@ -77,6 +77,7 @@ public final class SocketConnection implements Connection {
     @Override public InetSocketAddress remoteAddress() { return remote; }
     @Override public InetSocketAddress localAddress() { return local; }
     @Override public ConnectionConfig config() { return config; }
+    @Override public java.util.Optional<dev.porter.core.TlsInfo> tls() { return java.util.Optional.empty(); }
     @Override public boolean isOpen() { return !closed && channel.isOpen(); }
     @Override public boolean isDraining() { return owner != null && owner.draining(); }
     @Override public boolean timedOut() { return source.timedOut(); }
