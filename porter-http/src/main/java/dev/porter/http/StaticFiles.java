@@ -2,6 +2,7 @@ package dev.porter.http;
 
 import dev.porter.http.internal.Ascii;
 import dev.porter.http.internal.DirectoryListing;
+import dev.porter.http.internal.FileConfig;
 import dev.porter.http.internal.FileResponder;
 import dev.porter.http.internal.MetadataCache;
 import dev.porter.http.internal.PathMapper;
@@ -177,7 +178,8 @@ public final class StaticFiles implements Handler {
         Path real = options.root().toRealPath();
         if (!Files.isDirectory(real)) throw new NotDirectoryException(options.root().toString());
         this.mapper = new PathMapper(real, options.hideDotfiles(), options.followExternalSymlinks());
-        this.files = new FileResponder(options, mapper);
+        this.files = new FileResponder(new FileConfig(options.indexFile(), options.cacheControl(), options.precompressed(),
+                options.gzip(), options.gzipMinSize(), options.metadataCache()), mapper);
         this.resolutions = new MetadataCache<>(options.metadataCache());
     }
 
