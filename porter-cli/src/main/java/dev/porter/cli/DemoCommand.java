@@ -51,12 +51,12 @@ final class DemoCommand implements Callable<Integer> {
             server = HttpServer.start(config, router);
         } catch (java.net.BindException e) {
             System.err.println("porter demo: cannot listen on " + bind + ":" + port + ": " + e.getMessage());
-            return 1;
+            return ExitCode.FAILURE.code();
         }
         System.out.println("Listening on " + Addresses.format(server.address()));
         System.out.flush();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> server.stop(Duration.ofSeconds(5)), "porter-shutdown"));
         server.awaitStop();
-        return 0;
+        return ExitCode.OK.code();
     }
 }

@@ -53,22 +53,6 @@ import java.util.concurrent.Callable;
             "  56  other network failure (for example a connection reset)"})
 final class GetCommand implements Callable<Integer> {
 
-    static final int OK = 0;
-    static final int UNSUPPORTED = 1;
-    static final int USAGE = 2;
-    static final int BAD_URL = 3;
-    static final int UNKNOWN_HOST = 6;
-    static final int CONNECT_FAILED = 7;
-    static final int MALFORMED = 8;
-    static final int PARTIAL = 18;
-    static final int HTTP_ERROR = 22;
-    static final int WRITE_ERROR = 23;
-    static final int READ_ERROR = 26;
-    static final int TIMEOUT = 28;
-    static final int RANGE_ERROR = 33;
-    static final int TOO_MANY_REDIRECTS = 47;
-    static final int EMPTY_REPLY = 52;
-    static final int NETWORK = 56;
 
     @Parameters(index = "0", paramLabel = "URL", description = "The URL (http://host[:port]/path; http:// is assumed if missing).")
     String url;
@@ -133,9 +117,9 @@ final class GetCommand implements Callable<Integer> {
 
     /** A local failure with its exit code; the message is the one line printed. */
     private static final class Failed extends Exception {
-        final int code;
+        final ExitCode code;
 
-        Failed(int code, String message) {
+        Failed(ExitCode code, String message) {
             super(message, null, false, false);
             this.code = code;
         }
@@ -143,20 +127,22 @@ final class GetCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        ExitCode result;
         try {
-            return fetch();
+            result = fetch();
         } catch (Failed f) {
-            return report(f.code, f.getMessage());
+            result = report(f.code, f.getMessage());
         } catch (IOException e) {
-            return report(e);
+            result = report(e);
         }
+        return result.code();
     }
 
-    private int fetch() throws IOException, Failed {
+    private ExitCode fetch() throws IOException, Failed {
         ClientRequest.Builder b = request();
         long offset = 0;
         if (resume) {
-            if (output == null) throw new Failed(USAGE, "-C needs -o FILE (the partial file to continue)");
+            if (output == null) throw new Failed(ExitCode.USAGE, "-C needs -o FILE (the partial file to continue)");
             if (Files.isRegularFile(output)) offset = Files.size(output);
             if (offset > 0) b.setHeader("Range", "bytes=" + offset + "-");
         }
@@ -166,13 +152,13 @@ final class GetCommand implements Callable<Integer> {
         if (verbose || head) config.listener(new HeadPrinter(verbose ? err : null, head ? out : null));
         try (HttpClient client = HttpClient.create(config.build()); ClientResponse res = client.send(b.build())) {
             int code = res.statusCode();
-            if (head) return fail && code >= 400 ? HTTP_ERROR : OK;
+            if (head) return fail && code >= 400 ? ExitCode.HTTP_ERROR : ExitCode.OK;
             boolean append = false;
             long total = res.contentLength();
             if (offset > 0) {
                 if (code == 416) return alreadyComplete(res, offset);
                 if (code >= 400) {
-                    throw new Failed(HTTP_ERROR, "the server answered " + res.status() + "; " + output + " was left as it was");
+                    throw new Failed(ExitCode.HTTP_ERROR, "the server answered " + res.status() + "; " + output + " was left as it was");
                 }
                 if (code == 206) {
                     total = checkRange(res, offset);
@@ -181,9 +167,9 @@ final class GetCommand implements Callable<Integer> {
                     err.println("porter get: the server ignored the range; downloading " + output + " again from the start");
                 }
             }
-            if (fail && code >= 400) throw new Failed(HTTP_ERROR, "the server answered " + res.status());
+            if (fail && code >= 400) throw new Failed(ExitCode.HTTP_ERROR, "the server answered " + res.status());
             copy(res.body(), append, total, append ? offset : 0);
-            return OK;
+            return ExitCode.OK;
         }
     }
 
@@ -194,15 +180,15 @@ final class GetCommand implements Callable<Integer> {
         try {
             b = ClientRequest.builder(m, uri);
         } catch (IllegalArgumentException e) {
-            throw new Failed(USAGE, e.getMessage());
+            throw new Failed(ExitCode.USAGE, e.getMessage());
         }
         for (String h : headers) {
             int colon = h.indexOf(':');
-            if (colon <= 0) throw new Failed(USAGE, "bad header '" + h + "': expected 'Name: value'");
+            if (colon <= 0) throw new Failed(ExitCode.USAGE, "bad header '" + h + "': expected 'Name: value'");
             try {
                 b.header(h.substring(0, colon).trim(), h.substring(colon + 1).trim());
             } catch (IllegalArgumentException e) {
-                throw new Failed(USAGE, "bad header '" + h + "': " + e.getMessage());
+                throw new Failed(ExitCode.USAGE, "bad header '" + h + "': " + e.getMessage());
             }
         }
         if (data != null) {
@@ -220,10 +206,10 @@ final class GetCommand implements Callable<Integer> {
         String u = s.contains("://") ? s : "http://" + s;
         try {
             URI uri = new URI(u);
-            if (uri.getHost() == null) throw new Failed(BAD_URL, "malformed URL '" + s + "': no host");
+            if (uri.getHost() == null) throw new Failed(ExitCode.BAD_URL, "malformed URL '" + s + "': no host");
             return uri;
         } catch (URISyntaxException e) {
-            throw new Failed(BAD_URL, "malformed URL '" + s + "': " + e.getReason());
+            throw new Failed(ExitCode.BAD_URL, "malformed URL '" + s + "': " + e.getReason());
         }
     }
 
@@ -236,7 +222,7 @@ final class GetCommand implements Callable<Integer> {
                 try {
                     body.writeBytes(Files.readAllBytes(Path.of(d.substring(1))));
                 } catch (IOException e) {
-                    throw new Failed(READ_ERROR, "cannot read " + d.substring(1) + ": " + e.getMessage());
+                    throw new Failed(ExitCode.READ_ERROR, "cannot read " + d.substring(1) + ": " + e.getMessage());
                 }
             } else {
                 body.writeBytes(d.getBytes(StandardCharsets.UTF_8));
@@ -253,22 +239,22 @@ final class GetCommand implements Callable<Integer> {
         String range = res.header("Content-Range");
         long[] r = parseContentRange(range);
         if (r == null || r[0] != offset) {
-            throw new Failed(RANGE_ERROR, "the server resumed with 'Content-Range: " + range + "', not at byte " + offset
+            throw new Failed(ExitCode.RANGE_ERROR, "the server resumed with 'Content-Range: " + range + "', not at byte " + offset
                     + "; " + output + " was left as it was");
         }
         return r[2] >= 0 ? r[2] : res.contentLength() < 0 ? -1 : offset + res.contentLength();
     }
 
     /** 416 to a resume: the file is complete if its size is the total the server names. */
-    private int alreadyComplete(ClientResponse res, long offset) throws Failed {
+    private ExitCode alreadyComplete(ClientResponse res, long offset) throws Failed {
         String range = res.header("Content-Range");
         long total = range != null && range.startsWith("bytes */") ? parseLong(range.substring(8)) : -1;
         if (total >= 0 && total != offset) {
-            throw new Failed(RANGE_ERROR, output + " has " + offset + " bytes but the server's resource has " + total
+            throw new Failed(ExitCode.RANGE_ERROR, output + " has " + offset + " bytes but the server's resource has " + total
                     + "; not resumed");
         }
         if (!silent) err.println("porter get: " + output + " is already complete (" + offset + " bytes)");
-        return OK;
+        return ExitCode.OK;
     }
 
     /** @return {start, end, total} of {@code bytes START-END/TOTAL} (total -1 for {@code *}), or null */
@@ -297,7 +283,7 @@ final class GetCommand implements Callable<Integer> {
             sink = output == null ? out : Files.newOutputStream(output, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING);
         } catch (IOException e) {
-            throw new Failed(WRITE_ERROR, "cannot write " + output + ": " + e.getMessage());
+            throw new Failed(ExitCode.WRITE_ERROR, "cannot write " + output + ": " + e.getMessage());
         }
         ProgressBar bar = output != null && terminal && !silent ? new ProgressBar(err, total, offset) : null;
         boolean finished = false;
@@ -307,10 +293,10 @@ final class GetCommand implements Callable<Integer> {
                 try {
                     sink.write(buf, 0, n);
                 } catch (IOException e) {
-                    throw new Failed(WRITE_ERROR, "cannot write " + output + ": " + e.getMessage());
+                    throw new Failed(ExitCode.WRITE_ERROR, "cannot write " + output + ": " + e.getMessage());
                 }
                 // A PrintStream swallows write errors: a closed pipe (porter get URL | head) shows only here.
-                if (sink == out && out.checkError()) throw new Failed(WRITE_ERROR, "cannot write to stdout");
+                if (sink == out && out.checkError()) throw new Failed(ExitCode.WRITE_ERROR, "cannot write to stdout");
                 if (bar != null) bar.advance(n);
             }
             sink.flush();
@@ -325,35 +311,35 @@ final class GetCommand implements Callable<Integer> {
     }
 
     private static Duration seconds(double s, String option) throws Failed {
-        if (!(s > 0) || s > 1e9) throw new Failed(USAGE, option + " must be a positive number of seconds");
+        if (!(s > 0) || s > 1e9) throw new Failed(ExitCode.USAGE, option + " must be a positive number of seconds");
         return Duration.ofNanos((long) (s * 1e9));
     }
 
-    private int report(IOException e) {
+    private ExitCode report(IOException e) {
         String msg = e.getMessage();
-        int code = switch (e) {
-            case HttpClientException.UnsupportedScheme x -> UNSUPPORTED;
+        ExitCode code = switch (e) {
+            case HttpClientException.UnsupportedScheme x -> ExitCode.UNSUPPORTED;
             case HttpClientException.MalformedResponse x -> {
                 msg = "malformed response: " + msg;
-                yield MALFORMED;
+                yield ExitCode.MALFORMED;
             }
-            case HttpClientException.IncompleteResponse x -> x.empty() ? EMPTY_REPLY : PARTIAL;
-            case HttpClientException.Timeout x -> TIMEOUT;
-            case HttpClientException.TooManyRedirects x -> TOO_MANY_REDIRECTS;
+            case HttpClientException.IncompleteResponse x -> x.empty() ? ExitCode.EMPTY_REPLY : ExitCode.PARTIAL;
+            case HttpClientException.Timeout x -> ExitCode.TIMEOUT;
+            case HttpClientException.TooManyRedirects x -> ExitCode.TOO_MANY_REDIRECTS;
             case UnknownHostException x -> {
                 msg = "could not resolve host " + msg;
-                yield UNKNOWN_HOST;
+                yield ExitCode.UNKNOWN_HOST;
             }
-            case ConnectException x -> CONNECT_FAILED;
+            case ConnectException x -> ExitCode.CONNECT_FAILED;
             default -> {
                 msg = e.getClass().getSimpleName() + ": " + msg;
-                yield NETWORK;
+                yield ExitCode.NETWORK;
             }
         };
         return report(code, msg);
     }
 
-    private int report(int code, String message) {
+    private ExitCode report(ExitCode code, String message) {
         String line = message == null ? "failed" : message.replace('\r', ' ').replace('\n', ' ');
         out.flush();
         err.println("porter get: " + line);

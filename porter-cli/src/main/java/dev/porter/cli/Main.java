@@ -20,7 +20,7 @@ public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    /** Runs the CLI and exits with its code: 0 success, 1 runtime failure, 2 usage error. */
+    /** Runs the CLI and exits with its code (an {@link ExitCode}: 0 success, 1 failure, 2 usage error, curl's for get). */
     public static void main(String[] args) {
         System.exit(run(args));
     }

@@ -108,7 +108,7 @@ public final class SendCommand implements Callable<Integer> {
             if (reply == null) return fail(err, to + " closed the connection without replying");
             out.println(reply);
             out.flush();
-            return 0;
+            return ExitCode.OK.code();
         } catch (SocketTimeoutException e) {
             return fail(err, "no reply from " + to + " within " + timeout.toSeconds() + " s");
         } catch (FramingException e) {
@@ -121,6 +121,6 @@ public final class SendCommand implements Callable<Integer> {
     private static int fail(PrintWriter err, String message) {
         err.println("porter: " + message);
         err.flush();
-        return 1;
+        return ExitCode.FAILURE.code();
     }
 }

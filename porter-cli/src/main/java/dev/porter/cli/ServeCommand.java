@@ -119,7 +119,7 @@ final class ServeCommand implements Callable<Integer> {
         System.out.flush();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> server.stop(GRACE), "porter-shutdown"));
         server.awaitStop();
-        return 0;
+        return ExitCode.OK.code();
     }
 
     /** @return why {@code dir} cannot be served, or null if it can */
@@ -138,7 +138,7 @@ final class ServeCommand implements Callable<Integer> {
 
     private static int fail(String message) {
         System.err.println("porter serve: " + message);
-        return 1;
+        return ExitCode.FAILURE.code();
     }
 
     private static String reason(Exception e) {

@@ -26,7 +26,7 @@ final class ServerCommands {
     /**
      * Runs {@code protocol} until the process is told to stop.
      *
-     * @return the exit code: 0 after a stop, 1 if the server could not start
+     * @return the exit code: {@link ExitCode#OK} after a stop, {@link ExitCode#FAILURE} if the server could not start
      */
     static int serveUntilSignalled(ServerConfig config, Protocol protocol, Duration grace, PrintWriter out, PrintWriter err) {
         Server server;
@@ -34,13 +34,13 @@ final class ServerCommands {
             server = Server.start(config, protocol);
         } catch (BindException e) {
             err.println("porter: cannot listen on " + display(config.host(), config.port()) + ": " + bindReason(e));
-            return 1;
+            return ExitCode.FAILURE.code();
         } catch (UnresolvedAddressException e) {
             err.println("porter: cannot listen on " + display(config.host(), config.port()) + ": unknown host");
-            return 1;
+            return ExitCode.FAILURE.code();
         } catch (IOException e) {
             err.println("porter: cannot listen on " + display(config.host(), config.port()) + ": " + e.getMessage());
-            return 1;
+            return ExitCode.FAILURE.code();
         }
         out.println("Listening on " + display(config.host(), server.address()));
         out.flush();
@@ -64,7 +64,7 @@ final class ServerCommands {
                 // The JVM is shutting down: the hook is the one stopping the server, and must stay registered.
             }
         }
-        return 0;
+        return ExitCode.OK.code();
     }
 
     /** @return {@code host:port} as a user writes it, with brackets around an IPv6 literal */

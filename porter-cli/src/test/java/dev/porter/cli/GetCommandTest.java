@@ -124,7 +124,7 @@ class GetCommandTest {
         Path body = Files.writeString(tmp.resolve("form.txt"), "from=file");
         assertThat(get("-d", "@" + body, base + "/echo").outText()).endsWith(" from=file");
         Run missing = get("-d", "@" + tmp.resolve("nope"), base + "/echo");
-        assertThat(missing.code()).isEqualTo(GetCommand.READ_ERROR);
+        assertThat(missing.code()).isEqualTo(ExitCode.READ_ERROR.code());
     }
 
     @Test
@@ -153,31 +153,31 @@ class GetCommandTest {
         try (ServerSocket s = new ServerSocket(0)) {
             closedPort = s.getLocalPort();
         }
-        assertOneLine(get("http://127.0.0.1:" + closedPort + "/"), GetCommand.CONNECT_FAILED, "Connection refused");
-        assertOneLine(get("https://127.0.0.1:" + server.port() + "/"), GetCommand.UNSUPPORTED, "https is not supported yet");
-        assertOneLine(get("http://bad host/"), GetCommand.BAD_URL, "malformed URL");
-        assertOneLine(get("-H", "no colon", base + "/text"), GetCommand.USAGE, "bad header");
-        assertOneLine(get("-C", base + "/text"), GetCommand.USAGE, "-C needs -o");
+        assertOneLine(get("http://127.0.0.1:" + closedPort + "/"), ExitCode.CONNECT_FAILED.code(), "Connection refused");
+        assertOneLine(get("https://127.0.0.1:" + server.port() + "/"), ExitCode.UNSUPPORTED.code(), "https is not supported yet");
+        assertOneLine(get("http://bad host/"), ExitCode.BAD_URL.code(), "malformed URL");
+        assertOneLine(get("-H", "no colon", base + "/text"), ExitCode.USAGE.code(), "bad header");
+        assertOneLine(get("-C", base + "/text"), ExitCode.USAGE.code(), "-C needs -o");
         try (RawServer silent = RawServer.silent()) {
-            assertOneLine(get("-m", "0.5", silent.url("/")), GetCommand.TIMEOUT, "did not complete within 500 ms");
+            assertOneLine(get("-m", "0.5", silent.url("/")), ExitCode.TIMEOUT.code(), "did not complete within 500 ms");
         }
         try (RawServer bad = RawServer.replying("HTTP/1.1 200 OK\nContent-Length: 0\n\n".getBytes(StandardCharsets.US_ASCII))) {
-            assertOneLine(get(bad.url("/")), GetCommand.MALFORMED, "malformed response: line ended by a bare LF");
+            assertOneLine(get(bad.url("/")), ExitCode.MALFORMED.code(), "malformed response: line ended by a bare LF");
         }
         try (RawServer cut = RawServer.replying("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort".getBytes(StandardCharsets.US_ASCII))) {
             Run r = get(cut.url("/"));
-            assertOneLine(r, GetCommand.PARTIAL, "5 of 100");
+            assertOneLine(r, ExitCode.PARTIAL.code(), "5 of 100");
             assertThat(r.outText()).isEqualTo("short");
         }
         try (RawServer mute = RawServer.replying(new byte[0])) {
-            assertOneLine(get(mute.url("/")), GetCommand.EMPTY_REPLY, "without sending a response");
+            assertOneLine(get(mute.url("/")), ExitCode.EMPTY_REPLY.code(), "without sending a response");
         }
         try (RawServer loop = RawServer.start(s -> {
             while (RawServer.readHead(s.getInputStream()) != null) {
                 s.getOutputStream().write("HTTP/1.1 302 Found\r\nLocation: /again\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             }
         })) {
-            assertOneLine(get("-L", "--max-redirs", "3", loop.url("/")), GetCommand.TOO_MANY_REDIRECTS, "more than 3 redirects");
+            assertOneLine(get("-L", "--max-redirs", "3", loop.url("/")), ExitCode.TOO_MANY_REDIRECTS.code(), "more than 3 redirects");
         }
     }
 

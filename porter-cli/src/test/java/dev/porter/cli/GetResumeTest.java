@@ -96,7 +96,7 @@ class GetResumeTest {
             out.flush();
         })) {
             Run broken = get("-o", file.toString(), cut.url("/file"));
-            assertThat(broken.code()).isEqualTo(GetCommand.PARTIAL);
+            assertThat(broken.code()).isEqualTo(ExitCode.PARTIAL.code());
         }
         assertThat(Files.size(file)).isEqualTo(123_456);
         Run resumed = get("-C", "-o", file.toString(), base + "/file");
@@ -134,7 +134,7 @@ class GetResumeTest {
     void refusesARangeThatDoesNotContinueTheFile(@TempDir Path tmp) throws IOException {
         Path file = partial(tmp, 5000);
         Run r = get("-C", "-o", file.toString(), base + "/liar");
-        assertThat(r.code()).isEqualTo(GetCommand.RANGE_ERROR);
+        assertThat(r.code()).isEqualTo(ExitCode.RANGE_ERROR.code());
         assertThat(r.err().lines()).singleElement().asString().contains("not at byte 5000");
         assertThat(Files.size(file)).isEqualTo(5000);
     }
@@ -143,7 +143,7 @@ class GetResumeTest {
     void leavesTheFileAloneWhenTheServerAnswersAnError(@TempDir Path tmp) throws IOException {
         Path file = partial(tmp, 5000);
         Run r = get("-C", "-o", file.toString(), base + "/missing");
-        assertThat(r.code()).isEqualTo(GetCommand.HTTP_ERROR);
+        assertThat(r.code()).isEqualTo(ExitCode.HTTP_ERROR.code());
         assertThat(Files.readAllBytes(file)).isEqualTo(Arrays.copyOf(CONTENT, 5000));
     }
 

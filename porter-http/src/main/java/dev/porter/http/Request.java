@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * One HTTP request as received (RFC 9112 §3). Its head was fully validated before the handler saw it.
@@ -44,8 +45,28 @@ public interface Request {
         return headers().first(name);
     }
 
-    /** @return the value bound to {@code {name}} by the {@link Router} pattern, or null */
-    String pathParam(String name);
+    /**
+     * The values the {@link Router} pattern that routed this request bound, raw and decoded.
+     * {@link PathParams#NONE} for a request that no pattern routed (an exact path, or no router at all).
+     * A {@code Request} that wraps another must return the wrapped request's unless it means to change them:
+     * {@link Wrapper} does.
+     *
+     * @return the bound values, never null
+     */
+    PathParams pathParams();
+
+    /** @return the value bound to {@code {name}} (or {@code *}) by the {@link Router} pattern, decoded; or null */
+    default String pathParam(String name) {
+        return pathParams().get(name);
+    }
+
+    /**
+     * @return the value bound to {@code {name}} (or {@code *}) by the {@link Router} pattern exactly as sent, still
+     *         percent-encoded; or null
+     */
+    default String rawPathParam(String name) {
+        return pathParams().raw(name);
+    }
 
     /** @return the client's address */
     InetSocketAddress remoteAddress();
@@ -70,4 +91,58 @@ public interface Request {
 
     /** @return the declared body length, or -1 when chunked or unknown */
     long contentLength();
+
+    /**
+     * A {@code Request} that forwards every call to another, for a {@link Filter} that changes part of what a
+     * handler sees (as a servlet filter uses {@code HttpServletRequestWrapper}): subclass it and override what
+     * differs. Every method is forwarded, the default ones too, so what the wrapped request overrides stays; a
+     * subclass that changes one value overrides each method that reads it (for the path parameters:
+     * {@code pathParams}, {@code pathParam} and {@code rawPathParam}). What is not overridden, path parameters
+     * included, is the wrapped request's: a filter that wraps before or after a {@link Router} matched keeps the
+     * values it bound. The router itself hands its handlers such a wrapper, carrying the match.
+     *
+     * <pre>{@code
+     * // Behind a trusted proxy: the client is the one the proxy names.
+     * Filter forwarded = (req, res, next) -> next.handle(new Request.Wrapper(req) {
+     *     @Override public InetSocketAddress remoteAddress() {
+     *         return clientNamedIn(req.header("X-Forwarded-For"), req.remoteAddress());
+     *     }
+     * }, res);
+     * }</pre>
+     *
+     * <p>Valid while the wrapped request is; as thread-safe as it (that is, not).
+     */
+    class Wrapper implements Request {
+
+        private final Request wrapped;
+
+        /** @param wrapped the request every call is forwarded to */
+        public Wrapper(Request wrapped) {
+            this.wrapped = Objects.requireNonNull(wrapped, "wrapped");
+        }
+
+        /** @return the request this one forwards to */
+        public Request wrapped() {
+            return wrapped;
+        }
+
+        @Override public String method() { return wrapped.method(); }
+        @Override public String target() { return wrapped.target(); }
+        @Override public String path() { return wrapped.path(); }
+        @Override public String rawPath() { return wrapped.rawPath(); }
+        @Override public String rawQuery() { return wrapped.rawQuery(); }
+        @Override public String query(String name) { return wrapped.query(name); }
+        @Override public Map<String, List<String>> queryParams() { return wrapped.queryParams(); }
+        @Override public String version() { return wrapped.version(); }
+        @Override public Headers headers() { return wrapped.headers(); }
+        @Override public String header(String name) { return wrapped.header(name); }
+        @Override public PathParams pathParams() { return wrapped.pathParams(); }
+        @Override public String pathParam(String name) { return wrapped.pathParam(name); }
+        @Override public String rawPathParam(String name) { return wrapped.rawPathParam(name); }
+        @Override public InetSocketAddress remoteAddress() { return wrapped.remoteAddress(); }
+        @Override public InputStream body() { return wrapped.body(); }
+        @Override public byte[] bodyBytes(int maxBytes) throws IOException { return wrapped.bodyBytes(maxBytes); }
+        @Override public String bodyString() throws IOException { return wrapped.bodyString(); }
+        @Override public long contentLength() { return wrapped.contentLength(); }
+    }
 }

@@ -1,7 +1,6 @@
 package dev.porter.http;
 
 import dev.porter.http.internal.Ascii;
-import dev.porter.http.internal.ServerRequest;
 import dev.porter.http.internal.Targets;
 
 import java.util.ArrayList;
@@ -16,9 +15,15 @@ import java.util.Set;
 
 /**
  * Dispatches requests by method and path pattern. Patterns are paths whose segments may be {@code {name}} (one
- * segment, bound as a path parameter, percent-decoded) or a final {@code *} (the rest of the path, bound as
- * {@code "*"}): {@code /users/{id}}, {@code /files/*}. Exact paths are looked up in a hash map; patterns are tried
- * in the order added; the first match wins.
+ * segment, bound as a path parameter) or a final {@code *} (the rest of the path, bound as
+ * {@value PathParams#REST}): {@code /users/{id}}, {@code /files/*}. Exact paths are looked up in a hash map;
+ * patterns are tried in the order added; the first match wins.
+ *
+ * <p>The handler of a pattern route receives a {@link Request.Wrapper} around the request whose
+ * {@link Request#pathParams()} holds what the pattern bound, each value as sent and percent-decoded once
+ * ({@link Request#pathParam}, {@link Request#rawPathParam}); a value that does not decode (a malformed {@code %}
+ * escape) does not match. Since the match travels with the request handed on, and not in the connection's own
+ * request object, a filter may wrap the request before or after routing without losing it.
  *
  * <p>Answers itself where no route decides: 501 for a method that is neither one of RFC 9110's (plus PATCH) nor
  * used by any route (RFC 9110 §9.1: unrecognized methods get 501); 404 when no pattern matches the path; 405 with
@@ -41,7 +46,25 @@ public final class Router implements Handler {
     private static final Set<String> STANDARD_METHODS =
             Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
 
-    private record Route(String method, String[] segments, boolean tail, Handler handler) {
+    /**
+     * @param segments the literal segments, with null where a {@code {name}} binds one
+     * @param names    the names bound, in order: each {@code {name}}, then {@value PathParams#REST} for a tail
+     */
+    private record Route(String method, String[] segments, String[] names, boolean tail, Handler handler) {
+    }
+
+    /** What the router hands a pattern route's handler: the request as it came, plus the match. */
+    private static final class Routed extends Request.Wrapper {
+        private final PathParams params;
+
+        Routed(Request request, PathParams params) {
+            super(request);
+            this.params = params;
+        }
+
+        @Override public PathParams pathParams() { return params; }
+        @Override public String pathParam(String name) { return params.get(name); }
+        @Override public String rawPathParam(String name) { return params.raw(name); }
     }
 
     /** Adds a GET route. */
@@ -87,10 +110,19 @@ public final class Router implements Handler {
         List<String> segs = segments(pattern);
         boolean tail = !segs.isEmpty() && segs.get(segs.size() - 1).equals("*");
         if (tail) segs.remove(segs.size() - 1);
-        for (String s : segs) {
+        String[] segments = new String[segs.size()];
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < segments.length; i++) {
+            String s = segs.get(i);
             if (s.contains("*")) throw new IllegalArgumentException("* is only allowed as the last segment: " + pattern);
+            if (s.startsWith("{") && s.endsWith("}")) {
+                names.add(s.substring(1, s.length() - 1));
+            } else {
+                segments[i] = s;
+            }
         }
-        patterns.add(new Route(method, segs.toArray(String[]::new), tail, handler));
+        if (tail) names.add(PathParams.REST);
+        patterns.add(new Route(method, segments, names.toArray(String[]::new), tail, handler));
         routedMethods = null;
         return this;
     }
@@ -149,23 +181,23 @@ public final class Router implements Handler {
             allowed.addAll(byMethod.keySet());
         }
         Handler headFallback = byMethod == null ? null : byMethod.get("GET");
+        Request headRequest = req;
         for (Route r : patterns) {
-            Map<String, String> params = match(r, path);
+            PathParams params = match(r, path);
             if (params == null) continue;
             if (r.method.equals(method)) {
-                if (req instanceof ServerRequest sr) sr.pathParams(params);
-                r.handler.handle(req, res);
+                r.handler.handle(new Routed(req, params), res);
                 return;
             }
             if (headFallback == null && r.method.equals("GET") && "HEAD".equals(method)) {
-                if (req instanceof ServerRequest sr) sr.pathParams(params);
                 headFallback = r.handler;
+                headRequest = new Routed(req, params);
             }
             allowed.add(r.method);
         }
         if (allowed.isEmpty()) throw new HttpException(Status.NOT_FOUND, "Not Found");
         if ("HEAD".equals(method) && headFallback != null) {
-            headFallback.handle(req, res); // the response drops the body of a HEAD request by itself
+            headFallback.handle(headRequest, res); // the response drops the body of a HEAD request by itself
             return;
         }
         String allow = allowHeader(allowed);
@@ -202,36 +234,47 @@ public final class Router implements Handler {
         return allowHeader(all);
     }
 
-    /** @return the bound parameters if {@code path} matches, else null */
-    private static Map<String, String> match(Route r, String path) {
-        Map<String, String> params = null;
+    /** @return what the route binds if {@code path} matches, else null */
+    private static PathParams match(Route r, String path) {
+        if (r.names.length == 0) return fits(r, path, null, null) ? PathParams.NONE : null;
+        // Allocated before the walk, even if it then fails: a few slots, and simpler than walking the path twice.
+        String[] raw = new String[r.names.length];
+        String[] decoded = new String[raw.length];
+        return fits(r, path, raw, decoded) ? new PathParams(r.names, raw, decoded) : null;
+    }
+
+    /**
+     * Walks {@code path} along the route's segments, storing each bound value as sent in {@code raw} and decoded
+     * in {@code decoded} (both null when the route binds nothing).
+     *
+     * @return false if the path does not match, or a bound value does not decode
+     */
+    private static boolean fits(Route r, String path, String[] raw, String[] decoded) {
+        int bound = 0;
         int pos = 1; // after the leading "/"
         int n = path.length();
         for (String seg : r.segments) {
-            if (pos > n) return null;
+            if (pos > n) return false;
             int end = path.indexOf('/', pos);
             if (end < 0) end = n;
-            if (seg.startsWith("{") && seg.endsWith("}")) {
-                if (end == pos) return null;
-                String value = Targets.decode(path.substring(pos, end), false);
-                if (value == null) return null;
-                if (params == null) params = new HashMap<>(4);
-                params.put(seg.substring(1, seg.length() - 1), value);
+            if (seg == null) {
+                if (end == pos || !bind(path.substring(pos, end), bound++, raw, decoded)) return false;
             } else if (!path.regionMatches(pos, seg, 0, seg.length()) || end - pos != seg.length()) {
-                return null;
+                return false;
             }
             pos = end + 1;
         }
-        if (r.tail) {
-            String rest = pos > n ? "" : path.substring(pos);
-            String value = Targets.decode(rest, false);
-            if (value == null) return null;
-            if (params == null) params = new HashMap<>(4);
-            params.put("*", value);
-        } else if (pos <= n) {
-            return null;
-        }
-        return params == null ? Map.of() : params;
+        if (r.tail) return bind(pos > n ? "" : path.substring(pos), bound, raw, decoded);
+        return pos > n;
+    }
+
+    /** Stores {@code value} and its decoding at {@code i}; @return false if it does not decode */
+    private static boolean bind(String value, int i, String[] raw, String[] decoded) {
+        String d = Targets.decode(value, false);
+        if (d == null) return false;
+        raw[i] = value;
+        decoded[i] = d;
+        return true;
     }
 
     private static List<String> segments(String pattern) {

@@ -2,10 +2,10 @@ package dev.porter.http;
 
 import dev.porter.http.internal.Ascii;
 import dev.porter.http.internal.DirectoryListing;
+import dev.porter.http.internal.FileConfig;
 import dev.porter.http.internal.FileResponder;
 import dev.porter.http.internal.MetadataCache;
 import dev.porter.http.internal.PathMapper;
-import dev.porter.http.internal.Targets;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -178,7 +178,8 @@ public final class StaticFiles implements Handler {
         Path real = options.root().toRealPath();
         if (!Files.isDirectory(real)) throw new NotDirectoryException(options.root().toString());
         this.mapper = new PathMapper(real, options.hideDotfiles(), options.followExternalSymlinks());
-        this.files = new FileResponder(options, mapper);
+        this.files = new FileResponder(new FileConfig(options.indexFile(), options.cacheControl(), options.precompressed(),
+                options.gzip(), options.gzipMinSize(), options.metadataCache()), mapper);
         this.resolutions = new MetadataCache<>(options.metadataCache());
     }
 
@@ -251,29 +252,13 @@ public final class StaticFiles implements Handler {
     }
 
     /**
-     * The raw path relative to where this handler is mounted. Behind {@link Router#mount} the router bound
-     * {@code *} to the rest of the path, decoded; decoding is exactly what must happen here, once, segment by
-     * segment, so the raw rest is recovered instead: without encoded slashes it holds as many {@code /} as the
-     * decoded rest, so it is the raw path's suffix after that many plus one slashes. Its decoding must equal the
-     * router's value; if it does not, the rest held {@code %2F}, which is refused anyway.
+     * The raw path relative to where this handler is mounted: behind {@link Router#mount} (or any pattern ending in
+     * {@code *}) the rest of the path exactly as sent, which {@link PathMapper} decodes once, segment by segment
+     * (the decoded rest could not tell {@code %2F} from {@code /}); without a router, the whole raw path.
      */
     static String relativeRawPath(Request request) {
-        String rawPath = request.rawPath();
-        String rest = request.pathParam("*");
-        if (rest == null) return rawPath; // not behind a mount: the whole path is relative to the root
-        if (rest.isEmpty()) return "";
-        int slashes = 0;
-        for (int i = 0; i < rest.length(); i++) if (rest.charAt(i) == '/') slashes++;
-        int at = rawPath.length();
-        for (int k = 0; k <= slashes; k++) {
-            at = rawPath.lastIndexOf('/', at - 1);
-            if (at < 0) throw new HttpException(Status.BAD_REQUEST, "encoded slash in the path");
-        }
-        String rawRest = rawPath.substring(at + 1);
-        if (!rest.equals(Targets.decode(rawRest, false))) {
-            throw new HttpException(Status.BAD_REQUEST, "encoded slash in the path");
-        }
-        return rawRest;
+        String rest = request.rawPathParam(PathParams.REST);
+        return rest != null ? rest : request.rawPath();
     }
 
     /**

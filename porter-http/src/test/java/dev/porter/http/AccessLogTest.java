@@ -1,8 +1,8 @@
 package dev.porter.http;
 
-import dev.porter.http.testing.DemoRoutes;
 import dev.porter.http.testing.HttpWire;
 import dev.porter.http.testing.TestHttp;
+import dev.porter.http.testing.TestRoutes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,7 +25,7 @@ class AccessLogTest {
 
     @BeforeAll
     static void start() {
-        server = TestHttp.start(HttpConfig.builder().accessLog(AccessLog.combined(lines::add)), DemoRoutes.router());
+        server = TestHttp.start(HttpConfig.builder().accessLog(AccessLog.combined(lines::add)), TestRoutes.router());
     }
 
     @AfterAll

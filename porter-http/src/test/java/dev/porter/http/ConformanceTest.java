@@ -1,9 +1,9 @@
 package dev.porter.http;
 
-import dev.porter.http.testing.DemoRoutes;
 import dev.porter.http.testing.HttpWire;
 import dev.porter.http.testing.Json;
 import dev.porter.http.testing.TestHttp;
+import dev.porter.http.testing.TestRoutes;
 import dev.porter.http.testing.WireResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,8 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Replays every request vector of nodejs/llhttp's strict-mode fixtures ({@code conformance/llhttp-requests.json},
- * MIT, see the README next to it) against the demo routes over a raw socket, with the rules of
- * {@code ../shared/conformance/replay.py}, made stricter where a raw socket allows it:
+ * MIT, see the README next to it) against the test routes (the paths of {@code porter demo}) over a raw socket,
+ * with the rules of {@code ../shared/conformance/replay.py}, made stricter where a raw socket allows it:
  * <ul>
  *   <li>{@code reject}: the first answer is 4xx/5xx (or there is none), it is the only one, and the server closes
  *       the connection by itself;</li>
@@ -97,7 +97,7 @@ class ConformanceTest {
 
     @BeforeAll
     static void start() {
-        server = TestHttp.start(DemoRoutes.router());
+        server = TestHttp.start(TestRoutes.router());
     }
 
     @AfterAll

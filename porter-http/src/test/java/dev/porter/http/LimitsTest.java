@@ -1,8 +1,8 @@
 package dev.porter.http;
 
-import dev.porter.http.testing.DemoRoutes;
 import dev.porter.http.testing.HttpWire;
 import dev.porter.http.testing.TestHttp;
+import dev.porter.http.testing.TestRoutes;
 import dev.porter.http.testing.WireResponse;
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +23,7 @@ class LimitsTest {
     private static final String GET = "GET /plaintext HTTP/1.1\r\nHost: x\r\n\r\n";
 
     private static Router routes() {
-        return DemoRoutes.router()
+        return TestRoutes.router()
                 .post("/ignore", (req, res) -> res.send("ignored"));
     }
 

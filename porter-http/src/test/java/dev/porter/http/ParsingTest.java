@@ -1,8 +1,8 @@
 package dev.porter.http;
 
-import dev.porter.http.testing.DemoRoutes;
 import dev.porter.http.testing.HttpWire;
 import dev.porter.http.testing.TestHttp;
+import dev.porter.http.testing.TestRoutes;
 import dev.porter.http.testing.WireResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,7 +23,7 @@ class ParsingTest {
 
     @BeforeAll
     static void start() {
-        server = TestHttp.start(DemoRoutes.router());
+        server = TestHttp.start(TestRoutes.router());
     }
 
     @AfterAll
@@ -179,7 +179,7 @@ class ParsingTest {
 
     @Test
     void acceptsBareLfWhenConfiguredLenient() {
-        try (HttpServer lenient = TestHttp.start(HttpConfig.builder().lenientLineEnds(true), DemoRoutes.router());
+        try (HttpServer lenient = TestHttp.start(HttpConfig.builder().lenientLineEnds(true), TestRoutes.router());
              HttpWire wire = HttpWire.connect(lenient)) {
             wire.send("GET /plaintext HTTP/1.1\nHost: x\n\nPOST / HTTP/1.1\nHost: x\nTransfer-Encoding: chunked\n\n3\nabc\n0\n\n");
             assertThat(wire.readResponse().text()).isEqualTo("Hello, World!");

@@ -1,8 +1,8 @@
 package dev.porter.http;
 
-import dev.porter.http.testing.DemoRoutes;
 import dev.porter.http.testing.HttpWire;
 import dev.porter.http.testing.TestHttp;
+import dev.porter.http.testing.TestRoutes;
 import dev.porter.http.testing.WireResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,7 +24,7 @@ class PersistenceTest {
 
     @BeforeAll
     static void start() {
-        Router router = DemoRoutes.router()
+        Router router = TestRoutes.router()
                 .get("/close", (req, res) -> res.closeConnection().send("bye"))
                 .post("/ignore", (req, res) -> res.send("ignored"))
                 .post("/stream-echo", (req, res) -> {

@@ -1,6 +1,6 @@
 package dev.porter.http.internal;
 
-import dev.porter.http.Request;
+import dev.porter.http.Headers;
 
 import java.util.List;
 
@@ -34,22 +34,22 @@ public final class Conditionals {
     public record Validators(String etag, long modifiedSecond) {
     }
 
-    /** Evaluates the preconditions of a GET or HEAD request (§13.2.2 steps 1 to 4). */
-    public static Outcome evaluate(Request request, Validators v, long nowSecond) {
-        List<String> ifMatch = request.headers().all("If-Match");
+    /** Evaluates the preconditions in the header fields of a GET or HEAD request (§13.2.2 steps 1 to 4). */
+    public static Outcome evaluate(Headers request, Validators v, long nowSecond) {
+        List<String> ifMatch = request.all("If-Match");
         if (!ifMatch.isEmpty()) {
             // §13.1.1: strong comparison; "*" matches any current representation.
             if (!matches(ifMatch, v.etag(), false)) return Outcome.PRECONDITION_FAILED;
         } else {
-            long ius = singleDate(request.headers().all("If-Unmodified-Since"), nowSecond);
+            long ius = singleDate(request.all("If-Unmodified-Since"), nowSecond);
             if (ius != HttpDates.INVALID && v.modifiedSecond() > ius) return Outcome.PRECONDITION_FAILED;
         }
-        List<String> ifNoneMatch = request.headers().all("If-None-Match");
+        List<String> ifNoneMatch = request.all("If-None-Match");
         if (!ifNoneMatch.isEmpty()) {
             // §13.1.2: weak comparison; If-Modified-Since is then ignored (§13.1.3).
             return matches(ifNoneMatch, v.etag(), true) ? Outcome.NOT_MODIFIED : Outcome.PROCEED;
         }
-        long ims = singleDate(request.headers().all("If-Modified-Since"), nowSecond);
+        long ims = singleDate(request.all("If-Modified-Since"), nowSecond);
         if (ims != HttpDates.INVALID && v.modifiedSecond() <= ims) return Outcome.NOT_MODIFIED;
         return Outcome.PROCEED;
     }

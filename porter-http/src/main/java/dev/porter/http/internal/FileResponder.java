@@ -3,8 +3,8 @@ package dev.porter.http.internal;
 import dev.porter.http.HttpException;
 import dev.porter.http.Request;
 import dev.porter.http.Response;
-import dev.porter.http.StaticFiles;
 import dev.porter.http.Status;
+import dev.porter.http.internal.FileChoice.Variant;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -16,43 +16,25 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
-import java.util.concurrent.TimeUnit;
+import java.util.Optional;
 
 /**
- * Answers a request for one regular file of a {@link StaticFiles} root: picks the representation (the file, a
- * precompressed sibling, or gzip on the fly), evaluates the preconditions, then sends the whole file, one range,
- * several ranges, 304, 412 or 416. Immutable and thread-safe.
+ * Answers a request for one regular file of a static-file root: finds the variants on disk (the file and its
+ * precompressed siblings), lets {@link FileChoice} decide, then writes what it chose: the whole file, one range,
+ * several ranges, gzip on the fly, 304, 412 or 416. Immutable and thread-safe.
  */
 public final class FileResponder {
 
     private static final System.Logger LOG = System.getLogger("dev.porter.http.StaticFiles");
 
-    private final StaticFiles.Options options;
+    private final FileConfig config;
     private final PathMapper mapper;
+    private final MetadataCache<SiblingKey, Optional<Variant>> siblings;
 
-    /**
-     * One way to send the file.
-     *
-     * @param path     the file to read
-     * @param length   its length in bytes
-     * @param etag     its entity-tag
-     * @param modified its modification time, seconds since the epoch
-     * @param encoding the Content-Encoding, or null for identity
-     * @param onTheFly true to gzip {@code path} while sending
-     */
-    private record Variant(Path path, long length, String etag, long modified, String encoding, boolean onTheFly) {
-        Conditionals.Validators validators() {
-            return new Conditionals.Validators(etag, modified);
-        }
-    }
-
-    /** @param options the handler's options; @param mapper the handler's mapper, for links met on the way */
-    private final MetadataCache<SiblingKey, java.util.Optional<Variant>> siblings;
-
-    public FileResponder(StaticFiles.Options options, PathMapper mapper) {
-        this.siblings = new MetadataCache<>(options.metadataCache());
-        this.options = options;
+    /** @param config what to serve and how; @param mapper the handler's mapper, for links met on the way */
+    public FileResponder(FileConfig config, PathMapper mapper) {
+        this.siblings = new MetadataCache<>(config.metadataCache());
+        this.config = config;
         this.mapper = mapper;
     }
 
@@ -62,8 +44,8 @@ public final class FileResponder {
      * @return false if there is none
      */
     public boolean index(Request request, Response response, Path dir) throws IOException {
-        if (options.indexFile() == null) return false;
-        Path index = dir.resolve(options.indexFile());
+        if (config.indexFile() == null) return false;
+        Path index = dir.resolve(config.indexFile());
         Path real;
         BasicFileAttributes attrs;
         try {
@@ -76,7 +58,7 @@ public final class FileResponder {
             throw failure(e);
         }
         if (!attrs.isRegularFile()) return false;
-        send(request, response, real, options.indexFile(), attrs);
+        send(request, response, real, config.indexFile(), attrs);
         return true;
     }
 
@@ -87,43 +69,26 @@ public final class FileResponder {
      */
     public void send(Request request, Response response, Path path, String name, BasicFileAttributes attrs)
             throws IOException {
-        String type = MediaTypes.forFileName(name);
-        boolean get = request.method().equals("GET");
-        String range = get ? request.header("Range") : null; // Range is defined for GET only (RFC 9110 §14.2)
+        Variant identity = Variant.of(path, attrs, null);
+        Variant br = config.precompressed() ? sibling(path, ".br", "br", attrs) : null;
+        Variant gz = config.precompressed() ? sibling(path, ".gz", "gzip", attrs) : null;
         long now = System.currentTimeMillis() / 1000;
+        String method = request.method();
+        answer(FileChoice.choose(method, request.headers(), name, identity, br, gz, config, now), method, response);
+    }
 
-        Variant identity = new Variant(path, attrs.size(), etag(attrs, ""), seconds(attrs.lastModifiedTime()), null, false);
-        Variant chosen = identity;
-        boolean varies = false;
-        ContentCodings.Accepted accepted = null;
-        if (options.precompressed()) {
-            Variant br = sibling(path, ".br", "br", attrs);
-            Variant gz = sibling(path, ".gz", "gzip", attrs);
-            if (br != null || gz != null) {
-                varies = true;
-                accepted = ContentCodings.parse(request.headers().all("Accept-Encoding"));
-                int qbr = br == null ? 0 : accepted.br();
-                int qgz = gz == null ? 0 : accepted.gzip();
-                if (range == null && qbr > 0 && qbr >= qgz) chosen = br;
-                else if (range == null && qgz > 0) chosen = gz;
-            }
-        }
-        if (chosen == identity && options.gzip() && MediaTypes.compressible(type) && attrs.size() >= options.gzipMinSize()) {
-            varies = true;
-            if (accepted == null) accepted = ContentCodings.parse(request.headers().all("Accept-Encoding"));
-            if (range == null && accepted.gzip() > 0) {
-                // Compressed output is not byte-for-byte fixed across JDKs, so its tag is weak (RFC 9110 §8.8.1).
-                chosen = new Variant(path, -1, "W/" + identity.etag.substring(0, identity.etag.length() - 1) + "-gzip\"",
-                        identity.modified, "gzip", true);
-            }
-        }
-
+    /**
+     * Writes what was chosen. The lengths are those stat'ed for the validators: a file that grew since is cut
+     * there, matching its ETag; one that shrank fails the response, which closes the connection rather than
+     * send fewer bytes than announced.
+     */
+    private void answer(FileChoice choice, String method, Response response) throws IOException {
+        Variant chosen = choice.variant();
         response.setHeader("X-Content-Type-Options", "nosniff");
-        if (varies) response.setHeader("Vary", "Accept-Encoding");
-        if (options.cacheControl() != null) response.setHeader("Cache-Control", options.cacheControl());
-        response.setHeader("ETag", chosen.etag);
-
-        switch (Conditionals.evaluate(request, chosen.validators(), now)) {
+        if (choice.varies()) response.setHeader("Vary", "Accept-Encoding");
+        if (config.cacheControl() != null) response.setHeader("Cache-Control", config.cacheControl());
+        response.setHeader("ETag", chosen.etag());
+        switch (choice.precondition()) {
             case NOT_MODIFIED -> {
                 // 304 carries the validators and cache fields of a 200, no content metadata (RFC 9110 §15.4.5).
                 response.status(Status.NOT_MODIFIED);
@@ -138,28 +103,27 @@ public final class FileResponder {
                 // go on below
             }
         }
-        response.setHeader("Last-Modified", DateCache.format(chosen.modified));
-        if (chosen.onTheFly) {
+        response.setHeader("Last-Modified", DateCache.format(chosen.modified()));
+        String type = choice.type();
+        if (chosen.onTheFly()) {
             response.setHeader("Content-Type", type);
             response.setHeader("Content-Encoding", "gzip");
-            if (!get) {
+            if (!method.equals("GET")) {
                 response.stream().close(); // HEAD: the same header fields, and no reason to compress anything
                 return;
             }
-            try (FileChannel ch = open(chosen.path)) {
-                FileBodies.gzip(response, ch, attrs.size());
+            try (FileChannel ch = open(chosen.path())) {
+                FileBodies.gzip(response, ch, chosen.length());
             }
             return;
         }
         response.setHeader("Accept-Ranges", "bytes");
-        try (FileChannel ch = open(chosen.path)) {
-            long length = ch.size();
-            Ranges.Outcome outcome = range != null && Conditionals.rangeApplies(request.header("If-Range"), chosen.validators(), now)
-                    ? Ranges.evaluate(range, length) : new Ranges.Ignore();
-            switch (outcome) {
-                case Ranges.Ignore ignore -> {
+        long length = chosen.length();
+        try (FileChannel ch = open(chosen.path())) {
+            switch (choice.ranges()) {
+                case Ranges.Ignore whole -> {
                     response.setHeader("Content-Type", type);
-                    if (chosen.encoding != null) response.setHeader("Content-Encoding", chosen.encoding);
+                    if (chosen.encoding() != null) response.setHeader("Content-Encoding", chosen.encoding());
                     response.sendFile(ch, 0, length);
                 }
                 case Ranges.Unsatisfiable unsatisfiable -> {
@@ -185,7 +149,7 @@ public final class FileResponder {
     /** @return the precompressed sibling {@code path + suffix} if it may be served and is not older than the file */
     private Variant sibling(Path path, String suffix, String encoding, BasicFileAttributes original) throws IOException {
         return siblings.get(new SiblingKey(path, suffix, original.lastModifiedTime().toMillis()),
-                k -> java.util.Optional.ofNullable(findSibling(path, suffix, encoding, original))).orElse(null);
+                k -> Optional.ofNullable(findSibling(path, suffix, encoding, original))).orElse(null);
     }
 
     private record SiblingKey(Path path, String suffix, long modified) {
@@ -203,7 +167,7 @@ public final class FileResponder {
             }
             // A sibling older than the file was left behind by an earlier build: sending it would serve stale content.
             if (!a.isRegularFile() || a.lastModifiedTime().compareTo(original.lastModifiedTime()) < 0) return null;
-            return new Variant(s, a.size(), etag(a, "-" + encoding), seconds(a.lastModifiedTime()), encoding, false);
+            return Variant.of(s, a, encoding);
         } catch (NoSuchFileException e) {
             return null;
         } catch (IOException e) {
@@ -211,16 +175,6 @@ public final class FileResponder {
             LOG.log(System.Logger.Level.DEBUG, "precompressed sibling {0} not usable: {1}", s, e.toString());
             return null;
         }
-    }
-
-    /** A strong entity-tag from size and modification time (microseconds): it changes whenever the file does. */
-    private static String etag(BasicFileAttributes a, String suffix) {
-        return "\"" + Long.toHexString(a.size()) + "-" + Long.toHexString(a.lastModifiedTime().to(TimeUnit.MICROSECONDS))
-                + suffix + "\"";
-    }
-
-    private static long seconds(FileTime t) {
-        return t.to(TimeUnit.SECONDS);
     }
 
     private static FileChannel open(Path p) throws IOException {

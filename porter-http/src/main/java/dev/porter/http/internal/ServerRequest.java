@@ -3,6 +3,7 @@ package dev.porter.http.internal;
 import dev.porter.core.Connection;
 import dev.porter.http.Headers;
 import dev.porter.http.HttpException;
+import dev.porter.http.PathParams;
 import dev.porter.http.Request;
 import dev.porter.http.Status;
 
@@ -29,7 +30,6 @@ public final class ServerRequest implements Request {
     private String rawQuery;
     private String path;
     private Map<String, List<String>> query;
-    private Map<String, String> pathParams = Map.of();
 
     ServerRequest(RequestHead head, RequestFraming framing, Connection c, long maxBodySize, BodyStream body) {
         this.head = head;
@@ -69,11 +69,6 @@ public final class ServerRequest implements Request {
         }
     }
 
-    /** Sets the values bound by a router pattern. */
-    public void pathParams(Map<String, String> params) {
-        this.pathParams = params;
-    }
-
     @Override public String method() { return head.method; }
     @Override public String target() { return head.target; }
     @Override public String version() { return head.version == 11 ? "HTTP/1.1" : "HTTP/1.0"; }
@@ -82,7 +77,7 @@ public final class ServerRequest implements Request {
     @Override public String rawPath() { return rawPath; }
     @Override public String rawQuery() { return rawQuery; }
     @Override public long contentLength() { return framing.chunked ? -1 : framing.contentLength; }
-    @Override public String pathParam(String name) { return pathParams.get(name); }
+    @Override public PathParams pathParams() { return PathParams.NONE; } // the Router's wrapper carries a match
 
     /** @return the host the request was sent to: the absolute-form authority, else the Host header */
     public String host() {

@@ -1,7 +1,7 @@
-package dev.porter.http.clients;
+package dev.porter.examples.clients;
 
+import dev.porter.examples.DemoApp;
 import dev.porter.http.HttpServer;
-import dev.porter.http.testing.DemoRoutes;
 import dev.porter.http.testing.Processes;
 import dev.porter.http.testing.TestHttp;
 import org.junit.jupiter.api.AfterAll;
@@ -15,7 +15,10 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** curl against the demo routes: keep-alive reuse, bodies, HEAD, HTTP/1.0 and 100-continue. */
+/**
+ * curl against {@link DemoApp}, what {@code porter demo} serves: keep-alive reuse, bodies (streamed back when large
+ * or chunked), HEAD, HTTP/1.0 and 100-continue.
+ */
 class CurlTest {
 
     private static final Duration LIMIT = Duration.ofSeconds(30);
@@ -25,7 +28,7 @@ class CurlTest {
     @BeforeAll
     static void start() {
         assumeTrue(Processes.onPath("curl"), "curl is not installed (.ci/run installs it); skipping the curl tests");
-        server = TestHttp.start(DemoRoutes.router());
+        server = TestHttp.start(DemoApp.router());
         base = "http://127.0.0.1:" + server.port();
     }
 

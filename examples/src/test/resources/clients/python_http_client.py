@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Drives a Porter server (the demo routes) with Python's http.client.
+"""Drives a Porter server (the demo app, DemoApp) with Python's http.client.
 
 usage: python_http_client.py PORT
 1. one HTTPConnection for GET, POST (Content-Length and chunked), HEAD and 404: the same socket throughout;

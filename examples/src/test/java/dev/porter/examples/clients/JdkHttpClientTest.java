@@ -1,8 +1,8 @@
-package dev.porter.http.clients;
+package dev.porter.examples.clients;
 
+import dev.porter.examples.DemoApp;
 import dev.porter.http.HttpServer;
 import dev.porter.http.Router;
-import dev.porter.http.testing.DemoRoutes;
 import dev.porter.http.testing.TestHttp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,7 +23,10 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The JDK's {@link HttpClient} (HTTP/1.1) against the demo routes, including many concurrent requests. */
+/**
+ * The JDK's {@link HttpClient} (HTTP/1.1) against {@link DemoApp}, what {@code porter demo} serves, including many
+ * concurrent requests.
+ */
 class JdkHttpClientTest {
 
     private static HttpServer server;
@@ -32,7 +35,7 @@ class JdkHttpClientTest {
 
     @BeforeAll
     static void start() {
-        Router router = DemoRoutes.router()
+        Router router = DemoApp.router()
                 .get("/numbers", (req, res) -> {
                     try (OutputStream out = res.stream()) {
                         for (int i = 0; i < 10_000; i++) out.write((i + "\n").getBytes(StandardCharsets.US_ASCII));

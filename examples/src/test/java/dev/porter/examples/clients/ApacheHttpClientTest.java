@@ -1,7 +1,7 @@
-package dev.porter.http.clients;
+package dev.porter.examples.clients;
 
+import dev.porter.examples.DemoApp;
 import dev.porter.http.HttpServer;
-import dev.porter.http.testing.DemoRoutes;
 import dev.porter.http.testing.TestHttp;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.classic.methods.HttpHead;
@@ -32,7 +32,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Apache HttpClient 5 (classic, pooled) against the demo routes. */
+/** Apache HttpClient 5 (classic, pooled) against {@link DemoApp}, what {@code porter demo} serves. */
 class ApacheHttpClientTest {
 
     private static HttpServer server;
@@ -44,7 +44,7 @@ class ApacheHttpClientTest {
 
     @BeforeAll
     static void start() {
-        server = TestHttp.start(DemoRoutes.router());
+        server = TestHttp.start(DemoApp.router());
         base = "http://127.0.0.1:" + server.port();
     }
 

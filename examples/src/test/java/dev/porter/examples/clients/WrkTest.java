@@ -1,8 +1,8 @@
-package dev.porter.http.clients;
+package dev.porter.examples.clients;
 
+import dev.porter.examples.DemoApp;
 import dev.porter.http.HttpConfig;
 import dev.porter.http.HttpServer;
-import dev.porter.http.testing.DemoRoutes;
 import dev.porter.http.testing.Processes;
 import dev.porter.http.testing.TestHttp;
 import org.junit.jupiter.api.Test;
@@ -15,8 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * A 5-second wrk run (2 threads, 64 keep-alive connections) against the demo routes on loopback: every request
- * answered 2xx, no socket error. wrk's own timeout is raised to 10 s so a loaded build machine cannot turn slow
+ * A 5-second wrk run (2 threads, 64 keep-alive connections) against {@link DemoApp} ({@code porter demo}) on
+ * loopback: every request answered 2xx, no socket error. wrk's own timeout is raised to 10 s so a loaded build machine cannot turn slow
  * answers into "errors"; what is asserted is correctness under load, not speed.
  */
 class WrkTest {
@@ -28,7 +28,7 @@ class WrkTest {
     @Test
     void servesFiveSecondsOfWrkWithoutErrors() {
         assumeTrue(Processes.onPath("wrk"), "wrk is not installed (.ci/run installs it); skipping the load run");
-        try (HttpServer server = TestHttp.start(DemoRoutes.router())) {
+        try (HttpServer server = TestHttp.start(DemoApp.router())) {
             Processes.Result r = Processes.run(Duration.ofSeconds(60), "wrk", "-t2", "-c64", "-d5s", "--timeout", "10s",
                     "http://127.0.0.1:" + server.port() + "/plaintext");
             assertThat(r.exit()).as(r.toString()).isZero();

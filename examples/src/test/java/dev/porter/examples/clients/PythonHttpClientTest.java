@@ -1,7 +1,7 @@
-package dev.porter.http.clients;
+package dev.porter.examples.clients;
 
+import dev.porter.examples.DemoApp;
 import dev.porter.http.HttpServer;
-import dev.porter.http.testing.DemoRoutes;
 import dev.porter.http.testing.Processes;
 import dev.porter.http.testing.TestHttp;
 import org.junit.jupiter.api.Test;
@@ -17,8 +17,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Python's {@code http.client} against the demo routes (script: {@code clients/python_http_client.py}): a
- * persistent connection carrying every kind of request, and pipelined requests on one raw socket.
+ * Python's {@code http.client} against {@link DemoApp}, what {@code porter demo} serves (script:
+ * {@code clients/python_http_client.py}): a persistent connection carrying every kind of request, and pipelined
+ * requests on one raw socket.
  */
 class PythonHttpClientTest {
 
@@ -30,7 +31,7 @@ class PythonHttpClientTest {
             assertThat(in).isNotNull();
             Files.copy(in, script);
         }
-        try (HttpServer server = TestHttp.start(DemoRoutes.router())) {
+        try (HttpServer server = TestHttp.start(DemoApp.router())) {
             Processes.Result r = Processes.run(Duration.ofSeconds(60), "python3", script.toString(), String.valueOf(server.port()));
             assertThat(r.exit()).as(r.toString()).isZero();
             assertThat(r.stdout()).contains("ok: all requests on one persistent connection")
