@@ -1,6 +1,7 @@
 package dev.porter.http;
 
 import dev.porter.http.internal.Ascii;
+import dev.porter.http.internal.Methods;
 import dev.porter.http.internal.Targets;
 
 import java.util.ArrayList;
@@ -96,11 +97,16 @@ public final class Router implements Handler {
      * Adds a route for {@code method} (case-sensitive, e.g. {@code GET}) and {@code pattern}.
      *
      * @throws IllegalArgumentException if the pattern does not start with {@code /}, has {@code *} anywhere but
-     *                                  the last segment, or the method is not a token
+     *                                  the last segment, or the method is not a token or is longer than 24
+     *                                  characters
      */
     public Router route(String method, String pattern, Handler handler) {
         Objects.requireNonNull(handler, "handler");
         if (!Ascii.isToken(method)) throw new IllegalArgumentException("method is not a token: " + method);
+        if (method.length() > Methods.MAX_LENGTH) {
+            // The parser answers 501 to longer method tokens before any route could see them (RFC 9112 §3).
+            throw new IllegalArgumentException("method is longer than " + Methods.MAX_LENGTH + " characters: " + method);
+        }
         if (pattern == null || !pattern.startsWith("/")) throw new IllegalArgumentException("pattern must start with /: " + pattern);
         if (!pattern.contains("{") && !pattern.contains("*")) {
             exact.computeIfAbsent(pattern, p -> new LinkedHashMap<>()).put(method, handler);

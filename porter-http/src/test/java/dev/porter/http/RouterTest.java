@@ -227,4 +227,13 @@ class RouterTest {
         assertThatThrownBy(() -> r.route("GE T", "/", (req, res) -> { })).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> r.route("GET", "/", null)).isInstanceOf(NullPointerException.class);
     }
+
+    @Test
+    void refusesAMethodTheParserWouldAnswer501() {
+        // The request parser answers 501 to a method token over 24 characters, so such a route could never match.
+        Router r = new Router();
+        r.route("UPDATEREDIRECTREF", "/", (req, res) -> { });
+        assertThatThrownBy(() -> r.route("M".repeat(25), "/", (req, res) -> { }))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("24");
+    }
 }

@@ -3,7 +3,7 @@ package dev.porter.http.internal;
 import java.nio.charset.StandardCharsets;
 
 /** Interns the common methods so parsing them allocates nothing. Methods are case-sensitive (RFC 9110 §9.1). */
-final class Methods {
+public final class Methods {
 
     private static final String[] COMMON = {"GET", "PUT", "POST", "HEAD", "PATCH", "TRACE", "DELETE", "OPTIONS", "CONNECT"};
 
@@ -12,7 +12,7 @@ final class Methods {
      * longest, UPDATEREDIRECTREF, has 17 characters). A longer token in a request line is answered 501 at once
      * (RFC 9112 §3), and {@link dev.porter.http.Router} refuses to route a longer method.
      */
-    static final int MAX_LENGTH = 24;
+    public static final int MAX_LENGTH = 24;
 
     private Methods() {
     }
