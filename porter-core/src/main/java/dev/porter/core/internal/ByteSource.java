@@ -27,4 +27,12 @@ interface ByteSource {
 
     /** @return {@link System#nanoTime()} deadline of the blocking read in progress, or 0 when not reading */
     long readingUntil();
+
+    /**
+     * @return true if bytes already received wait here for a read (TLS records not yet handed up), so the
+     *         connection must not wait on the socket (or park) before reading them
+     */
+    default boolean buffered() {
+        return false;
+    }
 }

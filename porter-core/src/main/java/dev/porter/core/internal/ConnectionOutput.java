@@ -5,7 +5,6 @@ import dev.porter.core.WriteBuffer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.SocketChannel;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -19,7 +18,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class ConnectionOutput implements WriteBuffer {
 
-    private final SocketChannel channel;
+    private final ByteSink sink;
     private final BufferPool pool;
     private final ReentrantLock lock = new ReentrantLock();
     private ByteBuffer buffer;
@@ -29,8 +28,8 @@ final class ConnectionOutput implements WriteBuffer {
     /** {@link System#nanoTime()} (odd, so never 0) when the current blocking write began, or 0. */
     private volatile long writeStarted;
 
-    ConnectionOutput(SocketChannel channel, BufferPool pool) {
-        this.channel = channel;
+    ConnectionOutput(ByteSink sink, BufferPool pool) {
+        this.sink = sink;
         this.pool = pool;
     }
 
@@ -148,7 +147,7 @@ final class ConnectionOutput implements WriteBuffer {
         flushedBytes += b.remaining();
         writeStarted = System.nanoTime() | 1;
         try {
-            while (b.hasRemaining()) channel.write(b);
+            sink.write(b);
         } finally {
             writeStarted = 0;
         }
@@ -163,7 +162,7 @@ final class ConnectionOutput implements WriteBuffer {
                 writeStarted = System.nanoTime() | 1;
                 long n;
                 try {
-                    n = file.transferTo(position + sent, count - sent, channel);
+                    n = sink.transferFrom(file, position + sent, count - sent);
                 } finally {
                     writeStarted = 0;
                 }
@@ -172,11 +171,14 @@ final class ConnectionOutput implements WriteBuffer {
                     flushedBytes += n;
                     continue;
                 }
-                if (position + sent >= file.size()) break;
-                // transferTo returned 0 with bytes left: the socket buffer is full and (on JDK 25, from a virtual
-                // thread) transferTo does not park. A buffered write parks until the socket drains; then retry,
-                // so the loop never spins.
-                sent += copyChunk(file, position + sent, count - sent);
+                // n < 0: the sink cannot send files directly (TLS encrypts every byte): copy, a buffer at a time.
+                // n == 0 with bytes left: the socket buffer is full and (on JDK 25, from a virtual thread)
+                // transferTo does not park. A buffered write parks until the socket drains; then retry, so the
+                // loop never spins.
+                if (n == 0 && position + sent >= file.size()) break;
+                long copied = copyChunk(file, position + sent, count - sent);
+                if (copied == 0) break; // the file ended early
+                sent += copied;
             }
             return sent;
         } finally {
@@ -198,7 +200,12 @@ final class ConnectionOutput implements WriteBuffer {
         lock.lock();
         try {
             sendBuffered();
-            channel.shutdownOutput();
+            writeStarted = System.nanoTime() | 1; // TLS sends close_notify first: bounded by the write timeout too
+            try {
+                sink.shutdownOutput();
+            } finally {
+                writeStarted = 0;
+            }
         } finally {
             lock.unlock();
         }

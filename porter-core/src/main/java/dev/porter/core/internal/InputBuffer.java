@@ -131,7 +131,7 @@ final class InputBuffer implements ReadBuffer {
      * @return true if a byte is buffered or the stream ended; false if nothing came in time
      */
     boolean await(Duration linger) throws IOException {
-        if (pos < lim) return true;
+        if (pos < lim || source.buffered()) return true;
         c.flushPending();
         c.releaseBuffers();
         if (idleArray == null) idleArray = new byte[IDLE_BUFFER_SIZE];

@@ -4,6 +4,7 @@ import dev.porter.core.Connection;
 import dev.porter.core.ConnectionConfig;
 import dev.porter.core.ReadBuffer;
 import dev.porter.core.ReadBuffer.Wait;
+import dev.porter.core.TlsInfo;
 import dev.porter.core.WriteBuffer;
 
 import java.io.IOException;
@@ -15,6 +16,8 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Optional;
+import javax.net.ssl.SSLEngine;
 
 /**
  * The one implementation of {@link Connection}: a blocking {@link SocketChannel} used from a virtual thread. It
@@ -38,6 +41,8 @@ public final class SocketConnection implements Connection {
     private final InetSocketAddress local;
     private final ConnectionConfig config;
     private final SocketSource source;
+    /** TLS beneath the buffers, or null for plaintext. */
+    private final TlsTransport tls;
     private final InputBuffer input;
     private final ConnectionOutput output;
     private long idleNanos;
@@ -62,6 +67,14 @@ public final class SocketConnection implements Connection {
      */
     public SocketConnection(SocketChannel channel, ConnectionConfig config, BufferPool pool, ConnectionOwner owner)
             throws IOException {
+        this(channel, config, pool, owner, null);
+    }
+
+    /**
+     * @param engine TLS beneath this connection (run {@link #handshake} before the protocol), or null for plaintext
+     */
+    public SocketConnection(SocketChannel channel, ConnectionConfig config, BufferPool pool, ConnectionOwner owner,
+                            SSLEngine engine) throws IOException {
         this.channel = channel;
         this.owner = owner;
         this.remote = (InetSocketAddress) channel.getRemoteAddress();
@@ -69,15 +82,16 @@ public final class SocketConnection implements Connection {
         this.config = config;
         this.idleNanos = config.idleTimeout().toNanos();
         this.source = new SocketSource(channel.socket(), remote);
-        this.input = new InputBuffer(this, source, pool);
-        this.output = new ConnectionOutput(channel, pool);
+        this.tls = engine == null ? null : new TlsTransport(engine, source, channel);
+        this.input = new InputBuffer(this, tls != null ? tls : source, pool);
+        this.output = new ConnectionOutput(tls != null ? tls : new ByteSink.Plain(channel), pool);
         Watchdog.watch(this);
     }
 
     @Override public InetSocketAddress remoteAddress() { return remote; }
     @Override public InetSocketAddress localAddress() { return local; }
     @Override public ConnectionConfig config() { return config; }
-    @Override public java.util.Optional<dev.porter.core.TlsInfo> tls() { return java.util.Optional.empty(); }
+    @Override public Optional<TlsInfo> tls() { return tls == null ? Optional.empty() : Optional.ofNullable(tls.info()); }
     @Override public boolean isOpen() { return !closed && channel.isOpen(); }
     @Override public boolean isDraining() { return owner != null && owner.draining(); }
     @Override public boolean timedOut() { return source.timedOut(); }
@@ -85,7 +99,24 @@ public final class SocketConnection implements Connection {
     @Override public WriteBuffer output() { return output; }
     @Override public void attach(Object a) { attachment = a; }
     @Override public Object attachment() { return attachment; }
-    @Override public boolean hasBufferedInput() { return input.available() > 0; }
+    @Override public boolean hasBufferedInput() { return input.available() > 0 || (tls != null && tls.buffered()); }
+
+    /** @return true for a TLS connection whose handshake has not completed yet */
+    public boolean needsHandshake() {
+        return tls != null && tls.info() == null;
+    }
+
+    /**
+     * Runs the TLS handshake (on the thread that will run the conversation).
+     *
+     * @param plaintextReply what to answer a client speaking plaintext to a server's TLS port, or null
+     * @throws javax.net.ssl.SSLException       if the handshake failed (not TLS, no shared protocol or cipher,
+     *                                          an untrusted certificate)
+     * @throws java.net.SocketTimeoutException if it did not complete within {@code timeoutNanos}
+     */
+    public void handshake(long timeoutNanos, String plaintextReply) throws IOException {
+        tls.handshake(timeoutNanos, plaintextReply);
+    }
 
     @Override
     public void setIdleTimeout(Duration timeout) {
@@ -232,6 +263,7 @@ public final class SocketConnection implements Connection {
      */
     void releaseBuffers() {
         input.release();
+        if (tls != null) tls.releaseBuffers();
         // Never wait here: a writer holding the lock is using the buffer, and will give it back when it flushes
         // while this side waits idle.
         output.releaseIfFree();

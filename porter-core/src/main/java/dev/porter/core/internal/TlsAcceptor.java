@@ -1,0 +1,95 @@
+package dev.porter.core.internal;
+
+import dev.porter.core.TlsConfig;
+import dev.porter.core.TlsSetupException;
+
+import javax.net.ssl.SSLEngine;
+import java.io.IOException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * The TLS side of a server's accepted connections: an engine for each, handshakes bounded in time and in number
+ * (a flood of new connections waits for a slot instead of taking every CPU), and the key files checked for changes
+ * now and then, so new connections get a renewed certificate while existing ones keep theirs.
+ */
+public final class TlsAcceptor {
+
+    /** Re-reads key material; see {@code ServerTlsContext}. */
+    public interface Reloader {
+        /** @return true if the files had changed and were loaded anew */
+        boolean reloadIfChanged() throws TlsSetupException;
+
+        /** Loads the files anew whether or not they changed. */
+        void reload() throws TlsSetupException;
+    }
+
+    private static final System.Logger LOG = System.getLogger("dev.porter.core.Server");
+
+    private final Supplier<SSLEngine> engines;
+    private final Reloader reloader;
+    private final TlsConfig config;
+    private final Semaphore handshakes;
+    private final long timeoutNanos;
+    private final long checkEveryNanos;
+    private final AtomicLong nextCheck;
+
+    public TlsAcceptor(TlsConfig config, Supplier<SSLEngine> engines, Reloader reloader) {
+        this.config = config;
+        this.engines = engines;
+        this.reloader = reloader;
+        this.handshakes = new Semaphore(config.maxHandshakes());
+        this.timeoutNanos = config.handshakeTimeout().toNanos();
+        this.checkEveryNanos = config.reloadCheck().toNanos();
+        this.nextCheck = new AtomicLong(System.nanoTime() + checkEveryNanos);
+    }
+
+    /** @return a server-mode engine with the newest key material */
+    SSLEngine newEngine() {
+        return engines.get();
+    }
+
+    /**
+     * Runs {@code c}'s handshake on the calling (the connection's own) thread, waiting for a free slot first.
+     *
+     * @return true if the connection is ready for its protocol; false if it failed or timed out (logged at DEBUG:
+     *         scanners and impatient clients are routine on the internet), and must be closed
+     */
+    boolean handshake(SocketConnection c) throws InterruptedException {
+        maybeReload();
+        long start = System.nanoTime();
+        if (!handshakes.tryAcquire(timeoutNanos, TimeUnit.NANOSECONDS)) {
+            LOG.log(System.Logger.Level.DEBUG, "no TLS handshake slot for {0} within the handshake timeout", c.remoteAddress());
+            return false;
+        }
+        try {
+            c.handshake(timeoutNanos - (System.nanoTime() - start), config.plaintextReply());
+            return true;
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "TLS handshake with " + c.remoteAddress() + " failed: " + e.getMessage());
+            return false;
+        } finally {
+            handshakes.release();
+        }
+    }
+
+    /** Checks the key files when the check interval has passed; one connection checks, the others go on. */
+    private void maybeReload() {
+        if (checkEveryNanos == 0) return;
+        long due = nextCheck.get();
+        long now = System.nanoTime();
+        if (now - due < 0 || !nextCheck.compareAndSet(due, now + checkEveryNanos)) return;
+        try {
+            if (reloader.reloadIfChanged()) LOG.log(System.Logger.Level.INFO, "TLS certificates reloaded");
+        } catch (TlsSetupException e) {
+            LOG.log(System.Logger.Level.WARNING, "TLS certificates not reloaded, keeping the current ones: " + e.getMessage());
+        }
+    }
+
+    /** Loads the key files anew now (SIGHUP). */
+    public void reload() throws TlsSetupException {
+        reloader.reload();
+    }
+}
