@@ -167,7 +167,8 @@ public final class RequestHead {
             boolean ok = k < 5 ? ch == "HTTP/".charAt(k) : k == 6 ? ch == '.' : ch >= '0' && ch <= '9';
             if (!ok) throw bad("malformed HTTP version");
         }
-        if (lim - i >= 8) parseVersion(b, i, 8);
+        // No 505 before the line ends: "HTTP/2.0" followed by more characters is no HTTP-version at all (400, as
+        // the whole line says), so answering 505 for the first 8 bytes made the status depend on the split.
         if (lim - i > 8) throw bad("characters after the HTTP version");
     }
 
