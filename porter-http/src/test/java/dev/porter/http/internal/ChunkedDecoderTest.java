@@ -16,8 +16,8 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 /**
  * The chunked transfer coding's state machine ({@link ChunkedDecoder}, RFC 9112 §7.1) on byte arrays: where it
  * stops (chunk data, a chunk's end, the body's end, an incomplete line) and what it refuses. Bodies decoded through
- * {@link Feeds} are fed whole, byte by byte and in a random split, which must agree on data, trailers, end and
- * status: where the body ends is where the next request starts.
+ * {@link Feeds} are fed whole, byte by byte, in a random split and split in two at every index, which must all
+ * agree on data, trailers, end and status: where the body ends is where the next request starts.
  */
 class ChunkedDecoderTest {
 
@@ -165,12 +165,14 @@ class ChunkedDecoderTest {
         assertThat(o.decoder().trailers.size()).isEqualTo(MAX_TRAILER_COUNT);
     }
 
-    /** Decodes {@code input} whole, byte by byte and in a random split; the three must agree. @return the whole one */
+    /** Decodes {@code input} whole, byte by byte, in a random split and at every index; all agree. @return the whole one */
     static Feeds.ChunkedOutcome decode(String input, boolean lenient) {
         byte[] b = bytes(input);
         Feeds.ChunkedOutcome whole = decode(b, lenient, Feeds.Splits.WHOLE);
         same(whole, decode(b, lenient, Feeds.Splits.BYTE_BY_BYTE), "byte by byte");
         same(whole, decode(b, lenient, Feeds.Splits.random(input.hashCode())), "random split");
+        // Split in two at every index too: cheap for inputs this small.
+        for (int k = 1; k < b.length; k++) same(whole, decode(b, lenient, Feeds.Splits.at(k)), "split at " + k);
         return whole;
     }
 

@@ -16,8 +16,8 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /**
  * The request head state machine ({@link RequestHead}) on byte arrays: what it consumes, when it waits, and the
- * status of each refusal. Every case fed through {@link Feeds} is fed whole, byte by byte and in a random split,
- * and the three must agree: the peer chooses the split, so it must not choose the answer.
+ * status of each refusal. Every case fed through {@link Feeds} is fed whole, byte by byte, in a random split and
+ * split in two at every index, and all must agree: the peer chooses the split, so it must not choose the answer.
  */
 class RequestHeadTest {
 
@@ -26,6 +26,7 @@ class RequestHeadTest {
     /** Small limits, so the limit cases stay readable. */
     static final HttpConfig SMALL = HttpConfig.builder().maxRequestLineLength(32).maxHeaderBytes(128)
             .maxHeaderCount(4).build();
+    static final HttpConfig SMALL_LENIENT = SMALL.toBuilder().lenientLineEnds(true).build();
 
     @Test
     void aPartialLineIsNotConsumedAndIsParsedWhenFedAgainWithTheRest() {
@@ -121,6 +122,11 @@ class RequestHeadTest {
                 arguments("header section too large", "GET / HTTP/1.1\r\nX: " + "a".repeat(130) + "\r\n\r\n", SMALL, 431),
                 // RFC 9112 §3: a method longer than any the server implements is 501.
                 arguments("method too long", "A".repeat(25) + " / HTTP/1.1\r\n" + host + "\r\n", STRICT, 501),
+                // ...and that comes first when a bare CR follows the 25th method byte (RFC 9112 §2.2 is a 400): a
+                // read ending after the CR must not turn the 501 into a 400.
+                arguments("method too long, then a bare CR", "A".repeat(30) + "\rX / HTTP/1.1\r\n" + host + "\r\n", STRICT, 501),
+                arguments("bare CR inside a method", "A".repeat(10) + "\r" + "A".repeat(20) + " / HTTP/1.1\r\n" + host + "\r\n",
+                        STRICT, 400),
                 // RFC 9110 §8.6: conflicting Content-Length values.
                 arguments("conflicting Content-Length", "POST / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n"
                         + host + "\r\n", STRICT, 400),
@@ -130,7 +136,19 @@ class RequestHeadTest {
                 arguments("bad value byte, section also too large",
                         "GET / HTTP/1.1\r\nX: \u0001" + "a".repeat(200) + "\r\n\r\n", SMALL, 400),
                 arguments("section too large before a bad byte",
-                        "GET / HTTP/1.1\r\nX: " + "a".repeat(200) + "\u0001\r\n\r\n", SMALL, 431));
+                        "GET / HTTP/1.1\r\nX: " + "a".repeat(200) + "\u0001\r\n\r\n", SMALL, 431),
+                // The same at the exact limits, checked once a line is complete: a bad byte in the line that
+                // breaks a limit was already refused when it arrived, so it must be whole too.
+                arguments("bad byte in the field one over the count",
+                        "GET / HTTP/1.1\r\n" + "X: 1\r\n".repeat(4) + "Y: \u0001\r\n\r\n", SMALL, 400),
+                arguments("bad byte in the field that ends 2 bytes over the section limit",
+                        "GET / HTTP/1.1\r\nX: \u0001" + "a".repeat(124) + "\r\n\r\n", SMALL, 400),
+                arguments("field ending 2 bytes over the section limit",
+                        "GET / HTTP/1.1\r\nX: " + "a".repeat(125) + "\r\n\r\n", SMALL, 431),
+                arguments("bad byte in a bare-LF request line one over the limit",
+                        "GET /\u0001" + "a".repeat(18) + " HTTP/1.1\nHost: h\n\n", SMALL_LENIENT, 400),
+                arguments("bare-LF request line one over the limit",
+                        "GET /" + "a".repeat(19) + " HTTP/1.1\nHost: h\n\n", SMALL_LENIENT, 414));
     }
 
     @ParameterizedTest(name = "{0}: {3}")
@@ -184,13 +202,19 @@ class RequestHeadTest {
         }
     }
 
-    /** Feeds {@code input} whole, byte by byte and in a random split; the three must agree. @return the whole one */
+    /**
+     * Feeds {@code input} whole, byte by byte, in a random split and split in two at every index (cheap for inputs
+     * this small); all must agree. @return the whole one
+     */
     static Feeds.HeadOutcome fed(String input, HttpConfig config) {
         byte[] b = bytes(input);
         Feeds.HeadOutcome whole = Feeds.requestHead(b, 0, config, Feeds.Splits.WHOLE);
         RequestHeadFuzzTest.sameOutcome(whole, Feeds.requestHead(b, 0, config, Feeds.Splits.BYTE_BY_BYTE), "byte by byte");
         RequestHeadFuzzTest.sameOutcome(whole, Feeds.requestHead(b, 0, config, Feeds.Splits.random(input.hashCode())),
                 "random split");
+        for (int k = 1; k < b.length; k++) {
+            RequestHeadFuzzTest.sameOutcome(whole, Feeds.requestHead(b, 0, config, Feeds.Splits.at(k)), "split at " + k);
+        }
         return whole;
     }
 
