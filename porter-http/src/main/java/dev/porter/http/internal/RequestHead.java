@@ -180,8 +180,9 @@ public final class RequestHead {
             boolean ok = k < 5 ? ch == "HTTP/".charAt(k) : k == 6 ? ch == '.' : ch >= '0' && ch <= '9';
             if (!ok) throw bad("malformed HTTP version");
         }
-        // No 505 before the line ends: "HTTP/2.0" followed by more characters is no HTTP-version at all (400, as
-        // the whole line says), so answering 505 for the first 8 bytes made the status depend on the split.
+        // A well-formed version this server does not speak is refused (505) as soon as its 8 bytes are in, as
+        // llhttp does: whatever follows, the request is refused. parseRequestLine keeps the same order.
+        if (lim - i >= 8) parseVersion(b, i, 8);
         if (lim - i > 8) throw bad("characters after the HTTP version");
     }
 
@@ -235,6 +236,12 @@ public final class RequestHead {
         if (b[i] != ' ') throw bad("invalid character in request-target");
         target = new String(b, t, i - t, StandardCharsets.ISO_8859_1);
         i++;
+        // Byte order, as partialRequestLine sees it when the line comes in pieces: "HTTP/2.0x" is 505 for its
+        // first 8 bytes before 400 for the 9th (whole it was 400, split after "2.0" 505).
+        if (end - i > 8) {
+            parseVersion(b, i, 8);
+            throw bad("characters after the HTTP version");
+        }
         version = parseVersion(b, i, end - i);
         validateTargetForm();
     }

@@ -111,9 +111,9 @@ class RequestHeadTest {
                 // RFC 9112 §2.3 then RFC 9110 §15.6.6: a well-formed version this server does not speak is 505...
                 arguments("HTTP/2.0", "GET / HTTP/2.0\r\n" + host + "\r\n", STRICT, 505),
                 arguments("HTTP/1.2", "GET / HTTP/1.2\r\n" + host + "\r\n", STRICT, 505),
-                // ...but a version followed by more characters is no HTTP-version at all, whether the bytes after
-                // it came with it or later.
-                arguments("HTTP/2.0 then garbage", "GET / HTTP/2.0x\r\n" + host + "\r\n", STRICT, 400),
+                // ...as soon as its 8 bytes are in (byte order): what follows cannot make it acceptable, and a
+                // read ending right after them must give the answer the whole line gives.
+                arguments("HTTP/2.0 then garbage", "GET / HTTP/2.0x\r\n" + host + "\r\n", STRICT, 505),
                 arguments("HTTP/1.1 then garbage", "GET / HTTP/1.1x\r\n" + host + "\r\n", STRICT, 400),
                 // RFC 9112 §3: 414 for a request line over the limit (32 here); one at the limit is fine.
                 arguments("request line too long", "GET /" + "a".repeat(19) + " HTTP/1.1\r\n" + host + "\r\n", SMALL, 414),
@@ -191,9 +191,17 @@ class RequestHeadTest {
     }
 
     @Test
+    void anUnsupportedVersionIsRefusedBeforeItsLineEnds() {
+        // Like llhttp: "HTTP/5.6" cannot become acceptable, so the answer does not wait for the line's end.
+        RequestHead head = new RequestHead(STRICT);
+        byte[] b = bytes("GET / HTTP/5.6");
+        assertThatThrownBy(() -> head.parse(b, 0, b.length)).isInstanceOfSatisfying(HttpException.class,
+                e -> assertThat(e.status().code()).isEqualTo(505));
+    }
+
+    @Test
     void aPartialLineThatMayStillBecomeValidWaits() {
-        // "HTTP/2.0" may yet end the line (505) or go on (400): nothing is decided before the next byte.
-        for (String prefix : new String[] {"GET / HTTP/2.0", "GET / HTTP/1.1\r", "GET / HTTP/1.1\r\nX: a\r"}) {
+        for (String prefix : new String[] {"GET / HTTP/1.1", "GET / HTTP/1.1\r", "GET / HTTP/1.1\r\nX: a\r"}) {
             RequestHead head = new RequestHead(STRICT);
             byte[] b = bytes(prefix);
             int p = head.parse(b, 0, b.length);
