@@ -118,7 +118,7 @@ public final class RequestHead {
                     continue;
                 }
                 // The bound above leaves room for a CR; with a bare LF (lenient) the line itself must still fit.
-                if (len > config.maxRequestLineLength()) throw tooLong(true);
+                if (len > config.maxRequestLineLength()) throw limitBroken(b, p, lf, true, tooLong(true));
                 parseRequestLine(b, p, len);
                 state = FIELDS;
             } else {
@@ -128,10 +128,10 @@ public final class RequestHead {
                 } else {
                     // The limit counts every field line with its line end; the bound above is looser (it must also
                     // admit the final empty line), so the exact check is here.
-                    if (headerBytes > config.maxHeaderBytes()) throw tooLong(false);
+                    if (headerBytes > config.maxHeaderBytes()) throw limitBroken(b, p, lf, false, tooLong(false));
                     if (headers.size() >= config.maxHeaderCount()) {
-                        throw new HttpException(Status.REQUEST_HEADER_FIELDS_TOO_LARGE,
-                                "more than " + config.maxHeaderCount() + " header fields");
+                        throw limitBroken(b, p, lf, false, new HttpException(Status.REQUEST_HEADER_FIELDS_TOO_LARGE,
+                                "more than " + config.maxHeaderCount() + " header fields"));
                     }
                     parseField(b, p, len);
                 }
@@ -141,8 +141,21 @@ public final class RequestHead {
         return p;
     }
 
+    /**
+     * @return {@code limit}, the error for a complete line that breaks a limit, unless the line holds a byte that
+     *         {@link #checkPartial} refuses: fed in pieces, that byte was refused when it arrived, before the line
+     *         was complete, so it must come first whole too (the status must not depend on the split)
+     */
+    private HttpException limitBroken(byte[] b, int off, int lf, boolean requestLine, HttpException limit) {
+        checkPartial(b, off, lf, requestLine);
+        return limit;
+    }
+
     /** Validates an incomplete line as far as it goes (RFC 9112 §2.2 bare CR, §3 request line, §5 field line). */
     private void checkPartial(byte[] b, int off, int end, boolean requestLine) {
+        // The one refusal that is not a 400 comes first, as in the complete line: a 25th method byte before any CR
+        // is 501 however many bytes came with it (the CR scan below used to answer 400 when both had arrived).
+        if (requestLine) methodEnd(b, off, end);
         for (int i = off; i < end - 1; i++) {
             if (b[i] == '\r' && b[i + 1] != '\n') throw bad("bare CR (not followed by LF)");
         }
@@ -167,6 +180,8 @@ public final class RequestHead {
             boolean ok = k < 5 ? ch == "HTTP/".charAt(k) : k == 6 ? ch == '.' : ch >= '0' && ch <= '9';
             if (!ok) throw bad("malformed HTTP version");
         }
+        // A well-formed version this server does not speak is refused (505) as soon as its 8 bytes are in, as
+        // llhttp does: whatever follows, the request is refused. parseRequestLine keeps the same order.
         if (lim - i >= 8) parseVersion(b, i, 8);
         if (lim - i > 8) throw bad("characters after the HTTP version");
     }
@@ -221,6 +236,12 @@ public final class RequestHead {
         if (b[i] != ' ') throw bad("invalid character in request-target");
         target = new String(b, t, i - t, StandardCharsets.ISO_8859_1);
         i++;
+        // Byte order, as partialRequestLine sees it when the line comes in pieces: "HTTP/2.0x" is 505 for its
+        // first 8 bytes before 400 for the 9th (whole it was 400, split after "2.0" 505).
+        if (end - i > 8) {
+            parseVersion(b, i, 8);
+            throw bad("characters after the HTTP version");
+        }
         version = parseVersion(b, i, end - i);
         validateTargetForm();
     }

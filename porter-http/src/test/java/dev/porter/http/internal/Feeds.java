@@ -43,6 +43,19 @@ final class Feeds {
                 return n;
             };
         }
+
+        /**
+         * Two pieces of the whole input: the bytes before index {@code at}, then the rest, whichever of several
+         * messages is being fed when the boundary comes (unlike {@link #at}, which splits the first feed only). A
+         * feed after the first starts where the last one stopped, so this is where a connection's reads would
+         * have split a pipelined input. {@code left} counts from the input's end, hence its length.
+         */
+        static Splits atIndex(int inputLength, int at) {
+            return left -> {
+                int pos = inputLength - left;
+                return pos < at ? at - pos : left;
+            };
+        }
     }
 
     /**
