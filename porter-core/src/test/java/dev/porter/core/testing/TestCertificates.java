@@ -139,7 +139,10 @@ public final class TestCertificates {
         this.ca = ca;
     }
 
-    /** Makes a CA ("Porter Test CA", EC P-256, valid a day ago to a year on) writing {@code ca.pem} and {@code ca.p12} in {@code dir}. */
+    /**
+     * Makes a CA ("Porter Test CA …", EC P-256, valid from a day ago for a year), writing {@code ca.pem} and
+     * {@code ca.p12} into {@code dir} (created if need be).
+     */
     public static TestCertificates create(Path dir) {
         try {
             Files.createDirectories(dir);
@@ -148,7 +151,8 @@ public final class TestCertificates {
             X500Name name = new X500Name("CN=Porter Test CA " + Long.toHexString(RANDOM.nextLong() & Long.MAX_VALUE));
             JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
             X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(name, serial(),
-                    Date.from(now.minus(Duration.ofDays(1))), Date.from(now.plus(Duration.ofDays(365))), name, keys.getPublic())
+                    Date.from(now.minus(Duration.ofDays(1))), Date.from(now.plus(Duration.ofDays(365))), name,
+                    keys.getPublic())
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(true))
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
                     .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(keys.getPublic()));
@@ -277,7 +281,8 @@ public final class TestCertificates {
 
     private static X509Certificate sign(X509v3CertificateBuilder b, PrivateKey issuerKey)
             throws GeneralSecurityException, org.bouncycastle.operator.OperatorCreationException {
-        return new JcaX509CertificateConverter().getCertificate(b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKey)));
+        var signer = new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKey);
+        return new JcaX509CertificateConverter().getCertificate(b.build(signer));
     }
 
     private static void writeObject(Path file, Object pemObject) {

@@ -90,7 +90,8 @@ record KeyMaterial(Path origin, PrivateKey key, List<X509Certificate> chain) {
         Path keyFile = source.privateKey();
         List<X509Certificate> chain = Pem.certificates(certFile, "TLS certificate file");
         if (chain.isEmpty()) {
-            throw new TlsSetupException("no certificate (-----BEGIN CERTIFICATE-----) in TLS certificate file " + certFile);
+            throw new TlsSetupException(
+                    "no certificate (-----BEGIN CERTIFICATE-----) in TLS certificate file " + certFile);
         }
         for (Pem.Block block : Pem.blocks(Pem.read(keyFile, "TLS key file"))) {
             switch (block.label()) {
@@ -101,10 +102,10 @@ record KeyMaterial(Path origin, PrivateKey key, List<X509Certificate> chain) {
                         "TLS key file " + keyFile + " holds a traditional OpenSSL key (BEGIN " + block.label()
                                 + "); Porter reads PKCS#8 (BEGIN PRIVATE KEY): convert it with " + convert(keyFile));
                 case "ENCRYPTED PRIVATE KEY" -> throw new TlsSetupException("TLS key file " + keyFile
-                        + " is encrypted (BEGIN ENCRYPTED PRIVATE KEY); Porter reads unencrypted PKCS#8 keys: decrypt it with "
-                        + convert(keyFile) + " and keep the result readable by the server's user only");
+                        + " is encrypted (BEGIN ENCRYPTED PRIVATE KEY); Porter reads unencrypted PKCS#8 keys:"
+                        + " decrypt it with " + convert(keyFile) + " (keep the result private to the server's user)");
                 case "OPENSSH PRIVATE KEY" -> throw new TlsSetupException("TLS key file " + keyFile
-                        + " holds an OpenSSH key, not a TLS key: give the PKCS#8 key (BEGIN PRIVATE KEY) of the certificate");
+                        + " holds an OpenSSH key, not a TLS key: give the certificate's PKCS#8 key");
                 default -> {
                     // Certificates and parameters beside the key (a combined file) are skipped.
                 }
@@ -182,7 +183,9 @@ record KeyMaterial(Path origin, PrivateKey key, List<X509Certificate> chain) {
                             + ": put the server's own certificate first, then its intermediates (RFC 8446 §4.4.2)");
                 }
             }
-            String keyPlace = source instanceof KeySource.Pem pem ? "the private key in " + pem.privateKey() : "its private key";
+            String keyPlace = source instanceof KeySource.Pem pem
+                    ? "the private key in " + pem.privateKey()
+                    : "its private key";
             throw new TlsSetupException("the certificate in " + origin + " does not match " + keyPlace);
         }
         Instant notAfter = leaf().getNotAfter().toInstant();

@@ -159,15 +159,17 @@ class KeyMaterialTest {
     void aCertificateThatDoesNotMatchTheKeyIsRefused() {
         Issued a = ca.server("a.example");
         Issued b = ca.server("b.example");
-        assertThat(failure(() -> KeyMaterial.load(new KeySource.Pem(a.certificateFile(), b.keyFile())), a.certificateFile()))
-                .isEqualTo("the certificate in " + a.certificateFile() + " does not match the private key in " + b.keyFile());
+        KeySource mixed = new KeySource.Pem(a.certificateFile(), b.keyFile());
+        assertThat(failure(() -> KeyMaterial.load(mixed), a.certificateFile())).isEqualTo(
+                "the certificate in " + a.certificateFile() + " does not match the private key in " + b.keyFile());
     }
 
     @Test
     void anRsaCertificateWithAnEcKeyIsRefused() {
         Issued rsa = ca.server(KeyType.RSA, "a.example");
         Issued ec = ca.server("a.example");
-        assertThat(failure(() -> KeyMaterial.load(new KeySource.Pem(rsa.certificateFile(), ec.keyFile())), rsa.certificateFile()))
+        KeySource mixed = new KeySource.Pem(rsa.certificateFile(), ec.keyFile());
+        assertThat(failure(() -> KeyMaterial.load(mixed), rsa.certificateFile()))
                 .contains("does not match the private key");
     }
 
