@@ -71,7 +71,9 @@ public final class TestCertificates {
         /** EC on P-256 (secp256r1). */
         EC,
         /** RSA, 2048 bits. */
-        RSA
+        RSA,
+        /** EdDSA on Curve25519 (RFC 8410). */
+        ED25519
     }
 
     /**
@@ -269,10 +271,19 @@ public final class TestCertificates {
     }
 
     private static KeyPair keyPair(KeyType type) throws GeneralSecurityException {
-        KeyPairGenerator g = KeyPairGenerator.getInstance(type.name());
-        if (type == KeyType.EC) g.initialize(new ECGenParameterSpec("secp256r1"));
-        else g.initialize(2048);
-        return g.generateKeyPair();
+        return switch (type) {
+            case EC -> {
+                KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+                g.initialize(new ECGenParameterSpec("secp256r1"));
+                yield g.generateKeyPair();
+            }
+            case RSA -> {
+                KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+                g.initialize(2048);
+                yield g.generateKeyPair();
+            }
+            case ED25519 -> KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        };
     }
 
     private static BigInteger serial() {

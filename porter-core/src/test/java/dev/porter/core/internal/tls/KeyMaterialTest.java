@@ -3,6 +3,7 @@ package dev.porter.core.internal.tls;
 import dev.porter.core.KeySource;
 import dev.porter.core.TlsSetupException;
 import dev.porter.core.TrustSource;
+import dev.porter.core.testing.LogCapture;
 import dev.porter.core.testing.TestCertificates;
 import dev.porter.core.testing.TestCertificates.Issued;
 import dev.porter.core.testing.TestCertificates.KeyType;
@@ -14,6 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 
@@ -57,6 +60,25 @@ class KeyMaterialTest {
         KeyMaterial m = KeyMaterial.load(server.pem());
         assertThat(m.key().getAlgorithm()).isEqualTo("RSA");
         assertThat(m.leaf()).isEqualTo(server.certificate());
+    }
+
+    @Test
+    void loadsAnEd25519KeyFromPem() throws Exception {
+        Issued server = ca.server(KeyType.ED25519, "ed.example");
+        KeyMaterial m = KeyMaterial.load(server.pem());
+        assertThat(m.key().getAlgorithm()).isIn("EdDSA", "Ed25519");
+        assertThat(m.leaf()).isEqualTo(server.certificate());
+    }
+
+    @Test
+    void aCertificateExpiringWithinTwoWeeksIsLoadedWithAWarning() throws Exception {
+        Instant now = Instant.now();
+        Issued soon = ca.issue(KeyType.EC, now.minus(Duration.ofDays(80)), now.plus(Duration.ofDays(5)), false, "soon.example");
+        try (LogCapture log = LogCapture.of(KeyMaterial.class.getName())) {
+            KeyMaterial.load(soon.pem());
+            assertThat(log.messages(System.Logger.Level.WARNING)).singleElement().asString()
+                    .contains(soon.certificateFile().toString(), "expires on");
+        }
     }
 
     @Test

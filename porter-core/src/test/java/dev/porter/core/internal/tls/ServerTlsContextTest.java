@@ -172,6 +172,12 @@ class ServerTlsContextTest {
     }
 
     @Test
+    void anEd25519CertificateServesClientsThatOfferEdDsa() throws Exception {
+        Issued ed = ca.server(KeyType.ED25519, "ed.example");
+        assertThat(presented(handshake(trusting, "ed.example", TlsConfig.of(ed.pem())))).isEqualTo(ed.certificate());
+    }
+
+    @Test
     void pkcs12AndPemSourcesServeAlike() throws Exception {
         Issued p12 = ca.server(KeyType.RSA, "p12.example");
         assertThat(presented(handshake(trusting, "p12.example", TlsConfig.of(p12.pkcs12())))).isEqualTo(p12.certificate());
