@@ -23,6 +23,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A server's TLS set-up: the key material and client trust of a {@link TlsConfig}, loaded and checked, and the
@@ -41,7 +42,8 @@ import java.util.Set;
  * before keep theirs (an engine holds its context), so existing connections are untouched. A reload that fails
  * keeps the old material and throws.
  *
- * <p>Thread-safe: {@link #newEngine()} from any thread, reloads serialised.
+ * <p>Thread-safe: {@link #newEngine()} from any thread without waiting (it reads one volatile field); reloads
+ * are serialised.
  */
 public final class ServerTlsContext {
 
@@ -58,7 +60,12 @@ public final class ServerTlsContext {
     private final TlsConfig config;
     private final List<Path> files;
     private volatile Loaded current;
-    /** The stamps read before the last load attempt, successful or not; guarded by {@code this}. */
+    /**
+     * Serialises reloads. A lock, not {@code synchronized}: a reload reads files, and on JDK 21 a virtual thread
+     * (a connection's, which runs the periodic check) blocked inside {@code synchronized} pins its carrier.
+     */
+    private final ReentrantLock reloading = new ReentrantLock();
+    /** The stamps read before the last load attempt, successful or not; guarded by {@link #reloading}. */
     private List<FileStamp> attempted;
 
     private ServerTlsContext(TlsConfig config) {
@@ -132,17 +139,22 @@ public final class ServerTlsContext {
     /**
      * Reloads if any watched file (certificate chains, keys, the client trust file) changed since the last load
      * attempt. Cheap when nothing did: a {@code stat} per file. A failed attempt is not retried until the files
-     * change again, so a broken file is reported once, not at every check.
+     * change again, so a broken file is reported once, not at every check. Logs nothing at INFO or above: the
+     * caller reports the outcome (success or the exception's one line) as it sees fit.
      *
      * @return whether the files had changed and the new material is now in use
      * @throws TlsSetupException the files changed but do not load; the old material stays in use
      */
-    public synchronized boolean reloadIfChanged() throws TlsSetupException {
-        List<FileStamp> stamps = stamps();
-        if (stamps.equals(attempted)) return false;
-        load(stamps);
-        LOG.log(System.Logger.Level.INFO, "TLS certificates reloaded from " + files);
-        return true;
+    public boolean reloadIfChanged() throws TlsSetupException {
+        reloading.lock();
+        try {
+            List<FileStamp> stamps = stamps();
+            if (stamps.equals(attempted)) return false;
+            load(stamps);
+            return true;
+        } finally {
+            reloading.unlock();
+        }
     }
 
     /**
@@ -150,10 +162,16 @@ public final class ServerTlsContext {
      *
      * @throws TlsSetupException as {@link #load(TlsConfig)}; the old material stays in use
      */
-    public synchronized void reload() throws TlsSetupException {
-        load(stamps());
+    public void reload() throws TlsSetupException {
+        reloading.lock();
+        try {
+            load(stamps());
+        } finally {
+            reloading.unlock();
+        }
     }
 
+    /** Loads everything as of {@code stamps}; the caller holds {@link #reloading}. */
     private void load(List<FileStamp> stamps) throws TlsSetupException {
         // The stamps were read before the files: a write during the load is seen at the next check.
         attempted = stamps;
