@@ -16,7 +16,9 @@ public sealed interface KeySource permits KeySource.Pem, KeySource.Pkcs12 {
 
     /**
      * PEM files: a certificate chain (leaf first, then intermediates) and an unencrypted PKCS#8 private key
-     * ({@code -----BEGIN PRIVATE KEY-----}), RSA or EC.
+     * ({@code -----BEGIN PRIVATE KEY-----}), RSA, EC or Ed25519. Both may be one file. A key in OpenSSL's
+     * traditional form ({@code BEGIN RSA PRIVATE KEY}, {@code BEGIN EC PRIVATE KEY}) or encrypted is refused with
+     * the {@code openssl pkcs8} command that converts it.
      */
     record Pem(Path certificateChain, Path privateKey) implements KeySource {
         public Pem {
