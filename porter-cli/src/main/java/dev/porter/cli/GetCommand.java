@@ -36,7 +36,7 @@ import java.util.concurrent.Callable;
         description = "Fetch a URL over HTTP/1.1 with Porter's client. The body goes to stdout (binary-safe) or to a file.",
         footer = {"", "Exit codes (curl's numbers):",
             "   0  success",
-            "   1  unsupported scheme (https: TLS is not supported yet)",
+            "   1  unsupported scheme (only http and https)",
             "   2  usage error (bad option or header)",
             "   3  malformed URL",
             "   6  could not resolve the host",

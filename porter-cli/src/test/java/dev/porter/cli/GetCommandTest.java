@@ -154,7 +154,7 @@ class GetCommandTest {
             closedPort = s.getLocalPort();
         }
         assertOneLine(get("http://127.0.0.1:" + closedPort + "/"), ExitCode.CONNECT_FAILED.code(), "Connection refused");
-        assertOneLine(get("https://127.0.0.1:" + server.port() + "/"), ExitCode.UNSUPPORTED.code(), "https is not supported yet");
+        assertOneLine(get("ftp://127.0.0.1:" + server.port() + "/"), ExitCode.UNSUPPORTED.code(), "only http and https");
         assertOneLine(get("http://bad host/"), ExitCode.BAD_URL.code(), "malformed URL");
         assertOneLine(get("-H", "no colon", base + "/text"), ExitCode.USAGE.code(), "bad header");
         assertOneLine(get("-C", base + "/text"), ExitCode.USAGE.code(), "-C needs -o");

@@ -1,6 +1,9 @@
 package dev.porter.core;
 
 import dev.porter.core.internal.SocketConnection;
+import dev.porter.core.internal.tls.ClientTlsContext;
+
+import javax.net.ssl.SSLEngine;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -8,6 +11,8 @@ import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The client socket: connects to a welcome socket, then sends requests and reads replies through the returned
@@ -39,13 +44,44 @@ public final class Client {
     /** Connects with the given limits; see {@link #connect(String, int, Duration)}. */
     public static Connection connect(String host, int port, Duration timeout, ConnectionConfig config)
             throws IOException {
+        return connect(host, port, timeout, config, null);
+    }
+
+    /**
+     * Connects, then runs a TLS handshake when {@code tls} is given: the returned connection carries the
+     * conversation's plaintext, and {@link Connection#tls()} tells what was negotiated. The server's certificate
+     * is checked against {@link ClientTls#trust()} and its name against {@code host} (unless trust is
+     * {@link TrustSource.TrustAll}); {@code host} is sent as SNI unless it is an IP literal.
+     *
+     * @throws javax.net.ssl.SSLHandshakeException if the handshake fails: an untrusted or mismatching certificate,
+     *                                             no protocol, cipher or ALPN name in common
+     * @throws TlsSetupException                   if {@code tls} names a trust store or key file that cannot be read
+     */
+    public static Connection connect(String host, int port, Duration timeout, ConnectionConfig config, ClientTls tls)
+            throws IOException {
         InetSocketAddress address = new InetSocketAddress(host, port);
         if (address.isUnresolved()) throw new java.net.UnknownHostException(host);
+        // Trust and key files are read before connecting: a bad file is the caller's error, not the server's.
+        SSLEngine engine = tls == null ? null : context(tls).newEngine(host, port);
+        SocketConnection c = open(host, port, address, timeout, config, engine);
+        if (engine != null) {
+            try {
+                c.handshake(tls.handshakeTimeout().toNanos(), null);
+            } catch (IOException | RuntimeException e) {
+                c.close();
+                throw e;
+            }
+        }
+        return c;
+    }
+
+    private static SocketConnection open(String host, int port, InetSocketAddress address, Duration timeout,
+                                         ConnectionConfig config, SSLEngine engine) throws IOException {
         SocketChannel ch = SocketChannel.open();
         try {
             ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
             ch.socket().connect(address, (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis())));
-            return new SocketConnection(ch, config, null, null);
+            return new SocketConnection(ch, config, null, null, engine);
         } catch (SocketTimeoutException e) {
             ch.close();
             throw new SocketTimeoutException("connect to " + host + ":" + port + " timed out after " + timeout.toMillis() + " ms");
@@ -53,5 +89,17 @@ public final class Client {
             ch.close();
             throw e;
         }
+    }
+
+    /** Contexts by configuration: loading a trust store costs milliseconds, a connection should not pay it. */
+    private static final Map<ClientTls, ClientTlsContext> CONTEXTS = new ConcurrentHashMap<>();
+
+    private static ClientTlsContext context(ClientTls tls) throws TlsSetupException {
+        ClientTlsContext ctx = CONTEXTS.get(tls);
+        if (ctx != null) return ctx;
+        ctx = ClientTlsContext.of(tls);
+        if (CONTEXTS.size() >= 64) CONTEXTS.clear(); // a process with many configurations rebuilds now and then
+        CONTEXTS.put(tls, ctx);
+        return ctx;
     }
 }

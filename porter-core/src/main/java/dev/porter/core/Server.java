@@ -2,6 +2,7 @@ package dev.porter.core;
 
 import dev.porter.core.internal.AcceptLoop;
 import dev.porter.core.internal.TlsAcceptor;
+import dev.porter.core.internal.tls.ServerTlsContext;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -52,7 +53,18 @@ public final class Server implements AutoCloseable {
     /** Loads the key material once (a bad file fails the start with one clear line) and keeps it fresh. */
     private static TlsAcceptor tlsAcceptor(TlsConfig tls) throws TlsSetupException {
         if (tls == null) return null;
-        throw new TlsSetupException("TLS key loading is not wired yet");
+        ServerTlsContext context = ServerTlsContext.load(tls);
+        return new TlsAcceptor(tls, context::newEngine, new TlsAcceptor.Reloader() {
+            @Override
+            public boolean reloadIfChanged() throws TlsSetupException {
+                return context.reloadIfChanged();
+            }
+
+            @Override
+            public void reload() throws TlsSetupException {
+                context.reload();
+            }
+        });
     }
 
     /**

@@ -2,6 +2,8 @@ package dev.porter.http;
 
 import dev.porter.http.internal.Ascii;
 
+import dev.porter.core.ClientTls;
+
 import java.time.Duration;
 import java.util.Objects;
 
@@ -31,11 +33,15 @@ import java.util.Objects;
  * @param maxHeaderBytes          largest response head (status line and fields) accepted. Default 64 KiB.
  * @param maxHeaderCount          most response header fields accepted. Default 256.
  * @param listener                observes connections and heads (for logging, {@code porter get -v}), or null
+ * @param tls                     TLS for {@code https} URIs: whom to trust (the JDK's trust store by default; a CA
+ *                                file, a trust store, or {@link dev.porter.core.TrustSource.TrustAll} for
+ *                                {@code -k}), an optional client certificate; ALPN offers {@code http/1.1}
  */
 public record ClientConfig(Duration connectTimeout, Duration readTimeout, Duration requestTimeout,
                            int maxIdlePerHost, Duration idleTimeout, boolean followRedirects, int maxRedirects,
                            boolean decompress, long expectContinueThreshold, Duration expectContinueTimeout,
-                           String userAgent, int maxHeaderBytes, int maxHeaderCount, ExchangeListener listener) {
+                           String userAgent, int maxHeaderBytes, int maxHeaderCount, ExchangeListener listener,
+                           ClientTls tls) {
 
     /** Validates every value. @throws IllegalArgumentException if one is out of range */
     public ClientConfig {
@@ -49,6 +55,7 @@ public record ClientConfig(Duration connectTimeout, Duration readTimeout, Durati
         if (expectContinueThreshold < -1) throw new IllegalArgumentException("expectContinueThreshold must be >= -1");
         if (maxHeaderBytes < 256) throw new IllegalArgumentException("maxHeaderBytes must be >= 256: " + maxHeaderBytes);
         if (maxHeaderCount < 1) throw new IllegalArgumentException("maxHeaderCount must be >= 1: " + maxHeaderCount);
+        Objects.requireNonNull(tls, "tls");
         if (userAgent != null && Ascii.fieldValueProblem(userAgent) != null) {
             throw new IllegalArgumentException("userAgent: " + Ascii.fieldValueProblem(userAgent));
         }
@@ -89,6 +96,7 @@ public record ClientConfig(Duration connectTimeout, Duration readTimeout, Durati
         private String userAgent = "porter/0.1.0";
         private int maxHeaderBytes = 64 * 1024;
         private int maxHeaderCount = 256;
+        private ClientTls tls = ClientTls.defaults().withApplicationProtocols(java.util.List.of("http/1.1"));
         private ExchangeListener listener;
 
         Builder() {
@@ -109,6 +117,7 @@ public record ClientConfig(Duration connectTimeout, Duration readTimeout, Durati
             maxHeaderBytes = c.maxHeaderBytes;
             maxHeaderCount = c.maxHeaderCount;
             listener = c.listener;
+            tls = c.tls;
         }
 
         /** See {@link ClientConfig#connectTimeout()}. */
@@ -139,12 +148,14 @@ public record ClientConfig(Duration connectTimeout, Duration readTimeout, Durati
         public Builder maxHeaderCount(int n) { maxHeaderCount = n; return this; }
         /** See {@link ClientConfig#listener()}; null for none. */
         public Builder listener(ExchangeListener l) { listener = l; return this; }
+        /** See {@link ClientConfig#tls()}. */
+        public Builder tls(ClientTls t) { tls = t; return this; }
 
         /** @return the configuration. @throws IllegalArgumentException if a value is out of range */
         public ClientConfig build() {
             return new ClientConfig(connectTimeout, readTimeout, requestTimeout, maxIdlePerHost, idleTimeout,
                     followRedirects, maxRedirects, decompress, expectContinueThreshold, expectContinueTimeout,
-                    userAgent, maxHeaderBytes, maxHeaderCount, listener);
+                    userAgent, maxHeaderBytes, maxHeaderCount, listener, tls);
         }
     }
 }

@@ -1,9 +1,11 @@
 package dev.porter.http;
 
 import dev.porter.core.ServerConfig;
+import dev.porter.core.TlsConfig;
 import dev.porter.http.internal.Ascii;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -27,11 +29,15 @@ import java.util.Objects;
  * @param lenientLineEnds          accept a bare LF as a line end (RFC 9112 §2.2 allows it; off by default
  *                                 because parsers that disagree on line ends enable request smuggling)
  * @param accessLog                where one line per request goes, or null for none
+ * @param strictTransportSecurity  for responses over TLS, {@code Strict-Transport-Security: max-age=N} with this
+ *                                 age (RFC 6797), unless the handler sets the header; null sends none (the
+ *                                 default: once a browser saw it, plain http to the host stops working for that
+ *                                 long, so it is the operator's decision). Never sent over plaintext (§7.2)
  */
 public record HttpConfig(ServerConfig server, int maxRequestLineLength, int maxHeaderBytes, int maxHeaderCount,
                          long maxBodySize, Duration headerTimeout, Duration keepAliveTimeout, Duration idleLinger,
                          int maxRequestsPerConnection, long maxDrainBytes, String serverHeader,
-                         boolean lenientLineEnds, AccessLog accessLog) {
+                         boolean lenientLineEnds, AccessLog accessLog, Duration strictTransportSecurity) {
 
     /** Validates every value. */
     public HttpConfig {
@@ -45,10 +51,18 @@ public record HttpConfig(ServerConfig server, int maxRequestLineLength, int maxH
         if (maxBodySize < 0) throw new IllegalArgumentException("maxBodySize must be >= 0");
         if (maxRequestsPerConnection < 1) throw new IllegalArgumentException("maxRequestsPerConnection must be >= 1");
         if (maxDrainBytes < 0) throw new IllegalArgumentException("maxDrainBytes must be >= 0");
+        if (strictTransportSecurity != null && strictTransportSecurity.isNegative()) {
+            throw new IllegalArgumentException("strictTransportSecurity must not be negative");
+        }
         if (serverHeader != null && Ascii.fieldValueProblem(serverHeader) != null) {
             throw new IllegalArgumentException("serverHeader: " + Ascii.fieldValueProblem(serverHeader));
         }
     }
+
+    private static final String BODY = "This port speaks HTTPS: the plain HTTP request was sent to an HTTPS port.\n";
+    /** What a plaintext HTTP client gets from a TLS port: a 400 it can read (RFC 9110 §15.5.1). */
+    static final String PLAINTEXT_REPLY = "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\n"
+            + "Content-Length: " + BODY.length() + "\r\nConnection: close\r\n\r\n" + BODY;
 
     /** @return the defaults, bound to 127.0.0.1 on a free port */
     public static HttpConfig defaults() {
@@ -81,6 +95,7 @@ public record HttpConfig(ServerConfig server, int maxRequestLineLength, int maxH
         private String serverHeader = "Porter";
         private boolean lenientLineEnds;
         private AccessLog accessLog;
+        private Duration strictTransportSecurity;
 
         Builder() {
         }
@@ -99,6 +114,7 @@ public record HttpConfig(ServerConfig server, int maxRequestLineLength, int maxH
             serverHeader = c.serverHeader;
             lenientLineEnds = c.lenientLineEnds;
             accessLog = c.accessLog;
+            strictTransportSecurity = c.strictTransportSecurity;
         }
 
         /** The socket settings (address, backlog, connection limit, timeouts). */
@@ -135,12 +151,27 @@ public record HttpConfig(ServerConfig server, int maxRequestLineLength, int maxH
         public Builder lenientLineEnds(boolean on) { lenientLineEnds = on; return this; }
         /** Where access-log lines go, or null. */
         public Builder accessLog(AccessLog log) { accessLog = log; return this; }
+        /** See {@link HttpConfig#strictTransportSecurity()}; null for none. */
+        public Builder strictTransportSecurity(Duration maxAge) { strictTransportSecurity = maxAge; return this; }
+
+        /**
+         * Serves HTTPS: every connection runs TLS first. Unless set, ALPN offers {@code http/1.1}, and a client
+         * that sends plain HTTP to the port is answered {@code 400} in plaintext saying so (as nginx does).
+         */
+        public Builder tls(TlsConfig t) {
+            if (t != null) {
+                if (t.applicationProtocols().isEmpty()) t = t.withApplicationProtocols(List.of("http/1.1"));
+                if (t.plaintextReply() == null) t = t.withPlaintextReply(PLAINTEXT_REPLY);
+            }
+            server = server.withTls(t);
+            return this;
+        }
 
         /** @return the configuration. @throws IllegalArgumentException if a value is out of range */
         public HttpConfig build() {
             return new HttpConfig(server, maxRequestLineLength, maxHeaderBytes, maxHeaderCount, maxBodySize,
                     headerTimeout, keepAliveTimeout, idleLinger, maxRequestsPerConnection, maxDrainBytes,
-                    serverHeader, lenientLineEnds, accessLog);
+                    serverHeader, lenientLineEnds, accessLog, strictTransportSecurity);
         }
     }
 }

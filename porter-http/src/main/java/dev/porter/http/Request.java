@@ -1,8 +1,11 @@
 package dev.porter.http;
 
+import dev.porter.core.TlsInfo;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
+import java.util.Optional;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -70,6 +73,20 @@ public interface Request {
 
     /** @return the client's address */
     InetSocketAddress remoteAddress();
+
+    /** @return the server's address the request arrived on */
+    InetSocketAddress localAddress();
+
+    /**
+     * @return what the TLS handshake of this request's connection settled (protocol, cipher, SNI name, the
+     *         client's certificate under mTLS), or empty for a plaintext ({@code http}) connection
+     */
+    Optional<TlsInfo> tls();
+
+    /** @return {@code https} for a request that came over TLS, else {@code http} */
+    default String scheme() {
+        return tls().isPresent() ? "https" : "http";
+    }
 
     /**
      * The body as a stream bounded by its framing (Content-Length or chunked), empty when there is none.
@@ -140,6 +157,9 @@ public interface Request {
         @Override public String pathParam(String name) { return wrapped.pathParam(name); }
         @Override public String rawPathParam(String name) { return wrapped.rawPathParam(name); }
         @Override public InetSocketAddress remoteAddress() { return wrapped.remoteAddress(); }
+        @Override public InetSocketAddress localAddress() { return wrapped.localAddress(); }
+        @Override public Optional<TlsInfo> tls() { return wrapped.tls(); }
+        @Override public String scheme() { return wrapped.scheme(); }
         @Override public InputStream body() { return wrapped.body(); }
         @Override public byte[] bodyBytes(int maxBytes) throws IOException { return wrapped.bodyBytes(maxBytes); }
         @Override public String bodyString() throws IOException { return wrapped.bodyString(); }

@@ -1,25 +1,17 @@
 package dev.porter.core.internal;
 
 import dev.porter.core.TlsInfo;
+import dev.porter.core.internal.tls.TlsSessions;
 
-import javax.net.ssl.ExtendedSSLSession;
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SNIServerName;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
-import javax.net.ssl.SSLPeerUnverifiedException;
-import javax.net.ssl.SSLSession;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.security.cert.Certificate;
-import java.security.cert.X509Certificate;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -100,7 +92,7 @@ final class TlsTransport implements ByteSource, ByteSink {
                     }
                 }
                 default -> {
-                    info = describe();
+                    info = TlsSessions.info(engine);
                     return;
                 }
             }
@@ -123,25 +115,6 @@ final class TlsTransport implements ByteSource, ByteSink {
             }
         }
         throw new SSLHandshakeException("plaintext sent to a TLS port (first byte 0x" + Integer.toHexString(first) + ")");
-    }
-
-    private TlsInfo describe() {
-        SSLSession s = engine.getSession();
-        String sni = null;
-        if (s instanceof ExtendedSSLSession ext && !engine.getUseClientMode()) {
-            for (SNIServerName name : ext.getRequestedServerNames()) {
-                if (name instanceof SNIHostName host) sni = host.getAsciiName();
-            }
-        } else if (engine.getUseClientMode()) {
-            sni = engine.getPeerHost();
-        }
-        List<X509Certificate> peer = new ArrayList<>();
-        try {
-            for (Certificate c : s.getPeerCertificates()) if (c instanceof X509Certificate x) peer.add(x);
-        } catch (SSLPeerUnverifiedException e) {
-            // The peer showed no certificate (a server that did not ask for one): the list stays empty.
-        }
-        return new TlsInfo(s.getProtocol(), s.getCipherSuite(), engine.getApplicationProtocol(), sni, peer);
     }
 
     private void runTasks() {

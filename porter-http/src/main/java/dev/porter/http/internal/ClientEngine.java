@@ -162,7 +162,7 @@ public final class ClientEngine implements AutoCloseable {
         }
         Connection c;
         try {
-            c = route.transport().connect(route.connectHost(), route.port(), connectTimeout, connectionConfig);
+            c = route.transport().connect(route.connectHost(), route.port(), connectTimeout, connectionConfig, config.tls());
         } catch (SocketTimeoutException e) {
             if (byDeadline) throw requestTimeout(uri, timeout);
             throw new HttpClientException.Timeout("connect to " + route.connectHost() + ":" + route.port()

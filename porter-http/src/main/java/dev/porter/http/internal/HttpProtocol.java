@@ -32,6 +32,7 @@ public final class HttpProtocol implements Protocol {
     private final HttpConfig config;
     private final Handler handler;
     private final byte[] serverLine;
+    private final byte[] hstsLine;
     private final long headerTimeoutNanos;
 
     /** A connection whose next request came within this time after a response is "hot". */
@@ -41,6 +42,8 @@ public final class HttpProtocol implements Protocol {
     private static final class State {
         int served;
         boolean hot;
+        /** Over TLS (RFC 6797 §7.2: HSTS only then). */
+        boolean secure;
     }
 
     public HttpProtocol(HttpConfig config, Handler handler) {
@@ -49,6 +52,9 @@ public final class HttpProtocol implements Protocol {
         this.serverLine = config.serverHeader() == null ? null
                 : ("Server: " + config.serverHeader() + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
         this.headerTimeoutNanos = config.headerTimeout().toNanos();
+        this.hstsLine = config.strictTransportSecurity() == null ? null
+                : ("Strict-Transport-Security: max-age=" + config.strictTransportSecurity().toSeconds() + "\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1);
     }
 
     @Override
@@ -56,6 +62,7 @@ public final class HttpProtocol implements Protocol {
         State state = (State) c.attachment();
         if (state == null) {
             state = new State();
+            state.secure = c.tls().isPresent();
             c.attach(state);
             c.setIdleTimeout(config.keepAliveTimeout());
         }
@@ -135,6 +142,7 @@ public final class HttpProtocol implements Protocol {
         boolean closeAfter = !framing.keepAlive || framing.closeAfter || c.isDraining()
                 || state.served >= config.maxRequestsPerConnection();
         ServerResponse res = new ServerResponse(c, serverLine, "HEAD".equals(head.method), head.version == 10, closeAfter);
+        if (state.secure && hstsLine != null) res.transportSecurity(hstsLine);
         BodyStream body = body(c, framing, res);
         res.requestBody(body, config.maxDrainBytes());
         // Earlier pipelined responses go out before a request with a body: reading that body may block, and the

@@ -74,6 +74,8 @@ public final class ServerRequest implements Request {
     @Override public String version() { return head.version == 11 ? "HTTP/1.1" : "HTTP/1.0"; }
     @Override public Headers headers() { return head.headers; }
     @Override public InetSocketAddress remoteAddress() { return c.remoteAddress(); }
+    @Override public InetSocketAddress localAddress() { return c.localAddress(); }
+    @Override public java.util.Optional<dev.porter.core.TlsInfo> tls() { return c.tls(); }
     @Override public String rawPath() { return rawPath; }
     @Override public String rawQuery() { return rawQuery; }
     @Override public long contentLength() { return framing.chunked ? -1 : framing.contentLength; }

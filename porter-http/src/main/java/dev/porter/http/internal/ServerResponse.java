@@ -28,6 +28,8 @@ public final class ServerResponse implements Response {
 
     private final Connection c;
     private final byte[] serverLine;
+    /** {@code Strict-Transport-Security} line for a response over TLS, or null. */
+    private byte[] hstsLine;
     private final boolean headRequest;
     private final boolean http10;
     private final Headers headers = new Headers();
@@ -50,6 +52,11 @@ public final class ServerResponse implements Response {
         this.headRequest = headRequest;
         this.http10 = http10;
         this.close = close;
+    }
+
+    /** Adds this {@code Strict-Transport-Security} line (over TLS only, RFC 6797 §7.2) unless the handler sets one. */
+    void transportSecurity(byte[] line) {
+        hstsLine = line;
     }
 
     /** Tells the response about the request body, so a complete answer can announce a close it will cause. */
@@ -280,6 +287,7 @@ public final class ServerResponse implements Response {
         }
         if (!headers.contains("Date")) put(DateCache.headerLine());
         if (serverLine != null && !headers.contains("Server")) put(serverLine);
+        if (hstsLine != null && !headers.contains("Strict-Transport-Security")) put(hstsLine);
         if (!status.forbidsBody()) {
             if (chunked) {
                 put(CHUNKED);

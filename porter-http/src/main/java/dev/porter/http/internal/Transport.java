@@ -1,5 +1,6 @@
 package dev.porter.http.internal;
 
+import dev.porter.core.ClientTls;
 import dev.porter.core.ConnectionConfig;
 import dev.porter.core.Connection;
 
@@ -7,12 +8,9 @@ import java.io.IOException;
 import java.time.Duration;
 
 /**
- * Opens connections for one URI scheme: the seam where TLS plugs in. The client's parsers read straight from a
- * {@link Connection}'s input buffer, so a transport hands back a connection whose buffers hold plain HTTP
- * bytes. The plain transport ({@code http}) is a TCP connection from {@link dev.porter.core.Client}; an
- * {@code https} transport would wrap the socket in an {@code SSLEngine} inside porter-core, decrypting into the
- * same buffers, and be registered in {@link Transports} — with no change to the client's public API (see
- * docs/client.md, "TLS").
+ * Opens connections for one URI scheme: plain TCP for {@code http}, TLS for {@code https} (both from
+ * {@link dev.porter.core.Client}). The client's parsers read the returned {@link Connection}'s buffers, which hold
+ * plain HTTP bytes either way: TLS decrypts beneath them.
  */
 public interface Transport {
 
@@ -23,9 +21,11 @@ public interface Transport {
      * Opens a connection.
      *
      * @param timeout longest wait for the connection to be established
+     * @param tls     TLS settings, used by the {@code https} transport only
      * @throws java.net.SocketTimeoutException if it was not established in time
      * @throws java.net.ConnectException       if refused
      * @throws java.net.UnknownHostException   if the host does not resolve
+     * @throws javax.net.ssl.SSLException      if the TLS handshake failed
      */
-    Connection connect(String host, int port, Duration timeout, ConnectionConfig config) throws IOException;
+    Connection connect(String host, int port, Duration timeout, ConnectionConfig config, ClientTls tls) throws IOException;
 }

@@ -1,17 +1,18 @@
 package dev.porter.http.internal;
 
 import dev.porter.core.Client;
-import dev.porter.core.ConnectionConfig;
+import dev.porter.core.ClientTls;
 import dev.porter.core.Connection;
+import dev.porter.core.ConnectionConfig;
 import dev.porter.http.HttpClientException;
 
 import java.io.IOException;
 import java.time.Duration;
 
-/** The transports the client knows, by scheme: {@code http} today; {@code https} once TLS lands in porter-core. */
+/** The transports the client knows, by scheme: {@code http} (plain TCP) and {@code https} (TLS). */
 final class Transports {
 
-    /** Plain TCP: {@link Client#connect}, whose connections are {@link Connection}s. */
+    /** Plain TCP. */
     static final Transport PLAIN = new Transport() {
         @Override
         public int defaultPort() {
@@ -19,7 +20,7 @@ final class Transports {
         }
 
         @Override
-        public Connection connect(String host, int port, Duration timeout, ConnectionConfig config)
+        public Connection connect(String host, int port, Duration timeout, ConnectionConfig config, ClientTls tls)
                 throws IOException {
             return Client.connect(host, port, timeout, config);
         }
@@ -30,17 +31,35 @@ final class Transports {
         }
     };
 
+    /** TLS 1.3/1.2 with the server's certificate and name checked (unless the configuration trusts all). */
+    static final Transport TLS = new Transport() {
+        @Override
+        public int defaultPort() {
+            return 443;
+        }
+
+        @Override
+        public Connection connect(String host, int port, Duration timeout, ConnectionConfig config, ClientTls tls)
+                throws IOException {
+            return Client.connect(host, port, timeout, config, tls);
+        }
+
+        @Override
+        public String toString() {
+            return "TLS";
+        }
+    };
+
     private Transports() {
     }
 
-    /** @throws HttpClientException.UnsupportedScheme for anything but http */
+    /** @throws HttpClientException.UnsupportedScheme for anything but http and https */
     static Transport forScheme(String scheme) throws HttpClientException.UnsupportedScheme {
         return switch (scheme) {
             case "http" -> PLAIN;
-            case "https" -> throw new HttpClientException.UnsupportedScheme(
-                    "https is not supported yet: Porter's HTTP client has no TLS transport (use http://)");
+            case "https" -> TLS;
             default -> throw new HttpClientException.UnsupportedScheme(
-                    "unsupported URI scheme '" + scheme + "' (only http is supported)");
+                    "unsupported URI scheme '" + scheme + "' (only http and https are supported)");
         };
     }
 }
