@@ -130,7 +130,16 @@ final class ResponseHead {
                 if (len == 0) {
                     state = DONE;
                 } else {
-                    if (headers.size() >= maxHeaderCount) throw malformed("more than " + maxHeaderCount + " header fields");
+                    // The limit counts every field line with its CRLF (the bound above must also admit the final
+                    // empty line, so it is looser). A bad byte in the line is reported first: byte order.
+                    if (headerBytes > maxHeaderBytes) {
+                        checkPartial(b, p, p + len, false);
+                        throw tooLong(false);
+                    }
+                    if (headers.size() >= maxHeaderCount) {
+                        checkPartial(b, p, p + len, false);
+                        throw malformed("more than " + maxHeaderCount + " header fields");
+                    }
                     FieldLines.parse(b, p, len, headers, ClientErrors.MALFORMED);
                     if (record) {
                         int last = headers.size() - 1;

@@ -148,6 +148,18 @@ class ResponseHeadTest {
         assertThat(messages(longFirst)).containsOnly("status line longer than " + ResponseHead.MAX_STATUS_LINE + " bytes");
     }
 
+    @Test
+    void theHeaderSectionLimitIsExactCrlfIncluded() {
+        // The status line counts with its CRLF, every field line with its CRLF, the final empty line not at all.
+        String status = "HTTP/1.1 200 OK\r\n";
+        int room = MAX_HEADER_BYTES - status.length() - "X: \r\n".length();
+        String fits = status + "X: " + "v".repeat(room) + "\r\n\r\n";
+        String over = status + "X: " + "v".repeat(room + 1) + "\r\n\r\n";
+        assertThat(fed(fits).failure()).isNull();
+        assertThat(fed(over).failure()).isInstanceOf(HttpClientException.MalformedResponse.class)
+                .hasMessageContaining("larger than " + MAX_HEADER_BYTES);
+    }
+
     /** @return the failure messages whole and byte by byte */
     private static String[] messages(String input) {
         byte[] b = bytes(input);
