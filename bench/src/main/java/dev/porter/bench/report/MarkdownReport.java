@@ -79,7 +79,7 @@ final class MarkdownReport {
 
     private void tls(StringBuilder md) {
         List<String> servers = summary.tlsServers;
-        md.append("\n### TLS\n\nThe same servers over https, each its own TLS instance. *tls new conn*: `Connection: close`, ")
+        md.append("\n## TLS\n\nThe same servers over https, each its own TLS instance. *tls new conn*: `Connection: close`, ")
             .append("every request on a new TLS connection, so req/s = handshakes/s. Porter ÷ best JVM peer counts the JVM ")
             .append("peers on the JDK's TLS only (not netty-openssl).\n\n");
         md.append("| job | ").append(String.join(" | ", servers)).append(" | Porter ÷ best JVM peer | Porter ÷ nginx |\n");
@@ -97,8 +97,10 @@ final class MarkdownReport {
         }
         md.append('\n');
         for (String s : servers) {
-            md.append("- ").append(s).append(": ").append(summary.tlsStatus(s).equals("ok") ? "" : summary.tlsStatus(s) + "; ")
-                .append(summary.negotiated(s).isEmpty() ? "" : "negotiated " + summary.negotiated(s)).append('\n');
+            List<String> facts = new java.util.ArrayList<>();
+            if (!summary.tlsStatus(s).equals("ok")) facts.add(summary.tlsStatus(s));
+            if (!summary.negotiated(s).isEmpty()) facts.add("negotiated " + summary.negotiated(s));
+            if (!facts.isEmpty()) md.append("- ").append(s).append(": ").append(String.join("; ", facts)).append('\n');
         }
     }
 

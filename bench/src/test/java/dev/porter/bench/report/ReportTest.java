@@ -160,13 +160,13 @@ class ReportTest {
         Summary summary = summary();
         assertThat(summary.tlsServers).isEmpty();
         assertThat(new TextTable(summary).render()).doesNotContain("porter/nginx");
-        assertThat(new MarkdownReport(summary).render()).doesNotContain("### TLS");
+        assertThat(new MarkdownReport(summary).render()).doesNotContain("## TLS");
     }
 
     @Test
     void tlsFiguresReachMarkdownJsonAndChart() throws Exception {
         Summary summary = withTls();
-        assertThat(new MarkdownReport(summary).render()).contains("### TLS").contains("Porter ÷ nginx")
+        assertThat(new MarkdownReport(summary).render()).contains("## TLS").contains("Porter ÷ nginx")
             .contains("| tls plaintext c=64 |");
         assertThat(new JsonReport(summary).render()).contains("\"tls-new-conn\"").contains("\"porter_to_nginx\": 0.2500")
             .contains("\"porter_to_best_jdk_tls_jvm_peer\": 0.8000").contains("\"netty-openssl\": {\"status\": \"ok\"");
