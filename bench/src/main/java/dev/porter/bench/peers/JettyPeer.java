@@ -8,17 +8,24 @@ import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.ContextHandler;
 import org.eclipse.jetty.server.handler.ResourceHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.resource.ResourceFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
  * Jetty 12 on its core API (no servlets): a non-blocking plaintext handler, which Jetty may run on the
  * selector thread without a dispatch, and the stock {@link ResourceHandler} (which caches file content and
  * headers) under {@code /static}. Default thread pool, as Jetty's documentation recommends.
+ *
+ * <p>With a certificate and key, the connector is Jetty's documented HTTPS one: an {@link SslConnectionFactory}
+ * in front of the HTTP/1.1 one, a {@link SslContextFactory.Server} over the JDK's TLS (the key store built in
+ * memory from the PEM files), and a {@link SecureRequestCustomizer}.
  */
 public final class JettyPeer {
 
@@ -46,15 +53,25 @@ public final class JettyPeer {
     /**
      * Starts the server and blocks until it stops.
      *
-     * @param args {@code <port> <staticDir>}
+     * @param args {@code <port> <staticDir> [<cert.pem> <key.pem>]}
      * @throws Exception when Jetty cannot start
      */
     public static void main(String[] args) throws Exception {
-        PeerArgs peer = PeerArgs.parse(args, "JettyPeer");
+        PeerArgs peer = PeerArgs.parseWithTls(args, "JettyPeer");
         Server server = new Server();
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
-        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        ServerConnector connector;
+        if (peer.tls()) {
+            SslContextFactory.Server tls = new SslContextFactory.Server();
+            tls.setKeyStore(peer.keyStore());
+            tls.setKeyStorePassword(new String(PeerArgs.KEY_STORE_PASSWORD));
+            http.addCustomizer(new SecureRequestCustomizer());
+            connector = new ServerConnector(server, new SslConnectionFactory(tls, "http/1.1"),
+                new HttpConnectionFactory(http));
+        } else {
+            connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        }
         connector.setHost(PeerArgs.HOST);
         connector.setPort(peer.port());
         connector.setIdleTimeout(PeerArgs.IDLE_TIMEOUT_MILLIS);

@@ -1,6 +1,7 @@
 package dev.porter.bench.peers;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -8,6 +9,7 @@ import io.netty.channel.DefaultFileRegion;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpChunkedInput;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -20,6 +22,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.stream.ChunkedNioFile;
 import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
@@ -38,15 +41,19 @@ final class NettyHandler extends ChannelInboundHandlerAdapter {
     private static final AsciiString OCTET_STREAM = AsciiString.cached("application/octet-stream");
     private static final AsciiString PLAINTEXT_LENGTH = AsciiString.cached(Integer.toString(PeerArgs.PLAINTEXT.length));
     private static final String STATIC_PREFIX = "/static/";
+    /** Under TLS a file goes out in chunks of one full TLS record's payload. */
+    private static final int TLS_CHUNK = 16 * 1024;
     /** Headers this handler sets itself from constants need no validation (as Netty's own benchmarks do). */
     private static final HttpHeadersFactory TRUSTED = DefaultHttpHeadersFactory.headersFactory().withValidation(false);
 
     private final ByteBuf plaintext;
     private final Path staticDir;
+    private final boolean tls;
 
-    NettyHandler(ByteBuf plaintext, Path staticDir) {
+    NettyHandler(ByteBuf plaintext, Path staticDir, boolean tls) {
         this.plaintext = plaintext;
         this.staticDir = staticDir;
+        this.tls = tls;
     }
 
     @Override
@@ -91,8 +98,13 @@ final class NettyHandler extends ChannelInboundHandlerAdapter {
         headers.set(HttpHeaderNames.DATE, NettyPeer.date);
         if (!keepAlive) headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         ctx.write(response);
-        ctx.write(new DefaultFileRegion(channel, 0, length)); // closes the channel when released
-        var last = ctx.write(LastHttpContent.EMPTY_LAST_CONTENT);
+        ChannelFuture last;
+        if (tls) { // as Netty's HttpStaticFileServer: chunks through the ChunkedWriteHandler, ending with the last content
+            last = ctx.write(new HttpChunkedInput(new ChunkedNioFile(channel, 0, length, TLS_CHUNK)));
+        } else {
+            ctx.write(new DefaultFileRegion(channel, 0, length)); // closes the channel when released
+            last = ctx.write(LastHttpContent.EMPTY_LAST_CONTENT);
+        }
         if (!keepAlive) last.addListener(ChannelFutureListener.CLOSE);
     }
 

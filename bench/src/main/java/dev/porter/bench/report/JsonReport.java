@@ -30,12 +30,25 @@ final class JsonReport {
             json.append(sep).append("    ").append(str(s)).append(": ").append(str(summary.status(s)));
             sep = ",\n";
         }
+        json.append("\n  },\n  \"tls_servers\": {");
+        sep = "\n";
+        for (String s : summary.tlsServers) {
+            json.append(sep).append("    ").append(str(s)).append(": {\"status\": ").append(str(summary.tlsStatus(s)))
+                .append(", \"negotiated\": ").append(str(summary.negotiated(s))).append('}');
+            sep = ",\n";
+        }
         json.append("\n  },\n  \"jobs\": {");
         sep = "\n";
         for (Job job : Job.values()) {
             json.append(sep).append("    ").append(str(job.id)).append(": {\"label\": ").append(str(job.label))
                 .append(", \"throughput_unit\": ").append(str(job.bytesPerSecond ? "bytes/s" : "requests/s"))
-                .append(", \"porter_to_best_peer\": ").append(num(summary.porterRatio(job))).append(", \"servers\": {");
+                .append(", \"tls\": ").append(job.tls)
+                .append(", \"porter_to_best_peer\": ").append(num(summary.porterRatio(job)));
+            if (job.tls) {
+                json.append(", \"porter_to_best_jdk_tls_jvm_peer\": ").append(num(summary.porterToJvm(job)))
+                    .append(", \"porter_to_nginx\": ").append(num(summary.porterToNginx(job)));
+            }
+            json.append(", \"servers\": {");
             String inner = "\n";
             for (Map.Entry<String, Summary.Figures> e : summary.jobs.get(job).entrySet()) {
                 json.append(inner).append("      ").append(str(e.getKey())).append(": ").append(figures(e.getValue()));

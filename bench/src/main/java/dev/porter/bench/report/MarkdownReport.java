@@ -25,7 +25,13 @@ final class MarkdownReport {
             .append(r.meta("jvm_opts")).append("`\n");
         md.append("- Peers: nginx ").append(r.meta("nginx")).append(", Jetty ").append(r.meta("jetty"))
             .append(", Netty ").append(r.meta("netty")).append(" (epoll), Undertow ").append(r.meta("undertow"))
-            .append(", Helidon ").append(r.meta("helidon")).append(", JDK com.sun.net.httpserver (virtual threads)\n");
+            .append(", Helidon ").append(r.meta("helidon")).append(", JDK com.sun.net.httpserver (virtual threads)");
+        if (!summary.tlsServers.isEmpty()) {
+            md.append("; over TLS: OpenSSL ").append(r.meta("openssl")).append(" (nginx, wrk), the JDK's TLS (JVM servers), ")
+                .append("netty-tcnative ").append(r.meta("tcnative")).append(" BoringSSL (netty-openssl); certificate: ")
+                .append(r.meta("tls_cert"));
+        }
+        md.append('\n');
         md.append("- Load: wrk ").append(r.meta("wrk")).append(", `-t2`, all on 127.0.0.1; ").append(r.meta("rounds"))
             .append(" round(s) of ").append(r.meta("duration_s"))
             .append(" s per job, interleaved across servers; medians. Idle job: ")
@@ -35,10 +41,17 @@ final class MarkdownReport {
         md.append("Cell: throughput (req/s; GB/s for 1 MiB) / p99 / CPU µs per request. `*` marks the best server; ")
             .append("the last column is Porter ÷ best peer (for memory rows Porter ÷ lowest peer: lower is better).\n\n");
 
+        if (!summary.servers.isEmpty()) cleartext(md);
+        if (!summary.tlsServers.isEmpty()) tls(md);
+        md.append("\n![chart](results.svg)\n");
+        return md.toString();
+    }
+
+    private void cleartext(StringBuilder md) {
         List<String> servers = summary.servers;
         md.append("| job | ").append(String.join(" | ", servers)).append(" | Porter ÷ best peer |\n");
         md.append("|---|").append("---|".repeat(servers.size())).append("---|\n");
-        for (Job job : Job.values()) {
+        for (Job job : Job.cleartext()) {
             md.append("| ").append(job.label).append(" | ");
             String best = summary.best(job);
             for (String s : servers) {
@@ -62,8 +75,33 @@ final class MarkdownReport {
         for (String s : servers) {
             if (!summary.status(s).equals("ok")) md.append("- ").append(s).append(": ").append(summary.status(s)).append('\n');
         }
-        md.append("\n![chart](results.svg)\n");
-        return md.toString();
+    }
+
+    private void tls(StringBuilder md) {
+        List<String> servers = summary.tlsServers;
+        md.append("\n## TLS\n\nThe same servers over https, each its own TLS instance. *tls new conn*: `Connection: close`, ")
+            .append("every request on a new TLS connection, so req/s = handshakes/s. Porter ÷ best JVM peer counts the JVM ")
+            .append("peers on the JDK's TLS only (not netty-openssl).\n\n");
+        md.append("| job | ").append(String.join(" | ", servers)).append(" | Porter ÷ best JVM peer | Porter ÷ nginx |\n");
+        md.append("|---|").append("---|".repeat(servers.size())).append("---|---|\n");
+        for (Job job : Job.overTls()) {
+            md.append("| ").append(job.label).append(" | ");
+            String best = summary.best(job);
+            for (String s : servers) {
+                Summary.Figures f = summary.jobs.get(job).get(s);
+                md.append(f == null ? "n/a" : TextTable.cell(job, f, s.equals(best)).replace(" ", " / ")
+                    .replace("*", "**best** ")).append(" | ");
+            }
+            md.append(Units.ratio(summary.porterToJvm(job))).append(" | ").append(Units.ratio(summary.porterToNginx(job)))
+                .append(" |\n");
+        }
+        md.append('\n');
+        for (String s : servers) {
+            List<String> facts = new java.util.ArrayList<>();
+            if (!summary.tlsStatus(s).equals("ok")) facts.add(summary.tlsStatus(s));
+            if (!summary.negotiated(s).isEmpty()) facts.add("negotiated " + summary.negotiated(s));
+            if (!facts.isEmpty()) md.append("- ").append(s).append(": ").append(String.join("; ", facts)).append('\n');
+        }
     }
 
     private void idleRow(StringBuilder md, String label, java.util.function.Function<Summary.IdleFigures, String> cell,

@@ -13,15 +13,27 @@ import java.util.Properties;
 
 /**
  * The raw figures of one {@code bench/run}, as it left them in its results folder: {@code meta.properties},
- * {@code servers.tsv} (name, status), {@code runs.tsv} (one line per wrk run) and {@code idle.tsv} (one line per
- * server's idle job). Tab-separated, first line a header.
+ * {@code servers.tsv} (name, status), {@code tls-servers.tsv} (name, status, what it negotiated; absent before
+ * the TLS jobs existed), {@code runs.tsv} (one line per wrk run) and {@code idle.tsv} (one line per server's idle
+ * job). Tab-separated; the last two have a header line.
  *
- * @param meta    facts about the run (date, machine, versions, command)
- * @param servers every server asked for, in order, with "ok" or why it has no figures
- * @param runs    the load runs
- * @param idles   the idle jobs
+ * @param meta       facts about the run (date, machine, versions, command)
+ * @param servers    every server asked for in cleartext, in order, with "ok" or why it has no figures
+ * @param tlsServers every server asked for over TLS, in order
+ * @param runs       the load runs
+ * @param idles      the idle jobs
  */
-record Results(Map<String, String> meta, Map<String, String> servers, List<Run> runs, List<Idle> idles) {
+record Results(Map<String, String> meta, Map<String, String> servers, Map<String, TlsServer> tlsServers,
+               List<Run> runs, List<Idle> idles) {
+
+    /**
+     * A server's TLS instance.
+     *
+     * @param status     "ok" (perhaps followed by a note), or why it has no figures
+     * @param negotiated what OpenSSL's default client (wrk's) and the server agreed, e.g. "TLSv1.3
+     *                   TLS_AES_256_GCM_SHA384 X25519, resumes sessions"; empty when unknown
+     */
+    record TlsServer(String status, String negotiated) {}
 
     /** One wrk run. Durations and latencies in microseconds, CPU in clock ticks of the server's process tree. */
     record Run(String server, Job job, int round, long requests, long durationUs, long bytes, long p99Us,
@@ -52,6 +64,12 @@ record Results(Map<String, String> meta, Map<String, String> servers, List<Run> 
 
         Map<String, String> servers = new LinkedHashMap<>();
         for (String[] row : rows(dir.resolve("servers.tsv"), false)) servers.put(row[0], row.length > 1 ? row[1] : "");
+        Map<String, TlsServer> tlsServers = new LinkedHashMap<>();
+        if (Files.exists(dir.resolve("tls-servers.tsv"))) {
+            for (String[] row : rows(dir.resolve("tls-servers.tsv"), false)) {
+                tlsServers.put(row[0], new TlsServer(row.length > 1 ? row[1] : "", row.length > 2 ? row[2] : ""));
+            }
+        }
 
         List<Run> runs = new ArrayList<>();
         for (String[] r : rows(dir.resolve("runs.tsv"), true)) {
@@ -66,7 +84,7 @@ record Results(Map<String, String> meta, Map<String, String> servers, List<Run> 
                 num(r[6]), num(r[7]), num(r[8]), num(r[9]), num(r[10]), num(r[11]), num(r[12]), num(r[13]),
                 num(r[14])));
         }
-        return new Results(meta, servers, runs, idles);
+        return new Results(meta, servers, tlsServers, runs, idles);
     }
 
     private static List<String[]> rows(Path file, boolean header) throws IOException {

@@ -6,16 +6,22 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Medians per server and job, the idle job's per-connection figures, and Porter's ratio to the best peer.
  * Each figure is the median over rounds, taken separately (the median throughput and the median p99 may
- * come from different rounds).
+ * come from different rounds). The TLS jobs have their own servers (each server's TLS instance) and two
+ * more ratios: to the best JVM peer on the JDK's TLS, and to nginx.
  */
 final class Summary {
 
     /** The server whose ratio to the others is reported. */
     static final String PORTER = "porter";
+    /** The one peer that is not a JVM server. */
+    static final String NGINX = "nginx";
+    /** JVM peers whose TLS is native code rather than the JDK's: shown, but not Porter's JVM yardstick. */
+    static final Set<String> NATIVE_TLS = Set.of("netty-openssl");
 
     /**
      * One server's figures for one job.
@@ -42,17 +48,21 @@ final class Summary {
                        Figures load, double kept) {}
 
     final Results results;
+    /** The servers of the cleartext jobs, in column order. */
     final List<String> servers;
+    /** The servers of the TLS jobs, in column order. */
+    final List<String> tlsServers;
     final Map<Job, Map<String, Figures>> jobs = new EnumMap<>(Job.class);
     final Map<String, IdleFigures> idle = new LinkedHashMap<>();
 
     Summary(Results results) {
         this.results = results;
         this.servers = new ArrayList<>(results.servers().keySet());
+        this.tlsServers = new ArrayList<>(results.tlsServers().keySet());
         double clkTck = Double.parseDouble(results.meta().getOrDefault("clk_tck", "100"));
         for (Job job : Job.values()) {
             Map<String, Figures> byServer = new LinkedHashMap<>();
-            for (String server : servers) {
+            for (String server : serversOf(job)) {
                 List<Results.Run> runs = results.runs().stream()
                     .filter(r -> r.server().equals(server) && r.job() == job && r.requests() > 0).toList();
                 if (runs.isEmpty()) continue;
@@ -94,14 +104,43 @@ final class Summary {
         return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
 
-    /** @return "ok" (perhaps followed by a note), or why the server has no figures */
+    /** @return the servers of the job's table: the cleartext or the TLS ones */
+    List<String> serversOf(Job job) {
+        return job.tls ? tlsServers : servers;
+    }
+
+    /** @return every server of either table, cleartext ones first, each once: the chart's columns */
+    List<String> allServers() {
+        List<String> all = new ArrayList<>(servers);
+        for (String s : tlsServers) if (!all.contains(s)) all.add(s);
+        return all;
+    }
+
+    /** @return "ok" (perhaps followed by a note), or why the server has no cleartext figures */
     String status(String server) {
         return results.servers().getOrDefault(server, "?");
     }
 
-    /** @return whether the server ran (its status starts with "ok") */
+    /** @return "ok" (perhaps followed by a note), or why the server's TLS instance has no figures */
+    String tlsStatus(String server) {
+        Results.TlsServer tls = results.tlsServers().get(server);
+        return tls == null ? "?" : tls.status();
+    }
+
+    /** @return what the server's TLS instance negotiated with wrk's client, or "" when unknown */
+    String negotiated(String server) {
+        Results.TlsServer tls = results.tlsServers().get(server);
+        return tls == null ? "" : tls.negotiated();
+    }
+
+    /** @return whether the server ran in the job's table (its status starts with "ok") */
+    boolean available(String server, Job job) {
+        return (job.tls ? tlsStatus(server) : status(server)).startsWith("ok");
+    }
+
+    /** @return whether the server ran at all: in cleartext, or (a TLS-only server) over TLS */
     boolean available(String server) {
-        return status(server).startsWith("ok");
+        return results.servers().containsKey(server) ? status(server).startsWith("ok") : tlsStatus(server).startsWith("ok");
     }
 
     /** @return the highest throughput among the peers (not Porter) for the job, NaN when none ran */
@@ -121,6 +160,26 @@ final class Summary {
     double porterRatio(Job job) {
         Figures porter = jobs.get(job).get(PORTER);
         return porter == null ? Double.NaN : porter.throughput() / bestPeer(job);
+    }
+
+    /** @return whether the server is a JVM peer on the JDK's TLS for this job: not Porter, not nginx, nor a native-TLS one */
+    static boolean jvmPeer(String server, Job job) {
+        return !server.equals(PORTER) && !server.equals(NGINX) && !(job.tls && NATIVE_TLS.contains(server));
+    }
+
+    /** @return Porter's throughput over the best JVM peer's (see {@link #jvmPeer}), NaN when either is missing */
+    double porterToJvm(Job job) {
+        Figures porter = jobs.get(job).get(PORTER);
+        double best = jobs.get(job).entrySet().stream().filter(e -> jvmPeer(e.getKey(), job))
+            .mapToDouble(e -> e.getValue().throughput()).max().orElse(Double.NaN);
+        return porter == null ? Double.NaN : porter.throughput() / best;
+    }
+
+    /** @return Porter's throughput over nginx's, NaN when either is missing */
+    double porterToNginx(Job job) {
+        Figures porter = jobs.get(job).get(PORTER);
+        Figures nginx = jobs.get(job).get(NGINX);
+        return porter == null || nginx == null ? Double.NaN : porter.throughput() / nginx.throughput();
     }
 
     /** An idle-job figure read from {@link IdleFigures}; NaN where it does not apply. */

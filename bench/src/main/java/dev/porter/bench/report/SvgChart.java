@@ -34,7 +34,7 @@ final class SvgChart {
     /** @return the SVG document */
     String render() {
         List<Group> groups = groups();
-        List<String> servers = summary.servers;
+        List<String> servers = summary.allServers();
         int groupWidth = servers.size() * BAR + GROUP_GAP;
         int width = LEFT + groups.size() * groupWidth + 16;
         int legendTop = TOP + PLOT_HEIGHT + 58;
@@ -93,6 +93,7 @@ final class SvgChart {
     private List<Group> groups() {
         List<Group> groups = new ArrayList<>();
         for (Job job : Job.values()) {
+            if (summary.jobs.get(job).isEmpty()) continue; // not run (e.g. the TLS jobs with --no-tls)
             Map<String, Double> heights = new LinkedHashMap<>();
             Map<String, String> values = new LinkedHashMap<>();
             double best = summary.jobs.get(job).values().stream().mapToDouble(Summary.Figures::throughput).max().orElse(Double.NaN);
@@ -102,9 +103,11 @@ final class SvgChart {
             });
             groups.add(new Group(job.chartLabel, heights, values));
         }
-        groups.add(idleGroup("idle: kept|throughput", Summary.IdleFigures::kept, true, Units::percent));
-        groups.add(idleGroup("idle: RSS|per conn", Summary.IdleFigures::rssPerConn, false, Units::bytes));
-        groups.add(idleGroup("idle: heap|per conn", Summary.IdleFigures::heapPerConn, false, Units::bytes));
+        if (!summary.idle.isEmpty()) {
+            groups.add(idleGroup("idle: kept|throughput", Summary.IdleFigures::kept, true, Units::percent));
+            groups.add(idleGroup("idle: RSS|per conn", Summary.IdleFigures::rssPerConn, false, Units::bytes));
+            groups.add(idleGroup("idle: heap|per conn", Summary.IdleFigures::heapPerConn, false, Units::bytes));
+        }
         return groups;
     }
 

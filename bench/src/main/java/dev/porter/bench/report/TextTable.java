@@ -5,8 +5,9 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * The one table bench/run prints: a row per job, a column per server (req/s or GB/s, p99, CPU µs per
- * request), and Porter's ratio to the best peer. The idle job takes four rows. Plain text, fixed width.
+ * The tables bench/run prints: a row per job, a column per server (req/s or GB/s, p99, CPU µs per request),
+ * and Porter's ratio to the best peer; the idle job takes four rows. The TLS jobs have a table of their own,
+ * with Porter's ratios to the best JVM peer on the JDK's TLS and to nginx. Plain text, fixed width.
  */
 final class TextTable {
 
@@ -29,7 +30,15 @@ final class TextTable {
             .append(r.meta("jdk")).append('\n');
         out.append("cell: throughput (req/s; GB/s for 1 MiB)  p99  CPU us/request;  * = best;  ")
             .append("porter/best = Porter / best peer\n\n");
+        if (!summary.servers.isEmpty()) cleartext(out);
+        if (!summary.tlsServers.isEmpty()) {
+            if (!summary.servers.isEmpty()) out.append('\n');
+            tls(out);
+        }
+        return out.toString();
+    }
 
+    private void cleartext(StringBuilder out) {
         List<String> head = new ArrayList<>();
         head.add(pad("job", JOB_WIDTH));
         for (String s : summary.servers) head.add(pad(s, CELL_WIDTH));
@@ -37,7 +46,7 @@ final class TextTable {
         line(out, head);
         out.append("-".repeat(JOB_WIDTH + (CELL_WIDTH + 3) * summary.servers.size() + 11)).append('\n');
 
-        for (Job job : Job.values()) {
+        for (Job job : Job.cleartext()) {
             List<String> row = new ArrayList<>();
             row.add(pad(job.label, JOB_WIDTH));
             String best = summary.best(job);
@@ -67,7 +76,49 @@ final class TextTable {
         for (String s : summary.servers) {
             if (!summary.status(s).equals("ok")) out.append(s).append(": ").append(summary.status(s)).append('\n');
         }
-        for (Job job : Job.values()) {
+        errors(out, Job.cleartext());
+    }
+
+    private void tls(StringBuilder out) {
+        List<String> servers = summary.tlsServers;
+        out.append("TLS: the same servers over https (TLS instances, a test certificate made for the run; ")
+            .append("tls new conn: Connection: close, every request a new TLS connection, so req/s = handshakes/s)\n");
+        List<String> head = new ArrayList<>();
+        head.add(pad("job", JOB_WIDTH));
+        for (String s : servers) head.add(pad(s, CELL_WIDTH));
+        head.add(pad("porter/jvm", 12));
+        head.add("porter/nginx");
+        line(out, head);
+        out.append("-".repeat(JOB_WIDTH + (CELL_WIDTH + 3) * servers.size() + 27)).append('\n');
+        for (Job job : Job.overTls()) {
+            List<String> row = new ArrayList<>();
+            row.add(pad(job.label, JOB_WIDTH));
+            String best = summary.best(job);
+            for (String s : servers) {
+                Summary.Figures f = summary.jobs.get(job).get(s);
+                row.add(pad(f == null ? (summary.available(s, job) ? "n/a" : "not available")
+                    : cell(job, f, s.equals(best)), CELL_WIDTH));
+            }
+            row.add(pad(Units.ratio(summary.porterToJvm(job)), 12));
+            row.add(Units.ratio(summary.porterToNginx(job)));
+            line(out, row);
+        }
+        out.append('\n');
+        List<String> jvm = servers.stream().filter(s -> Summary.jvmPeer(s, Job.TLS_PLAINTEXT_C64)).toList();
+        out.append("porter/jvm = Porter / best JVM peer on the JDK's TLS (")
+            .append(jvm.isEmpty() ? "none in this run" : String.join(", ", jvm)).append("); porter/nginx = Porter / nginx\n");
+        out.append("negotiated with wrk's client (OpenSSL defaults):\n");
+        for (String s : servers) {
+            if (!summary.negotiated(s).isEmpty()) out.append("  ").append(s).append(": ").append(summary.negotiated(s)).append('\n');
+        }
+        for (String s : servers) {
+            if (!summary.tlsStatus(s).equals("ok")) out.append(s).append(" (TLS): ").append(summary.tlsStatus(s)).append('\n');
+        }
+        errors(out, Job.overTls());
+    }
+
+    private void errors(StringBuilder out, List<Job> jobs) {
+        for (Job job : jobs) {
             summary.jobs.get(job).forEach((s, f) -> {
                 if (f.errors() > 0) {
                     out.append(s).append(' ').append(job.label).append(": ").append(f.errors())
@@ -75,7 +126,6 @@ final class TextTable {
                 }
             });
         }
-        return out.toString();
     }
 
     private void idleRow(StringBuilder out, String label, Function<Summary.IdleFigures, String> cell, double ratio) {

@@ -39,6 +39,28 @@ class ReportTest {
         return new Summary(Results.load(dir));
     }
 
+    /** The same run with the TLS jobs: five TLS instances, nginx the fastest, netty-openssl faster than the JDK peers. */
+    private Summary withTls() throws Exception {
+        summary();
+        Files.writeString(dir.resolve("tls-servers.tsv"), String.join("\n",
+            "porter\tok\tTLSv1.3 TLS_AES_256_GCM_SHA384 X25519, no resumption",
+            "nginx\tok\tTLSv1.3 TLS_AES_256_GCM_SHA384 X25519, resumes sessions",
+            "jetty\tok\tTLSv1.3 TLS_AES_256_GCM_SHA384 X25519, resumes sessions",
+            "netty\tok\t",
+            "netty-openssl\tok\tTLSv1.3 TLS_AES_256_GCM_SHA384 X25519, resumes sessions",
+            ""));
+        Files.writeString(dir.resolve("runs.tsv"), String.join("\n",
+            "porter\ttls-plaintext-c64\t1\t40000\t1000000\t0\t500\t8\t0\t0",
+            "nginx\ttls-plaintext-c64\t1\t80000\t1000000\t0\t400\t8\t0\t0",
+            "jetty\ttls-plaintext-c64\t1\t50000\t1000000\t0\t400\t8\t0\t0",
+            "netty\ttls-plaintext-c64\t1\t32000\t1000000\t0\t400\t8\t0\t0",
+            "netty-openssl\ttls-plaintext-c64\t1\t64000\t1000000\t0\t400\t8\t0\t0",
+            "porter\ttls-new-conn\t1\t1000\t1000000\t0\t500\t20\t0\t0",
+            "nginx\ttls-new-conn\t1\t4000\t1000000\t0\t500\t20\t0\t0",
+            ""), java.nio.file.StandardOpenOption.APPEND);
+        return new Summary(Results.load(dir));
+    }
+
     @Test
     void reportsTheMedianOfRoundsAndCpuPerRequest() throws Exception {
         Summary.Figures porter = summary().jobs.get(Job.PLAINTEXT_C64).get("porter");
@@ -96,5 +118,60 @@ class ReportTest {
     void jsonCarriesTheRatioAndNullForMissingFigures() throws Exception {
         String json = new JsonReport(summary()).render();
         assertThat(json).contains("\"porter_to_best_peer\": 0.7500").contains("\"live_heap_bytes_per_connection\": null");
+    }
+
+    @Test
+    void tlsRatiosAreToTheBestJdkTlsPeerAndToNginx() throws Exception {
+        Summary summary = withTls();
+        assertThat(summary.tlsServers).containsExactly("porter", "nginx", "jetty", "netty", "netty-openssl");
+        assertThat(summary.servers).doesNotContain("netty-openssl");
+        // 40k over jetty's 50k: netty-openssl (64k, BoringSSL) and nginx are not JVM peers on the JDK's TLS
+        assertThat(summary.porterToJvm(Job.TLS_PLAINTEXT_C64)).isCloseTo(0.8, within(0.0001));
+        assertThat(summary.porterToNginx(Job.TLS_PLAINTEXT_C64)).isCloseTo(0.5, within(0.0001));
+        assertThat(summary.porterToNginx(Job.TLS_NEW_CONN)).isCloseTo(0.25, within(0.0001));
+        assertThat(summary.porterToJvm(Job.TLS_NEW_CONN)).isNaN();
+        assertThat(summary.jobs.get(Job.TLS_NEW_CONN).get("porter").cpuUsPerRequest()).isCloseTo(200, within(0.001));
+        // the cleartext figures are not disturbed
+        assertThat(summary.porterRatio(Job.PLAINTEXT_C64)).isCloseTo(0.75, within(0.0001));
+    }
+
+    @Test
+    void tlsTableHasItsOwnColumnsRatiosAndNegotiatedParameters() throws Exception {
+        String table = new TextTable(withTls()).render();
+        assertThat(table).contains("porter/jvm").contains("porter/nginx").contains("tls new conn c=64")
+            .contains("netty-openssl").contains("0.80").contains("0.50")
+            .contains("best JVM peer on the JDK's TLS (jetty, netty)")
+            .contains("nginx: TLSv1.3 TLS_AES_256_GCM_SHA384 X25519, resumes sessions");
+        String cleartextHeader = table.lines().filter(l -> l.startsWith("job ")).findFirst().orElseThrow();
+        assertThat(cleartextHeader).doesNotContain("netty-openssl");
+    }
+
+    @Test
+    void aTlsInstanceThatDidNotStartIsNamed() throws Exception {
+        withTls();
+        Files.writeString(dir.resolve("tls-servers.tsv"), "porter\tnot available (exited: Unknown option: '--tls')\t\nnginx\tok\t\n");
+        Summary summary = new Summary(Results.load(dir));
+        assertThat(new TextTable(summary).render()).contains("porter (TLS): not available (exited: Unknown option: '--tls')");
+        assertThat(summary.porterToNginx(Job.TLS_PLAINTEXT_C64)).isCloseTo(0.5, within(0.0001)); // runs.tsv still has figures
+    }
+
+    @Test
+    void aRunWithoutTlsJobsHasNoTlsTable() throws Exception {
+        Summary summary = summary();
+        assertThat(summary.tlsServers).isEmpty();
+        assertThat(new TextTable(summary).render()).doesNotContain("porter/nginx");
+        assertThat(new MarkdownReport(summary).render()).doesNotContain("## TLS");
+    }
+
+    @Test
+    void tlsFiguresReachMarkdownJsonAndChart() throws Exception {
+        Summary summary = withTls();
+        assertThat(new MarkdownReport(summary).render()).contains("## TLS").contains("Porter ÷ nginx")
+            .contains("| tls plaintext c=64 |");
+        assertThat(new JsonReport(summary).render()).contains("\"tls-new-conn\"").contains("\"porter_to_nginx\": 0.2500")
+            .contains("\"porter_to_best_jdk_tls_jvm_peer\": 0.8000").contains("\"netty-openssl\": {\"status\": \"ok\"");
+        String svg = new SvgChart(summary).render();
+        DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(new InputSource(new StringReader(svg)));
+        assertThat(svg).contains("<title>netty-openssl, TLS plaintext c=64:");
     }
 }
