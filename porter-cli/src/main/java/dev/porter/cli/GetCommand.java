@@ -63,7 +63,7 @@ import javax.net.ssl.SSLException;
             "  47  too many redirects",
             "  52  the server closed the connection without answering",
             "  56  other network failure (for example a connection reset)",
-            "  60  the server's certificate cannot be authenticated (untrusted, another name, expired)",
+            "  60  the server's certificate is not trusted (unknown CA, other name, expired)",
             "  77  the --cacert file cannot be read"})
 final class GetCommand implements Callable<Integer> {
 
