@@ -29,6 +29,9 @@ public final class ChatCommand implements Callable<Integer> {
     @Mixin
     ServerOptions server;
 
+    @Mixin
+    TlsOptions tls;
+
     private int port;
 
     @Option(names = {"-p", "--port"}, paramLabel = "PORT", defaultValue = "7070",
@@ -40,7 +43,7 @@ public final class ChatCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ServerConfig config = ServerConfig.of(server.bind, port).withIdleTimeout(IDLE_TIMEOUT);
-        return ServerCommands.serveUntilSignalled(config, new ChatRoom(), server.grace,
+        return ServerCommands.serveUntilSignalled(config, new ChatRoom(), server.grace, tls,
                 spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 }

@@ -1,12 +1,14 @@
 package dev.porter.cli;
 
 import dev.porter.core.OverflowPolicy;
+import dev.porter.core.TlsSetupException;
 import dev.porter.examples.DemoApp;
 import dev.porter.http.AccessLog;
 import dev.porter.http.HttpConfig;
 import dev.porter.http.HttpServer;
 import dev.porter.http.Router;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -14,13 +16,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 
-/** {@code porter demo}: the reference HTTP app (see {@link DemoApp}). */
+/**
+ * {@code porter demo}: the reference HTTP app (see {@link DemoApp}). Prints {@code Listening on HOST:PORT} first
+ * ({@code Listening on https://HOST:PORT} with {@code --tls}, then the certificate's lines).
+ */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Serve the reference HTTP app: GET /plaintext, GET /json, GET|HEAD|OPTIONS /, POST / (echo body), POST /echo (echo headers).")
+        description = {"Serve the reference HTTP app: GET /plaintext, GET /json, GET|HEAD|OPTIONS /, POST / (echo body), POST /echo (echo headers).",
+            "With --tls: HTTPS with a dev certificate for localhost made once (or --cert/--key); SIGHUP reloads it."})
 final class DemoCommand implements Callable<Integer> {
 
-    @Option(names = {"-p", "--port"}, description = "Port to listen on (0 = any free port). Default: ${DEFAULT-VALUE}.")
-    int port = 8080;
+    @Option(names = {"-p", "--port"}, description = "Port to listen on (0 = any free port). Default: 8080, or 8443 with --tls.")
+    Integer port;
 
     @Option(names = {"-b", "--bind"}, description = "Address to bind. Default: ${DEFAULT-VALUE}.")
     String bind = "127.0.0.1";
@@ -38,25 +44,67 @@ final class DemoCommand implements Callable<Integer> {
             description = "Most connections open at once; more are closed at once. Default: ${DEFAULT-VALUE}.")
     int maxConnections = 10_000;
 
+    @Mixin
+    TlsOptions tls;
+
+    @Mixin
+    HttpsOptions https;
+
     @Override
-    public Integer call() throws IOException, InterruptedException {
+    public Integer call() throws InterruptedException {
+        https.check(tls);
+        int port = this.port != null ? this.port : tls.enabled() ? HttpsOptions.DEFAULT_TLS_PORT : 8080;
         Router router = DemoApp.router();
-        if (staticDir != null) StaticMount.mount(router, "/static", staticDir);
+        if (staticDir != null) {
+            try {
+                StaticMount.mount(router, "/static", staticDir);
+            } catch (IOException e) {
+                return fail("cannot serve " + staticDir + " (--static): " + e.getMessage());
+            }
+        }
+        TlsOptions.Setup setup = null;
+        try {
+            if (tls.enabled()) setup = tls.setup();
+        } catch (TlsSetupException e) {
+            return fail(e.getMessage());
+        }
+        AccessLog log = accessLog ? AccessLog.combined(System.out::println) : null;
         HttpConfig.Builder builder = HttpConfig.builder().host(bind).port(port);
         builder.server(builder.build().server().withMaxConnections(maxConnections, OverflowPolicy.CLOSE));
-        HttpConfig config = builder.maxBodySize(maxBody)
-                .accessLog(accessLog ? AccessLog.combined(System.out::println) : null).build();
+        HttpConfig config = https.apply(builder.maxBodySize(maxBody).accessLog(log), setup).build();
         HttpServer server;
+        HttpServer redirect;
         try {
             server = HttpServer.start(config, router);
-        } catch (java.net.BindException e) {
-            System.err.println("porter demo: cannot listen on " + bind + ":" + port + ": " + e.getMessage());
-            return ExitCode.FAILURE.code();
+        } catch (TlsSetupException e) {
+            return fail(e.getMessage());
+        } catch (IOException | java.nio.channels.UnresolvedAddressException e) {
+            return fail("cannot listen on " + ServerCommands.display(bind, port) + ": " + e.getMessage());
         }
-        System.out.println("Listening on " + Addresses.format(server.address()));
+        try {
+            redirect = https.startRedirect(bind, server.port(), log);
+        } catch (IOException | java.nio.channels.UnresolvedAddressException e) {
+            server.close();
+            return fail("cannot listen on " + ServerCommands.display(bind, https.redirectPort) + " (--redirect-http): " + e.getMessage());
+        }
+        // SIGHUP is caught before the first line: a script that reads it may send one at once.
+        if (setup != null) TlsReload.onHangup(server::reloadTls, setup.source(), "porter demo", System.out::println, System.err::println);
+        System.out.println("Listening on " + (setup != null ? "https://" : "") + Addresses.format(server.address()));
+        if (redirect != null) System.out.println("Redirecting http://" + Addresses.format(redirect.address()) + "/ to https");
+        if (setup != null) {
+            setup.describe("curl --cacert {ca} https://localhost:" + server.port() + "/").forEach(System.out::println);
+        }
         System.out.flush();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> server.stop(Duration.ofSeconds(5)), "porter-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (redirect != null) redirect.stop(Duration.ofSeconds(5));
+            server.stop(Duration.ofSeconds(5));
+        }, "porter-shutdown"));
         server.awaitStop();
         return ExitCode.OK.code();
+    }
+
+    private static int fail(String message) {
+        System.err.println("porter demo: " + message);
+        return ExitCode.FAILURE.code();
     }
 }

@@ -23,6 +23,9 @@ public final class EchoCommand implements Callable<Integer> {
     @Mixin
     ServerOptions server;
 
+    @Mixin
+    TlsOptions tls;
+
     private int port;
 
     @Option(names = {"-p", "--port"}, paramLabel = "PORT", defaultValue = "7007",
@@ -34,7 +37,7 @@ public final class EchoCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ServerConfig config = ServerConfig.of(server.bind, port);
-        return ServerCommands.serveUntilSignalled(config, new EchoProtocol(), server.grace,
+        return ServerCommands.serveUntilSignalled(config, new EchoProtocol(), server.grace, tls,
                 spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 }

@@ -22,7 +22,7 @@ enum ExitCode {
     USAGE(CommandLine.ExitCode.USAGE),
 
     // porter get: curl's numbers.
-    /** The URL's scheme is not spoken (https: no TLS yet). */
+    /** The URL's scheme is not spoken (only http and https are). */
     UNSUPPORTED(1),
     /** The URL is malformed. */
     BAD_URL(3),
@@ -46,10 +46,16 @@ enum ExitCode {
     RANGE_ERROR(33),
     /** More redirects than allowed. */
     TOO_MANY_REDIRECTS(47),
+    /** The TLS handshake failed: no version, cipher or ALPN name in common, or the server does not speak TLS. */
+    TLS_HANDSHAKE(35),
     /** The server closed the connection without answering. */
     EMPTY_REPLY(52),
     /** Any other network failure, such as a connection reset. */
-    NETWORK(56);
+    NETWORK(56),
+    /** The server's certificate cannot be authenticated: untrusted issuer, another host's name, expired. */
+    PEER_CERTIFICATE(60),
+    /** The file of {@code --cacert} cannot be read or holds no certificate. */
+    CA_FILE(77);
 
     private final int code;
 

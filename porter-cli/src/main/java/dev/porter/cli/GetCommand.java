@@ -1,5 +1,8 @@
 package dev.porter.cli;
 
+import dev.porter.core.ClientTls;
+import dev.porter.core.TlsSetupException;
+import dev.porter.core.TrustSource;
 import dev.porter.http.ClientConfig;
 import dev.porter.http.ClientRequest;
 import dev.porter.http.ClientResponse;
@@ -23,17 +26,25 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateNotYetValidException;
+import java.security.cert.CertificateException;
+import java.security.cert.CertPathValidatorException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import javax.net.ssl.SSLException;
 
 /**
  * {@code porter get URL}: fetches a URL with Porter's {@link HttpClient}, in the manner of curl. Exit codes follow
  * curl's where curl has one (see the footer and docs/client.md), so scripts can tell failures apart.
  */
 @Command(name = "get", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Fetch a URL over HTTP/1.1 with Porter's client. The body goes to stdout (binary-safe) or to a file.",
+        description = {"Fetch a URL over HTTP/1.1 with Porter's client, http or https. The body goes to stdout (binary-safe) or to a file.",
+            "https checks the server's certificate against the JDK's trusted authorities (or --cacert) and its name "
+                + "against the URL's host."},
         footer = {"", "Exit codes (curl's numbers):",
             "   0  success",
             "   1  unsupported scheme (only http and https)",
@@ -48,13 +59,16 @@ import java.util.concurrent.Callable;
             "  26  could not read the file of -d @FILE",
             "  28  timeout (connect, read, or --max-time)",
             "  33  could not resume: the server's range does not match the file",
+            "  35  TLS handshake failed (no version or cipher in common, or not a TLS server)",
             "  47  too many redirects",
             "  52  the server closed the connection without answering",
-            "  56  other network failure (for example a connection reset)"})
+            "  56  other network failure (for example a connection reset)",
+            "  60  the server's certificate is not trusted (unknown CA, other name, expired)",
+            "  77  the --cacert file cannot be read"})
 final class GetCommand implements Callable<Integer> {
 
 
-    @Parameters(index = "0", paramLabel = "URL", description = "The URL (http://host[:port]/path; http:// is assumed if missing).")
+    @Parameters(index = "0", paramLabel = "URL", description = "The URL (http[s]://host[:port]/path; http:// is assumed if missing).")
     String url;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the body to FILE (with a progress bar on a terminal).")
@@ -81,7 +95,13 @@ final class GetCommand implements Callable<Integer> {
     @Option(names = {"-C", "--continue"}, description = "Resume a partial download into the -o FILE with a Range request.")
     boolean resume;
 
-    @Option(names = {"-v", "--verbose"}, description = "Show the request ('> ') and response ('< ') heads on stderr.")
+    @Option(names = {"-k", "--insecure"}, description = "https: accept any certificate for any name (encrypted, but not authenticated).")
+    boolean insecure;
+
+    @Option(names = "--cacert", paramLabel = "FILE", description = "https: trust the authorities of this PEM file instead of the JDK's.")
+    Path caCert;
+
+    @Option(names = {"-v", "--verbose"}, description = "Show the connection, its TLS handshake, and the request ('> ') and response ('< ') heads on stderr.")
     boolean verbose;
 
     @Option(names = {"-f", "--fail"}, description = "Exit with 22, writing no body, when the status is 400 or more.")
@@ -149,7 +169,12 @@ final class GetCommand implements Callable<Integer> {
         ClientConfig.Builder config = ClientConfig.builder().followRedirects(follow).maxRedirects(maxRedirects)
                 .decompress(compressed && offset == 0).connectTimeout(seconds(connectTimeout, "--connect-timeout"));
         if (maxTime != null) config.requestTimeout(seconds(maxTime, "--max-time"));
-        if (verbose || head) config.listener(new HeadPrinter(verbose ? err : null, head ? out : null));
+        if (insecure || caCert != null) {
+            TrustSource trust = insecure ? new TrustSource.TrustAll() : new TrustSource.CaFile(caCert);
+            ClientTls tls = ClientConfig.builder().build().tls(); // the defaults, ALPN http/1.1 included
+            config.tls(tls.withTrust(trust));
+        }
+        if (verbose || head) config.listener(new HeadPrinter(verbose ? err : null, head ? out : null, !insecure));
         try (HttpClient client = HttpClient.create(config.build()); ClientResponse res = client.send(b.build())) {
             int code = res.statusCode();
             if (head) return fail && code >= 400 ? ExitCode.HTTP_ERROR : ExitCode.OK;
@@ -331,12 +356,55 @@ final class GetCommand implements Callable<Integer> {
                 yield ExitCode.UNKNOWN_HOST;
             }
             case ConnectException x -> ExitCode.CONNECT_FAILED;
+            case TlsSetupException x -> {
+                msg = "cannot use --cacert: " + msg;
+                yield ExitCode.CA_FILE;
+            }
+            case SSLException x -> {
+                String problem = certificateProblem(x);
+                msg = problem != null ? problem : "TLS handshake failed: " + x.getMessage();
+                yield problem != null ? ExitCode.PEER_CERTIFICATE : ExitCode.TLS_HANDSHAKE;
+            }
             default -> {
                 msg = e.getClass().getSimpleName() + ": " + msg;
                 yield ExitCode.NETWORK;
             }
         };
         return report(code, msg);
+    }
+
+    /**
+     * @return one line for a certificate that could not be authenticated (curl's exit 60), or null if the handshake
+     *         failed for another reason (curl's 35)
+     */
+    static String certificateProblem(SSLException e) {
+        Throwable certificate = null;
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof CertificateExpiredException || t instanceof CertificateNotYetValidException) {
+                certificate = t;
+                break;
+            }
+            if (certificate == null && (t instanceof CertificateException || t instanceof CertPathValidatorException
+                    || t instanceof CertPathBuilderException)) {
+                certificate = t;
+            }
+        }
+        if (certificate == null) return null;
+        String how = "; use --cacert FILE to trust its authority, or -k to skip the check";
+        String m = certificate.getMessage() == null ? "" : certificate.getMessage();
+        if (certificate instanceof CertificateExpiredException) {
+            return "SSL certificate problem: the server's certificate has expired (" + m + ")";
+        }
+        if (certificate instanceof CertificateNotYetValidException) {
+            return "SSL certificate problem: the server's certificate is not valid yet (" + m + ")";
+        }
+        if (m.startsWith("No subject alternative") || m.startsWith("No name matching")) {
+            return "SSL: the server's certificate is not for this host (" + m + ")";
+        }
+        if (certificate instanceof CertPathBuilderException || m.contains("unable to find valid certification path")) {
+            return "SSL certificate problem: the server's certificate is not issued by a trusted authority" + how;
+        }
+        return "SSL certificate problem: " + m + how;
     }
 
     private ExitCode report(ExitCode code, String message) {

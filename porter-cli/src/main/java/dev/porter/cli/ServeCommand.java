@@ -1,10 +1,13 @@
 package dev.porter.cli;
 
+import dev.porter.core.TlsSetupException;
+import dev.porter.http.AccessLog;
 import dev.porter.http.HttpConfig;
 import dev.porter.http.HttpServer;
 import dev.porter.http.StaticFiles;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -22,13 +25,16 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code porter serve}: serves a folder to browsers with {@link StaticFiles}. Prints
- * {@code Serving DIR at http://ADDR:PORT/} first, then one access-log line per request; stops gracefully on
- * Ctrl-C or SIGTERM. Failures a user can fix (no such folder, port in use) are one line on stderr and exit 1.
+ * {@code Serving DIR at http://ADDR:PORT/} first ({@code https://} with {@code --tls}, followed by the
+ * certificate's lines), then one access-log line per request; stops gracefully on Ctrl-C or SIGTERM, reloads the
+ * TLS certificate on SIGHUP. Failures a user can fix (no such folder, port in use, a bad key or certificate, a key
+ * that would be served) are one line on stderr and exit 1.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Serve the files of a directory over HTTP (a static web server).",
+        description = {"Serve the files of a directory over HTTP or HTTPS (a static web server).",
             "Directories show their index.html or a listing; ranges, caching validators and precompressed "
-                + ".br/.gz files are supported. Dotfiles and links leading out of DIR are not served."})
+                + ".br/.gz files are supported. Dotfiles and links leading out of DIR are not served.",
+            "With --tls: HTTPS with a dev certificate for localhost made once (or --cert/--key); SIGHUP reloads it."})
 final class ServeCommand implements Callable<Integer> {
 
     /** How long requests in flight may finish after Ctrl-C. */
@@ -44,8 +50,9 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = {"-d", "--directory"}, paramLabel = "DIR", description = "Directory to serve (same as DIR).")
     Path dirOption;
 
-    @Option(names = {"-p", "--port"}, paramLabel = "PORT", description = "Port to listen on (0 = any free port). Default: ${DEFAULT-VALUE}.")
-    int port = 8080;
+    @Option(names = {"-p", "--port"}, paramLabel = "PORT",
+            description = "Port to listen on (0 = any free port). Default: 8080, or 8443 with --tls.")
+    Integer port;
 
     @Option(names = {"-b", "--bind"}, paramLabel = "ADDR",
             description = "Address to bind (0.0.0.0 or :: for all interfaces). Default: ${DEFAULT-VALUE}.")
@@ -71,14 +78,22 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "Do not print a line per request.")
     boolean quiet;
 
+    @Mixin
+    TlsOptions tls;
+
+    @Mixin
+    HttpsOptions https;
+
     @Override
     public Integer call() throws InterruptedException {
         if (dirArgument != null && dirOption != null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "give the directory once: as DIR or with -d, not both");
         }
+        int port = this.port != null ? this.port : tls.enabled() ? HttpsOptions.DEFAULT_TLS_PORT : 8080;
         if (port < 0 || port > 65535) {
             throw new CommandLine.ParameterException(spec.commandLine(), "port must be 0..65535: " + port);
         }
+        https.check(tls);
         if (cacheSeconds != null && cacheSeconds < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--cache must be 0 or more seconds: " + cacheSeconds);
         }
@@ -99,15 +114,26 @@ final class ServeCommand implements Callable<Integer> {
         } catch (IOException e) {
             return fail("cannot serve " + dir + ": " + reason(e));
         }
+        TlsOptions.Setup setup = null;
+        if (tls.enabled()) {
+            String exposed = exposedKey(dir);
+            if (exposed != null) return fail(exposed);
+            try {
+                setup = tls.setup();
+            } catch (TlsSetupException e) {
+                return fail(e.getMessage());
+            }
+        }
         // "[::1]" is how IPv6 appears in URLs; people paste it that way.
         String host = bind.length() > 2 && bind.startsWith("[") && bind.endsWith("]") ? bind.substring(1, bind.length() - 1) : bind;
-        HttpConfig config = HttpConfig.builder().host(host).port(port)
-                .accessLog(quiet ? null : new ServeLog(System.out, ServeLog.colourWanted()))
-                .build();
+        AccessLog log = quiet ? null : new ServeLog(System.out, ServeLog.colourWanted());
+        HttpConfig config = https.apply(HttpConfig.builder().host(host).port(port).accessLog(log), setup).build();
         String where = host.contains(":") ? "[" + host + "]:" + port : host + ":" + port;
         HttpServer server;
         try {
             server = HttpServer.start(config, files);
+        } catch (TlsSetupException e) {
+            return fail(e.getMessage());
         } catch (BindException e) {
             return fail("cannot listen on " + where + ": " + reason(e));
         } catch (UnresolvedAddressException e) {
@@ -115,9 +141,29 @@ final class ServeCommand implements Callable<Integer> {
         } catch (IOException e) {
             return fail("cannot listen on " + where + ": " + reason(e));
         }
-        System.out.println("Serving " + dir + " at http://" + Addresses.format(server.address()) + "/");
+        HttpServer redirect;
+        try {
+            redirect = https.startRedirect(host, server.port(), log);
+        } catch (IOException | UnresolvedAddressException e) {
+            server.close();
+            String redirectWhere = host.contains(":") ? "[" + host + "]:" + https.redirectPort : host + ":" + https.redirectPort;
+            return fail("cannot listen on " + redirectWhere + " (--redirect-http): " + reason(e));
+        }
+        // SIGHUP is caught before the first line: a script that reads it may send one at once.
+        if (setup != null) TlsReload.onHangup(server::reloadTls, setup.source(), "porter serve", System.out::println, System.err::println);
+        System.out.println("Serving " + dir + " at " + (setup != null ? "https" : "http") + "://"
+                + Addresses.format(server.address()) + "/");
+        if (redirect != null) {
+            System.out.println("Redirecting http://" + Addresses.format(redirect.address()) + "/ to https");
+        }
+        if (setup != null) {
+            setup.describe("curl --cacert {ca} https://localhost:" + server.port() + "/").forEach(System.out::println);
+        }
         System.out.flush();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> server.stop(GRACE), "porter-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (redirect != null) redirect.stop(GRACE);
+            server.stop(GRACE);
+        }, "porter-shutdown"));
         server.awaitStop();
         return ExitCode.OK.code();
     }
@@ -134,6 +180,54 @@ final class ServeCommand implements Callable<Integer> {
             return "cannot read directory " + dir + ": " + reason(e);
         }
         return null;
+    }
+
+    /**
+     * @return why TLS cannot go with serving {@code dir}: the private key (the dev certificate's directory, or the
+     *         {@code --key} file) would be downloadable from it. Null if it would not: it lies outside, or behind a
+     *         hidden dotfile name
+     */
+    private String exposedKey(Path dir) {
+        if (tls.cert == null) {
+            Path devDir = DevCertificate.directory();
+            if (servable(dir, devDir) || servable(devDir, dir)) {
+                return "the dev certificate's key (in " + devDir + ") would be served from " + dir
+                        + "; serve another folder, or give --cert and --key";
+            }
+            return null;
+        }
+        Path key = tls.key != null ? tls.key : tls.cert; // a PKCS#12 --cert, or a PEM holding both, has the key inside
+        if (Files.exists(key) && servable(dir, key)) {
+            return "the TLS key " + key + " would be served from " + dir + "; move it out of the folder";
+        }
+        return null;
+    }
+
+    /**
+     * @return true if {@code path} is {@code root} or inside it and not hidden by a dotfile name on the way (with
+     *         dotfiles hidden, which is the default), comparing real paths where they exist
+     */
+    private boolean servable(Path root, Path path) {
+        Path r = real(root);
+        Path p = real(path);
+        if (!p.startsWith(r)) return false;
+        if (dotfiles) return true;
+        for (Path segment : r.relativize(p)) {
+            String name = segment.toString();
+            if (name.startsWith(".") && !name.equals(".well-known")) return false;
+        }
+        return true;
+    }
+
+    private static Path real(Path p) {
+        Path abs = p.toAbsolutePath().normalize();
+        try {
+            return abs.toRealPath();
+        } catch (IOException e) {
+            // Not there yet (the dev certificate's directory before its first use): its nearest existing parent's real path.
+            Path parent = abs.getParent();
+            return parent == null || parent.equals(abs) ? abs : real(parent).resolve(abs.getFileName());
+        }
     }
 
     private static int fail(String message) {

@@ -3,6 +3,7 @@ package dev.porter.cli;
 import dev.porter.core.Protocol;
 import dev.porter.core.Server;
 import dev.porter.core.ServerConfig;
+import dev.porter.core.TlsSetupException;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -15,8 +16,10 @@ import java.time.Duration;
 
 /**
  * What every server command does: start the server, print {@code Listening on HOST:PORT} as the first line on
- * stdout (the real port when 0 was asked), wait until SIGINT or SIGTERM, then stop gracefully. A failure to start
- * is one line on stderr and exit code 1, never a stack trace.
+ * stdout (the real port when 0 was asked; {@code Listening on tls://HOST:PORT} over TLS, followed by the
+ * certificate's line), wait until SIGINT or SIGTERM, then stop gracefully. A failure to start (a port in use, a
+ * TLS key or certificate that is missing, unreadable, expired or not matching) is one line on stderr and exit
+ * code 1, never a stack trace. Over TLS, SIGHUP reloads the certificate.
  */
 final class ServerCommands {
 
@@ -24,14 +27,25 @@ final class ServerCommands {
     }
 
     /**
-     * Runs {@code protocol} until the process is told to stop.
+     * Runs {@code protocol} until the process is told to stop, over TLS when {@code tls} asks for it.
      *
+     * @param tls the command's TLS options, or null for none
      * @return the exit code: {@link ExitCode#OK} after a stop, {@link ExitCode#FAILURE} if the server could not start
      */
-    static int serveUntilSignalled(ServerConfig config, Protocol protocol, Duration grace, PrintWriter out, PrintWriter err) {
+    static int serveUntilSignalled(ServerConfig config, Protocol protocol, Duration grace, TlsOptions tls,
+                                   PrintWriter out, PrintWriter err) {
+        if (tls != null) tls.check();
+        TlsOptions.Setup setup = null;
         Server server;
         try {
+            if (tls != null && tls.enabled()) {
+                setup = tls.setup();
+                config = config.withTls(setup.config());
+            }
             server = Server.start(config, protocol);
+        } catch (TlsSetupException e) {
+            err.println("porter: " + e.getMessage());
+            return ExitCode.FAILURE.code();
         } catch (BindException e) {
             err.println("porter: cannot listen on " + display(config.host(), config.port()) + ": " + bindReason(e));
             return ExitCode.FAILURE.code();
@@ -42,7 +56,14 @@ final class ServerCommands {
             err.println("porter: cannot listen on " + display(config.host(), config.port()) + ": " + e.getMessage());
             return ExitCode.FAILURE.code();
         }
-        out.println("Listening on " + display(config.host(), server.address()));
+        // SIGHUP is caught before the first line: a script that reads it may send one at once.
+        if (setup != null) TlsReload.onHangup(server::reloadTls, setup.source(), "porter", line -> print(out, line), line -> print(err, line));
+        out.println("Listening on " + (setup != null ? "tls://" : "") + display(config.host(), server.address()));
+        if (setup != null) {
+            for (String line : setup.describe("openssl s_client -quiet -CAfile {ca} -connect localhost:" + server.port())) {
+                out.println(line);
+            }
+        }
         out.flush();
 
         // SIGINT and SIGTERM run shutdown hooks: stop accepting, let conversations finish within the grace period.
@@ -65,6 +86,11 @@ final class ServerCommands {
             }
         }
         return ExitCode.OK.code();
+    }
+
+    private static void print(PrintWriter w, String line) {
+        w.println(line);
+        w.flush();
     }
 
     /** @return {@code host:port} as a user writes it, with brackets around an IPv6 literal */

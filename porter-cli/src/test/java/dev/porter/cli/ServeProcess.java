@@ -33,12 +33,18 @@ final class ServeProcess implements AutoCloseable {
 
     /** Starts {@code porter ARGS} with {@code cwd} as its working directory. */
     static ServeProcess start(Path cwd, String... args) throws IOException {
+        return start(cwd, java.util.Map.of(), args);
+    }
+
+    /** Starts {@code porter ARGS} in {@code cwd} with these environment variables added. */
+    static ServeProcess start(Path cwd, java.util.Map<String, String> env, String... args) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx128m", "-cp", cp, Main.class.getName()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile());
         pb.environment().remove("NO_COLOR");
+        pb.environment().putAll(env);
         return new ServeProcess(pb.start());
     }
 
@@ -70,6 +76,12 @@ final class ServeProcess implements AutoCloseable {
         String l = q.poll(limit.toMillis(), TimeUnit.MILLISECONDS);
         if (l == null) throw new AssertionError("no output line within " + limit);
         return l.equals(EOF) ? null : l;
+    }
+
+    /** Sends {@code signal} (for example {@code HUP}) with {@code kill}. */
+    void signal(String signal) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) throw new AssertionError("kill -" + signal + " failed");
     }
 
     /** Waits for the exit. @return the exit code */

@@ -1,5 +1,7 @@
 package dev.porter.http;
 
+import dev.porter.core.TlsInfo;
+
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.List;
@@ -19,6 +21,15 @@ public interface ExchangeListener {
      * @param remote the server's address
      */
     default void connected(URI uri, InetSocketAddress remote) {
+    }
+
+    /**
+     * The new connection's TLS handshake is done (for {@code https}; called right after {@link #connected}).
+     *
+     * @param uri the request it was opened for
+     * @param tls what the handshake settled: protocol version, cipher suite, ALPN protocol, the server's chain
+     */
+    default void secured(URI uri, TlsInfo tls) {
     }
 
     /**

@@ -51,6 +51,18 @@ public final class HttpServer implements AutoCloseable {
         return server.port();
     }
 
+    /**
+     * Reloads the TLS certificates now (as {@link Server#reloadTls()}): new connections get what the key files hold,
+     * connections already open keep theirs. The files are also checked for changes every
+     * {@link dev.porter.core.TlsConfig#reloadCheck()}.
+     *
+     * @throws dev.porter.core.TlsSetupException if the files are missing or broken; the current certificates stay
+     * @throws IllegalStateException             if this server does not use TLS
+     */
+    public void reloadTls() throws dev.porter.core.TlsSetupException {
+        server.reloadTls();
+    }
+
     /** @return connection counters of the underlying welcome socket */
     public ServerStats stats() {
         return server.stats();

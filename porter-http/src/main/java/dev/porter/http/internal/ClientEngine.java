@@ -175,7 +175,10 @@ public final class ClientEngine implements AutoCloseable {
         }
         opened.incrementAndGet();
         try {
-            if (config.listener() != null) config.listener().connected(uri, c.remoteAddress());
+            if (config.listener() != null) {
+                config.listener().connected(uri, c.remoteAddress());
+                if (c.tls().isPresent()) config.listener().secured(uri, c.tls().get());
+            }
         } catch (RuntimeException e) {
             c.close();
             throw e;
