@@ -119,7 +119,8 @@ class TlsServerCommandsTest {
                 String[] curl = run("curl", "-sS", "-v", "--cacert", caFile().toString(), "https://localhost:" + port + "/hello.txt");
                 assertThat(curl[0]).as(curl[2]).isEqualTo("0");
                 assertThat(curl[1]).isEqualTo("hello\n");
-                assertThat(curl[2]).contains("ALPN: server accepted http/1.1", "subjectAltName: host \"localhost\" matched");
+                // HTTP/2 is on by default: ALPN prefers h2 over http/1.1 (RFC 9113 §3.2).
+                assertThat(curl[2]).contains("ALPN: server accepted h2", "subjectAltName: host \"localhost\" matched");
                 String[] byAddress = run("curl", "-sS", "--cacert", caFile().toString(), "https://127.0.0.1:" + port + "/hello.txt");
                 assertThat(byAddress[0]).as(byAddress[2]).isEqualTo("0");
                 String[] untrusted = run("curl", "-sS", "https://localhost:" + port + "/hello.txt");

@@ -33,11 +33,13 @@ import java.util.Objects;
  *                                 age (RFC 6797), unless the handler sets the header; null sends none (the
  *                                 default: once a browser saw it, plain http to the host stops working for that
  *                                 long, so it is the operator's decision). Never sent over plaintext (§7.2)
+ * @param http2                    HTTP/2 on or off, and its limits; default on ({@link Http2Config#defaults()})
  */
 public record HttpConfig(ServerConfig server, int maxRequestLineLength, int maxHeaderBytes, int maxHeaderCount,
                          long maxBodySize, Duration headerTimeout, Duration keepAliveTimeout, Duration idleLinger,
                          int maxRequestsPerConnection, long maxDrainBytes, String serverHeader,
-                         boolean lenientLineEnds, AccessLog accessLog, Duration strictTransportSecurity) {
+                         boolean lenientLineEnds, AccessLog accessLog, Duration strictTransportSecurity,
+                         Http2Config http2) {
 
     /** Validates every value. */
     public HttpConfig {
@@ -45,6 +47,7 @@ public record HttpConfig(ServerConfig server, int maxRequestLineLength, int maxH
         Objects.requireNonNull(headerTimeout, "headerTimeout");
         Objects.requireNonNull(keepAliveTimeout, "keepAliveTimeout");
         Objects.requireNonNull(idleLinger, "idleLinger");
+        Objects.requireNonNull(http2, "http2");
         if (maxRequestLineLength < 16) throw new IllegalArgumentException("maxRequestLineLength must be >= 16");
         if (maxHeaderBytes < 64) throw new IllegalArgumentException("maxHeaderBytes must be >= 64");
         if (maxHeaderCount < 1) throw new IllegalArgumentException("maxHeaderCount must be >= 1");
@@ -96,6 +99,7 @@ public record HttpConfig(ServerConfig server, int maxRequestLineLength, int maxH
         private boolean lenientLineEnds;
         private AccessLog accessLog;
         private Duration strictTransportSecurity;
+        private Http2Config http2 = Http2Config.defaults();
 
         Builder() {
         }
@@ -115,6 +119,7 @@ public record HttpConfig(ServerConfig server, int maxRequestLineLength, int maxH
             lenientLineEnds = c.lenientLineEnds;
             accessLog = c.accessLog;
             strictTransportSecurity = c.strictTransportSecurity;
+            http2 = c.http2;
         }
 
         /** The socket settings (address, backlog, connection limit, timeouts). */
@@ -151,16 +156,19 @@ public record HttpConfig(ServerConfig server, int maxRequestLineLength, int maxH
         public Builder lenientLineEnds(boolean on) { lenientLineEnds = on; return this; }
         /** Where access-log lines go, or null. */
         public Builder accessLog(AccessLog log) { accessLog = log; return this; }
+        /** See {@link HttpConfig#http2()}. */
+        public Builder http2(Http2Config h) { http2 = h; return this; }
         /** See {@link HttpConfig#strictTransportSecurity()}; null for none. */
         public Builder strictTransportSecurity(Duration maxAge) { strictTransportSecurity = maxAge; return this; }
 
         /**
-         * Serves HTTPS: every connection runs TLS first. Unless set, ALPN offers {@code http/1.1}, and a client
+         * Serves HTTPS: every connection runs TLS first. Unless set, ALPN offers {@code h2} (while HTTP/2 is
+         * enabled) and {@code http/1.1}, and a client
          * that sends plain HTTP to the port is answered {@code 400} in plaintext saying so (as nginx does).
          */
         public Builder tls(TlsConfig t) {
             if (t != null) {
-                if (t.applicationProtocols().isEmpty()) t = t.withApplicationProtocols(List.of("http/1.1"));
+                if (t.applicationProtocols().isEmpty()) t = t.withApplicationProtocols(List.of("h2", "http/1.1"));
                 if (t.plaintextReply() == null) t = t.withPlaintextReply(PLAINTEXT_REPLY);
             }
             server = server.withTls(t);
@@ -169,9 +177,15 @@ public record HttpConfig(ServerConfig server, int maxRequestLineLength, int maxH
 
         /** @return the configuration. @throws IllegalArgumentException if a value is out of range */
         public HttpConfig build() {
+            TlsConfig tls = server.tls();
+            if (tls != null && !http2.enabled() && tls.applicationProtocols().contains("h2")) {
+                // HTTP/2 is off: never let ALPN choose it.
+                server = server.withTls(tls.withApplicationProtocols(tls.applicationProtocols().stream()
+                        .filter(p -> !p.equals("h2")).toList()));
+            }
             return new HttpConfig(server, maxRequestLineLength, maxHeaderBytes, maxHeaderCount, maxBodySize,
                     headerTimeout, keepAliveTimeout, idleLinger, maxRequestsPerConnection, maxDrainBytes,
-                    serverHeader, lenientLineEnds, accessLog, strictTransportSecurity);
+                    serverHeader, lenientLineEnds, accessLog, strictTransportSecurity, http2);
         }
     }
 }

@@ -15,23 +15,33 @@ public final class DateCache {
     private static final String[] MONTHS = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
         "Nov", "Dec"};
 
-    private record Line(long second, byte[] bytes) {
+    private record Line(long second, byte[] bytes, String value) {
     }
 
-    private static volatile Line current = new Line(-1, new byte[0]);
+    private static volatile Line current = new Line(-1, new byte[0], "");
 
     private DateCache() {
     }
 
     /** @return {@code "Date: Tue, 24 Nov 2026 09:34:07 GMT\r\n"} for the current second */
     public static byte[] headerLine() {
+        return now().bytes;
+    }
+
+    /** @return {@code "Tue, 24 Nov 2026 09:34:07 GMT"} for the current second (an HTTP/2 field value) */
+    public static String value() {
+        return now().value;
+    }
+
+    private static Line now() {
         long second = System.currentTimeMillis() / 1000;
         Line l = current;
         if (l.second != second) {
-            l = new Line(second, ("Date: " + format(second) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            String v = format(second);
+            l = new Line(second, ("Date: " + v + "\r\n").getBytes(StandardCharsets.US_ASCII), v);
             current = l;
         }
-        return l.bytes;
+        return l;
     }
 
     /** @return {@code epochSecond} as an IMF-fixdate, e.g. {@code Sun, 06 Nov 1994 08:49:37 GMT} */

@@ -8,6 +8,8 @@ import dev.porter.http.Handler;
 import dev.porter.http.HttpConfig;
 import dev.porter.http.HttpException;
 import dev.porter.http.Status;
+import dev.porter.http.internal.h2.FrameParser;
+import dev.porter.http.internal.h2.Http2Connection;
 
 import java.io.IOException;
 import java.net.SocketTimeoutException;
@@ -65,6 +67,11 @@ public final class HttpProtocol implements Protocol {
             state.secure = c.tls().isPresent();
             c.attach(state);
             c.setIdleTimeout(config.keepAliveTimeout());
+            if (config.http2().enabled() && c.tls().map(t -> t.applicationProtocol().equals("h2")).orElse(false)) {
+                // ALPN chose HTTP/2 (RFC 9113 §3.2): the client's first bytes are its preface.
+                new Http2Connection(c, config, handler).serve(true);
+                return;
+            }
         }
         RequestHead head = new RequestHead(config);
         RequestFraming framing = new RequestFraming();
@@ -83,6 +90,11 @@ public final class HttpProtocol implements Protocol {
                 if (!readHead(c, head, headerTimeoutNanos, firstByteDeadline)) return;
                 framing.analyze(head, config);
             } catch (HttpException e) {
+                if (priorKnowledge(c, state, e)) {
+                    c.input().deadline(0);
+                    new Http2Connection(c, config, handler).serve(true);
+                    return;
+                }
                 rejectAndClose(c, e.status(), e.getMessage(), head, System.nanoTime());
                 return;
             } catch (SocketTimeoutException e) {
@@ -102,6 +114,18 @@ public final class HttpProtocol implements Protocol {
             if (!exchange(c, head, framing, state, started)) return;
             waitStart = System.nanoTime();
         }
+    }
+
+    /**
+     * h2c with prior knowledge (RFC 9113 §3.3): the HTTP/1.1 parser refuses the preface's request line
+     * {@code PRI * HTTP/2.0} with 505; if the connection's first bytes are (the start of) the preface, it is HTTP/2
+     * instead, and one cleartext port serves both. (The {@code Upgrade: h2c} dance is not offered: RFC 9113 §3.1
+     * deprecates it, and clients that speak h2c use prior knowledge.)
+     */
+    private boolean priorKnowledge(Connection c, State state, HttpException e) {
+        if (state.served != 0 || !config.http2().enabled() || e.status().code() != 505) return false;
+        ReadBuffer in = c.input();
+        return FrameParser.matchPreface(in.array(), in.start(), in.end()) >= 0;
     }
 
     /**

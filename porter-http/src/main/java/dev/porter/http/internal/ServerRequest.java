@@ -104,30 +104,8 @@ public final class ServerRequest implements Request {
 
     @Override
     public Map<String, List<String>> queryParams() {
-        if (query == null) query = parseQuery(rawQuery);
+        if (query == null) query = Targets.parseQuery(rawQuery);
         return query;
-    }
-
-    private static Map<String, List<String>> parseQuery(String q) {
-        if (q == null || q.isEmpty()) return Map.of();
-        Map<String, List<String>> m = new LinkedHashMap<>();
-        int i = 0;
-        while (i <= q.length()) {
-            int amp = q.indexOf('&', i);
-            if (amp < 0) amp = q.length();
-            if (amp > i) {
-                int eq = q.indexOf('=', i);
-                String k = eq < 0 || eq > amp ? q.substring(i, amp) : q.substring(i, eq);
-                String v = eq < 0 || eq > amp ? "" : q.substring(eq + 1, amp);
-                String dk = Targets.decode(k, true);
-                String dv = Targets.decode(v, true);
-                if (dk == null || dv == null) throw new HttpException(Status.BAD_REQUEST, "malformed percent-encoding in query");
-                m.computeIfAbsent(dk, x -> new ArrayList<>(1)).add(dv);
-            }
-            i = amp + 1;
-        }
-        for (Map.Entry<String, List<String>> e : m.entrySet()) e.setValue(Collections.unmodifiableList(e.getValue()));
-        return Collections.unmodifiableMap(m);
     }
 
     @Override

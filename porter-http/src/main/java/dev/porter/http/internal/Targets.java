@@ -1,16 +1,24 @@
 package dev.porter.http.internal;
 
+import dev.porter.http.HttpException;
+import dev.porter.http.Status;
+
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
-/** Request-target helpers: form detection and percent-decoding (RFC 3986 §2.1). */
+/** Request-target helpers: form detection, percent-decoding (RFC 3986 §2.1) and query splitting. */
 public final class Targets {
 
     private Targets() {
     }
 
     /** @return true for {@code scheme "://" ...} with a valid scheme (RFC 9112 §3.2.2, RFC 3986 §3.1) */
-    static boolean isAbsoluteForm(String t) {
+    public static boolean isAbsoluteForm(String t) {
         int colon = t.indexOf("://");
         if (colon <= 0) return false;
         char c0 = t.charAt(0);
@@ -67,5 +75,32 @@ public final class Targets {
             }
         }
         return sb.toString();
+    }
+
+    /**
+     * Splits a query ({@code a=1&b=x%20y}) into decoded names and values, in order ({@code +} is a space).
+     *
+     * @throws HttpException 400 for a malformed percent-escape
+     */
+    public static Map<String, List<String>> parseQuery(String q) {
+        if (q == null || q.isEmpty()) return Map.of();
+        Map<String, List<String>> m = new LinkedHashMap<>();
+        int i = 0;
+        while (i <= q.length()) {
+            int amp = q.indexOf('&', i);
+            if (amp < 0) amp = q.length();
+            if (amp > i) {
+                int eq = q.indexOf('=', i);
+                String k = eq < 0 || eq > amp ? q.substring(i, amp) : q.substring(i, eq);
+                String v = eq < 0 || eq > amp ? "" : q.substring(eq + 1, amp);
+                String dk = decode(k, true);
+                String dv = decode(v, true);
+                if (dk == null || dv == null) throw new HttpException(Status.BAD_REQUEST, "malformed percent-encoding in query");
+                m.computeIfAbsent(dk, x -> new ArrayList<>(1)).add(dv);
+            }
+            i = amp + 1;
+        }
+        for (Map.Entry<String, List<String>> e : m.entrySet()) e.setValue(Collections.unmodifiableList(e.getValue()));
+        return Collections.unmodifiableMap(m);
     }
 }

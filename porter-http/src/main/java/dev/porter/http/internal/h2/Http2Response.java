@@ -1,0 +1,273 @@
+package dev.porter.http.internal.h2;
+
+import dev.porter.http.Headers;
+import dev.porter.http.Response;
+import dev.porter.http.Status;
+import dev.porter.http.internal.Ascii;
+import dev.porter.http.internal.DateCache;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The {@link Response} a handler writes on an HTTP/2 stream: a HEADERS frame with {@code :status} and the fields
+ * (names in lower case, RFC 9113 §8.2; the connection-specific ones HTTP/1.1 handlers may set are left out,
+ * §8.2.2), then DATA frames within the flow-control windows, the last one ending the stream.
+ */
+final class Http2Response implements Response {
+
+    /** Fields that only mean something to one HTTP/1.1 connection (RFC 9113 §8.2.2): never sent on HTTP/2. */
+    private static final Set<String> CONNECTION_SPECIFIC = Set.of("connection", "keep-alive", "proxy-connection",
+            "transfer-encoding", "upgrade");
+    private static final int CHUNK = 16 * 1024;
+
+    private final Http2Connection connection;
+    private final Http2Stream stream;
+    private final boolean headRequest;
+    private final Headers headers = new Headers();
+    private Status status = Status.OK;
+    private boolean committed;
+    private long declaredLength = -1;
+    private long bodyBytes;
+    private Body body;
+
+    Http2Response(Http2Connection connection, Http2Stream stream, boolean headRequest) {
+        this.connection = connection;
+        this.stream = stream;
+        this.headRequest = headRequest;
+    }
+
+    @Override
+    public Response status(Status s) {
+        checkNotCommitted();
+        status = Objects.requireNonNull(s, "status");
+        return this;
+    }
+
+    @Override public Status status() { return status; }
+    @Override public Headers headers() { return headers; }
+    @Override public boolean committed() { return committed; }
+
+    /** HTTP/2 keeps the connection for other streams: only this stream ends. */
+    @Override
+    public Response closeConnection() {
+        return this;
+    }
+
+    @Override
+    public Response header(String name, String value) {
+        checkNotCommitted();
+        validate(name, value);
+        headers.add(name, value);
+        return this;
+    }
+
+    @Override
+    public Response setHeader(String name, String value) {
+        checkNotCommitted();
+        validate(name, value);
+        headers.set(name, value);
+        return this;
+    }
+
+    private static void validate(String name, String value) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(value, "value");
+        if (!Ascii.isToken(name)) throw new IllegalArgumentException("header name is not a token: " + name);
+        String problem = Ascii.fieldValueProblem(value);
+        if (problem != null) throw new IllegalArgumentException("header " + name + ": " + problem);
+    }
+
+    @Override
+    public Response contentLength(long length) {
+        checkNotCommitted();
+        if (length < 0) throw new IllegalArgumentException("negative length");
+        declaredLength = length;
+        return this;
+    }
+
+    private void checkNotCommitted() {
+        if (committed) throw new IllegalStateException("response already committed");
+    }
+
+    private boolean noBody() {
+        return headRequest || status.forbidsBody();
+    }
+
+    /** @return body bytes sent (for the access log) */
+    long bodyBytes() {
+        return body != null ? body.written : bodyBytes;
+    }
+
+    @Override
+    public void send(byte[] b) throws IOException {
+        checkNotCommitted();
+        boolean empty = noBody() || b.length == 0;
+        writeHead(b.length, empty);
+        if (!empty) connection.writer().data(stream, b, 0, b.length, true);
+        bodyBytes = noBody() ? 0 : b.length;
+        stream.localEnded = true;
+    }
+
+    @Override
+    public void send(String s) throws IOException {
+        if (!headers.contains("Content-Type")) setHeader("Content-Type", "text/plain; charset=utf-8");
+        send(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public void sendFile(FileChannel file, long position, long length) throws IOException {
+        checkNotCommitted();
+        boolean empty = noBody() || length == 0;
+        writeHead(length, empty);
+        stream.localEnded = true;
+        if (empty) return;
+        // No sendfile in HTTP/2: every byte goes into a DATA frame (and under TLS, is encrypted anyway).
+        ByteBuffer buf = ByteBuffer.allocate((int) Math.min(CHUNK, length));
+        long sent = 0;
+        while (sent < length) {
+            buf.clear().limit((int) Math.min(buf.capacity(), length - sent));
+            int n = file.read(buf, position + sent);
+            if (n < 0) throw new IOException("file shorter than its announced length");
+            sent += n;
+            connection.writer().data(stream, buf.array(), 0, n, sent == length);
+        }
+        bodyBytes = length;
+    }
+
+    @Override
+    public OutputStream stream() throws IOException {
+        if (body != null) return body;
+        checkNotCommitted();
+        boolean empty = noBody();
+        writeHead(declaredLength, empty);
+        if (empty) stream.localEnded = true;
+        body = new Body(empty);
+        return body;
+    }
+
+    /**
+     * Completes the response after the handler returned: an empty one if nothing was sent, the end of a stream.
+     *
+     * @return true if the message was complete (a declared length met)
+     */
+    boolean finish() throws IOException {
+        if (!committed) {
+            writeHead(declaredLength >= 0 && noBody() ? declaredLength : 0, true);
+            stream.localEnded = true;
+            return true;
+        }
+        if (body != null && !body.closed) body.close();
+        return body == null || body.complete();
+    }
+
+    /** Replaces an uncommitted response by a plain-text error. */
+    void sendError(Status s, String message) throws IOException {
+        headers.clear();
+        status = s;
+        declaredLength = -1;
+        setHeader("Content-Type", "text/plain; charset=utf-8");
+        send(message + "\n");
+    }
+
+    /** HEADERS: {@code :status}, the handler's fields in lower case, date, server, content-length when known. */
+    private void writeHead(long length, boolean endStream) throws IOException {
+        committed = true;
+        List<String> fields = new ArrayList<>(8 + headers.size() * 2);
+        fields.add(":status");
+        fields.add(Integer.toString(status.code()));
+        for (int i = 0, n = headers.size(); i < n; i++) {
+            String name = headers.name(i).toLowerCase(Locale.ROOT);
+            if (CONNECTION_SPECIFIC.contains(name) || name.equals("content-length")) continue;
+            fields.add(name);
+            fields.add(headers.value(i));
+        }
+        if (!headers.contains("Date")) {
+            fields.add("date");
+            fields.add(DateCache.value());
+        }
+        String server = connection.config().serverHeader();
+        if (server != null && !headers.contains("Server")) {
+            fields.add("server");
+            fields.add(server);
+        }
+        if (connection.secure() && connection.config().strictTransportSecurity() != null
+                && !headers.contains("Strict-Transport-Security")) {
+            fields.add("strict-transport-security");
+            fields.add("max-age=" + connection.config().strictTransportSecurity().toSeconds());
+        }
+        long cl = length >= 0 ? length : declaredLength;
+        if (cl >= 0 && !status.forbidsBody()) {
+            fields.add("content-length");
+            fields.add(Long.toString(cl));
+        }
+        connection.writer().headers(stream.id, fields, endStream);
+    }
+
+    /** A streamed body: buffered into DATA frames of up to 16 KiB; closing it ends the stream. */
+    private final class Body extends OutputStream {
+        private final boolean discard;
+        private final byte[] buf = new byte[CHUNK];
+        private int len;
+        long written;
+        boolean closed;
+
+        Body(boolean discard) {
+            this.discard = discard;
+        }
+
+        boolean complete() {
+            return discard || declaredLength < 0 || written == declaredLength;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int n) throws IOException {
+            if (closed) throw new IOException("response body is closed");
+            if (discard) return;
+            if (declaredLength >= 0 && written + n > declaredLength) {
+                throw new IOException("response body longer than its Content-Length of " + declaredLength);
+            }
+            written += n;
+            while (n > 0) {
+                int k = Math.min(n, buf.length - len);
+                System.arraycopy(b, off, buf, len, k);
+                len += k;
+                off += k;
+                n -= k;
+                if (len == buf.length) send(false);
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            if (!discard && len > 0) send(false);
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (closed) return;
+            closed = true;
+            if (discard) return;
+            send(true);
+            stream.localEnded = true;
+        }
+
+        private void send(boolean end) throws IOException {
+            connection.writer().data(stream, buf, 0, len, end);
+            len = 0;
+        }
+    }
+}

@@ -1,0 +1,199 @@
+package dev.porter.http.internal.h2;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.ArrayDeque;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One stream of an HTTP/2 connection, as its handler's virtual thread sees it: the request body arriving in DATA
+ * frames (buffered up to the stream's receive window; a window update goes back as the handler reads, so a slow
+ * handler slows its own client and nobody else, RFC 9113 §5.2), the send window its response waits on, and
+ * whether the peer cancelled it. The connection's reader thread fills it; the handler thread drains it.
+ */
+final class Http2Stream {
+
+    final int id;
+    private final Http2Connection connection;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition arrived = lock.newCondition();
+    private final ArrayDeque<byte[]> chunks = new ArrayDeque<>();
+    private int chunkPos;
+    /** Bytes received but not yet read by the handler (counted against our window). */
+    private int buffered;
+    /** Bytes read by the handler since the last WINDOW_UPDATE we sent. */
+    private int consumedUnacked;
+    /** Bytes the peer may still send before it must wait for a WINDOW_UPDATE. */
+    private int receiveWindow;
+    private boolean remoteEnded;
+    private long received;
+    /** The content-length the request declared, or -1 (checked against the DATA received, §8.1.1). */
+    final long declaredLength;
+    /** Set when the peer reset the stream or the connection failed: reads and writes fail with it. */
+    private volatile IOException cancelled;
+    /** Our send window for this stream; guarded by the connection's flow lock. */
+    long sendWindow;
+    /** True once our side sent END_STREAM (or RST_STREAM). */
+    volatile boolean localEnded;
+
+    Http2Stream(int id, Http2Connection connection, int receiveWindow, long sendWindow, long declaredLength) {
+        this.id = id;
+        this.connection = connection;
+        this.receiveWindow = receiveWindow;
+        this.sendWindow = sendWindow;
+        this.declaredLength = declaredLength;
+    }
+
+    // ---- filled by the reader --------------------------------------------------------------------------------
+
+    /**
+     * Takes a DATA frame's content (copied: the reader's buffer is reused).
+     *
+     * @param flowLength the frame's whole payload length, padding included, which flow control counts (§6.9.1)
+     * @throws Http2Exception FLOW_CONTROL_ERROR if the peer overran our window; PROTOCOL_ERROR for more body
+     *                        than its content-length (a malformed message, §8.1.1)
+     */
+    void data(byte[] b, int from, int to, int flowLength, boolean end) {
+        lock.lock();
+        try {
+            if (remoteEnded) throw Http2Exception.stream(id, Http2Error.STREAM_CLOSED, "DATA after END_STREAM");
+            if (flowLength > receiveWindow) {
+                throw Http2Exception.stream(id, Http2Error.FLOW_CONTROL_ERROR, "DATA beyond the stream's window");
+            }
+            receiveWindow -= flowLength;
+            // Padding is never read by the handler: give its window back at once.
+            consumedUnacked += flowLength - (to - from);
+            received += to - from;
+            if (declaredLength >= 0 && (received > declaredLength || (end && received != declaredLength))) {
+                throw Http2Exception.stream(id, Http2Error.PROTOCOL_ERROR, "body length differs from content-length");
+            }
+            if (to > from) {
+                byte[] copy = new byte[to - from];
+                System.arraycopy(b, from, copy, 0, copy.length);
+                chunks.add(copy);
+                buffered += copy.length;
+            }
+            if (end) remoteEnded = true;
+            arrived.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The request ended with its HEADERS (no body), or with trailers. */
+    void endRemote() {
+        lock.lock();
+        try {
+            if (declaredLength > 0 && received != declaredLength) {
+                throw Http2Exception.stream(id, Http2Error.PROTOCOL_ERROR, "body length differs from content-length");
+            }
+            remoteEnded = true;
+            arrived.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    boolean remoteEnded() {
+        lock.lock();
+        try {
+            return remoteEnded;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The peer reset the stream, or the connection ended: wake the handler with {@code why}. */
+    void cancel(IOException why) {
+        if (cancelled == null) cancelled = why;
+        lock.lock();
+        try {
+            arrived.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        connection.wakeWriters();
+    }
+
+    /** @return why the stream can no longer be used, or null */
+    IOException cancelled() {
+        return cancelled;
+    }
+
+    // ---- drained by the handler ------------------------------------------------------------------------------
+
+    /**
+     * Reads request body bytes, waiting for them up to {@code timeoutNanos}.
+     *
+     * @return the count read, -1 at the end of the body
+     */
+    int read(byte[] dst, int off, int len, long timeoutNanos) throws IOException {
+        if (len == 0) return 0;
+        int n;
+        lock.lock();
+        try {
+            long left = timeoutNanos;
+            while (chunks.isEmpty()) {
+                if (cancelled != null) throw cancelled;
+                if (remoteEnded) return -1;
+                if (left <= 0) throw new java.net.SocketTimeoutException("request body not received in time");
+                try {
+                    left = arrived.awaitNanos(left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("interrupted while reading the request body");
+                }
+            }
+            byte[] chunk = chunks.peek();
+            n = Math.min(len, chunk.length - chunkPos);
+            System.arraycopy(chunk, chunkPos, dst, off, n);
+            chunkPos += n;
+            if (chunkPos == chunk.length) {
+                chunks.poll();
+                chunkPos = 0;
+            }
+            buffered -= n;
+            consumedUnacked += n;
+        } finally {
+            lock.unlock();
+        }
+        maybeUpdateWindow();
+        return n;
+    }
+
+    /** @return body bytes readable without waiting */
+    int available() {
+        lock.lock();
+        try {
+            return buffered;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Gives read bytes back to the peer once half the window is consumed: fewer, larger WINDOW_UPDATEs. */
+    private void maybeUpdateWindow() throws IOException {
+        int increment;
+        lock.lock();
+        try {
+            if (remoteEnded || consumedUnacked < connection.streamWindow() / 2) return;
+            increment = consumedUnacked;
+            consumedUnacked = 0;
+            receiveWindow += increment;
+        } finally {
+            lock.unlock();
+        }
+        connection.writer().windowUpdate(id, increment);
+    }
+
+    /** @return true when the whole request body was received and nothing of it is left unread */
+    boolean drained() {
+        lock.lock();
+        try {
+            return remoteEnded && chunks.isEmpty();
+        } finally {
+            lock.unlock();
+        }
+    }
+}

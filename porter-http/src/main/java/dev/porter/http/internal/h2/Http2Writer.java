@@ -1,0 +1,258 @@
+package dev.porter.http.internal.h2;
+
+import dev.porter.core.Connection;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.SocketTimeoutException;
+import java.util.List;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Everything an HTTP/2 connection sends, from the reader thread and every stream's handler thread at once.
+ *
+ * <p>One lock ({@link #writeLock}) orders the frames: a field block is HPACK-encoded and written under it, so the
+ * peer's decoder sees blocks in the order the encoder made them (RFC 7541 §2.2), and a HEADERS frame and its
+ * CONTINUATIONs are never split by another stream's frames (RFC 9113 §6.10). A writer that sees another waiting
+ * leaves the flush to it, so frames of several streams leave in one write.
+ *
+ * <p>Flow control (§5.2, §6.9): DATA waits for room in both the stream's and the connection's send windows, up to
+ * the write timeout; a peer that never opens its window gets the stream reset then (a zero-window stall must not
+ * hold a thread forever).
+ */
+final class Http2Writer {
+
+    private final Connection c;
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final ReentrantLock flowLock = new ReentrantLock();
+    private final Condition windowOpened = flowLock.newCondition();
+    private final HpackEncoder encoder = new HpackEncoder(Settings.DEFAULT_HEADER_TABLE_SIZE);
+    private final long stallNanos;
+    /** The connection's send window; guarded by {@link #flowLock}. */
+    private long connectionWindow = Settings.DEFAULT_WINDOW_SIZE;
+    private volatile int peerMaxFrameSize = Settings.MIN_MAX_FRAME_SIZE;
+    private byte[] scratch = new byte[16 * 1024 + FrameParser.HEADER_LENGTH];
+    /** A writer left its flush to one waiting behind it; guarded by {@link #writeLock}. */
+    private boolean flushOwed;
+
+    Http2Writer(Connection c, long stallNanos) {
+        this.c = c;
+        this.stallNanos = stallNanos;
+    }
+
+    /** Applies the peer's SETTINGS that concern sending (frame size, header table size). */
+    void peerSettings(Settings peer) {
+        peerMaxFrameSize = peer.maxFrameSize();
+        writeLock.lock();
+        try {
+            encoder.peerMaxTableSize(peer.headerTableSize());
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    int peerMaxFrameSize() {
+        return peerMaxFrameSize;
+    }
+
+    // ---- control frames --------------------------------------------------------------------------------------
+
+    void settings(Settings ours, Settings previous) throws IOException {
+        byte[] b = new byte[FrameParser.HEADER_LENGTH + 6 * 6];
+        send(b, FrameWriter.settings(b, 0, ours, previous), true);
+    }
+
+    void settingsAck() throws IOException {
+        byte[] b = new byte[FrameParser.HEADER_LENGTH];
+        send(b, FrameWriter.settingsAck(b, 0), true);
+    }
+
+    void pingAck(long data) throws IOException {
+        byte[] b = new byte[FrameParser.HEADER_LENGTH + 8];
+        send(b, FrameWriter.ping(b, 0, data, true), true);
+    }
+
+    void windowUpdate(int streamId, int increment) throws IOException {
+        byte[] b = new byte[FrameParser.HEADER_LENGTH + 4];
+        send(b, FrameWriter.windowUpdate(b, 0, streamId, increment), true);
+    }
+
+    void rstStream(int streamId, Http2Error error) throws IOException {
+        byte[] b = new byte[FrameParser.HEADER_LENGTH + 4];
+        send(b, FrameWriter.rstStream(b, 0, streamId, error), true);
+    }
+
+    void goAway(int lastStreamId, Http2Error error, String debug) throws IOException {
+        byte[] d = debug == null ? new byte[0] : debug.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] b = new byte[FrameParser.HEADER_LENGTH + 8 + d.length];
+        send(b, FrameWriter.goAway(b, 0, lastStreamId, error, d, 0, d.length), true);
+    }
+
+    // ---- field blocks ----------------------------------------------------------------------------------------
+
+    /**
+     * Encodes and sends a field block (a response head, an interim 100, or trailers) as HEADERS and, if it is
+     * larger than the peer's frame size, CONTINUATION frames.
+     *
+     * @param fields name, value, name, value…: names in lower case, pseudo-fields first
+     */
+    void headers(int streamId, List<String> fields, boolean endStream) throws IOException {
+        int max = HpackEncoder.MAX_START_LENGTH;
+        for (int i = 0; i < fields.size(); i += 2) max += HpackEncoder.maxFieldLength(fields.get(i), fields.get(i + 1));
+        writeLock.lock();
+        try {
+            byte[] block = new byte[max];
+            int len = encoder.startBlock(block, 0);
+            for (int i = 0; i < fields.size(); i += 2) len = encoder.field(block, len, fields.get(i), fields.get(i + 1));
+            int frameSize = peerMaxFrameSize;
+            byte[] b = room(FrameWriter.headersLength(len, frameSize));
+            int n = FrameWriter.headers(b, 0, streamId, endStream, block, 0, len, frameSize);
+            c.write(b, 0, n);
+        } finally {
+            finishWrite(true);
+        }
+    }
+
+    // ---- data ------------------------------------------------------------------------------------------------
+
+    /**
+     * Sends {@code len} bytes as DATA frames within the flow-control windows, waiting for the peer to open them.
+     *
+     * @throws IOException if the stream was reset or the peer kept the window shut for the whole write timeout
+     */
+    void data(Http2Stream stream, byte[] src, int off, int len, boolean endStream) throws IOException {
+        if (len == 0) {
+            if (endStream) emptyData(stream);
+            return;
+        }
+        while (len > 0) {
+            int n = acquire(stream, Math.min(len, peerMaxFrameSize));
+            boolean last = endStream && n == len;
+            writeLock.lock();
+            try {
+                byte[] b = room(FrameParser.HEADER_LENGTH + n);
+                int end = FrameWriter.data(b, 0, stream.id, src, off, n, last);
+                c.write(b, 0, end);
+            } finally {
+                finishWrite(last || len - n == 0);
+            }
+            off += n;
+            len -= n;
+        }
+    }
+
+    private void emptyData(Http2Stream stream) throws IOException {
+        writeLock.lock();
+        try {
+            byte[] b = room(FrameParser.HEADER_LENGTH);
+            c.write(b, 0, FrameWriter.data(b, 0, stream.id, b, 0, 0, true));
+        } finally {
+            finishWrite(true);
+        }
+    }
+
+    /** Waits until both windows have room; takes up to {@code want} bytes of them. */
+    private int acquire(Http2Stream stream, int want) throws IOException {
+        long deadline = System.nanoTime() + stallNanos;
+        flowLock.lock();
+        try {
+            while (true) {
+                IOException cancelled = stream.cancelled();
+                if (cancelled != null) throw cancelled;
+                long room = Math.min(stream.sendWindow, connectionWindow);
+                if (room > 0) {
+                    int n = (int) Math.min(want, room);
+                    stream.sendWindow -= n;
+                    connectionWindow -= n;
+                    return n;
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) throw new SocketTimeoutException("the peer kept its flow-control window shut");
+                windowOpened.awaitNanos(left);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for the flow-control window");
+        } finally {
+            flowLock.unlock();
+        }
+    }
+
+    /**
+     * Opens the connection's send window, or a stream's (§6.9).
+     *
+     * @throws Http2Exception FLOW_CONTROL_ERROR if the window would pass 2^31-1 (§6.9.1)
+     */
+    void windowOpened(Http2Stream stream, int increment) {
+        flowLock.lock();
+        try {
+            if (stream == null) {
+                if (connectionWindow + increment > Integer.MAX_VALUE) {
+                    throw Http2Exception.connection(Http2Error.FLOW_CONTROL_ERROR, "connection window over 2^31-1");
+                }
+                connectionWindow += increment;
+            } else {
+                if (stream.sendWindow + increment > Integer.MAX_VALUE) {
+                    throw Http2Exception.stream(stream.id, Http2Error.FLOW_CONTROL_ERROR, "stream window over 2^31-1");
+                }
+                stream.sendWindow += increment;
+            }
+            windowOpened.signalAll();
+        } finally {
+            flowLock.unlock();
+        }
+    }
+
+    /** A change of SETTINGS_INITIAL_WINDOW_SIZE moves every open stream's window by the difference (§6.9.2). */
+    void adjustStreamWindows(Iterable<Http2Stream> streams, int delta) {
+        flowLock.lock();
+        try {
+            for (Http2Stream s : streams) {
+                if (s.sendWindow + delta > Integer.MAX_VALUE) {
+                    throw Http2Exception.connection(Http2Error.FLOW_CONTROL_ERROR, "stream window over 2^31-1");
+                }
+                s.sendWindow += delta;
+            }
+            windowOpened.signalAll();
+        } finally {
+            flowLock.unlock();
+        }
+    }
+
+    /** Wakes writers waiting for a window (their stream was cancelled). */
+    void wakeWriters() {
+        flowLock.lock();
+        try {
+            windowOpened.signalAll();
+        } finally {
+            flowLock.unlock();
+        }
+    }
+
+    // ---- writing ---------------------------------------------------------------------------------------------
+
+    private void send(byte[] b, int len, boolean flush) throws IOException {
+        writeLock.lock();
+        try {
+            c.write(b, 0, len);
+        } finally {
+            finishWrite(flush);
+        }
+    }
+
+    /** @return a scratch array of at least {@code n} bytes; only under the write lock */
+    private byte[] room(int n) {
+        if (scratch.length < n) scratch = new byte[n];
+        return scratch;
+    }
+
+    /** Releases the write lock, flushing unless another writer is about to write (it will flush for both). */
+    private void finishWrite(boolean flush) throws IOException {
+        boolean others = writeLock.hasQueuedThreads();
+        boolean want = flush || flushOwed;
+        flushOwed = want && others;
+        writeLock.unlock();
+        if (want && !others) c.flush();
+    }
+}

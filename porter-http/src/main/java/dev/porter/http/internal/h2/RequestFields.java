@@ -1,0 +1,164 @@
+package dev.porter.http.internal.h2;
+
+import dev.porter.http.Headers;
+
+/**
+ * The fields of a request's field block as they are decoded, checked against RFC 9113 §8.2 and §8.3.1 once the
+ * block is complete ({@link #validate}): a malformed request is a stream error (PROTOCOL_ERROR), the connection
+ * goes on. The sink never throws: a half-decoded block would break the connection's HPACK context.
+ */
+final class RequestFields implements HpackDecoder.Sink {
+
+    String method;
+    String scheme;
+    String authority;
+    String path;
+    final Headers headers = new Headers();
+    private String problem;
+    private boolean regularSeen;
+    private long contentLength = -1;
+    private boolean expectContinue;
+    /** The request's header list was over our limit (answered 431, §8.2 / RFC 6585 §5). */
+    private boolean tooLarge;
+
+    @Override
+    public void header(String name, String value) {
+        if (problem != null) return;
+        if (name.startsWith(":")) {
+            pseudo(name, value);
+            return;
+        }
+        regularSeen = true;
+        if (!validName(name)) {
+            problem = "invalid field name '" + name + "' (names are lower case tokens, §8.2.1)";
+            return;
+        }
+        if (!validValue(value)) {
+            problem = "invalid value of field " + name + " (§8.2.1)";
+            return;
+        }
+        switch (name) {
+            // §8.2.2: connection-specific fields make a request malformed; TE may only say "trailers".
+            case "connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade" ->
+                    problem = "connection-specific field " + name + " (§8.2.2)";
+            case "te" -> {
+                if (!value.equals("trailers")) problem = "te other than trailers (§8.2.2)";
+            }
+            case "content-length" -> contentLength(value);
+            case "expect" -> expectContinue = value.equalsIgnoreCase("100-continue");
+            case "host" -> {
+                if (authority == null) authority = value;
+            }
+            case "cookie" -> {
+                // §8.2.3: a client may split cookies into several fields; HTTP/1.1 handlers expect one.
+                String earlier = headers.first("cookie");
+                if (earlier != null) {
+                    headers.set("cookie", earlier + "; " + value);
+                    return;
+                }
+            }
+            default -> {
+            }
+        }
+        headers.add(name, value);
+    }
+
+    private void pseudo(String name, String value) {
+        if (regularSeen) {
+            problem = "pseudo-header " + name + " after a regular field (§8.3)";
+            return;
+        }
+        switch (name) {
+            case ":method" -> method = once(method, name, value);
+            case ":scheme" -> scheme = once(scheme, name, value);
+            case ":authority" -> authority = once(authority, name, value);
+            case ":path" -> path = once(path, name, value);
+            default -> problem = "unknown pseudo-header " + name + " (§8.3)";
+        }
+    }
+
+    private String once(String earlier, String name, String value) {
+        if (earlier != null) problem = "repeated pseudo-header " + name + " (§8.3.1)";
+        return value;
+    }
+
+    private void contentLength(String value) {
+        long v = 0;
+        if (value.isEmpty() || value.length() > 18) {
+            problem = "invalid content-length";
+            return;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char ch = value.charAt(i);
+            if (ch < '0' || ch > '9') {
+                problem = "invalid content-length";
+                return;
+            }
+            v = v * 10 + (ch - '0');
+        }
+        if (contentLength >= 0 && contentLength != v) problem = "conflicting content-length values";
+        contentLength = v;
+    }
+
+    /** Lower-case tchars only (§8.2.1: upper case in a field name makes the message malformed). */
+    private static boolean validName(String name) {
+        if (name.isEmpty()) return false;
+        for (int i = 0; i < name.length(); i++) {
+            char ch = name.charAt(i);
+            if (ch >= 'A' && ch <= 'Z') return false;
+            if (ch > 0x7e || ch <= 0x20 || "\"(),/:;<=>?@[\\]{}".indexOf(ch) >= 0) return false;
+        }
+        return true;
+    }
+
+    /** §8.2.1: no NUL, CR or LF, and no leading or trailing whitespace. */
+    private static boolean validValue(String value) {
+        int n = value.length();
+        if (n > 0 && (value.charAt(0) == ' ' || value.charAt(0) == '\t' || value.charAt(n - 1) == ' '
+                || value.charAt(n - 1) == '\t')) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            char ch = value.charAt(i);
+            if (ch == 0 || ch == '\r' || ch == '\n') return false;
+        }
+        return true;
+    }
+
+    /** @return this block marked as over the header-list limit (the stream is answered 431) */
+    RequestFields tooLarge(int limit) {
+        tooLarge = true;
+        return this;
+    }
+
+    boolean isTooLarge() {
+        return tooLarge;
+    }
+
+    /**
+     * §8.3.1: {@code :method}, {@code :scheme} and a non-empty {@code :path} are required ({@code *} only with
+     * OPTIONS); CONNECT (§8.5) carries only {@code :authority}, and is answered 501 by the exchange.
+     *
+     * @throws Http2Exception PROTOCOL_ERROR on the stream for a malformed request (§8.1.1)
+     */
+    void validate(int streamId) {
+        if (problem == null && method == null) problem = "missing :method";
+        if (problem == null && !"CONNECT".equals(method)) {
+            if (scheme == null) problem = "missing :scheme";
+            else if (path == null || path.isEmpty()) problem = "missing or empty :path";
+            else if (path.charAt(0) != '/' && !(path.equals("*") && method.equals("OPTIONS"))) {
+                problem = ":path is neither origin-form nor '*' with OPTIONS";
+            }
+        }
+        if (problem != null) throw Http2Exception.stream(streamId, Http2Error.PROTOCOL_ERROR, "malformed request: " + problem);
+        if (authority != null && !headers.contains("host")) headers.add("host", authority);
+    }
+
+    long contentLength() {
+        return contentLength;
+    }
+
+    boolean expectContinue() {
+        return expectContinue;
+    }
+}

@@ -1,0 +1,119 @@
+package dev.porter.http.internal.h2;
+
+import dev.porter.http.AccessLog;
+import dev.porter.http.HttpException;
+import dev.porter.http.Status;
+
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.time.Instant;
+
+/**
+ * One request/response exchange on an HTTP/2 stream, on its own virtual thread: the seed's "each client on its
+ * own thread", one level down. The handler is the same as over HTTP/1.1; failures map to the same statuses
+ * (400, 408, 413, 431, 500, 501) while nothing was sent, and to a stream reset once the head is out.
+ */
+final class StreamExchange implements Runnable {
+
+    private static final System.Logger LOG = System.getLogger("dev.porter.http.HttpServer");
+
+    private final Http2Connection connection;
+    private final Http2Stream stream;
+    private final RequestFields fields;
+
+    private StreamExchange(Http2Connection connection, Http2Stream stream, RequestFields fields) {
+        this.connection = connection;
+        this.stream = stream;
+        this.fields = fields;
+    }
+
+    /**
+     * Starts the exchange on a new virtual thread.
+     *
+     * @param endStream the request had no body (END_STREAM on its HEADERS)
+     * @throws Http2Exception a stream error, before any thread starts (a declared body that never comes)
+     */
+    static void start(Http2Connection connection, Http2Stream stream, RequestFields fields, boolean endStream) {
+        if (endStream) stream.endRemote();
+        Thread.ofVirtual().name("porter-h2-stream-" + stream.id).start(new StreamExchange(connection, stream, fields));
+    }
+
+    @Override
+    public void run() {
+        long started = System.nanoTime();
+        Http2Response res = new Http2Response(connection, stream, "HEAD".equals(fields.method));
+        try {
+            if (fields.isTooLarge()) {
+                res.sendError(Status.REQUEST_HEADER_FIELDS_TOO_LARGE, "request header fields too large");
+            } else if ("CONNECT".equals(fields.method)) {
+                // RFC 9110 §9.3.6, RFC 9113 §8.5: a tunnel is a proxy's business; this server is not one.
+                res.sendError(Status.NOT_IMPLEMENTED, "CONNECT is not implemented: this server is not a proxy");
+            } else {
+                Http2Request req = new Http2Request(connection, stream, fields.method, fields.path, fields.headers,
+                        fields.contentLength(), fields.expectContinue());
+                connection.handler().handle(req, res);
+                res.finish();
+            }
+        } catch (HttpException e) {
+            fail(res, e.status(), e.getMessage(), null);
+        } catch (SocketTimeoutException e) {
+            fail(res, Status.REQUEST_TIMEOUT, "request body not received in time", null);
+        } catch (IOException e) {
+            if (stream.cancelled() == null) fail(res, Status.INTERNAL_SERVER_ERROR, Status.INTERNAL_SERVER_ERROR.reason(), e);
+        } catch (Exception e) {
+            fail(res, Status.INTERNAL_SERVER_ERROR, Status.INTERNAL_SERVER_ERROR.reason(), e);
+        } finally {
+            end();
+            log(res, started);
+        }
+    }
+
+    /** Answers the failure if nothing was sent; otherwise only a reset can tell the client (§8.1). */
+    private void fail(Http2Response res, Status status, String message, Exception cause) {
+        if (cause != null) {
+            LOG.log(System.Logger.Level.WARNING, "handler failed for " + connection.connection().remoteAddress() + " "
+                    + fields.method + " " + fields.path, cause);
+        }
+        if (res.committed() || stream.cancelled() != null) return;
+        try {
+            res.sendError(status, message);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "could not answer stream " + stream.id + ": " + e);
+        }
+    }
+
+    /**
+     * Frees the stream. A response that did not end is reset (INTERNAL_ERROR, or nothing if the client reset it);
+     * a complete response to a request whose body is still coming asks the client to stop sending it with
+     * RST_STREAM NO_ERROR (RFC 9113 §8.1).
+     */
+    private void end() {
+        try {
+            if (stream.cancelled() == null) {
+                if (!stream.localEnded) {
+                    connection.writer().rstStream(stream.id, Http2Error.INTERNAL_ERROR);
+                } else if (!stream.remoteEnded()) {
+                    connection.writer().rstStream(stream.id, Http2Error.NO_ERROR);
+                }
+            }
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.TRACE, "reset of stream {0} not sent: {1}", stream.id, e.getMessage());
+        } finally {
+            connection.ended(stream);
+        }
+    }
+
+    private void log(Http2Response res, long started) {
+        AccessLog sink = connection.config().accessLog();
+        if (sink == null) return;
+        long now = System.nanoTime();
+        try {
+            sink.log(new AccessLog.Entry(connection.connection().remoteAddress(), Instant.now().minusNanos(now - started),
+                    fields.method == null ? "-" : fields.method, fields.path == null ? "-" : fields.path, "HTTP/2.0",
+                    res.status().code(), res.bodyBytes(), fields.headers.first("referer"),
+                    fields.headers.first("user-agent"), now - started));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "access log failed", e);
+        }
+    }
+}
