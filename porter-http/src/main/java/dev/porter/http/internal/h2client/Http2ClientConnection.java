@@ -308,6 +308,7 @@ public final class Http2ClientConnection {
                 throw timeout(e, timeout, "no response from " + remote);
             }
             if (heads != null) heads.accept(lines(f));
+            finished(s); // a response without content frees its stream before send returns
             long length = s.head || f.status == 204 || f.status == 304 || s.endedWithHead() ? 0 : f.contentLength;
             ok = true;
             return new Response(f.status, f.headers, length, new Http2ResponseBody(this, s, deadline, timeout,
@@ -558,6 +559,11 @@ public final class Http2ClientConnection {
             byte[] f = new byte[13];
             sendQuietly(f, FrameWriter.rstStream(f, 0, s.id, Http2Error.CANCEL));
         }
+        if (s.closeIfDone()) streamClosed(s);
+    }
+
+    /** The caller saw the end of the response: the stream is over if our side ended too (whichever thread sees it). */
+    void finished(Http2ClientStream s) {
         if (s.closeIfDone()) streamClosed(s);
     }
 

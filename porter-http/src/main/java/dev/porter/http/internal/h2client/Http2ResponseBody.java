@@ -47,7 +47,10 @@ public final class Http2ResponseBody extends ClientBody {
         if (len == 0) return 0;
         try {
             int n = stream.read(b, off, len, deadline, readTimeoutNanos);
-            if (n < 0) ended = true;
+            if (n < 0) {
+                ended = true;
+                conn.finished(stream);
+            }
             return n;
         } catch (Http2ClientStream.StreamTimeout e) {
             close();
