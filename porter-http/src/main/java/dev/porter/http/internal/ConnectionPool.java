@@ -125,7 +125,7 @@ final class ConnectionPool implements AutoCloseable {
         try {
             int n = 0;
             for (ArrayDeque<PooledConnection> q : idle.values()) n += q.size();
-            for (Http2ClientConnection h : multiplexed.values()) if (h.activeStreams() == 0) n++;
+            for (Http2ClientConnection h : multiplexed.values()) if (h.usable() && h.activeStreams() == 0) n++;
             return n;
         } finally {
             lock.unlock();
