@@ -27,6 +27,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The client speaking HTTP/2 to Porter's own server: h2c with prior knowledge on the cleartext port, h2 chosen by
@@ -242,6 +243,22 @@ class Http2ClientTest {
             } // CANCEL: the rest of the megabyte is not read
             try (ClientResponse res = client.get(url("/hello"))) {
                 assertThat(res.bodyString()).startsWith("hello");
+            }
+            assertThat(client.stats().connectionsOpened()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void theWholeRequestTimeoutCancelsOnlyItsStream() throws IOException {
+        try (HttpClient client = h2c()) {
+            ClientRequest slow = ClientRequest.builder("GET", url("/slow?ms=3000")).timeout(Duration.ofMillis(300)).build();
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> client.send(slow)).isInstanceOf(HttpClientException.Timeout.class)
+                    .satisfies(e -> assertThat(((HttpClientException.Timeout) e).kind())
+                            .isEqualTo(HttpClientException.Timeout.Kind.REQUEST));
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+            try (ClientResponse res = client.get(url("/hello"))) {
+                assertThat(res.bodyString()).startsWith("hello over HTTP/2");
             }
             assertThat(client.stats().connectionsOpened()).isEqualTo(1);
         }

@@ -258,11 +258,6 @@ public final class Http2ClientConnection {
         c.close();
     }
 
-    /** @return the underlying connection */
-    public Connection connection() {
-        return c;
-    }
-
     @Override
     public String toString() {
         return "HTTP/2 connection to " + remote;
