@@ -8,10 +8,13 @@ import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -71,32 +74,82 @@ final class TlsTransport implements ByteSource, ByteSink {
      * @throws java.net.SocketTimeoutException if it took too long
      */
     void handshake(long timeoutNanos, String plaintextReply) throws IOException {
+        handshake(timeoutNanos, plaintextReply, null);
+    }
+
+    /**
+     * Runs the whole handshake within {@code timeoutNanos}, holding one of {@code slots} only while it works
+     * (unwraps, computes, wraps), never while it waits for the peer's bytes.
+     *
+     * <p>Fix (found by {@code TlsBadInputTest#aThousandStalledHandshakesDoNotKeepOtherClientsOut}): the slot used
+     * to be held for the whole handshake, from before the first byte, so 256 clients sending half a ClientHello
+     * (or nothing) held every slot for the whole handshake timeout and every new client waited behind them, then
+     * timed out: a handshake slowloris shut out all new TLS connections. Now a stalled client holds a socket and
+     * its thread, as a stalled plaintext request does, but no slot.
+     *
+     * @param slots bounds the handshakes computing at once; null for no bound
+     * @throws java.io.InterruptedIOException if interrupted while waiting for a slot (the interrupt is kept)
+     */
+    void handshake(long timeoutNanos, String plaintextReply, Semaphore slots) throws IOException {
         long deadline = System.nanoTime() + timeoutNanos;
-        engine.beginHandshake();
-        boolean checkedFirstByte = engine.getUseClientMode();
-        while (true) {
-            switch (engine.getHandshakeStatus()) {
-                case NEED_WRAP -> wrap(EMPTY);
-                case NEED_TASK -> runTasks();
-                case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
-                    if (unwrap() == Unwrapped.NEED_DATA) {
-                        if (readNet(deadline - System.nanoTime()) < 0) {
-                            throw new SSLHandshakeException("peer closed the connection during the TLS handshake");
+        boolean holding = false;
+        try {
+            engine.beginHandshake();
+            boolean checkedFirstByte = engine.getUseClientMode();
+            while (true) {
+                SSLEngineResult.HandshakeStatus status = engine.getHandshakeStatus();
+                boolean waiting = (status == SSLEngineResult.HandshakeStatus.NEED_UNWRAP
+                        || status == SSLEngineResult.HandshakeStatus.NEED_UNWRAP_AGAIN)
+                        && (netIn == null || netIn.position() == 0);
+                if (slots != null && !holding && !waiting && !finished(status)) {
+                    holding = acquire(slots, deadline);
+                }
+                switch (status) {
+                    case NEED_WRAP -> wrap(EMPTY);
+                    case NEED_TASK -> runTasks();
+                    case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
+                        if (unwrap() == Unwrapped.NEED_DATA) {
+                            if (holding) {
+                                slots.release();
+                                holding = false;
+                            }
+                            if (readNet(deadline - System.nanoTime()) < 0) {
+                                throw new SSLHandshakeException("peer closed the connection during the TLS handshake");
+                            }
+                            if (!checkedFirstByte) {
+                                checkedFirstByte = true;
+                                refusePlaintext(plaintextReply);
+                            }
+                        } else if (inboundDone) {
+                            throw new SSLHandshakeException("peer closed TLS during the handshake");
                         }
-                        if (!checkedFirstByte) {
-                            checkedFirstByte = true;
-                            refusePlaintext(plaintextReply);
-                        }
-                    } else if (inboundDone) {
-                        throw new SSLHandshakeException("peer closed TLS during the handshake");
+                    }
+                    default -> {
+                        info = TlsSessions.info(engine);
+                        return;
                     }
                 }
-                default -> {
-                    info = TlsSessions.info(engine);
-                    return;
-                }
+                if (System.nanoTime() - deadline > 0) throw net.timeout("TLS handshake not completed in time");
             }
-            if (System.nanoTime() - deadline > 0) throw net.timeout("TLS handshake not completed in time");
+        } finally {
+            if (holding) slots.release();
+        }
+    }
+
+    private static boolean finished(SSLEngineResult.HandshakeStatus s) {
+        return s == SSLEngineResult.HandshakeStatus.FINISHED || s == SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING;
+    }
+
+    /** Takes a slot within the deadline. @return true */
+    private boolean acquire(Semaphore slots, long deadline) throws IOException {
+        try {
+            if (!slots.tryAcquire(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+                throw net.timeout("no TLS handshake slot free within the handshake timeout");
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for a TLS handshake slot");
         }
     }
 
