@@ -50,6 +50,8 @@ final class TlsTransport implements ByteSource, ByteSink {
     private ByteBuffer appIn;
     private ByteBuffer netOut;
     private boolean inboundDone;
+    /** The peer spoke plaintext: it gets no TLS alert (it could not read one). */
+    private boolean plaintextPeer;
     private TlsInfo info;
 
     TlsTransport(SSLEngine engine, SocketSource net, SocketChannel channel) {
@@ -131,8 +133,38 @@ final class TlsTransport implements ByteSource, ByteSink {
                 }
                 if (System.nanoTime() - deadline > 0) throw net.timeout("TLS handshake not completed in time");
             }
+        } catch (SSLException e) {
+            if (!plaintextPeer) sendAlert();
+            throw e;
         } finally {
             if (holding) slots.release();
+        }
+    }
+
+    /**
+     * After a failed handshake the engine holds its fatal alert (protocol_version, no_application_protocol,
+     * handshake_failure, …): sends it, best effort, so the peer learns why.
+     *
+     * <p>Fix (found by {@code HttpsRealClientsTest}: {@code openssl s_client -tls1_1} and {@code -alpn h2} saw only
+     * "unexpected eof"): the connection used to be closed with the alert still inside the engine, so a refused
+     * client never learnt the reason. An {@code SSLEngine}, unlike an {@code SSLSocket}, hands its alert out
+     * only through a {@code wrap} after the failure.
+     */
+    private void sendAlert() {
+        if (!writeLock.tryLock()) return;
+        try {
+            for (int i = 0; i < 4 && !engine.isOutboundDone(); i++) {
+                if (netOut == null) netOut = POOL.acquire();
+                netOut.clear();
+                SSLEngineResult r = engine.wrap(EMPTY, netOut);
+                netOut.flip();
+                while (netOut.hasRemaining()) channel.write(netOut);
+                if (r.bytesProduced() == 0) break;
+            }
+        } catch (IOException | RuntimeException e) {
+            // The peer is gone or the engine has nothing more to say: the connection is closed next anyway.
+        } finally {
+            writeLock.unlock();
         }
     }
 
@@ -157,6 +189,7 @@ final class TlsTransport implements ByteSource, ByteSink {
     private void refusePlaintext(String reply) throws IOException {
         int first = netIn.get(0) & 0xFF;
         if (first == HANDSHAKE_RECORD) return;
+        plaintextPeer = true;
         if (reply != null && first >= 'A' && first <= 'Z') {
             // The client cannot read a TLS alert: tell it in its own language (nginx answers HTTP with a 400).
             ByteBuffer b = ByteBuffer.wrap(reply.getBytes(StandardCharsets.ISO_8859_1));

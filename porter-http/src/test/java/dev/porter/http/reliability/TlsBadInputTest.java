@@ -115,6 +115,33 @@ class TlsBadInputTest {
         }
     }
 
+    /**
+     * A client the server must refuse learns why from a fatal alert, not from a bare close: here one offering only
+     * a CBC suite, outside the intermediate profile (handshake_failure), and one offering only ALPN {@code h2}
+     * (no_application_protocol).
+     */
+    @Test
+    void aRefusedClientIsToldWhyByAnAlert() throws Exception {
+        try (HttpServer server = start(TlsConfig.of(leaf.pem()))) {
+            try (SSLSocket s = (SSLSocket) client.getSocketFactory().createSocket("127.0.0.1", server.port())) {
+                s.setSoTimeout(10_000);
+                s.setEnabledProtocols(new String[] {"TLSv1.2"});
+                s.setEnabledCipherSuites(new String[] {"TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256"});
+                assertThatThrownBy(s::startHandshake).isInstanceOf(javax.net.ssl.SSLHandshakeException.class)
+                        .hasMessageContaining("Received fatal alert: handshake_failure");
+            }
+            try (SSLSocket s = (SSLSocket) client.getSocketFactory().createSocket("127.0.0.1", server.port())) {
+                s.setSoTimeout(10_000);
+                javax.net.ssl.SSLParameters p = s.getSSLParameters();
+                p.setApplicationProtocols(new String[] {"h2"});
+                s.setSSLParameters(p);
+                assertThatThrownBy(s::startHandshake).isInstanceOf(javax.net.ssl.SSLHandshakeException.class)
+                        .hasMessageContaining("Received fatal alert: no_application_protocol");
+            }
+            freshRequest(server.port());
+        }
+    }
+
     // ---- stalling ----------------------------------------------------------------------------------------------
 
     @Test
