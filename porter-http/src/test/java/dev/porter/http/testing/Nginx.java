@@ -23,6 +23,10 @@ import java.util.stream.Stream;
  * <p>The server block serves files from {@link #root()}, plus whatever {@code locations} the test passes. Useful
  * variables: {@code $connection} (the connection's serial number: equal across requests means keep-alive reuse),
  * {@code $request_method}, {@code $http_NAME} (request headers).
+ *
+ * <p>{@link #startTls} serves the block over TLS with HTTP/2 offered, as {@link #startTlsHttp2} does, and plain HTTP
+ * too on {@link #plainPort()} (for redirects between the two); over TLS also {@code $ssl_protocol},
+ * {@code $ssl_cipher}, {@code $ssl_server_name} and {@code $ssl_alpn_protocol}.
  */
 public final class Nginx implements AutoCloseable {
 
@@ -32,12 +36,15 @@ public final class Nginx implements AutoCloseable {
     private final Process process;
     private final int port;
     private final String scheme;
+    /** For {@link #startTls}: the plain HTTP port beside the TLS one; otherwise -1. */
+    private final int plainPort;
 
-    private Nginx(Path dir, Process process, int port, String scheme) {
+    private Nginx(Path dir, Process process, int port, String scheme, int plainPort) {
         this.dir = dir;
         this.process = process;
         this.port = port;
         this.scheme = scheme;
+        this.plainPort = plainPort;
     }
 
     /** @return the nginx binary, or null if none is installed */
@@ -55,7 +62,7 @@ public final class Nginx implements AutoCloseable {
      * @param locations extra configuration inside the {@code server} block
      */
     public static Nginx start(String locations) throws IOException, InterruptedException {
-        return start(locations, "", "");
+        return start(locations, "", "", false);
     }
 
     /**
@@ -70,10 +77,24 @@ public final class Nginx implements AutoCloseable {
                         ssl_certificate %s;
                         ssl_certificate_key %s;
                         ssl_protocols TLSv1.2 TLSv1.3;
-                """.formatted(certificate.toAbsolutePath(), key.toAbsolutePath()));
+                """.formatted(certificate.toAbsolutePath(), key.toAbsolutePath()), false);
     }
 
-    private static Nginx start(String locations, String listenOptions, String serverDirectives)
+    /**
+     * As {@link #startTlsHttp2}, plus plain HTTP on {@link #plainPort()}.
+     *
+     * @param locations extra configuration inside the {@code server} block, where {@code {tls_port}} and
+     *                  {@code {plain_port}} stand for the two ports (chosen at start)
+     */
+    public static Nginx startTls(String locations, Path certificate, Path key) throws IOException, InterruptedException {
+        return start(locations, " ssl http2", """
+                        ssl_certificate %s;
+                        ssl_certificate_key %s;
+                        ssl_protocols TLSv1.2 TLSv1.3;
+                """.formatted(certificate.toAbsolutePath(), key.toAbsolutePath()), true);
+    }
+
+    private static Nginx start(String locations, String listenOptions, String serverDirectives, boolean plainToo)
             throws IOException, InterruptedException {
         Path binary = binary();
         Assumptions.assumeTrue(binary != null, "nginx is not installed");
@@ -87,12 +108,16 @@ public final class Nginx implements AutoCloseable {
         IOException last = null;
         for (int attempt = 0; attempt < 5; attempt++) {
             int port = freePort();
-            Files.writeString(dir.resolve("nginx.conf"), config(dir, port, listenOptions, serverDirectives + locations),
-                    StandardCharsets.UTF_8);
+            int plainPort = plainToo ? freePort() : -1;
+            String block = serverDirectives + (plainToo ? "        listen 127.0.0.1:" + plainPort + ";\n" : "")
+                    + locations.replace("{tls_port}", String.valueOf(port)).replace("{plain_port}", String.valueOf(plainPort));
+            Files.writeString(dir.resolve("nginx.conf"), config(dir, port, listenOptions, block), StandardCharsets.UTF_8);
             Process p = new ProcessBuilder(binary.toString(), "-p", dir.toString(), "-c", dir.resolve("nginx.conf").toString(),
                     "-g", "daemon off; master_process on;")
                     .redirectErrorStream(true).redirectOutput(dir.resolve("stdout.log").toFile()).start();
-            if (awaitListening(p, port)) return new Nginx(dir, p, port, listenOptions.contains("ssl") ? "https" : "http");
+            if (awaitListening(p, port) && (plainPort < 0 || awaitListening(p, plainPort))) {
+                return new Nginx(dir, p, port, listenOptions.contains("ssl") ? "https" : "http", plainPort);
+            }
             p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
             last = new IOException("nginx did not start on port " + port + ": " + Files.readString(dir.resolve("stdout.log"))
                     + readIfExists(dir.resolve("error.log")));
@@ -157,7 +182,12 @@ public final class Nginx implements AutoCloseable {
         return port;
     }
 
-    /** @return {@code http://127.0.0.1:PORT} + path ({@code https://} for {@link #startTlsHttp2}) */
+    /** @return for {@link #startTls} the plain HTTP port beside {@link #port()}; otherwise -1 */
+    public int plainPort() {
+        return plainPort;
+    }
+
+    /** @return {@code http://127.0.0.1:PORT} + path ({@code https://} for {@link #startTlsHttp2} and {@link #startTls}) */
     public String url(String path) {
         return scheme + "://127.0.0.1:" + port + path;
     }
