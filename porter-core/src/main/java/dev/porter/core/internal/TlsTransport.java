@@ -263,6 +263,15 @@ final class TlsTransport implements ByteSource, ByteSink {
             default -> {
             }
         }
+        if (r.getStatus() == SSLEngineResult.Status.OK && renegotiation(r.getHandshakeStatus())) {
+            // Fix (found by TlsBadInputTest#clientInitiatedRenegotiationIsRefusedAndTheConnectionClosed and by
+            // testssl.sh): a TLS 1.2 peer's second handshake used to be half answered — completed when the
+            // connection's thread was reading, stalled until a timeout when it was parked. Porter does not
+            // renegotiate: a client-initiated one costs the server a key exchange per request (a DoS lever, which
+            // testssl.sh reports) and nothing needs it. Refused here for every engine, whatever the JDK's
+            // jdk.tls.rejectClientInitiatedRenegotiation says; the connection is then closed.
+            throw new SSLException("TLS renegotiation refused");
+        }
         switch (r.getHandshakeStatus()) {
             case NEED_TASK -> runTasks();
             case NEED_WRAP -> {
@@ -274,6 +283,16 @@ final class TlsTransport implements ByteSource, ByteSink {
             }
         }
         return Unwrapped.PROGRESS;
+    }
+
+    /**
+     * @return true if, after the first handshake, a TLS 1.2 peer started another one (TLS 1.3 has no
+     *         renegotiation: its post-handshake messages, a KeyUpdate answered by a wrap, are legitimate)
+     */
+    private boolean renegotiation(SSLEngineResult.HandshakeStatus status) {
+        return info != null && !"TLSv1.3".equals(info.protocol())
+                && status != SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING
+                && status != SSLEngineResult.HandshakeStatus.FINISHED;
     }
 
     private int readNet(long timeoutNanos) throws IOException {

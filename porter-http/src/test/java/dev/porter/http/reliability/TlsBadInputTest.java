@@ -142,6 +142,38 @@ class TlsBadInputTest {
         }
     }
 
+    /**
+     * A TLS 1.2 client asking to renegotiate (a second handshake on the same connection: CPU for the server, and
+     * the setting of old attacks) is refused at once and its connection closed, instead of stalling it until a
+     * timeout; the server goes on serving others.
+     */
+    @Test
+    void clientInitiatedRenegotiationIsRefusedAndTheConnectionClosed() throws Exception {
+        try (HttpServer server = start(TlsConfig.of(leaf.pem()))) {
+            try (SSLSocket s = (SSLSocket) client.getSocketFactory().createSocket("127.0.0.1", server.port())) {
+                s.setSoTimeout(10_000);
+                s.setEnabledProtocols(new String[] {"TLSv1.2"});
+                InputStream in = RawHttp.in(s);
+                s.getOutputStream().write(RawHttp.get("/"));
+                assertThat(RawHttp.read(in).status()).isEqualTo(200);
+                long start = System.nanoTime();
+                Throwable ended = null;
+                try {
+                    s.startHandshake(); // TLS 1.2: a renegotiation
+                    s.getOutputStream().write(RawHttp.get("/"));
+                    RawHttp.Reply reply = RawHttp.read(in);
+                    assertThat(reply).as("no answer after a refused renegotiation").isNull();
+                } catch (IOException e) {
+                    ended = e;
+                }
+                long millis = (System.nanoTime() - start) / 1_000_000;
+                assertThat(ended).as("ended after %d ms", millis).isNotInstanceOf(java.net.SocketTimeoutException.class);
+            }
+            freshRequest(server.port());
+            assertThat(allGone(server)).as("every connection closed: %s", server.stats()).isTrue();
+        }
+    }
+
     // ---- stalling ----------------------------------------------------------------------------------------------
 
     @Test
