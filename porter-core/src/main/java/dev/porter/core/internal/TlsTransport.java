@@ -50,6 +50,8 @@ final class TlsTransport implements ByteSource, ByteSink {
     private ByteBuffer appIn;
     private ByteBuffer netOut;
     private boolean inboundDone;
+    /** A renegotiation was refused: no close_notify follows (the engine is mid-handshake). */
+    private volatile boolean renegotiationRefused;
     /** The peer spoke plaintext: it gets no TLS alert (it could not read one). */
     private boolean plaintextPeer;
     private TlsInfo info;
@@ -156,7 +158,12 @@ final class TlsTransport implements ByteSource, ByteSink {
             for (int i = 0; i < 4 && !engine.isOutboundDone(); i++) {
                 if (netOut == null) netOut = POOL.acquire();
                 netOut.clear();
-                SSLEngineResult r = engine.wrap(EMPTY, netOut);
+                SSLEngineResult r;
+                try {
+                    r = engine.wrap(EMPTY, netOut);
+                } catch (SSLException reportedAgain) {
+                    continue; // a delegated task's failure is thrown by the next wrap; the alert comes after it
+                }
                 netOut.flip();
                 while (netOut.hasRemaining()) channel.write(netOut);
                 if (r.bytesProduced() == 0) break;
@@ -246,6 +253,11 @@ final class TlsTransport implements ByteSource, ByteSink {
         SSLEngineResult r;
         try {
             r = engine.unwrap(netIn, appIn);
+        } catch (SSLException e) {
+            // After the handshake too (a refused renegotiation, a bad record): the peer gets the engine's alert.
+            // During the handshake, handshake() sends it.
+            if (info != null) sendAlert();
+            throw e;
         } finally {
             netIn.compact();
             appIn.flip();
@@ -269,8 +281,9 @@ final class TlsTransport implements ByteSource, ByteSink {
             // connection's thread was reading, stalled until a timeout when it was parked. Porter does not
             // renegotiate: a client-initiated one costs the server a key exchange per request (a DoS lever, which
             // testssl.sh reports) and nothing needs it. Refused here for every engine, whatever the JDK's
-            // jdk.tls.rejectClientInitiatedRenegotiation says; the connection is then closed.
-            throw new SSLException("TLS renegotiation refused");
+            // jdk.tls.rejectClientInitiatedRenegotiation says; the connection is then closed. (With that property
+            // true, which ServerTlsContext sets, the JDK refuses first, with a handshake_failure alert.)
+            refuseRenegotiation(r.getHandshakeStatus());
         }
         switch (r.getHandshakeStatus()) {
             case NEED_TASK -> runTasks();
@@ -283,6 +296,20 @@ final class TlsTransport implements ByteSource, ByteSink {
             }
         }
         return Unwrapped.PROGRESS;
+    }
+
+    /**
+     * Ends a renegotiation the peer started. The JDK refuses it itself, in the task that reads the ClientHello,
+     * when {@code jdk.tls.rejectClientInitiatedRenegotiation} is true (ServerTlsContext sets it): that task is
+     * run, and if it refused (the engine's inbound side is then closed) the refusal's handshake_failure alert is
+     * sent, so the client learns why. Otherwise nothing more is wrapped — the engine's answer, and a close_notify
+     * (see {@link #closeNotify()}), would only confuse the peer — and the connection is cut.
+     */
+    private void refuseRenegotiation(SSLEngineResult.HandshakeStatus status) throws SSLException {
+        renegotiationRefused = true;
+        if (status == SSLEngineResult.HandshakeStatus.NEED_TASK) runTasks();
+        if (engine.isInboundDone()) sendAlert();
+        throw new SSLException("TLS renegotiation refused");
     }
 
     /**
@@ -387,7 +414,7 @@ final class TlsTransport implements ByteSource, ByteSink {
 
     /** Best effort close_notify: only if no other thread is writing right now, never blocking on the lock. */
     void closeNotify() {
-        if (!writeLock.tryLock()) return;
+        if (renegotiationRefused || !writeLock.tryLock()) return;
         try {
             engine.closeOutbound();
             if (!engine.isOutboundDone()) wrap(EMPTY);
