@@ -34,7 +34,7 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A large upload over TLS arrives byte-identical, streamed: the server ({@link TlsUploadChildServer}) runs in a
+ * A large upload over TLS arrives byte-identical, streamed: the server ({@link TlsChildServer}) runs in a
  * child JVM with {@code -Xmx64m}, so one that held a body would die of OutOfMemoryError. Porter's
  * {@link HttpClient} streams a Content-Length body to a handler that hashes it as it arrives; a JDK
  * {@code SSLSocket} streams a chunked body to an echo while a second thread reads the echo back. Both sides hash
@@ -63,7 +63,7 @@ class HttpsLargeUploadTest {
         gcLog = dir.resolve("gc.log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         server = new ProcessBuilder(java, "-Xmx64m", "-XX:+UseG1GC", "-Xlog:gc:file=" + gcLog,
-                "-cp", System.getProperty("java.class.path"), TlsUploadChildServer.class.getName(),
+                "-cp", System.getProperty("java.class.path"), TlsChildServer.class.getName(),
                 leaf.certificateFile().toString(), leaf.keyFile().toString())
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String first = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8)).readLine();
