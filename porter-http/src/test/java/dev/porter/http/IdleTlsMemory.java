@@ -30,7 +30,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Measures what an idle connection costs a server, with TLS and without: a server process ({@code HttpServer},
  * default configuration) and a separate client process that opens N keep-alive connections, makes one request on
- * each and then holds them all without a word (the server keeps idle connections for 5 minutes here). Before and after, the server's live heap (the total of
+ * each and then holds them all without a word (the server keeps idle connections for 5 minutes here). The server
+ * is warmed up first by 300 connections opened, answered and closed. Before and after, the server's live heap (the total of
  * {@code jcmd PID GC.class_histogram}, which counts live objects after a full collection), its resident set
  * ({@code VmRSS}) and its OS threads ({@code /proc/PID/task}); and, through the server's standard input, its
  * conversation threads ({@link ServerStats#threads()}: 0 once every idle connection has parked). Prints one line per
@@ -82,6 +83,19 @@ public final class IdleTlsMemory {
         if (first == null || !first.startsWith("PORT ")) throw new IllegalStateException("server: " + first);
         int port = Integer.parseInt(first.substring(5));
         long pid = server.pid();
+        // Warm-up: 300 connections opened, answered and closed, so that the classes, compiled code and pools of a
+        // TLS (or plain) conversation are in place before the baseline, and do not count as the connections' cost.
+        Process warm = java("clients", mode, String.valueOf(port), "300", cert.toString())
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String warmed = new BufferedReader(new InputStreamReader(warm.getInputStream(), StandardCharsets.UTF_8)).readLine();
+        if (warmed == null || !warmed.startsWith("HELD ")) throw new IllegalStateException("warm-up: " + warmed);
+        warm.getOutputStream().close();
+        warm.waitFor(60, TimeUnit.SECONDS);
+        for (int i = 0; i < 100; i++) {
+            serverIn.println("stats");
+            if (serverOut.readLine().contains("active=0,")) break;
+            Thread.sleep(100);
+        }
         Thread.sleep(1000);
         long heapBefore = liveHeap(pid);
         long rssBefore = rss(pid);
