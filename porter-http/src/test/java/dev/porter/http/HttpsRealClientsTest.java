@@ -33,7 +33,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * Real TLS clients against {@link HttpServer} over TLS, with a CA made for the test: curl, {@code openssl s_client}
  * (protocol versions and ALPN accepted and refused), wget, Python's {@code ssl} with {@code http.client}, the
- * JDK's {@code java.net.http.HttpClient}, and headless Chromium loading a page and its assets. Each test is
+ * JDK's {@code java.net.http.HttpClient} (HTTP/2 and HTTP/1.1), and headless Chromium loading a page and its
+ * assets (over HTTP/2, which ALPN picks when the client offers it). Each test is
  * skipped with a message when its program is missing ({@code .ci/run} installs them).
  */
 class HttpsRealClientsTest {
@@ -159,13 +160,16 @@ class HttpsRealClientsTest {
     // ---- curl --------------------------------------------------------------------------------------------------
 
     @Test
-    void curlVerifiesTheServerWithTheCaAndNegotiatesHttp11ByAlpn() throws Exception {
+    void curlVerifiesTheServerWithTheCaAndNegotiatesByAlpn() throws Exception {
         String curl = require("curl").toString();
-        ExternalTool.Result r = succeed(curl, "-sS", "-v", "--cacert", ca.caFile().toString(), url("/who"));
+        ExternalTool.Result r = succeed(curl, "-sS", "-v", "--http1.1", "--cacert", ca.caFile().toString(), url("/who"));
         assertThat(r.stdout()).isEqualTo("https TLSv1.3 http/1.1 localhost");
-        // curl offers h2 and http/1.1; Porter speaks HTTP/1.1 and picks it.
-        assertThat(r.stderr()).contains("ALPN: offers h2").contains("ALPN: server accepted http/1.1")
+        assertThat(r.stderr()).contains("ALPN: offers http/1.1").contains("ALPN: server accepted http/1.1")
                 .contains("SSL connection using TLSv1.3").contains("SSL certificate verify ok");
+        // By default curl offers h2 and http/1.1; Porter prefers h2.
+        ExternalTool.Result h2 = succeed(curl, "-sS", "-v", "--cacert", ca.caFile().toString(), url("/who"));
+        assertThat(h2.stdout()).isEqualTo("https TLSv1.3 h2 localhost");
+        assertThat(h2.stderr()).contains("ALPN: offers h2").contains("ALPN: server accepted h2");
         Path out = dir.resolve("curl-blob.out");
         succeed(curl, "-sS", "-f", "--cacert", ca.caFile().toString(), "-o", out.toString(), url("/blob.bin"));
         assertThat(Files.readAllBytes(out)).isEqualTo(blob);
@@ -186,11 +190,15 @@ class HttpsRealClientsTest {
 
     /** Runs {@code openssl s_client} with {@code options}, sending one HTTP request; the server closes after it. */
     private static ExternalTool.Result sClient(String... options) throws Exception {
+        return sClient(server.port(), options);
+    }
+
+    private static ExternalTool.Result sClient(int port, String... options) throws Exception {
         String openssl = require("openssl").toString();
         Path request = dir.resolve("request.txt");
         Files.writeString(request, "GET /who HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
                 StandardCharsets.US_ASCII);
-        List<String> command = new ArrayList<>(List.of(openssl, "s_client", "-connect", "127.0.0.1:" + server.port(),
+        List<String> command = new ArrayList<>(List.of(openssl, "s_client", "-connect", "127.0.0.1:" + port,
                 "-servername", "localhost", "-CAfile", ca.caFile().toString(), "-verify_return_error", "-ign_eof"));
         command.addAll(List.of(options));
         // s_client reads its input from stdin: a shell redirects the request file into it.
@@ -244,17 +252,29 @@ class HttpsRealClientsTest {
         assertThat(r.stdout()).doesNotContain("HTTP/1.1 200");
     }
 
+    /**
+     * ALPN: {@code http/1.1} alone is accepted; offered with {@code h2}, Porter prefers {@code h2} (HTTP/2 is on by
+     * default); a client offering only protocols the server does not speak is refused with a
+     * no_application_protocol alert (RFC 7301 §3.2) — an unknown one, and {@code h2} when HTTP/2 is turned off.
+     */
     @Test
-    void opensslAlpnHttp11IsAcceptedAndH2AloneIsRefused() throws Exception {
+    void opensslAlpnIsNegotiatedAndAClientWithNoCommonProtocolIsRefused() throws Exception {
         ExternalTool.Result ok = sClient("-alpn", "http/1.1");
         assertThat(ok.exit()).as(ok.stderr()).isZero();
         assertThat(ok.stdout()).contains("ALPN protocol: http/1.1").contains("https TLSv1.3 http/1.1");
         ExternalTool.Result both = sClient("-alpn", "h2,http/1.1");
-        assertThat(both.stdout()).contains("ALPN protocol: http/1.1");
-        ExternalTool.Result h2 = sClient("-alpn", "h2");
-        assertThat(h2.exit()).as(h2.stdout() + h2.stderr()).isNotZero();
-        assertThat(h2.stderr()).contains("no application protocol"); // alert 120 (RFC 7301 §3.2)
-        assertThat(h2.stdout()).doesNotContain("HTTP/1.1 200");
+        assertThat(both.stdout()).contains("ALPN protocol: h2");
+        ExternalTool.Result unknown = sClient("-alpn", "spdy/3.1");
+        assertThat(unknown.exit()).as(unknown.stdout() + unknown.stderr()).isNotZero();
+        assertThat(unknown.stderr()).contains("no application protocol"); // alert 120
+        assertThat(unknown.stdout()).doesNotContain("HTTP/1.1 200");
+        try (HttpServer http11Only = HttpServer.start(HttpConfig.builder().host("127.0.0.1").port(0)
+                .http2(Http2Config.disabled()).tls(TlsConfig.of(leaf.pem())).build(), (req, res) -> res.send("x"))) {
+            ExternalTool.Result h2 = sClient(http11Only.port(), "-alpn", "h2");
+            assertThat(h2.exit()).as(h2.stdout() + h2.stderr()).isNotZero();
+            assertThat(h2.stderr()).contains("no application protocol");
+            assertThat(sClient(http11Only.port(), "-alpn", "h2,http/1.1").stdout()).contains("ALPN protocol: http/1.1");
+        }
     }
 
     // ---- wget, Python, the JDK ---------------------------------------------------------------------------------
@@ -277,7 +297,7 @@ class HttpsRealClientsTest {
                 import hashlib, http.client, ssl, sys
                 port, cafile = int(sys.argv[1]), sys.argv[2]
                 ctx = ssl.create_default_context(cafile=cafile)
-                ctx.set_alpn_protocols(['h2', 'http/1.1'])
+                ctx.set_alpn_protocols(['http/1.1'])  # http.client speaks HTTP/1.1 only
                 c = http.client.HTTPSConnection('localhost', port, context=ctx, timeout=20)
                 c.request('GET', '/who')
                 r = c.getresponse()
@@ -308,15 +328,23 @@ class HttpsRealClientsTest {
     }
 
     @Test
-    void jdkHttpClientTrustingTheCaFetchesOverHttp11() throws Exception {
-        try (java.net.http.HttpClient jdk = java.net.http.HttpClient.newBuilder()
+    void jdkHttpClientTrustingTheCaFetchesOverHttp2AndHttp11() throws Exception {
+        for (var version : java.net.http.HttpClient.Version.values()) {
+            jdkHttpClientFetches(version);
+        }
+    }
+
+    private static void jdkHttpClientFetches(java.net.http.HttpClient.Version version) throws Exception {
+        try (java.net.http.HttpClient jdk = java.net.http.HttpClient.newBuilder().version(version)
                 .sslContext(TlsClients.trusting(ca)).connectTimeout(Duration.ofSeconds(10)).build()) {
-            // The JDK client prefers HTTP/2 (ALPN h2, http/1.1); Porter picks http/1.1.
+            // HTTP_2 offers h2 and http/1.1 by ALPN and Porter prefers h2; HTTP_1_1 offers no ALPN at all, and
+            // Porter then speaks HTTP/1.1 with nothing negotiated.
+            String alpn = version == java.net.http.HttpClient.Version.HTTP_2 ? "h2" : "";
             HttpResponse<String> who = jdk.send(HttpRequest.newBuilder(URI.create(url("/who"))).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(who.statusCode()).isEqualTo(200);
-            assertThat(who.version()).isEqualTo(java.net.http.HttpClient.Version.HTTP_1_1);
-            assertThat(who.body()).isEqualTo("https TLSv1.3 http/1.1 localhost");
+            assertThat(who.version()).isEqualTo(version);
+            assertThat(who.body()).isEqualTo("https TLSv1.3 " + alpn + " localhost");
             assertThat(who.sslSession()).get().extracting(s -> s.getProtocol()).isEqualTo("TLSv1.3");
 
             List<CompletableFuture<HttpResponse<byte[]>>> many = new ArrayList<>();
@@ -350,13 +378,14 @@ class HttpsRealClientsTest {
         String dom = r.stdout();
         assertThat(dom).as(r.stderr()).contains("data-loaded=\"yes\"");
         String result = dom.substring(dom.indexOf("protocol="), dom.indexOf(";end"));
-        assertThat(result).startsWith("protocol=https:;secure=true;nav=http/1.1;img=7x5;color=rgb(1, 2, 3);more=more-ran;blob="
+        // Chromium offers h2 first: page and assets come over HTTP/2.
+        assertThat(result).startsWith("protocol=https:;secure=true;nav=h2;img=7x5;color=rgb(1, 2, 3);more=more-ran;blob="
                 + blob.length + ";assets=");
         assertThat(result.substring(result.indexOf("assets=") + 7).split(",")).containsExactly(
-                "/blob.bin@http/1.1@200", "/css/site.css@http/1.1@200", "/img/logo.png@http/1.1@200",
-                "/js/app.js@http/1.1@200", "/js/more.js@http/1.1@200");
+                "/blob.bin@h2@200", "/css/site.css@h2@200", "/img/logo.png@h2@200", "/js/app.js@h2@200",
+                "/js/more.js@h2@200");
         // And on the server's side: every one of them came over TLS.
-        assertThat(seen).isNotEmpty().allMatch(s -> s.contains(" https TLSv1.3 http/1.1"), "over TLS 1.3 with ALPN http/1.1");
+        assertThat(seen).isNotEmpty().allMatch(s -> s.contains(" https TLSv1.3 h2"), "over TLS 1.3 with ALPN h2");
         assertThat(seen).anyMatch(s -> s.startsWith("GET / ")).anyMatch(s -> s.startsWith("GET /img/logo.png "))
                 .anyMatch(s -> s.startsWith("GET /js/more.js "));
     }

@@ -117,8 +117,8 @@ class TlsBadInputTest {
 
     /**
      * A client the server must refuse learns why from a fatal alert, not from a bare close: here one offering only
-     * a CBC suite, outside the intermediate profile (handshake_failure), and one offering only ALPN {@code h2}
-     * (no_application_protocol).
+     * a CBC suite, outside the intermediate profile (handshake_failure), and one offering by ALPN only a protocol
+     * the server does not speak (no_application_protocol).
      */
     @Test
     void aRefusedClientIsToldWhyByAnAlert() throws Exception {
@@ -133,7 +133,7 @@ class TlsBadInputTest {
             try (SSLSocket s = (SSLSocket) client.getSocketFactory().createSocket("127.0.0.1", server.port())) {
                 s.setSoTimeout(10_000);
                 javax.net.ssl.SSLParameters p = s.getSSLParameters();
-                p.setApplicationProtocols(new String[] {"h2"});
+                p.setApplicationProtocols(new String[] {"spdy/3.1"});
                 s.setSSLParameters(p);
                 assertThatThrownBy(s::startHandshake).isInstanceOf(javax.net.ssl.SSLHandshakeException.class)
                         .hasMessageContaining("Received fatal alert: no_application_protocol");
