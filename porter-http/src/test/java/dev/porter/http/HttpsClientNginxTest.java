@@ -29,7 +29,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * Porter's {@link HttpClient} against a real nginx serving TLS (HTTP/2 offered too, as in production) with a
  * certificate from a CA made in the test; skipped when nginx is not installed. The client verifies the chain and
- * the name, gets {@code http/1.1} by ALPN, reuses pooled TLS connections (nginx's own connection serial numbers
+ * the name, gets what it offers by ALPN ({@code h2} by default, {@code http/1.1} when asked), reuses pooled TLS
+ * connections (nginx's own connection serial numbers
  * show it), reads large and chunked bodies byte-identical, and follows redirects from http to https and back.
  */
 class HttpsClientNginxTest {
@@ -82,11 +83,14 @@ class HttpsClientNginxTest {
     }
 
     @Test
-    void theClientsDefaultAlpnOffersHttp11Only() throws IOException {
-        // nginx prefers h2 when offered: a client built with only a trust store must still get HTTP/1.1.
+    void theClientsDefaultsTakeH2AndHttp11OnlyIsHonoured() throws IOException {
+        // By default the client offers h2 and http/1.1, and nginx takes h2; HTTP_1_1 offers http/1.1 only.
         try (HttpClient defaults = HttpClient.create(ClientConfig.builder()
-                .tls(ClientConfig.builder().build().tls().withTrust(ca.trust())).build())) {
-            assertThat(defaults.get(url("/tls")).bodyString()).isEqualTo("TLSv1.3 http/1.1 localhost https");
+                .tls(ClientTls.defaults().withTrust(ca.trust())).build());
+             HttpClient http11 = HttpClient.create(ClientConfig.builder().httpVersion(HttpVersion.HTTP_1_1)
+                     .tls(ClientTls.defaults().withTrust(ca.trust())).build())) {
+            assertThat(defaults.get(url("/tls")).bodyString()).isEqualTo("TLSv1.3 h2 localhost https");
+            assertThat(http11.get(url("/tls")).bodyString()).isEqualTo("TLSv1.3 http/1.1 localhost https");
         }
     }
 
