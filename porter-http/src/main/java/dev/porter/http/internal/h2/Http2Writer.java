@@ -96,12 +96,19 @@ final class Http2Writer {
      * larger than the peer's frame size, CONTINUATION frames.
      *
      * @param fields name, value, name, value…: names in lower case, pseudo-fields first
+     * @throws IOException if the stream was reset: nothing is sent on it then (§5.1: no frames but PRIORITY on a
+     *                     closed stream)
      */
-    void headers(int streamId, List<String> fields, boolean endStream) throws IOException {
+    void headers(Http2Stream stream, List<String> fields, boolean endStream) throws IOException {
+        int streamId = stream.id;
         int max = HpackEncoder.MAX_START_LENGTH;
         for (int i = 0; i < fields.size(); i += 2) max += HpackEncoder.maxFieldLength(fields.get(i), fields.get(i + 1));
         writeLock.lock();
         try {
+            // Checked under the write lock, where nothing else of this stream is sent: a reset that arrived before
+            // this point keeps the block off the wire (the HPACK context is untouched: nothing was encoded yet).
+            IOException cancelled = stream.cancelled();
+            if (cancelled != null) throw cancelled;
             byte[] block = new byte[max];
             int len = encoder.startBlock(block, 0);
             for (int i = 0; i < fields.size(); i += 2) len = encoder.field(block, len, fields.get(i), fields.get(i + 1));
