@@ -114,8 +114,19 @@ public final class Http2Connection {
                 receiveWindow = h2.connectionWindow();
             }
             if (prefaceExpected) readPreface(in);
+            boolean settingsSeen = false;
             while (true) {
                 int start = in.start();
+                if (!settingsSeen && in.available() >= 5) {
+                    // §3.4: the client preface is the magic AND a SETTINGS frame; anything else first is an
+                    // invalid preface (checked on the header, before its length can be judged as a frame's).
+                    byte[] a = in.array();
+                    if ((a[start + 3] & 0xff) != SETTINGS || (a[start + 4] & FrameType.FLAG_ACK) != 0) {
+                        throw Http2Exception.connection(Http2Error.PROTOCOL_ERROR,
+                                "invalid connection preface: SETTINGS must follow the magic (RFC 9113 §3.4)");
+                    }
+                    settingsSeen = true;
+                }
                 int n = parser.parse(in.array(), start, in.end());
                 if (n == 0) {
                     if (!await(in, in.available() > 0)) break;
