@@ -288,9 +288,17 @@ public final class Http2Connection {
             existing.endRemote();
             return;
         }
-        if (id % 2 == 0 || id <= lastStreamId) {
-            throw Http2Exception.connection(id <= lastStreamId ? Http2Error.STREAM_CLOSED : Http2Error.PROTOCOL_ERROR,
-                    "HEADERS on stream " + id + " (§5.1.1)");
+        if (id % 2 == 0) {
+            throw Http2Exception.connection(Http2Error.PROTOCOL_ERROR, "HEADERS on even stream " + id + " (§5.1.1)");
+        }
+        if (id < lastStreamId) {
+            // §5.1.1: a new stream's identifier must be greater than every one the client used before.
+            throw Http2Exception.connection(Http2Error.PROTOCOL_ERROR,
+                    "HEADERS on stream " + id + " after stream " + lastStreamId + " (§5.1.1)");
+        }
+        if (id == lastStreamId) {
+            // §5.1: the stream is closed (its exchange is over): a frame after END_STREAM.
+            throw Http2Exception.connection(Http2Error.STREAM_CLOSED, "HEADERS on closed stream " + id + " (§5.1)");
         }
         lastStreamId = id;
         if (goingAway) return; // §6.8: streams after our GOAWAY are ignored
@@ -355,7 +363,13 @@ public final class Http2Connection {
             return;
         }
         Http2Stream s = streams.get(id);
-        if (s != null) writer.windowOpened(s, parser.windowIncrement());
+        if (s != null) {
+            writer.windowOpened(s, parser.windowIncrement());
+        } else if (id > lastStreamId) {
+            // §5.1: on an idle stream only HEADERS and PRIORITY may arrive. (On a closed one WINDOW_UPDATE is
+            // ignored, §6.9: the peer may have sent it before it saw the end.)
+            throw Http2Exception.connection(Http2Error.PROTOCOL_ERROR, "WINDOW_UPDATE on idle stream " + id + " (§5.1)");
+        }
     }
 
     /** Resets a stream after a stream error (§5.4.2). */
