@@ -40,6 +40,11 @@ public final class Http2Connection {
     private static final System.Logger LOG = System.getLogger("dev.porter.http.HttpServer");
     /** While streams are running, a quiet connection is not idle: its handlers are working. */
     private static final Duration BUSY_IDLE = Duration.ofHours(1);
+    /**
+     * Streams we reset whose identifiers are remembered once they are gone: the peer may have sent DATA or
+     * trailers before it saw the reset, and those are ignored (§5.1) rather than taken as errors.
+     */
+    private static final int RECENT_RESETS = 256;
     /** How long streams still running may finish once the input ended (a graceful stop bounds it too). */
     private static final Duration DRAIN = Duration.ofSeconds(10);
 
@@ -60,6 +65,9 @@ public final class Http2Connection {
     private final Budget resets;
     private final Budget controlFrames;
     private int lastStreamId;
+    /** Ring of the identifiers of streams we reset, most recent last; guarded by {@code this}. */
+    private final int[] recentResets = new int[RECENT_RESETS];
+    private int recentResetCount;
     private boolean goingAway;
     /** Our receive window for the whole connection: replenished as DATA arrives (streams bound the buffering). */
     private long receiveWindow;
@@ -230,8 +238,11 @@ public final class Http2Connection {
         Http2Stream s = streams.get(id);
         if (s == null) {
             if (id > lastStreamId) throw Http2Exception.connection(Http2Error.PROTOCOL_ERROR, "DATA on an idle stream");
+            if (wasReset(id)) return; // §5.1: sent before the peer saw our RST_STREAM; ignored
             throw Http2Exception.stream(id, Http2Error.STREAM_CLOSED, "DATA on a closed stream");
         }
+        if (s.resetByPeer) throw Http2Exception.stream(id, Http2Error.STREAM_CLOSED, "DATA after RST_STREAM (§5.1)");
+        if (s.resetSent) return;
         s.data(parser.buffer(), parser.contentStart(), parser.contentEnd(), flow, parser.endStream());
     }
 
@@ -283,14 +294,23 @@ public final class Http2Connection {
         if (block.length > 64 * 1024) block = new byte[0]; // do not keep a large block buffer for the connection
         Http2Stream existing = streams.get(id);
         if (existing != null) {
-            // Trailers (§8.1): they must end the stream; their fields are not passed on.
+            if (existing.resetByPeer) throw Http2Exception.stream(id, Http2Error.STREAM_CLOSED, "HEADERS after RST_STREAM (§5.1)");
+            if (existing.resetSent) return; // §5.1: ignored (decoded above, for the HPACK context)
+            if (existing.remoteEnded()) {
+                // §5.1: half-closed (remote) accepts only WINDOW_UPDATE, PRIORITY and RST_STREAM.
+                throw Http2Exception.stream(id, Http2Error.STREAM_CLOSED, "HEADERS after END_STREAM (§5.1)");
+            }
+            // Trailers (§8.1): they must end the stream and carry no pseudo-header field; their fields are not
+            // passed on.
             if (!blockEndStream) throw Http2Exception.stream(id, Http2Error.PROTOCOL_ERROR, "trailers without END_STREAM");
+            if (tooLarge == null) fields.validateTrailers(id);
             existing.endRemote();
             return;
         }
         if (id % 2 == 0) {
             throw Http2Exception.connection(Http2Error.PROTOCOL_ERROR, "HEADERS on even stream " + id + " (§5.1.1)");
         }
+        if (id <= lastStreamId && wasReset(id)) return; // §5.1: trailers of a stream we reset; ignored
         if (id < lastStreamId) {
             // §5.1.1: a new stream's identifier must be greater than every one the client used before.
             throw Http2Exception.connection(Http2Error.PROTOCOL_ERROR,
@@ -324,6 +344,7 @@ public final class Http2Connection {
 
     /** Called when a stream's exchange is over: its slot is free again. */
     void ended(Http2Stream s) {
+        if (s.resetSent) noteReset(s.id);
         streams.remove(s.id);
         endedLock.lock();
         try {
@@ -343,6 +364,7 @@ public final class Http2Connection {
             return;
         }
         s.localEnded = true;
+        s.resetByPeer = true;
         s.cancel(new IOException("stream reset by the client (" + Http2Error.of(parser.errorCode()) + ")"));
     }
 
@@ -378,9 +400,25 @@ public final class Http2Connection {
         Http2Stream s = streams.get(id);
         if (s != null) {
             s.localEnded = true;
+            s.resetSent = true;
             s.cancel(new IOException("stream reset: " + why));
+        } else {
+            noteReset(id);
         }
         writer.rstStream(id, error);
+    }
+
+    /** Remembers a stream we reset, once it has no {@link Http2Stream} any more (or never had one). */
+    private synchronized void noteReset(int id) {
+        recentResets[recentResetCount++ % RECENT_RESETS] = id;
+    }
+
+    /** @return true if we reset stream {@code id} recently */
+    private synchronized boolean wasReset(int id) {
+        for (int i = 0, n = Math.min(recentResetCount, RECENT_RESETS); i < n; i++) {
+            if (recentResets[i] == id) return true;
+        }
+        return false;
     }
 
     private static void spend(Budget budget, String what) {

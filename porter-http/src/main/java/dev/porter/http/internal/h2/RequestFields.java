@@ -16,6 +16,7 @@ final class RequestFields implements HpackDecoder.Sink {
     final Headers headers = new Headers();
     private String problem;
     private boolean regularSeen;
+    private boolean pseudoSeen;
     private long contentLength = -1;
     private boolean expectContinue;
     /** The request's header list was over our limit (answered 431, §8.2 / RFC 6585 §5). */
@@ -64,6 +65,7 @@ final class RequestFields implements HpackDecoder.Sink {
     }
 
     private void pseudo(String name, String value) {
+        pseudoSeen = true;
         if (regularSeen) {
             problem = "pseudo-header " + name + " after a regular field (§8.3)";
             return;
@@ -152,6 +154,16 @@ final class RequestFields implements HpackDecoder.Sink {
         }
         if (problem != null) throw Http2Exception.stream(streamId, Http2Error.PROTOCOL_ERROR, "malformed request: " + problem);
         if (authority != null && !headers.contains("host")) headers.add("host", authority);
+    }
+
+    /**
+     * A trailer section (§8.1): no pseudo-header field (§8.3), and the field rules of §8.2 as in a header section.
+     *
+     * @throws Http2Exception PROTOCOL_ERROR on the stream for malformed trailers (§8.1.1)
+     */
+    void validateTrailers(int streamId) {
+        if (problem == null && pseudoSeen) problem = "pseudo-header field in trailers (§8.1)";
+        if (problem != null) throw Http2Exception.stream(streamId, Http2Error.PROTOCOL_ERROR, "malformed trailers: " + problem);
     }
 
     long contentLength() {

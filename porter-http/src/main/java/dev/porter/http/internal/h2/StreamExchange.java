@@ -91,8 +91,10 @@ final class StreamExchange implements Runnable {
         try {
             if (stream.cancelled() == null) {
                 if (!stream.localEnded) {
+                    stream.resetSent = true;
                     connection.writer().rstStream(stream.id, Http2Error.INTERNAL_ERROR);
                 } else if (!stream.remoteEnded()) {
+                    stream.resetSent = true;
                     connection.writer().rstStream(stream.id, Http2Error.NO_ERROR);
                 }
             }
