@@ -322,14 +322,16 @@ public final class Http2Connection {
         }
         lastStreamId = id;
         if (goingAway) return; // §6.8: streams after our GOAWAY are ignored
+        // §5.1.2: the limit counts every open stream, those answered 431 too (each holds a thread until its answer
+        // is out, which a client that keeps its window shut can delay to the write timeout).
+        if (streams.size() >= h2.maxConcurrentStreams()) {
+            spend(resets, "refused streams");
+            throw Http2Exception.stream(id, Http2Error.REFUSED_STREAM, "too many concurrent streams");
+        }
         if (tooLarge != null) {
             // The header list is over our limit: answer 431 on the stream, as HTTP/1.1 would.
             StreamExchange.start(this, newStream(id, -1), fields.tooLarge(config.maxHeaderBytes()), blockEndStream);
             return;
-        }
-        if (streams.size() >= h2.maxConcurrentStreams()) {
-            spend(resets, "refused streams");
-            throw Http2Exception.stream(id, Http2Error.REFUSED_STREAM, "too many concurrent streams");
         }
         fields.validate(id);
         Http2Stream s = newStream(id, fields.contentLength());
