@@ -45,6 +45,9 @@ public final class Http2Connection {
      * trailers before it saw the reset, and those are ignored (§5.1) rather than taken as errors.
      */
     private static final int RECENT_RESETS = 256;
+    /** How long, and for how many bytes, a connection closed for an error keeps reading before it closes. */
+    private static final long LINGER_NANOS = 1_000_000_000L;
+    private static final int LINGER_DISCARD_BYTES = 256 * 1024;
     /** How long streams still running may finish once the input ended (a graceful stop bounds it too). */
     private static final Duration DRAIN = Duration.ofSeconds(10);
 
@@ -154,6 +157,7 @@ public final class Http2Connection {
             LOG.log(System.Logger.Level.DEBUG, () -> "HTTP/2 connection error with " + c.remoteAddress() + ": " + e);
             try {
                 writer.goAway(lastStreamId, e.error(), e.getMessage());
+                lingeringClose();
             } catch (IOException ignored) {
                 // The peer is gone as well: the close below is all that is left.
             }
@@ -187,6 +191,28 @@ public final class Http2Connection {
             if (!in.fill(ReadBuffer.Wait.IN_MESSAGE, FrameParser.PREFACE.length)) {
                 throw new IOException("connection closed inside the HTTP/2 preface");
             }
+        }
+    }
+
+    /**
+     * After a connection error's GOAWAY (§5.4.1: then close): sends it, half-closes, and reads what the client still
+     * sends for a moment before the socket closes. Closing with unread input makes the kernel answer with a reset,
+     * which can destroy the GOAWAY before the client reads it; a client flooding frames would then never learn
+     * why it was cut off.
+     */
+    private void lingeringClose() throws IOException {
+        IOException gone = new IOException("the HTTP/2 connection failed");
+        for (Http2Stream s : streams.values()) s.cancel(gone);
+        c.flush();
+        c.shutdownOutput();
+        ReadBuffer in = c.input();
+        in.deadline(System.nanoTime() + LINGER_NANOS);
+        in.consume(in.available());
+        byte[] skip = new byte[8192];
+        for (int discarded = 0; discarded < LINGER_DISCARD_BYTES; ) {
+            int n = in.read(skip, 0, skip.length, ReadBuffer.Wait.IN_MESSAGE);
+            if (n < 0) break;
+            discarded += n;
         }
     }
 
