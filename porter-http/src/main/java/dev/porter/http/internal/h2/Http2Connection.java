@@ -140,7 +140,10 @@ public final class Http2Connection {
                 }
                 int n = parser.parse(in.array(), start, in.end());
                 if (n == 0) {
-                    if (!await(in, in.available() > 0)) break;
+                    if (!await(in, in.available() > 0)) {
+                        endOfInput();
+                        break;
+                    }
                     continue;
                 }
                 try {
@@ -167,6 +170,23 @@ public final class Http2Connection {
             IOException gone = new IOException("the HTTP/2 connection closed");
             for (Http2Stream s : streams.values()) s.cancel(gone);
             c.close();
+        }
+    }
+
+    /**
+     * The input ended: the client closed its side, or a graceful stop shut it while the reader waited. A stop still
+     * owes the client its GOAWAY (§6.8: it tells which streams were processed; later ones were not and may be
+     * retried). Streams whose request is incomplete can never complete now: they are cancelled rather than left
+     * waiting for the body timeout; the others finish ({@link #drain}).
+     */
+    private void endOfInput() throws IOException {
+        if (c.isDraining() && !goingAway) {
+            goingAway = true;
+            writer.goAway(lastStreamId, Http2Error.NO_ERROR, "server stopping");
+        }
+        IOException ended = new IOException("the connection's input ended before the request was complete");
+        for (Http2Stream s : streams.values()) {
+            if (!s.remoteEnded()) s.cancel(ended);
         }
     }
 
