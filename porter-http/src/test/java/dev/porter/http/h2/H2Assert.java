@@ -32,6 +32,16 @@ final class H2Assert {
         c.roundTrip();
     }
 
+    /**
+     * Either error: RST_STREAM on {@code stream} or GOAWAY, with {@code error} (where the RFC allows both, e.g. a
+     * frame on a stream that is closing: half-closed on the server's side a moment longer, or already closed).
+     */
+    static void streamOrConnectionError(H2Client c, int stream, Http2Error error) {
+        H2Client.Frame f = c.expect("RST_STREAM or GOAWAY", x -> x.type() == FrameType.GOAWAY
+                || x.type() == FrameType.RST_STREAM && x.stream() == stream);
+        assertThat(f.error()).as("%s", f).isEqualTo(error);
+    }
+
     /** A malformed request (§8.1.1): RST_STREAM PROTOCOL_ERROR, nothing else on the stream. */
     static void malformed(H2Client c, int stream) {
         streamError(c, stream, Http2Error.PROTOCOL_ERROR);

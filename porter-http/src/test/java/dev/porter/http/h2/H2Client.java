@@ -500,7 +500,7 @@ final class H2Client implements AutoCloseable {
             case FrameType.SETTINGS -> {
                 if (f.ack()) return;
                 serverSettings.apply(f.payload, 0, f.payload.length, true);
-                if (autoAck) settingsAck();
+                if (autoAck) trySend(rawFrame(FrameType.SETTINGS, FrameType.FLAG_ACK, 0, new byte[0]));
             }
             case FrameType.HEADERS -> {
                 Exchange x = exchange(f.stream);
@@ -523,8 +523,9 @@ final class H2Client implements AutoCloseable {
                 x.dataFrames++;
                 if (f.endStream()) x.ended = true;
                 if (autoWindow && flow > 0) {
-                    windowUpdate(0, flow);
-                    if (!f.endStream()) windowUpdate(f.stream, flow);
+                    // The server may have closed already: what it cannot read it does not need.
+                    trySend(windowUpdateFrame(0, flow));
+                    if (!f.endStream()) trySend(windowUpdateFrame(f.stream, flow));
                 }
             }
             case FrameType.RST_STREAM -> exchange(f.stream).reset = f.error();
