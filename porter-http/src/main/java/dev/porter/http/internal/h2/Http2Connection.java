@@ -40,6 +40,8 @@ public final class Http2Connection {
     private static final System.Logger LOG = System.getLogger("dev.porter.http.HttpServer");
     /** While streams are running, a quiet connection is not idle: its handlers are working. */
     private static final Duration BUSY_IDLE = Duration.ofHours(1);
+    /** While streams are running, the reader looks up this often to see whether they all ended. */
+    private static final Duration BUSY_SLICE = Duration.ofSeconds(1);
     /**
      * Streams we reset whose identifiers are remembered once they are gone: the peer may have sent DATA or
      * trailers before it saw the reset, and those are ignored (§5.1) rather than taken as errors.
@@ -150,7 +152,14 @@ public final class Http2Connection {
                     frame();
                 } catch (Http2Exception e) {
                     if (e.isConnectionError()) throw e;
-                    resetStream(e.streamId(), e.error(), e.getMessage());
+                    int id = e.streamId();
+                    if (id % 2 == 0 || id > lastStreamId) {
+                        // §5.1: RST_STREAM is never sent on an idle stream (nor on an even one, which this server
+                        // never opens): the error on it (a bad PRIORITY or WINDOW_UPDATE) ends the connection
+                        // instead, as §5.4.1 allows for any stream error.
+                        throw Http2Exception.connection(e.error(), e.getMessage() + " (idle stream " + id + ")");
+                    }
+                    resetStream(id, e.error(), e.getMessage());
                 }
                 in.consume(n);
                 if (goingAway && streams.isEmpty()) break;
@@ -190,15 +199,36 @@ public final class Http2Connection {
         }
     }
 
-    /** Waits for more bytes. @return false at the end of the input (or a graceful stop) */
+    /**
+     * Waits for more bytes. Inside a frame that is the read timeout. Between frames with no stream open, the
+     * keep-alive timeout. While streams are open the wait is in slices, checked in between: a stream ending does
+     * not wake a thread blocked in a read, and without the slices the connection would keep the wait it started
+     * with while busy — idle for an hour after its last stream ended, or never closing after the client's
+     * GOAWAY (§6.8) once its streams were done.
+     *
+     * @return false at the end of the input (or a graceful stop, or the client's GOAWAY with no stream left)
+     */
     private boolean await(ReadBuffer in, boolean insideFrame) throws IOException {
-        if (c.isDraining() && !goingAway) {
-            goingAway = true;
-            writer.goAway(lastStreamId, Http2Error.NO_ERROR, "server stopping");
-            if (streams.isEmpty()) return false;
+        if (insideFrame) return in.fill(ReadBuffer.Wait.IN_MESSAGE, parser.needed() + 1);
+        while (true) {
+            if (c.isDraining() && !goingAway) {
+                goingAway = true;
+                writer.goAway(lastStreamId, Http2Error.NO_ERROR, "server stopping");
+            }
+            if (goingAway && streams.isEmpty()) return false;
+            if (streams.isEmpty()) {
+                // No stream can start before the client sends something: the whole keep-alive wait at once.
+                c.setIdleTimeout(config.keepAliveTimeout());
+                return in.fill(ReadBuffer.Wait.NEXT_MESSAGE, parser.needed() + 1);
+            }
+            c.setIdleTimeout(BUSY_IDLE);
+            // A stop cuts every wait short and no more input can be read then: the fill reports the end.
+            if (c.isDraining()) return in.fill(ReadBuffer.Wait.NEXT_MESSAGE, parser.needed() + 1);
+            if (c.awaitInput(BUSY_SLICE)) {
+                if (in.available() > 0) return true;
+                return in.fill(ReadBuffer.Wait.NEXT_MESSAGE, parser.needed() + 1); // the end of the input
+            }
         }
-        c.setIdleTimeout(streams.isEmpty() ? config.keepAliveTimeout() : BUSY_IDLE);
-        return in.fill(insideFrame ? ReadBuffer.Wait.IN_MESSAGE : ReadBuffer.Wait.NEXT_MESSAGE, parser.needed() + 1);
     }
 
     private void readPreface(ReadBuffer in) throws IOException {
