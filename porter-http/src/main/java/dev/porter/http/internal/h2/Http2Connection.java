@@ -175,6 +175,14 @@ public final class Http2Connection {
             }
         } catch (SocketTimeoutException e) {
             LOG.log(System.Logger.Level.TRACE, "HTTP/2 connection idle: {0}", e.getMessage());
+            try {
+                // §6.8: a GOAWAY before closing tells the client that nothing after the last stream was processed,
+                // so a request it sent just now can be retried on a new connection. (The output is still usable
+                // after a read timeout.)
+                writer.goAway(lastStreamId, Http2Error.NO_ERROR, "idle timeout");
+            } catch (IOException ignored) {
+                // The peer is gone: nothing to tell.
+            }
         } finally {
             IOException gone = new IOException("the HTTP/2 connection closed");
             for (Http2Stream s : streams.values()) s.cancel(gone);
