@@ -5,6 +5,7 @@ import dev.porter.http.HttpConfig;
 import dev.porter.http.HttpServer;
 import dev.porter.http.internal.h2.FrameParser;
 import dev.porter.http.internal.h2.FrameType;
+import dev.porter.http.internal.h2.Http2Error;
 import dev.porter.http.internal.h2.Settings;
 import org.junit.jupiter.api.Test;
 
@@ -64,6 +65,28 @@ class Http2LimitsTest {
             socket.getOutputStream().write(FrameParser.PREFACE);
             String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
             assertThat(answer).startsWith("HTTP/1.1 505");
+        } finally {
+            s.close();
+        }
+    }
+
+    @Test
+    void keepAliveTimeoutCountsFromTheLastStreamsEnd() throws Exception {
+        // The stream is still running when the server starts waiting for the next frame; once it ends, the
+        // connection is idle and the keep-alive timeout (300 ms here) closes it, with a GOAWAY (§6.8).
+        H2Server.Gate gate = new H2Server.Gate();
+        HttpServer s = H2Server.start(HttpConfig.builder().keepAliveTimeout(Duration.ofMillis(300)), gate);
+        try (H2Client c = H2Client.connect(s)) {
+            int id = c.request("GET", "/gate", true);
+            gate.awaitEntered(1);
+            Thread.sleep(500);
+            gate.open();
+            c.await(id);
+            long start = System.nanoTime();
+            H2Client.Frame g = c.expectGoAway();
+            assertThat(g.error()).isEqualTo(Http2Error.NO_ERROR);
+            assertThat(g.lastStreamId()).isEqualTo(id);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
         } finally {
             s.close();
         }

@@ -294,6 +294,26 @@ class Rfc9113FramingTest {
     }
 
     @Test
+    void s5_1_noResetOnAnIdleStream() {
+        // A stream error on an idle stream cannot be answered with RST_STREAM (§5.1): a connection error instead.
+        try (H2Client c = connect()) {
+            c.frame(PRIORITY, 0, 9, new byte[4]);
+            connectionError(c, FRAME_SIZE_ERROR);
+        }
+        try (H2Client c = connect()) {
+            c.windowUpdate(3, 0);
+            connectionError(c, PROTOCOL_ERROR);
+        }
+        try (H2Client c = connect()) {
+            // Even identifiers are the server's, which never opens one: always idle.
+            serves(c);
+            c.priority(2, 2, 16);
+            connectionError(c, PROTOCOL_ERROR);
+        }
+        serves(server);
+    }
+
+    @Test
     void s5_1_halfClosedRemoteDataIsStreamClosed() throws Exception {
         H2Server.Gate gate = new H2Server.Gate();
         HttpServer s = H2Server.start(Http2Config.defaults(), gate);
@@ -668,13 +688,18 @@ class Rfc9113FramingTest {
     }
 
     @Test
-    void s5_3_1_streamDependingOnItselfIsProtocolError() {
-        try (H2Client c = connect()) {
-            int id = c.request("GET", "/hello", true);
-            c.await(id);
-            int next = c.newStream();
-            c.priority(next, next, 16);
-            streamError(c, next, PROTOCOL_ERROR);
+    void s5_3_1_streamDependingOnItselfIsProtocolError() throws Exception {
+        H2Server.Gate gate = new H2Server.Gate();
+        HttpServer s = H2Server.start(Http2Config.defaults(), gate);
+        try (H2Client c = H2Client.connect(s)) {
+            int id = c.request("GET", "/gate", true);
+            gate.awaitEntered(1);
+            c.priority(id, id, 16);
+            streamError(c, id, PROTOCOL_ERROR);
+            gate.open();
+            serves(c);
+        } finally {
+            s.close();
         }
     }
 
