@@ -201,6 +201,18 @@ final class H2Client implements AutoCloseable {
     /** Our receive windows, as the server must respect them (§6.9). */
     private long connectionWindow = Settings.DEFAULT_WINDOW_SIZE;
     private final Map<Integer, Long> streamWindows = new HashMap<>();
+    /** Our connection send window as the server opened it (it may not pass 2^31-1, §6.9.1). */
+    private long sendWindow = Settings.DEFAULT_WINDOW_SIZE;
+    /** The last stream id of the server's last GOAWAY (it may not increase, §6.8). */
+    private int lastGoAway = Integer.MAX_VALUE;
+    /** Each request's method, to know which responses have no content (HEAD). */
+    private final Map<Integer, String> methods = new HashMap<>();
+    /**
+     * The SETTINGS_HEADER_TABLE_SIZE of each SETTINGS frame sent and not yet acknowledged (-1: not in it): our
+     * decoder takes a lower limit once the server acknowledged it, and then requires the server's encoder to
+     * signal it (RFC 7541 §4.2).
+     */
+    private final ArrayDeque<Integer> unackedTableSizes = new ArrayDeque<>();
 
     private H2Client(Socket socket) throws IOException {
         this.socket = socket;
@@ -281,10 +293,12 @@ final class H2Client implements AutoCloseable {
 
     byte[] settingsFrame(int... pairs) {
         byte[] p = new byte[pairs.length / 2 * 6];
+        int tableSize = -1;
         for (int i = 0; i < pairs.length; i += 2) {
             p[i * 3] = (byte) (pairs[i] >>> 8);
             p[i * 3 + 1] = (byte) pairs[i];
             writeInt(p, i * 3 + 2, pairs[i + 1]);
+            if (pairs[i] == Settings.HEADER_TABLE_SIZE) tableSize = pairs[i + 1];
             if (pairs[i] == Settings.INITIAL_WINDOW_SIZE) {
                 long delta = (pairs[i + 1] & 0xffffffffL) - ours.initialWindowSize();
                 streamWindows.replaceAll((id, w) -> w + delta);
@@ -294,6 +308,7 @@ final class H2Client implements AutoCloseable {
                 ours.maxFrameSize(pairs[i + 1]);
             }
         }
+        unackedTableSizes.add(tableSize);
         return rawFrame(FrameType.SETTINGS, 0, 0, p);
     }
 
@@ -382,6 +397,9 @@ final class H2Client implements AutoCloseable {
 
     /** HEADERS with END_HEADERS (and END_STREAM if asked) carrying these fields. */
     H2Client headers(int stream, boolean endStream, String... nameValues) {
+        for (int i = 0; i < nameValues.length; i += 2) {
+            if (nameValues[i].equals(":method")) methods.putIfAbsent(stream, nameValues[i + 1]);
+        }
         return headersFrame(stream, (endStream ? FrameType.FLAG_END_STREAM : 0) | FrameType.FLAG_END_HEADERS,
                 block(nameValues));
     }
@@ -463,7 +481,9 @@ final class H2Client implements AutoCloseable {
         int len = in.readUnsignedByte() << 16 | in.readUnsignedByte() << 8 | in.readUnsignedByte();
         int type = in.readUnsignedByte();
         int flags = in.readUnsignedByte();
-        int stream = in.readInt() & 0x7fffffff;
+        int rawStream = in.readInt();
+        int stream = rawStream & 0x7fffffff;
+        if (rawStream < 0) throw new AssertionError("§4.1: the reserved bit set by the sender");
         if (len > ours.maxFrameSize()) {
             throw new AssertionError("§4.2: a frame of " + len + " bytes, above our SETTINGS_MAX_FRAME_SIZE " + ours.maxFrameSize());
         }
@@ -474,7 +494,56 @@ final class H2Client implements AutoCloseable {
             throw new AssertionError("§3.4: the server's preface must start with SETTINGS, not " + FrameType.name(type));
         }
         framesSeen = true;
+        switch (type) {
+            case FrameType.SETTINGS -> {
+                if ((flags & FrameType.FLAG_ACK) != 0 && len != 0) throw new AssertionError("§6.5: SETTINGS ACK with a payload");
+                if (stream != 0 || len % 6 != 0) throw new AssertionError("§6.5: SETTINGS on stream " + stream + ", length " + len);
+            }
+            case FrameType.WINDOW_UPDATE -> {
+                int increment = readInt(payload, 0) & 0x7fffffff;
+                if (len != 4 || increment == 0) throw new AssertionError("§6.9: WINDOW_UPDATE of " + increment + ", length " + len);
+                if (stream == 0) {
+                    sendWindow += increment;
+                    if (sendWindow > Integer.MAX_VALUE) throw new AssertionError("§6.9.1: our connection send window over 2^31-1");
+                }
+            }
+            case FrameType.GOAWAY -> {
+                int last = readInt(payload, 0) & 0x7fffffff;
+                if (stream != 0) throw new AssertionError("§6.8: GOAWAY on stream " + stream);
+                if (last > lastGoAway) throw new AssertionError("§6.8: GOAWAY's last stream id increased to " + last);
+                lastGoAway = last;
+            }
+            case FrameType.DATA, FrameType.HEADERS, FrameType.RST_STREAM, FrameType.CONTINUATION -> {
+                if (stream == 0 || stream % 2 == 0) {
+                    throw new AssertionError(FrameType.name(type) + " on stream " + stream + ": not one the client opened");
+                }
+            }
+            default -> {
+            }
+        }
         return new Frame(type, flags, stream, payload, null, 0);
+    }
+
+    /**
+     * §8.3.2, §8.2: a response head has {@code :status} (three digits) as its only pseudo-header field, first,
+     * names in lower case, and none of the connection-specific fields.
+     */
+    static void checkResponseFields(List<String[]> fields) {
+        if (fields.isEmpty() || !fields.get(0)[0].equals(":status") || !fields.get(0)[1].matches("[1-5][0-9][0-9]")) {
+            throw new AssertionError("§8.3.2: a response must start with :status, got " + names(fields));
+        }
+        for (int i = 1; i < fields.size(); i++) {
+            String name = fields.get(i)[0];
+            if (name.startsWith(":")) throw new AssertionError("§8.3: pseudo-header field " + name + " in a response");
+            if (!name.equals(name.toLowerCase(java.util.Locale.ROOT))) throw new AssertionError("§8.2.1: field name " + name);
+            if (List.of("connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade").contains(name)) {
+                throw new AssertionError("§8.2.2: connection-specific field " + name + " in a response");
+            }
+        }
+    }
+
+    private static List<String> names(List<String[]> fields) {
+        return fields.stream().map(f -> f[0]).toList();
     }
 
     /** The field block fragment of a HEADERS frame: padding and priority fields removed. */
@@ -498,12 +567,20 @@ final class H2Client implements AutoCloseable {
     private void apply(Frame f) {
         switch (f.type) {
             case FrameType.SETTINGS -> {
-                if (f.ack()) return;
+                if (f.ack()) {
+                    Integer tableSize = unackedTableSizes.poll();
+                    if (tableSize != null && tableSize >= 0 && tableSize < decoder.maxTableSize()) decoder.maxTableSize(tableSize);
+                    return;
+                }
                 serverSettings.apply(f.payload, 0, f.payload.length, true);
                 if (autoAck) trySend(rawFrame(FrameType.SETTINGS, FrameType.FLAG_ACK, 0, new byte[0]));
             }
             case FrameType.HEADERS -> {
                 Exchange x = exchange(f.stream);
+                checkResponseFields(f.fields);
+                if (x.status() != 0) throw new AssertionError("§8.1: HEADERS after the final response head: " + f);
+                int status = Integer.parseInt(f.fields.get(0)[1]);
+                if (status < 200 && f.endStream()) throw new AssertionError("§8.1: an interim response ended the stream");
                 x.heads.add(f.fields);
                 if (f.endStream()) x.ended = true;
             }
@@ -519,9 +596,16 @@ final class H2Client implements AutoCloseable {
                 }
                 int start = f.has(FrameType.FLAG_PADDED) ? 1 : 0;
                 int end = f.payload.length - (f.has(FrameType.FLAG_PADDED) ? f.payload[0] & 0xff : 0);
+                if (x.status() == 0) throw new AssertionError("§8.1: DATA before the response head: " + f);
                 x.body.write(f.payload, start, end - start);
                 x.dataFrames++;
-                if (f.endStream()) x.ended = true;
+                if (f.endStream()) {
+                    x.ended = true;
+                    String cl = x.header("content-length");
+                    if (cl != null && !"HEAD".equals(methods.get(f.stream)) && Long.parseLong(cl) != x.body.size()) {
+                        throw new AssertionError("§8.1.1: content-length " + cl + " but " + x.body.size() + " bytes of DATA");
+                    }
+                }
                 if (autoWindow && flow > 0) {
                     // The server may have closed already: what it cannot read it does not need.
                     trySend(windowUpdateFrame(0, flow));

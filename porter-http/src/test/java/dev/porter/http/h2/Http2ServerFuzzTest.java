@@ -35,7 +35,7 @@ import static org.assertj.core.api.Assertions.fail;
  * <ul>
  *   <li>the server answers only with well-formed frames: SETTINGS first, known types, no PUSH_PROMISE (§8.4),
  *       CONTINUATION only inside a field block (§6.10), field blocks that decode (its HPACK encoder stays in step
- *       whatever the input did to SETTINGS_HEADER_TABLE_SIZE);</li>
+ *       whatever the input did to SETTINGS_HEADER_TABLE_SIZE) into valid response heads (§8.3.2, §8.2);</li>
  *   <li>it ends the connection within a few seconds: a GOAWAY, stream resets, or simply the close after the
  *       client's end of input; never a hang;</li>
  *   <li>it stays up: a new connection is served normally after each input.</li>
@@ -146,11 +146,13 @@ class Http2ServerFuzzTest {
                 blockStream = stream;
                 if ((flags & FrameType.FLAG_END_HEADERS) != 0) {
                     byte[] whole = block.toByteArray();
+                    java.util.List<String[]> fields = new java.util.ArrayList<>();
                     try {
-                        decoder.decode(whole, 0, whole.length, stream, (n, v) -> { });
+                        decoder.decode(whole, 0, whole.length, stream, (n, v) -> fields.add(new String[] {n, v}));
                     } catch (Http2Exception e) {
                         fail("the server's field block on stream " + stream + " does not decode: " + e);
                     }
+                    H2Client.checkResponseFields(fields);
                     block.reset();
                     blockStream = 0;
                 }

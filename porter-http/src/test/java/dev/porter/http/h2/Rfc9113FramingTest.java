@@ -240,6 +240,20 @@ class Rfc9113FramingTest {
     }
 
     @Test
+    void s4_3_tableSizeUpdateOverTheLimitIsCompressionError() {
+        try (H2Client c = connect()) {
+            // RFC 7541 §6.3: a dynamic table size update to 4097, above our SETTINGS_HEADER_TABLE_SIZE of 4096.
+            c.headersFrame(c.newStream(), FLAG_END_HEADERS | FLAG_END_STREAM, bytes(0x3f, 0xe2, 0x1f, 0x82, 0x86, 0x84));
+            connectionError(c, COMPRESSION_ERROR);
+        }
+        try (H2Client c = connect()) {
+            // RFC 7541 §4.2: a size update after a field.
+            c.headersFrame(c.newStream(), FLAG_END_HEADERS | FLAG_END_STREAM, bytes(0x82, 0x20, 0x86, 0x84));
+            connectionError(c, COMPRESSION_ERROR);
+        }
+    }
+
+    @Test
     void s4_3_fieldBlockMustBeContiguous() {
         try (H2Client c = connect()) {
             int id = c.newStream();
@@ -765,6 +779,26 @@ class Rfc9113FramingTest {
     }
 
     @Test
+    void s5_5_unknownErrorCodesAreAccepted() throws Exception {
+        // §7: unknown error codes MUST NOT trigger any special behavior.
+        H2Server.Gate gate = new H2Server.Gate();
+        HttpServer s = H2Server.start(Http2Config.defaults(), gate);
+        try (H2Client c = H2Client.connect(s)) {
+            int id = c.request("GET", "/gate", true);
+            gate.awaitEntered(1);
+            c.frame(RST_STREAM, 0, id, bytes(0, 0, 0x12, 0x34));
+            c.roundTrip();
+            gate.open();
+            serves(c);
+            c.frame(GOAWAY, 0, 0, bytes(0, 0, 0, 0, 0x7f, 0xff, 0xff, 0xff));
+            c.expectClosed();
+            assertThat(c.frames()).noneMatch(f -> f.type() == GOAWAY);
+        } finally {
+            s.close();
+        }
+    }
+
+    @Test
     void s5_5_unknownFrameInsideAFieldBlockIsProtocolError() {
         try (H2Client c = connect()) {
             int id = c.newStream();
@@ -965,9 +999,16 @@ class Rfc9113FramingTest {
     }
 
     @Test
-    void s6_5_2_headerTableSizeOfZeroIsRespected() {
-        // The server's encoder may then use no dynamic table: a size update to 0 and literals only.
+    void s6_5_2_headerTableSizeIsRespected() {
+        // Once the server acknowledged, H2Client's decoder allows no larger table and requires the server's
+        // encoder to signal the change at the start of its next block (RFC 7541 §4.2).
         try (H2Client c = connect(Settings.HEADER_TABLE_SIZE, 0)) {
+            c.roundTrip();
+            for (int i = 0; i < 3; i++) serves(c);
+        }
+        try (H2Client c = connect()) {
+            for (int i = 0; i < 3; i++) serves(c); // the server's table fills with its usual fields
+            c.settings(Settings.HEADER_TABLE_SIZE, 100);
             c.roundTrip();
             for (int i = 0; i < 3; i++) serves(c);
         }
