@@ -399,6 +399,18 @@ class Rfc9113HttpTest {
     }
 
     @Test
+    void s8_5_connectWithSchemeOrPathOrWithoutAuthorityIsMalformed() {
+        try (H2Client c = connect()) {
+            malformed(c, send(c, ":method", "CONNECT", ":scheme", "https", ":authority", "example.test:443"));
+            malformed(c, send(c, ":method", "CONNECT", ":authority", "example.test:443", ":path", "/"));
+            malformed(c, send(c, ":method", "CONNECT", "host", "example.test:443"));
+            // Extended CONNECT (RFC 8441) is not offered: :protocol is an unknown pseudo-header field.
+            malformed(c, send(c, ":method", "CONNECT", ":protocol", "websocket", ":scheme", "http",
+                    ":authority", "localhost", ":path", "/chat"));
+        }
+    }
+
+    @Test
     void s8_1_everyResponseEndsItsStream() {
         try (H2Client c = connect()) {
             for (String path : List.of("/hello", "/size/0", "/size/70000", "/stream/0", "/stream/5000", "/missing")) {
