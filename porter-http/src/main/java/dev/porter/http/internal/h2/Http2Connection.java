@@ -40,6 +40,16 @@ public final class Http2Connection {
     private static final System.Logger LOG = System.getLogger("dev.porter.http.HttpServer");
     /** While streams are running, a quiet connection is not idle: its handlers are working. */
     private static final Duration BUSY_IDLE = Duration.ofHours(1);
+    /** While streams are running, the reader looks up this often to see whether they all ended. */
+    private static final Duration BUSY_SLICE = Duration.ofSeconds(1);
+    /**
+     * Streams we reset whose identifiers are remembered once they are gone: the peer may have sent DATA or
+     * trailers before it saw the reset, and those are ignored (§5.1) rather than taken as errors.
+     */
+    private static final int RECENT_RESETS = 256;
+    /** How long, and for how many bytes, a connection closed for an error keeps reading before it closes. */
+    private static final long LINGER_NANOS = 1_000_000_000L;
+    private static final int LINGER_DISCARD_BYTES = 256 * 1024;
     /** How long streams still running may finish once the input ended (a graceful stop bounds it too). */
     private static final Duration DRAIN = Duration.ofSeconds(10);
 
@@ -60,6 +70,9 @@ public final class Http2Connection {
     private final Budget resets;
     private final Budget controlFrames;
     private int lastStreamId;
+    /** Ring of the identifiers of streams we reset, most recent last; guarded by {@code this}. */
+    private final int[] recentResets = new int[RECENT_RESETS];
+    private int recentResetCount;
     private boolean goingAway;
     /** Our receive window for the whole connection: replenished as DATA arrives (streams bound the buffering). */
     private long receiveWindow;
@@ -114,18 +127,39 @@ public final class Http2Connection {
                 receiveWindow = h2.connectionWindow();
             }
             if (prefaceExpected) readPreface(in);
+            boolean settingsSeen = false;
             while (true) {
                 int start = in.start();
+                if (!settingsSeen && in.available() >= 5) {
+                    // §3.4: the client preface is the magic AND a SETTINGS frame; anything else first is an
+                    // invalid preface (checked on the header, before its length can be judged as a frame's).
+                    byte[] a = in.array();
+                    if ((a[start + 3] & 0xff) != SETTINGS || (a[start + 4] & FrameType.FLAG_ACK) != 0) {
+                        throw Http2Exception.connection(Http2Error.PROTOCOL_ERROR,
+                                "invalid connection preface: SETTINGS must follow the magic (RFC 9113 §3.4)");
+                    }
+                    settingsSeen = true;
+                }
                 int n = parser.parse(in.array(), start, in.end());
                 if (n == 0) {
-                    if (!await(in, in.available() > 0)) break;
+                    if (!await(in, in.available() > 0)) {
+                        endOfInput();
+                        break;
+                    }
                     continue;
                 }
                 try {
                     frame();
                 } catch (Http2Exception e) {
                     if (e.isConnectionError()) throw e;
-                    resetStream(e.streamId(), e.error(), e.getMessage());
+                    int id = e.streamId();
+                    if (id % 2 == 0 || id > lastStreamId) {
+                        // §5.1: RST_STREAM is never sent on an idle stream (nor on an even one, which this server
+                        // never opens): the error on it (a bad PRIORITY or WINDOW_UPDATE) ends the connection
+                        // instead, as §5.4.1 allows for any stream error.
+                        throw Http2Exception.connection(e.error(), e.getMessage() + " (idle stream " + id + ")");
+                    }
+                    resetStream(id, e.error(), e.getMessage());
                 }
                 in.consume(n);
                 if (goingAway && streams.isEmpty()) break;
@@ -135,11 +169,20 @@ public final class Http2Connection {
             LOG.log(System.Logger.Level.DEBUG, () -> "HTTP/2 connection error with " + c.remoteAddress() + ": " + e);
             try {
                 writer.goAway(lastStreamId, e.error(), e.getMessage());
+                lingeringClose();
             } catch (IOException ignored) {
                 // The peer is gone as well: the close below is all that is left.
             }
         } catch (SocketTimeoutException e) {
             LOG.log(System.Logger.Level.TRACE, "HTTP/2 connection idle: {0}", e.getMessage());
+            try {
+                // §6.8: a GOAWAY before closing tells the client that nothing after the last stream was processed,
+                // so a request it sent just now can be retried on a new connection. (The output is still usable
+                // after a read timeout.)
+                writer.goAway(lastStreamId, Http2Error.NO_ERROR, "idle timeout");
+            } catch (IOException ignored) {
+                // The peer is gone: nothing to tell.
+            }
         } finally {
             IOException gone = new IOException("the HTTP/2 connection closed");
             for (Http2Stream s : streams.values()) s.cancel(gone);
@@ -147,15 +190,53 @@ public final class Http2Connection {
         }
     }
 
-    /** Waits for more bytes. @return false at the end of the input (or a graceful stop) */
-    private boolean await(ReadBuffer in, boolean insideFrame) throws IOException {
+    /**
+     * The input ended: the client closed its side, or a graceful stop shut it while the reader waited. A stop still
+     * owes the client its GOAWAY (§6.8: it tells which streams were processed; later ones were not and may be
+     * retried). Streams whose request is incomplete can never complete now: they are cancelled rather than left
+     * waiting for the body timeout; the others finish ({@link #drain}).
+     */
+    private void endOfInput() throws IOException {
         if (c.isDraining() && !goingAway) {
             goingAway = true;
             writer.goAway(lastStreamId, Http2Error.NO_ERROR, "server stopping");
-            if (streams.isEmpty()) return false;
         }
-        c.setIdleTimeout(streams.isEmpty() ? config.keepAliveTimeout() : BUSY_IDLE);
-        return in.fill(insideFrame ? ReadBuffer.Wait.IN_MESSAGE : ReadBuffer.Wait.NEXT_MESSAGE, parser.needed() + 1);
+        IOException ended = new IOException("the connection's input ended before the request was complete");
+        for (Http2Stream s : streams.values()) {
+            if (!s.remoteEnded()) s.cancel(ended);
+        }
+    }
+
+    /**
+     * Waits for more bytes. Inside a frame that is the read timeout. Between frames with no stream open, the
+     * keep-alive timeout. While streams are open the wait is in slices, checked in between: a stream ending does
+     * not wake a thread blocked in a read, and without the slices the connection would keep the wait it started
+     * with while busy — idle for an hour after its last stream ended, or never closing after the client's
+     * GOAWAY (§6.8) once its streams were done.
+     *
+     * @return false at the end of the input (or a graceful stop, or the client's GOAWAY with no stream left)
+     */
+    private boolean await(ReadBuffer in, boolean insideFrame) throws IOException {
+        if (insideFrame) return in.fill(ReadBuffer.Wait.IN_MESSAGE, parser.needed() + 1);
+        while (true) {
+            if (c.isDraining() && !goingAway) {
+                goingAway = true;
+                writer.goAway(lastStreamId, Http2Error.NO_ERROR, "server stopping");
+            }
+            if (goingAway && streams.isEmpty()) return false;
+            if (streams.isEmpty()) {
+                // No stream can start before the client sends something: the whole keep-alive wait at once.
+                c.setIdleTimeout(config.keepAliveTimeout());
+                return in.fill(ReadBuffer.Wait.NEXT_MESSAGE, parser.needed() + 1);
+            }
+            c.setIdleTimeout(BUSY_IDLE);
+            // A stop cuts every wait short and no more input can be read then: the fill reports the end.
+            if (c.isDraining()) return in.fill(ReadBuffer.Wait.NEXT_MESSAGE, parser.needed() + 1);
+            if (c.awaitInput(BUSY_SLICE)) {
+                if (in.available() > 0) return true;
+                return in.fill(ReadBuffer.Wait.NEXT_MESSAGE, parser.needed() + 1); // the end of the input
+            }
+        }
     }
 
     private void readPreface(ReadBuffer in) throws IOException {
@@ -168,6 +249,28 @@ public final class Http2Connection {
             if (!in.fill(ReadBuffer.Wait.IN_MESSAGE, FrameParser.PREFACE.length)) {
                 throw new IOException("connection closed inside the HTTP/2 preface");
             }
+        }
+    }
+
+    /**
+     * After a connection error's GOAWAY (§5.4.1: then close): sends it, half-closes, and reads what the client still
+     * sends for a moment before the socket closes. Closing with unread input makes the kernel answer with a reset,
+     * which can destroy the GOAWAY before the client reads it; a client flooding frames would then never learn
+     * why it was cut off.
+     */
+    private void lingeringClose() throws IOException {
+        IOException gone = new IOException("the HTTP/2 connection failed");
+        for (Http2Stream s : streams.values()) s.cancel(gone);
+        c.flush();
+        c.shutdownOutput();
+        ReadBuffer in = c.input();
+        in.deadline(System.nanoTime() + LINGER_NANOS);
+        in.consume(in.available());
+        byte[] skip = new byte[8192];
+        for (int discarded = 0; discarded < LINGER_DISCARD_BYTES; ) {
+            int n = in.read(skip, 0, skip.length, ReadBuffer.Wait.IN_MESSAGE);
+            if (n < 0) break;
+            discarded += n;
         }
     }
 
@@ -219,8 +322,11 @@ public final class Http2Connection {
         Http2Stream s = streams.get(id);
         if (s == null) {
             if (id > lastStreamId) throw Http2Exception.connection(Http2Error.PROTOCOL_ERROR, "DATA on an idle stream");
+            if (wasReset(id)) return; // §5.1: sent before the peer saw our RST_STREAM; ignored
             throw Http2Exception.stream(id, Http2Error.STREAM_CLOSED, "DATA on a closed stream");
         }
+        if (s.resetByPeer) throw Http2Exception.stream(id, Http2Error.STREAM_CLOSED, "DATA after RST_STREAM (§5.1)");
+        if (s.resetSent) return;
         s.data(parser.buffer(), parser.contentStart(), parser.contentEnd(), flow, parser.endStream());
     }
 
@@ -272,25 +378,44 @@ public final class Http2Connection {
         if (block.length > 64 * 1024) block = new byte[0]; // do not keep a large block buffer for the connection
         Http2Stream existing = streams.get(id);
         if (existing != null) {
-            // Trailers (§8.1): they must end the stream; their fields are not passed on.
+            if (existing.resetByPeer) throw Http2Exception.stream(id, Http2Error.STREAM_CLOSED, "HEADERS after RST_STREAM (§5.1)");
+            if (existing.resetSent) return; // §5.1: ignored (decoded above, for the HPACK context)
+            if (existing.remoteEnded()) {
+                // §5.1: half-closed (remote) accepts only WINDOW_UPDATE, PRIORITY and RST_STREAM.
+                throw Http2Exception.stream(id, Http2Error.STREAM_CLOSED, "HEADERS after END_STREAM (§5.1)");
+            }
+            // Trailers (§8.1): they must end the stream and carry no pseudo-header field; their fields are not
+            // passed on.
             if (!blockEndStream) throw Http2Exception.stream(id, Http2Error.PROTOCOL_ERROR, "trailers without END_STREAM");
+            if (tooLarge == null) fields.validateTrailers(id);
             existing.endRemote();
             return;
         }
-        if (id % 2 == 0 || id <= lastStreamId) {
-            throw Http2Exception.connection(id <= lastStreamId ? Http2Error.STREAM_CLOSED : Http2Error.PROTOCOL_ERROR,
-                    "HEADERS on stream " + id + " (§5.1.1)");
+        if (id % 2 == 0) {
+            throw Http2Exception.connection(Http2Error.PROTOCOL_ERROR, "HEADERS on even stream " + id + " (§5.1.1)");
+        }
+        if (id <= lastStreamId && wasReset(id)) return; // §5.1: trailers of a stream we reset; ignored
+        if (id < lastStreamId) {
+            // §5.1.1: a new stream's identifier must be greater than every one the client used before.
+            throw Http2Exception.connection(Http2Error.PROTOCOL_ERROR,
+                    "HEADERS on stream " + id + " after stream " + lastStreamId + " (§5.1.1)");
+        }
+        if (id == lastStreamId) {
+            // §5.1: the stream is closed (its exchange is over): a frame after END_STREAM.
+            throw Http2Exception.connection(Http2Error.STREAM_CLOSED, "HEADERS on closed stream " + id + " (§5.1)");
         }
         lastStreamId = id;
         if (goingAway) return; // §6.8: streams after our GOAWAY are ignored
+        // §5.1.2: the limit counts every open stream, those answered 431 too (each holds a thread until its answer
+        // is out, which a client that keeps its window shut can delay to the write timeout).
+        if (streams.size() >= h2.maxConcurrentStreams()) {
+            spend(resets, "refused streams");
+            throw Http2Exception.stream(id, Http2Error.REFUSED_STREAM, "too many concurrent streams");
+        }
         if (tooLarge != null) {
             // The header list is over our limit: answer 431 on the stream, as HTTP/1.1 would.
             StreamExchange.start(this, newStream(id, -1), fields.tooLarge(config.maxHeaderBytes()), blockEndStream);
             return;
-        }
-        if (streams.size() >= h2.maxConcurrentStreams()) {
-            spend(resets, "refused streams");
-            throw Http2Exception.stream(id, Http2Error.REFUSED_STREAM, "too many concurrent streams");
         }
         fields.validate(id);
         Http2Stream s = newStream(id, fields.contentLength());
@@ -305,6 +430,7 @@ public final class Http2Connection {
 
     /** Called when a stream's exchange is over: its slot is free again. */
     void ended(Http2Stream s) {
+        if (s.resetSent) noteReset(s.id);
         streams.remove(s.id);
         endedLock.lock();
         try {
@@ -324,6 +450,7 @@ public final class Http2Connection {
             return;
         }
         s.localEnded = true;
+        s.resetByPeer = true;
         s.cancel(new IOException("stream reset by the client (" + Http2Error.of(parser.errorCode()) + ")"));
     }
 
@@ -344,7 +471,13 @@ public final class Http2Connection {
             return;
         }
         Http2Stream s = streams.get(id);
-        if (s != null) writer.windowOpened(s, parser.windowIncrement());
+        if (s != null) {
+            writer.windowOpened(s, parser.windowIncrement());
+        } else if (id > lastStreamId) {
+            // §5.1: on an idle stream only HEADERS and PRIORITY may arrive. (On a closed one WINDOW_UPDATE is
+            // ignored, §6.9: the peer may have sent it before it saw the end.)
+            throw Http2Exception.connection(Http2Error.PROTOCOL_ERROR, "WINDOW_UPDATE on idle stream " + id + " (§5.1)");
+        }
     }
 
     /** Resets a stream after a stream error (§5.4.2). */
@@ -353,9 +486,25 @@ public final class Http2Connection {
         Http2Stream s = streams.get(id);
         if (s != null) {
             s.localEnded = true;
+            s.resetSent = true;
             s.cancel(new IOException("stream reset: " + why));
+        } else {
+            noteReset(id);
         }
         writer.rstStream(id, error);
+    }
+
+    /** Remembers a stream we reset, once it has no {@link Http2Stream} any more (or never had one). */
+    private synchronized void noteReset(int id) {
+        recentResets[recentResetCount++ % RECENT_RESETS] = id;
+    }
+
+    /** @return true if we reset stream {@code id} recently */
+    private synchronized boolean wasReset(int id) {
+        for (int i = 0, n = Math.min(recentResetCount, RECENT_RESETS); i < n; i++) {
+            if (recentResets[i] == id) return true;
+        }
+        return false;
     }
 
     private static void spend(Budget budget, String what) {

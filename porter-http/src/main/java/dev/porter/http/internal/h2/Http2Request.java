@@ -121,7 +121,7 @@ final class Http2Request implements Request {
             if (continuePending) {
                 // RFC 9110 §10.1.1: only once the handler wants the body; on HTTP/2 a HEADERS frame with :status 100.
                 continuePending = false;
-                if (!stream.remoteEnded()) connection.writer().headers(stream.id, List.of(":status", "100"), false);
+                if (!stream.remoteEnded()) connection.writer().headers(stream, List.of(":status", "100"), false);
             }
             int n = stream.read(b, off, len, connection.bodyTimeoutNanos());
             if (n > 0) {

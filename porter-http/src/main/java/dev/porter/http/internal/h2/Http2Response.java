@@ -209,7 +209,7 @@ final class Http2Response implements Response {
             fields.add("content-length");
             fields.add(Long.toString(cl));
         }
-        connection.writer().headers(stream.id, fields, endStream);
+        connection.writer().headers(stream, fields, endStream);
     }
 
     /** A streamed body: buffered into DATA frames of up to 16 KiB; closing it ends the stream. */

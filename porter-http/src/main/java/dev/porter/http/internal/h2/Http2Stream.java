@@ -36,6 +36,10 @@ final class Http2Stream {
     long sendWindow;
     /** True once our side sent END_STREAM (or RST_STREAM). */
     volatile boolean localEnded;
+    /** The peer reset the stream: any frame of it but PRIORITY (and WINDOW_UPDATE, §6.9) is STREAM_CLOSED (§5.1). */
+    volatile boolean resetByPeer;
+    /** We reset the stream: frames the peer sent before it saw that are ignored (§5.1). */
+    volatile boolean resetSent;
 
     Http2Stream(int id, Http2Connection connection, int receiveWindow, long sendWindow, long declaredLength) {
         this.id = id;

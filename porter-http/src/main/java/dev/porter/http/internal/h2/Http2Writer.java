@@ -96,12 +96,19 @@ final class Http2Writer {
      * larger than the peer's frame size, CONTINUATION frames.
      *
      * @param fields name, value, name, value…: names in lower case, pseudo-fields first
+     * @throws IOException if the stream was reset: nothing is sent on it then (§5.1: no frames but PRIORITY on a
+     *                     closed stream)
      */
-    void headers(int streamId, List<String> fields, boolean endStream) throws IOException {
+    void headers(Http2Stream stream, List<String> fields, boolean endStream) throws IOException {
+        int streamId = stream.id;
         int max = HpackEncoder.MAX_START_LENGTH;
         for (int i = 0; i < fields.size(); i += 2) max += HpackEncoder.maxFieldLength(fields.get(i), fields.get(i + 1));
         writeLock.lock();
         try {
+            // Checked under the write lock, where nothing else of this stream is sent: a reset that arrived before
+            // this point keeps the block off the wire (the HPACK context is untouched: nothing was encoded yet).
+            IOException cancelled = stream.cancelled();
+            if (cancelled != null) throw cancelled;
             byte[] block = new byte[max];
             int len = encoder.startBlock(block, 0);
             for (int i = 0; i < fields.size(); i += 2) len = encoder.field(block, len, fields.get(i), fields.get(i + 1));
@@ -127,7 +134,15 @@ final class Http2Writer {
             return;
         }
         while (len > 0) {
-            int n = acquire(stream, Math.min(len, peerMaxFrameSize));
+            int want = Math.min(len, peerMaxFrameSize);
+            int n = tryAcquire(stream, want);
+            if (n == 0) {
+                // §6.9: the peer opens its window only for data it received. Frames written by this call (or any
+                // other) may still sit in the connection's buffer: send them before waiting, or both sides wait
+                // for each other until the write timeout resets the stream.
+                flushBuffered();
+                n = acquire(stream, want);
+            }
             boolean last = endStream && n == len;
             writeLock.lock();
             try {
@@ -150,6 +165,29 @@ final class Http2Writer {
         } finally {
             finishWrite(true);
         }
+    }
+
+    /** Takes up to {@code want} bytes of both windows if they have room now. @return the bytes taken, or 0 */
+    private int tryAcquire(Http2Stream stream, int want) throws IOException {
+        flowLock.lock();
+        try {
+            IOException cancelled = stream.cancelled();
+            if (cancelled != null) throw cancelled;
+            long room = Math.min(stream.sendWindow, connectionWindow);
+            if (room <= 0) return 0;
+            int n = (int) Math.min(want, room);
+            stream.sendWindow -= n;
+            connectionWindow -= n;
+            return n;
+        } finally {
+            flowLock.unlock();
+        }
+    }
+
+    /** Sends what is buffered (or leaves it to a writer about to flush anyway). */
+    private void flushBuffered() throws IOException {
+        writeLock.lock();
+        finishWrite(true);
     }
 
     /** Waits until both windows have room; takes up to {@code want} bytes of them. */

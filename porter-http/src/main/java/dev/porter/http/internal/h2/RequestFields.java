@@ -16,6 +16,9 @@ final class RequestFields implements HpackDecoder.Sink {
     final Headers headers = new Headers();
     private String problem;
     private boolean regularSeen;
+    private boolean pseudoSeen;
+    /** The {@code :authority} pseudo-header field was sent (authority may also come from a Host field). */
+    private boolean authorityPseudo;
     private long contentLength = -1;
     private boolean expectContinue;
     /** The request's header list was over our limit (answered 431, §8.2 / RFC 6585 §5). */
@@ -64,6 +67,7 @@ final class RequestFields implements HpackDecoder.Sink {
     }
 
     private void pseudo(String name, String value) {
+        pseudoSeen = true;
         if (regularSeen) {
             problem = "pseudo-header " + name + " after a regular field (§8.3)";
             return;
@@ -71,7 +75,10 @@ final class RequestFields implements HpackDecoder.Sink {
         switch (name) {
             case ":method" -> method = once(method, name, value);
             case ":scheme" -> scheme = once(scheme, name, value);
-            case ":authority" -> authority = once(authority, name, value);
+            case ":authority" -> {
+                authority = once(authorityPseudo ? authority : null, name, value);
+                authorityPseudo = true;
+            }
             case ":path" -> path = once(path, name, value);
             default -> problem = "unknown pseudo-header " + name + " (§8.3)";
         }
@@ -143,6 +150,11 @@ final class RequestFields implements HpackDecoder.Sink {
      */
     void validate(int streamId) {
         if (problem == null && method == null) problem = "missing :method";
+        if (problem == null && "CONNECT".equals(method) && (scheme != null || path != null || !authorityPseudo)) {
+            // §8.5: a CONNECT request has :authority, and neither :scheme nor :path (no extended CONNECT here:
+            // SETTINGS_ENABLE_CONNECT_PROTOCOL is never sent, so :protocol is an unknown pseudo-header field).
+            problem = "CONNECT needs :authority and no :scheme or :path (§8.5)";
+        }
         if (problem == null && !"CONNECT".equals(method)) {
             if (scheme == null) problem = "missing :scheme";
             else if (path == null || path.isEmpty()) problem = "missing or empty :path";
@@ -152,6 +164,16 @@ final class RequestFields implements HpackDecoder.Sink {
         }
         if (problem != null) throw Http2Exception.stream(streamId, Http2Error.PROTOCOL_ERROR, "malformed request: " + problem);
         if (authority != null && !headers.contains("host")) headers.add("host", authority);
+    }
+
+    /**
+     * A trailer section (§8.1): no pseudo-header field (§8.3), and the field rules of §8.2 as in a header section.
+     *
+     * @throws Http2Exception PROTOCOL_ERROR on the stream for malformed trailers (§8.1.1)
+     */
+    void validateTrailers(int streamId) {
+        if (problem == null && pseudoSeen) problem = "pseudo-header field in trailers (§8.1)";
+        if (problem != null) throw Http2Exception.stream(streamId, Http2Error.PROTOCOL_ERROR, "malformed trailers: " + problem);
     }
 
     long contentLength() {

@@ -34,7 +34,16 @@ final class StreamExchange implements Runnable {
      * @throws Http2Exception a stream error, before any thread starts (a declared body that never comes)
      */
     static void start(Http2Connection connection, Http2Stream stream, RequestFields fields, boolean endStream) {
-        if (endStream) stream.endRemote();
+        if (endStream) {
+            try {
+                stream.endRemote();
+            } catch (Http2Exception e) {
+                // §8.1.1: a content-length with no DATA to follow. No exchange will end this stream: free its slot
+                // here, or every such request would hold one for the rest of the connection.
+                connection.ended(stream);
+                throw e;
+            }
+        }
         Thread.ofVirtual().name("porter-h2-stream-" + stream.id).start(new StreamExchange(connection, stream, fields));
     }
 
@@ -91,8 +100,10 @@ final class StreamExchange implements Runnable {
         try {
             if (stream.cancelled() == null) {
                 if (!stream.localEnded) {
+                    stream.resetSent = true;
                     connection.writer().rstStream(stream.id, Http2Error.INTERNAL_ERROR);
                 } else if (!stream.remoteEnded()) {
+                    stream.resetSent = true;
                     connection.writer().rstStream(stream.id, Http2Error.NO_ERROR);
                 }
             }
