@@ -76,7 +76,7 @@ class H2loadTest {
         HttpServer server = server(transport);
         long before = server.stats().accepted();
         Programs.Result r = Programs.run(LIMIT, java.util.List.of(h2load, "-n", "100000", "-c", "10", "-m", "10",
-                "-T", "20", url(transport, "/plaintext")));
+                url(transport, "/plaintext")));
         assertThat(r.exit()).as(r.toString()).isZero();
         assertAllSucceeded(r, 100_000);
         if (transport.equals("h2")) assertThat(r.stdout()).contains("Application protocol: h2");
@@ -93,7 +93,7 @@ class H2loadTest {
         byte[] body = H2Servers.randomBytes(100_000, 21); // over the 65,535-byte stream window
         Path file = Files.write(dir.resolve("h2load-" + transport + ".bin"), body);
         Programs.Result r = Programs.run(LIMIT, java.util.List.of(h2load, "-n", "2000", "-c", "4", "-m", "10",
-                "-T", "20", "-d", file.toString(), url(transport, "/digest")));
+                "-d", file.toString(), url(transport, "/digest")));
         assertThat(r.exit()).as(r.toString()).isZero();
         assertAllSucceeded(r, 2000);
         // Every answer is "SHA-256 LENGTH" of the body: 64 + 1 + 6 bytes.
