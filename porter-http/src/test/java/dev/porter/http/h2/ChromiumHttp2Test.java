@@ -32,13 +32,13 @@ class ChromiumHttp2Test {
 
     @TempDir
     static Path dir;
-    private static H2Servers servers;
+    private static InteropServers servers;
     private static String chromium;
 
     @BeforeAll
     static void start() throws IOException {
         chromium = Programs.require("chromium", "chromium-browser", "google-chrome");
-        servers = H2Servers.start(dir);
+        servers = InteropServers.start(dir);
         writeSite(servers.site());
     }
 

@@ -35,15 +35,15 @@ class CurlHttp2Test {
 
     @TempDir
     static Path dir;
-    private static H2Servers servers;
+    private static InteropServers servers;
     private static String curl;
     private static byte[] blob;
 
     @BeforeAll
     static void start() throws IOException {
         curl = Programs.require("curl");
-        servers = H2Servers.start(dir);
-        blob = H2Servers.randomBytes(2 * 1024 * 1024 + 77, 7);
+        servers = InteropServers.start(dir);
+        blob = InteropServers.randomBytes(2 * 1024 * 1024 + 77, 7);
         Files.write(servers.site().resolve("blob.bin"), blob);
         Files.writeString(servers.site().resolve("page.html"), "<p>Porter serves files over HTTP/2.</p>\n".repeat(200));
     }
@@ -132,7 +132,7 @@ class CurlHttp2Test {
     @ParameterizedTest
     @ValueSource(strings = {"h2c", "h2"})
     void uploadsAFewMebibytesAndGetsThemBackIntact(String transport) throws IOException {
-        byte[] data = H2Servers.randomBytes(5 * 1024 * 1024 + 3, 11);
+        byte[] data = InteropServers.randomBytes(5 * 1024 * 1024 + 3, 11);
         Path in = Files.write(dir.resolve("upload-" + transport + ".bin"), data);
         Path out = dir.resolve("echo-" + transport + ".bin");
         Programs.Result r = ok(curl(transport, "-w", "%{http_version} %{http_code}", "--data-binary", "@" + in,
@@ -140,7 +140,7 @@ class CurlHttp2Test {
         assertThat(r.stdout()).isEqualTo("2 200");
         assertThat(Files.readAllBytes(out)).as("the body echoed back").isEqualTo(data);
         Programs.Result digest = ok(curl(transport, "--data-binary", "@" + in, url(transport, "/digest")));
-        assertThat(digest.stdout()).isEqualTo(H2Servers.sha256(data) + " " + data.length);
+        assertThat(digest.stdout()).isEqualTo(InteropServers.sha256(data) + " " + data.length);
     }
 
     /**
@@ -151,7 +151,7 @@ class CurlHttp2Test {
     @ParameterizedTest
     @ValueSource(strings = {"h2c", "h2"})
     void uploadsWithExpect100ContinueToAHandlerThatAnswersFirst(String transport) throws IOException {
-        byte[] data = H2Servers.randomBytes(3 * 1024 * 1024, 13);
+        byte[] data = InteropServers.randomBytes(3 * 1024 * 1024, 13);
         Path in = Files.write(dir.resolve("expect-" + transport + ".bin"), data);
         Path out = dir.resolve("expect-echo-" + transport + ".bin");
         Programs.Result r = ok(curl(transport, "-w", "%{http_version} %{http_code}", "-H", "Expect: 100-continue",
@@ -163,11 +163,11 @@ class CurlHttp2Test {
     @ParameterizedTest
     @ValueSource(strings = {"h2c", "h2"})
     void uploadsWithExpect100ContinueToAHandlerThatReadsFirst(String transport) throws IOException {
-        byte[] data = H2Servers.randomBytes(1024 * 1024, 17);
+        byte[] data = InteropServers.randomBytes(1024 * 1024, 17);
         Path in = Files.write(dir.resolve("expect-digest-" + transport + ".bin"), data);
         Programs.Result r = ok(curl(transport, "-v", "-H", "Expect: 100-continue", "--data-binary", "@" + in,
                 url(transport, "/digest")));
-        assertThat(r.stdout()).isEqualTo(H2Servers.sha256(data) + " " + data.length);
+        assertThat(r.stdout()).isEqualTo(InteropServers.sha256(data) + " " + data.length);
         assertThat(r.stderr()).contains("< HTTP/2 100").contains("< HTTP/2 200");
     }
 
@@ -241,8 +241,8 @@ class CurlHttp2Test {
         int n = 3 * 1024 * 1024 + 5; // more than the 64 KiB stream window and curl's connection window
         Path out = dir.resolve("bytes-" + transport + ".out");
         ok(curl(transport, "-f", "-o", out.toString(), url(transport, "/bytes?n=" + n)));
-        assertThat(Files.readAllBytes(out)).isEqualTo(H2Servers.patternBytes(n));
+        assertThat(Files.readAllBytes(out)).isEqualTo(InteropServers.patternBytes(n));
         ok(curl(transport, "-f", "-o", out.toString(), url(transport, "/stream?n=" + n)));
-        assertThat(Files.readAllBytes(out)).isEqualTo(H2Servers.patternBytes(n));
+        assertThat(Files.readAllBytes(out)).isEqualTo(InteropServers.patternBytes(n));
     }
 }

@@ -33,13 +33,13 @@ class H2loadTest {
 
     @TempDir
     static Path dir;
-    private static H2Servers servers;
+    private static InteropServers servers;
     private static String h2load;
 
     @BeforeAll
     static void start() throws IOException {
         h2load = Programs.require("h2load");
-        servers = H2Servers.start(dir);
+        servers = InteropServers.start(dir);
     }
 
     @AfterAll
@@ -90,7 +90,7 @@ class H2loadTest {
     @ParameterizedTest
     @ValueSource(strings = {"h2c", "h2"})
     void takesUploadsLargerThanTheStreamWindowUnderLoad(String transport) throws IOException {
-        byte[] body = H2Servers.randomBytes(100_000, 21); // over the 65,535-byte stream window
+        byte[] body = InteropServers.randomBytes(100_000, 21); // over the 65,535-byte stream window
         Path file = Files.write(dir.resolve("h2load-" + transport + ".bin"), body);
         Programs.Result r = Programs.run(LIMIT, java.util.List.of(h2load, "-n", "2000", "-c", "4", "-m", "10",
                 "-d", file.toString(), url(transport, "/digest")));

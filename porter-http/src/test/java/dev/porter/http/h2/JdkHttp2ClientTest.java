@@ -43,13 +43,13 @@ class JdkHttp2ClientTest {
 
     @TempDir
     static Path dir;
-    private static H2Servers servers;
+    private static InteropServers servers;
     private static SSLContext trust;
     private static HttpClient client;
 
     @BeforeAll
     static void start() throws Exception {
-        servers = H2Servers.start(dir);
+        servers = InteropServers.start(dir);
         trust = trusting(servers.caFile());
         client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).sslContext(trust)
                 .connectTimeout(Duration.ofSeconds(10)).build();
@@ -116,7 +116,7 @@ class JdkHttp2ClientTest {
 
     @Test
     void uploadsAFewMebibytesAndGetsThemBackIntact() throws Exception {
-        byte[] data = H2Servers.randomBytes(4 * 1024 * 1024 + 1, 23);
+        byte[] data = InteropServers.randomBytes(4 * 1024 * 1024 + 1, 23);
         HttpResponse<byte[]> echo = client.send(request(servers.h2("/echo"))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(data)).build(), HttpResponse.BodyHandlers.ofByteArray());
         assertThat(echo.version()).isEqualTo(HttpClient.Version.HTTP_2);
@@ -126,7 +126,7 @@ class JdkHttp2ClientTest {
         HttpResponse<String> digest = client.send(request(servers.h2("/digest"))
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(data))).build(),
                 HttpResponse.BodyHandlers.ofString());
-        assertThat(digest.body()).isEqualTo(H2Servers.sha256(data) + " " + data.length);
+        assertThat(digest.body()).isEqualTo(InteropServers.sha256(data) + " " + data.length);
     }
 
     @Test
@@ -135,13 +135,13 @@ class JdkHttp2ClientTest {
         for (String path : List.of("/bytes?n=" + n, "/stream?n=" + n)) {
             HttpResponse<byte[]> r = client.send(request(servers.h2(path)).build(), HttpResponse.BodyHandlers.ofByteArray());
             assertThat(r.version()).isEqualTo(HttpClient.Version.HTTP_2);
-            assertThat(r.body()).as(path).isEqualTo(H2Servers.patternBytes(n));
+            assertThat(r.body()).as(path).isEqualTo(InteropServers.patternBytes(n));
         }
     }
 
     @Test
     void getsStaticFilesWithRangesAnd304() throws Exception {
-        byte[] file = H2Servers.randomBytes(500_000, 29);
+        byte[] file = InteropServers.randomBytes(500_000, 29);
         Files.write(servers.site().resolve("jdk.bin"), file);
         String url = servers.h2("/static/jdk.bin");
         HttpResponse<byte[]> whole = client.send(request(url).build(), HttpResponse.BodyHandlers.ofByteArray());

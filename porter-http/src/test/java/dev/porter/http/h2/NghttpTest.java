@@ -54,15 +54,15 @@ class NghttpTest {
 
     @TempDir
     static Path dir;
-    private static H2Servers servers;
+    private static InteropServers servers;
     private static String nghttp;
     private static byte[] blob;
 
     @BeforeAll
     static void start() throws IOException {
         nghttp = Programs.require("nghttp");
-        servers = H2Servers.start(dir);
-        blob = H2Servers.randomBytes(300_001, 3);
+        servers = InteropServers.start(dir);
+        blob = InteropServers.randomBytes(300_001, 3);
         Files.write(servers.site().resolve("blob.bin"), blob);
     }
 
@@ -204,13 +204,13 @@ class NghttpTest {
     @ParameterizedTest
     @ValueSource(strings = {"h2c", "h2"})
     void readsAnUploadWithPaddingTrailersAndNoContentLength(String transport) throws IOException {
-        byte[] data = H2Servers.randomBytes(1024 * 1024 + 9, 5);
+        byte[] data = InteropServers.randomBytes(1024 * 1024 + 9, 5);
         Path file = Files.write(dir.resolve("upload-" + transport + ".bin"), data);
         Programs.Result r = nghttp("-d", file.toString(), "-b", "255", "--trailer", "x-checksum: whatever",
                 "--no-content-length", url(transport, "/digest"));
         String log = r.stdout();
         List<Frame> frames = frames(log);
-        assertThat(log).contains(H2Servers.sha256(data) + " " + data.length);
+        assertThat(log).contains(InteropServers.sha256(data) + " " + data.length);
         assertThat(log).contains("(padlen=255)").contains("x-checksum: whatever");
         // The body is larger than the 65,535-byte stream window: the server gave the window back as it read.
         assertThat(received(frames, "WINDOW_UPDATE", 13)).as(log).isNotEmpty();
@@ -233,7 +233,7 @@ class NghttpTest {
     @ParameterizedTest
     @ValueSource(strings = {"/digest", "/echo"})
     void sends100ContinueBeforeTheFinalAnswer(String path) throws IOException {
-        byte[] data = H2Servers.randomBytes(200_000, 9);
+        byte[] data = InteropServers.randomBytes(200_000, 9);
         Path file = Files.write(dir.resolve("continue.bin"), data);
         Programs.Result r = nghttp("-n", "--expect-continue", "-d", file.toString(), servers.h2c(path));
         String log = r.stdout();
@@ -245,7 +245,7 @@ class NghttpTest {
         // The /digest handler reads first: it asks for the body with 100 (Continue).
         if (path.equals("/digest")) assertThat(interim).as(log).isPositive();
         int received = received(frames, "DATA", 13).stream().mapToInt(Frame::length).sum();
-        assertThat(received).as(log).isEqualTo(path.equals("/echo") ? data.length : (H2Servers.sha256(data) + " " + data.length).length());
+        assertThat(received).as(log).isEqualTo(path.equals("/echo") ? data.length : (InteropServers.sha256(data) + " " + data.length).length());
         assertNoErrorFromTheServer(frames, log);
     }
 

@@ -47,12 +47,12 @@ class StalledWindowTest {
     @ParameterizedTest
     @ValueSource(strings = {"/bytes", "/stream", "/static/blob.bin"})
     void aClientThatNeverOpensItsWindowGetsTheStreamResetAtTheWriteTimeout(String path) throws IOException {
-        Files.write(dir.resolve("blob.bin"), H2Servers.randomBytes(100_000, 31));
+        Files.write(dir.resolve("blob.bin"), InteropServers.randomBytes(100_000, 31));
         Router router = new Router()
-                .get("/bytes", (req, res) -> res.send(H2Servers.patternBytes(100_000)))
+                .get("/bytes", (req, res) -> res.send(InteropServers.patternBytes(100_000)))
                 .get("/stream", (req, res) -> {
                     try (OutputStream out = res.stream()) {
-                        out.write(H2Servers.patternBytes(100_000));
+                        out.write(InteropServers.patternBytes(100_000));
                     }
                 })
                 .mount("/static", StaticFiles.of(dir));

@@ -47,7 +47,7 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code GET|HEAD /static/…}: {@link StaticFiles} over {@link #site()}, gzip on the fly from 1 KiB</li>
  * </ul>
  */
-final class H2Servers implements AutoCloseable {
+final class InteropServers implements AutoCloseable {
 
     private final TestCertificates certs;
     private final TestCertificates.Issued issued;
@@ -57,7 +57,7 @@ final class H2Servers implements AutoCloseable {
     private final Queue<AccessLog.Entry> log = new ConcurrentLinkedQueue<>();
     private final Map<String, CountDownLatch> groups = new ConcurrentHashMap<>();
 
-    private H2Servers(Path dir, Path site) throws IOException {
+    private InteropServers(Path dir, Path site) throws IOException {
         this.certs = TestCertificates.create(dir.resolve("ca"));
         this.issued = certs.server("localhost", "127.0.0.1");
         this.site = site;
@@ -68,8 +68,8 @@ final class H2Servers implements AutoCloseable {
     }
 
     /** Starts both servers; files placed in {@code dir/site} (created) are served under {@code /static/}. */
-    static H2Servers start(Path dir) throws IOException {
-        return new H2Servers(dir, Files.createDirectories(dir.resolve("site")));
+    static InteropServers start(Path dir) throws IOException {
+        return new InteropServers(dir, Files.createDirectories(dir.resolve("site")));
     }
 
     /** @return byte {@code i} of every generated body: not a repeating short pattern, so a shifted copy fails */
@@ -107,10 +107,10 @@ final class H2Servers implements AutoCloseable {
                         + req.tls().map(t -> t.applicationProtocol()).orElse("-")))
                 .get("/bytes", (req, res) -> res.contentType("application/octet-stream")
                         .send(patternBytes(Integer.parseInt(req.query("n")))))
-                .get("/stream", H2Servers::stream)
+                .get("/stream", InteropServers::stream)
                 .get("/together", this::together)
-                .post("/echo", H2Servers::echo)
-                .post("/digest", H2Servers::digest)
+                .post("/echo", InteropServers::echo)
+                .post("/digest", InteropServers::digest)
                 .mount("/static", files);
     }
 
