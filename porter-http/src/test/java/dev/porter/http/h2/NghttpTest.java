@@ -230,23 +230,41 @@ class NghttpTest {
         assertNoErrorFromTheServer(frames, log);
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"/digest", "/echo"})
-    void sends100ContinueBeforeTheFinalAnswer(String path) throws IOException {
+    @Test
+    void sends100ContinueWhenTheHandlerReadsTheBody() throws IOException {
         byte[] data = InteropServers.randomBytes(200_000, 9);
         Path file = Files.write(dir.resolve("continue.bin"), data);
-        Programs.Result r = nghttp("-n", "--expect-continue", "-d", file.toString(), servers.h2c(path));
+        Programs.Result r = nghttp("-n", "--expect-continue", "-d", file.toString(), servers.h2c("/digest"));
         String log = r.stdout();
         List<Frame> frames = frames(log);
         int interim = log.indexOf("recv (stream_id=13) :status: 100");
         int fin = log.indexOf("recv (stream_id=13) :status: 200");
-        assertThat(fin).as(log).isPositive();
-        if (interim >= 0) assertThat(interim).as("100 before 200 (RFC 9113 §8.1)\n" + log).isLessThan(fin);
-        // The /digest handler reads first: it asks for the body with 100 (Continue).
-        if (path.equals("/digest")) assertThat(interim).as(log).isPositive();
+        assertThat(interim).as(log).isPositive();
+        assertThat(fin).as("100 before 200 (RFC 9113 §8.1)\n" + log).isGreaterThan(interim);
         int received = received(frames, "DATA", 13).stream().mapToInt(Frame::length).sum();
-        assertThat(received).as(log).isEqualTo(path.equals("/echo") ? data.length : (InteropServers.sha256(data) + " " + data.length).length());
+        assertThat(received).as(log).isEqualTo((InteropServers.sha256(data) + " " + data.length).length());
         assertNoErrorFromTheServer(frames, log);
+    }
+
+    /**
+     * The echo handler commits its 200 before it reads the body. Whatever the server does about the 100 the client
+     * waits for, it may not come after the final HEADERS (RFC 9113 §8.1: a response is 1xx HEADERS, then the final
+     * ones): nghttp would take it as malformed and reset the stream (PROTOCOL_ERROR). nghttp itself sends no body
+     * once a final answer came without a 100, so the exchange may end at nghttp's timeout; only the frames are
+     * checked.
+     */
+    @Test
+    void neverSendsAnInterimResponseAfterTheFinalOne() throws IOException {
+        byte[] data = InteropServers.randomBytes(200_000, 9);
+        Path file = Files.write(dir.resolve("continue-echo.bin"), data);
+        Programs.Result r = Programs.run(LIMIT, List.of(nghttp, "-v", "-n", "-t", "3", "--expect-continue", "-d",
+                file.toString(), servers.h2c("/echo")));
+        String log = r.stdout();
+        int fin = log.indexOf("recv (stream_id=13) :status: 200");
+        assertThat(fin).as(log).isPositive();
+        assertThat(log.indexOf(":status: 100", fin)).as("a 100 after the final HEADERS\n" + log).isNegative();
+        assertThat(log).doesNotContain("[INVALID").doesNotContain("Invalid HTTP header field");
+        assertThat(log).doesNotContainPattern("send RST_STREAM frame <[^>]*>\\s+\\(error_code=PROTOCOL_ERROR");
     }
 
     @Test
