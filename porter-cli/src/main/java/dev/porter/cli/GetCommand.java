@@ -8,6 +8,7 @@ import dev.porter.http.ClientRequest;
 import dev.porter.http.ClientResponse;
 import dev.porter.http.HttpClient;
 import dev.porter.http.HttpClientException;
+import dev.porter.http.HttpVersion;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -42,9 +43,10 @@ import javax.net.ssl.SSLException;
  * curl's where curl has one (see the footer and docs/client.md), so scripts can tell failures apart.
  */
 @Command(name = "get", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Fetch a URL over HTTP/1.1 with Porter's client, http or https. The body goes to stdout (binary-safe) or to a file.",
+        description = {"Fetch a URL over HTTP/1.1 or HTTP/2 with Porter's client, http or https. The body goes to stdout (binary-safe) or to a file.",
             "https checks the server's certificate against the JDK's trusted authorities (or --cacert) and its name "
-                + "against the URL's host."},
+                + "against the URL's host, and speaks HTTP/2 when the server chooses h2 by ALPN (--http1.1 to offer only HTTP/1.1). "
+                + "http speaks HTTP/1.1 unless --http2 (h2c with prior knowledge)."},
         footer = {"", "Exit codes (curl's numbers):",
             "   0  success",
             "   1  unsupported scheme (only http and https)",
@@ -100,6 +102,13 @@ final class GetCommand implements Callable<Integer> {
 
     @Option(names = "--cacert", paramLabel = "FILE", description = "https: trust the authorities of this PEM file instead of the JDK's.")
     Path caCert;
+
+    @Option(names = {"--http2", "--http2-prior-knowledge"}, description = "Speak HTTP/2: over https as by default (ALPN offers h2), "
+            + "and over http with prior knowledge (h2c: no HTTP/1.1 first), like curl's --http2-prior-knowledge.")
+    boolean http2;
+
+    @Option(names = "--http1.1", description = "Speak HTTP/1.1 only (https: ALPN offers only http/1.1).")
+    boolean http11;
 
     @Option(names = {"-v", "--verbose"}, description = "Show the connection, its TLS handshake, and the request ('> ') and response ('< ') heads on stderr.")
     boolean verbose;
@@ -169,9 +178,11 @@ final class GetCommand implements Callable<Integer> {
         ClientConfig.Builder config = ClientConfig.builder().followRedirects(follow).maxRedirects(maxRedirects)
                 .decompress(compressed && offset == 0).connectTimeout(seconds(connectTimeout, "--connect-timeout"));
         if (maxTime != null) config.requestTimeout(seconds(maxTime, "--max-time"));
+        if (http2 && http11) throw new Failed(ExitCode.USAGE, "--http2 and --http1.1 exclude each other");
+        config.httpVersion(http2 ? HttpVersion.HTTP_2_PRIOR_KNOWLEDGE : http11 ? HttpVersion.HTTP_1_1 : HttpVersion.HTTP_2);
         if (insecure || caCert != null) {
             TrustSource trust = insecure ? new TrustSource.TrustAll() : new TrustSource.CaFile(caCert);
-            ClientTls tls = ClientConfig.builder().build().tls(); // the defaults, ALPN http/1.1 included
+            ClientTls tls = ClientConfig.builder().build().tls(); // the defaults: ALPN follows the HTTP version
             config.tls(tls.withTrust(trust));
         }
         if (verbose || head) config.listener(new HeadPrinter(verbose ? err : null, head ? out : null, !insecure));

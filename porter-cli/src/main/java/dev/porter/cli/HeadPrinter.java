@@ -95,8 +95,9 @@ final class HeadPrinter implements ExchangeListener {
         }
     }
 
-    /** @return true for a 1xx status line ({@code HTTP/1.1 1xx ...}) */
+    /** @return true for a 1xx status line ({@code HTTP/1.1 1xx ...} or {@code HTTP/2 1xx}) */
     private static boolean isInterim(String statusLine) {
-        return statusLine.length() > 9 && statusLine.charAt(9) == '1';
+        int space = statusLine.indexOf(' ');
+        return space > 0 && statusLine.length() > space + 1 && statusLine.charAt(space + 1) == '1';
     }
 }

@@ -104,9 +104,9 @@ class GetTlsTest {
         GetCommandTest.Run r = get("-v", "--cacert", ca.caFile().toString(), url(trusted, "localhost"));
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.err()).containsPattern("\\* SSL connection using TLSv1\\.[23] / TLS_\\w+\n")
-                .contains("* ALPN: server accepted http/1.1\n", "*  subject: CN=localhost\n", "*  SSL certificate verify ok.\n");
+                .contains("* ALPN: server accepted h2\n", "*  subject: CN=localhost\n", "*  SSL certificate verify ok.\n");
         assertThat(r.err().indexOf("* Connected to localhost")).isLessThan(r.err().indexOf("* SSL connection"));
-        assertThat(r.err().indexOf("* SSL connection")).isLessThan(r.err().indexOf("> GET /text HTTP/1.1"));
+        assertThat(r.err().indexOf("* SSL connection")).isLessThan(r.err().indexOf("> GET /text HTTP/2"));
     }
 
     @Test

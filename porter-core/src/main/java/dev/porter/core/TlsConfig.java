@@ -19,8 +19,9 @@ import java.util.Objects;
  * @param clientTrust          the authorities client certificates must chain to; default the JDK's
  * @param handshakeTimeout     longest a handshake may take from the first byte; a client that stalls is closed.
  *                             Default 10 s
- * @param maxHandshakes        handshakes in progress at once; more wait (within their timeout) for a slot, so a
- *                             flood of new connections cannot take every CPU. Default 256
+ * @param maxHandshakes        handshakes computing at once (a handshake waiting for its client's bytes holds no
+ *                             slot, so stalled clients cannot keep others out); more wait (within their timeout)
+ *                             for a slot, so a flood of new connections cannot take every CPU. Default 256
  * @param reloadCheck          how often the key files are checked for changes (new connections then get the new
  *                             certificate; existing ones keep theirs); {@link Duration#ZERO} never. Default 10 s
  * @param plaintextReply       bytes sent before closing to a client that speaks plaintext to this port instead of

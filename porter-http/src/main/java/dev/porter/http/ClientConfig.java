@@ -35,13 +35,18 @@ import java.util.Objects;
  * @param listener                observes connections and heads (for logging, {@code porter get -v}), or null
  * @param tls                     TLS for {@code https} URIs: whom to trust (the JDK's trust store by default; a CA
  *                                file, a trust store, or {@link dev.porter.core.TrustSource.TrustAll} for
- *                                {@code -k}), an optional client certificate; ALPN offers {@code http/1.1}
+ *                                {@code -k}), an optional client certificate. ALPN offers what
+ *                                {@code httpVersion} allows ({@code h2, http/1.1} by default) unless this sets its
+ *                                own list of names (from which {@link HttpVersion#HTTP_1_1} removes {@code h2})
+ * @param httpVersion             the HTTP versions spoken: HTTP/2 where ALPN agrees on it over TLS (the default,
+ *                                {@link HttpVersion#HTTP_2}), HTTP/1.1 only, or h2c with prior knowledge for
+ *                                {@code http} URIs as well ({@link HttpVersion#HTTP_2_PRIOR_KNOWLEDGE})
  */
 public record ClientConfig(Duration connectTimeout, Duration readTimeout, Duration requestTimeout,
                            int maxIdlePerHost, Duration idleTimeout, boolean followRedirects, int maxRedirects,
                            boolean decompress, long expectContinueThreshold, Duration expectContinueTimeout,
                            String userAgent, int maxHeaderBytes, int maxHeaderCount, ExchangeListener listener,
-                           ClientTls tls) {
+                           ClientTls tls, HttpVersion httpVersion) {
 
     /** Validates every value. @throws IllegalArgumentException if one is out of range */
     public ClientConfig {
@@ -56,6 +61,7 @@ public record ClientConfig(Duration connectTimeout, Duration readTimeout, Durati
         if (maxHeaderBytes < 256) throw new IllegalArgumentException("maxHeaderBytes must be >= 256: " + maxHeaderBytes);
         if (maxHeaderCount < 1) throw new IllegalArgumentException("maxHeaderCount must be >= 1: " + maxHeaderCount);
         Objects.requireNonNull(tls, "tls");
+        Objects.requireNonNull(httpVersion, "httpVersion");
         if (userAgent != null && Ascii.fieldValueProblem(userAgent) != null) {
             throw new IllegalArgumentException("userAgent: " + Ascii.fieldValueProblem(userAgent));
         }
@@ -96,8 +102,9 @@ public record ClientConfig(Duration connectTimeout, Duration readTimeout, Durati
         private String userAgent = "porter/0.1.0";
         private int maxHeaderBytes = 64 * 1024;
         private int maxHeaderCount = 256;
-        private ClientTls tls = ClientTls.defaults().withApplicationProtocols(java.util.List.of("http/1.1"));
+        private ClientTls tls = ClientTls.defaults(); // no ALPN names of its own: httpVersion decides
         private ExchangeListener listener;
+        private HttpVersion httpVersion = HttpVersion.HTTP_2;
 
         Builder() {
         }
@@ -118,6 +125,7 @@ public record ClientConfig(Duration connectTimeout, Duration readTimeout, Durati
             maxHeaderCount = c.maxHeaderCount;
             listener = c.listener;
             tls = c.tls;
+            httpVersion = c.httpVersion;
         }
 
         /** See {@link ClientConfig#connectTimeout()}. */
@@ -150,12 +158,14 @@ public record ClientConfig(Duration connectTimeout, Duration readTimeout, Durati
         public Builder listener(ExchangeListener l) { listener = l; return this; }
         /** See {@link ClientConfig#tls()}. */
         public Builder tls(ClientTls t) { tls = t; return this; }
+        /** See {@link ClientConfig#httpVersion()}. */
+        public Builder httpVersion(HttpVersion v) { httpVersion = v; return this; }
 
         /** @return the configuration. @throws IllegalArgumentException if a value is out of range */
         public ClientConfig build() {
             return new ClientConfig(connectTimeout, readTimeout, requestTimeout, maxIdlePerHost, idleTimeout,
                     followRedirects, maxRedirects, decompress, expectContinueThreshold, expectContinueTimeout,
-                    userAgent, maxHeaderBytes, maxHeaderCount, listener, tls);
+                    userAgent, maxHeaderBytes, maxHeaderCount, listener, tls, httpVersion);
         }
     }
 }

@@ -29,7 +29,10 @@ public interface ClientResponse extends Closeable {
         return status().code();
     }
 
-    /** @return {@code HTTP/1.1} or {@code HTTP/1.0} (the server's version, a higher 1.x minor read as 1.1) */
+    /**
+     * @return {@code HTTP/2} for a response on an HTTP/2 stream, else {@code HTTP/1.1} or {@code HTTP/1.0} (the
+     *         server's version, a higher 1.x minor read as 1.1)
+     */
     String version();
 
     /** @return the header fields as received, looked up case-insensitively (the caller may change this copy) */

@@ -34,14 +34,17 @@ public interface ExchangeListener {
 
     /**
      * A request head was sent: the request line and the header fields exactly as written, without line ends and
-     * without the empty line that ends the head. Called once per attempt (redirects and retries included).
+     * without the empty line that ends the head. Called once per attempt (redirects and retries included). Over
+     * HTTP/2 the first line ends in {@code HTTP/2}, {@code Host} stands for {@code :authority}, and the HTTP/1.1
+     * framing fields (Transfer-Encoding, Connection) are absent, as they are not sent.
      */
     default void requestHead(List<String> lines) {
     }
 
     /**
      * A response head was received: the status line and header fields (as {@code Name: value}, whitespace around
-     * the value removed), without line ends. Called for interim (1xx) responses and redirects too.
+     * the value removed), without line ends. Called for interim (1xx) responses and redirects too. Over HTTP/2
+     * the status line is {@code HTTP/2 200} (HTTP/2 has no reason phrase) and field names are lower case.
      */
     default void responseHead(List<String> lines) {
     }

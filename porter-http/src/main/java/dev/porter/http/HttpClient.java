@@ -5,7 +5,7 @@ import dev.porter.http.internal.ClientEngine;
 import java.io.IOException;
 
 /**
- * Porter's HTTP/1.1 client: the client-socket side of the conversation, on porter-core's
+ * Porter's HTTP/1.1 and HTTP/2 client: the client-socket side of the conversation, on porter-core's
  * {@link dev.porter.core.Client}. Blocking, like the rest of Porter: {@link #send} returns when the response head
  * has arrived, and the body is read as the caller reads it.
  *
@@ -23,8 +23,10 @@ import java.io.IOException;
  * {@link HttpClientException.MalformedResponse} naming the rule. Redirects, {@code Expect: 100-continue}, gzip and
  * timeouts follow {@link ClientConfig}.
  *
- * <p>Only {@code http} URIs are supported; {@code https} raises {@link HttpClientException.UnsupportedScheme}
- * until a TLS transport lands (see docs/client.md).
+ * <p>{@code http} and {@code https} URIs are supported. Over TLS, ALPN offers {@code h2} and {@code http/1.1} and the
+ * server's choice is spoken; a cleartext {@code http} URI speaks HTTP/1.1 unless {@link ClientConfig#httpVersion()}
+ * is {@link HttpVersion#HTTP_2_PRIOR_KNOWLEDGE}. An HTTP/2 connection is shared by all requests to its scheme,
+ * host and port, each on its own stream; the {@link ClientResponse} is the same whichever version carried it.
  *
  * <p>Thread-safe: one client is meant to be shared by many (virtual) threads, each sending its own requests.
  */
@@ -57,11 +59,11 @@ public final class HttpClient implements AutoCloseable {
      * Sends a request and returns its final response once the head has arrived (redirects followed as configured).
      * Close the response when done with it.
      *
-     * @throws HttpClientException.MalformedResponse  if the response breaks HTTP/1.1
+     * @throws HttpClientException.MalformedResponse  if the response breaks HTTP/1.1 or HTTP/2
      * @throws HttpClientException.IncompleteResponse if the server closed the connection before the head was complete
      * @throws HttpClientException.Timeout           if a connect, read or whole-request timeout passed
      * @throws HttpClientException.TooManyRedirects  if more than {@link ClientConfig#maxRedirects()} redirects came
-     * @throws HttpClientException.UnsupportedScheme if the URI (or a redirect) is not {@code http}
+     * @throws HttpClientException.UnsupportedScheme if the URI (or a redirect) is neither {@code http} nor {@code https}
      * @throws java.net.ConnectException             if the connection was refused
      * @throws java.net.UnknownHostException         if the host does not resolve
      * @throws IOException                           for other network failures, or if the request body's source fails

@@ -118,6 +118,11 @@ public final class SocketConnection implements Connection {
         tls.handshake(timeoutNanos, plaintextReply);
     }
 
+    /** As {@link #handshake(long, String)}, holding one of {@code slots} only while the handshake computes. */
+    void handshake(long timeoutNanos, String plaintextReply, java.util.concurrent.Semaphore slots) throws IOException {
+        tls.handshake(timeoutNanos, plaintextReply, slots);
+    }
+
     @Override
     public void setIdleTimeout(Duration timeout) {
         if (timeout.isNegative() || timeout.isZero()) throw new IllegalArgumentException("idle timeout must be positive: " + timeout);

@@ -6,7 +6,6 @@ import dev.porter.core.TlsSetupException;
 import javax.net.ssl.SSLEngine;
 import java.io.IOException;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -52,26 +51,22 @@ public final class TlsAcceptor {
     }
 
     /**
-     * Runs {@code c}'s handshake on the calling (the connection's own) thread, waiting for a free slot first.
+     * Runs {@code c}'s handshake on the calling (the connection's own) thread. A slot is held only while the
+     * handshake computes, not while it waits for the client (see {@code TlsTransport#handshake}: a client stalling
+     * mid-handshake must not keep other clients' handshakes waiting).
      *
      * @return true if the connection is ready for its protocol; false if it failed or timed out (logged at DEBUG:
      *         scanners and impatient clients are routine on the internet), and must be closed
      */
-    boolean handshake(SocketConnection c) throws InterruptedException {
+    boolean handshake(SocketConnection c) {
         maybeReload();
-        long start = System.nanoTime();
-        if (!handshakes.tryAcquire(timeoutNanos, TimeUnit.NANOSECONDS)) {
-            LOG.log(System.Logger.Level.DEBUG, "no TLS handshake slot for {0} within the handshake timeout", c.remoteAddress());
-            return false;
-        }
         try {
-            c.handshake(timeoutNanos - (System.nanoTime() - start), config.plaintextReply());
+            c.handshake(timeoutNanos, config.plaintextReply(), handshakes);
             return true;
         } catch (IOException e) {
+            // Interrupted while waiting for a slot (a stop): the interrupt is kept; the connection is closed.
             LOG.log(System.Logger.Level.DEBUG, () -> "TLS handshake with " + c.remoteAddress() + " failed: " + e.getMessage());
             return false;
-        } finally {
-            handshakes.release();
         }
     }
 

@@ -8,10 +8,13 @@ import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -47,6 +50,10 @@ final class TlsTransport implements ByteSource, ByteSink {
     private ByteBuffer appIn;
     private ByteBuffer netOut;
     private boolean inboundDone;
+    /** A renegotiation was refused: no close_notify follows (the engine is mid-handshake). */
+    private volatile boolean renegotiationRefused;
+    /** The peer spoke plaintext: it gets no TLS alert (it could not read one). */
+    private boolean plaintextPeer;
     private TlsInfo info;
 
     TlsTransport(SSLEngine engine, SocketSource net, SocketChannel channel) {
@@ -71,32 +78,117 @@ final class TlsTransport implements ByteSource, ByteSink {
      * @throws java.net.SocketTimeoutException if it took too long
      */
     void handshake(long timeoutNanos, String plaintextReply) throws IOException {
+        handshake(timeoutNanos, plaintextReply, null);
+    }
+
+    /**
+     * Runs the whole handshake within {@code timeoutNanos}, holding one of {@code slots} only while it works
+     * (unwraps, computes, wraps), never while it waits for the peer's bytes.
+     *
+     * <p>Fix (found by {@code TlsBadInputTest#aThousandStalledHandshakesDoNotKeepOtherClientsOut}): the slot used
+     * to be held for the whole handshake, from before the first byte, so 256 clients sending half a ClientHello
+     * (or nothing) held every slot for the whole handshake timeout and every new client waited behind them, then
+     * timed out: a handshake slowloris shut out all new TLS connections. Now a stalled client holds a socket and
+     * its thread, as a stalled plaintext request does, but no slot.
+     *
+     * @param slots bounds the handshakes computing at once; null for no bound
+     * @throws java.io.InterruptedIOException if interrupted while waiting for a slot (the interrupt is kept)
+     */
+    void handshake(long timeoutNanos, String plaintextReply, Semaphore slots) throws IOException {
         long deadline = System.nanoTime() + timeoutNanos;
-        engine.beginHandshake();
-        boolean checkedFirstByte = engine.getUseClientMode();
-        while (true) {
-            switch (engine.getHandshakeStatus()) {
-                case NEED_WRAP -> wrap(EMPTY);
-                case NEED_TASK -> runTasks();
-                case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
-                    if (unwrap() == Unwrapped.NEED_DATA) {
-                        if (readNet(deadline - System.nanoTime()) < 0) {
-                            throw new SSLHandshakeException("peer closed the connection during the TLS handshake");
+        boolean holding = false;
+        try {
+            engine.beginHandshake();
+            boolean checkedFirstByte = engine.getUseClientMode();
+            while (true) {
+                SSLEngineResult.HandshakeStatus status = engine.getHandshakeStatus();
+                boolean waiting = (status == SSLEngineResult.HandshakeStatus.NEED_UNWRAP
+                        || status == SSLEngineResult.HandshakeStatus.NEED_UNWRAP_AGAIN)
+                        && (netIn == null || netIn.position() == 0);
+                if (slots != null && !holding && !waiting && !finished(status)) {
+                    holding = acquire(slots, deadline);
+                }
+                switch (status) {
+                    case NEED_WRAP -> wrap(EMPTY);
+                    case NEED_TASK -> runTasks();
+                    case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
+                        if (unwrap() == Unwrapped.NEED_DATA) {
+                            if (holding) {
+                                slots.release();
+                                holding = false;
+                            }
+                            if (readNet(deadline - System.nanoTime()) < 0) {
+                                throw new SSLHandshakeException("peer closed the connection during the TLS handshake");
+                            }
+                            if (!checkedFirstByte) {
+                                checkedFirstByte = true;
+                                refusePlaintext(plaintextReply);
+                            }
+                        } else if (inboundDone) {
+                            throw new SSLHandshakeException("peer closed TLS during the handshake");
                         }
-                        if (!checkedFirstByte) {
-                            checkedFirstByte = true;
-                            refusePlaintext(plaintextReply);
-                        }
-                    } else if (inboundDone) {
-                        throw new SSLHandshakeException("peer closed TLS during the handshake");
+                    }
+                    default -> {
+                        info = TlsSessions.info(engine);
+                        return;
                     }
                 }
-                default -> {
-                    info = TlsSessions.info(engine);
-                    return;
-                }
+                if (System.nanoTime() - deadline > 0) throw net.timeout("TLS handshake not completed in time");
             }
-            if (System.nanoTime() - deadline > 0) throw net.timeout("TLS handshake not completed in time");
+        } catch (SSLException e) {
+            if (!plaintextPeer) sendAlert();
+            throw e;
+        } finally {
+            if (holding) slots.release();
+        }
+    }
+
+    /**
+     * After a failed handshake the engine holds its fatal alert (protocol_version, no_application_protocol,
+     * handshake_failure, …): sends it, best effort, so the peer learns why.
+     *
+     * <p>Fix (found by {@code HttpsRealClientsTest}: {@code openssl s_client -tls1_1} and {@code -alpn h2} saw only
+     * "unexpected eof"): the connection used to be closed with the alert still inside the engine, so a refused
+     * client never learnt the reason. An {@code SSLEngine}, unlike an {@code SSLSocket}, hands its alert out
+     * only through a {@code wrap} after the failure.
+     */
+    private void sendAlert() {
+        if (!writeLock.tryLock()) return;
+        try {
+            for (int i = 0; i < 4 && !engine.isOutboundDone(); i++) {
+                if (netOut == null) netOut = POOL.acquire();
+                netOut.clear();
+                SSLEngineResult r;
+                try {
+                    r = engine.wrap(EMPTY, netOut);
+                } catch (SSLException reportedAgain) {
+                    continue; // a delegated task's failure is thrown by the next wrap; the alert comes after it
+                }
+                netOut.flip();
+                while (netOut.hasRemaining()) channel.write(netOut);
+                if (r.bytesProduced() == 0) break;
+            }
+        } catch (IOException | RuntimeException e) {
+            // The peer is gone or the engine has nothing more to say: the connection is closed next anyway.
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    private static boolean finished(SSLEngineResult.HandshakeStatus s) {
+        return s == SSLEngineResult.HandshakeStatus.FINISHED || s == SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING;
+    }
+
+    /** Takes a slot within the deadline. @return true */
+    private boolean acquire(Semaphore slots, long deadline) throws IOException {
+        try {
+            if (!slots.tryAcquire(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+                throw net.timeout("no TLS handshake slot free within the handshake timeout");
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for a TLS handshake slot");
         }
     }
 
@@ -104,6 +196,7 @@ final class TlsTransport implements ByteSource, ByteSink {
     private void refusePlaintext(String reply) throws IOException {
         int first = netIn.get(0) & 0xFF;
         if (first == HANDSHAKE_RECORD) return;
+        plaintextPeer = true;
         if (reply != null && first >= 'A' && first <= 'Z') {
             // The client cannot read a TLS alert: tell it in its own language (nginx answers HTTP with a 400).
             ByteBuffer b = ByteBuffer.wrap(reply.getBytes(StandardCharsets.ISO_8859_1));
@@ -160,6 +253,11 @@ final class TlsTransport implements ByteSource, ByteSink {
         SSLEngineResult r;
         try {
             r = engine.unwrap(netIn, appIn);
+        } catch (SSLException e) {
+            // After the handshake too (a refused renegotiation, a bad record): the peer gets the engine's alert.
+            // During the handshake, handshake() sends it.
+            if (info != null) sendAlert();
+            throw e;
         } finally {
             netIn.compact();
             appIn.flip();
@@ -177,6 +275,16 @@ final class TlsTransport implements ByteSource, ByteSink {
             default -> {
             }
         }
+        if (r.getStatus() == SSLEngineResult.Status.OK && renegotiation(r.getHandshakeStatus())) {
+            // Fix (found by TlsBadInputTest#clientInitiatedRenegotiationIsRefusedAndTheConnectionClosed and by
+            // testssl.sh): a TLS 1.2 peer's second handshake used to be half answered — completed when the
+            // connection's thread was reading, stalled until a timeout when it was parked. Porter does not
+            // renegotiate: a client-initiated one costs the server a key exchange per request (a DoS lever, which
+            // testssl.sh reports) and nothing needs it. Refused here for every engine, whatever the JDK's
+            // jdk.tls.rejectClientInitiatedRenegotiation says; the connection is then closed. (With that property
+            // true, which ServerTlsContext sets, the JDK refuses first, with a handshake_failure alert.)
+            refuseRenegotiation(r.getHandshakeStatus());
+        }
         switch (r.getHandshakeStatus()) {
             case NEED_TASK -> runTasks();
             case NEED_WRAP -> {
@@ -188,6 +296,30 @@ final class TlsTransport implements ByteSource, ByteSink {
             }
         }
         return Unwrapped.PROGRESS;
+    }
+
+    /**
+     * Ends a renegotiation the peer started. The JDK refuses it itself, in the task that reads the ClientHello,
+     * when {@code jdk.tls.rejectClientInitiatedRenegotiation} is true (ServerTlsContext sets it): that task is
+     * run, and if it refused (the engine's inbound side is then closed) the refusal's handshake_failure alert is
+     * sent, so the client learns why. Otherwise nothing more is wrapped — the engine's answer, and a close_notify
+     * (see {@link #closeNotify()}), would only confuse the peer — and the connection is cut.
+     */
+    private void refuseRenegotiation(SSLEngineResult.HandshakeStatus status) throws SSLException {
+        renegotiationRefused = true;
+        if (status == SSLEngineResult.HandshakeStatus.NEED_TASK) runTasks();
+        if (engine.isInboundDone()) sendAlert();
+        throw new SSLException("TLS renegotiation refused");
+    }
+
+    /**
+     * @return true if, after the first handshake, a TLS 1.2 peer started another one (TLS 1.3 has no
+     *         renegotiation: its post-handshake messages, a KeyUpdate answered by a wrap, are legitimate)
+     */
+    private boolean renegotiation(SSLEngineResult.HandshakeStatus status) {
+        return info != null && !"TLSv1.3".equals(info.protocol())
+                && status != SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING
+                && status != SSLEngineResult.HandshakeStatus.FINISHED;
     }
 
     private int readNet(long timeoutNanos) throws IOException {
@@ -282,7 +414,7 @@ final class TlsTransport implements ByteSource, ByteSink {
 
     /** Best effort close_notify: only if no other thread is writing right now, never blocking on the lock. */
     void closeNotify() {
-        if (!writeLock.tryLock()) return;
+        if (renegotiationRefused || !writeLock.tryLock()) return;
         try {
             engine.closeOutbound();
             if (!engine.isOutboundDone()) wrap(EMPTY);

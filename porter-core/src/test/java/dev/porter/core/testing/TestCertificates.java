@@ -206,6 +206,20 @@ public final class TestCertificates {
         return issue(type, now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(30)), false, names);
     }
 
+    /**
+     * @return a server certificate (EC P-256) for {@code names} shaped like a public CA's: valid from a day ago for
+     *         90 days (as Let's Encrypt's), with a CRL distribution point ({@link #CRL_URL}, which nobody serves).
+     *         For scanners such as testssl.sh, which grade the certificate too: without revocation information
+     *         or with under 30 days left it reports HIGH findings that concern the test certificate, not the server
+     */
+    public Issued publicServer(String... names) {
+        Instant now = Instant.now();
+        return issueWithCrl(KeyType.EC, now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(90)), false, CRL_URL, names);
+    }
+
+    /** The CRL URL of {@link #publicServer}'s certificates: a loopback address and a port nothing listens on. */
+    public static final String CRL_URL = "http://127.0.0.1:9/porter-test-ca.crl";
+
     /** @return a server certificate (EC) for {@code names} that expired yesterday */
     public Issued expiredServer(String... names) {
         Instant now = Instant.now();
@@ -232,6 +246,11 @@ public final class TestCertificates {
      * @param names  host names and IP literals (SANs; the first is also the CN); at least one
      */
     public Issued issue(KeyType type, Instant notBefore, Instant notAfter, boolean client, String... names) {
+        return issueWithCrl(type, notBefore, notAfter, client, null, names);
+    }
+
+    private Issued issueWithCrl(KeyType type, Instant notBefore, Instant notAfter, boolean client, String crlUrl,
+                                String... names) {
         if (names.length == 0) throw new IllegalArgumentException("a certificate needs a name");
         try {
             KeyPair keys = keyPair(type);
@@ -251,6 +270,14 @@ public final class TestCertificates {
                     .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(sans))
                     .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(keys.getPublic()))
                     .addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(ca));
+            if (crlUrl != null) {
+                var point = new org.bouncycastle.asn1.x509.DistributionPoint(
+                        new org.bouncycastle.asn1.x509.DistributionPointName(
+                                new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier, crlUrl))),
+                        null, null);
+                b.addExtension(Extension.cRLDistributionPoints, false,
+                        new org.bouncycastle.asn1.x509.CRLDistPoint(new org.bouncycastle.asn1.x509.DistributionPoint[] {point}));
+            }
             X509Certificate cert = sign(b, caKeys.getPrivate());
             String base = issued.incrementAndGet() + "-" + names[0].replaceAll("[^A-Za-z0-9.-]", "_");
             Issued result = new Issued(cert, keys.getPrivate(), dir.resolve(base + ".crt.pem"),

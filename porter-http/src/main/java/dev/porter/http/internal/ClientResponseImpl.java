@@ -24,11 +24,11 @@ final class ClientResponseImpl implements ClientResponse {
     private final String version;
     private final Headers headers;
     private final URI uri;
-    private final ResponseBody raw;
+    private final ClientBody raw;
     private final InputStream body;
     private final long contentLength;
 
-    ClientResponseImpl(Status status, String version, Headers headers, URI uri, ResponseBody raw, InputStream body,
+    ClientResponseImpl(Status status, String version, Headers headers, URI uri, ClientBody raw, InputStream body,
                        long contentLength) {
         this.status = status;
         this.version = version;

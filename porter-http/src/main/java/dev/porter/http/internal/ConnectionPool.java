@@ -1,11 +1,14 @@
 package dev.porter.http.internal;
 
+import dev.porter.http.internal.h2client.Http2ClientConnection;
+
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -15,6 +18,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * for signs of death first when it idled a while or its request cannot be retried: a server that closed it leaves
  * an end-of-stream (or stray bytes) to read. A reaper thread closes expired connections, so sockets a server
  * closed do not linger. Thread-safe; a ReentrantLock, never {@code synchronized}, so virtual threads do not pin.
+ *
+ * <p>HTTP/2 connections are shared, not lent: one per route, carrying every request to it at once
+ * ({@link #multiplexed}). The pool also remembers what it learned of each route's server: that ALPN chose
+ * HTTP/1.1 ({@link #knownHttp11}), or that it asked for HTTP/1.1 instead of HTTP/2 ({@link #http11Required}); and
+ * it lets one thread at a time open a connection to a route that may speak HTTP/2 ({@link #openLock}), so that
+ * requests arriving together share the first connection instead of each opening one.
  */
 final class ConnectionPool implements AutoCloseable {
 
@@ -27,6 +36,10 @@ final class ConnectionPool implements AutoCloseable {
     private final long idleTimeoutNanos;
     private final Map<Route, ArrayDeque<PooledConnection>> idle = new ConcurrentHashMap<>();
     private final ReentrantLock lock = new ReentrantLock();
+    private final Map<Route, Http2ClientConnection> multiplexed = new ConcurrentHashMap<>();
+    private final Map<Route, ReentrantLock> opening = new ConcurrentHashMap<>();
+    private final Set<Route> http11 = ConcurrentHashMap.newKeySet();
+    private final Set<Route> http11Required = ConcurrentHashMap.newKeySet();
     private boolean closed;
     private Thread reaper;
 
@@ -112,6 +125,7 @@ final class ConnectionPool implements AutoCloseable {
         try {
             int n = 0;
             for (ArrayDeque<PooledConnection> q : idle.values()) n += q.size();
+            for (Http2ClientConnection h : multiplexed.values()) if (h.usable() && h.activeStreams() == 0) n++;
             return n;
         } finally {
             lock.unlock();
@@ -139,6 +153,12 @@ final class ConnectionPool implements AutoCloseable {
                 lock.unlock();
             }
             for (PooledConnection pc : expired) pc.c.close();
+            multiplexed.forEach((route, h) -> {
+                if (!h.usable() || h.closeIfIdle(idleTimeoutNanos)) {
+                    multiplexed.remove(route, h);
+                    h.retireWhenIdle();
+                }
+            });
         }
     }
 
@@ -146,15 +166,79 @@ final class ConnectionPool implements AutoCloseable {
     @Override
     public void close() {
         List<PooledConnection> all = new ArrayList<>();
+        List<Http2ClientConnection> shared = new ArrayList<>();
         lock.lock();
         try {
             closed = true;
             for (ArrayDeque<PooledConnection> q : idle.values()) all.addAll(q);
             idle.clear();
+            shared.addAll(multiplexed.values());
+            multiplexed.clear();
             if (reaper != null) reaper.interrupt();
         } finally {
             lock.unlock();
         }
         for (PooledConnection pc : all) pc.c.close();
+        for (Http2ClientConnection h : shared) h.retireWhenIdle();
+    }
+
+    // ---- HTTP/2 -------------------------------------------------------------------------------------------------
+
+    /** @return the route's HTTP/2 connection if it takes new streams, else null (a dead one is dropped) */
+    Http2ClientConnection multiplexed(Route route) {
+        Http2ClientConnection h = multiplexed.get(route);
+        if (h == null || h.usable()) return h;
+        multiplexed.remove(route, h);
+        h.retireWhenIdle();
+        return null;
+    }
+
+    /**
+     * Keeps a new HTTP/2 connection as the route's shared one (a previous one, if any, finishes its streams and
+     * closes).
+     *
+     * @return false if the pool keeps no connections (closed, or {@code maxIdlePerRoute} 0): the caller uses it
+     *         alone, and it closes after its streams
+     */
+    boolean addMultiplexed(Route route, Http2ClientConnection h) {
+        http11.remove(route);
+        Http2ClientConnection previous;
+        lock.lock();
+        try {
+            if (closed || maxIdlePerRoute == 0) return false;
+            previous = multiplexed.put(route, h);
+            if (reaper == null) reaper = Thread.ofVirtual().name("porter-client-reaper").start(this::reap);
+        } finally {
+            lock.unlock();
+        }
+        if (previous != null && previous != h) previous.retireWhenIdle();
+        return true;
+    }
+
+    /** @return the lock held while a connection that may speak HTTP/2 is opened to {@code route} */
+    ReentrantLock openLock(Route route) {
+        return opening.computeIfAbsent(route, r -> new ReentrantLock());
+    }
+
+    /** @return true if ALPN chose HTTP/1.1 on the route's last new connection (no need to wait for an opener) */
+    boolean knownHttp11(Route route) {
+        return http11.contains(route);
+    }
+
+    /** Notes that ALPN chose HTTP/1.1 (or nothing) for {@code route}. */
+    void learnHttp11(Route route) {
+        http11.add(route);
+    }
+
+    /** @return true if the route's server answered HTTP_1_1_REQUIRED: HTTP/2 is no longer offered to it */
+    boolean http11Required(Route route) {
+        return http11Required.contains(route);
+    }
+
+    /** Notes that the route's server requires HTTP/1.1 (RST_STREAM HTTP_1_1_REQUIRED, RFC 9113 §7). */
+    void requireHttp11(Route route) {
+        http11Required.add(route);
+        Http2ClientConnection h = multiplexed.remove(route);
+        if (h != null) h.retireWhenIdle();
     }
 }

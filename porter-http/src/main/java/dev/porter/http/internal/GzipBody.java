@@ -16,11 +16,11 @@ import java.util.zip.ZipException;
  */
 final class GzipBody extends InputStream {
 
-    private final ResponseBody raw;
+    private final ClientBody raw;
     private GZIPInputStream gzip;
     private boolean ended;
 
-    GzipBody(ResponseBody raw) {
+    GzipBody(ClientBody raw) {
         this.raw = raw;
     }
 

@@ -75,7 +75,11 @@ public final class HttpProtocol implements Protocol {
         }
         RequestHead head = new RequestHead(config);
         RequestFraming framing = new RequestFraming();
-        long waitStart = System.nanoTime();
+        // Fix (found by HttpsIdleParkingTest, plaintext and TLS alike): a connection resuming from a park had its
+        // wait measured from this call, so its first request looked back to back ("hot"), and it then waited for
+        // the next one without a timer: it kept its thread until that request or the keep-alive timeout, never
+        // parking again. It was quiet for at least idleLinger: start its wait a hot gap ago.
+        long waitStart = state.served > 0 ? System.nanoTime() - HOT_GAP_NANOS : System.nanoTime();
         while (true) {
             if (state.served > 0 && !state.hot && !c.hasBufferedInput() && !c.awaitInput(config.idleLinger())) {
                 // Quiet for a while: give back the thread and buffers until the client speaks again.

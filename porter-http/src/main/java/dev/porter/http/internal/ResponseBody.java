@@ -6,7 +6,6 @@ import dev.porter.http.Headers;
 import dev.porter.http.HttpClientException;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -16,7 +15,7 @@ import java.util.Objects;
  * a failure, or closing with more than a small rest unread, closes the connection. Reading past the end returns
  * -1, never bytes of another response. Not thread-safe.
  */
-final class ResponseBody extends InputStream {
+final class ResponseBody extends ClientBody {
 
     /** Learns once how the body ended: the connection is reusable, or it must be closed. */
     @FunctionalInterface
@@ -70,7 +69,8 @@ final class ResponseBody extends InputStream {
     }
 
     /** @return the trailer fields (empty unless a chunked body was read to its end) */
-    Headers trailers() {
+    @Override
+    public Headers trailers() {
         return chunks == null ? new Headers() : chunks.decoder.trailers;
     }
 

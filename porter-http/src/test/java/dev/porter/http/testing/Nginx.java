@@ -23,6 +23,10 @@ import java.util.stream.Stream;
  * <p>The server block serves files from {@link #root()}, plus whatever {@code locations} the test passes. Useful
  * variables: {@code $connection} (the connection's serial number: equal across requests means keep-alive reuse),
  * {@code $request_method}, {@code $http_NAME} (request headers).
+ *
+ * <p>{@link #startTls} serves the block over TLS with HTTP/2 offered, as {@link #startTlsHttp2} does, and plain HTTP
+ * too on {@link #plainPort()} (for redirects between the two); over TLS also {@code $ssl_protocol},
+ * {@code $ssl_cipher}, {@code $ssl_server_name} and {@code $ssl_alpn_protocol}.
  */
 public final class Nginx implements AutoCloseable {
 
@@ -31,11 +35,16 @@ public final class Nginx implements AutoCloseable {
     private final Path dir;
     private final Process process;
     private final int port;
+    private final String scheme;
+    /** For {@link #startTls}: the plain HTTP port beside the TLS one; otherwise -1. */
+    private final int plainPort;
 
-    private Nginx(Path dir, Process process, int port) {
+    private Nginx(Path dir, Process process, int port, String scheme, int plainPort) {
         this.dir = dir;
         this.process = process;
         this.port = port;
+        this.scheme = scheme;
+        this.plainPort = plainPort;
     }
 
     /** @return the nginx binary, or null if none is installed */
@@ -53,6 +62,40 @@ public final class Nginx implements AutoCloseable {
      * @param locations extra configuration inside the {@code server} block
      */
     public static Nginx start(String locations) throws IOException, InterruptedException {
+        return start(locations, "", "", false);
+    }
+
+    /**
+     * Starts nginx serving HTTPS with HTTP/2 ({@code listen ... ssl http2}, the form nginx 1.22 knows; ALPN offers
+     * h2 and http/1.1), skipping the calling test when nginx is not installed.
+     *
+     * @param certificate the server's certificate chain (PEM)
+     * @param key         its private key (PEM)
+     */
+    public static Nginx startTlsHttp2(String locations, Path certificate, Path key) throws IOException, InterruptedException {
+        return start(locations, " ssl http2", """
+                        ssl_certificate %s;
+                        ssl_certificate_key %s;
+                        ssl_protocols TLSv1.2 TLSv1.3;
+                """.formatted(certificate.toAbsolutePath(), key.toAbsolutePath()), false);
+    }
+
+    /**
+     * As {@link #startTlsHttp2}, plus plain HTTP on {@link #plainPort()}.
+     *
+     * @param locations extra configuration inside the {@code server} block, where {@code {tls_port}} and
+     *                  {@code {plain_port}} stand for the two ports (chosen at start)
+     */
+    public static Nginx startTls(String locations, Path certificate, Path key) throws IOException, InterruptedException {
+        return start(locations, " ssl http2", """
+                        ssl_certificate %s;
+                        ssl_certificate_key %s;
+                        ssl_protocols TLSv1.2 TLSv1.3;
+                """.formatted(certificate.toAbsolutePath(), key.toAbsolutePath()), true);
+    }
+
+    private static Nginx start(String locations, String listenOptions, String serverDirectives, boolean plainToo)
+            throws IOException, InterruptedException {
         Path binary = binary();
         Assumptions.assumeTrue(binary != null, "nginx is not installed");
         Path dir = Files.createTempDirectory("porter-nginx");
@@ -65,11 +108,16 @@ public final class Nginx implements AutoCloseable {
         IOException last = null;
         for (int attempt = 0; attempt < 5; attempt++) {
             int port = freePort();
-            Files.writeString(dir.resolve("nginx.conf"), config(dir, port, locations), StandardCharsets.UTF_8);
+            int plainPort = plainToo ? freePort() : -1;
+            String block = serverDirectives + (plainToo ? "        listen 127.0.0.1:" + plainPort + ";\n" : "")
+                    + locations.replace("{tls_port}", String.valueOf(port)).replace("{plain_port}", String.valueOf(plainPort));
+            Files.writeString(dir.resolve("nginx.conf"), config(dir, port, listenOptions, block), StandardCharsets.UTF_8);
             Process p = new ProcessBuilder(binary.toString(), "-p", dir.toString(), "-c", dir.resolve("nginx.conf").toString(),
                     "-g", "daemon off; master_process on;")
                     .redirectErrorStream(true).redirectOutput(dir.resolve("stdout.log").toFile()).start();
-            if (awaitListening(p, port)) return new Nginx(dir, p, port);
+            if (awaitListening(p, port) && (plainPort < 0 || awaitListening(p, plainPort))) {
+                return new Nginx(dir, p, port, listenOptions.contains("ssl") ? "https" : "http", plainPort);
+            }
             p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
             last = new IOException("nginx did not start on port " + port + ": " + Files.readString(dir.resolve("stdout.log"))
                     + readIfExists(dir.resolve("error.log")));
@@ -77,7 +125,7 @@ public final class Nginx implements AutoCloseable {
         throw last;
     }
 
-    private static String config(Path dir, int port, String locations) {
+    private static String config(Path dir, int port, String listenOptions, String locations) {
         String d = dir.toString();
         return """
                 worker_processes 1;
@@ -97,12 +145,12 @@ public final class Nginx implements AutoCloseable {
                     keepalive_requests 100000;
                     keepalive_timeout 60s;
                     server {
-                        listen 127.0.0.1:%2$d;
+                        listen 127.0.0.1:%2$d%4$s;
                         root %1$s/www;
                 %3$s
                     }
                 }
-                """.formatted(d, port, locations);
+                """.formatted(d, port, locations, listenOptions);
     }
 
     private static int freePort() throws IOException {
@@ -134,9 +182,14 @@ public final class Nginx implements AutoCloseable {
         return port;
     }
 
-    /** @return {@code http://127.0.0.1:PORT} + path */
+    /** @return for {@link #startTls} the plain HTTP port beside {@link #port()}; otherwise -1 */
+    public int plainPort() {
+        return plainPort;
+    }
+
+    /** @return {@code http://127.0.0.1:PORT} + path ({@code https://} for {@link #startTlsHttp2} and {@link #startTls}) */
     public String url(String path) {
-        return "http://127.0.0.1:" + port + path;
+        return scheme + "://127.0.0.1:" + port + path;
     }
 
     /** @return the document root (files placed here are served) */

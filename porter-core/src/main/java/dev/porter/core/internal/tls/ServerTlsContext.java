@@ -83,9 +83,25 @@ public final class ServerTlsContext {
      *                           key and certificate not matching, expired, not yet valid), or what the JDK lacks
      */
     public static ServerTlsContext load(TlsConfig config) throws TlsSetupException {
+        rejectClientInitiatedRenegotiation();
         ServerTlsContext c = new ServerTlsContext(Objects.requireNonNull(config, "config"));
         c.reload();
         return c;
+    }
+
+    /** The JDK's switch that refuses a client's TLS 1.2 renegotiation with a handshake_failure alert. */
+    static final String REJECT_RENEGOTIATION = "jdk.tls.rejectClientInitiatedRenegotiation";
+
+    /**
+     * Fix (found by testssl.sh, "Secure Client-Initiated Renegotiation: VULNERABLE, DoS threat", severity HIGH):
+     * the JDK lets a TLS 1.2 client renegotiate unless {@value #REJECT_RENEGOTIATION} is true, which it reads
+     * once, when the process makes its first server-side handshake. Set here, before this server makes any
+     * engine, unless the process set it already (an explicit value is respected). With it, the JDK answers a
+     * renegotiating client with a fatal handshake_failure alert; {@code TlsTransport} refuses renegotiation in
+     * any case (when the JDK read the property earlier, or it was set to false), closing the connection.
+     */
+    private static void rejectClientInitiatedRenegotiation() {
+        if (System.getProperty(REJECT_RENEGOTIATION) == null) System.setProperty(REJECT_RENEGOTIATION, "true");
     }
 
     /** @return the configuration this context was loaded from */

@@ -60,6 +60,21 @@ class ServerTlsContextTest {
     }
 
     @Test
+    void loadingSwitchesOnTheJdksRefusalOfClientRenegotiationUnlessTheProcessChose() throws Exception {
+        String before = System.getProperty(ServerTlsContext.REJECT_RENEGOTIATION);
+        try {
+            System.clearProperty(ServerTlsContext.REJECT_RENEGOTIATION);
+            ServerTlsContext.load(TlsConfig.of(ca.server("a.example").pem()));
+            assertThat(System.getProperty(ServerTlsContext.REJECT_RENEGOTIATION)).isEqualTo("true");
+            System.setProperty(ServerTlsContext.REJECT_RENEGOTIATION, "false");
+            ServerTlsContext.load(TlsConfig.of(ca.server("a.example").pem()));
+            assertThat(System.getProperty(ServerTlsContext.REJECT_RENEGOTIATION)).isEqualTo("false");
+        } finally {
+            System.setProperty(ServerTlsContext.REJECT_RENEGOTIATION, before == null ? "true" : before);
+        }
+    }
+
+    @Test
     void aTls13HandshakeFollowsTheServersCipherOrder() throws Exception {
         Issued server = ca.server("a.example");
         EnginePair.Outcome o = handshake(trusting, "a.example", TlsConfig.of(server.pem()));

@@ -33,7 +33,9 @@ import static dev.porter.http.internal.h2.Http2Error.PROTOCOL_ERROR;
  *       §5.4): its field block could not be skipped without breaking the HPACK context.</li>
  * </ul>
  * Stream states (§5.1), flow control (§5.2), SETTINGS values ({@link Settings#apply}) and field blocks
- * ({@link HpackDecoder}) are the caller's. Not thread-safe.
+ * ({@link HpackDecoder}) are the caller's, and so is every rate or size budget: in particular the caller joining
+ * a field block's fragments must bound their total (a CONTINUATION flood, CVE-2024-27316, is a block that never
+ * ends), and needs a buffer of {@code 9 + }{@link #maxFrameSize()} bytes for the largest frame. Not thread-safe.
  */
 public final class FrameParser {
 

@@ -57,8 +57,10 @@ public final class HpackDecoder {
     private int limit;
 
     /**
-     * @param maxTableSize      our SETTINGS_HEADER_TABLE_SIZE (4096 by default): the dynamic table's initial
-     *                          maximum and the limit of the peer's size updates
+     * @param maxTableSize      the dynamic table's initial maximum and the limit of the peer's size updates: the
+     *                          protocol default 4096, which the peer's encoder assumes until it has our SETTINGS
+     *                          (announce a lower SETTINGS_HEADER_TABLE_SIZE, then call {@link #maxTableSize(int)}
+     *                          once it is acknowledged; a higher one may be set at once)
      * @param maxHeaderListSize the most a block may decode to ({@link Settings#maxHeaderListSize()} we announce)
      */
     public HpackDecoder(int maxTableSize, int maxHeaderListSize) {
@@ -124,7 +126,7 @@ public final class HpackDecoder {
     /**
      * Decodes the complete field block {@code b[start..end)}, giving its fields to {@code sink} in order.
      *
-     * @param streamId the stream the block belongs to, for the header-list-too-large stream error
+     * @param streamId the stream the block belongs to (greater than 0), for the header-list-too-large stream error
      * @throws Http2Exception COMPRESSION_ERROR, a connection error, for any violation of RFC 7541; or, once the
      *                        whole block was processed, the stream error {@link Http2Exception#headerListTooLarge()}
      */
