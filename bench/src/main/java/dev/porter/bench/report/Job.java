@@ -4,19 +4,37 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The load jobs of {@code bench/run}, in table order. Each is one wrk invocation per server and round. The
- * TLS jobs run against each server's TLS instance and have a table of their own.
+ * The load jobs of {@code bench/run}, in table order. Each is one load run (wrk; h2load for HTTP/2) per server
+ * and round. The TLS jobs run against each server's TLS instance and have a table of their own; so do the HTTP/2
+ * jobs, over h2c (prior knowledge) against each server's h2c instance and over TLS (ALPN h2) against its h2 one.
  */
 enum Job {
-    PLAINTEXT_C64("plaintext-c64", "plaintext c=64", "plaintext|c=64", false, false),
-    PLAINTEXT_C256("plaintext-c256", "plaintext c=256", "plaintext|c=256", false, false),
-    PIPELINED_16("pipelined-16", "pipelined 16 deep c=64", "pipelined|16 deep", false, false),
-    STATIC_1K("static-1k", "static 1 KiB c=32", "static 1 KiB|c=32", false, false),
-    STATIC_1M("static-1m", "static 1 MiB c=32", "static 1 MiB|c=32", true, false),
-    TLS_PLAINTEXT_C64("tls-plaintext-c64", "tls plaintext c=64", "TLS plaintext|c=64", false, true),
+    PLAINTEXT_C64("plaintext-c64", "plaintext c=64", "plaintext|c=64", false, Table.CLEARTEXT, false),
+    PLAINTEXT_C256("plaintext-c256", "plaintext c=256", "plaintext|c=256", false, Table.CLEARTEXT, false),
+    PIPELINED_16("pipelined-16", "pipelined 16 deep c=64", "pipelined|16 deep", false, Table.CLEARTEXT, false),
+    STATIC_1K("static-1k", "static 1 KiB c=32", "static 1 KiB|c=32", false, Table.CLEARTEXT, false),
+    STATIC_1M("static-1m", "static 1 MiB c=32", "static 1 MiB|c=32", true, Table.CLEARTEXT, false),
+    TLS_PLAINTEXT_C64("tls-plaintext-c64", "tls plaintext c=64", "TLS plaintext|c=64", false, Table.TLS, true),
     /** {@code Connection: close}: every request on a new TLS connection, so requests/s are handshakes/s. */
-    TLS_NEW_CONN("tls-new-conn", "tls new conn c=64", "TLS new conn|c=64", false, true),
-    TLS_STATIC_1M("tls-static-1m", "tls static 1 MiB c=32", "TLS 1 MiB|c=32", true, true);
+    TLS_NEW_CONN("tls-new-conn", "tls new conn c=64", "TLS new conn|c=64", false, Table.TLS, true),
+    TLS_STATIC_1M("tls-static-1m", "tls static 1 MiB c=32", "TLS 1 MiB|c=32", true, Table.TLS, true),
+    /** h2load {@code -c 10 -m 10}: ten connections, ten concurrent streams each. */
+    H2C_PLAINTEXT_C10M10("h2c-plaintext-c10m10", "h2c plaintext c=10 m=10", "h2c plaintext|c=10 m=10", false, Table.HTTP2, false),
+    H2C_PLAINTEXT_C64M1("h2c-plaintext-c64m1", "h2c plaintext c=64 m=1", "h2c plaintext|c=64 m=1", false, Table.HTTP2, false),
+    H2C_STATIC_1M("h2c-static-1m", "h2c static 1 MiB c=8 m=4", "h2c 1 MiB|c=8 m=4", true, Table.HTTP2, false),
+    H2_PLAINTEXT_C10M10("h2-plaintext-c10m10", "h2 plaintext c=10 m=10", "h2 plaintext|c=10 m=10", false, Table.HTTP2, true),
+    H2_PLAINTEXT_C64M1("h2-plaintext-c64m1", "h2 plaintext c=64 m=1", "h2 plaintext|c=64 m=1", false, Table.HTTP2, true),
+    H2_STATIC_1M("h2-static-1m", "h2 static 1 MiB c=8 m=4", "h2 1 MiB|c=8 m=4", true, Table.HTTP2, true);
+
+    /** The table a job is reported in, each with its own set of server instances. */
+    enum Table {
+        /** HTTP/1.1 in cleartext (and the idle job). */
+        CLEARTEXT,
+        /** HTTP/1.1 over TLS. */
+        TLS,
+        /** HTTP/2: h2c and h2 over TLS. */
+        HTTP2
+    }
 
     /** The id bench/run writes in runs.tsv. */
     final String id;
@@ -26,14 +44,17 @@ enum Job {
     final String chartLabel;
     /** True when throughput is reported in bytes per second (GB/s) rather than requests per second. */
     final boolean bytesPerSecond;
-    /** True for the jobs over TLS. */
+    /** The table the job belongs to. */
+    final Table table;
+    /** True for the jobs over TLS (the TLS table's, and HTTP/2's h2 ones). */
     final boolean tls;
 
-    Job(String id, String label, String chartLabel, boolean bytesPerSecond, boolean tls) {
+    Job(String id, String label, String chartLabel, boolean bytesPerSecond, Table table, boolean tls) {
         this.id = id;
         this.label = label;
         this.chartLabel = chartLabel;
         this.bytesPerSecond = bytesPerSecond;
+        this.table = table;
         this.tls = tls;
     }
 
@@ -43,13 +64,22 @@ enum Job {
         return null;
     }
 
-    /** @return the cleartext jobs, in table order */
+    /** @return the cleartext HTTP/1.1 jobs, in table order */
     static List<Job> cleartext() {
-        return Arrays.stream(values()).filter(job -> !job.tls).toList();
+        return of(Table.CLEARTEXT);
     }
 
-    /** @return the TLS jobs, in table order */
+    /** @return the HTTP/1.1 jobs over TLS, in table order */
     static List<Job> overTls() {
-        return Arrays.stream(values()).filter(job -> job.tls).toList();
+        return of(Table.TLS);
+    }
+
+    /** @return the HTTP/2 jobs (h2c, then h2 over TLS), in table order */
+    static List<Job> http2() {
+        return of(Table.HTTP2);
+    }
+
+    private static List<Job> of(Table table) {
+        return Arrays.stream(values()).filter(job -> job.table == table).toList();
     }
 }

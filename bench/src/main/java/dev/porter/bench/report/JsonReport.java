@@ -37,16 +37,29 @@ final class JsonReport {
                 .append(", \"negotiated\": ").append(str(summary.negotiated(s))).append('}');
             sep = ",\n";
         }
+        json.append("\n  },\n  \"h2_servers\": {");
+        sep = "\n";
+        for (String s : summary.h2Servers) {
+            json.append(sep).append("    ").append(str(s)).append(": {\"h2c_status\": ").append(str(summary.h2Status(s, false)))
+                .append(", \"h2_status\": ").append(str(summary.h2Status(s, true)))
+                .append(", \"negotiated\": ").append(str(summary.h2Negotiated(s))).append('}');
+            sep = ",\n";
+        }
         json.append("\n  },\n  \"jobs\": {");
         sep = "\n";
         for (Job job : Job.values()) {
             json.append(sep).append("    ").append(str(job.id)).append(": {\"label\": ").append(str(job.label))
                 .append(", \"throughput_unit\": ").append(str(job.bytesPerSecond ? "bytes/s" : "requests/s"))
+                .append(", \"table\": ").append(str(job.table.name().toLowerCase(Locale.ROOT)))
                 .append(", \"tls\": ").append(job.tls)
                 .append(", \"porter_to_best_peer\": ").append(num(summary.porterRatio(job)));
-            if (job.tls) {
+            if (job.table == Job.Table.TLS) {
                 json.append(", \"porter_to_best_jdk_tls_jvm_peer\": ").append(num(summary.porterToJvm(job)))
                     .append(", \"porter_to_nginx\": ").append(num(summary.porterToNginx(job)));
+            } else if (job.table == Job.Table.HTTP2) {
+                json.append(", \"porter_to_best_jvm_peer\": ").append(num(summary.porterToJvm(job)))
+                    .append(", \"porter_to_nginx\": ").append(num(summary.porterToNginx(job)))
+                    .append(", \"porter_to_h2o\": ").append(num(summary.porterToH2o(job)));
             }
             json.append(", \"servers\": {");
             String inner = "\n";

@@ -31,10 +31,16 @@ final class MarkdownReport {
                 .append("netty-tcnative ").append(r.meta("tcnative")).append(" BoringSSL (netty-openssl); certificate: ")
                 .append(r.meta("tls_cert"));
         }
+        if (!summary.h2Servers.isEmpty()) {
+            md.append("; over HTTP/2: nginx's http2 module, Jetty's http2-server and ALPN (JDK), Netty's codec-http2, h2o ")
+                .append(r.meta("h2o"));
+        }
         md.append('\n');
         md.append("- Load: wrk ").append(r.meta("wrk")).append(", `-t2`, all on 127.0.0.1; ").append(r.meta("rounds"))
             .append(" round(s) of ").append(r.meta("duration_s"))
-            .append(" s per job, interleaved across servers; medians. Idle job: ")
+            .append(" s per job, interleaved across servers; medians")
+            .append(summary.h2Servers.isEmpty() ? "" : "; HTTP/2 with h2load " + r.meta("h2load") + " `-t2`")
+            .append(". Idle job: ")
             .append(r.meta("idle_connections")).append(" connections.\n");
         md.append("- Command: `").append(r.meta("command").strip()).append("` (").append(r.meta("elapsed_s"))
             .append(" s)\n\n");
@@ -43,6 +49,7 @@ final class MarkdownReport {
 
         if (!summary.servers.isEmpty()) cleartext(md);
         if (!summary.tlsServers.isEmpty()) tls(md);
+        if (!summary.h2Servers.isEmpty()) http2(md);
         md.append("\n![chart](results.svg)\n");
         return md.toString();
     }
@@ -100,6 +107,38 @@ final class MarkdownReport {
             List<String> facts = new java.util.ArrayList<>();
             if (!summary.tlsStatus(s).equals("ok")) facts.add(summary.tlsStatus(s));
             if (!summary.negotiated(s).isEmpty()) facts.add("negotiated " + summary.negotiated(s));
+            if (!facts.isEmpty()) md.append("- ").append(s).append(": ").append(String.join("; ", facts)).append('\n');
+        }
+    }
+
+    private void http2(StringBuilder md) {
+        List<String> servers = summary.h2Servers;
+        Results r = summary.results;
+        md.append("\n## HTTP/2\n\nh2load ").append(r.meta("h2load")).append(" `-t2`: *h2c* is cleartext with prior knowledge, ")
+            .append("*h2* over TLS by ALPN (each server's own instances); c = connections, m = concurrent streams per ")
+            .append("connection; p99 from h2load's per-request log. h2o ").append(r.meta("h2o"))
+            .append(". Porter ÷ best JVM peer counts Jetty and Netty.\n\n");
+        md.append("| job | ").append(String.join(" | ", servers))
+            .append(" | Porter ÷ best JVM peer | Porter ÷ nginx | Porter ÷ h2o |\n");
+        md.append("|---|").append("---|".repeat(servers.size())).append("---|---|---|\n");
+        for (Job job : Job.http2()) {
+            if (summary.jobs.get(job).isEmpty() && job.tls) continue; // h2 over TLS not run
+            md.append("| ").append(job.label).append(" | ");
+            String best = summary.best(job);
+            for (String s : servers) {
+                Summary.Figures f = summary.jobs.get(job).get(s);
+                md.append(f == null ? "n/a" : TextTable.cell(job, f, s.equals(best)).replace(" ", " / ")
+                    .replace("*", "**best** ")).append(" | ");
+            }
+            md.append(Units.ratio(summary.porterToJvm(job))).append(" | ").append(Units.ratio(summary.porterToNginx(job)))
+                .append(" | ").append(Units.ratio(summary.porterToH2o(job))).append(" |\n");
+        }
+        md.append('\n');
+        for (String s : servers) {
+            List<String> facts = new java.util.ArrayList<>();
+            if (!summary.h2Status(s, false).equals("ok")) facts.add("h2c: " + summary.h2Status(s, false));
+            if (!summary.h2Status(s, true).equals("ok")) facts.add("h2: " + summary.h2Status(s, true));
+            if (!summary.h2Negotiated(s).isEmpty()) facts.add("negotiated " + summary.h2Negotiated(s));
             if (!facts.isEmpty()) md.append("- ").append(s).append(": ").append(String.join("; ", facts)).append('\n');
         }
     }

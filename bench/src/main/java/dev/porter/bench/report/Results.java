@@ -14,17 +14,19 @@ import java.util.Properties;
 /**
  * The raw figures of one {@code bench/run}, as it left them in its results folder: {@code meta.properties},
  * {@code servers.tsv} (name, status), {@code tls-servers.tsv} (name, status, what it negotiated; absent before
- * the TLS jobs existed), {@code runs.tsv} (one line per wrk run) and {@code idle.tsv} (one line per server's idle
- * job). Tab-separated; the last two have a header line.
+ * the TLS jobs existed), {@code h2-servers.tsv} (name, h2c status, h2 status, what h2load negotiated over TLS;
+ * absent before the HTTP/2 jobs existed), {@code runs.tsv} (one line per wrk or h2load run) and {@code idle.tsv}
+ * (one line per server's idle job). Tab-separated; the last two have a header line.
  *
  * @param meta       facts about the run (date, machine, versions, command)
  * @param servers    every server asked for in cleartext, in order, with "ok" or why it has no figures
  * @param tlsServers every server asked for over TLS, in order
+ * @param h2Servers  every server asked for over HTTP/2, in order
  * @param runs       the load runs
  * @param idles      the idle jobs
  */
 record Results(Map<String, String> meta, Map<String, String> servers, Map<String, TlsServer> tlsServers,
-               List<Run> runs, List<Idle> idles) {
+               Map<String, H2Server> h2Servers, List<Run> runs, List<Idle> idles) {
 
     /**
      * A server's TLS instance.
@@ -34,6 +36,15 @@ record Results(Map<String, String> meta, Map<String, String> servers, Map<String
      *                   TLS_AES_256_GCM_SHA384 X25519, resumes sessions"; empty when unknown
      */
     record TlsServer(String status, String negotiated) {}
+
+    /**
+     * A server's two HTTP/2 instances.
+     *
+     * @param h2cStatus  its h2c instance: "ok" (perhaps followed by a note), or why it has no figures
+     * @param h2Status   its h2 (TLS) instance, the same way ("not run …" without TLS)
+     * @param negotiated what h2load and the h2 instance agreed, e.g. "TLSv1.3 TLS_AES_128_GCM_SHA256 X25519, h2"
+     */
+    record H2Server(String h2cStatus, String h2Status, String negotiated) {}
 
     /** One wrk run. Durations and latencies in microseconds, CPU in clock ticks of the server's process tree. */
     record Run(String server, Job job, int round, long requests, long durationUs, long bytes, long p99Us,
@@ -71,6 +82,14 @@ record Results(Map<String, String> meta, Map<String, String> servers, Map<String
             }
         }
 
+        Map<String, H2Server> h2Servers = new LinkedHashMap<>();
+        if (Files.exists(dir.resolve("h2-servers.tsv"))) {
+            for (String[] row : rows(dir.resolve("h2-servers.tsv"), false)) {
+                h2Servers.put(row[0], new H2Server(row.length > 1 ? row[1] : "", row.length > 2 ? row[2] : "",
+                    row.length > 3 ? row[3] : ""));
+            }
+        }
+
         List<Run> runs = new ArrayList<>();
         for (String[] r : rows(dir.resolve("runs.tsv"), true)) {
             Job job = Job.byId(r[1]);
@@ -84,7 +103,7 @@ record Results(Map<String, String> meta, Map<String, String> servers, Map<String
                 num(r[6]), num(r[7]), num(r[8]), num(r[9]), num(r[10]), num(r[11]), num(r[12]), num(r[13]),
                 num(r[14])));
         }
-        return new Results(meta, servers, tlsServers, runs, idles);
+        return new Results(meta, servers, tlsServers, h2Servers, runs, idles);
     }
 
     private static List<String[]> rows(Path file, boolean header) throws IOException {

@@ -12,14 +12,17 @@ import java.util.Set;
  * Medians per server and job, the idle job's per-connection figures, and Porter's ratio to the best peer.
  * Each figure is the median over rounds, taken separately (the median throughput and the median p99 may
  * come from different rounds). The TLS jobs have their own servers (each server's TLS instance) and two
- * more ratios: to the best JVM peer on the JDK's TLS, and to nginx.
+ * more ratios: to the best JVM peer on the JDK's TLS, and to nginx. So do the HTTP/2 jobs (each server's h2c and
+ * h2 instances), with ratios to the best JVM peer, to nginx and to h2o.
  */
 final class Summary {
 
     /** The server whose ratio to the others is reported. */
     static final String PORTER = "porter";
-    /** The one peer that is not a JVM server. */
+    /** A peer that is not a JVM server. */
     static final String NGINX = "nginx";
+    /** The other peer that is not a JVM server (HTTP/2 only). */
+    static final String H2O = "h2o";
     /** JVM peers whose TLS is native code rather than the JDK's: shown, but not Porter's JVM yardstick. */
     static final Set<String> NATIVE_TLS = Set.of("netty-openssl");
 
@@ -52,6 +55,8 @@ final class Summary {
     final List<String> servers;
     /** The servers of the TLS jobs, in column order. */
     final List<String> tlsServers;
+    /** The servers of the HTTP/2 jobs, in column order. */
+    final List<String> h2Servers;
     final Map<Job, Map<String, Figures>> jobs = new EnumMap<>(Job.class);
     final Map<String, IdleFigures> idle = new LinkedHashMap<>();
 
@@ -59,6 +64,7 @@ final class Summary {
         this.results = results;
         this.servers = new ArrayList<>(results.servers().keySet());
         this.tlsServers = new ArrayList<>(results.tlsServers().keySet());
+        this.h2Servers = new ArrayList<>(results.h2Servers().keySet());
         double clkTck = Double.parseDouble(results.meta().getOrDefault("clk_tck", "100"));
         for (Job job : Job.values()) {
             Map<String, Figures> byServer = new LinkedHashMap<>();
@@ -104,15 +110,20 @@ final class Summary {
         return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
 
-    /** @return the servers of the job's table: the cleartext or the TLS ones */
+    /** @return the servers of the job's table: the cleartext, the TLS or the HTTP/2 ones */
     List<String> serversOf(Job job) {
-        return job.tls ? tlsServers : servers;
+        return switch (job.table) {
+            case CLEARTEXT -> servers;
+            case TLS -> tlsServers;
+            case HTTP2 -> h2Servers;
+        };
     }
 
-    /** @return every server of either table, cleartext ones first, each once: the chart's columns */
+    /** @return every server of any table, cleartext ones first, each once: the chart's columns */
     List<String> allServers() {
         List<String> all = new ArrayList<>(servers);
         for (String s : tlsServers) if (!all.contains(s)) all.add(s);
+        for (String s : h2Servers) if (!all.contains(s)) all.add(s);
         return all;
     }
 
@@ -127,6 +138,18 @@ final class Summary {
         return tls == null ? "?" : tls.status();
     }
 
+    /** @return "ok" (perhaps followed by a note), or why the server's h2c (or, for {@code tls}, h2) instance has no figures */
+    String h2Status(String server, boolean tls) {
+        Results.H2Server h2 = results.h2Servers().get(server);
+        return h2 == null ? "?" : tls ? h2.h2Status() : h2.h2cStatus();
+    }
+
+    /** @return what the server's h2 instance and h2load negotiated, or "" when unknown */
+    String h2Negotiated(String server) {
+        Results.H2Server h2 = results.h2Servers().get(server);
+        return h2 == null ? "" : h2.negotiated();
+    }
+
     /** @return what the server's TLS instance negotiated with wrk's client, or "" when unknown */
     String negotiated(String server) {
         Results.TlsServer tls = results.tlsServers().get(server);
@@ -135,12 +158,19 @@ final class Summary {
 
     /** @return whether the server ran in the job's table (its status starts with "ok") */
     boolean available(String server, Job job) {
-        return (job.tls ? tlsStatus(server) : status(server)).startsWith("ok");
+        String status = switch (job.table) {
+            case CLEARTEXT -> status(server);
+            case TLS -> tlsStatus(server);
+            case HTTP2 -> h2Status(server, job.tls);
+        };
+        return status.startsWith("ok");
     }
 
-    /** @return whether the server ran at all: in cleartext, or (a TLS-only server) over TLS */
+    /** @return whether the server ran at all: in cleartext, or (a server of another table only) there */
     boolean available(String server) {
-        return results.servers().containsKey(server) ? status(server).startsWith("ok") : tlsStatus(server).startsWith("ok");
+        if (results.servers().containsKey(server)) return status(server).startsWith("ok");
+        if (results.tlsServers().containsKey(server)) return tlsStatus(server).startsWith("ok");
+        return h2Status(server, false).startsWith("ok") || h2Status(server, true).startsWith("ok");
     }
 
     /** @return the highest throughput among the peers (not Porter) for the job, NaN when none ran */
@@ -162,9 +192,13 @@ final class Summary {
         return porter == null ? Double.NaN : porter.throughput() / bestPeer(job);
     }
 
-    /** @return whether the server is a JVM peer on the JDK's TLS for this job: not Porter, not nginx, nor a native-TLS one */
+    /**
+     * @return whether the server is a JVM peer (on the JDK's TLS, for a job over TLS): not Porter, not nginx or
+     *         h2o, nor a native-TLS one
+     */
     static boolean jvmPeer(String server, Job job) {
-        return !server.equals(PORTER) && !server.equals(NGINX) && !(job.tls && NATIVE_TLS.contains(server));
+        return !server.equals(PORTER) && !server.equals(NGINX) && !server.equals(H2O)
+            && !(job.tls && NATIVE_TLS.contains(server));
     }
 
     /** @return Porter's throughput over the best JVM peer's (see {@link #jvmPeer}), NaN when either is missing */
@@ -177,9 +211,18 @@ final class Summary {
 
     /** @return Porter's throughput over nginx's, NaN when either is missing */
     double porterToNginx(Job job) {
+        return porterTo(job, NGINX);
+    }
+
+    /** @return Porter's throughput over h2o's, NaN when either is missing */
+    double porterToH2o(Job job) {
+        return porterTo(job, H2O);
+    }
+
+    private double porterTo(Job job, String peer) {
         Figures porter = jobs.get(job).get(PORTER);
-        Figures nginx = jobs.get(job).get(NGINX);
-        return porter == null || nginx == null ? Double.NaN : porter.throughput() / nginx.throughput();
+        Figures other = jobs.get(job).get(peer);
+        return porter == null || other == null ? Double.NaN : porter.throughput() / other.throughput();
     }
 
     /** An idle-job figure read from {@link IdleFigures}; NaN where it does not apply. */

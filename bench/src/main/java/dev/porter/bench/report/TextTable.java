@@ -7,7 +7,8 @@ import java.util.function.Function;
 /**
  * The tables bench/run prints: a row per job, a column per server (req/s or GB/s, p99, CPU µs per request),
  * and Porter's ratio to the best peer; the idle job takes four rows. The TLS jobs have a table of their own,
- * with Porter's ratios to the best JVM peer on the JDK's TLS and to nginx. Plain text, fixed width.
+ * with Porter's ratios to the best JVM peer on the JDK's TLS and to nginx; so do the HTTP/2 jobs, with Porter's
+ * ratios to the best JVM peer, to nginx and to h2o. Plain text, fixed width.
  */
 final class TextTable {
 
@@ -34,6 +35,10 @@ final class TextTable {
         if (!summary.tlsServers.isEmpty()) {
             if (!summary.servers.isEmpty()) out.append('\n');
             tls(out);
+        }
+        if (!summary.h2Servers.isEmpty()) {
+            if (!summary.servers.isEmpty() || !summary.tlsServers.isEmpty()) out.append('\n');
+            http2(out);
         }
         return out.toString();
     }
@@ -115,6 +120,49 @@ final class TextTable {
             if (!summary.tlsStatus(s).equals("ok")) out.append(s).append(" (TLS): ").append(summary.tlsStatus(s)).append('\n');
         }
         errors(out, Job.overTls());
+    }
+
+    private void http2(StringBuilder out) {
+        List<String> servers = summary.h2Servers;
+        out.append("HTTP/2 (h2load -t2): h2c = cleartext with prior knowledge, h2 = over TLS by ALPN; ")
+            .append("c = connections, m = concurrent streams per connection\n");
+        List<String> head = new ArrayList<>();
+        head.add(pad("job", JOB_WIDTH));
+        for (String s : servers) head.add(pad(s, CELL_WIDTH));
+        head.add(pad("porter/jvm", 12));
+        head.add(pad("porter/nginx", 12));
+        head.add("porter/h2o");
+        line(out, head);
+        out.append("-".repeat(JOB_WIDTH + (CELL_WIDTH + 3) * servers.size() + 40)).append('\n');
+        for (Job job : Job.http2()) {
+            if (summary.jobs.get(job).isEmpty() && job.tls && servers.stream().noneMatch(s -> summary.available(s, job))) {
+                continue; // h2 over TLS not run (--no-tls)
+            }
+            List<String> row = new ArrayList<>();
+            row.add(pad(job.label, JOB_WIDTH));
+            String best = summary.best(job);
+            for (String s : servers) {
+                Summary.Figures f = summary.jobs.get(job).get(s);
+                row.add(pad(f == null ? (summary.available(s, job) ? "n/a" : "not available")
+                    : cell(job, f, s.equals(best)), CELL_WIDTH));
+            }
+            row.add(pad(Units.ratio(summary.porterToJvm(job)), 12));
+            row.add(pad(Units.ratio(summary.porterToNginx(job)), 12));
+            row.add(Units.ratio(summary.porterToH2o(job)));
+            line(out, row);
+        }
+        out.append('\n');
+        List<String> jvm = servers.stream().filter(s -> Summary.jvmPeer(s, Job.H2C_PLAINTEXT_C10M10)).toList();
+        out.append("porter/jvm = Porter / best JVM peer (").append(jvm.isEmpty() ? "none in this run" : String.join(", ", jvm))
+            .append("); porter/nginx, porter/h2o = Porter / nginx, h2o; p99 from h2load's per-request log\n");
+        for (String s : servers) {
+            if (!summary.h2Negotiated(s).isEmpty()) out.append("  ").append(s).append(" (h2): ").append(summary.h2Negotiated(s)).append('\n');
+        }
+        for (String s : servers) {
+            if (!summary.h2Status(s, false).equals("ok")) out.append(s).append(" (h2c): ").append(summary.h2Status(s, false)).append('\n');
+            if (!summary.h2Status(s, true).equals("ok")) out.append(s).append(" (h2): ").append(summary.h2Status(s, true)).append('\n');
+        }
+        errors(out, Job.http2());
     }
 
     private void errors(StringBuilder out, List<Job> jobs) {

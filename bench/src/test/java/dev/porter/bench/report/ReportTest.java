@@ -61,6 +61,68 @@ class ReportTest {
         return new Summary(Results.load(dir));
     }
 
+    /** An HTTP/2-only run (bench/run --h2-only): porter, nginx, jetty, netty and h2o over h2c and h2. */
+    private Summary withHttp2() throws Exception {
+        Files.writeString(dir.resolve("meta.properties"), "date=2026-01-01T00:00:00Z\nmode=quick\nrounds=1\nclk_tck=100\nh2load=1.52.0\nh2o=2.2.5\n");
+        Files.writeString(dir.resolve("servers.tsv"), "");
+        Files.writeString(dir.resolve("idle.tsv"), "server\tconnections\n");
+        Files.writeString(dir.resolve("h2-servers.tsv"), String.join("\n",
+            "porter\tok\tok\tTLSv1.3 TLS_AES_256_GCM_SHA384 X25519, h2",
+            "nginx\tok\tok\tTLSv1.3 TLS_AES_256_GCM_SHA384 X25519, h2",
+            "jetty\tok\tok\t",
+            "netty\tok\tnot available (no answer on /plaintext within 30 s)\t",
+            "h2o\tok\tok\t",
+            ""));
+        Files.writeString(dir.resolve("runs.tsv"), String.join("\n",
+            "server\tjob\tround\trequests\tduration_us\tbytes\tp99_us\tcpu_ticks\terrors\tnon2xx",
+            "porter\th2c-plaintext-c10m10\t1\t60000\t1000000\t0\t2000\t30\t0\t0",
+            "nginx\th2c-plaintext-c10m10\t1\t120000\t1000000\t0\t900\t30\t0\t0",
+            "jetty\th2c-plaintext-c10m10\t1\t40000\t1000000\t0\t3000\t30\t0\t0",
+            "netty\th2c-plaintext-c10m10\t1\t50000\t1000000\t0\t2500\t30\t0\t0",
+            "h2o\th2c-plaintext-c10m10\t1\t200000\t1000000\t0\t500\t30\t0\t0",
+            "porter\th2-plaintext-c10m10\t1\t30000\t1000000\t0\t2000\t30\t0\t0",
+            "jetty\th2-plaintext-c10m10\t1\t20000\t1000000\t0\t2000\t30\t0\t0",
+            "h2o\th2-plaintext-c10m10\t1\t100000\t1000000\t0\t2000\t30\t0\t3",
+            ""));
+        return new Summary(Results.load(dir));
+    }
+
+    @Test
+    void http2RatiosAreToTheBestJvmPeerToNginxAndToH2o() throws Exception {
+        Summary summary = withHttp2();
+        assertThat(summary.h2Servers).containsExactly("porter", "nginx", "jetty", "netty", "h2o");
+        assertThat(summary.servers).isEmpty();
+        // 60k over netty's 50k (the best of jetty and netty): nginx and h2o are not JVM peers
+        assertThat(summary.porterToJvm(Job.H2C_PLAINTEXT_C10M10)).isCloseTo(1.2, within(0.0001));
+        assertThat(summary.porterToNginx(Job.H2C_PLAINTEXT_C10M10)).isCloseTo(0.5, within(0.0001));
+        assertThat(summary.porterToH2o(Job.H2C_PLAINTEXT_C10M10)).isCloseTo(0.3, within(0.0001));
+        assertThat(summary.porterToJvm(Job.H2_PLAINTEXT_C10M10)).isCloseTo(1.5, within(0.0001));
+        assertThat(summary.porterToNginx(Job.H2_PLAINTEXT_C10M10)).isNaN();
+        assertThat(summary.jobs.get(Job.H2C_PLAINTEXT_C10M10).get("porter").cpuUsPerRequest()).isCloseTo(5, within(0.001));
+        assertThat(summary.available("netty", Job.H2C_PLAINTEXT_C10M10)).isTrue();
+        assertThat(summary.available("netty", Job.H2_PLAINTEXT_C10M10)).isFalse();
+        assertThat(summary.available("h2o")).isTrue();
+    }
+
+    @Test
+    void http2FiguresReachTheTableMarkdownJsonAndChart() throws Exception {
+        Summary summary = withHttp2();
+        String table = new TextTable(summary).render();
+        assertThat(table).contains("porter/h2o").contains("h2c plaintext c=10 m=10").contains("h2 plaintext c=10 m=10")
+            .contains("1.20").contains("0.30").contains("best JVM peer (jetty, netty)")
+            .contains("netty (h2): not available (no answer on /plaintext within 30 s)")
+            .contains("porter (h2): TLSv1.3 TLS_AES_256_GCM_SHA384 X25519, h2")
+            .contains("h2o h2 plaintext c=10 m=10: 3 errors or non-2xx answers");
+        assertThat(new MarkdownReport(summary).render()).contains("## HTTP/2").contains("Porter ÷ h2o")
+            .contains("| h2c static 1 MiB c=8 m=4 |").contains("h2load 1.52.0");
+        assertThat(new JsonReport(summary).render()).contains("\"h2c-plaintext-c10m10\"").contains("\"porter_to_h2o\": 0.3000")
+            .contains("\"porter_to_best_jvm_peer\": 1.2000").contains("\"table\": \"http2\"")
+            .contains("\"netty\": {\"h2c_status\": \"ok\", \"h2_status\": \"not available");
+        String svg = new SvgChart(summary).render();
+        DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(new InputSource(new StringReader(svg)));
+        assertThat(svg).contains("<title>h2o, h2c plaintext c=10 m=10:");
+    }
+
     @Test
     void reportsTheMedianOfRoundsAndCpuPerRequest() throws Exception {
         Summary.Figures porter = summary().jobs.get(Job.PLAINTEXT_C64).get("porter");

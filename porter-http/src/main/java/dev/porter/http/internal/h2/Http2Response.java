@@ -128,8 +128,10 @@ final class Http2Response implements Response {
         checkNotCommitted();
         boolean empty = noBody() || length == 0;
         writeHead(length, empty);
-        stream.localEnded = true;
-        if (empty) return;
+        if (empty) {
+            stream.localEnded = true;
+            return;
+        }
         // No sendfile in HTTP/2: every byte goes into a DATA frame (and under TLS, is encrypted anyway).
         ByteBuffer buf = ByteBuffer.allocate((int) Math.min(CHUNK, length));
         long sent = 0;
@@ -141,6 +143,8 @@ final class Http2Response implements Response {
             connection.writer().data(stream, buf.array(), 0, n, sent == length);
         }
         bodyBytes = length;
+        // Only now: a body that fails on the way (a stalled window, a short file) leaves the stream to be reset.
+        stream.localEnded = true;
     }
 
     @Override
