@@ -165,6 +165,13 @@ public final class Http2Connection {
                 if (goingAway && streams.isEmpty()) break;
             }
             drain();
+            try {
+                // FIN after the last answers, and what the client still sent read away: closing with unread input
+                // would make the kernel send a reset that can destroy the answers in flight (as over HTTP/1.1).
+                lingeringClose();
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.TRACE, "HTTP/2 lingering close ended: {0}", e.getMessage());
+            }
         } catch (Http2Exception e) {
             LOG.log(System.Logger.Level.DEBUG, () -> "HTTP/2 connection error with " + c.remoteAddress() + ": " + e);
             try {
