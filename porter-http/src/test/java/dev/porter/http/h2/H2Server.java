@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <ul>
  *   <li>{@code GET /hello}: {@code hello}</li>
  *   <li>{@code GET /size/{n}}: {@code n} bytes, sent at once; {@code GET /stream/{n}}: streamed in 1000-byte writes</li>
- *   <li>{@code POST /echo}: the body back; {@code POST /ignore}: {@code ignored}, the body left unread</li>
+ *   <li>{@code POST /echo}: the body back; {@code POST /ignore}: {@code ignored}, the body left unread;
+ *       {@code POST /answer-then-read}: the body back, streamed after the response head was sent</li>
  *   <li>{@code GET|POST /headers}: the request's fields, one {@code name: value} line each</li>
  *   <li>{@code GET /respond-headers}: a response with fields HTTP/1.1 handlers set that HTTP/2 must not send</li>
  *   <li>{@code GET /gate}: waits until the {@link Gate} opens, then {@code released}</li>
@@ -79,6 +80,12 @@ final class H2Server {
                 })
                 .post("/echo", (req, res) -> res.send(req.bodyBytes(1 << 20)))
                 .post("/ignore", (req, res) -> res.send("ignored"))
+                .post("/answer-then-read", (req, res) -> {
+                    try (OutputStream out = res.stream()) {
+                        out.flush(); // the final head is out before the body is read
+                        req.body().transferTo(out);
+                    }
+                })
                 .get("/headers", H2Server::headers)
                 .post("/headers", H2Server::headers)
                 .get("/respond-headers", (req, res) -> {

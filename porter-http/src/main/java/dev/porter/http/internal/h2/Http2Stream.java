@@ -34,6 +34,8 @@ final class Http2Stream {
     private volatile IOException cancelled;
     /** Our send window for this stream; guarded by the connection's flow lock. */
     long sendWindow;
+    /** The final (non-1xx) response head was written; guarded by the writer's write lock. */
+    boolean finalHeadSent;
     /** True once our side sent END_STREAM (or RST_STREAM). */
     volatile boolean localEnded;
     /** True once the final response's HEADERS went out: an interim 100 may no longer follow (RFC 9110 §15.2). */

@@ -109,6 +109,13 @@ final class Http2Writer {
             // this point keeps the block off the wire (the HPACK context is untouched: nothing was encoded yet).
             IOException cancelled = stream.cancelled();
             if (cancelled != null) throw cancelled;
+            boolean interim = fields.size() >= 2 && fields.get(0).equals(":status") && fields.get(1).startsWith("1");
+            if (interim && stream.finalHeadSent) {
+                // §8.1: a response is 1xx heads, then the final one: never an interim one after it (a handler that
+                // answered and then reads a body the client held back for a 100 gets no 100 now).
+                return;
+            }
+            if (!interim) stream.finalHeadSent = true;
             byte[] block = new byte[max];
             int len = encoder.startBlock(block, 0);
             for (int i = 0; i < fields.size(); i += 2) len = encoder.field(block, len, fields.get(i), fields.get(i + 1));
