@@ -121,11 +121,8 @@ final class Http2Request implements Request {
             if (continuePending) {
                 // RFC 9110 §10.1.1: only once the handler wants the body; on HTTP/2 a HEADERS frame with :status 100.
                 continuePending = false;
-                // Never after the final HEADERS (a handler that answered before reading): a 1xx may only precede
-                // the final response (RFC 9110 §15.2); the client sends its body anyway once it sees that.
-                if (!stream.remoteEnded() && !stream.finalHeadSent) {
-                    connection.writer().headers(stream, List.of(":status", "100"), false);
-                }
+                // (The writer drops it if the final head already went out: §8.1.)
+                if (!stream.remoteEnded()) connection.writer().headers(stream, List.of(":status", "100"), false);
             }
             int n = stream.read(b, off, len, connection.bodyTimeoutNanos());
             if (n > 0) {

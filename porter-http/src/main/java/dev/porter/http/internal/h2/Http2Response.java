@@ -185,7 +185,6 @@ final class Http2Response implements Response {
     /** HEADERS: {@code :status}, the handler's fields in lower case, date, server, content-length when known. */
     private void writeHead(long length, boolean endStream) throws IOException {
         committed = true;
-        stream.finalHeadSent = true;
         List<String> fields = new ArrayList<>(8 + headers.size() * 2);
         fields.add(":status");
         fields.add(Integer.toString(status.code()));

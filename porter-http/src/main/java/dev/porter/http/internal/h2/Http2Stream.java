@@ -38,8 +38,6 @@ final class Http2Stream {
     boolean finalHeadSent;
     /** True once our side sent END_STREAM (or RST_STREAM). */
     volatile boolean localEnded;
-    /** True once the final response's HEADERS went out: an interim 100 may no longer follow (RFC 9110 §15.2). */
-    volatile boolean finalHeadSent;
     /** The peer reset the stream: any frame of it but PRIORITY (and WINDOW_UPDATE, §6.9) is STREAM_CLOSED (§5.1). */
     volatile boolean resetByPeer;
     /** We reset the stream: frames the peer sent before it saw that are ignored (§5.1). */
