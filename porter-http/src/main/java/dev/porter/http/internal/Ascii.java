@@ -50,6 +50,19 @@ public final class Ascii {
     }
 
     /**
+     * Checks a field a handler sets on a response: the name a token, the value free of CR, LF and other controls.
+     *
+     * @throws IllegalArgumentException naming the problem (response splitting is refused, never escaped)
+     */
+    public static void requireField(String name, String value) {
+        java.util.Objects.requireNonNull(name, "name");
+        java.util.Objects.requireNonNull(value, "value");
+        if (!isToken(name)) throw new IllegalArgumentException("header name is not a token: " + name);
+        String problem = fieldValueProblem(value);
+        if (problem != null) throw new IllegalArgumentException("header " + name + ": " + problem);
+    }
+
+    /**
      * @return null if {@code s} may be sent as a field value, else why not. Refuses CR, LF, NUL and other
      *         controls (response splitting) and characters above U+00FF (values are octets, RFC 9110 §5.5).
      */

@@ -78,6 +78,22 @@ public final class Targets {
     }
 
     /**
+     * @return {@code raw} percent-decoded once as UTF-8 (a request's path)
+     * @throws HttpException 400 for a malformed percent-escape
+     */
+    public static String decodePath(String raw) {
+        String p = decode(raw, false);
+        if (p == null) throw new HttpException(Status.BAD_REQUEST, "malformed percent-encoding in path");
+        return p;
+    }
+
+    /** @return the first value of {@code name} in a parsed query, or null */
+    public static String first(Map<String, List<String>> query, String name) {
+        List<String> v = query.get(name);
+        return v == null || v.isEmpty() ? null : v.get(0);
+    }
+
+    /**
      * Splits a query ({@code a=1&b=x%20y}) into decoded names and values, in order ({@code +} is a space).
      *
      * @throws HttpException 400 for a malformed percent-escape

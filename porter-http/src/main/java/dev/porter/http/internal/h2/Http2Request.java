@@ -65,18 +65,13 @@ final class Http2Request implements Request {
 
     @Override
     public String path() {
-        if (path == null) {
-            String p = Targets.decode(rawPath, false);
-            if (p == null) throw new HttpException(Status.BAD_REQUEST, "malformed percent-encoding in path");
-            path = p;
-        }
+        if (path == null) path = Targets.decodePath(rawPath);
         return path;
     }
 
     @Override
     public String query(String name) {
-        List<String> v = queryParams().get(name);
-        return v == null || v.isEmpty() ? null : v.get(0);
+        return Targets.first(queryParams(), name);
     }
 
     @Override

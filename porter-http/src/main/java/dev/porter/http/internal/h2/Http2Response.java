@@ -65,7 +65,7 @@ final class Http2Response implements Response {
     @Override
     public Response header(String name, String value) {
         checkNotCommitted();
-        validate(name, value);
+        Ascii.requireField(name, value);
         headers.add(name, value);
         return this;
     }
@@ -73,17 +73,9 @@ final class Http2Response implements Response {
     @Override
     public Response setHeader(String name, String value) {
         checkNotCommitted();
-        validate(name, value);
+        Ascii.requireField(name, value);
         headers.set(name, value);
         return this;
-    }
-
-    private static void validate(String name, String value) {
-        Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(value, "value");
-        if (!Ascii.isToken(name)) throw new IllegalArgumentException("header name is not a token: " + name);
-        String problem = Ascii.fieldValueProblem(value);
-        if (problem != null) throw new IllegalArgumentException("header " + name + ": " + problem);
     }
 
     @Override
