@@ -1,8 +1,8 @@
 package dev.porter.http;
 
-import dev.porter.http.internal.Ascii;
 
 import dev.porter.core.ClientTls;
+import dev.porter.http.internal.Ascii;
 
 import java.time.Duration;
 import java.util.Objects;

@@ -1,7 +1,7 @@
 package dev.porter.http;
 
-import dev.porter.http.internal.Ascii;
 
+import dev.porter.http.internal.Ascii;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;

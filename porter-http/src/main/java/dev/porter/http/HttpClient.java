@@ -1,7 +1,7 @@
 package dev.porter.http;
 
-import dev.porter.http.internal.ClientEngine;
 
+import dev.porter.http.internal.client.ClientEngine;
 import java.io.IOException;
 
 /**

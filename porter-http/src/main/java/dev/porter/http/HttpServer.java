@@ -2,7 +2,7 @@ package dev.porter.http;
 
 import dev.porter.core.Server;
 import dev.porter.core.ServerStats;
-import dev.porter.http.internal.HttpProtocol;
+import dev.porter.http.internal.http1.HttpProtocol;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;

@@ -1,9 +1,10 @@
 package dev.porter.http;
 
+
 import dev.porter.http.internal.Ascii;
 import dev.porter.http.internal.Methods;
 import dev.porter.http.internal.Targets;
-
+import dev.porter.http.internal.client.Route;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;

@@ -1,12 +1,12 @@
 package dev.porter.http;
 
-import dev.porter.http.internal.Ascii;
-import dev.porter.http.internal.DirectoryListing;
-import dev.porter.http.internal.FileConfig;
-import dev.porter.http.internal.FileResponder;
-import dev.porter.http.internal.MetadataCache;
-import dev.porter.http.internal.PathMapper;
 
+import dev.porter.http.internal.Ascii;
+import dev.porter.http.internal.files.DirectoryListing;
+import dev.porter.http.internal.files.FileConfig;
+import dev.porter.http.internal.files.FileResponder;
+import dev.porter.http.internal.files.MetadataCache;
+import dev.porter.http.internal.files.PathMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -4,6 +4,7 @@ import dev.porter.core.ClientTls;
 import dev.porter.core.TlsConfig;
 import dev.porter.core.TrustSource;
 import dev.porter.core.testing.TestCertificates;
+import dev.porter.http.internal.Transport;
 import dev.porter.http.testing.TestHttp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

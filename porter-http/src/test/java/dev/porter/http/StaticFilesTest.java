@@ -1,5 +1,6 @@
 package dev.porter.http;
 
+import dev.porter.http.internal.DateCache;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -17,7 +17,7 @@ public final class Methods {
     private Methods() {
     }
 
-    static String intern(byte[] b, int off, int len) {
+    public static String intern(byte[] b, int off, int len) {
         for (String m : COMMON) {
             if (m.length() == len && matches(b, off, m)) return m;
         }

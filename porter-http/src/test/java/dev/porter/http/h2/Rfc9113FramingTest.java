@@ -4,7 +4,6 @@ import dev.porter.http.Http2Config;
 import dev.porter.http.HttpConfig;
 import dev.porter.http.HttpServer;
 import dev.porter.http.internal.h2.FrameParser;
-import dev.porter.http.internal.h2.FrameType;
 import dev.porter.http.internal.h2.Http2Error;
 import dev.porter.http.internal.h2.Settings;
 import org.junit.jupiter.api.AfterAll;

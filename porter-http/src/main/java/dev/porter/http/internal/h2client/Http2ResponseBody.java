@@ -1,7 +1,7 @@
 package dev.porter.http.internal.h2client;
 
 import dev.porter.http.Headers;
-import dev.porter.http.internal.ClientBody;
+import dev.porter.http.internal.client.ClientBody;
 
 import java.io.IOException;
 import java.time.Duration;

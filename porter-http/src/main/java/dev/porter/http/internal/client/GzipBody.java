@@ -1,0 +1,63 @@
+package dev.porter.http.internal.client;
+
+import dev.porter.http.HttpClientException;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+
+/**
+ * A {@code Content-Encoding: gzip} body decoded on the fly (RFC 9110 §8.4.1.3). The decoder starts at the first
+ * read, so sending a request never blocks on the body. When the decoded stream ends, the raw body is closed, which
+ * drains what little may follow and gives the connection back. Corrupt gzip data is a
+ * {@link HttpClientException.MalformedResponse}. Not thread-safe.
+ */
+final class GzipBody extends InputStream {
+
+    private final ClientBody raw;
+    private GZIPInputStream gzip;
+    private boolean ended;
+
+    GzipBody(ClientBody raw) {
+        this.raw = raw;
+    }
+
+    @Override
+    public int read() throws IOException {
+        byte[] one = new byte[1];
+        int n = read(one, 0, 1);
+        return n < 0 ? -1 : one[0] & 0xFF;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+        if (ended) return -1;
+        try {
+            if (gzip == null) gzip = new GZIPInputStream(raw, 16 * 1024);
+            int n = gzip.read(b, off, len);
+            if (n < 0) {
+                ended = true;
+                raw.close();
+            }
+            return n;
+        } catch (HttpClientException e) {
+            throw e;
+        } catch (ZipException | EOFException e) {
+            raw.close();
+            throw new HttpClientException.MalformedResponse("gzip-encoded body is corrupt or cut short: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public int available() throws IOException {
+        return gzip == null || ended ? 0 : gzip.available();
+    }
+
+    @Override
+    public void close() {
+        ended = true;
+        raw.close();
+    }
+}

@@ -1,0 +1,72 @@
+package dev.porter.http.internal.client;
+
+import dev.porter.http.ClientRequest;
+import dev.porter.http.ClientResponse;
+import dev.porter.http.HttpClientException;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+
+/**
+ * The request that follows a redirect (RFC 9110 §15.4): 301, 302 and 303 continue with GET and no body (HEAD
+ * stays HEAD); 307 and 308 repeat the method and body, which needs a body that can be sent twice. Credentials
+ * ({@code Authorization}, {@code Proxy-Authorization}, {@code Cookie}) and a hand-set {@code Host} go only to the
+ * same origin (scheme, host and port), never to another.
+ */
+public final class Redirects {
+
+    private Redirects() {
+    }
+
+    /**
+     * @return the next request, or null when the response is not a redirect to follow (not 301/302/303/307/308, no
+     *         Location, or a 307/308 whose body cannot be sent again)
+     * @throws HttpClientException.MalformedResponse if the Location is not a valid URI reference
+     * @throws HttpClientException.UnsupportedScheme if it leads to a scheme without a transport (https)
+     */
+    static ClientRequest next(ClientRequest req, ClientResponse res) throws HttpClientException {
+        int code = res.statusCode();
+        if (code != 301 && code != 302 && code != 303 && code != 307 && code != 308) return null;
+        String location = res.header("Location");
+        if (location == null || location.isEmpty()) return null;
+        URI target = resolve(req.uri(), location);
+        ClientRequest.Builder next = req.toBuilder().uri(target);
+        if (code == 307 || code == 308) {
+            // RFC 9110 §15.4.8-9: the method and content must not change.
+            if (!req.body().replayable()) return null;
+        } else if (!"HEAD".equals(req.method())) {
+            // RFC 9110 §15.4.2-4: user agents change POST (and, as browsers do, every method) to GET for these.
+            next.method("GET").body(ClientRequest.Body.empty());
+            for (String h : new String[] {"Content-Type", "Content-Encoding", "Content-Language", "Expect"}) next.removeHeader(h);
+        }
+        if (!Route.of(req.uri()).sameOrigin(Route.of(target))) {
+            // Credentials are for the origin they were given to (RFC 9110 §11.6.2 and §15.4: a redirect may lead to
+            // an untrusted host); a Host set by hand names the old origin.
+            for (String h : new String[] {"Authorization", "Proxy-Authorization", "Cookie", "Host"}) next.removeHeader(h);
+        }
+        return next.build();
+    }
+
+    /** Resolves a Location reference against the request URI (RFC 9110 §10.2.2, RFC 3986 §5). */
+    static URI resolve(URI base, String location) throws HttpClientException.MalformedResponse {
+        URI ref;
+        try {
+            ref = new URI(location);
+        } catch (URISyntaxException e) {
+            throw new HttpClientException.MalformedResponse("invalid Location header '" + location + "': " + e.getReason());
+        }
+        if (base.getRawPath() == null || base.getRawPath().isEmpty()) base = base.resolve("/");
+        URI target = base.resolve(ref);
+        if (target.getHost() == null) {
+            throw new HttpClientException.MalformedResponse("Location header '" + location + "' has no host");
+        }
+        if (target.getRawUserInfo() != null) {
+            throw new HttpClientException.MalformedResponse("Location header '" + location + "' carries user information");
+        }
+        // A Location without a fragment inherits the request's (RFC 9110 §10.2.2).
+        if (ref.getRawFragment() == null && base.getRawFragment() != null) {
+            target = URI.create(target + "#" + base.getRawFragment());
+        }
+        return target;
+    }
+}

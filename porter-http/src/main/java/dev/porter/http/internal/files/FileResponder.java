@@ -1,0 +1,201 @@
+package dev.porter.http.internal.files;
+
+import dev.porter.http.HttpException;
+import dev.porter.http.Request;
+import dev.porter.http.Response;
+import dev.porter.http.Status;
+import dev.porter.http.internal.DateCache;
+import dev.porter.http.internal.files.FileChoice.Variant;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Optional;
+
+/**
+ * Answers a request for one regular file of a static-file root: finds the variants on disk (the file and its
+ * precompressed siblings), lets {@link FileChoice} decide, then writes what it chose: the whole file, one range,
+ * several ranges, gzip on the fly, 304, 412 or 416. Immutable and thread-safe.
+ */
+public final class FileResponder {
+
+    private static final System.Logger LOG = System.getLogger("dev.porter.http.StaticFiles");
+
+    private final FileConfig config;
+    private final PathMapper mapper;
+    private final MetadataCache<SiblingKey, Optional<Variant>> siblings;
+
+    /** @param config what to serve and how; @param mapper the handler's mapper, for links met on the way */
+    public FileResponder(FileConfig config, PathMapper mapper) {
+        this.siblings = new MetadataCache<>(config.metadataCache());
+        this.config = config;
+        this.mapper = mapper;
+    }
+
+    /**
+     * Serves the index file of {@code dir} if it has one that may be served.
+     *
+     * @return false if there is none
+     */
+    public boolean index(Request request, Response response, Path dir) throws IOException {
+        if (config.indexFile() == null) return false;
+        Path index = dir.resolve(config.indexFile());
+        Path real;
+        BasicFileAttributes attrs;
+        try {
+            real = mapper.confine(index);
+            if (real == null) return false;
+            attrs = Files.readAttributes(real, BasicFileAttributes.class);
+        } catch (NoSuchFileException e) {
+            return false;
+        } catch (IOException e) {
+            throw failure(e);
+        }
+        if (!attrs.isRegularFile()) return false;
+        send(request, response, real, config.indexFile(), attrs);
+        return true;
+    }
+
+    /**
+     * Sends the regular file {@code path} (already confined to the root).
+     *
+     * @param name the file name the request used, which decides the media type
+     */
+    public void send(Request request, Response response, Path path, String name, BasicFileAttributes attrs)
+            throws IOException {
+        Variant identity = Variant.of(path, attrs, null);
+        Variant br = config.precompressed() ? sibling(path, ".br", "br", attrs) : null;
+        Variant gz = config.precompressed() ? sibling(path, ".gz", "gzip", attrs) : null;
+        long now = System.currentTimeMillis() / 1000;
+        String method = request.method();
+        answer(FileChoice.choose(method, request.headers(), name, identity, br, gz, config, now), method, response);
+    }
+
+    /**
+     * Writes what was chosen. The lengths are those stat'ed for the validators: a file that grew since is cut
+     * there, matching its ETag; one that shrank fails the response, which closes the connection rather than
+     * send fewer bytes than announced.
+     */
+    private void answer(FileChoice choice, String method, Response response) throws IOException {
+        Variant chosen = choice.variant();
+        response.setHeader("X-Content-Type-Options", "nosniff");
+        if (choice.varies()) response.setHeader("Vary", "Accept-Encoding");
+        if (config.cacheControl() != null) response.setHeader("Cache-Control", config.cacheControl());
+        response.setHeader("ETag", chosen.etag());
+        switch (choice.precondition()) {
+            case NOT_MODIFIED -> {
+                // 304 carries the validators and cache fields of a 200, no content metadata (RFC 9110 §15.4.5).
+                response.status(Status.NOT_MODIFIED);
+                response.send(new byte[0]);
+                return;
+            }
+            case PRECONDITION_FAILED -> {
+                response.send(Status.PRECONDITION_FAILED, "Precondition Failed\n");
+                return;
+            }
+            case PROCEED -> {
+                // go on below
+            }
+        }
+        response.setHeader("Last-Modified", DateCache.format(chosen.modified()));
+        String type = choice.type();
+        if (chosen.onTheFly()) {
+            response.setHeader("Content-Type", type);
+            response.setHeader("Content-Encoding", "gzip");
+            if (!method.equals("GET")) {
+                response.stream().close(); // HEAD: the same header fields, and no reason to compress anything
+                return;
+            }
+            try (FileChannel ch = open(chosen.path())) {
+                FileBodies.gzip(response, ch, chosen.length());
+            }
+            return;
+        }
+        response.setHeader("Accept-Ranges", "bytes");
+        long length = chosen.length();
+        try (FileChannel ch = open(chosen.path())) {
+            switch (choice.ranges()) {
+                case Ranges.Ignore whole -> {
+                    response.setHeader("Content-Type", type);
+                    if (chosen.encoding() != null) response.setHeader("Content-Encoding", chosen.encoding());
+                    response.sendFile(ch, 0, length);
+                }
+                case Ranges.Unsatisfiable unsatisfiable -> {
+                    response.status(Status.RANGE_NOT_SATISFIABLE);
+                    response.setHeader("Content-Range", "bytes */" + length);
+                    response.send("Range Not Satisfiable\n");
+                }
+                case Ranges.Satisfiable s when s.slices().size() == 1 -> {
+                    Ranges.Slice slice = s.slices().get(0);
+                    response.status(Status.PARTIAL_CONTENT);
+                    response.setHeader("Content-Type", type);
+                    response.setHeader("Content-Range", slice.contentRange(length));
+                    response.sendFile(ch, slice.first(), slice.length());
+                }
+                case Ranges.Satisfiable s -> {
+                    response.status(Status.PARTIAL_CONTENT);
+                    FileBodies.multipart(response, ch, s.slices(), length, type);
+                }
+            }
+        }
+    }
+
+    /** @return the precompressed sibling {@code path + suffix} if it may be served and is not older than the file */
+    private Variant sibling(Path path, String suffix, String encoding, BasicFileAttributes original) throws IOException {
+        return siblings.get(new SiblingKey(path, suffix, original.lastModifiedTime().toMillis()),
+                k -> Optional.ofNullable(findSibling(path, suffix, encoding, original))).orElse(null);
+    }
+
+    private record SiblingKey(Path path, String suffix, long modified) {
+    }
+
+    private Variant findSibling(Path path, String suffix, String encoding, BasicFileAttributes original) throws IOException {
+        Path s = path.resolveSibling(path.getFileName().toString() + suffix);
+        try {
+            BasicFileAttributes a = Files.readAttributes(s, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (a.isSymbolicLink()) {
+                Path real = mapper.confine(s);
+                if (real == null) return null;
+                s = real;
+                a = Files.readAttributes(real, BasicFileAttributes.class);
+            }
+            // A sibling older than the file was left behind by an earlier build: sending it would serve stale content.
+            if (!a.isRegularFile() || a.lastModifiedTime().compareTo(original.lastModifiedTime()) < 0) return null;
+            return Variant.of(s, a, encoding);
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException e) {
+            // Unreadable or vanished sibling: the uncompressed file is still a correct answer.
+            LOG.log(System.Logger.Level.DEBUG, "precompressed sibling {0} not usable: {1}", s, e.toString());
+            return null;
+        }
+    }
+
+    private static FileChannel open(Path p) throws IOException {
+        try {
+            return FileChannel.open(p, StandardOpenOption.READ);
+        } catch (IOException e) {
+            throw failure(e);
+        }
+    }
+
+    /**
+     * Maps a file-system failure to the answer: 403 for a file we may not read, 404 for everything else (missing,
+     * vanished, a file used as a directory, a name too long, a loop of links) — none of which a client can fix
+     * by asking differently, and none of which should reveal more. An I/O error that is not about a path
+     * (a failing disk) is rethrown: the server answers 500 and logs it.
+     */
+    public static HttpException failure(IOException e) throws IOException {
+        if (!(e instanceof FileSystemException)) throw e;
+        if (e instanceof AccessDeniedException) return new HttpException(Status.FORBIDDEN);
+        LOG.log(System.Logger.Level.DEBUG, "static file not served: {0}", e.toString());
+        return new HttpException(Status.NOT_FOUND);
+    }
+}

@@ -1,0 +1,299 @@
+package dev.porter.http.internal.http1;
+
+import dev.porter.core.Connection;
+import dev.porter.core.Protocol;
+import dev.porter.core.ReadBuffer;
+import dev.porter.http.AccessLog;
+import dev.porter.http.Handler;
+import dev.porter.http.HttpConfig;
+import dev.porter.http.HttpException;
+import dev.porter.http.Status;
+import dev.porter.http.internal.h2.FrameParser;
+import dev.porter.http.internal.h2.Http2Connection;
+
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+
+/**
+ * HTTP/1.1 as a {@link Protocol}: the keep-alive loop of one connection (RFC 9112 §9). Reads a head, runs the
+ * handler, completes and frames the response, drains what the handler left of the body, and either goes on with
+ * the next (possibly pipelined) request or closes. Responses are flushed only when no further request is already
+ * buffered, so pipelined responses leave in one write. An idle connection keeps its thread for
+ * {@link HttpConfig#idleLinger()}, then is parked without thread or buffers until bytes arrive.
+ */
+public final class HttpProtocol implements Protocol {
+
+    private static final System.Logger LOG = System.getLogger("dev.porter.http.HttpServer");
+    private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    /** Bytes read and discarded after a final response before closing, so the client sees it, not a reset. */
+    private static final int LINGER_DISCARD_BYTES = 256 * 1024;
+    private static final long LINGER_CLOSE_NANOS = 1_000_000_000L;
+
+    private final HttpConfig config;
+    private final Handler handler;
+    private final byte[] serverLine;
+    private final byte[] hstsLine;
+    private final long headerTimeoutNanos;
+
+    /** A connection whose next request came within this time after a response is "hot". */
+    private static final long HOT_GAP_NANOS = 20_000_000L;
+
+    /** Per-connection state that survives parking. */
+    private static final class State {
+        int served;
+        boolean hot;
+        /** Over TLS (RFC 6797 §7.2: HSTS only then). */
+        boolean secure;
+    }
+
+    public HttpProtocol(HttpConfig config, Handler handler) {
+        this.config = config;
+        this.handler = handler;
+        this.serverLine = config.serverHeader() == null ? null
+                : ("Server: " + config.serverHeader() + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
+        this.headerTimeoutNanos = config.headerTimeout().toNanos();
+        this.hstsLine = config.strictTransportSecurity() == null ? null
+                : ("Strict-Transport-Security: max-age=" + config.strictTransportSecurity().toSeconds() + "\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    @Override
+    public void serve(Connection c) throws IOException {
+        State state = (State) c.attachment();
+        if (state == null) {
+            state = new State();
+            state.secure = c.tls().isPresent();
+            c.attach(state);
+            c.setIdleTimeout(config.keepAliveTimeout());
+            if (config.http2().enabled() && c.tls().map(t -> t.applicationProtocol().equals("h2")).orElse(false)) {
+                // ALPN chose HTTP/2 (RFC 9113 §3.2): the client's first bytes are its preface.
+                new Http2Connection(c, config, handler).serve(true);
+                return;
+            }
+        }
+        RequestHead head = new RequestHead(config);
+        RequestFraming framing = new RequestFraming();
+        // Fix (found by HttpsIdleParkingTest, plaintext and TLS alike): a connection resuming from a park had its
+        // wait measured from this call, so its first request looked back to back ("hot"), and it then waited for
+        // the next one without a timer: it kept its thread until that request or the keep-alive timeout, never
+        // parking again. It was quiet for at least idleLinger: start its wait a hot gap ago.
+        long waitStart = state.served > 0 ? System.nanoTime() - HOT_GAP_NANOS : System.nanoTime();
+        while (true) {
+            if (state.served > 0 && !state.hot && !c.hasBufferedInput() && !c.awaitInput(config.idleLinger())) {
+                // Quiet for a while: give back the thread and buffers until the client speaks again.
+                if (c.isDraining()) return;
+                c.parkUntilReadable();
+                return;
+            }
+            // A new connection's first request must arrive whole within the header timeout (a client that connects
+            // and says nothing, or trickles, is cut off: slowloris); later requests get it from their first byte.
+            long firstByteDeadline = state.served == 0 ? waitStart + headerTimeoutNanos : 0;
+            try {
+                if (!readHead(c, head, headerTimeoutNanos, firstByteDeadline)) return;
+                framing.analyze(head, config);
+            } catch (HttpException e) {
+                if (priorKnowledge(c, state, e)) {
+                    c.input().deadline(0);
+                    new Http2Connection(c, config, handler).serve(true);
+                    return;
+                }
+                rejectAndClose(c, e.status(), e.getMessage(), head, System.nanoTime());
+                return;
+            } catch (SocketTimeoutException e) {
+                if (c.hasBufferedInput() || head.method != null) {
+                    rejectAndClose(c, Status.REQUEST_TIMEOUT, "request head not received in time", head, System.nanoTime());
+                }
+                return;
+            } finally {
+                c.input().deadline(0);
+            }
+            long started = System.nanoTime();
+            // A connection whose requests come back to back waits for the next one without a timer (cheaper);
+            // one with gaps lingers on a timer, then parks without a thread.
+            // (The first request says nothing: it was measured from the connection's start.)
+            state.hot = state.served > 0 && started - waitStart < HOT_GAP_NANOS;
+            state.served++;
+            if (!exchange(c, head, framing, state, started)) return;
+            waitStart = System.nanoTime();
+        }
+    }
+
+    /**
+     * h2c with prior knowledge (RFC 9113 §3.3): the HTTP/1.1 parser refuses the preface's request line
+     * {@code PRI * HTTP/2.0} with 505; if the connection's first bytes are (the start of) the preface, it is HTTP/2
+     * instead, and one cleartext port serves both. (The {@code Upgrade: h2c} dance is not offered: RFC 9113 §3.1
+     * deprecates it, and clients that speak h2c use prior knowledge.)
+     */
+    private boolean priorKnowledge(Connection c, State state, HttpException e) {
+        if (state.served != 0 || !config.http2().enabled() || e.status().code() != 505) return false;
+        ReadBuffer in = c.input();
+        return FrameParser.matchPreface(in.array(), in.start(), in.end()) >= 0;
+    }
+
+    /**
+     * Reads one request head, feeding the bytes to the {@link RequestHead} state machine as they arrive.
+     *
+     * @param headerTimeoutNanos time allowed for the whole head from its first byte
+     * @param firstByteDeadline {@link System#nanoTime()} by which the first byte must come, or 0 to wait for it as
+     *                          long as the connection's idle (keep-alive) timeout allows; from the first byte on, the
+     *                          whole head must arrive within the header timeout
+     * @return false if the peer closed the connection cleanly before sending a byte of a new request
+     * @throws HttpException          400, 414, 431, 501 or 505 for a malformed or oversized head
+     * @throws SocketTimeoutException if the head did not arrive in time
+     */
+    static boolean readHead(Connection c, RequestHead head, long headerTimeoutNanos, long firstByteDeadline)
+            throws IOException {
+        head.reset();
+        ReadBuffer in = c.input();
+        in.deadline(firstByteDeadline);
+        if (in.available() == 0 && !in.fill(ReadBuffer.Wait.NEXT_MESSAGE, Integer.MAX_VALUE)) return false;
+        if (firstByteDeadline == 0) in.deadline(System.nanoTime() + headerTimeoutNanos);
+        while (true) {
+            int start = in.start();
+            in.consume(head.parse(in.array(), start, in.end()) - start);
+            if (head.done()) return true;
+            // A pipelining client may wait for earlier responses before it sends the rest of this head.
+            if (c.output().length() > 0) c.flush();
+            boolean started = head.pastRequestLine() || in.available() > 0;
+            if (!in.fill(started ? ReadBuffer.Wait.IN_MESSAGE : ReadBuffer.Wait.NEXT_MESSAGE, head.maxPending())) {
+                if (!started) return false;
+                throw RequestHead.bad("connection closed inside the request head");
+            }
+        }
+    }
+
+    /** Runs one request/response exchange. @return true if the connection may carry another request */
+    private boolean exchange(Connection c, RequestHead head, RequestFraming framing, State state, long started)
+            throws IOException {
+        boolean closeAfter = !framing.keepAlive || framing.closeAfter || c.isDraining()
+                || state.served >= config.maxRequestsPerConnection();
+        ServerResponse res = new ServerResponse(c, serverLine, "HEAD".equals(head.method), head.version == 10, closeAfter);
+        if (state.secure && hstsLine != null) res.transportSecurity(hstsLine);
+        BodyStream body = body(c, framing, res);
+        res.requestBody(body, config.maxDrainBytes());
+        // Earlier pipelined responses go out before a request with a body: reading that body may block, and the
+        // client may be waiting for them. (Requests without a body keep coalescing.)
+        if (!(body instanceof BodyStream.Empty) && c.output().length() > 0) c.flush();
+        ServerRequest req = new ServerRequest(head, framing, c, config.maxBodySize(), body);
+        long flushedMark = c.output().flushedBytes();
+        int outMark = c.output().length();
+        boolean framed;
+        try {
+            handler.handle(req, res);
+            framed = res.finish();
+        } catch (HttpException e) {
+            framed = fail(res, e.status(), e.getMessage());
+        } catch (IOException e) {
+            if (body.failure() != null && c.isOpen()) {
+                // Reading the body failed (408 on a read timeout, 400 on a truncated body): answer with that.
+                framed = fail(res, body.failure().status(), body.failure().getMessage());
+            } else if (!c.isOpen()) {
+                throw e; // the connection itself failed: nobody is left to answer
+            } else {
+                // The handler's own I/O (a file, an upstream call) failed: the client gets a plain 500.
+                LOG.log(System.Logger.Level.WARNING, "handler failed for " + c.remoteAddress() + " " + head.method
+                        + " " + head.target, e);
+                framed = fail(res, Status.INTERNAL_SERVER_ERROR, Status.INTERNAL_SERVER_ERROR.reason());
+            }
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.WARNING, "handler failed for " + c.remoteAddress() + " " + head.method + " "
+                    + head.target, e);
+            framed = fail(res, Status.INTERNAL_SERVER_ERROR, Status.INTERNAL_SERVER_ERROR.reason());
+        }
+        // Unread body: discard a little to keep the connection, else close (never parse body bytes as a request).
+        boolean drained = body.drain(config.maxDrainBytes());
+        HttpException failure = body.failure();
+        if (!drained && failure != null && res.status().code() != failure.status().code()
+                && c.output().flushedBytes() == flushedMark && c.isOpen()) {
+            // The body failed (malformed framing, over a limit, too slow) but the handler answered something else
+            // that is still unsent: answer with the failure instead, so a bad message is never acknowledged.
+            c.output().truncate(outMark);
+            rejectAndClose(c, failure.status(), failure.getMessage(), head, started);
+            return false;
+        }
+        boolean reusable = framed && !res.closing() && drained;
+        log(c, head, res.status().code(), res.bodyBytes(), started);
+        if (!reusable) {
+            lingeringClose(c);
+            return false;
+        }
+        if (!c.hasBufferedInput()) c.flush();
+        return true;
+    }
+
+    private BodyStream body(Connection c, RequestFraming framing, ServerResponse res) {
+        // RFC 9110 §10.1.1: 100 Continue only once the handler reads the body; if it already started its answer,
+        // the 100 still goes first as long as that answer's head has not left.
+        BodyStream.Continuer continuer = framing.expectContinue ? () -> res.sendInterim(CONTINUE) : null;
+        if (framing.chunked) {
+            return new ChunkedBody(c, config.maxBodySize(), continuer, config.maxHeaderBytes(), config.maxHeaderCount(),
+                    config.lenientLineEnds());
+        }
+        if (framing.contentLength > 0) {
+            return new BodyStream.Fixed(c, framing.contentLength, config.maxBodySize(), continuer);
+        }
+        return new BodyStream.Empty(c);
+    }
+
+    /** Answers an error in place of the handler's response if nothing was sent yet. @return false if it was too late */
+    private static boolean fail(ServerResponse res, Status status, String message) throws IOException {
+        if (res.committed()) {
+            // The head is out: the only honest signal left is to cut the connection.
+            return false;
+        }
+        if (status.code() >= 400 && status.code() != 404 && status.code() != 405) res.closeConnection();
+        res.sendError(status, message);
+        return res.finish();
+    }
+
+    /** Sends an error for an unparseable request, then closes: its bytes cannot be trusted to frame another. */
+    private void rejectAndClose(Connection c, Status status, String message, RequestHead head, long started)
+            throws IOException {
+        // A response to HEAD has no body (RFC 9110 §9.3.2), errors included, or the client reads it as a response.
+        ServerResponse res = new ServerResponse(c, serverLine, "HEAD".equals(head.method), false, true);
+        res.sendError(status, message);
+        res.finish();
+        log(c, head, status.code(), res.bodyBytes(), started);
+        lingeringClose(c);
+    }
+
+    /**
+     * Flushes, half-closes, and reads what the client still sends for a moment before the socket closes, so that
+     * unread input does not make the kernel answer with a reset that destroys the response (RFC 9112 §9.6).
+     */
+    private static void lingeringClose(Connection c) {
+        try {
+            c.flush();
+            c.shutdownOutput();
+            c.input().deadline(System.nanoTime() + LINGER_CLOSE_NANOS);
+            int discarded = 0;
+            c.input().consume(c.input().available());
+            byte[] skip = new byte[4096];
+            while (discarded < LINGER_DISCARD_BYTES) {
+                int n = c.input().read(skip, 0, skip.length, ReadBuffer.Wait.IN_MESSAGE);
+                if (n < 0) break;
+                discarded += n;
+            }
+        } catch (IOException e) {
+            // The client went away or was slow to close: either way the connection is done.
+            LOG.log(System.Logger.Level.TRACE, "lingering close ended: {0}", e.getMessage());
+        }
+    }
+
+    private void log(Connection c, RequestHead head, int status, long bytes, long started) {
+        AccessLog sink = config.accessLog();
+        if (sink == null) return;
+        String version = head.version == 11 ? "HTTP/1.1" : head.version == 10 ? "HTTP/1.0" : "-";
+        long now = System.nanoTime();
+        Instant at = Instant.now().minusNanos(now - started);
+        try {
+            sink.log(new AccessLog.Entry(c.remoteAddress(), at, head.method == null ? "-" : head.method,
+                    head.target == null ? "-" : head.target, version, status, bytes,
+                    head.headers.first("Referer"), head.headers.first("User-Agent"), now - started));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "access log failed", e);
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package dev.porter.http.internal.http1;
+
+import dev.porter.core.Connection;
+import dev.porter.http.Headers;
+import dev.porter.http.HttpException;
+import dev.porter.http.PathParams;
+import dev.porter.http.Request;
+import dev.porter.http.Status;
+import dev.porter.http.internal.Targets;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The {@link Request} a handler sees: views over the parsed head, computed lazily. */
+public final class ServerRequest implements Request {
+
+    private final RequestHead head;
+    private final RequestFraming framing;
+    private final Connection c;
+    private final long maxBodySize;
+    final BodyStream body;
+    private String rawPath;
+    private String rawQuery;
+    private String path;
+    private Map<String, List<String>> query;
+
+    ServerRequest(RequestHead head, RequestFraming framing, Connection c, long maxBodySize, BodyStream body) {
+        this.head = head;
+        this.framing = framing;
+        this.c = c;
+        this.maxBodySize = maxBodySize;
+        this.body = body;
+        splitTarget();
+    }
+
+    private void splitTarget() {
+        String t = head.target;
+        int hash = t.indexOf('#');
+        if (hash >= 0) t = t.substring(0, hash); // a fragment is not part of the resource (RFC 9110 §4.2.5)
+        int start = 0;
+        if (t.charAt(0) != '/' && t.charAt(0) != '*' && Targets.isAbsoluteForm(t)) {
+            // absolute-form: the path starts after the authority (RFC 9112 §3.2.2).
+            int authority = t.indexOf("://") + 3;
+            int slash = t.indexOf('/', authority);
+            int q = t.indexOf('?', authority);
+            start = slash < 0 || (q >= 0 && q < slash) ? -1 : slash;
+            if (start < 0) {
+                rawPath = "/";
+                rawQuery = q < 0 ? null : t.substring(q + 1);
+                return;
+            }
+        } else if ("CONNECT".equals(head.method)) {
+            rawPath = t;
+            return;
+        }
+        int q = t.indexOf('?', start);
+        if (q < 0) {
+            rawPath = start == 0 ? t : t.substring(start);
+        } else {
+            rawPath = t.substring(start, q);
+            rawQuery = t.substring(q + 1);
+        }
+    }
+
+    @Override public String method() { return head.method; }
+    @Override public String target() { return head.target; }
+    @Override public String version() { return head.version == 11 ? "HTTP/1.1" : "HTTP/1.0"; }
+    @Override public Headers headers() { return head.headers; }
+    @Override public InetSocketAddress remoteAddress() { return c.remoteAddress(); }
+    @Override public InetSocketAddress localAddress() { return c.localAddress(); }
+    @Override public java.util.Optional<dev.porter.core.TlsInfo> tls() { return c.tls(); }
+    @Override public String rawPath() { return rawPath; }
+    @Override public String rawQuery() { return rawQuery; }
+    @Override public long contentLength() { return framing.chunked ? -1 : framing.contentLength; }
+    @Override public PathParams pathParams() { return PathParams.NONE; } // the Router's wrapper carries a match
+
+    /** @return the host the request was sent to: the absolute-form authority, else the Host header */
+    public String host() {
+        return framing.host;
+    }
+
+    @Override
+    public String path() {
+        if (path == null) path = Targets.decodePath(rawPath);
+        return path;
+    }
+
+    @Override
+    public String query(String name) {
+        return Targets.first(queryParams(), name);
+    }
+
+    @Override
+    public Map<String, List<String>> queryParams() {
+        if (query == null) query = Targets.parseQuery(rawQuery);
+        return query;
+    }
+
+    @Override
+    public InputStream body() {
+        return body;
+    }
+
+    @Override
+    public byte[] bodyBytes(int maxBytes) throws IOException {
+        long declared = contentLength();
+        if (declared > maxBytes) {
+            throw new HttpException(Status.CONTENT_TOO_LARGE, "request body is over the limit of " + maxBytes + " bytes");
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(declared > 0 ? (int) declared : 256);
+        byte[] buf = new byte[8192];
+        for (int n; (n = body.read(buf, 0, buf.length)) > 0; ) {
+            if (out.size() + n > maxBytes) {
+                throw body.fail(new HttpException(Status.CONTENT_TOO_LARGE, "request body is over the limit of " + maxBytes + " bytes"));
+            }
+            out.write(buf, 0, n);
+        }
+        return out.toByteArray();
+    }
+
+    @Override
+    public String bodyString() throws IOException {
+        return new String(bodyBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodySize)), StandardCharsets.UTF_8);
+    }
+}

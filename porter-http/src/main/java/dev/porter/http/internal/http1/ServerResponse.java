@@ -1,0 +1,346 @@
+package dev.porter.http.internal.http1;
+
+import dev.porter.core.Connection;
+import dev.porter.http.Headers;
+import dev.porter.http.Response;
+import dev.porter.http.Status;
+import dev.porter.http.internal.Ascii;
+import dev.porter.http.internal.DateCache;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+
+/**
+ * The {@link Response} a handler writes. The head is assembled byte by byte in the connection's output buffer
+ * (prebuilt status line, cached Date, no intermediate strings), so a small response is one buffer and, with
+ * pipelining, several responses share one write.
+ */
+public final class ServerResponse implements Response {
+
+    private static final byte[] CRLF = {'\r', '\n'};
+    private static final byte[] CONNECTION_CLOSE = "Connection: close\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CONNECTION_KEEP_ALIVE = "Connection: keep-alive\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CONTENT_LENGTH = "Content-Length: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CHUNKED = "Transfer-Encoding: chunked\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final String TEXT_PLAIN = "text/plain; charset=utf-8";
+
+    private final Connection c;
+    private final byte[] serverLine;
+    /** {@code Strict-Transport-Security} line for a response over TLS, or null. */
+    private byte[] hstsLine;
+    private final boolean headRequest;
+    private final boolean http10;
+    private final Headers headers = new Headers();
+    private Status status = Status.OK;
+    private boolean committed;
+    private boolean close;
+    private long declaredLength = -1;
+    private long bodyBytes;
+    private ResponseStreams.Body stream;
+    private boolean wellFramed = true;
+    private BodyStream requestBody;
+    private long maxDrain;
+    /** Where this response's head starts in the output buffer, and the flushed-bytes count when it was written. */
+    private int headStart = -1;
+    private long headFlushMark;
+
+    public ServerResponse(Connection c, byte[] serverLine, boolean headRequest, boolean http10, boolean close) {
+        this.c = c;
+        this.serverLine = serverLine;
+        this.headRequest = headRequest;
+        this.http10 = http10;
+        this.close = close;
+    }
+
+    /** Adds this {@code Strict-Transport-Security} line (over TLS only, RFC 6797 §7.2) unless the handler sets one. */
+    void transportSecurity(byte[] line) {
+        hstsLine = line;
+    }
+
+    /** Tells the response about the request body, so a complete answer can announce a close it will cause. */
+    void requestBody(BodyStream body, long maxDrainBytes) {
+        this.requestBody = body;
+        this.maxDrain = maxDrainBytes;
+    }
+
+    /**
+     * Called when a complete answer is about to be written: if the request body is still unread and too large to
+     * discard (or the client waits for 100 Continue), the connection will close after this response, and the
+     * response says so (RFC 9112 §9.6, RFC 9110 §10.1.1). Not done for streamed answers, whose handler may still
+     * read the body while it writes.
+     */
+    private void announceCloseIfBodyUnread() {
+        if (!close && requestBody != null && requestBody.blocksReuse(maxDrain)) close = true;
+    }
+
+    @Override
+    public Response status(Status s) {
+        checkNotCommitted();
+        status = Objects.requireNonNull(s, "status");
+        return this;
+    }
+
+    @Override
+    public Status status() {
+        return status;
+    }
+
+    @Override
+    public Response header(String name, String value) {
+        checkNotCommitted();
+        Ascii.requireField(name, value);
+        headers.add(name, value);
+        return this;
+    }
+
+    @Override
+    public Response setHeader(String name, String value) {
+        checkNotCommitted();
+        Ascii.requireField(name, value);
+        headers.set(name, value);
+        return this;
+    }
+
+    @Override
+    public Headers headers() {
+        return headers;
+    }
+
+    @Override
+    public boolean committed() {
+        return committed;
+    }
+
+    @Override
+    public Response closeConnection() {
+        close = true;
+        return this;
+    }
+
+    /** @return true if the connection is to be closed after this response */
+    boolean closing() {
+        return close;
+    }
+
+    /** @return body bytes sent (for the access log) */
+    long bodyBytes() {
+        return stream != null ? stream.written : bodyBytes;
+    }
+
+    private void checkNotCommitted() {
+        if (committed) throw new IllegalStateException("response already committed");
+    }
+
+    private boolean noBody() {
+        return headRequest || status.forbidsBody();
+    }
+
+    @Override
+    public void send(byte[] body) throws IOException {
+        checkNotCommitted();
+        announceCloseIfBodyUnread();
+        writeHead(body.length, false);
+        if (!noBody()) c.write(body, 0, body.length);
+        bodyBytes = noBody() ? 0 : body.length;
+    }
+
+    @Override
+    public void send(String body) throws IOException {
+        if (!headers.contains("Content-Type")) setHeader("Content-Type", TEXT_PLAIN);
+        send(body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public void sendFile(FileChannel file, long position, long length) throws IOException {
+        checkNotCommitted();
+        announceCloseIfBodyUnread();
+        writeHead(length, false);
+        if (noBody() || length == 0) return;
+        byte[] o = c.output().array();
+        if (length <= o.length - c.output().length()) {
+            // Small file: read it behind the head so head and body leave in one write (cheaper than sendfile).
+            ByteBuffer dst = ByteBuffer.wrap(o, c.output().length(), (int) length);
+            long pos = position;
+            while (dst.hasRemaining()) {
+                int n = file.read(dst, pos);
+                if (n < 0) throw new IOException("file shorter than its announced length");
+                pos += n;
+            }
+            c.output().advance((int) length);
+        } else {
+            long sent = c.transferFrom(file, position, length);
+            if (sent != length) {
+                wellFramed = false;
+                throw new IOException("file shrank while being sent: " + sent + " of " + length + " bytes");
+            }
+        }
+        bodyBytes = length;
+    }
+
+    @Override
+    public Response contentLength(long length) {
+        checkNotCommitted();
+        if (length < 0) throw new IllegalArgumentException("negative length");
+        declaredLength = length;
+        return this;
+    }
+
+    @Override
+    public OutputStream stream() throws IOException {
+        if (stream != null) return stream;
+        checkNotCommitted();
+        if (noBody()) {
+            writeHead(declaredLength, false);
+            stream = new ResponseStreams.Raw(c, true);
+        } else if (declaredLength >= 0) {
+            writeHead(declaredLength, false);
+            stream = new ResponseStreams.Fixed(c, declaredLength, false);
+        } else if (http10) {
+            // RFC 9112 §6.3 (8): without a length, an HTTP/1.0 response is delimited by closing the connection.
+            close = true;
+            writeHead(-1, false);
+            stream = new ResponseStreams.Raw(c, false);
+        } else {
+            writeHead(-1, true);
+            stream = new ResponseStreams.Chunked(c);
+        }
+        return stream;
+    }
+
+    /**
+     * Completes the response after the handler returned: sends an empty one if nothing was sent, ends a stream.
+     *
+     * @return true if the message was framed completely (the connection may be reused)
+     */
+    public boolean finish() throws IOException {
+        if (!committed) {
+            announceCloseIfBodyUnread();
+            writeHead(declaredLength >= 0 && noBody() ? declaredLength : 0, false);
+        }
+        if (stream != null && !stream.closed) {
+            if (!stream.finish()) wellFramed = false;
+        } else if (stream instanceof ResponseStreams.Fixed f && !f.finish()) {
+            wellFramed = false;
+        }
+        return wellFramed;
+    }
+
+    /**
+     * Sends an interim response (100 Continue) now, ahead of this response if its head is written but still
+     * buffered: a handler that started a streamed answer before reading the body must still let the client send
+     * the body (RFC 9110 §10.1.1), and the interim response must precede the final one (RFC 9110 §15.2).
+     *
+     * @return false if the final head already left, so no interim response can be sent any more
+     */
+    boolean sendInterim(byte[] interim) throws IOException {
+        if (!committed) {
+            c.write(interim, 0, interim.length);
+            c.flush();
+            return true;
+        }
+        if (c.output().flushedBytes() != headFlushMark) return false;
+        if (stream instanceof ResponseStreams.Chunked chunked) chunked.closeChunk();
+        byte[] ours = java.util.Arrays.copyOfRange(c.output().array(), headStart, c.output().length());
+        c.output().truncate(headStart);
+        c.write(interim, 0, interim.length);
+        c.write(ours, 0, ours.length);
+        c.flush();
+        return true;
+    }
+
+    /** Replaces an uncommitted response by a plain-text error. */
+    void sendError(Status s, String message) throws IOException {
+        headers.clear();
+        status = s;
+        declaredLength = -1;
+        setHeader("Content-Type", TEXT_PLAIN);
+        send(message + "\n");
+    }
+
+    /**
+     * Writes status line and header section (RFC 9112 §4, §6): Content-Length for a known length (none for
+     * 1xx/204, RFC 9110 §8.6), chunked when asked, Date and Server unless the handler set them.
+     */
+    private void writeHead(long length, boolean chunked) throws IOException {
+        committed = true;
+        headStart = c.output().length();
+        headFlushMark = c.output().flushedBytes();
+        // A graceful stop that began while the handler ran: say so now, or the client sends its next request
+        // into a connection that closes unread (RFC 9112 §9.6).
+        if (!close && c.isDraining()) close = true;
+        put(StatusLines.of(status));
+        for (int i = 0, n = headers.size(); i < n; i++) {
+            putAscii(headers.name(i));
+            put((byte) ':', (byte) ' ');
+            putAscii(headers.value(i));
+            put(CRLF);
+        }
+        if (!headers.contains("Date")) put(DateCache.headerLine());
+        if (serverLine != null && !headers.contains("Server")) put(serverLine);
+        if (hstsLine != null && !headers.contains("Strict-Transport-Security")) put(hstsLine);
+        if (!status.forbidsBody()) {
+            if (chunked) {
+                put(CHUNKED);
+            } else if (length >= 0) {
+                put(CONTENT_LENGTH);
+                putLong(length);
+                put(CRLF);
+            }
+        }
+        // A graceful stop that began while the handler ran ends the connection after this response: say so.
+        if (!close && c.isDraining()) close = true;
+        if (close) put(CONNECTION_CLOSE);
+        else if (http10) put(CONNECTION_KEEP_ALIVE);
+        put(CRLF);
+    }
+
+    private void put(byte[] b) throws IOException {
+        c.write(b, 0, b.length);
+    }
+
+    private void put(byte a, byte b) throws IOException {
+        byte[] o = c.output().array();
+        if (o.length - c.output().length() < 2) c.flush();
+        int p = c.output().length();
+        o[p] = a;
+        o[p + 1] = b;
+        c.output().advance(2);
+    }
+
+    private void putAscii(String s) throws IOException {
+        int len = s.length();
+        byte[] o = c.output().array();
+        if (o.length - c.output().length() < len) {
+            c.flush();
+            if (len > o.length) {
+                c.write(s.getBytes(StandardCharsets.ISO_8859_1));
+                return;
+            }
+        }
+        int p = c.output().length();
+        for (int i = 0; i < len; i++) o[p + i] = (byte) s.charAt(i);
+        c.output().advance(len);
+    }
+
+    private void putLong(long v) throws IOException {
+        byte[] o = c.output().array();
+        if (o.length - c.output().length() < 20) c.flush();
+        int p = c.output().length();
+        if (v == 0) {
+            o[p] = '0';
+            c.output().advance(1);
+            return;
+        }
+        int digits = 0;
+        for (long t = v; t > 0; t /= 10) digits++;
+        for (int i = digits - 1; i >= 0; i--) {
+            o[p + i] = (byte) ('0' + v % 10);
+            v /= 10;
+        }
+        c.output().advance(digits);
+    }
+}
