@@ -52,7 +52,7 @@ public final class TlsAcceptor {
 
     /**
      * Runs {@code c}'s handshake on the calling (the connection's own) thread. A slot is held only while the
-     * handshake computes, not while it waits for the client (see {@code TlsTransport#handshake}: a client stalling
+     * handshake computes, not while it waits for the client (see {@code TlsHandshake#run}: a client stalling
      * mid-handshake must not keep other clients' handshakes waiting).
      *
      * @return true if the connection is ready for its protocol; false if it failed or timed out (logged at DEBUG:

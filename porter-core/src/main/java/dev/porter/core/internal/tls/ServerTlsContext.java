@@ -97,8 +97,9 @@ public final class ServerTlsContext {
      * the JDK lets a TLS 1.2 client renegotiate unless {@value #REJECT_RENEGOTIATION} is true, which it reads
      * once, when the process makes its first server-side handshake. Set here, before this server makes any
      * engine, unless the process set it already (an explicit value is respected). With it, the JDK answers a
-     * renegotiating client with a fatal handshake_failure alert; {@code TlsTransport} refuses renegotiation in
-     * any case (when the JDK read the property earlier, or it was set to false), closing the connection.
+     * renegotiating client with a fatal handshake_failure alert; the transport ({@code TlsRecordLayer}) refuses
+     * renegotiation in any case (when the JDK read the property earlier, or it was set to false), closing the
+     * connection.
      */
     private static void rejectClientInitiatedRenegotiation() {
         if (System.getProperty(REJECT_RENEGOTIATION) == null) System.setProperty(REJECT_RENEGOTIATION, "true");

@@ -9,10 +9,6 @@ import dev.porter.http.HttpConfig;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 import static dev.porter.http.internal.h2.FrameType.CONTINUATION;
 import static dev.porter.http.internal.h2.FrameType.DATA;
@@ -26,9 +22,12 @@ import static dev.porter.http.internal.h2.FrameType.WINDOW_UPDATE;
 
 /**
  * One HTTP/2 connection (RFC 9113), server side. The connection's own virtual thread is the reader: it parses
- * frames ({@link FrameParser}), keeps the connection's state (settings, HPACK, flow control, streams) and starts
- * each request on a virtual thread of its own ({@link StreamExchange}), where the application's {@link Handler}
- * runs in plain blocking style exactly as over HTTP/1.1. Everything sent goes through the {@link Http2Writer}.
+ * frames ({@link FrameParser}) and dispatches them to the connection's state — field blocks to the
+ * {@link FieldBlockReader} (HPACK), settings and the connection window to {@link FlowControl}, streams to the
+ * {@link StreamTable}, which starts each request on a virtual thread of its own ({@link StreamExchange}), where
+ * the application's {@link Handler} runs in plain blocking style exactly as over HTTP/1.1. Everything sent goes
+ * through the {@link Http2Writer}. This class keeps the connection's life: the preface, waiting for input, the
+ * GOAWAY and drain at the end, and the lingering close after an error.
  *
  * <p>Defences, each bounded by {@link Http2Config}: concurrent streams (more are refused), a reset budget (rapid
  * reset, CVE-2023-44487), a control-frame budget (SETTINGS, PING, PRIORITY, empty frames), CONTINUATION frames
@@ -42,11 +41,6 @@ public final class Http2Connection {
     private static final Duration BUSY_IDLE = Duration.ofHours(1);
     /** While streams are running, the reader looks up this often to see whether they all ended. */
     private static final Duration BUSY_SLICE = Duration.ofSeconds(1);
-    /**
-     * Streams we reset whose identifiers are remembered once they are gone: the peer may have sent DATA or
-     * trailers before it saw the reset, and those are ignored (§5.1) rather than taken as errors.
-     */
-    private static final int RECENT_RESETS = 256;
     /** How long, and for how many bytes, a connection closed for an error keeps reading before it closes. */
     private static final long LINGER_NANOS = 1_000_000_000L;
     private static final int LINGER_DISCARD_BYTES = 256 * 1024;
@@ -59,29 +53,14 @@ public final class Http2Connection {
     private final Handler handler;
     private final Http2Writer writer;
     private final FrameParser parser;
-    private final HpackDecoder decoder;
-    private final Settings ours = new Settings();
-    private final Settings peer = new Settings();
-    private final Map<Integer, Http2Stream> streams = new ConcurrentHashMap<>();
-    private final ReentrantLock endedLock = new ReentrantLock();
-    private final Condition streamEnded = endedLock.newCondition();
+    private final Budget controlFrames;
+    private final FlowControl flow;
+    private final FieldBlockReader blocks;
+    private final StreamTable streams;
     private final boolean secure;
     private final long bodyTimeoutNanos;
-    private final Budget resets;
-    private final Budget controlFrames;
-    private int lastStreamId;
-    /** Ring of the identifiers of streams we reset, most recent last; guarded by {@code this}. */
-    private final int[] recentResets = new int[RECENT_RESETS];
-    private int recentResetCount;
+    /** A GOAWAY was sent or received: no new stream starts, the connection ends once the running ones did. */
     private boolean goingAway;
-    /** Our receive window for the whole connection: replenished as DATA arrives (streams bound the buffering). */
-    private long receiveWindow;
-    /** A field block being collected across CONTINUATION frames. */
-    private byte[] block = new byte[0];
-    private int blockLength;
-    private int blockStream;
-    private int blockFrames;
-    private boolean blockEndStream;
 
     public Http2Connection(Connection c, HttpConfig config, Handler handler) {
         this.c = c;
@@ -90,14 +69,13 @@ public final class Http2Connection {
         this.handler = handler;
         this.writer = new Http2Writer(c, c.config().writeTimeout().toNanos());
         this.parser = new FrameParser(h2.maxFrameSize());
-        this.decoder = new HpackDecoder(Settings.DEFAULT_HEADER_TABLE_SIZE, config.maxHeaderBytes());
+        this.controlFrames = new Budget(h2.controlFrameBudget(), h2.budgetWindow().toNanos());
+        this.flow = new FlowControl(writer, config);
+        this.blocks = new FieldBlockReader(parser, config.maxHeaderBytes(), h2.maxFrameSize(),
+                h2.maxContinuationFrames(), controlFrames);
+        this.streams = new StreamTable(this, flow, h2, config.maxHeaderBytes());
         this.secure = c.tls().isPresent();
         this.bodyTimeoutNanos = c.config().readTimeout().toNanos();
-        long window = h2.budgetWindow().toNanos();
-        this.resets = new Budget(h2.resetBudget(), window);
-        this.controlFrames = new Budget(h2.controlFrameBudget(), window);
-        ours.maxConcurrentStreams(h2.maxConcurrentStreams()).initialWindowSize(h2.streamWindow())
-                .maxFrameSize(h2.maxFrameSize()).maxHeaderListSize(config.maxHeaderBytes()).enablePush(false);
     }
 
     Connection connection() { return c; }
@@ -120,12 +98,7 @@ public final class Http2Connection {
     public void serve(boolean prefaceExpected) throws IOException {
         ReadBuffer in = c.input();
         try {
-            writer.settings(ours, new Settings());
-            receiveWindow = Settings.DEFAULT_WINDOW_SIZE;
-            if (h2.connectionWindow() > Settings.DEFAULT_WINDOW_SIZE) {
-                writer.windowUpdate(0, h2.connectionWindow() - Settings.DEFAULT_WINDOW_SIZE);
-                receiveWindow = h2.connectionWindow();
-            }
+            flow.start();
             if (prefaceExpected) readPreface(in);
             boolean settingsSeen = false;
             while (true) {
@@ -153,7 +126,7 @@ public final class Http2Connection {
                 } catch (Http2Exception e) {
                     if (e.isConnectionError()) throw e;
                     int id = e.streamId();
-                    if (id % 2 == 0 || id > lastStreamId) {
+                    if (id % 2 == 0 || id > streams.lastStreamId()) {
                         // §5.1: RST_STREAM is never sent on an idle stream (nor on an even one, which this server
                         // never opens): the error on it (a bad PRIORITY or WINDOW_UPDATE) ends the connection
                         // instead, as §5.4.1 allows for any stream error.
@@ -175,7 +148,7 @@ public final class Http2Connection {
         } catch (Http2Exception e) {
             LOG.log(System.Logger.Level.DEBUG, () -> "HTTP/2 connection error with " + c.remoteAddress() + ": " + e);
             try {
-                writer.goAway(lastStreamId, e.error(), e.getMessage());
+                writer.goAway(streams.lastStreamId(), e.error(), e.getMessage());
                 lingeringClose();
             } catch (IOException ignored) {
                 // The peer is gone as well: the close below is all that is left.
@@ -186,13 +159,12 @@ public final class Http2Connection {
                 // §6.8: a GOAWAY before closing tells the client that nothing after the last stream was processed,
                 // so a request it sent just now can be retried on a new connection. (The output is still usable
                 // after a read timeout.)
-                writer.goAway(lastStreamId, Http2Error.NO_ERROR, "idle timeout");
+                writer.goAway(streams.lastStreamId(), Http2Error.NO_ERROR, "idle timeout");
             } catch (IOException ignored) {
                 // The peer is gone: nothing to tell.
             }
         } finally {
-            IOException gone = new IOException("the HTTP/2 connection closed");
-            for (Http2Stream s : streams.values()) s.cancel(gone);
+            streams.cancelAll(new IOException("the HTTP/2 connection closed"));
             c.close();
         }
     }
@@ -206,12 +178,9 @@ public final class Http2Connection {
     private void endOfInput() throws IOException {
         if (c.isDraining() && !goingAway) {
             goingAway = true;
-            writer.goAway(lastStreamId, Http2Error.NO_ERROR, "server stopping");
+            writer.goAway(streams.lastStreamId(), Http2Error.NO_ERROR, "server stopping");
         }
-        IOException ended = new IOException("the connection's input ended before the request was complete");
-        for (Http2Stream s : streams.values()) {
-            if (!s.remoteEnded()) s.cancel(ended);
-        }
+        streams.cancelIncomplete(new IOException("the connection's input ended before the request was complete"));
     }
 
     /**
@@ -228,7 +197,7 @@ public final class Http2Connection {
         while (true) {
             if (c.isDraining() && !goingAway) {
                 goingAway = true;
-                writer.goAway(lastStreamId, Http2Error.NO_ERROR, "server stopping");
+                writer.goAway(streams.lastStreamId(), Http2Error.NO_ERROR, "server stopping");
             }
             if (goingAway && streams.isEmpty()) return false;
             if (streams.isEmpty()) {
@@ -266,8 +235,7 @@ public final class Http2Connection {
      * why it was cut off.
      */
     private void lingeringClose() throws IOException {
-        IOException gone = new IOException("the HTTP/2 connection failed");
-        for (Http2Stream s : streams.values()) s.cancel(gone);
+        streams.cancelAll(new IOException("the HTTP/2 connection failed"));
         c.flush();
         c.shutdownOutput();
         ReadBuffer in = c.input();
@@ -283,15 +251,7 @@ public final class Http2Connection {
 
     /** After the input ended: the streams still running finish (their answers may still reach the peer). */
     private void drain() {
-        long left = DRAIN.toNanos();
-        endedLock.lock();
-        try {
-            while (!streams.isEmpty() && left > 0 && c.isOpen()) left = streamEnded.awaitNanos(left);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            endedLock.unlock();
-        }
+        streams.awaitAllEnded(DRAIN.toNanos(), c);
     }
 
     // ---- frames ----------------------------------------------------------------------------------------------
@@ -301,174 +261,48 @@ public final class Http2Connection {
         if (streamError != null) throw streamError;
         switch (parser.type()) {
             case DATA -> data();
-            case HEADERS -> headers();
-            case CONTINUATION -> continuation();
-            case RST_STREAM -> rstStream();
-            case SETTINGS -> settings();
+            case HEADERS -> fieldBlock(blocks.headers());
+            case CONTINUATION -> fieldBlock(blocks.continuation());
+            case RST_STREAM -> streams.resetByPeer(parser.streamId(), parser.errorCode());
+            case SETTINGS -> {
+                controlFrames.spend("SETTINGS");
+                flow.settings(parser, streams.open());
+            }
             case PING -> {
-                spend(controlFrames, "PING");
+                controlFrames.spend("PING");
                 if (!parser.ack()) writer.pingAck(parser.pingData());
             }
             case GOAWAY -> goingAway = true;
             case WINDOW_UPDATE -> windowUpdate();
-            case PRIORITY -> spend(controlFrames, "PRIORITY"); // §5.3.2: accepted and ignored
-            default -> spend(controlFrames, "unknown frames"); // §5.5: ignored
+            case PRIORITY -> controlFrames.spend("PRIORITY"); // §5.3.2: accepted and ignored
+            default -> controlFrames.spend("unknown frames"); // §5.5: ignored
         }
     }
 
     private void data() throws IOException {
         int id = parser.streamId();
-        int flow = parser.length();
-        if (flow > receiveWindow) throw Http2Exception.connection(Http2Error.FLOW_CONTROL_ERROR, "DATA beyond the connection window");
-        receiveWindow -= flow;
-        if (receiveWindow < h2.connectionWindow() / 2) {
-            writer.windowUpdate(0, (int) (h2.connectionWindow() - receiveWindow));
-            receiveWindow = h2.connectionWindow();
-        }
-        if (flow == 0 && !parser.endStream()) spend(controlFrames, "empty DATA frames");
+        int flowLength = parser.length();
+        flow.received(flowLength);
+        if (flowLength == 0 && !parser.endStream()) controlFrames.spend("empty DATA frames");
         Http2Stream s = streams.get(id);
         if (s == null) {
-            if (id > lastStreamId) throw Http2Exception.connection(Http2Error.PROTOCOL_ERROR, "DATA on an idle stream");
-            if (wasReset(id)) return; // §5.1: sent before the peer saw our RST_STREAM; ignored
+            if (id > streams.lastStreamId()) throw Http2Exception.connection(Http2Error.PROTOCOL_ERROR, "DATA on an idle stream");
+            if (streams.wasReset(id)) return; // §5.1: sent before the peer saw our RST_STREAM; ignored
             throw Http2Exception.stream(id, Http2Error.STREAM_CLOSED, "DATA on a closed stream");
         }
         if (s.resetByPeer) throw Http2Exception.stream(id, Http2Error.STREAM_CLOSED, "DATA after RST_STREAM (§5.1)");
         if (s.resetSent) return;
-        s.data(parser.buffer(), parser.contentStart(), parser.contentEnd(), flow, parser.endStream());
+        s.data(parser.buffer(), parser.contentStart(), parser.contentEnd(), flowLength, parser.endStream());
     }
 
-    private void headers() {
-        if (parser.length() == 0 && !parser.endHeaders()) spend(controlFrames, "empty HEADERS frames");
-        blockStream = parser.streamId();
-        blockEndStream = parser.endStream();
-        blockFrames = 0;
-        blockLength = 0;
-        if (parser.endHeaders()) {
-            fieldBlock(parser.buffer(), parser.contentStart(), parser.contentEnd());
-        } else {
-            append();
-        }
-    }
-
-    private void continuation() {
-        if (++blockFrames > h2.maxContinuationFrames()) {
-            throw Http2Exception.connection(Http2Error.ENHANCE_YOUR_CALM, "too many CONTINUATION frames");
-        }
-        if (parser.length() == 0 && !parser.endHeaders()) spend(controlFrames, "empty CONTINUATION frames");
-        append();
-        if (parser.endHeaders()) fieldBlock(block, 0, blockLength);
-    }
-
-    /** Collects a fragment; the block may not grow past the header limit and one frame (CVE-2024-27316). */
-    private void append() {
-        int n = parser.contentEnd() - parser.contentStart();
-        if (blockLength + n > config.maxHeaderBytes() + h2.maxFrameSize()) {
-            throw Http2Exception.connection(Http2Error.ENHANCE_YOUR_CALM, "field block too large");
-        }
-        if (block.length < blockLength + n) block = java.util.Arrays.copyOf(block, Math.max(blockLength + n, block.length * 2));
-        System.arraycopy(parser.buffer(), parser.contentStart(), block, blockLength, n);
-        blockLength += n;
-    }
-
-    /** A complete field block: a new request, or trailers of one in progress. */
-    private void fieldBlock(byte[] b, int from, int to) {
-        int id = blockStream;
-        RequestFields fields = new RequestFields();
-        Http2Exception tooLarge = null;
-        try {
-            // Always decoded, even for a stream that will be refused: the HPACK context is the connection's.
-            decoder.decode(b, from, to, id, fields);
-        } catch (Http2Exception e) {
-            if (e.isConnectionError()) throw e;
-            tooLarge = e;
-        }
-        if (block.length > 64 * 1024) block = new byte[0]; // do not keep a large block buffer for the connection
-        Http2Stream existing = streams.get(id);
-        if (existing != null) {
-            if (existing.resetByPeer) throw Http2Exception.stream(id, Http2Error.STREAM_CLOSED, "HEADERS after RST_STREAM (§5.1)");
-            if (existing.resetSent) return; // §5.1: ignored (decoded above, for the HPACK context)
-            if (existing.remoteEnded()) {
-                // §5.1: half-closed (remote) accepts only WINDOW_UPDATE, PRIORITY and RST_STREAM.
-                throw Http2Exception.stream(id, Http2Error.STREAM_CLOSED, "HEADERS after END_STREAM (§5.1)");
-            }
-            // Trailers (§8.1): they must end the stream and carry no pseudo-header field; their fields are not
-            // passed on.
-            if (!blockEndStream) throw Http2Exception.stream(id, Http2Error.PROTOCOL_ERROR, "trailers without END_STREAM");
-            if (tooLarge == null) fields.validateTrailers(id);
-            existing.endRemote();
-            return;
-        }
-        if (id % 2 == 0) {
-            throw Http2Exception.connection(Http2Error.PROTOCOL_ERROR, "HEADERS on even stream " + id + " (§5.1.1)");
-        }
-        if (id <= lastStreamId && wasReset(id)) return; // §5.1: trailers of a stream we reset; ignored
-        if (id < lastStreamId) {
-            // §5.1.1: a new stream's identifier must be greater than every one the client used before.
-            throw Http2Exception.connection(Http2Error.PROTOCOL_ERROR,
-                    "HEADERS on stream " + id + " after stream " + lastStreamId + " (§5.1.1)");
-        }
-        if (id == lastStreamId) {
-            // §5.1: the stream is closed (its exchange is over): a frame after END_STREAM.
-            throw Http2Exception.connection(Http2Error.STREAM_CLOSED, "HEADERS on closed stream " + id + " (§5.1)");
-        }
-        lastStreamId = id;
-        if (goingAway) return; // §6.8: streams after our GOAWAY are ignored
-        // §5.1.2: the limit counts every open stream, those answered 431 too (each holds a thread until its answer
-        // is out, which a client that keeps its window shut can delay to the write timeout).
-        if (streams.size() >= h2.maxConcurrentStreams()) {
-            spend(resets, "refused streams");
-            throw Http2Exception.stream(id, Http2Error.REFUSED_STREAM, "too many concurrent streams");
-        }
-        if (tooLarge != null) {
-            // The header list is over our limit: answer 431 on the stream, as HTTP/1.1 would.
-            StreamExchange.start(this, newStream(id, -1), fields.tooLarge(config.maxHeaderBytes()), blockEndStream);
-            return;
-        }
-        fields.validate(id);
-        Http2Stream s = newStream(id, fields.contentLength());
-        StreamExchange.start(this, s, fields, blockEndStream);
-    }
-
-    private Http2Stream newStream(int id, long declaredLength) {
-        Http2Stream s = new Http2Stream(id, this, h2.streamWindow(), peer.initialWindowSize(), declaredLength);
-        streams.put(id, s);
-        return s;
+    /** A field block, once complete (null while CONTINUATION frames are to follow). */
+    private void fieldBlock(FieldBlockReader.Block block) {
+        if (block != null) streams.fieldBlock(block, goingAway);
     }
 
     /** Called when a stream's exchange is over: its slot is free again. */
     void ended(Http2Stream s) {
-        if (s.resetSent) noteReset(s.id);
-        streams.remove(s.id);
-        endedLock.lock();
-        try {
-            streamEnded.signalAll();
-        } finally {
-            endedLock.unlock();
-        }
-    }
-
-    private void rstStream() {
-        spend(resets, "stream resets");
-        Http2Stream s = streams.get(parser.streamId());
-        if (s == null) {
-            if (parser.streamId() > lastStreamId) {
-                throw Http2Exception.connection(Http2Error.PROTOCOL_ERROR, "RST_STREAM on an idle stream");
-            }
-            return;
-        }
-        s.localEnded = true;
-        s.resetByPeer = true;
-        s.cancel(new IOException("stream reset by the client (" + Http2Error.of(parser.errorCode()) + ")"));
-    }
-
-    private void settings() throws IOException {
-        spend(controlFrames, "SETTINGS");
-        if (parser.ack()) return;
-        int before = peer.initialWindowSize();
-        peer.apply(parser.buffer(), parser.payloadStart(), parser.payloadEnd(), false);
-        writer.peerSettings(peer);
-        if (peer.initialWindowSize() != before) writer.adjustStreamWindows(streams.values(), peer.initialWindowSize() - before);
-        writer.settingsAck();
+        streams.ended(s);
     }
 
     private void windowUpdate() {
@@ -480,7 +314,7 @@ public final class Http2Connection {
         Http2Stream s = streams.get(id);
         if (s != null) {
             writer.windowOpened(s, parser.windowIncrement());
-        } else if (id > lastStreamId) {
+        } else if (id > streams.lastStreamId()) {
             // §5.1: on an idle stream only HEADERS and PRIORITY may arrive. (On a closed one WINDOW_UPDATE is
             // ignored, §6.9: the peer may have sent it before it saw the end.)
             throw Http2Exception.connection(Http2Error.PROTOCOL_ERROR, "WINDOW_UPDATE on idle stream " + id + " (§5.1)");
@@ -490,53 +324,7 @@ public final class Http2Connection {
     /** Resets a stream after a stream error (§5.4.2). */
     private void resetStream(int id, Http2Error error, String why) throws IOException {
         LOG.log(System.Logger.Level.DEBUG, () -> "HTTP/2 stream " + id + " reset: " + error + " " + why);
-        Http2Stream s = streams.get(id);
-        if (s != null) {
-            s.localEnded = true;
-            s.resetSent = true;
-            s.cancel(new IOException("stream reset: " + why));
-        } else {
-            noteReset(id);
-        }
+        streams.resetSent(id, why);
         writer.rstStream(id, error);
-    }
-
-    /** Remembers a stream we reset, once it has no {@link Http2Stream} any more (or never had one). */
-    private synchronized void noteReset(int id) {
-        recentResets[recentResetCount++ % RECENT_RESETS] = id;
-    }
-
-    /** @return true if we reset stream {@code id} recently */
-    private synchronized boolean wasReset(int id) {
-        for (int i = 0, n = Math.min(recentResetCount, RECENT_RESETS); i < n; i++) {
-            if (recentResets[i] == id) return true;
-        }
-        return false;
-    }
-
-    private static void spend(Budget budget, String what) {
-        if (!budget.spend()) throw Http2Exception.connection(Http2Error.ENHANCE_YOUR_CALM, "too many " + what);
-    }
-
-    /** Events allowed per window of time; counted from the first event of each window. */
-    private static final class Budget {
-        private final int allowed;
-        private final long windowNanos;
-        private long windowStart = System.nanoTime();
-        private int spent;
-
-        Budget(int allowed, long windowNanos) {
-            this.allowed = allowed;
-            this.windowNanos = windowNanos;
-        }
-
-        boolean spend() {
-            long now = System.nanoTime();
-            if (now - windowStart > windowNanos) {
-                windowStart = now;
-                spent = 0;
-            }
-            return ++spent <= allowed;
-        }
     }
 }
