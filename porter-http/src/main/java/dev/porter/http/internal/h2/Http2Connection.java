@@ -246,9 +246,10 @@ public final class Http2Connection {
                 return more(in.fill(ReadBuffer.Wait.NEXT_MESSAGE, parser.needed() + 1));
             }
             c.setIdleTimeout(BUSY_IDLE);
-            // A stop cuts every wait short and no more input can be read then: the fill reports the end.
-            if (c.isDraining()) return more(in.fill(ReadBuffer.Wait.NEXT_MESSAGE, parser.needed() + 1));
-            if (c.awaitInput(BUSY_SLICE)) {
+            // Busy, not idle: a graceful stop must not shut this input, since the streams still running need the
+            // client's WINDOW_UPDATEs to finish (§6.8: a GOAWAY lets streams in flight complete). The stop is seen
+            // at the top of this loop within a slice.
+            if (c.awaitInputWhileBusy(BUSY_SLICE)) {
                 if (in.available() > 0) return Input.MORE;
                 return more(in.fill(ReadBuffer.Wait.NEXT_MESSAGE, parser.needed() + 1)); // the end of the input
             }
