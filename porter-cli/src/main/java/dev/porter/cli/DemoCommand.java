@@ -20,7 +20,7 @@ import java.util.concurrent.Callable;
  * {@code porter demo}: the reference HTTP app (see {@link DemoApp}). Prints {@code Listening on HOST:PORT} first
  * ({@code Listening on https://HOST:PORT} with {@code --tls}, then the certificate's lines).
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = PorterVersion.class,
         description = {"Serve the reference HTTP app: GET /plaintext, GET /json, GET|HEAD|OPTIONS /, POST / (echo body), POST /echo (echo headers).",
             "With --tls: HTTPS with a dev certificate for localhost made once (or --cert/--key); SIGHUP reloads it."})
 final class DemoCommand implements Callable<Integer> {

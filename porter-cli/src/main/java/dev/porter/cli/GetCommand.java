@@ -25,7 +25,7 @@ import java.util.concurrent.Callable;
  * {@code porter get URL}: fetches a URL with Porter's {@link HttpClient}, in the manner of curl. Exit codes follow
  * curl's where curl has one (see the footer and docs/client.md), so scripts can tell failures apart.
  */
-@Command(name = "get", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "get", mixinStandardHelpOptions = true, versionProvider = PorterVersion.class, sortOptions = false,
         description = {"Fetch a URL over HTTP/1.1 or HTTP/2 with Porter's client, http or https. The body goes to stdout (binary-safe) or to a file.",
             "https checks the server's certificate against the JDK's trusted authorities (or --cacert) and its name "
                 + "against the URL's host, and speaks HTTP/2 when the server chooses h2 by ALPN (--http1.1 to offer only HTTP/1.1). "

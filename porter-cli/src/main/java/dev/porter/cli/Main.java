@@ -4,7 +4,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code porter} command: the entry point of the launcher script. */
-@Command(name = "porter", mixinStandardHelpOptions = true, version = "porter 0.1.0",
+@Command(name = "porter", mixinStandardHelpOptions = true, versionProvider = PorterVersion.class,
         description = "Porter: a socket server toolkit and web server on the JVM (one virtual thread per client socket).",
         subcommands = {
                 CommandLine.HelpCommand.class,

@@ -30,7 +30,7 @@ import java.util.concurrent.Callable;
  * TLS certificate on SIGHUP. Failures a user can fix (no such folder, port in use, a bad key or certificate, a key
  * that would be served) are one line on stderr and exit 1.
  */
-@Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = PorterVersion.class, sortOptions = false,
         description = {"Serve the files of a directory over HTTP or HTTPS (a static web server).",
             "Directories show their index.html or a listing; ranges, caching validators and precompressed "
                 + ".br/.gz files are supported. Dotfiles and links leading out of DIR are not served.",
