@@ -13,7 +13,6 @@ import java.io.Console;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,7 +33,7 @@ import java.util.concurrent.Callable;
             "   0  success",
             "   1  unsupported scheme (only http and https)",
             "   2  usage error (bad option or header)",
-            "   3  malformed URL",
+            "   3  malformed URL (no host, a port out of range, ...)",
             "   6  could not resolve the host",
             "   7  could not connect",
             "   8  malformed response (the message says which rule it broke)",
@@ -167,7 +166,7 @@ final class GetCommand implements Callable<Integer> {
     }
 
     private ClientRequest.Builder request() throws GetFailure {
-        URI uri = parseUrl(url);
+        URI uri = UrlArgument.parse(url);
         String m = method != null ? method : head ? "HEAD" : data != null ? "POST" : "GET";
         ClientRequest.Builder b;
         try {
@@ -192,18 +191,6 @@ final class GetCommand implements Callable<Integer> {
             }
         }
         return b;
-    }
-
-    /** @return the URL as a URI; {@code http://} is assumed when no scheme is given, like curl */
-    static URI parseUrl(String s) throws GetFailure {
-        String u = s.contains("://") ? s : "http://" + s;
-        try {
-            URI uri = new URI(u);
-            if (uri.getHost() == null) throw new GetFailure(ExitCode.BAD_URL, "malformed URL '" + s + "': no host");
-            return uri;
-        } catch (URISyntaxException e) {
-            throw new GetFailure(ExitCode.BAD_URL, "malformed URL '" + s + "': " + e.getReason());
-        }
     }
 
     /**

@@ -181,6 +181,33 @@ class GetCommandTest {
         }
     }
 
+    @Test
+    void badUrlsAreOneLineWithoutAStackTrace() {
+        String[][] cases = {
+                {"http://127.0.0.1:99999/", "invalid port '99999'"},
+                {"localhost:99999", "invalid port '99999'"},
+                {"http://127.0.0.1:99999999999/", "invalid port '99999999999'"},
+                {"http://127.0.0.1:abc/", "invalid port 'abc'"},
+                {"http://127.0.0.1:-1/", "invalid port '-1'"},
+                {"http://[::1]:65536/", "invalid port '65536'"},
+                {"http://:8080/", "no host"},
+                {"http:///path", "no host"},
+                {"http://", "Expected authority"},
+                {"http:/path", "expected http:// or https://"},
+                {"http://under_score/", "invalid host name 'under_score'"},
+        };
+        for (String[] c : cases) {
+            Cli.Result r = Cli.run("get", c[0]);
+            assertThat(r.exitCode()).as(c[0] + ": " + r.err()).isEqualTo(ExitCode.BAD_URL.code());
+            assertThat(r.out()).as(c[0]).isEmpty();
+            assertThat(r.err().lines()).as(c[0]).singleElement().asString()
+                    .startsWith("porter get: malformed URL '" + c[0] + "': ").contains(c[1]);
+        }
+        Cli.Result scheme = Cli.run("get", "ftp://127.0.0.1:" + server.port() + "/");
+        assertThat(scheme.exitCode()).isEqualTo(ExitCode.UNSUPPORTED.code());
+        assertThat(scheme.err().lines()).singleElement().asString().startsWith("porter get: ").contains("only http and https");
+    }
+
     private static void assertOneLine(Run r, int code, String message) {
         assertThat(r.code()).as(r.err()).isEqualTo(code);
         assertThat(r.err().lines()).as(r.err()).singleElement().asString().startsWith("porter get: ").contains(message);
