@@ -34,7 +34,7 @@ record BodyOutput(PrintStream out, PrintStream err, Path file, boolean progress)
             sink = file == null ? out : Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING);
         } catch (IOException e) {
-            throw new GetFailure(ExitCode.WRITE_ERROR, "cannot write " + file + ": " + e.getMessage());
+            throw new GetFailure(ExitCode.WRITE_ERROR, "cannot write " + file + ": " + FileErrors.reason(e));
         }
         ProgressBar bar = file != null && progress ? new ProgressBar(err, total, offset) : null;
         boolean finished = false;
@@ -44,7 +44,7 @@ record BodyOutput(PrintStream out, PrintStream err, Path file, boolean progress)
                 try {
                     sink.write(buf, 0, n);
                 } catch (IOException e) {
-                    throw new GetFailure(ExitCode.WRITE_ERROR, "cannot write " + file + ": " + e.getMessage());
+                    throw new GetFailure(ExitCode.WRITE_ERROR, "cannot write " + file + ": " + FileErrors.reason(e));
                 }
                 // A PrintStream swallows write errors: a closed pipe (porter get URL | head) shows only here.
                 if (sink == out && out.checkError()) throw new GetFailure(ExitCode.WRITE_ERROR, "cannot write to stdout");

@@ -59,7 +59,7 @@ final class DemoCommand implements Callable<Integer> {
             try {
                 StaticMount.mount(router, "/static", staticDir);
             } catch (IOException e) {
-                return fail("cannot serve " + staticDir + " (--static): " + e.getMessage());
+                return fail("cannot serve " + staticDir + " (--static): " + FileErrors.reason(e));
             }
         }
         TlsOptions.Setup setup = null;

@@ -27,7 +27,7 @@ final class RequestData {
                 try {
                     body.writeBytes(Files.readAllBytes(Path.of(d.substring(1))));
                 } catch (IOException e) {
-                    throw new GetFailure(ExitCode.READ_ERROR, "cannot read " + d.substring(1) + ": " + e.getMessage());
+                    throw new GetFailure(ExitCode.READ_ERROR, "cannot read " + d.substring(1) + ": " + FileErrors.reason(e));
                 }
             } else {
                 body.writeBytes(d.getBytes(StandardCharsets.UTF_8));

@@ -16,7 +16,6 @@ import picocli.CommandLine.Spec;
 import java.io.IOException;
 import java.net.BindException;
 import java.nio.channels.UnresolvedAddressException;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -112,7 +111,7 @@ final class ServeCommand implements Callable<Integer> {
         try {
             files = new StaticFiles(options);
         } catch (IOException e) {
-            return fail("cannot serve " + dir + ": " + reason(e));
+            return fail("cannot serve " + dir + ": " + FileErrors.reason(e));
         }
         TlsOptions.Setup setup = null;
         if (tls.enabled()) {
@@ -174,10 +173,8 @@ final class ServeCommand implements Callable<Integer> {
         if (!Files.isDirectory(dir)) return "not a directory: " + dir;
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             entries.iterator().hasNext();
-        } catch (AccessDeniedException e) {
-            return "cannot read directory " + dir + ": permission denied";
         } catch (IOException e) {
-            return "cannot read directory " + dir + ": " + reason(e);
+            return "cannot read directory " + dir + ": " + FileErrors.reason(e);
         }
         return null;
     }

@@ -128,6 +128,19 @@ class GetCommandTest {
     }
 
     @Test
+    void filesThatCannotBeReadOrWrittenSayWhy(@org.junit.jupiter.api.io.TempDir Path tmp) {
+        Path missing = tmp.resolve("missing");
+        assertThat(Cli.run("get", "-d", "@" + missing, base + "/echo")).isEqualTo(new Cli.Result(ExitCode.READ_ERROR.code(), "",
+                "porter get: cannot read " + missing + ": no such file" + System.lineSeparator()));
+
+        Path inMissingDir = tmp.resolve("missing-dir/x");
+        assertThat(Cli.run("get", "-o", inMissingDir.toString(), base + "/text")).isEqualTo(new Cli.Result(ExitCode.WRITE_ERROR.code(), "",
+                "porter get: cannot write " + inMissingDir + ": no such directory" + System.lineSeparator()));
+        assertThat(Cli.run("get", "-o", tmp.toString(), base + "/text").err())
+                .isEqualTo("porter get: cannot write " + tmp + ": is a directory" + System.lineSeparator());
+    }
+
+    @Test
     void followsRedirectsOnlyWhenAsked() {
         Run stay = get(base + "/moved");
         assertThat(stay.code()).isZero();
