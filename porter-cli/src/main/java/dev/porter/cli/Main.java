@@ -27,7 +27,14 @@ public final class Main implements Runnable {
 
     /** Runs the CLI without exiting (for tests). */
     public static int run(String... args) {
-        return new CommandLine(new Main()).execute(args);
+        return commandLine().execute(args);
+    }
+
+    /** @return the {@code porter} command line, as {@link #run} executes it */
+    static CommandLine commandLine() {
+        // picocli would replace an argument @FILE by the words of FILE; in "porter get -d @FILE", as in curl, it
+        // names a file whose bytes are the body, and no command reads its arguments from a file.
+        return new CommandLine(new Main()).setExpandAtFiles(false);
     }
 
     @Override

@@ -38,7 +38,7 @@ class GetCommandTest {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
              PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            int code = new CommandLine(new GetCommand(o, e, terminal)).execute(args);
+            int code = new CommandLine(new GetCommand(o, e, terminal)).setExpandAtFiles(false).execute(args); // as Main runs it
             return new Run(code, out.toByteArray(), err.toString(StandardCharsets.UTF_8));
         }
     }
@@ -128,10 +128,23 @@ class GetCommandTest {
     }
 
     @Test
+    void dataAtFileSendsTheFilesBytesNotItsWordsAsArguments(@org.junit.jupiter.api.io.TempDir Path tmp) throws IOException {
+        // picocli expands @FILE arguments into the words of FILE unless told not to: the body must be the bytes.
+        Path body = Files.writeString(tmp.resolve("form.txt"), "two words\nand \"a quoted line\"\n");
+        Cli.Result r = Cli.run("get", "-d", "@" + body, base + "/echo");
+        assertThat(r.err()).isEmpty();
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out()).isEqualTo("POST application/x-www-form-urlencoded null two words\nand \"a quoted line\"\n");
+    }
+
+    @Test
     void filesThatCannotBeReadOrWrittenSayWhy(@org.junit.jupiter.api.io.TempDir Path tmp) {
         Path missing = tmp.resolve("missing");
         assertThat(Cli.run("get", "-d", "@" + missing, base + "/echo")).isEqualTo(new Cli.Result(ExitCode.READ_ERROR.code(), "",
                 "porter get: cannot read " + missing + ": no such file" + System.lineSeparator()));
+
+        assertThat(Cli.run("get", "-d", "@" + tmp, base + "/echo").err())
+                .isEqualTo("porter get: cannot read " + tmp + ": is a directory" + System.lineSeparator());
 
         Path inMissingDir = tmp.resolve("missing-dir/x");
         assertThat(Cli.run("get", "-o", inMissingDir.toString(), base + "/text")).isEqualTo(new Cli.Result(ExitCode.WRITE_ERROR.code(), "",
