@@ -99,6 +99,10 @@ final class ServeCommand implements Callable<Integer> {
         Path dir = (dirOption != null ? dirOption : dirArgument != null ? dirArgument : Path.of(""))
                 .toAbsolutePath().normalize();
         String problem = unusable(dir);
+        if (problem != null && dirArgument != null && !Files.exists(dir) && dirArgument.toString().matches("[0-9]+")) {
+            // "python -m http.server 8000" takes the port there; here DIR does, so say how to choose the port.
+            problem = "no such directory: " + dirArgument + " (to choose the port, use -p " + dirArgument + ")";
+        }
         if (problem != null) return fail(problem);
 
         StaticFiles.Options options = StaticFiles.Options.of(dir)

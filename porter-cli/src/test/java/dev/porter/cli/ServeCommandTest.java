@@ -158,6 +158,24 @@ class ServeCommandTest {
     }
 
     @Test
+    void aPortGivenAsDirLikePythonsHttpServerGetsAHint() throws Exception {
+        try (ServeProcess p = ServeProcess.start(tmp, "serve", "8000")) {
+            assertThat(p.exit(WAIT)).isEqualTo(1);
+            assertThat(p.errRest(WAIT)).containsExactly("porter serve: no such directory: 8000 (to choose the port, use -p 8000)");
+            assertThat(p.rest(WAIT)).isEmpty();
+        }
+        try (ServeProcess p = ServeProcess.start(tmp, "serve", "-d", "8000")) {
+            assertThat(p.exit(WAIT)).isEqualTo(1);
+            assertThat(p.errRest(WAIT)).as("-d says it is a directory: no hint")
+                    .containsExactly("porter serve: no such directory: " + tmp.resolve("8000"));
+        }
+        Files.createDirectories(tmp.resolve("8000"));
+        try (ServeProcess p = ServeProcess.start(tmp, "serve", "8000", "-p", "0", "-q")) {
+            served(p, tmp.resolve("8000")); // a directory named 8000 is served
+        }
+    }
+
+    @Test
     void aFileInsteadOfADirectoryIsOneLineAndExitCode1() throws Exception {
         Path file = site.resolve("hello.txt");
         try (ServeProcess p = ServeProcess.start(tmp, "serve", file.toString(), "-p", "0")) {
