@@ -34,8 +34,9 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--static", paramLabel = "DIR", description = "Also serve the files of DIR under /static/.")
     Path staticDir;
 
-    @Option(names = "--max-body", paramLabel = "BYTES", description = "Largest request body accepted. Default: ${DEFAULT-VALUE}.")
-    long maxBody = Long.MAX_VALUE;
+    @Option(names = "--max-body", paramLabel = "BYTES", defaultValue = UnlimitedLong.UNLIMITED, converter = UnlimitedLong.class,
+            description = "Largest request body accepted, in bytes (or unlimited). Default: ${DEFAULT-VALUE}.")
+    long maxBody;
 
     @Option(names = "--access-log", description = "Print one Combined Log Format line per request.")
     boolean accessLog;
