@@ -16,7 +16,7 @@ import java.util.concurrent.Callable;
         description = {"Runs a chat room: each line a client sends goes to every other client as '<nick> line'.",
                 "Join and leave notices; commands /nick NAME, /who, /quit. A client that reads too slowly is dropped.",
                 "Members silent for an hour are disconnected.",
-                "Prints 'Listening on HOST:PORT' first; stops gracefully on Ctrl-C (SIGINT) or SIGTERM.",
+                "Prints 'Listening on tcp://HOST:PORT' first; stops gracefully on Ctrl-C (SIGINT) or SIGTERM.",
                 "Try it with two terminals: nc 127.0.0.1 PORT"})
 public final class ChatCommand implements Callable<Integer> {
 

@@ -17,8 +17,8 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /**
- * {@code porter demo}: the reference HTTP app (see {@link DemoApp}). Prints {@code Listening on HOST:PORT} first
- * ({@code Listening on https://HOST:PORT} with {@code --tls}, then the certificate's lines).
+ * {@code porter demo}: the reference HTTP app (see {@link DemoApp}). Prints {@code Listening on http://HOST:PORT}
+ * first ({@code https://} with {@code --tls}, then the certificate's lines).
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = PorterVersion.class,
         description = {"Serve the reference HTTP app: GET /plaintext, GET /json, GET|HEAD|OPTIONS /, POST / (echo body), POST /echo (echo headers).",
@@ -90,7 +90,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         // SIGHUP is caught before the first line: a script that reads it may send one at once.
         if (setup != null) TlsReload.onHangup(server::reloadTls, setup.source(), "porter demo", System.out::println, System.err::println);
-        System.out.println("Listening on " + (setup != null ? "https://" : "") + Addresses.format(server.address()));
+        System.out.println(ServerCommands.listeningLine(setup != null ? "https" : "http", Addresses.format(server.address())));
         if (redirect != null) System.out.println("Redirecting http://" + Addresses.format(redirect.address()) + "/ to https");
         if (setup != null) {
             setup.describe("curl --cacert {ca} https://localhost:" + server.port() + "/").forEach(System.out::println);

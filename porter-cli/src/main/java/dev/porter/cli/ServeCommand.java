@@ -24,10 +24,10 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code porter serve}: serves a folder to browsers with {@link StaticFiles}. Prints
- * {@code Serving DIR at http://ADDR:PORT/} first ({@code https://} with {@code --tls}, followed by the
- * certificate's lines), then one access-log line per request; stops gracefully on Ctrl-C or SIGTERM, reloads the
- * TLS certificate on SIGHUP. Failures a user can fix (no such folder, port in use, a bad key or certificate, a key
- * that would be served) are one line on stderr and exit 1.
+ * {@code Listening on http://ADDR:PORT} first ({@code https://} with {@code --tls}) as every server command does,
+ * then {@code Serving DIR} (and with TLS the certificate's lines), then one access-log line per request; stops
+ * gracefully on Ctrl-C or SIGTERM, reloads the TLS certificate on SIGHUP. Failures a user can fix (no such
+ * folder, port in use, a bad key or certificate, a key that would be served) are one line on stderr and exit 1.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = PorterVersion.class, sortOptions = false,
         description = {"Serve the files of a directory over HTTP or HTTPS (a static web server).",
@@ -154,8 +154,8 @@ final class ServeCommand implements Callable<Integer> {
         }
         // SIGHUP is caught before the first line: a script that reads it may send one at once.
         if (setup != null) TlsReload.onHangup(server::reloadTls, setup.source(), "porter serve", System.out::println, System.err::println);
-        System.out.println("Serving " + dir + " at " + (setup != null ? "https" : "http") + "://"
-                + Addresses.format(server.address()) + "/");
+        System.out.println(ServerCommands.listeningLine(setup != null ? "https" : "http", Addresses.format(server.address())));
+        System.out.println("Serving " + dir);
         if (redirect != null) {
             System.out.println("Redirecting http://" + Addresses.format(redirect.address()) + "/ to https");
         }
