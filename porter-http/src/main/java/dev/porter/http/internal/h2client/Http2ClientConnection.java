@@ -169,7 +169,7 @@ public final class Http2ClientConnection {
             while (!peerSettingsSeen && failure == null) {
                 try {
                     await(until, deadline);
-                } catch (Http2ClientStream.StreamTimeout e) {
+                } catch (StreamTimeout e) {
                     throw timeout(e, timeout, "no HTTP/2 SETTINGS from " + remote);
                 }
             }
@@ -299,7 +299,7 @@ public final class Http2ClientConnection {
                 f = s.awaitHead(deadline, readTimeoutNanos, i -> {
                     if (heads != null) heads.accept(lines(i));
                 });
-            } catch (Http2ClientStream.StreamTimeout e) {
+            } catch (StreamTimeout e) {
                 throw timeout(e, timeout, "no response from " + remote);
             }
             if (heads != null) heads.accept(lines(f));
@@ -413,7 +413,7 @@ public final class Http2ClientConnection {
                 if (active < peer.maxConcurrentStreams()) break;
                 try {
                     await(until, deadline);
-                } catch (Http2ClientStream.StreamTimeout e) {
+                } catch (StreamTimeout e) {
                     throw timeout(e, timeout, "no HTTP/2 stream became free on the connection to " + remote
                             + " (the server allows " + peer.maxConcurrentStreams() + " at once)");
                 }
@@ -437,11 +437,8 @@ public final class Http2ClientConnection {
 
     /** Waits on the connection's condition until the earlier of {@code until} and {@code deadline}; lock held. */
     private void await(long until, long deadline) throws IOException {
-        boolean byDeadline = deadline != 0 && deadline - until < 0;
-        long left = (byDeadline ? deadline : until) - System.nanoTime();
-        if (left <= 0) throw new Http2ClientStream.StreamTimeout(byDeadline);
         try {
-            changed.awaitNanos(left);
+            StreamTimeout.await(changed, until, deadline);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while waiting on " + this);
@@ -449,13 +446,8 @@ public final class Http2ClientConnection {
     }
 
     /** @return the client's timeout for a wait that passed: the whole request's, or the read timeout */
-    HttpClientException.Timeout timeout(Http2ClientStream.StreamTimeout e, Duration requestTimeout, String what) {
-        if (e.deadline) {
-            return new HttpClientException.Timeout("request to " + remote + " did not complete within "
-                    + requestTimeout.toMillis() + " ms", HttpClientException.Timeout.Kind.REQUEST);
-        }
-        return new HttpClientException.Timeout(what + " for " + readTimeoutNanos / 1_000_000 + " ms (read timeout)",
-                HttpClientException.Timeout.Kind.READ);
+    HttpClientException.Timeout timeout(StreamTimeout e, Duration requestTimeout, String what) {
+        return e.toClientTimeout(remote, requestTimeout, readTimeoutNanos, what);
     }
 
     /** Sends the request body as DATA within the server's windows; stops early if the server ended the stream. */
@@ -537,7 +529,7 @@ public final class Http2ClientConnection {
                 }
                 try {
                     await(until, deadline);
-                } catch (Http2ClientStream.StreamTimeout e) {
+                } catch (StreamTimeout e) {
                     if (e.deadline) throw timeout(e, timeout, "");
                     throw new HttpClientException.Timeout(remote + " did not open its HTTP/2 flow-control window for "
                             + readTimeoutNanos / 1_000_000 + " ms (write timeout)", HttpClientException.Timeout.Kind.WRITE);

@@ -307,7 +307,7 @@ final class Http2ClientStream {
      * Waits for the final response head, giving each interim head to {@code interimHeads} first (on this thread).
      *
      * @param deadline whole-request deadline ({@link System#nanoTime()}) or 0
-     * @throws IOException the stream's failure, or {@link java.net.SocketTimeoutException} naming which wait passed
+     * @throws IOException the stream's failure, or {@link StreamTimeout} naming which wait passed
      */
     ResponseFields awaitHead(long deadline, long readTimeoutNanos, Consumer<ResponseFields> interimHeads) throws IOException {
         while (true) {
@@ -335,25 +335,11 @@ final class Http2ClientStream {
 
     /** Waits on the condition until the earlier of {@code until} and {@code deadline}; the lock is held. */
     private void waitUntil(long until, long deadline) throws IOException {
-        long now = System.nanoTime();
-        boolean byDeadline = deadline != 0 && deadline - until < 0;
-        long left = (byDeadline ? deadline : until) - now;
-        if (left <= 0) throw new StreamTimeout(byDeadline);
         try {
-            changed.awaitNanos(left);
+            StreamTimeout.await(changed, until, deadline);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException("interrupted while waiting for HTTP/2 stream " + id);
-        }
-    }
-
-    /** A wait of the caller passed its limit: the read timeout, or the whole request's deadline. */
-    static final class StreamTimeout extends java.net.SocketTimeoutException {
-        final boolean deadline;
-
-        StreamTimeout(boolean deadline) {
-            super(deadline ? "request deadline passed" : "read timeout");
-            this.deadline = deadline;
         }
     }
 
