@@ -12,11 +12,12 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
- * One request's stream on an {@link Http2ClientConnection} (RFC 9113 §5.1), client side. The connection's reader
- * thread delivers what the server sends ({@link #onHeaders}, {@link #onData}, {@link #onReset}, {@link #fail});
- * the caller's thread waits for the response head ({@link #awaitHead}) and reads the body ({@link #read}),
- * giving flow-control credit back as it reads (WINDOW_UPDATE once half the stream's window was consumed), so the
- * body never sits in memory beyond one window. Guarded by its own lock; the send window is the connection's.
+ * One request's stream on an {@link Http2ClientConnection} (RFC 9113 §5.1), client side: its state, the response
+ * heads, and the checks a response must pass (§8.1). The connection's reader thread delivers what the server sends
+ * ({@link #onHeaders}, {@link #onData}, {@link #onReset}, {@link #abort}, {@link #closeWith}); the caller's thread
+ * waits for the response head ({@link #awaitHead}) and reads the body ({@link #read}) out of its
+ * {@link ResponseContent}, giving flow-control credit back as it reads. Guarded by its own lock; the send window
+ * is the connection's.
  */
 final class Http2ClientStream {
 
@@ -29,7 +30,6 @@ final class Http2ClientStream {
     /** The request was HEAD: the response has no content whatever its fields say (RFC 9110 §9.3.2). */
     final boolean head;
     private final Http2ClientConnection conn;
-    private final int window;
 
     // ---- guarded by the connection's lock -----------------------------------------------------------------------
     /** What we may still send on this stream (may go negative after a SETTINGS change, §6.9.2). */
@@ -45,19 +45,14 @@ final class Http2ClientStream {
     private ResponseFields finalHead;
     private boolean headTaken;
     private ResponseFields trailers;
-    private final ArrayDeque<byte[]> chunks = new ArrayDeque<>();
-    private int chunkPos;
-    private long buffered;
+    /** The content waiting for the caller, and our receive window. */
+    private final ResponseContent content;
+    /** Content bytes the server sent, kept or not. */
     private long received;
-    /** What the server may still send (our receive window for this stream). */
-    private long recvWindow;
-    /** Bytes consumed (read, or padding) not yet given back with WINDOW_UPDATE. */
-    private int unacked;
     private boolean endRemote;
     private boolean endLocal;
     private boolean reset;
     private boolean closed;
-    private boolean discarded;
     private IOException failure;
 
     Http2ClientStream(Http2ClientConnection conn, int id, boolean reusedConnection, boolean head, long sendWindow,
@@ -67,8 +62,7 @@ final class Http2ClientStream {
         this.reusedConnection = reusedConnection;
         this.head = head;
         this.sendWindow = sendWindow;
-        this.recvWindow = recvWindow;
-        this.window = recvWindow;
+        this.content = new ResponseContent(id, recvWindow);
     }
 
     // ---- from the reader thread ---------------------------------------------------------------------------------
@@ -113,26 +107,18 @@ final class Http2ClientStream {
         lock.lock();
         try {
             if (closed) return;
-            if (flow > recvWindow) {
-                throw Http2Exception.stream(id, Http2Error.FLOW_CONTROL_ERROR, "DATA beyond the stream's window");
-            }
-            recvWindow -= flow;
+            content.receive(flow);
             if (finalHead == null) throw malformed("DATA before the response head (RFC 9113 §8.1)");
             if (trailers != null || endRemote) throw Http2Exception.stream(id, Http2Error.STREAM_CLOSED, "DATA after END_STREAM");
             int n = to - from;
-            unacked += flow - n; // padding is never read: credit it at once
+            content.padding(flow - n);
             if (n > 0) {
                 if (noContent()) throw malformed("content in a response to HEAD or with status " + finalHead.status);
                 received += n;
                 if (finalHead.contentLength >= 0 && received > finalHead.contentLength) {
                     throw malformed("more content than its content-length of " + finalHead.contentLength);
                 }
-                if (!discarded) {
-                    byte[] copy = new byte[n];
-                    System.arraycopy(b, from, copy, 0, n);
-                    chunks.add(copy);
-                    buffered += n;
-                }
+                content.add(b, from, n);
             }
             if (endStream) ended();
             changed.signalAll();
@@ -276,7 +262,7 @@ final class Http2ClientStream {
     boolean resetLocally() {
         lock.lock();
         try {
-            discardLocked();
+            content.discard();
             if (closed || reset) return false;
             reset = true;
             if (failure == null) failure = new IOException("HTTP/2 stream " + id + " was cancelled");
@@ -285,12 +271,6 @@ final class Http2ClientStream {
         } finally {
             lock.unlock();
         }
-    }
-
-    private void discardLocked() {
-        discarded = true;
-        chunks.clear();
-        buffered = 0;
     }
 
     /** @return true if the server ended or reset the stream: sending the request body is pointless */
@@ -350,34 +330,17 @@ final class Http2ClientStream {
      */
     int read(byte[] b, int off, int len, long deadline, long readTimeoutNanos) throws IOException {
         int n;
-        int credit = 0;
+        int credit;
         lock.lock();
         try {
             long until = System.nanoTime() + readTimeoutNanos;
-            while (chunks.isEmpty() && !endRemote && failure == null) waitUntil(until, deadline);
-            if (chunks.isEmpty()) {
+            while (content.isEmpty() && !endRemote && failure == null) waitUntil(until, deadline);
+            if (content.isEmpty()) {
                 if (endRemote) return -1;
                 throw failure;
             }
-            n = 0;
-            while (n < len && !chunks.isEmpty()) {
-                byte[] c = chunks.peek();
-                int k = Math.min(len - n, c.length - chunkPos);
-                System.arraycopy(c, chunkPos, b, off + n, k);
-                n += k;
-                chunkPos += k;
-                if (chunkPos == c.length) {
-                    chunks.poll();
-                    chunkPos = 0;
-                }
-            }
-            buffered -= n;
-            unacked += n;
-            if (!endRemote && !reset && unacked >= window / 2) {
-                credit = unacked;
-                recvWindow += credit;
-                unacked = 0;
-            }
+            n = content.read(b, off, len);
+            credit = content.credit(!endRemote && !reset);
         } finally {
             lock.unlock();
         }
@@ -389,7 +352,7 @@ final class Http2ClientStream {
     int available() {
         lock.lock();
         try {
-            return (int) Math.min(Integer.MAX_VALUE, buffered);
+            return (int) Math.min(Integer.MAX_VALUE, content.buffered());
         } finally {
             lock.unlock();
         }
@@ -399,7 +362,7 @@ final class Http2ClientStream {
     boolean finished() {
         lock.lock();
         try {
-            return endRemote && chunks.isEmpty();
+            return endRemote && content.isEmpty();
         } finally {
             lock.unlock();
         }
@@ -409,7 +372,7 @@ final class Http2ClientStream {
     Headers trailers() {
         lock.lock();
         try {
-            return trailers != null && chunks.isEmpty() ? trailers.headers : new Headers();
+            return trailers != null && content.isEmpty() ? trailers.headers : new Headers();
         } finally {
             lock.unlock();
         }
