@@ -72,8 +72,6 @@ public final class Http2ClientConnection {
     public static final int CONNECTION_WINDOW = 1 << 20;
     /** Our SETTINGS_HEADER_TABLE_SIZE and the most of the server's table size our encoder uses. */
     private static final int TABLE_SIZE = Settings.DEFAULT_HEADER_TABLE_SIZE;
-    /** CONTINUATION frames one field block may span (CVE-2024-27316 works against clients too). */
-    private static final int MAX_CONTINUATIONS = 64;
     /** DATA frames we send carry at most this much (the smallest SETTINGS_MAX_FRAME_SIZE a server may set). */
     private static final int DATA_CHUNK = Settings.MIN_MAX_FRAME_SIZE;
     private static final long MAX_WINDOW = Integer.MAX_VALUE;
@@ -113,11 +111,7 @@ public final class Http2ClientConnection {
     // ---- the reader thread's ------------------------------------------------------------------------------------
     private long recvWindow;
     private boolean firstFrame = true;
-    private byte[] block = new byte[0];
-    private int blockLength;
-    private int blockStream;
-    private int blockFrames;
-    private boolean blockEndStream;
+    private final FieldBlockCollector blocks;
 
     private Http2ClientConnection(Connection c, ClientConfig config) {
         this.c = c;
@@ -127,6 +121,7 @@ public final class Http2ClientConnection {
         this.maxHeaderBytes = config.maxHeaderBytes();
         this.maxHeaderCount = config.maxHeaderCount();
         this.decoder = new HpackDecoder(TABLE_SIZE, maxHeaderBytes);
+        this.blocks = new FieldBlockCollector(maxHeaderBytes, this::fieldBlock);
         this.ours = new Settings().enablePush(false).initialWindowSize(STREAM_WINDOW).maxHeaderListSize(maxHeaderBytes);
     }
 
@@ -678,8 +673,8 @@ public final class Http2ClientConnection {
         }
         switch (type) {
             case DATA -> data();
-            case HEADERS -> headers();
-            case CONTINUATION -> continuation();
+            case HEADERS -> blocks.headers(parser);
+            case CONTINUATION -> blocks.continuation(parser);
             case RST_STREAM -> rstStream();
             case SETTINGS -> settings();
             case PING -> {
@@ -743,41 +738,8 @@ public final class Http2ClientConnection {
         }
     }
 
-    private void headers() {
-        blockStream = parser.streamId();
-        blockEndStream = parser.endStream();
-        blockFrames = 0;
-        blockLength = 0;
-        if (parser.endHeaders()) {
-            fieldBlock(parser.buffer(), parser.contentStart(), parser.contentEnd());
-        } else {
-            append();
-        }
-    }
-
-    private void continuation() {
-        if (++blockFrames > MAX_CONTINUATIONS) {
-            throw Http2Exception.connection(Http2Error.ENHANCE_YOUR_CALM, "more than " + MAX_CONTINUATIONS
-                    + " CONTINUATION frames in one field block");
-        }
-        append();
-        if (parser.endHeaders()) fieldBlock(block, 0, blockLength);
-    }
-
-    /** Collects a fragment of a field block; the block may not grow past the header limit and one frame. */
-    private void append() {
-        int n = parser.contentEnd() - parser.contentStart();
-        if (blockLength + n > maxHeaderBytes + parser.maxFrameSize()) {
-            throw Http2Exception.connection(Http2Error.ENHANCE_YOUR_CALM, "field block larger than "
-                    + (maxHeaderBytes + parser.maxFrameSize()) + " bytes");
-        }
-        if (block.length < blockLength + n) block = java.util.Arrays.copyOf(block, Math.max(blockLength + n, block.length * 2));
-        System.arraycopy(parser.buffer(), parser.contentStart(), block, blockLength, n);
-        blockLength += n;
-    }
-
-    private void fieldBlock(byte[] b, int from, int to) {
-        int id = blockStream;
+    /** A complete field block from the server: decoded, checked, and given to its stream. */
+    private void fieldBlock(int id, boolean endStream, byte[] b, int from, int to) {
         Http2ClientStream s = streams.get(id);
         ResponseFields f = new ResponseFields(s != null && s.hasFinalHead(), maxHeaderCount, true);
         boolean tooLarge = false;
@@ -788,7 +750,6 @@ public final class Http2ClientConnection {
             if (e.isConnectionError()) throw e;
             tooLarge = true;
         }
-        if (block.length > 64 * 1024) block = new byte[0];
         if (s == null) {
             notIdle(id, "HEADERS");
             return;
@@ -799,7 +760,7 @@ public final class Http2ClientConnection {
         }
         String problem = f.check();
         if (problem != null) throw Http2Exception.stream(id, Http2Error.PROTOCOL_ERROR, problem);
-        s.onHeaders(f, blockEndStream);
+        s.onHeaders(f, endStream);
         afterEvent(s);
     }
 
