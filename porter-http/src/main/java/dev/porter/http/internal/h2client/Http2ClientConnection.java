@@ -16,15 +16,10 @@ import dev.porter.http.internal.h2.Http2Exception;
 import dev.porter.http.internal.h2.Settings;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
@@ -74,7 +69,6 @@ public final class Http2ClientConnection {
     private static final int TABLE_SIZE = Settings.DEFAULT_HEADER_TABLE_SIZE;
     /** DATA frames we send carry at most this much (the smallest SETTINGS_MAX_FRAME_SIZE a server may set). */
     private static final int DATA_CHUNK = Settings.MIN_MAX_FRAME_SIZE;
-    private static final long MAX_WINDOW = Integer.MAX_VALUE;
 
     private final Connection c;
     private final String remote;
@@ -87,26 +81,8 @@ public final class Http2ClientConnection {
     /** Orders HEADERS on the wire: stream identifiers and the HPACK encoder's context. */
     private final ReentrantLock writeLock = new ReentrantLock();
     private final HpackEncoder encoder = new HpackEncoder(TABLE_SIZE);
-    /** Guards the connection's state below and the streams' send windows; taken before a stream's own lock. */
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
-    private final Map<Integer, Http2ClientStream> streams = new ConcurrentHashMap<>();
-
-    // ---- guarded by lock --------------------------------------------------------------------------------------------
-    private final Settings peer = new Settings();
-    private boolean peerSettingsSeen;
-    private int nextStreamId = 1;
-    private int active;
-    private long sendWindow = Settings.DEFAULT_WINDOW_SIZE;
-    /** The last stream identifier of the server's GOAWAY, or -1. */
-    private int goAwayLast = -1;
-    /** No new streams; close once the last one ends. */
-    private boolean closing;
-    /** Not shared (the pool keeps no idle connections, or is closed): close once the streams started end. */
-    private boolean retireOnIdle;
-    private IOException failure;
-    private long completed;
-    private long idleSince = System.nanoTime();
+    private final StreamTable table;
+    private final SendWindows windows;
 
     // ---- the reader thread's ------------------------------------------------------------------------------------
     private long recvWindow;
@@ -120,6 +96,8 @@ public final class Http2ClientConnection {
         this.readTimeoutNanos = config.readTimeout().toNanos();
         this.maxHeaderBytes = config.maxHeaderBytes();
         this.maxHeaderCount = config.maxHeaderCount();
+        this.table = new StreamTable(remote, readTimeoutNanos);
+        this.windows = new SendWindows(table, remote, readTimeoutNanos);
         this.decoder = new HpackDecoder(TABLE_SIZE, maxHeaderBytes);
         this.blocks = new FieldBlockCollector(maxHeaderBytes, this::fieldBlock);
         this.ours = new Settings().enablePush(false).initialWindowSize(STREAM_WINDOW).maxHeaderListSize(maxHeaderBytes);
@@ -158,51 +136,19 @@ public final class Http2ClientConnection {
         c.write(b, 0, p);
         c.flush();
         Thread.ofVirtual().name("porter-h2-client " + remote).start(this::readLoop);
-        lock.lock();
-        try {
-            long until = System.nanoTime() + readTimeoutNanos;
-            while (!peerSettingsSeen && failure == null) {
-                try {
-                    await(until, deadline);
-                } catch (StreamTimeout e) {
-                    throw timeout(e, timeout, "no HTTP/2 SETTINGS from " + remote);
-                }
-            }
-            if (!peerSettingsSeen) {
-                if (failure instanceof HttpClientException) throw failure;
-                if (failure instanceof SocketTimeoutException) {
-                    throw new HttpClientException.Timeout("no data from " + remote + " for "
-                            + readTimeoutNanos / 1_000_000 + " ms (read timeout)", HttpClientException.Timeout.Kind.READ);
-                }
-                throw new HttpClientException.IncompleteResponse("server " + remote
-                        + " closed the connection before its HTTP/2 SETTINGS" + (failure.getMessage() == null ? ""
-                        : ": " + failure.getMessage()), true);
-            }
-        } finally {
-            lock.unlock();
-        }
+        table.awaitPeerSettings(deadline, timeout);
     }
 
     // ---- for the pool -----------------------------------------------------------------------------------------------
 
     /** @return true if new streams may start here: open, no GOAWAY, not retired, identifiers left */
     public boolean usable() {
-        lock.lock();
-        try {
-            return failure == null && goAwayLast < 0 && !closing && !retireOnIdle && nextStreamId > 0 && c.isOpen();
-        } finally {
-            lock.unlock();
-        }
+        return table.takesStreams() && c.isOpen();
     }
 
     /** @return streams in progress */
     public int activeStreams() {
-        lock.lock();
-        try {
-            return active;
-        } finally {
-            lock.unlock();
-        }
+        return table.active();
     }
 
     /**
@@ -212,39 +158,24 @@ public final class Http2ClientConnection {
      * @return true if it is closed (now or before)
      */
     public boolean closeIfIdle(long nanos) {
-        lock.lock();
-        try {
-            if (failure != null) return true;
-            if (active > 0 || System.nanoTime() - idleSince < nanos) return false;
-            closing = true;
-        } finally {
-            lock.unlock();
-        }
-        close();
-        return true;
+        return switch (table.retireIfIdle(nanos)) {
+            case FAILED -> true;
+            case BUSY -> false;
+            case RETIRED -> {
+                close();
+                yield true;
+            }
+        };
     }
 
     /** Takes no new streams and closes once the streams in progress end (now if there are none). */
     public void retireWhenIdle() {
-        boolean now;
-        lock.lock();
-        try {
-            closing = true;
-            now = active == 0;
-        } finally {
-            lock.unlock();
-        }
-        if (now) close();
+        if (table.retireWhenIdle()) close();
     }
 
     /** Closes once the streams started here end, as a connection that is not pooled. */
     public void retireAfterStreams() {
-        lock.lock();
-        try {
-            retireOnIdle = true;
-        } finally {
-            lock.unlock();
-        }
+        table.retireAfterStreams();
     }
 
     /** Closes now: GOAWAY (NO_ERROR) if the connection is still up, then the socket; open streams fail. */
@@ -338,26 +269,12 @@ public final class Http2ClientConnection {
             listSize += names.get(i).length() + values.get(i).length() + 32;
             max += HpackEncoder.maxFieldLength(names.get(i), values.get(i));
         }
-        acquireSlot(listSize, deadline, timeout);
+        table.acquireSlot(listSize, deadline, timeout);
         Http2ClientStream s;
         writeLock.lock();
         try {
-            int maxFrame;
-            lock.lock();
-            try {
-                if (failure != null || goAwayLast >= 0 || nextStreamId < 0) {
-                    freeSlot();
-                    throw unprocessed("the connection stopped taking streams before the request was sent");
-                }
-                int id = nextStreamId;
-                nextStreamId += 2; // past 2^31-1 it turns negative: no identifiers left (§5.1.1)
-                s = new Http2ClientStream(this, id, completed > 0, method.equals("HEAD"), peer.initialWindowSize(),
-                        STREAM_WINDOW);
-                streams.put(id, s);
-                maxFrame = peer.maxFrameSize();
-            } finally {
-                lock.unlock();
-            }
+            s = table.open(this, method.equals("HEAD"), STREAM_WINDOW);
+            int maxFrame = table.peerMaxFrameSize();
             try {
                 byte[] fieldBlock = new byte[max];
                 int p = encoder.startBlock(fieldBlock, 0);
@@ -390,54 +307,6 @@ public final class Http2ClientConnection {
             if (ch >= 'A' && ch <= 'Z') return name.toLowerCase(java.util.Locale.ROOT);
         }
         return name;
-    }
-
-    /** Waits until the server's concurrency limit lets one more stream start. */
-    private void acquireSlot(long listSize, long deadline, Duration timeout) throws IOException {
-        lock.lock();
-        try {
-            if (listSize > peer.maxHeaderListSize()) {
-                throw new IOException("the request's header list of " + listSize + " bytes is larger than the "
-                        + "server's SETTINGS_MAX_HEADER_LIST_SIZE of " + peer.maxHeaderListSize());
-            }
-            long until = System.nanoTime() + readTimeoutNanos;
-            while (true) {
-                if (failure != null || goAwayLast >= 0 || closing || nextStreamId < 0) {
-                    throw unprocessed("the connection stopped taking streams before the request was sent");
-                }
-                if (active < peer.maxConcurrentStreams()) break;
-                try {
-                    await(until, deadline);
-                } catch (StreamTimeout e) {
-                    throw timeout(e, timeout, "no HTTP/2 stream became free on the connection to " + remote
-                            + " (the server allows " + peer.maxConcurrentStreams() + " at once)");
-                }
-            }
-            active++;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** The lock is held. */
-    private void freeSlot() {
-        active--;
-        if (active == 0) idleSince = System.nanoTime();
-        changed.signalAll();
-    }
-
-    private static Http2Retry unprocessed(String why) {
-        return new Http2Retry(why, true, false);
-    }
-
-    /** Waits on the connection's condition until the earlier of {@code until} and {@code deadline}; lock held. */
-    private void await(long until, long deadline) throws IOException {
-        try {
-            StreamTimeout.await(changed, until, deadline);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while waiting on " + this);
-        }
     }
 
     /** @return the client's timeout for a wait that passed: the whole request's, or the read timeout */
@@ -497,42 +366,12 @@ public final class Http2ClientConnection {
      * @return the bytes granted, or -1 if the server reset the stream (stop sending)
      */
     private int reserve(Http2ClientStream s, int want, long deadline, Duration timeout) throws IOException {
-        boolean flushed = false;
-        lock.lock();
-        try {
-            long until = System.nanoTime() + readTimeoutNanos;
-            while (true) {
-                if (s.remoteDone()) return -1;
-                if (failure != null) throw s.connectionEnded(failure, remote);
-                long w = Math.min(s.sendWindow, sendWindow);
-                if (w > 0) {
-                    int k = (int) Math.min(want, Math.min(w, peer.maxFrameSize()));
-                    s.sendWindow -= k;
-                    sendWindow -= k;
-                    return k;
-                }
-                if (!flushed) {
-                    // What is buffered may be what the server waits for before it opens the window.
-                    lock.unlock();
-                    try {
-                        write(s, null, 0, true);
-                    } finally {
-                        lock.lock();
-                    }
-                    flushed = true;
-                    continue;
-                }
-                try {
-                    await(until, deadline);
-                } catch (StreamTimeout e) {
-                    if (e.deadline) throw timeout(e, timeout, "");
-                    throw new HttpClientException.Timeout(remote + " did not open its HTTP/2 flow-control window for "
-                            + readTimeoutNanos / 1_000_000 + " ms (write timeout)", HttpClientException.Timeout.Kind.WRITE);
-                }
-            }
-        } finally {
-            lock.unlock();
-        }
+        long until = System.nanoTime() + readTimeoutNanos;
+        int k = windows.reserve(s, want, false, until, deadline, timeout);
+        if (k != 0) return k;
+        // What is buffered may be what the server waits for before it opens the window.
+        write(s, null, 0, true);
+        return windows.reserve(s, want, true, until, deadline, timeout);
     }
 
     /** Resets a stream the caller gives up on (CANCEL), unless it is over already. */
@@ -557,20 +396,7 @@ public final class Http2ClientConnection {
 
     /** A stream is over: its slot is free. Closes a connection that was told to go once idle. */
     void streamClosed(Http2ClientStream s) {
-        boolean closeNow;
-        lock.lock();
-        try {
-            streams.remove(s.id);
-            if (s.counted) {
-                s.counted = false;
-                completed++;
-                freeSlot();
-            }
-            closeNow = active == 0 && (closing || retireOnIdle || goAwayLast >= 0) && failure == null;
-        } finally {
-            lock.unlock();
-        }
-        if (closeNow) close();
+        if (table.closed(s)) close();
     }
 
     /** Sends a control frame and flushes; a failure is the reader's to find. */
@@ -643,19 +469,7 @@ public final class Http2ClientConnection {
 
     /** The connection is over: every stream still open learns why, and the socket closes. */
     private void shutdown(IOException cause) {
-        List<Http2ClientStream> open;
-        lock.lock();
-        try {
-            if (failure == null) failure = cause != null ? cause : new IOException("closed by the server");
-            open = new ArrayList<>(streams.values());
-            for (Http2ClientStream s : open) s.counted = false;
-            streams.clear();
-            active = 0;
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
-        for (Http2ClientStream s : open) s.closeWith(s.connectionEnded(cause, remote));
+        table.shutdown(cause);
         c.close();
     }
 
@@ -684,7 +498,7 @@ public final class Http2ClientConnection {
                 }
             }
             case GOAWAY -> goAway();
-            case WINDOW_UPDATE -> windowUpdate();
+            case WINDOW_UPDATE -> windows.opened(parser.streamId(), parser.windowIncrement());
             default -> {
                 // PRIORITY is accepted and ignored (§5.3.2), unknown types too (§5.5).
             }
@@ -710,9 +524,9 @@ public final class Http2ClientConnection {
             send(f, FrameWriter.windowUpdate(f, 0, 0, (int) (CONNECTION_WINDOW - recvWindow)));
             recvWindow = CONNECTION_WINDOW;
         }
-        Http2ClientStream s = streams.get(id);
+        Http2ClientStream s = table.get(id);
         if (s == null) {
-            notIdle(id, "DATA");
+            table.checkNotIdle(id, "DATA");
             return; // a stream we reset or finished: frames in flight are ignored (§5.1)
         }
         s.onData(parser.buffer(), parser.contentStart(), parser.contentEnd(), flow, parser.endStream());
@@ -723,24 +537,9 @@ public final class Http2ClientConnection {
         if (s.closeIfDone()) streamClosed(s);
     }
 
-    /** A frame for a stream we do not know: fine if it was ours and is closed; idle or even ones are errors. */
-    private void notIdle(int id, String what) {
-        boolean idle;
-        lock.lock();
-        try {
-            idle = id % 2 == 0 || nextStreamId > 0 && id >= nextStreamId;
-        } finally {
-            lock.unlock();
-        }
-        if (idle) {
-            throw Http2Exception.connection(Http2Error.PROTOCOL_ERROR, what + " on stream " + id
-                    + ", which the client never opened (RFC 9113 §5.1)");
-        }
-    }
-
     /** A complete field block from the server: decoded, checked, and given to its stream. */
     private void fieldBlock(int id, boolean endStream, byte[] b, int from, int to) {
-        Http2ClientStream s = streams.get(id);
+        Http2ClientStream s = table.get(id);
         ResponseFields f = new ResponseFields(s != null && s.hasFinalHead(), maxHeaderCount, true);
         boolean tooLarge = false;
         try {
@@ -751,7 +550,7 @@ public final class Http2ClientConnection {
             tooLarge = true;
         }
         if (s == null) {
-            notIdle(id, "HEADERS");
+            table.checkNotIdle(id, "HEADERS");
             return;
         }
         if (tooLarge) {
@@ -766,9 +565,9 @@ public final class Http2ClientConnection {
 
     private void rstStream() {
         int id = parser.streamId();
-        Http2ClientStream s = streams.get(id);
+        Http2ClientStream s = table.get(id);
         if (s == null) {
-            notIdle(id, "RST_STREAM");
+            table.checkNotIdle(id, "RST_STREAM");
             return;
         }
         s.onReset(Http2Error.of(parser.errorCode()));
@@ -777,7 +576,7 @@ public final class Http2ClientConnection {
 
     /** Resets a stream after a stream error we found in what the server sent (§5.4.2). */
     private void resetStream(int id, Http2Error error, String why) throws IOException {
-        Http2ClientStream s = streams.get(id);
+        Http2ClientStream s = table.get(id);
         boolean send = true;
         if (s != null) {
             send = s.abort(new HttpClientException.MalformedResponse("HTTP/2 stream " + id + " from " + remote + ": " + why));
@@ -791,29 +590,7 @@ public final class Http2ClientConnection {
 
     private void settings() throws IOException {
         if (parser.ack()) return;
-        int tableSize;
-        lock.lock();
-        try {
-            int before = peer.initialWindowSize();
-            int tableBefore = peer.headerTableSize();
-            peer.apply(parser.buffer(), parser.payloadStart(), parser.payloadEnd(), true);
-            long delta = (long) peer.initialWindowSize() - before;
-            if (delta != 0) {
-                // §6.9.2: every open stream's window moves by the difference, and may not pass 2^31-1.
-                for (Http2ClientStream s : streams.values()) {
-                    s.sendWindow += delta;
-                    if (s.sendWindow > MAX_WINDOW) {
-                        throw Http2Exception.connection(Http2Error.FLOW_CONTROL_ERROR,
-                                "SETTINGS_INITIAL_WINDOW_SIZE makes a stream's window larger than 2^31-1");
-                    }
-                }
-            }
-            tableSize = peer.headerTableSize() != tableBefore || !peerSettingsSeen ? peer.headerTableSize() : -1;
-            peerSettingsSeen = true;
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        int tableSize = table.applySettings(parser);
         if (tableSize >= 0) {
             writeLock.lock();
             try {
@@ -831,29 +608,8 @@ public final class Http2ClientConnection {
         Http2Error error = Http2Error.of(parser.errorCode());
         String debug = new String(parser.buffer(), parser.debugDataStart(),
                 Math.min(200, parser.payloadEnd() - parser.debugDataStart()), StandardCharsets.ISO_8859_1);
-        List<Http2ClientStream> unprocessed = new ArrayList<>();
-        boolean closeNow;
-        lock.lock();
-        try {
-            goAwayLast = goAwayLast < 0 ? last : Math.min(goAwayLast, last);
-            for (Http2ClientStream s : streams.values()) {
-                if (s.id > goAwayLast) unprocessed.add(s);
-            }
-            for (Http2ClientStream s : unprocessed) {
-                streams.remove(s.id);
-                if (s.counted) {
-                    s.counted = false;
-                    freeSlot();
-                }
-            }
-            closeNow = active == 0;
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
         String why = "the server's GOAWAY (" + error + (debug.isBlank() ? "" : ": " + printable(debug)) + ") left it unprocessed";
-        for (Http2ClientStream s : unprocessed) s.closeWith(new Http2Retry("HTTP/2 stream " + s.id + ": " + why, true, false));
-        if (closeNow) close();
+        if (table.goAway(last, why)) close();
     }
 
     private static String printable(String s) {
@@ -863,32 +619,5 @@ public final class Http2ClientConnection {
             sb.append(ch >= 0x20 && ch < 0x7F ? ch : '?');
         }
         return sb.toString();
-    }
-
-    private void windowUpdate() {
-        int id = parser.streamId();
-        int increment = parser.windowIncrement();
-        lock.lock();
-        try {
-            if (id == 0) {
-                sendWindow += increment;
-                if (sendWindow > MAX_WINDOW) {
-                    throw Http2Exception.connection(Http2Error.FLOW_CONTROL_ERROR, "connection window above 2^31-1 (RFC 9113 §6.9.1)");
-                }
-            } else {
-                Http2ClientStream s = streams.get(id);
-                if (s == null) {
-                    notIdle(id, "WINDOW_UPDATE"); // the lock is reentrant
-                    return;
-                }
-                s.sendWindow += increment;
-                if (s.sendWindow > MAX_WINDOW) {
-                    throw Http2Exception.stream(id, Http2Error.FLOW_CONTROL_ERROR, "stream window above 2^31-1 (RFC 9113 §6.9.1)");
-                }
-            }
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
     }
 }
