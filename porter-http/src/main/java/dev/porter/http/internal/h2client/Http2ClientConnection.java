@@ -8,9 +8,7 @@ import dev.porter.http.Headers;
 import dev.porter.http.HttpClientException;
 import dev.porter.http.internal.h2.FrameParser;
 import dev.porter.http.internal.h2.FrameType;
-import dev.porter.http.internal.h2.FrameWriter;
 import dev.porter.http.internal.h2.HpackDecoder;
-import dev.porter.http.internal.h2.HpackEncoder;
 import dev.porter.http.internal.h2.Http2Error;
 import dev.porter.http.internal.h2.Http2Exception;
 import dev.porter.http.internal.h2.Settings;
@@ -20,7 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 import static dev.porter.http.internal.h2.FrameType.CONTINUATION;
@@ -66,9 +63,7 @@ public final class Http2ClientConnection {
     /** Our connection receive window. */
     public static final int CONNECTION_WINDOW = 1 << 20;
     /** Our SETTINGS_HEADER_TABLE_SIZE and the most of the server's table size our encoder uses. */
-    private static final int TABLE_SIZE = Settings.DEFAULT_HEADER_TABLE_SIZE;
-    /** DATA frames we send carry at most this much (the smallest SETTINGS_MAX_FRAME_SIZE a server may set). */
-    private static final int DATA_CHUNK = Settings.MIN_MAX_FRAME_SIZE;
+    static final int TABLE_SIZE = Settings.DEFAULT_HEADER_TABLE_SIZE;
 
     private final Connection c;
     private final String remote;
@@ -78,11 +73,9 @@ public final class Http2ClientConnection {
     private final FrameParser parser = new FrameParser(Settings.MIN_MAX_FRAME_SIZE);
     private final HpackDecoder decoder;
     private final Settings ours;
-    /** Orders HEADERS on the wire: stream identifiers and the HPACK encoder's context. */
-    private final ReentrantLock writeLock = new ReentrantLock();
-    private final HpackEncoder encoder = new HpackEncoder(TABLE_SIZE);
     private final StreamTable table;
     private final SendWindows windows;
+    private final Http2ClientWriter writer;
 
     // ---- the reader thread's ------------------------------------------------------------------------------------
     private long recvWindow;
@@ -98,6 +91,7 @@ public final class Http2ClientConnection {
         this.maxHeaderCount = config.maxHeaderCount();
         this.table = new StreamTable(remote, readTimeoutNanos);
         this.windows = new SendWindows(table, remote, readTimeoutNanos);
+        this.writer = new Http2ClientWriter(c, remote, readTimeoutNanos, table, windows);
         this.decoder = new HpackDecoder(TABLE_SIZE, maxHeaderBytes);
         this.blocks = new FieldBlockCollector(maxHeaderBytes, this::fieldBlock);
         this.ours = new Settings().enablePush(false).initialWindowSize(STREAM_WINDOW).maxHeaderListSize(maxHeaderBytes);
@@ -128,13 +122,8 @@ public final class Http2ClientConnection {
         // The reader waits for frames as long as the connection lives; the pool closes it when idle, and each
         // stream bounds its own waits by the read timeout.
         c.setIdleTimeout(Duration.ofNanos(Math.max(Duration.ofHours(1).toNanos(), 2 * readTimeoutNanos)));
-        byte[] b = new byte[FrameParser.PREFACE.length + 9 + 36 + 13];
-        System.arraycopy(FrameParser.PREFACE, 0, b, 0, FrameParser.PREFACE.length);
-        int p = FrameWriter.settings(b, FrameParser.PREFACE.length, ours, null);
-        p = FrameWriter.windowUpdate(b, p, 0, CONNECTION_WINDOW - Settings.DEFAULT_WINDOW_SIZE);
         recvWindow = CONNECTION_WINDOW;
-        c.write(b, 0, p);
-        c.flush();
+        writer.preface(ours, CONNECTION_WINDOW);
         Thread.ofVirtual().name("porter-h2-client " + remote).start(this::readLoop);
         table.awaitPeerSettings(deadline, timeout);
     }
@@ -180,7 +169,7 @@ public final class Http2ClientConnection {
 
     /** Closes now: GOAWAY (NO_ERROR) if the connection is still up, then the socket; open streams fail. */
     public void close() {
-        sendGoAway(Http2Error.NO_ERROR, null);
+        writer.goAway(Http2Error.NO_ERROR, null);
         c.close();
     }
 
@@ -216,10 +205,11 @@ public final class Http2ClientConnection {
                              ClientRequest.Body body, long deadline, Duration timeout, Consumer<List<String>> heads)
             throws IOException {
         boolean hasBody = body.length() != 0;
-        Http2ClientStream s = open(method, scheme, authority, path, fields, !hasBody, deadline, timeout);
+        Http2ClientStream s = writer.open(method, scheme, authority, path, fields, !hasBody, deadline, timeout);
+        if (!hasBody && s.endLocal()) streamClosed(s);
         boolean ok = false;
         try {
-            if (hasBody) sendBody(s, body, deadline, timeout);
+            if (hasBody && writer.body(s, body, deadline, timeout) && s.endLocal()) streamClosed(s);
             ResponseFields f;
             try {
                 f = s.awaitHead(deadline, readTimeoutNanos, i -> {
@@ -246,140 +236,14 @@ public final class Http2ClientConnection {
         return l;
     }
 
-    /** Takes a slot and an identifier, and sends HEADERS. */
-    private Http2ClientStream open(String method, String scheme, String authority, String path, List<String> fields,
-                                   boolean endStream, long deadline, Duration timeout) throws IOException {
-        List<String> names = new ArrayList<>(fields.size() / 2 + 4);
-        List<String> values = new ArrayList<>(fields.size() / 2 + 4);
-        names.add(":method");
-        values.add(method);
-        names.add(":scheme");
-        values.add(scheme);
-        names.add(":authority");
-        values.add(authority);
-        names.add(":path");
-        values.add(path);
-        for (int i = 0; i < fields.size(); i += 2) {
-            names.add(lowerCase(fields.get(i)));
-            values.add(fields.get(i + 1));
-        }
-        long listSize = 0;
-        int max = HpackEncoder.MAX_START_LENGTH;
-        for (int i = 0; i < names.size(); i++) {
-            listSize += names.get(i).length() + values.get(i).length() + 32;
-            max += HpackEncoder.maxFieldLength(names.get(i), values.get(i));
-        }
-        table.acquireSlot(listSize, deadline, timeout);
-        Http2ClientStream s;
-        writeLock.lock();
-        try {
-            s = table.open(this, method.equals("HEAD"), STREAM_WINDOW);
-            int maxFrame = table.peerMaxFrameSize();
-            try {
-                byte[] fieldBlock = new byte[max];
-                int p = encoder.startBlock(fieldBlock, 0);
-                for (int i = 0; i < names.size(); i++) p = encoder.field(fieldBlock, p, names.get(i), values.get(i));
-                byte[] frames = new byte[FrameWriter.headersLength(p, maxFrame)];
-                int len = FrameWriter.headers(frames, 0, s.id, endStream, fieldBlock, 0, p, maxFrame);
-                c.write(frames, 0, len);
-            } catch (IOException | RuntimeException e) {
-                // The encoder's context moved on without the server's: nothing more can be said on this connection.
-                c.close();
-                if (e instanceof IOException io) throw s.connectionEnded(io, remote);
-                throw e;
-            }
-        } finally {
-            writeLock.unlock();
-        }
-        try {
-            c.flush();
-        } catch (IOException e) {
-            c.close();
-            throw s.connectionEnded(e, remote);
-        }
-        if (endStream && s.endLocal()) streamClosed(s);
-        return s;
-    }
-
-    private static String lowerCase(String name) {
-        for (int i = 0; i < name.length(); i++) {
-            char ch = name.charAt(i);
-            if (ch >= 'A' && ch <= 'Z') return name.toLowerCase(java.util.Locale.ROOT);
-        }
-        return name;
-    }
-
     /** @return the client's timeout for a wait that passed: the whole request's, or the read timeout */
     HttpClientException.Timeout timeout(StreamTimeout e, Duration requestTimeout, String what) {
         return e.toClientTimeout(remote, requestTimeout, readTimeoutNanos, what);
     }
 
-    /** Sends the request body as DATA within the server's windows; stops early if the server ended the stream. */
-    private void sendBody(Http2ClientStream s, ClientRequest.Body body, long deadline, Duration timeout)
-            throws IOException {
-        try (BodySource src = BodySource.of(body)) {
-            byte[] chunk = new byte[DATA_CHUNK];
-            byte[] frame = new byte[FrameParser.HEADER_LENGTH + DATA_CHUNK];
-            boolean ended = false;
-            while (!ended) {
-                int n = src.read(chunk, 0, chunk.length);
-                if (n < 0) {
-                    n = 0;
-                    ended = true;
-                } else {
-                    ended = src.complete();
-                }
-                int pos = 0;
-                do {
-                    int k = n == 0 ? 0 : reserve(s, n - pos, deadline, timeout);
-                    if (k < 0) return; // the server reset the stream or answered for good: no point in sending more
-                    boolean last = ended && pos + k == n;
-                    int flen = FrameWriter.data(frame, 0, s.id, chunk, pos, k, last);
-                    write(s, frame, flen, false);
-                    pos += k;
-                } while (pos < n);
-            }
-            write(s, frame, 0, true);
-        }
-        if (s.endLocal()) streamClosed(s);
-    }
-
-    /** One frame of a caller's stream (or only a flush, with {@code len} 0); a failure ends the connection. */
-    private void write(Http2ClientStream s, byte[] frame, int len, boolean flush) throws IOException {
-        try {
-            if (len > 0) c.write(frame, 0, len);
-            if (flush) c.flush();
-        } catch (IOException e) {
-            c.close();
-            if (c.timedOut()) {
-                throw new HttpClientException.Timeout(remote + " did not take request bytes for "
-                        + readTimeoutNanos / 1_000_000 + " ms (write timeout)", HttpClientException.Timeout.Kind.WRITE);
-            }
-            throw s.connectionEnded(e, remote);
-        }
-    }
-
-    /**
-     * Takes send window for up to {@code want} bytes: the least of the stream's and the connection's windows and
-     * the server's frame size; waits (output flushed) while either window is closed.
-     *
-     * @return the bytes granted, or -1 if the server reset the stream (stop sending)
-     */
-    private int reserve(Http2ClientStream s, int want, long deadline, Duration timeout) throws IOException {
-        long until = System.nanoTime() + readTimeoutNanos;
-        int k = windows.reserve(s, want, false, until, deadline, timeout);
-        if (k != 0) return k;
-        // What is buffered may be what the server waits for before it opens the window.
-        write(s, null, 0, true);
-        return windows.reserve(s, want, true, until, deadline, timeout);
-    }
-
     /** Resets a stream the caller gives up on (CANCEL), unless it is over already. */
     void cancel(Http2ClientStream s) {
-        if (s.resetLocally()) {
-            byte[] f = new byte[13];
-            sendQuietly(f, FrameWriter.rstStream(f, 0, s.id, Http2Error.CANCEL));
-        }
+        if (s.resetLocally()) writer.cancel(s.id);
         if (s.closeIfDone()) streamClosed(s);
     }
 
@@ -388,33 +252,9 @@ public final class Http2ClientConnection {
         if (s.closeIfDone()) streamClosed(s);
     }
 
-    /** Gives {@code credit} bytes of a stream's window back (WINDOW_UPDATE), as its reader consumed them. */
-    void windowUpdate(int streamId, int credit) {
-        byte[] f = new byte[13];
-        sendQuietly(f, FrameWriter.windowUpdate(f, 0, streamId, credit));
-    }
-
     /** A stream is over: its slot is free. Closes a connection that was told to go once idle. */
     void streamClosed(Http2ClientStream s) {
         if (table.closed(s)) close();
-    }
-
-    /** Sends a control frame and flushes; a failure is the reader's to find. */
-    private void sendQuietly(byte[] f, int len) {
-        try {
-            c.write(f, 0, len);
-            c.flush();
-        } catch (IOException e) {
-            c.close();
-        }
-    }
-
-    private void sendGoAway(Http2Error error, String why) {
-        if (!c.isOpen()) return;
-        byte[] debug = why == null ? null : why.substring(0, Math.min(why.length(), 200)).getBytes(StandardCharsets.US_ASCII);
-        byte[] f = new byte[17 + (debug == null ? 0 : debug.length)];
-        // We accept no streams from the server: the last one we processed is 0.
-        sendQuietly(f, FrameWriter.goAway(f, 0, 0, error, debug, 0, debug == null ? 0 : debug.length));
     }
 
     // ---- the reader -------------------------------------------------------------------------------------------------
@@ -444,7 +284,7 @@ public final class Http2ClientConnection {
         } catch (Http2Exception e) {
             cause = new HttpClientException.MalformedResponse("HTTP/2 connection error (" + e.error() + ") by "
                     + remote + ": " + e.getMessage());
-            sendGoAway(e.error(), e.getMessage());
+            writer.goAway(e.error(), e.getMessage());
         } catch (IOException e) {
             cause = e;
         } catch (RuntimeException e) {
@@ -492,10 +332,7 @@ public final class Http2ClientConnection {
             case RST_STREAM -> rstStream();
             case SETTINGS -> settings();
             case PING -> {
-                if (!parser.ack()) {
-                    byte[] f = new byte[17];
-                    send(f, FrameWriter.ping(f, 0, parser.pingData(), true));
-                }
+                if (!parser.ack()) writer.pingAck(parser.pingData());
             }
             case GOAWAY -> goAway();
             case WINDOW_UPDATE -> windows.opened(parser.streamId(), parser.windowIncrement());
@@ -503,12 +340,6 @@ public final class Http2ClientConnection {
                 // PRIORITY is accepted and ignored (§5.3.2), unknown types too (§5.5).
             }
         }
-    }
-
-    /** A frame from the reader; a failure ends the connection (the reader finds it). */
-    private void send(byte[] f, int len) throws IOException {
-        c.write(f, 0, len);
-        c.flush();
     }
 
     private void data() throws IOException {
@@ -520,8 +351,7 @@ public final class Http2ClientConnection {
         }
         recvWindow -= flow;
         if (recvWindow <= CONNECTION_WINDOW / 2) {
-            byte[] f = new byte[13];
-            send(f, FrameWriter.windowUpdate(f, 0, 0, (int) (CONNECTION_WINDOW - recvWindow)));
+            writer.windowUpdate(0, (int) (CONNECTION_WINDOW - recvWindow));
             recvWindow = CONNECTION_WINDOW;
         }
         Http2ClientStream s = table.get(id);
@@ -581,26 +411,15 @@ public final class Http2ClientConnection {
         if (s != null) {
             send = s.abort(new HttpClientException.MalformedResponse("HTTP/2 stream " + id + " from " + remote + ": " + why));
         }
-        if (send) {
-            byte[] f = new byte[13];
-            send(f, FrameWriter.rstStream(f, 0, id, error));
-        }
+        if (send) writer.rstStream(id, error);
         if (s != null) afterEvent(s);
     }
 
     private void settings() throws IOException {
         if (parser.ack()) return;
         int tableSize = table.applySettings(parser);
-        if (tableSize >= 0) {
-            writeLock.lock();
-            try {
-                encoder.peerMaxTableSize(tableSize);
-            } finally {
-                writeLock.unlock();
-            }
-        }
-        byte[] f = new byte[9];
-        send(f, FrameWriter.settingsAck(f, 0));
+        if (tableSize >= 0) writer.peerTableSize(tableSize);
+        writer.settingsAck();
     }
 
     private void goAway() {

@@ -29,7 +29,8 @@ final class Http2ClientStream {
     final boolean reusedConnection;
     /** The request was HEAD: the response has no content whatever its fields say (RFC 9110 §9.3.2). */
     final boolean head;
-    private final Http2ClientConnection conn;
+    /** Sends the WINDOW_UPDATEs for the content read. */
+    private final Http2ClientWriter out;
 
     // ---- guarded by the connection's lock -----------------------------------------------------------------------
     /** What we may still send on this stream (may go negative after a SETTINGS change, §6.9.2). */
@@ -55,9 +56,9 @@ final class Http2ClientStream {
     private boolean closed;
     private IOException failure;
 
-    Http2ClientStream(Http2ClientConnection conn, int id, boolean reusedConnection, boolean head, long sendWindow,
+    Http2ClientStream(Http2ClientWriter out, int id, boolean reusedConnection, boolean head, long sendWindow,
                       int recvWindow) {
-        this.conn = conn;
+        this.out = out;
         this.id = id;
         this.reusedConnection = reusedConnection;
         this.head = head;
@@ -344,7 +345,7 @@ final class Http2ClientStream {
         } finally {
             lock.unlock();
         }
-        if (credit > 0) conn.windowUpdate(id, credit);
+        if (credit > 0) out.credit(id, credit);
         return n;
     }
 

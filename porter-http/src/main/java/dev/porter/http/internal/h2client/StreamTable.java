@@ -230,7 +230,7 @@ final class StreamTable {
      * @param recvWindow our initial window for the stream
      * @throws Http2Retry (the slot given back) if the connection stopped taking streams meanwhile
      */
-    Http2ClientStream open(Http2ClientConnection conn, boolean head, int recvWindow) throws Http2Retry {
+    Http2ClientStream open(Http2ClientWriter out, boolean head, int recvWindow) throws Http2Retry {
         lock.lock();
         try {
             if (failure != null || goAwayLast >= 0 || nextStreamId < 0) {
@@ -239,7 +239,7 @@ final class StreamTable {
             }
             int id = nextStreamId;
             nextStreamId += 2; // past 2^31-1 it turns negative: no identifiers left (§5.1.1)
-            Http2ClientStream s = new Http2ClientStream(conn, id, completed > 0, head, peer.initialWindowSize(),
+            Http2ClientStream s = new Http2ClientStream(out, id, completed > 0, head, peer.initialWindowSize(),
                     recvWindow);
             streams.put(id, s);
             return s;
