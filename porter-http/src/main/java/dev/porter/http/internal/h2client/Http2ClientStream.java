@@ -6,23 +6,20 @@ import dev.porter.http.internal.h2.Http2Error;
 import dev.porter.http.internal.h2.Http2Exception;
 
 import java.io.IOException;
-import java.util.ArrayDeque;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
- * One request's stream on an {@link Http2ClientConnection} (RFC 9113 §5.1), client side: its state, the response
- * heads, and the checks a response must pass (§8.1). The connection's reader thread delivers what the server sends
- * ({@link #onHeaders}, {@link #onData}, {@link #onReset}, {@link #abort}, {@link #closeWith}); the caller's thread
- * waits for the response head ({@link #awaitHead}) and reads the body ({@link #read}) out of its
- * {@link ResponseContent}, giving flow-control credit back as it reads. Guarded by its own lock; the send window
- * is the connection's.
+ * One request's stream on an {@link Http2ClientConnection} (RFC 9113 §5.1), client side: which sides ended, whether
+ * it was reset or closed, and why it failed, between two threads. The connection's reader thread delivers what the
+ * server sends ({@link #onHeaders}, {@link #onData}, {@link #onReset}, {@link #abort}, {@link #closeWith}), which
+ * builds the {@link ResponseMessage} (heads, and the rules a response must keep) and fills the
+ * {@link ResponseContent}; the caller's thread waits for the response head ({@link #awaitHead}) and reads the body
+ * ({@link #read}), giving flow-control credit back as it reads. Guarded by its own lock; the send window is the
+ * connection's.
  */
 final class Http2ClientStream {
-
-    /** Interim (1xx) responses tolerated before the final one. */
-    private static final int MAX_INTERIM = 16;
 
     final int id;
     /** The connection carried complete exchanges before this stream: a failure before any answer may be stale. */
@@ -41,15 +38,10 @@ final class Http2ClientStream {
     // ---- guarded by lock ----------------------------------------------------------------------------------------
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    private final ArrayDeque<ResponseFields> interim = new ArrayDeque<>();
-    private int interimCount;
-    private ResponseFields finalHead;
-    private boolean headTaken;
-    private ResponseFields trailers;
+    /** The heads, and the rules the response must keep. */
+    private final ResponseMessage message;
     /** The content waiting for the caller, and our receive window. */
     private final ResponseContent content;
-    /** Content bytes the server sent, kept or not. */
-    private long received;
     private boolean endRemote;
     private boolean endLocal;
     private boolean reset;
@@ -63,6 +55,7 @@ final class Http2ClientStream {
         this.reusedConnection = reusedConnection;
         this.head = head;
         this.sendWindow = sendWindow;
+        this.message = new ResponseMessage(id, head);
         this.content = new ResponseContent(id, recvWindow);
     }
 
@@ -77,22 +70,7 @@ final class Http2ClientStream {
         lock.lock();
         try {
             if (closed) return;
-            if (finalHead == null) {
-                if (f.status < 200) {
-                    if (endStream) throw malformed("interim response " + f.status + " ends the stream");
-                    if (f.status == 101) throw malformed("101 Switching Protocols is not allowed in HTTP/2 (RFC 9113 §8.6)");
-                    if (++interimCount > MAX_INTERIM) throw malformed("more than " + MAX_INTERIM + " interim (1xx) responses");
-                    interim.add(f);
-                } else {
-                    finalHead = f;
-                    if (endStream) ended();
-                }
-            } else {
-                // Trailers (RFC 9113 §8.1): a field block after the content must end the stream.
-                if (!endStream) throw malformed("a second field block without END_STREAM");
-                trailers = f;
-                ended();
-            }
+            if (message.fieldBlock(f, endStream)) endRemote = true;
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -109,40 +87,18 @@ final class Http2ClientStream {
         try {
             if (closed) return;
             content.receive(flow);
-            if (finalHead == null) throw malformed("DATA before the response head (RFC 9113 §8.1)");
-            if (trailers != null || endRemote) throw Http2Exception.stream(id, Http2Error.STREAM_CLOSED, "DATA after END_STREAM");
             int n = to - from;
-            content.padding(flow - n);
-            if (n > 0) {
-                if (noContent()) throw malformed("content in a response to HEAD or with status " + finalHead.status);
-                received += n;
-                if (finalHead.contentLength >= 0 && received > finalHead.contentLength) {
-                    throw malformed("more content than its content-length of " + finalHead.contentLength);
-                }
-                content.add(b, from, n);
+            message.data(n, endRemote);
+            content.padding(flow - n); // padding is never read: credited at once
+            if (n > 0) content.add(b, from, n);
+            if (endStream) {
+                message.end();
+                endRemote = true;
             }
-            if (endStream) ended();
             changed.signalAll();
         } finally {
             lock.unlock();
         }
-    }
-
-    /** END_STREAM from the server: checks the content length (§8.1.1). */
-    private void ended() {
-        if (!noContent() && finalHead.contentLength >= 0 && received != finalHead.contentLength) {
-            throw malformed("content of " + received + " bytes, not its content-length of " + finalHead.contentLength);
-        }
-        endRemote = true;
-    }
-
-    private boolean noContent() {
-        int s = finalHead.status;
-        return head || s == 204 || s == 304;
-    }
-
-    private Http2Exception malformed(String why) {
-        return Http2Exception.stream(id, Http2Error.PROTOCOL_ERROR, why);
     }
 
     /** RST_STREAM from the server (§6.4). */
@@ -161,7 +117,7 @@ final class Http2ClientStream {
                         error == Http2Error.HTTP_1_1_REQUIRED);
             } else {
                 failure = new HttpClientException.IncompleteResponse("the server reset HTTP/2 stream " + id + " ("
-                        + error + ")" + (finalHead == null ? " before answering" : " inside the response"), finalHead == null);
+                        + error + ")" + (message.answered() ? " inside the response" : " before answering"), !message.answered());
             }
             changed.signalAll();
         } finally {
@@ -207,7 +163,7 @@ final class Http2ClientStream {
     boolean hasFinalHead() {
         lock.lock();
         try {
-            return finalHead != null;
+            return message.answered();
         } finally {
             lock.unlock();
         }
@@ -217,18 +173,7 @@ final class Http2ClientStream {
     IOException connectionEnded(IOException cause, String remote) {
         lock.lock();
         try {
-            if (cause instanceof HttpClientException || cause instanceof Http2Retry) return cause;
-            if (finalHead == null && !headTaken && interimCount == 0 && reusedConnection && !(cause instanceof java.net.SocketTimeoutException)) {
-                return new Http2Retry("reused HTTP/2 connection to " + remote + " failed before a response: "
-                        + (cause == null ? "closed by the server" : cause.getMessage()), false, false);
-            }
-            if (cause instanceof java.net.SocketTimeoutException) return cause;
-            if (finalHead == null) {
-                return new HttpClientException.IncompleteResponse("server " + remote
-                        + " closed the HTTP/2 connection without answering stream " + id, interimCount == 0);
-            }
-            return new HttpClientException.IncompleteResponse("server " + remote + " closed the HTTP/2 connection after "
-                    + received + " body bytes" + (finalHead.contentLength >= 0 ? " of " + finalHead.contentLength : ""), false);
+            return message.connectionEnded(cause, remote, reusedConnection);
         } finally {
             lock.unlock();
         }
@@ -296,15 +241,12 @@ final class Http2ClientStream {
             lock.lock();
             try {
                 long until = System.nanoTime() + readTimeoutNanos;
-                while (interim.isEmpty() && finalHead == null && failure == null) {
+                while (!message.hasInterim() && !message.answered() && failure == null) {
                     waitUntil(until, deadline);
                 }
-                next = interim.poll();
+                next = message.nextInterim();
                 if (next == null) {
-                    if (finalHead != null) {
-                        headTaken = true;
-                        return finalHead;
-                    }
+                    if (message.answered()) return message.takeFinalHead();
                     throw failure;
                 }
             } finally {
@@ -373,7 +315,8 @@ final class Http2ClientStream {
     Headers trailers() {
         lock.lock();
         try {
-            return trailers != null && content.isEmpty() ? trailers.headers : new Headers();
+            Headers t = message.trailers();
+            return t != null && content.isEmpty() ? t : new Headers();
         } finally {
             lock.unlock();
         }
@@ -383,7 +326,7 @@ final class Http2ClientStream {
     boolean endedWithHead() {
         lock.lock();
         try {
-            return endRemote && received == 0;
+            return endRemote && message.received() == 0;
         } finally {
             lock.unlock();
         }
