@@ -29,8 +29,8 @@ import java.util.function.Consumer;
  *       blocks encoded under one lock, in the order they reach the wire, as §5.1.1 and HPACK require) and its own
  *       DATA. Every write is one {@link Connection#write} call, which core makes atomic, so frames never
  *       interleave;</li>
- *   <li>{@link StreamTable}: the streams, their identifiers and concurrency slots, the server's SETTINGS and GOAWAY
- *       and the pool's state, under one lock it shares with the {@link SendWindows};</li>
+ *   <li>{@link ClientStreamTable}: the streams, their identifiers and concurrency slots, the server's SETTINGS and
+ *       GOAWAY and the pool's state, under one lock it shares with the {@link SendWindows};</li>
  *   <li>{@link Http2ResponseBody}: each caller reads its own response body.</li>
  * </ul>
  *
@@ -62,7 +62,7 @@ public final class Http2ClientConnection {
     private final String remote;
     private final long readTimeoutNanos;
     private final Settings ours;
-    private final StreamTable table;
+    private final ClientStreamTable table;
     private final Http2ClientWriter writer;
     private final Http2ClientReader reader;
 
@@ -71,7 +71,7 @@ public final class Http2ClientConnection {
         var a = c.remoteAddress();
         this.remote = a.getHostString() + ":" + a.getPort();
         this.readTimeoutNanos = config.readTimeout().toNanos();
-        this.table = new StreamTable(remote, readTimeoutNanos);
+        this.table = new ClientStreamTable(remote, readTimeoutNanos);
         SendWindows windows = new SendWindows(table, remote, readTimeoutNanos);
         this.writer = new Http2ClientWriter(c, remote, readTimeoutNanos, table, windows);
         this.reader = new Http2ClientReader(this, c, remote, config, table, windows, writer);

@@ -29,8 +29,8 @@ import static dev.porter.http.internal.h2client.Http2ClientConnection.CONNECTION
  * acts on it. Field blocks are collected ({@link FieldBlockCollector}), decoded ({@link HpackDecoder}: one context
  * per connection, so every block is decoded even for a stream nobody waits for) and checked ({@link ResponseFields});
  * heads, content and resets go to their {@link Http2ClientStream}; SETTINGS, GOAWAY and WINDOW_UPDATE change the
- * {@link StreamTable} and the {@link SendWindows}; PING is answered. The connection's receive window is given back
- * as DATA arrives (the streams' windows already bound what is buffered).
+ * {@link ClientStreamTable} and the {@link SendWindows}; PING is answered. The connection's receive window is given
+ * back as DATA arrives (the streams' windows already bound what is buffered).
  *
  * <p>Errors (RFC 9113 §5.4). A stream error resets only its stream (its request fails with
  * {@link HttpClientException.MalformedResponse}); a connection error ends the connection with GOAWAY, and every
@@ -44,7 +44,7 @@ final class Http2ClientReader {
     private final String remote;
     private final int maxHeaderBytes;
     private final int maxHeaderCount;
-    private final StreamTable table;
+    private final ClientStreamTable table;
     private final SendWindows windows;
     private final Http2ClientWriter writer;
     private final FrameParser parser = new FrameParser(Settings.MIN_MAX_FRAME_SIZE);
@@ -54,8 +54,8 @@ final class Http2ClientReader {
     private long recvWindow = CONNECTION_WINDOW;
     private boolean firstFrame = true;
 
-    Http2ClientReader(Http2ClientConnection conn, Connection c, String remote, ClientConfig config, StreamTable table,
-                      SendWindows windows, Http2ClientWriter writer) {
+    Http2ClientReader(Http2ClientConnection conn, Connection c, String remote, ClientConfig config,
+                      ClientStreamTable table, SendWindows windows, Http2ClientWriter writer) {
         this.conn = conn;
         this.c = c;
         this.remote = remote;

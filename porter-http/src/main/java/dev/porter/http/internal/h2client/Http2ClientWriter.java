@@ -38,13 +38,14 @@ final class Http2ClientWriter {
     private final Connection c;
     private final String remote;
     private final long readTimeoutNanos;
-    private final StreamTable table;
+    private final ClientStreamTable table;
     private final SendWindows windows;
     /** Orders HEADERS on the wire: stream identifiers and the HPACK encoder's context. */
     private final ReentrantLock headersLock = new ReentrantLock();
     private final HpackEncoder encoder = new HpackEncoder(Http2ClientConnection.TABLE_SIZE);
 
-    Http2ClientWriter(Connection c, String remote, long readTimeoutNanos, StreamTable table, SendWindows windows) {
+    Http2ClientWriter(Connection c, String remote, long readTimeoutNanos, ClientStreamTable table,
+                      SendWindows windows) {
         this.c = c;
         this.remote = remote;
         this.readTimeoutNanos = readTimeoutNanos;

@@ -13,19 +13,19 @@ import java.time.Duration;
  * ({@link Http2ClientStream#sendWindow}). A request body takes window before each DATA frame ({@link #reserve}),
  * the server's WINDOW_UPDATE opens a window ({@link #opened}), and a change of its SETTINGS_INITIAL_WINDOW_SIZE
  * moves every stream's ({@link #initialWindowChanged}); no window may pass 2^31-1 (§6.9.1). Guarded by the
- * {@link StreamTable}'s lock: whether to send or to wait also depends on the connection's failure.
+ * {@link ClientStreamTable}'s lock: whether to send or to wait also depends on the connection's failure.
  */
 final class SendWindows {
 
     private static final long MAX_WINDOW = Integer.MAX_VALUE;
 
-    private final StreamTable table;
+    private final ClientStreamTable table;
     private final String remote;
     private final long readTimeoutNanos;
     /** The connection's send window; guarded by the table's lock. */
     private long window = Settings.DEFAULT_WINDOW_SIZE;
 
-    SendWindows(StreamTable table, String remote, long readTimeoutNanos) {
+    SendWindows(ClientStreamTable table, String remote, long readTimeoutNanos) {
         this.table = table;
         this.remote = remote;
         this.readTimeoutNanos = readTimeoutNanos;

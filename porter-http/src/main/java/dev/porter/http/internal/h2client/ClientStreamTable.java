@@ -27,7 +27,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>{@link SendWindows} shares the lock: whether DATA may go depends on the windows, the SETTINGS and the
  * connection's failure at once. The lock is taken before a stream's own.
  */
-final class StreamTable {
+final class ClientStreamTable {
 
     /** What {@link #retireIfIdle} found. */
     enum Idle {
@@ -61,7 +61,7 @@ final class StreamTable {
     private long completed;
     private long idleSince = System.nanoTime();
 
-    StreamTable(String remote, long readTimeoutNanos) {
+    ClientStreamTable(String remote, long readTimeoutNanos) {
         this.remote = remote;
         this.readTimeoutNanos = readTimeoutNanos;
     }
@@ -214,7 +214,8 @@ final class StreamTable {
                     await(until, deadline);
                 } catch (StreamTimeout e) {
                     throw e.toClientTimeout(remote, timeout, readTimeoutNanos, "no HTTP/2 stream became free on the "
-                            + "connection to " + remote + " (the server allows " + peer.maxConcurrentStreams() + " at once)");
+                            + "connection to " + remote + " (the server allows " + peer.maxConcurrentStreams()
+                            + " at once)");
                 }
             }
             active++;
@@ -319,7 +320,9 @@ final class StreamTable {
         } finally {
             lock.unlock();
         }
-        for (Http2ClientStream s : unprocessed) s.closeWith(new Http2Retry("HTTP/2 stream " + s.id + ": " + why, true, false));
+        for (Http2ClientStream s : unprocessed) {
+            s.closeWith(new Http2Retry("HTTP/2 stream " + s.id + ": " + why, true, false));
+        }
         return closeNow;
     }
 
