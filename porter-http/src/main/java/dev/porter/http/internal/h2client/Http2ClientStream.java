@@ -29,7 +29,7 @@ final class Http2ClientStream {
     /** Sends the WINDOW_UPDATEs for the content read. */
     private final Http2ClientWriter out;
 
-    // ---- guarded by the connection's lock -----------------------------------------------------------------------
+    // ---- guarded by the ClientStreamTable's lock ----------------------------------------------------------------
     /** What we may still send on this stream (may go negative after a SETTINGS change, §6.9.2). */
     long sendWindow;
     /** Counted against the server's SETTINGS_MAX_CONCURRENT_STREAMS until both sides ended or a reset. */
