@@ -200,6 +200,11 @@ public final class MessageDecoder {
         @Override public void advance(int n) { messageLength += n; }
     }
 
+    /** Frees the inflater's native memory, at the end of the conversation. */
+    public void release() {
+        if (deflate != null) deflate.close();
+    }
+
     /** @return what the last {@link #decode} stopped at */
     public Event event() {
         return event;
