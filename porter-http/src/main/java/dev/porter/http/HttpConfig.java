@@ -34,12 +34,14 @@ import java.util.Objects;
  *                                 default: once a browser saw it, plain http to the host stops working for that
  *                                 long, so it is the operator's decision). Never sent over plaintext (§7.2)
  * @param http2                    HTTP/2 on or off, and its limits; default on ({@link Http2Config#defaults()})
+ * @param websocket                the limits of WebSocket conversations ({@link Router#websocket}); default
+ *                                 {@link WebSocketConfig#defaults()}
  */
 public record HttpConfig(ServerConfig server, int maxRequestLineLength, int maxHeaderBytes, int maxHeaderCount,
                          long maxBodySize, Duration headerTimeout, Duration keepAliveTimeout, Duration idleLinger,
                          int maxRequestsPerConnection, long maxDrainBytes, String serverHeader,
                          boolean lenientLineEnds, AccessLog accessLog, Duration strictTransportSecurity,
-                         Http2Config http2) {
+                         Http2Config http2, WebSocketConfig websocket) {
 
     /** Validates every value. */
     public HttpConfig {
@@ -48,6 +50,7 @@ public record HttpConfig(ServerConfig server, int maxRequestLineLength, int maxH
         Objects.requireNonNull(keepAliveTimeout, "keepAliveTimeout");
         Objects.requireNonNull(idleLinger, "idleLinger");
         Objects.requireNonNull(http2, "http2");
+        Objects.requireNonNull(websocket, "websocket");
         if (maxRequestLineLength < 16) throw new IllegalArgumentException("maxRequestLineLength must be >= 16");
         if (maxHeaderBytes < 64) throw new IllegalArgumentException("maxHeaderBytes must be >= 64");
         if (maxHeaderCount < 1) throw new IllegalArgumentException("maxHeaderCount must be >= 1");
@@ -100,6 +103,7 @@ public record HttpConfig(ServerConfig server, int maxRequestLineLength, int maxH
         private AccessLog accessLog;
         private Duration strictTransportSecurity;
         private Http2Config http2 = Http2Config.defaults();
+        private WebSocketConfig websocket = WebSocketConfig.defaults();
 
         Builder() {
         }
@@ -120,6 +124,7 @@ public record HttpConfig(ServerConfig server, int maxRequestLineLength, int maxH
             accessLog = c.accessLog;
             strictTransportSecurity = c.strictTransportSecurity;
             http2 = c.http2;
+            websocket = c.websocket;
         }
 
         /** The socket settings (address, backlog, connection limit, timeouts). */
@@ -158,6 +163,8 @@ public record HttpConfig(ServerConfig server, int maxRequestLineLength, int maxH
         public Builder accessLog(AccessLog log) { accessLog = log; return this; }
         /** See {@link HttpConfig#http2()}. */
         public Builder http2(Http2Config h) { http2 = h; return this; }
+        /** See {@link HttpConfig#websocket()}. */
+        public Builder websocket(WebSocketConfig w) { websocket = w; return this; }
         /** See {@link HttpConfig#strictTransportSecurity()}; null for none. */
         public Builder strictTransportSecurity(Duration maxAge) { strictTransportSecurity = maxAge; return this; }
 
@@ -185,7 +192,7 @@ public record HttpConfig(ServerConfig server, int maxRequestLineLength, int maxH
             }
             return new HttpConfig(server, maxRequestLineLength, maxHeaderBytes, maxHeaderCount, maxBodySize,
                     headerTimeout, keepAliveTimeout, idleLinger, maxRequestsPerConnection, maxDrainBytes,
-                    serverHeader, lenientLineEnds, accessLog, strictTransportSecurity, http2);
+                    serverHeader, lenientLineEnds, accessLog, strictTransportSecurity, http2, websocket);
         }
     }
 }

@@ -4,7 +4,7 @@ package dev.porter.http;
 import dev.porter.http.internal.Ascii;
 import dev.porter.http.internal.Methods;
 import dev.porter.http.internal.Targets;
-import dev.porter.http.internal.client.Route;
+import dev.porter.http.internal.websocket.WebSocketRoute;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -132,6 +132,28 @@ public final class Router implements Handler {
         patterns.add(new Route(method, segments, names.toArray(String[]::new), tail, handler));
         routedMethods = null;
         return this;
+    }
+
+    /**
+     * Adds a WebSocket endpoint (RFC 6455) with the default options: same-origin only, no sub-protocol. See
+     * {@link #websocket(String, WebSocketOptions, WebSocketHandler)}.
+     */
+    public Router websocket(String pattern, WebSocketHandler handler) {
+        return websocket(pattern, WebSocketOptions.defaults(), handler);
+    }
+
+    /**
+     * Adds a WebSocket endpoint (RFC 6455) as a GET route: a valid opening handshake (§4.2.1) is answered
+     * {@code 101 Switching Protocols} and {@code handler} then runs the conversation on the connection's thread,
+     * with the limits of {@link HttpConfig#websocket()}. A plain GET without {@code Upgrade: websocket} is answered
+     * {@code 426 Upgrade Required}; a malformed handshake 400; a version other than 13 426 with
+     * {@code Sec-WebSocket-Version: 13}; a refused origin 403. Over HTTP/2 (no extended CONNECT yet) every request is
+     * answered 426.
+     */
+    public Router websocket(String pattern, WebSocketOptions options, WebSocketHandler handler) {
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(handler, "handler");
+        return route("GET", pattern, new WebSocketRoute(options, handler));
     }
 
     /** Mounts {@code handler} for GET and HEAD on every path under {@code prefix} (e.g. static files). */

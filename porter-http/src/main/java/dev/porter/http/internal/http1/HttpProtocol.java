@@ -8,6 +8,7 @@ import dev.porter.http.Handler;
 import dev.porter.http.HttpConfig;
 import dev.porter.http.HttpException;
 import dev.porter.http.Status;
+import dev.porter.http.internal.ProtocolSwitch;
 import dev.porter.http.internal.h2.FrameParser;
 import dev.porter.http.internal.h2.Http2Connection;
 
@@ -185,6 +186,7 @@ public final class HttpProtocol implements Protocol {
                 || state.served >= config.maxRequestsPerConnection();
         ServerResponse res = new ServerResponse(c, serverLine, "HEAD".equals(head.method), head.version == 10, closeAfter);
         if (state.secure && hstsLine != null) res.transportSecurity(hstsLine);
+        res.allowSwitch(config);
         BodyStream body = body(c, framing, res);
         res.requestBody(body, config.maxDrainBytes());
         // Earlier pipelined responses go out before a request with a body: reading that body may block, and the
@@ -225,6 +227,20 @@ public final class HttpProtocol implements Protocol {
             // that is still unsent: answer with the failure instead, so a bad message is never acknowledged.
             c.output().truncate(outMark);
             rejectAndClose(c, failure.status(), failure.getMessage(), head, started);
+            return false;
+        }
+        ProtocolSwitch.Takeover takeover = res.takeover();
+        if (takeover != null && framed && drained && head.version == 11 && framing.contentLength == 0 && !framing.chunked) {
+            // 101 Switching Protocols (RFC 9110 §15.2.2): the head leaves now, then the connection is the new
+            // protocol's until it ends; it never returns to HTTP, so serve() closes it afterwards.
+            log(c, head, 101, 0, started);
+            c.flush();
+            takeover.run(c);
+            return false;
+        }
+        if (res.status().code() == 101) {
+            // A 101 whose switch could not happen (a request with a body): the connection speaks nothing now.
+            lingeringClose(c);
             return false;
         }
         boolean reusable = framed && !res.closing() && drained;

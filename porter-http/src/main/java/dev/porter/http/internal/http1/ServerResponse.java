@@ -2,10 +2,12 @@ package dev.porter.http.internal.http1;
 
 import dev.porter.core.Connection;
 import dev.porter.http.Headers;
+import dev.porter.http.HttpConfig;
 import dev.porter.http.Response;
 import dev.porter.http.Status;
 import dev.porter.http.internal.Ascii;
 import dev.porter.http.internal.DateCache;
+import dev.porter.http.internal.ProtocolSwitch;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -19,7 +21,7 @@ import java.util.Objects;
  * (prebuilt status line, cached Date, no intermediate strings), so a small response is one buffer and, with
  * pipelining, several responses share one write.
  */
-public final class ServerResponse implements Response {
+public final class ServerResponse implements Response, ProtocolSwitch {
 
     private static final byte[] CRLF = {'\r', '\n'};
     private static final byte[] CONNECTION_CLOSE = "Connection: close\r\n".getBytes(StandardCharsets.US_ASCII);
@@ -47,6 +49,9 @@ public final class ServerResponse implements Response {
     /** Where this response's head starts in the output buffer, and the flushed-bytes count when it was written. */
     private int headStart = -1;
     private long headFlushMark;
+    /** The server's configuration when a handler may switch protocols, else null. */
+    private HttpConfig switchConfig;
+    private Takeover takeover;
 
     public ServerResponse(Connection c, byte[] serverLine, boolean headRequest, boolean http10, boolean close) {
         this.c = c;
@@ -59,6 +64,29 @@ public final class ServerResponse implements Response {
     /** Adds this {@code Strict-Transport-Security} line (over TLS only, RFC 6797 §7.2) unless the handler sets one. */
     void transportSecurity(byte[] line) {
         hstsLine = line;
+    }
+
+    /** Lets the handler switch this connection to another protocol ({@link ProtocolSwitch}). */
+    void allowSwitch(HttpConfig config) {
+        switchConfig = config;
+    }
+
+    @Override
+    public HttpConfig config() {
+        if (switchConfig == null) throw new IllegalStateException("this response cannot switch protocols");
+        return switchConfig;
+    }
+
+    @Override
+    public void switchProtocols(Takeover t) {
+        checkNotCommitted();
+        config();
+        takeover = java.util.Objects.requireNonNull(t, "takeover");
+    }
+
+    /** @return what takes the connection over after this response, if the handler switched protocols; else null */
+    Takeover takeover() {
+        return status.code() == 101 ? takeover : null;
     }
 
     /** Tells the response about the request body, so a complete answer can announce a close it will cause. */
@@ -293,8 +321,14 @@ public final class ServerResponse implements Response {
         }
         // A graceful stop that began while the handler ran ends the connection after this response: say so.
         if (!close && c.isDraining()) close = true;
-        if (close) put(CONNECTION_CLOSE);
-        else if (http10) put(CONNECTION_KEEP_ALIVE);
+        // A 101 names the protocol switched to in its own Connection field (RFC 9110 §7.8): never "close".
+        if (status.code() == 101) {
+            // nothing: the handler set Connection: upgrade
+        } else if (close) {
+            put(CONNECTION_CLOSE);
+        } else if (http10) {
+            put(CONNECTION_KEEP_ALIVE);
+        }
         put(CRLF);
     }
 

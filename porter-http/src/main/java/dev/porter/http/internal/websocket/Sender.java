@@ -1,0 +1,140 @@
+package dev.porter.http.internal.websocket;
+
+import dev.porter.core.Connection;
+
+import java.io.IOException;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The sending side of one WebSocket conversation: frames leave whole and in order under one lock (any thread may
+ * send), each message is flushed, and a send blocks while the peer does not read. The {@link SendWatchdog} drops
+ * the connection when one send takes longer than the send timeout. Messages are sent as single frames,
+ * compressed when permessage-deflate was agreed (the deflater's context follows the order of sending, which the
+ * lock makes the order on the wire).
+ */
+final class Sender {
+
+    private static final System.Logger LOG = System.getLogger("dev.porter.http.WebSocket");
+
+    private final Connection c;
+    private final FrameWriter.Output out;
+    private final FrameWriter writer = new FrameWriter(null);
+    private final PerMessageDeflate deflate;
+    private final long timeoutNanos;
+    private final ReentrantLock lock = new ReentrantLock();
+    /** {@link System#nanoTime()} (odd, never 0) when the send in progress began, or 0. */
+    private volatile long started;
+    private volatile boolean closeSent;
+    private volatile boolean timedOut;
+
+    /** Told why, when a send failed and the connection was closed. */
+    private final java.util.function.Consumer<String> onFailure;
+
+    Sender(Connection c, PerMessageDeflate deflate, long timeoutNanos, java.util.function.Consumer<String> onFailure) {
+        this.c = c;
+        this.onFailure = onFailure;
+        this.out = c::write;
+        this.deflate = deflate;
+        this.timeoutNanos = timeoutNanos;
+    }
+
+    /** Sends one data message (TEXT or BINARY). @throws IOException if closing, closed, or the send failed */
+    void message(int opcode, byte[] b, int off, int len) throws IOException {
+        lock.lock();
+        try {
+            if (closeSent) throw new IOException("the WebSocket is closed");
+            begin();
+            if (deflate != null) {
+                int n = deflate.compress(b, off, len);
+                writer.write(out, true, true, opcode, deflate.compressed(), 0, n);
+            } else {
+                writer.write(out, true, false, opcode, b, off, len);
+            }
+            c.flush();
+        } catch (IOException e) {
+            throw failed(e);
+        } finally {
+            started = 0;
+            lock.unlock();
+        }
+    }
+
+    /** Sends a Ping or Pong. @return false if a Close was already sent (nothing may follow it, §5.5.1) */
+    boolean control(int opcode, byte[] payload, int len) throws IOException {
+        lock.lock();
+        try {
+            if (closeSent) return false;
+            begin();
+            writer.write(out, true, false, opcode, payload, 0, len);
+            c.flush();
+            return true;
+        } catch (IOException e) {
+            throw failed(e);
+        } finally {
+            started = 0;
+            lock.unlock();
+        }
+    }
+
+    /** Sends the Close frame. @return false if one was already sent */
+    boolean close(byte[] payload) throws IOException {
+        lock.lock();
+        try {
+            if (closeSent) return false;
+            closeSent = true;
+            begin();
+            writer.write(out, true, false, FrameParser.CLOSE, payload, 0, payload.length);
+            c.flush();
+            return true;
+        } catch (IOException e) {
+            throw failed(e);
+        } finally {
+            started = 0;
+            lock.unlock();
+        }
+    }
+
+    /** At the conversation's end: no more sends, and the compressor's native memory is freed. */
+    void release() {
+        lock.lock();
+        try {
+            closeSent = true;
+            if (deflate != null) deflate.close();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    boolean closeSent() {
+        return closeSent;
+    }
+
+    /** @return true if the watchdog dropped the connection */
+    boolean timedOut() {
+        return timedOut;
+    }
+
+    private void begin() {
+        started = System.nanoTime() | 1;
+    }
+
+    /** A failed write leaves a frame half sent: the connection cannot be used any more. */
+    private IOException failed(IOException e) {
+        c.close();
+        IOException reported = timedOut
+                ? new IOException("send timed out: the peer did not read for " + timeoutNanos / 1_000_000 + " ms", e) : e;
+        onFailure.accept(reported.getMessage());
+        return reported;
+    }
+
+    /** Called by the watchdog: drops the connection if the send in progress began too long ago. */
+    void checkTimeout(long now) {
+        long s = started;
+        if (s != 0 && now - s > timeoutNanos && !timedOut) {
+            timedOut = true;
+            LOG.log(System.Logger.Level.INFO, "WebSocket to {0} dropped: a send took longer than {1} ms",
+                    c.remoteAddress(), timeoutNanos / 1_000_000);
+            c.close();
+        }
+    }
+}
