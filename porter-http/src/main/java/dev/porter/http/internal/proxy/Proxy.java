@@ -132,18 +132,24 @@ public final class Proxy implements AutoCloseable {
                 b.ended();
                 throw e; // the client's body failed (an HttpException: 400, 413) or a bug
             }
+            boolean[] ended = new boolean[1];
+            Runnable done = () -> {
+                if (!ended[0]) b.ended();
+                ended[0] = true;
+            };
             try (answer) {
                 b.answered();
-                relay(req, res, answer, b, cookieId);
+                relay(req, res, answer, b, cookieId, done);
             } finally {
-                b.ended();
+                done.run();
             }
             return;
         }
         res.send(Status.of(failure.status), failure.line + "\n");
     }
 
-    private void relay(Request req, Response res, ClientResponse answer, Backend b, String cookieId) throws IOException {
+    private void relay(Request req, Response res, ClientResponse answer, Backend b, String cookieId, Runnable done)
+            throws IOException {
         String setCookie = cfg.sticky() == ProxyConfig.Sticky.COOKIE && !b.id().equals(cookieId)
                 ? cfg.stickyCookie() + "=" + b.id() + "; Path=/; HttpOnly" : null;
         try {
@@ -154,7 +160,7 @@ public final class Proxy implements AutoCloseable {
             res.send(Status.BAD_GATEWAY, Failure.UNSENDABLE.line + "\n");
             return;
         }
-        Relay.body(answer, res, b.base());
+        Relay.body(answer, res, b.base(), done);
     }
 
     /** A failure of the client's own body is the client's: rethrown for the server to answer (400, 408, 413). */

@@ -52,12 +52,15 @@ final class Relay {
      * Streams the body. A backend that fails half-way cannot be reported with a status any more: the client's
      * connection is cut (an {@link HttpException} after the head is out does that without a stack trace), so the
      * client sees a truncated message, never a complete-looking wrong one.
+     *
+     * @param backendDone run once the backend's body was read to its end
      */
-    static void body(ClientResponse from, Response res, String backend) throws IOException {
+    static void body(ClientResponse from, Response res, String backend, Runnable backendDone) throws IOException {
         long length = from.contentLength();
         byte[] buf = new byte[(int) (length >= 0 && length < MAX_CHUNK ? Math.max(length, 1) : MAX_CHUNK)];
         InputStream in = from.body();
         OutputStream out = res.stream();
+        long copied = 0;
         while (true) {
             int n;
             try {
@@ -67,8 +70,17 @@ final class Relay {
                         backend, e.getMessage());
                 throw new HttpException(Status.BAD_GATEWAY, "the upstream server failed while sending its response");
             }
-            if (n < 0) break;
+            if (n < 0) {
+                backendDone.run();
+                break;
+            }
             out.write(buf, 0, n);
+            copied += n;
+            if (copied == length) {
+                // Done with the backend before the last bytes leave: least-connections sees it idle at once.
+                backendDone.run();
+                break;
+            }
             if (in.available() == 0) out.flush();
         }
         out.close();
