@@ -36,7 +36,8 @@ import java.util.Objects;
  * @param stripPrefix       a path prefix removed from the target before forwarding ({@code /api} makes
  *                          {@code /api/users} {@code /users}), or null to forward the path unchanged (the default)
  * @param preserveHost      forward the client's {@code Host}; false sends the backend's own authority. Default true.
- * @param maxIdlePerBackend idle keep-alive connections kept per backend. Default 32.
+ * @param maxIdlePerBackend idle keep-alive connections kept per backend. Default 128 (more concurrent clients than this
+ *                          means new connections to the backend: keep it at or above the expected concurrency).
  * @param downTime          without active checks, how long a backend that refused a connection is left out.
  *                          Default 10 s.
  */
@@ -185,7 +186,7 @@ public record ProxyConfig(List<URI> upstreams, Balance balance, Sticky sticky, S
         private String via = "porter";
         private String stripPrefix;
         private boolean preserveHost = true;
-        private int maxIdlePerBackend = 32;
+        private int maxIdlePerBackend = 128;
         private Duration downTime = Duration.ofSeconds(10);
 
         private Builder() {
