@@ -30,7 +30,7 @@ import java.util.concurrent.Callable;
  * validate, and the cases it serves (several groups under several prefixes, beside static files) are a few lines
  * of Java with {@link dev.porter.http.Router#mountAll} and one {@link ProxyHandler} per group.
  */
-@Command(name = "proxy", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "proxy", mixinStandardHelpOptions = true, versionProvider = PorterVersion.class, sortOptions = false,
         description = {"Reverse proxy: forward every request to one group of backends (--to, repeated), balanced, "
                 + "health-checked, retried once on another backend when that repeats no effect.",
             "Bodies stream both ways; 502 when a backend fails, 504 when it times out."})
