@@ -1,6 +1,7 @@
 package dev.porter.http.internal.h2;
 
 import dev.porter.http.AccessLog;
+import dev.porter.http.EventStreamClosedException;
 import dev.porter.http.HttpException;
 import dev.porter.http.Status;
 
@@ -50,7 +51,7 @@ final class StreamExchange implements Runnable {
     @Override
     public void run() {
         long started = System.nanoTime();
-        Http2Response res = new Http2Response(connection, stream, "HEAD".equals(fields.method));
+        Http2Response res = new Http2Response(connection, stream, "HEAD".equals(fields.method), fields.headers);
         try {
             if (fields.isTooLarge()) {
                 res.sendError(Status.REQUEST_HEADER_FIELDS_TOO_LARGE, "request header fields too large");
@@ -60,9 +61,17 @@ final class StreamExchange implements Runnable {
             } else {
                 Http2Request req = new Http2Request(connection, stream, fields.method, fields.path, fields.headers,
                         fields.contentLength(), fields.expectContinue());
-                connection.handler().handle(req, res);
+                try {
+                    connection.handler().handle(req, res);
+                } finally {
+                    res.endEvents();
+                }
                 res.finish();
             }
+        } catch (EventStreamClosedException e) {
+            // The client left or a stop began: an event stream's normal end.
+            LOG.log(System.Logger.Level.DEBUG, () -> "event stream " + stream.id + " ended: " + e.getMessage());
+            finishQuietly(res);
         } catch (HttpException e) {
             fail(res, e.status(), e.getMessage(), null);
         } catch (SocketTimeoutException e) {
@@ -74,6 +83,16 @@ final class StreamExchange implements Runnable {
         } finally {
             end();
             log(res, started);
+        }
+    }
+
+    /** Ends the stream's DATA after an event stream ended, unless the stream is gone already. */
+    private void finishQuietly(Http2Response res) {
+        if (stream.cancelled() != null) return;
+        try {
+            res.finish();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "event stream " + stream.id + " not ended: " + e);
         }
     }
 

@@ -4,6 +4,7 @@ import dev.porter.core.Connection;
 import dev.porter.core.Protocol;
 import dev.porter.core.ReadBuffer;
 import dev.porter.http.AccessLog;
+import dev.porter.http.EventStreamClosedException;
 import dev.porter.http.Handler;
 import dev.porter.http.HttpConfig;
 import dev.porter.http.HttpException;
@@ -169,7 +170,8 @@ public final class HttpProtocol implements Protocol {
             throws IOException {
         boolean closeAfter = !framing.keepAlive || framing.closeAfter || c.isDraining()
                 || state.served >= config.maxRequestsPerConnection();
-        ServerResponse res = new ServerResponse(c, serverLine, "HEAD".equals(head.method), head.version == 10, closeAfter);
+        ServerResponse res = new ServerResponse(c, serverLine, "HEAD".equals(head.method), head.version == 10, closeAfter,
+                head.headers);
         if (state.secure && hstsLine != null) res.transportSecurity(hstsLine);
         BodyStream body = body(c, framing, res);
         res.requestBody(body, config.maxDrainBytes());
@@ -181,8 +183,16 @@ public final class HttpProtocol implements Protocol {
         int outMark = c.output().length();
         boolean framed;
         try {
-            handler.handle(req, res);
+            try {
+                handler.handle(req, res);
+            } finally {
+                res.endEvents();
+            }
             framed = res.finish();
+        } catch (EventStreamClosedException e) {
+            // The client left or a stop began: an event stream's normal end. A failed write closed the connection.
+            LOG.log(System.Logger.Level.DEBUG, () -> "event stream to " + c.remoteAddress() + " ended: " + e.getMessage());
+            framed = c.isOpen() && res.finish();
         } catch (HttpException e) {
             framed = fail(res, e.status(), e.getMessage());
         } catch (IOException e) {

@@ -1,17 +1,20 @@
 package dev.porter.http.internal.http1;
 
 import dev.porter.core.Connection;
+import dev.porter.http.EventStream;
 import dev.porter.http.Headers;
 import dev.porter.http.Response;
 import dev.porter.http.Status;
 import dev.porter.http.internal.Ascii;
 import dev.porter.http.internal.DateCache;
+import dev.porter.http.internal.sse.SseStream;
 
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -47,8 +50,17 @@ public final class ServerResponse implements Response {
     /** Where this response's head starts in the output buffer, and the flushed-bytes count when it was written. */
     private int headStart = -1;
     private long headFlushMark;
+    /** The request's fields (for Last-Event-ID), or null. */
+    private final Headers requestHeaders;
+    private SseStream events;
 
     public ServerResponse(Connection c, byte[] serverLine, boolean headRequest, boolean http10, boolean close) {
+        this(c, serverLine, headRequest, http10, close, null);
+    }
+
+    public ServerResponse(Connection c, byte[] serverLine, boolean headRequest, boolean http10, boolean close,
+                          Headers requestHeaders) {
+        this.requestHeaders = requestHeaders;
         this.c = c;
         this.serverLine = serverLine;
         this.headRequest = headRequest;
@@ -209,6 +221,23 @@ public final class ServerResponse implements Response {
             stream = new ResponseStreams.Chunked(c);
         }
         return stream;
+    }
+
+    @Override
+    public EventStream eventStream(Duration heartbeat) throws IOException {
+        if (events != null) return events;
+        SseStream.prepareHead(this, heartbeat);
+        declaredLength = -1;
+        OutputStream out = stream();
+        // A failed write leaves a chunk half sent: the connection cannot carry another message, close it.
+        events = SseStream.start(noBody() ? null : out,
+                requestHeaders == null ? null : requestHeaders.first("Last-Event-ID"), heartbeat, c::close, c::isDraining);
+        return events;
+    }
+
+    /** Ends the event stream, if any, before the response completes: no heartbeat writes after this. */
+    void endEvents() {
+        if (events != null) events.end();
     }
 
     /**
