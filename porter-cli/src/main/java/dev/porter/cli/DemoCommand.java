@@ -21,7 +21,7 @@ import java.util.concurrent.Callable;
  * ({@code Listening on https://HOST:PORT} with {@code --tls}, then the certificate's lines).
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Serve the reference HTTP app: GET /plaintext, GET /json, GET|HEAD|OPTIONS /, POST / (echo body), POST /echo (echo headers).",
+        description = {"Serve the reference HTTP app: GET /plaintext, GET /json, GET|HEAD|OPTIONS /, POST / (echo body), POST /echo (echo headers), GET /sse (an event a second, ?every=MS).",
             "With --tls: HTTPS with a dev certificate for localhost made once (or --cert/--key); SIGHUP reloads it."})
 final class DemoCommand implements Callable<Integer> {
 
