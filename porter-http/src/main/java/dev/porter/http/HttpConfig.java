@@ -34,12 +34,14 @@ import java.util.Objects;
  *                                 default: once a browser saw it, plain http to the host stops working for that
  *                                 long, so it is the operator's decision). Never sent over plaintext (§7.2)
  * @param http2                    HTTP/2 on or off, and its limits; default on ({@link Http2Config#defaults()})
+ * @param statusPage               the live status page, metrics and health checks under {@code /.porter/}, or
+ *                                 null for none (the default); see {@link StatusPage}
  */
 public record HttpConfig(ServerConfig server, int maxRequestLineLength, int maxHeaderBytes, int maxHeaderCount,
                          long maxBodySize, Duration headerTimeout, Duration keepAliveTimeout, Duration idleLinger,
                          int maxRequestsPerConnection, long maxDrainBytes, String serverHeader,
                          boolean lenientLineEnds, AccessLog accessLog, Duration strictTransportSecurity,
-                         Http2Config http2) {
+                         Http2Config http2, StatusPage statusPage) {
 
     /** Validates every value. */
     public HttpConfig {
@@ -100,6 +102,7 @@ public record HttpConfig(ServerConfig server, int maxRequestLineLength, int maxH
         private AccessLog accessLog;
         private Duration strictTransportSecurity;
         private Http2Config http2 = Http2Config.defaults();
+        private StatusPage statusPage;
 
         Builder() {
         }
@@ -120,6 +123,7 @@ public record HttpConfig(ServerConfig server, int maxRequestLineLength, int maxH
             accessLog = c.accessLog;
             strictTransportSecurity = c.strictTransportSecurity;
             http2 = c.http2;
+            statusPage = c.statusPage;
         }
 
         /** The socket settings (address, backlog, connection limit, timeouts). */
@@ -158,6 +162,8 @@ public record HttpConfig(ServerConfig server, int maxRequestLineLength, int maxH
         public Builder accessLog(AccessLog log) { accessLog = log; return this; }
         /** See {@link HttpConfig#http2()}. */
         public Builder http2(Http2Config h) { http2 = h; return this; }
+        /** See {@link HttpConfig#statusPage()}; null for none. */
+        public Builder statusPage(StatusPage s) { statusPage = s; return this; }
         /** See {@link HttpConfig#strictTransportSecurity()}; null for none. */
         public Builder strictTransportSecurity(Duration maxAge) { strictTransportSecurity = maxAge; return this; }
 
@@ -185,7 +191,7 @@ public record HttpConfig(ServerConfig server, int maxRequestLineLength, int maxH
             }
             return new HttpConfig(server, maxRequestLineLength, maxHeaderBytes, maxHeaderCount, maxBodySize,
                     headerTimeout, keepAliveTimeout, idleLinger, maxRequestsPerConnection, maxDrainBytes,
-                    serverHeader, lenientLineEnds, accessLog, strictTransportSecurity, http2);
+                    serverHeader, lenientLineEnds, accessLog, strictTransportSecurity, http2, statusPage);
         }
     }
 }

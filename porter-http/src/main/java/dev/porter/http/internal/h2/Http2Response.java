@@ -169,6 +169,11 @@ final class Http2Response implements Response {
         return events;
     }
 
+    /** @return true if this response was an event stream (counted, but not timed, by the status page) */
+    boolean eventStreamed() {
+        return events != null;
+    }
+
     /** Ends the event stream, if any, before the response completes: no heartbeat writes after this. */
     void endEvents() {
         if (events != null) events.end();

@@ -4,6 +4,7 @@ import dev.porter.http.AccessLog;
 import dev.porter.http.EventStreamClosedException;
 import dev.porter.http.HttpException;
 import dev.porter.http.Status;
+import dev.porter.http.internal.status.Metrics;
 
 import java.io.IOException;
 import java.net.SocketTimeoutException;
@@ -133,10 +134,14 @@ final class StreamExchange implements Runnable {
         }
     }
 
+    /** Counts the response for the status page and writes the access log line, whichever is on. */
     private void log(Http2Response res, long started) {
+        Metrics m = connection.metrics();
         AccessLog sink = connection.config().accessLog();
-        if (sink == null) return;
+        if (m == null && sink == null) return;
         long now = System.nanoTime();
+        if (m != null) m.record(res.status().code(), res.eventStreamed() ? -1 : now - started);
+        if (sink == null) return;
         try {
             sink.log(new AccessLog.Entry(connection.connection().remoteAddress(), Instant.now().minusNanos(now - started),
                     fields.method == null ? "-" : fields.method, fields.path == null ? "-" : fields.path, "HTTP/2.0",

@@ -11,6 +11,7 @@ import dev.porter.http.HttpException;
 import dev.porter.http.Status;
 import dev.porter.http.internal.h2.FrameParser;
 import dev.porter.http.internal.h2.Http2Connection;
+import dev.porter.http.internal.status.Metrics;
 
 import java.io.IOException;
 import java.net.SocketTimeoutException;
@@ -37,6 +38,8 @@ public final class HttpProtocol implements Protocol {
     private final byte[] serverLine;
     private final byte[] hstsLine;
     private final long headerTimeoutNanos;
+    /** Where every response is counted for the status page, or null when it is off. */
+    private final Metrics metrics;
 
     /** A connection whose next request came within this time after a response is "hot". */
     private static final long HOT_GAP_NANOS = 20_000_000L;
@@ -50,6 +53,12 @@ public final class HttpProtocol implements Protocol {
     }
 
     public HttpProtocol(HttpConfig config, Handler handler) {
+        this(config, handler, null);
+    }
+
+    /** @param metrics where responses are counted (the status page), or null */
+    public HttpProtocol(HttpConfig config, Handler handler, Metrics metrics) {
+        this.metrics = metrics;
         this.config = config;
         this.handler = handler;
         this.serverLine = config.serverHeader() == null ? null
@@ -70,7 +79,7 @@ public final class HttpProtocol implements Protocol {
             c.setIdleTimeout(config.keepAliveTimeout());
             if (config.http2().enabled() && c.tls().map(t -> t.applicationProtocol().equals("h2")).orElse(false)) {
                 // ALPN chose HTTP/2 (RFC 9113 §3.2): the client's first bytes are its preface.
-                new Http2Connection(c, config, handler).serve(true);
+                new Http2Connection(c, config, handler, metrics).serve(true);
                 return;
             }
         }
@@ -97,7 +106,7 @@ public final class HttpProtocol implements Protocol {
             } catch (HttpException e) {
                 if (priorKnowledge(c, state, e)) {
                     c.input().deadline(0);
-                    new Http2Connection(c, config, handler).serve(true);
+                    new Http2Connection(c, config, handler, metrics).serve(true);
                     return;
                 }
                 rejectAndClose(c, e.status(), e.getMessage(), head, System.nanoTime());
@@ -182,6 +191,7 @@ public final class HttpProtocol implements Protocol {
         long flushedMark = c.output().flushedBytes();
         int outMark = c.output().length();
         boolean framed;
+        c.activity(head); // for the status view: the request line, rendered only when someone looks
         try {
             try {
                 handler.handle(req, res);
@@ -220,11 +230,13 @@ public final class HttpProtocol implements Protocol {
             // The body failed (malformed framing, over a limit, too slow) but the handler answered something else
             // that is still unsent: answer with the failure instead, so a bad message is never acknowledged.
             c.output().truncate(outMark);
+            c.activity(null);
             rejectAndClose(c, failure.status(), failure.getMessage(), head, started);
             return false;
         }
+        c.activity(null);
         boolean reusable = framed && !res.closing() && drained;
-        log(c, head, res.status().code(), res.bodyBytes(), started);
+        log(c, head, res.status().code(), res.bodyBytes(), started, res.eventStreamed());
         if (!reusable) {
             lingeringClose(c);
             return false;
@@ -265,7 +277,7 @@ public final class HttpProtocol implements Protocol {
         ServerResponse res = new ServerResponse(c, serverLine, "HEAD".equals(head.method), false, true);
         res.sendError(status, message);
         res.finish();
-        log(c, head, status.code(), res.bodyBytes(), started);
+        log(c, head, status.code(), res.bodyBytes(), started, false);
         lingeringClose(c);
     }
 
@@ -292,11 +304,15 @@ public final class HttpProtocol implements Protocol {
         }
     }
 
-    private void log(Connection c, RequestHead head, int status, long bytes, long started) {
+    /** Counts the response for the status page and writes the access log line, whichever is on. */
+    private void log(Connection c, RequestHead head, int status, long bytes, long started, boolean eventStream) {
+        Metrics m = metrics;
         AccessLog sink = config.accessLog();
+        if (m == null && sink == null) return;
+        long now = System.nanoTime();
+        if (m != null) m.record(status, eventStream ? -1 : now - started);
         if (sink == null) return;
         String version = head.version == 11 ? "HTTP/1.1" : head.version == 10 ? "HTTP/1.0" : "-";
-        long now = System.nanoTime();
         Instant at = Instant.now().minusNanos(now - started);
         try {
             sink.log(new AccessLog.Entry(c.remoteAddress(), at, head.method == null ? "-" : head.method,
