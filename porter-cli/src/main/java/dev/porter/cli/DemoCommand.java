@@ -7,6 +7,7 @@ import dev.porter.http.AccessLog;
 import dev.porter.http.HttpConfig;
 import dev.porter.http.HttpServer;
 import dev.porter.http.Router;
+import dev.porter.http.StatusPage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -44,6 +45,10 @@ final class DemoCommand implements Callable<Integer> {
             description = "Most connections open at once; more are closed at once. Default: ${DEFAULT-VALUE}.")
     int maxConnections = 10_000;
 
+    @Option(names = "--status", description = "Also serve the live status page under /.porter/: status (the page), "
+            + "metrics (Prometheus), status.json, healthz, readyz.")
+    boolean status;
+
     @Mixin
     TlsOptions tls;
 
@@ -71,6 +76,7 @@ final class DemoCommand implements Callable<Integer> {
         AccessLog log = accessLog ? AccessLog.combined(System.out::println) : null;
         HttpConfig.Builder builder = HttpConfig.builder().host(bind).port(port);
         builder.server(builder.build().server().withMaxConnections(maxConnections, OverflowPolicy.CLOSE));
+        if (status) builder.statusPage(StatusPage.defaults());
         HttpConfig config = https.apply(builder.maxBodySize(maxBody).accessLog(log), setup).build();
         HttpServer server;
         HttpServer redirect;
@@ -91,6 +97,7 @@ final class DemoCommand implements Callable<Integer> {
         if (setup != null) TlsReload.onHangup(server::reloadTls, setup.source(), "porter demo", System.out::println, System.err::println);
         System.out.println("Listening on " + (setup != null ? "https://" : "") + Addresses.format(server.address()));
         if (redirect != null) System.out.println("Redirecting http://" + Addresses.format(redirect.address()) + "/ to https");
+        if (status) System.out.println("Status page at " + (setup != null ? "https://" : "http://") + Addresses.format(server.address()) + "/.porter/status");
         if (setup != null) {
             setup.describe("curl --cacert {ca} https://localhost:" + server.port() + "/").forEach(System.out::println);
         }
