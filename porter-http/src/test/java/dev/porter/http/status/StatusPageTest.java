@@ -199,6 +199,19 @@ class StatusPageTest {
         stopper.join();
     }
 
+    @Test
+    void http2ResponsesAreCountedToo() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(dev.porter.http.testing.Processes.onPath("curl"), "curl is not installed");
+        start(StatusPage.defaults());
+        String base = "http://127.0.0.1:" + server.port();
+        dev.porter.http.testing.Processes.Result r = dev.porter.http.testing.Processes.run(Duration.ofSeconds(20), "curl", "-sS",
+                "--http2-prior-knowledge", "-w", "|%{http_version}", base + "/hello");
+        assertThat(r.stdout()).isEqualTo("hello|2");
+        PrometheusLines p = PrometheusLines.parse(get("/.porter/metrics").body());
+        assertThat(p.value("porter_http_responses_total", "class", "2xx")).isEqualTo(1);
+        assertThat(p.value("porter_http_request_duration_seconds_count")).isEqualTo(1);
+    }
+
     /** A new connection each time, as a load balancer's health check makes. */
     private HttpResponse<String> freshClientGet(String path) throws Exception {
         try (HttpClient fresh = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {

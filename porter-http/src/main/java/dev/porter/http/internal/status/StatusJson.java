@@ -24,7 +24,9 @@ final class StatusJson {
                 .append(",\"started\":").append(str(s.started().toString()))
                 .append(",\"uptimeSeconds\":").append(Duration.between(s.started(), s.at()).toSeconds())
                 .append(",\"ready\":").append(s.ready());
-        j.append(",\"requests\":{\"total\":").append(f.requests())
+        long total = 0;
+        for (long c : s.classes()) total += c;
+        j.append(",\"requests\":{\"total\":").append(total)
                 .append(",\"perSecond\":").append(num(f.perSecond()))
                 .append(",\"perSecondLastMinute\":[");
         for (int i = 0; i < f.series().length; i++) j.append(i == 0 ? "" : ",").append(num(f.series()[i]));
