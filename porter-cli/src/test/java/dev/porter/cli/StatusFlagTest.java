@@ -22,6 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class StatusFlagTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final Pattern LISTENING = Pattern.compile("Listening on http://127\\.0\\.0\\.1:(\\d+)");
     private static final Pattern STATUS = Pattern.compile("Status page at http://127\\.0\\.0\\.1:(\\d+)/\\.porter/status");
 
     @TempDir
@@ -66,7 +67,9 @@ class StatusFlagTest {
         Path site = Files.createDirectories(tmp.resolve("site"));
         try (ServeProcess p = ServeProcess.start(tmp, "serve", site.toString(), "-p", "0", "-q")) {
             String first = p.line(WAIT);
-            int port = Integer.parseInt(first.substring(first.lastIndexOf(':') + 1, first.length() - 1));
+            Matcher m = LISTENING.matcher(first);
+            assertThat(m.matches()).as(first).isTrue();
+            int port = Integer.parseInt(m.group(1));
             assertThat(get(port, "/.porter/healthz").statusCode()).isEqualTo(404);
         }
     }
@@ -75,7 +78,7 @@ class StatusFlagTest {
     void demoWithStatus() throws Exception {
         try (ServeProcess p = ServeProcess.start(tmp, "demo", "-p", "0", "--status")) {
             String first = p.line(WAIT);
-            assertThat(first).matches("Listening on 127\\.0\\.0\\.1:\\d+");
+            assertThat(first).matches(LISTENING);
             int port = statusPort(p);
             assertThat(get(port, "/plaintext").body()).isEqualTo("Hello, World!");
             assertThat(get(port, "/.porter/status.json").body()).contains("\"2xx\":1");

@@ -177,16 +177,16 @@ public final class Router implements Handler {
             res.send(Status.METHOD_NOT_ALLOWED, "Method Not Allowed\n");
             return;
         }
-        Set<String> allowed = new LinkedHashSet<>();
         Map<String, Handler> byMethod = exact.get(path);
         if (byMethod != null) {
             Handler h = byMethod.get(method);
             if (h != null) {
-                h.handle(req, res);
+                h.handle(req, res); // the hot path: an exact route, nothing allocated
                 return;
             }
-            allowed.addAll(byMethod.keySet());
         }
+        Set<String> allowed = new LinkedHashSet<>();
+        if (byMethod != null) allowed.addAll(byMethod.keySet());
         Handler headFallback = byMethod == null ? null : byMethod.get("GET");
         Request headRequest = req;
         for (Route r : patterns) {
