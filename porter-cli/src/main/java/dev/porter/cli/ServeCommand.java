@@ -218,7 +218,7 @@ final class ServeCommand implements Callable<Integer> {
         if (user.isEmpty() || user.indexOf(':') >= 0) return fail("--hash-password takes a user name without ':'");
         char[] password;
         java.io.Console console = System.console();
-        if (console != null && ServeLog.colourWanted()) {
+        if (console != null && ServeLog.terminal()) {
             password = console.readPassword("Password for %s: ", user);
         } else {
             try {

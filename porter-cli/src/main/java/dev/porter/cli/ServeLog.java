@@ -133,6 +133,11 @@ final class ServeLog implements AccessLog {
     static boolean colourWanted() {
         if (System.getenv("NO_COLOR") != null && !System.getenv("NO_COLOR").isEmpty()) return false;
         if ("dumb".equals(System.getenv("TERM"))) return false;
+        return terminal();
+    }
+
+    /** @return true if stdin and stdout are a terminal (a person is typing and reading) */
+    static boolean terminal() {
         Console console = System.console();
         if (console == null) return false;
         // Since JDK 22 System.console() also exists when output is redirected; Console.isTerminal() (JDK 22+) tells.
