@@ -18,7 +18,9 @@ public record StaticFeatures(Uploads uploads, boolean archives, boolean spa, boo
     /**
      * How uploads are accepted.
      *
-     * @param maxBytes      largest file in bytes (a larger one answers 413 and nothing is kept)
+     * @param maxBytes      largest file in bytes (a larger one answers 413 and nothing is kept). The server's own
+     *                      body limit ({@link HttpConfig#maxBodySize()}, 16 MiB by default) also applies: raise it
+     *                      to at least this plus 64 KiB for forms
      * @param overwrite     an upload may replace an existing file (else 409)
      * @param mkdir         missing folders on the way are created, and listings offer a "new folder" form
      * @param trustedOrigin a web origin ({@code https://app.example}) whose pages may upload from another site;

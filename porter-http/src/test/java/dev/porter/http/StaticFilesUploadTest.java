@@ -233,6 +233,14 @@ class StaticFilesUploadTest {
     }
 
     @Test
+    void anUnlimitedLimitAcceptsForms() throws Exception {
+        server = StaticServer.start(new StaticFiles(StaticFiles.Options.of(root).withFeatures(StaticFeatures.NONE
+                .withUploads(new StaticFeatures.Uploads(Long.MAX_VALUE, false, false, null)))));
+        assertThat(form("Sec-Fetch-Site", "same-origin").statusCode()).isEqualTo(303);
+        assertThat(Files.readString(root.resolve("docs/f.txt"))).isEqualTo("x");
+    }
+
+    @Test
     void withoutUploadsPutIs405WithTheReadOnlyAllow() throws Exception {
         server = StaticServer.start(StaticFiles.Options.of(root));
         HttpResponse<String> r = put("/docs/x.txt", "x".getBytes());

@@ -42,6 +42,8 @@ public final class Uploads {
     private static final int BUFFER = 16 * 1024;
     /** Longest value of a form's plain field that is read (the folder name of "mkdir"). */
     private static final int MAX_FIELD = 1024;
+    /** What a form may hold beyond its files: boundaries, part headers, small fields. */
+    static final long FORM_OVERHEAD = 64 * 1024;
 
     private final Config config;
     private final PathMapper mapper;
@@ -96,7 +98,9 @@ public final class Uploads {
         if (boundary == null) {
             throw new HttpException(Status.UNSUPPORTED_MEDIA_TYPE, "uploads are multipart/form-data (or a PUT of the file)");
         }
-        if (request.contentLength() > config.maxBytes() + 64 * 1024) throw tooLarge(); // room for the parts' headers
+        // Room for the parts' headers and the small fields; saturating, since the limit may be Long.MAX_VALUE.
+        long most = config.maxBytes() > Long.MAX_VALUE - FORM_OVERHEAD ? Long.MAX_VALUE : config.maxBytes() + FORM_OVERHEAD;
+        if (request.contentLength() > most) throw tooLarge();
         Form form = new Form(folder);
         MultipartParser parser = new MultipartParser(boundary, form);
         try {
