@@ -155,7 +155,8 @@ class ServeFeaturesCommandTest {
             String simple = curl("-i", "--compressed", "-H", "Origin: https://app.example", base + "/app.css");
             assertThat(simple).contains("Access-Control-Allow-Origin: https://app.example")
                     .contains("Access-Control-Allow-Credentials: true").contains("Content-Encoding: gzip")
-                    .contains("X-Frame-Options: DENY").contains("Referrer-Policy: no-referrer").endsWith("body{color:red}\n");
+                    .contains("X-Frame-Options: DENY").contains("Referrer-Policy: no-referrer").endsWith("body{color:red}\n")
+                    .as("the file's Vary keeps the CORS one").contains("Vary: Origin").contains("Vary: Accept-Encoding");
             String missing = curl("-i", "-H", "Origin: https://app.example", base + "/nope.js");
             assertThat(missing).startsWith("HTTP/1.1 404").contains("X-Frame-Options: DENY")
                     .contains("Access-Control-Allow-Origin: https://app.example");

@@ -367,7 +367,7 @@ public final class StaticFiles implements Handler {
         }
         ListingSort sort = ListingSort.of(request.query("sort"), request.query("order"));
         contents = new DirectoryListing.Contents(sort.sort(contents.entries()), contents.truncated());
-        response.setHeader("Vary", "Accept");
+        response.header("Vary", "Accept"); // added, not set: a filter's Vary (Origin, for CORS) must stay
         response.setHeader("Cache-Control", "no-cache");
         response.setHeader("X-Content-Type-Options", "nosniff");
         String accept = request.header("Accept");
