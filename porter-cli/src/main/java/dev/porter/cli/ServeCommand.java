@@ -2,6 +2,7 @@ package dev.porter.cli;
 
 import dev.porter.core.TlsSetupException;
 import dev.porter.http.AccessLog;
+import dev.porter.http.Handler;
 import dev.porter.http.HttpConfig;
 import dev.porter.http.HttpServer;
 import dev.porter.http.StaticFiles;
@@ -21,6 +22,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
@@ -66,17 +68,20 @@ final class ServeCommand implements Callable<Integer> {
                     + "Default: revalidate every time (Cache-Control: no-cache).")
     Long cacheSeconds;
 
-    @Option(names = "--gzip", description = "Compress text files (HTML, CSS, JS, JSON, SVG, ...) of 1 KiB or more on the fly.")
-    boolean gzip;
-
     @Option(names = "--dotfiles", description = "Serve and list names starting with a dot (hidden by default).")
     boolean dotfiles;
 
     @Option(names = "--follow-symlinks", description = "Follow symbolic links that lead out of DIR (refused by default).")
     boolean followSymlinks;
 
-    @Option(names = {"-q", "--quiet"}, description = "Do not print a line per request.")
-    boolean quiet;
+    @Mixin
+    ServeFeatureOptions features;
+
+    @Mixin
+    ServeAccessOptions access;
+
+    @Mixin
+    Reach reach;
 
     @Option(names = "--status", description = "Also serve the live status page under /.porter/ (never a file): status "
             + "(the page), metrics (Prometheus), status.json, healthz, readyz.")
@@ -90,6 +95,7 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        if (access.hashPasswordFor != null) return hashPassword(access.hashPasswordFor);
         if (dirArgument != null && dirOption != null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "give the directory once: as DIR or with -d, not both");
         }
@@ -98,6 +104,8 @@ final class ServeCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "port must be 0..65535: " + port);
         }
         https.check(tls);
+        features.check();
+        access.check(features.upload);
         if (cacheSeconds != null && cacheSeconds < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--cache must be 0 or more seconds: " + cacheSeconds);
         }
@@ -114,7 +122,8 @@ final class ServeCommand implements Callable<Integer> {
                 .withListing(!noListing)
                 .withHiddenDotfiles(!dotfiles)
                 .withExternalSymlinks(followSymlinks)
-                .withGzip(gzip, 1024);
+                .withGzip(features.gzip, 1024)
+                .withFeatures(features.features(dotfiles));
         if (cacheSeconds != null) options = options.withMaxAge(Duration.ofSeconds(cacheSeconds));
         StaticFiles files;
         try {
@@ -134,13 +143,25 @@ final class ServeCommand implements Callable<Integer> {
         }
         // "[::1]" is how IPv6 appears in URLs; people paste it that way.
         String host = bind.length() > 2 && bind.startsWith("[") && bind.endsWith("]") ? bind.substring(1, bind.length() - 1) : bind;
-        AccessLog log = quiet ? null : new ServeLog(System.out, ServeLog.colourWanted());
-        HttpConfig config = https.apply(HttpConfig.builder().host(host).port(port).accessLog(log)
-                .statusPage(status ? StatusPage.defaults() : null), setup).build();
+        ServeAccessOptions.Level level = access.level();
+        AccessLog log = level == ServeAccessOptions.Level.NONE ? null
+                : new ServeLog(System.out, ServeLog.colourWanted(), access.format());
+        Handler handler;
+        try {
+            handler = handler(files, level);
+        } catch (IllegalArgumentException e) {
+            return fail(e.getMessage());
+        }
+        HttpConfig.Builder builder = HttpConfig.builder().host(host).port(port).accessLog(log)
+                .statusPage(status ? StatusPage.defaults() : null);
+        // An upload is one request body: the server's body limit (16 MiB by default) becomes the upload limit,
+        // plus room for a form's part headers.
+        if (features.upload) builder.maxBodySize(features.uploadLimit > Long.MAX_VALUE - 65536 ? Long.MAX_VALUE : features.uploadLimit + 65536);
+        HttpConfig config = https.apply(builder, setup).build();
         String where = host.contains(":") ? "[" + host + "]:" + port : host + ":" + port;
         HttpServer server;
         try {
-            server = HttpServer.start(config, files);
+            server = HttpServer.start(config, handler);
         } catch (TlsSetupException e) {
             return fail(e.getMessage());
         } catch (BindException e) {
@@ -172,12 +193,55 @@ final class ServeCommand implements Callable<Integer> {
         if (setup != null) {
             setup.describe("curl --cacert {ca} https://localhost:" + server.port() + "/").forEach(System.out::println);
         }
+        String scheme = setup != null ? "https" : "http";
+        String local = scheme + "://" + Addresses.format(server.address()) + "/";
+        reach.print(System.out, scheme, server.address().getAddress(), host.contains(":"), server.port(), local,
+                ServeLog.colourWanted());
         System.out.flush();
+        reach.openBrowser(server.address().getAddress().isAnyLocalAddress()
+                ? scheme + "://localhost:" + server.port() + "/" : local, System.err);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (redirect != null) redirect.stop(GRACE);
             server.stop(GRACE);
         }, "porter-shutdown"));
         server.awaitStop();
+        return ExitCode.OK.code();
+    }
+
+    /**
+     * The handler chain, outermost first: the verbose log (sees every answer), headers and CORS (on every answer,
+     * errors and 401 included; preflights answered before authentication), authentication, the files.
+     *
+     * @throws IllegalArgumentException for an unreadable or malformed --auth-file
+     */
+    private Handler handler(StaticFiles files, ServeAccessOptions.Level level) {
+        Handler h = files;
+        if (access.enabled()) h = new BasicAuth(access.users(), access.writesOnly).then(h);
+        List<String[]> headers = features.headerPairs();
+        if (!headers.isEmpty() || features.cors != null) h = new ResponseHeaders(headers, features.cors, features.upload).then(h);
+        if (level == ServeAccessOptions.Level.VERBOSE) h = new VerboseLog(System.out).then(h);
+        return h;
+    }
+
+    /** {@code --hash-password USER}: one password on stdin (without echo on a terminal), one --auth-file line out. */
+    private static int hashPassword(String user) {
+        if (user.isEmpty() || user.indexOf(':') >= 0) return fail("--hash-password takes a user name without ':'");
+        char[] password;
+        java.io.Console console = System.console();
+        if (console != null && ServeLog.terminal()) {
+            password = console.readPassword("Password for %s: ", user);
+        } else {
+            try {
+                String line = new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
+                        java.nio.charset.StandardCharsets.UTF_8)).readLine();
+                password = line == null ? null : line.toCharArray();
+            } catch (IOException e) {
+                return fail("cannot read the password: " + FileErrors.reason(e));
+            }
+        }
+        if (password == null || password.length == 0) return fail("no password on stdin");
+        System.out.println(user + ":" + PasswordHash.make(password).format());
+        java.util.Arrays.fill(password, '\0');
         return ExitCode.OK.code();
     }
 

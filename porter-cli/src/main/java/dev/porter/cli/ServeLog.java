@@ -10,9 +10,11 @@ import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 
 /**
- * The access log of {@code porter serve}: one Common Log Format line per request
- * ({@code 127.0.0.1 - - [01/May/2026:12:03:04 +0200] "GET / HTTP/1.1" 200 1234}), coloured by status class on a
- * terminal (2xx green, 3xx cyan, 4xx yellow, 5xx red) and plain otherwise. Thread-safe: a line is printed whole.
+ * The access log of {@code porter serve}: one line per request, by default in Common Log Format
+ * ({@code 127.0.0.1 - - [01/May/2026:12:03:04 +0200] "GET / HTTP/1.1" 200 1234}), or Combined (plus referer and user
+ * agent, what log analysers such as GoAccess read) or one JSON object (for log shippers); coloured by status class
+ * on a terminal (2xx green, 3xx cyan, 4xx yellow, 5xx red; never JSON) and plain otherwise. Thread-safe: a line is
+ * printed whole.
  */
 final class ServeLog implements AccessLog {
 
@@ -20,17 +22,30 @@ final class ServeLog implements AccessLog {
             DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT).withZone(ZoneId.systemDefault());
     private static final String RESET = "\u001b[0m";
 
+    /** The line formats of {@code --log-format}. */
+    enum Format { COMMON, COMBINED, JSON }
+
     private final PrintStream out;
     private final boolean colour;
+    private final Format format;
 
     ServeLog(PrintStream out, boolean colour) {
+        this(out, colour, Format.COMMON);
+    }
+
+    ServeLog(PrintStream out, boolean colour, Format format) {
         this.out = out;
-        this.colour = colour;
+        this.colour = colour && format != Format.JSON;
+        this.format = format;
     }
 
     @Override
     public void log(Entry e) {
-        String line = format(e);
+        String line = switch (format) {
+            case COMMON -> format(e);
+            case COMBINED -> combined(e);
+            case JSON -> json(e);
+        };
         synchronized (out) {
             out.println(colour ? colourOf(e.status()) + line + RESET : line);
             out.flush();
@@ -47,6 +62,47 @@ final class ServeLog implements AccessLog {
         sb.append(' ').append(e.version()).append("\" ").append(e.status()).append(' ')
                 .append(e.bytes() == 0 ? "-" : Long.toString(e.bytes()));
         return sb.toString();
+    }
+
+    /** @return the Combined Log Format line: Common plus {@code "referer" "user agent"}, escaped the same way */
+    static String combined(Entry e) {
+        StringBuilder sb = new StringBuilder(format(e)).append(" \"");
+        escape(sb, e.referer() == null ? "-" : e.referer());
+        sb.append("\" \"");
+        escape(sb, e.userAgent() == null ? "-" : e.userAgent());
+        return sb.append('"').toString();
+    }
+
+    /** @return one JSON object per line (time in UTC, ISO 8601; duration in milliseconds with microseconds) */
+    static String json(Entry e) {
+        StringBuilder sb = new StringBuilder(256).append("{\"time\":\"").append(e.time()).append("\",\"remote\":\"")
+                .append(e.remote().getAddress().getHostAddress()).append("\",\"method\":");
+        jsonString(sb, e.method());
+        sb.append(",\"target\":");
+        jsonString(sb, e.target());
+        sb.append(",\"version\":");
+        jsonString(sb, e.version());
+        sb.append(",\"status\":").append(e.status()).append(",\"bytes\":").append(e.bytes()).append(",\"referer\":");
+        if (e.referer() == null) sb.append("null");
+        else jsonString(sb, e.referer());
+        sb.append(",\"userAgent\":");
+        if (e.userAgent() == null) sb.append("null");
+        else jsonString(sb, e.userAgent());
+        long micros = e.durationNanos() / 1000;
+        sb.append(",\"durationMs\":").append(micros / 1000).append('.');
+        String frac = Long.toString(1000 + micros % 1000);
+        return sb.append(frac, 1, 4).append('}').toString();
+    }
+
+    private static void jsonString(StringBuilder sb, String s) {
+        sb.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '"' || c == '\\') sb.append('\\').append(c);
+            else if (c < 0x20 || c == 0x7F) sb.append("\\u00").append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 0xF, 16));
+            else sb.append(c);
+        }
+        sb.append('"');
     }
 
     private static void escape(StringBuilder sb, String s) {
@@ -77,6 +133,11 @@ final class ServeLog implements AccessLog {
     static boolean colourWanted() {
         if (System.getenv("NO_COLOR") != null && !System.getenv("NO_COLOR").isEmpty()) return false;
         if ("dumb".equals(System.getenv("TERM"))) return false;
+        return terminal();
+    }
+
+    /** @return true if stdin and stdout are a terminal (a person is typing and reading) */
+    static boolean terminal() {
         Console console = System.console();
         if (console == null) return false;
         // Since JDK 22 System.console() also exists when output is redirected; Console.isTerminal() (JDK 22+) tells.

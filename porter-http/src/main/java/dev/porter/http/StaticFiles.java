@@ -2,11 +2,17 @@ package dev.porter.http;
 
 
 import dev.porter.http.internal.Ascii;
+import dev.porter.http.internal.files.CrossSite;
 import dev.porter.http.internal.files.DirectoryListing;
+import dev.porter.http.internal.files.Fallbacks;
 import dev.porter.http.internal.files.FileConfig;
 import dev.porter.http.internal.files.FileResponder;
+import dev.porter.http.internal.files.FolderArchive;
+import dev.porter.http.internal.files.ListingJson;
+import dev.porter.http.internal.files.ListingSort;
 import dev.porter.http.internal.files.MetadataCache;
 import dev.porter.http.internal.files.PathMapper;
+import dev.porter.http.internal.files.Uploads;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -43,7 +49,10 @@ import java.util.Objects;
  *       the index file if present, else a listing page (sorted, escaped), or 404 when listings are off (404
  *       rather than 403: a folder without listing looks like any other missing page).</li>
  *   <li><b>Methods.</b> GET and HEAD; OPTIONS answers 200 with {@code Allow: GET, HEAD, OPTIONS}; anything else
- *       405 with the same {@code Allow}.</li>
+ *       405 with the same {@code Allow}. With uploads ({@link StaticFeatures}) also PUT and POST.</li>
+ *   <li><b>Listings</b> sort by name, size or date ({@code ?sort=size&order=desc}), mark symbolic links, and come
+ *       as JSON for {@code Accept: application/json}; {@link StaticFeatures} adds upload forms, zip downloads,
+ *       SPA, pretty-URL and 404-page fallbacks.</li>
  * </ul>
  * Immutable and thread-safe; one instance serves any number of connections.
  */
@@ -70,10 +79,11 @@ public final class StaticFiles implements Handler {
      * @param gzipMinSize            smallest file gzipped on the fly, in bytes. Default 1024.
      * @param metadataCache          how long what a path resolved to is reused; see {@link #withMetadataCache}.
      *                               Default 1 s.
+     * @param features               uploads, zip downloads, SPA and 404 fallbacks; default {@link StaticFeatures#NONE}
      */
     public record Options(Path root, String indexFile, boolean listing, boolean hideDotfiles,
                           boolean followExternalSymlinks, String cacheControl, boolean precompressed, boolean gzip,
-                          long gzipMinSize, Duration metadataCache) {
+                          long gzipMinSize, Duration metadataCache, StaticFeatures features) {
 
         /**
          * Validates every value.
@@ -90,6 +100,7 @@ public final class StaticFiles implements Handler {
             if (gzipMinSize < 0) throw new IllegalArgumentException("gzipMinSize must be >= 0: " + gzipMinSize);
             Objects.requireNonNull(metadataCache, "metadataCache");
             if (metadataCache.isNegative()) throw new IllegalArgumentException("metadataCache must be >= 0");
+            Objects.requireNonNull(features, "features");
             if (cacheControl != null && Ascii.fieldValueProblem(cacheControl) != null) {
                 throw new IllegalArgumentException("Cache-Control: " + Ascii.fieldValueProblem(cacheControl));
             }
@@ -97,32 +108,32 @@ public final class StaticFiles implements Handler {
 
         /** @return the defaults for {@code root} */
         public static Options of(Path root) {
-            return new Options(root, "index.html", true, true, false, "no-cache", true, false, 1024, Duration.ofSeconds(1));
+            return new Options(root, "index.html", true, true, false, "no-cache", true, false, 1024, Duration.ofSeconds(1), StaticFeatures.NONE);
         }
 
         /** @return a copy serving {@code name} for directories (null: none) */
         public Options withIndexFile(String name) {
-            return new Options(root, name, listing, hideDotfiles, followExternalSymlinks, cacheControl, precompressed, gzip, gzipMinSize, metadataCache);
+            return new Options(root, name, listing, hideDotfiles, followExternalSymlinks, cacheControl, precompressed, gzip, gzipMinSize, metadataCache, features);
         }
 
         /** @return a copy with directory listings on or off */
         public Options withListing(boolean on) {
-            return new Options(root, indexFile, on, hideDotfiles, followExternalSymlinks, cacheControl, precompressed, gzip, gzipMinSize, metadataCache);
+            return new Options(root, indexFile, on, hideDotfiles, followExternalSymlinks, cacheControl, precompressed, gzip, gzipMinSize, metadataCache, features);
         }
 
         /** @return a copy with dotfiles hidden (true) or served (false) */
         public Options withHiddenDotfiles(boolean hidden) {
-            return new Options(root, indexFile, listing, hidden, followExternalSymlinks, cacheControl, precompressed, gzip, gzipMinSize, metadataCache);
+            return new Options(root, indexFile, listing, hidden, followExternalSymlinks, cacheControl, precompressed, gzip, gzipMinSize, metadataCache, features);
         }
 
         /** @return a copy that follows (true) or refuses (false) symbolic links leading out of the root */
         public Options withExternalSymlinks(boolean follow) {
-            return new Options(root, indexFile, listing, hideDotfiles, follow, cacheControl, precompressed, gzip, gzipMinSize, metadataCache);
+            return new Options(root, indexFile, listing, hideDotfiles, follow, cacheControl, precompressed, gzip, gzipMinSize, metadataCache, features);
         }
 
         /** @return a copy sending this raw {@code Cache-Control} value (null: none) */
         public Options withCacheControl(String value) {
-            return new Options(root, indexFile, listing, hideDotfiles, followExternalSymlinks, value, precompressed, gzip, gzipMinSize, metadataCache);
+            return new Options(root, indexFile, listing, hideDotfiles, followExternalSymlinks, value, precompressed, gzip, gzipMinSize, metadataCache, features);
         }
 
         /** @return a copy sending {@code Cache-Control: max-age=SECONDS} (whole seconds; 0 means {@code no-cache}) */
@@ -134,7 +145,7 @@ public final class StaticFiles implements Handler {
 
         /** @return a copy that looks for precompressed siblings (true) or not */
         public Options withPrecompressed(boolean on) {
-            return new Options(root, indexFile, listing, hideDotfiles, followExternalSymlinks, cacheControl, on, gzip, gzipMinSize, metadataCache);
+            return new Options(root, indexFile, listing, hideDotfiles, followExternalSymlinks, cacheControl, on, gzip, gzipMinSize, metadataCache, features);
         }
 
         /**
@@ -145,12 +156,18 @@ public final class StaticFiles implements Handler {
          */
         public Options withMetadataCache(Duration validity) {
             return new Options(root, indexFile, listing, hideDotfiles, followExternalSymlinks, cacheControl, precompressed,
-                    gzip, gzipMinSize, validity);
+                    gzip, gzipMinSize, validity, features);
+        }
+
+        /** @return a copy with these {@link StaticFeatures} (uploads, zip downloads, fallbacks) */
+        public Options withFeatures(StaticFeatures f) {
+            return new Options(root, indexFile, listing, hideDotfiles, followExternalSymlinks, cacheControl, precompressed,
+                    gzip, gzipMinSize, metadataCache, f);
         }
 
         /** @return a copy with on-the-fly gzip on or off, for compressible files of at least {@code minSize} bytes */
         public Options withGzip(boolean on, long minSize) {
-            return new Options(root, indexFile, listing, hideDotfiles, followExternalSymlinks, cacheControl, precompressed, on, minSize, metadataCache);
+            return new Options(root, indexFile, listing, hideDotfiles, followExternalSymlinks, cacheControl, precompressed, on, minSize, metadataCache, features);
         }
     }
 
@@ -158,6 +175,9 @@ public final class StaticFiles implements Handler {
     private final PathMapper mapper;
     private final FileResponder files;
     private final MetadataCache<String, Resolved> resolutions;
+    private final Uploads uploads;
+    private final Fallbacks fallbacks;
+    private final String allow;
 
     /** What a relative raw path names: the mapped path and its real path (null if it must not be served). */
     private record Resolved(Path mapped, Path real) {
@@ -181,6 +201,11 @@ public final class StaticFiles implements Handler {
         this.files = new FileResponder(new FileConfig(options.indexFile(), options.cacheControl(), options.precompressed(),
                 options.gzip(), options.gzipMinSize(), options.metadataCache()), mapper);
         this.resolutions = new MetadataCache<>(options.metadataCache());
+        StaticFeatures f = options.features();
+        this.uploads = f.uploads() == null ? null : new Uploads(new Uploads.Config(f.uploads().maxBytes(),
+                f.uploads().overwrite(), f.uploads().mkdir(), !options.hideDotfiles()), mapper);
+        this.fallbacks = new Fallbacks(f.prettyUrls(), f.spa(), f.notFoundPage(), files, mapper);
+        this.allow = uploads == null ? ALLOW : ALLOW + ", PUT, POST";
     }
 
     /** @return a handler serving {@code root} with the default {@link Options}. @throws IOException as the constructor */
@@ -208,8 +233,12 @@ public final class StaticFiles implements Handler {
     @Override
     public void handle(Request request, Response response) throws IOException {
         String method = request.method();
+        if (uploads != null && (method.equals("PUT") || method.equals("POST"))) {
+            write(request, response);
+            return;
+        }
         if (!method.equals("GET") && !method.equals("HEAD")) {
-            response.setHeader("Allow", ALLOW);
+            response.setHeader("Allow", allow);
             if (method.equals("OPTIONS")) {
                 response.send(new byte[0]);
             } else {
@@ -219,6 +248,18 @@ public final class StaticFiles implements Handler {
             return;
         }
         String relative = relativeRawPath(request);
+        if (!fallbacks.any()) {
+            read(request, response, relative);
+            return;
+        }
+        try {
+            read(request, response, relative);
+        } catch (HttpException e) {
+            if (e.status().code() != 404 || response.committed() || !fallbacks.answer(request, response, relative)) throw e;
+        }
+    }
+
+    private Resolved resolved(String relative) throws IOException {
         Resolved resolved;
         try {
             resolved = resolutions.get(relative, this::resolve);
@@ -226,6 +267,11 @@ public final class StaticFiles implements Handler {
             throw FileResponder.failure(e);
         }
         if (resolved.real == null) throw new HttpException(Status.NOT_FOUND);
+        return resolved;
+    }
+
+    private void read(Request request, Response response, String relative) throws IOException {
+        Resolved resolved = resolved(relative);
         Path mapped = resolved.mapped;
         Path real = resolved.real;
         BasicFileAttributes attrs;
@@ -239,6 +285,8 @@ public final class StaticFiles implements Handler {
         if (attrs.isDirectory()) {
             if (!slash) {
                 redirectToDirectory(request, response);
+            } else if (options.features().archives() && "zip".equals(request.query("download"))) {
+                archive(request, response, real);
             } else if (!files.index(request, response, real)) {
                 if (!options.listing()) throw new HttpException(Status.NOT_FOUND);
                 listing(request, response, real, relative);
@@ -248,6 +296,36 @@ public final class StaticFiles implements Handler {
         } else {
             // A FIFO or device would block or never end; "file.txt/" names no directory.
             throw new HttpException(Status.NOT_FOUND);
+        }
+    }
+
+    /** PUT of a file, or a form POSTed to a folder: refused from other sites' pages, then stored. */
+    private void write(Request request, Response response) throws IOException {
+        CrossSite.check(request, options.features().uploads().trustedOrigin());
+        String relative = relativeRawPath(request);
+        if (request.method().equals("PUT")) {
+            uploads.put(request, response, relative);
+            return;
+        }
+        Path real = resolved(relative).real;
+        if (!Files.isDirectory(real) || !request.rawPath().endsWith("/")) {
+            response.setHeader("Allow", ALLOW + ", PUT");
+            response.send(Status.METHOD_NOT_ALLOWED, "POST uploads into a folder (its URL ends with /)\n");
+            return;
+        }
+        uploads.post(request, response, real);
+    }
+
+    /** The folder as a zip, streamed (chunked: its length is not known before it is written). */
+    private void archive(Request request, Response response, Path dir) throws IOException {
+        Path fileName = dir.getFileName();
+        String name = fileName == null ? "" : fileName.toString(); // "/" has no name: the zip is then files.zip
+        response.setHeader("Content-Type", "application/zip");
+        response.setHeader("Content-Disposition", FolderArchive.disposition(name));
+        response.setHeader("Cache-Control", "no-cache");
+        response.setHeader("X-Content-Type-Options", "nosniff");
+        try (var out = response.stream()) {
+            if (request.method().equals("GET")) FolderArchive.write(dir, mapper, out);
         }
     }
 
@@ -287,11 +365,23 @@ public final class StaticFiles implements Handler {
         for (int i = 0; i < relative.length(); i++) {
             if (relative.charAt(i) != '/' && (i == 0 || relative.charAt(i - 1) == '/')) depth++;
         }
-        byte[] html = DirectoryListing.render(request.path(), depth, contents).getBytes(StandardCharsets.UTF_8);
-        response.setHeader("Content-Type", "text/html; charset=utf-8");
-        response.setHeader("X-Content-Type-Options", "nosniff");
-        response.setHeader("Content-Security-Policy", DirectoryListing.CONTENT_SECURITY_POLICY);
+        ListingSort sort = ListingSort.of(request.query("sort"), request.query("order"));
+        contents = new DirectoryListing.Contents(sort.sort(contents.entries()), contents.truncated());
+        response.header("Vary", "Accept"); // added, not set: a filter's Vary (Origin, for CORS) must stay
         response.setHeader("Cache-Control", "no-cache");
+        response.setHeader("X-Content-Type-Options", "nosniff");
+        String accept = request.header("Accept");
+        if (accept != null && accept.contains("application/json") && !accept.contains("text/html")) {
+            response.setHeader("Content-Type", "application/json");
+            response.send(ListingJson.render(request.path(), contents).getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        StaticFeatures f = options.features();
+        DirectoryListing.Actions actions = new DirectoryListing.Actions(uploads != null,
+                uploads != null && f.uploads().mkdir(), f.archives());
+        byte[] html = DirectoryListing.render(request.path(), depth, contents, sort, actions).getBytes(StandardCharsets.UTF_8);
+        response.setHeader("Content-Type", "text/html; charset=utf-8");
+        response.setHeader("Content-Security-Policy", DirectoryListing.CONTENT_SECURITY_POLICY);
         response.send(html);
     }
 }

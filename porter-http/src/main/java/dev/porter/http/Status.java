@@ -47,6 +47,8 @@ public record Status(int code, String reason) {
     public static final Status SERVICE_UNAVAILABLE = new Status(503, "Service Unavailable");
     public static final Status GATEWAY_TIMEOUT = new Status(504, "Gateway Timeout");
     public static final Status HTTP_VERSION_NOT_SUPPORTED = new Status(505, "HTTP Version Not Supported");
+    /** 507 (RFC 4918 §11.5): the server could not store what the request sent, such as an upload on a full disk. */
+    public static final Status INSUFFICIENT_STORAGE = new Status(507, "Insufficient Storage");
 
     private static final Status[] KNOWN = {
         CONTINUE, SWITCHING_PROTOCOLS, OK, CREATED, ACCEPTED, NO_CONTENT, PARTIAL_CONTENT, MOVED_PERMANENTLY, FOUND,
@@ -55,7 +57,7 @@ public record Status(int code, String reason) {
         PRECONDITION_FAILED, CONTENT_TOO_LARGE, URI_TOO_LONG, UNSUPPORTED_MEDIA_TYPE, RANGE_NOT_SATISFIABLE,
         EXPECTATION_FAILED, UNPROCESSABLE_CONTENT, TOO_MANY_REQUESTS, REQUEST_HEADER_FIELDS_TOO_LARGE,
         INTERNAL_SERVER_ERROR, NOT_IMPLEMENTED, BAD_GATEWAY, SERVICE_UNAVAILABLE, GATEWAY_TIMEOUT,
-        HTTP_VERSION_NOT_SUPPORTED,
+        HTTP_VERSION_NOT_SUPPORTED, INSUFFICIENT_STORAGE,
     };
     private static final Status[] BY_CODE = new Status[1000];
 

@@ -29,7 +29,8 @@ public final class DirectoryListing {
     public static final int MAX_ENTRIES = 10_000;
 
     /** The CSP for the page: its own inline style and data: icons, nothing else (no script can run). */
-    public static final String CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
+    public static final String CONTENT_SECURITY_POLICY =
+            "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'";
 
     private static final DateTimeFormatter DATE =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT).withZone(ZoneId.systemDefault());
@@ -41,8 +42,21 @@ public final class DirectoryListing {
      * @param directory      true for a directory
      * @param size           the size in bytes (files)
      * @param modifiedMillis last modification, milliseconds since the epoch
+     * @param link           true for a symbolic link (to a file or folder inside the root, or outside when allowed)
      */
-    public record Entry(String name, boolean directory, long size, long modifiedMillis) {
+    public record Entry(String name, boolean directory, long size, long modifiedMillis, boolean link) {
+    }
+
+    /**
+     * What the page offers beside the list.
+     *
+     * @param upload  an upload form (POST multipart/form-data to the folder)
+     * @param mkdir   a form to create a folder
+     * @param archive a link that downloads the folder as a zip ({@code ?download=zip})
+     */
+    public record Actions(boolean upload, boolean mkdir, boolean archive) {
+        /** Nothing but the list. */
+        public static final Actions NONE = new Actions(false, false, false);
     }
 
     /**
@@ -78,23 +92,28 @@ public final class DirectoryListing {
         } catch (DirectoryIteratorException e) {
             throw e.getCause();
         }
-        entries.sort(DirectoryListing::compare);
-        return new Contents(entries, truncated);
+        return new Contents(ListingSort.DEFAULT.sort(entries), truncated);
     }
 
     private static Entry entry(Path p, String name, PathMapper mapper) {
         try {
             BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            if (a.isSymbolicLink()) {
+            boolean link = a.isSymbolicLink();
+            if (link) {
                 if (mapper.confine(p) == null) return null;
                 a = Files.readAttributes(p, BasicFileAttributes.class);
             }
             if (!a.isDirectory() && !a.isRegularFile()) return null;
-            return new Entry(name, a.isDirectory(), a.size(), a.lastModifiedTime().toMillis());
+            return new Entry(name, a.isDirectory(), a.size(), a.lastModifiedTime().toMillis(), link);
         } catch (IOException e) {
             // A broken link, or a name removed while listing: it cannot be served, so it is not listed.
             return null;
         }
+    }
+
+    /** Renders the page in the default order with nothing but the list. */
+    public static String render(String displayPath, int depth, Contents contents) {
+        return render(displayPath, depth, contents, ListingSort.DEFAULT, Actions.NONE);
     }
 
     /**
@@ -102,31 +121,40 @@ public final class DirectoryListing {
      *
      * @param displayPath the decoded request path, shown as the title (escaped here)
      * @param depth       how many directories below the mount root this one is (0 = the root: no parent link)
+     * @param sort        the order of {@code contents.entries()}, shown in the column headers
+     * @param actions     the forms and links offered beside the list
      */
-    public static String render(String displayPath, int depth, Contents contents) {
-        StringBuilder sb = new StringBuilder(2048 + contents.entries().size() * 200);
+    public static String render(String displayPath, int depth, Contents contents, ListingSort sort, Actions actions) {
+        StringBuilder sb = new StringBuilder(4096 + contents.entries().size() * 200);
         sb.append("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
                 .append("<meta name=\"color-scheme\" content=\"light dark\">\n<title>Index of ");
         escape(sb, displayPath);
         sb.append("</title>\n<style>\n").append(ListingStyle.CSS).append("</style>\n</head>\n<body>\n<main>\n");
         breadcrumbs(sb, displayPath, depth);
-        sb.append("<table>\n<thead><tr><th class=\"n\">Name</th><th class=\"s\">Size</th>")
-                .append("<th class=\"d\">Modified</th></tr></thead>\n<tbody>\n");
+        ListingForms.actions(sb, actions, sort);
+        sb.append("<table>\n<thead><tr>");
+        header(sb, "n", "Name", ListingSort.Key.NAME, sort);
+        header(sb, "s", "Size", ListingSort.Key.SIZE, sort);
+        header(sb, "d", "Modified", ListingSort.Key.DATE, sort);
+        sb.append("</tr></thead>\n<tbody>\n");
         if (depth > 0) {
-            sb.append("<tr class=\"up\"><td class=\"n\"><a href=\"../\">Parent directory</a></td>")
+            sb.append("<tr class=\"up\"><td class=\"n\"><a href=\"../").append(sort.query()).append("\">Parent directory</a></td>")
                     .append("<td class=\"s\"></td><td class=\"d\"></td></tr>\n");
         }
         int dirs = 0;
         for (Entry e : contents.entries()) {
             if (e.directory()) dirs++;
-            sb.append(e.directory() ? "<tr class=\"dir\">" : "<tr class=\"file\">").append("<td class=\"n\"><a href=\"");
+            sb.append(e.directory() ? "<tr class=\"dir" : "<tr class=\"file").append(e.link() ? " link\">" : "\">")
+                    .append("<td class=\"n\"><a href=\"");
             sb.append(Targets.encodePathSegment(e.name()));
-            if (e.directory()) sb.append('/');
+            if (e.directory()) sb.append('/').append(sort.query());
             sb.append("\">");
             escape(sb, e.name());
             if (e.directory()) sb.append('/');
-            sb.append("</a></td><td class=\"s\">");
+            sb.append("</a>");
+            if (e.link()) sb.append(" <span class=\"tag\" title=\"symbolic link\">link</span>");
+            sb.append("</td><td class=\"s\">");
             if (e.directory()) sb.append("&mdash;");
             else humanSize(sb, e.size());
             Instant t = Instant.ofEpochMilli(e.modifiedMillis());
@@ -142,6 +170,20 @@ public final class DirectoryListing {
         if (contents.truncated()) sb.append(" shown; the folder holds more than ").append(MAX_ENTRIES).append(" entries");
         sb.append("</footer>\n</main>\n</body>\n</html>\n");
         return sb.toString();
+    }
+
+    /** A column header that sorts by its column when clicked; the current one shows its direction. */
+    private static void header(StringBuilder sb, String cls, String label, ListingSort.Key key, ListingSort sort) {
+        ListingSort next = sort.toggled(key);
+        sb.append("<th class=\"").append(cls).append('"');
+        if (sort.key() == key) sb.append(" aria-sort=\"").append(sort.descending() ? "descending" : "ascending").append('"');
+        sb.append("><a href=\"").append(next.query().isEmpty() ? "./" : next.query()).append('"');
+        if (sort.key() == key) {
+            sb.append(" class=\"on\">").append(label).append(sort.descending() ? " &darr;" : " &uarr;");
+        } else {
+            sb.append('>').append(label);
+        }
+        sb.append("</a></th>");
     }
 
     /** The title as links: each directory from the mount root down is clickable (relative links). */
@@ -211,12 +253,5 @@ public final class DirectoryListing {
             u++;
         }
         sb.append(tenths / 10).append('.').append(tenths % 10).append(' ').append(units[u]);
-    }
-
-    /** Folders first; then natural, case-insensitive order; ties broken by exact name so the order is total. */
-    private static int compare(Entry a, Entry b) {
-        if (a.directory() != b.directory()) return a.directory() ? -1 : 1;
-        int c = NaturalOrder.compare(a.name(), b.name());
-        return c != 0 ? c : a.name().compareTo(b.name());
     }
 }

@@ -86,7 +86,8 @@ public final class FileResponder {
     private void answer(FileChoice choice, String method, Response response) throws IOException {
         Variant chosen = choice.variant();
         response.setHeader("X-Content-Type-Options", "nosniff");
-        if (choice.varies()) response.setHeader("Vary", "Accept-Encoding");
+        // Added, not set: a filter's Vary (Origin, for CORS) must stay.
+        if (choice.varies()) response.header("Vary", "Accept-Encoding");
         if (config.cacheControl() != null) response.setHeader("Cache-Control", config.cacheControl());
         response.setHeader("ETag", chosen.etag());
         switch (choice.precondition()) {

@@ -23,7 +23,20 @@ final class ListingStyle {
             h1 .muted{color:var(--muted);font-weight:400}
             a{color:var(--link);text-decoration:none}
             a:hover{text-decoration:underline}
-            h1 a{color:inherit}
+            h1 a{color:var(--link);text-decoration:underline;text-decoration-color:var(--line);\
+            text-underline-offset:3px;border-radius:4px;padding:0 2px}
+            h1 a:hover{text-decoration-color:currentColor;background:var(--hover)}
+            thead th a{color:inherit;display:block}
+            thead th a.on{color:var(--fg)}
+            .tag{font-size:.72rem;color:var(--muted);border:1px solid var(--line);border-radius:6px;padding:0 5px;\
+            margin-left:.4em;vertical-align:1px}
+            .actions{display:flex;flex-wrap:wrap;gap:10px;align-items:center;margin:0 0 14px}
+            .actions form{display:flex;flex-wrap:wrap;gap:6px;align-items:center;margin:0;padding:8px 10px;\
+            border:1px solid var(--line);border-radius:10px;background:var(--panel)}
+            .actions input{font:inherit;color:inherit;max-width:100%}
+            .actions input[type=text]{background:var(--bg);border:1px solid var(--line);border-radius:6px;padding:4px 8px}
+            .actions button,.actions a.button{font:inherit;font-size:.9rem;color:#fff;background:var(--link);border:0;\
+            border-radius:6px;padding:5px 12px;cursor:pointer;text-decoration:none}
             table{width:100%;border-collapse:separate;border-spacing:0;border:1px solid var(--line);border-radius:10px;\
             overflow:hidden}
             th,td{padding:7px 14px;text-align:left;border-top:1px solid var(--line)}

@@ -39,8 +39,8 @@ class DirectoryListingTest {
     @Test
     void rendersEscapedNamesAndEncodedLinks() {
         DirectoryListing.Contents c = new DirectoryListing.Contents(List.of(
-                new DirectoryListing.Entry("<b>&\"'.txt", false, 3, 0),
-                new DirectoryListing.Entry("dir #1?", true, 0, 0)), false);
+                new DirectoryListing.Entry("<b>&\"'.txt", false, 3, 0, false),
+                new DirectoryListing.Entry("dir #1?", true, 0, 0, false)), false);
         String html = DirectoryListing.render("/x/<y>/", 1, c);
         assertThat(html).doesNotContain("<b>").doesNotContain("<y>");
         assertThat(html).contains("href=\"%3Cb%3E%26%22%27.txt\">&lt;b&gt;&amp;&quot;&#39;.txt</a>");

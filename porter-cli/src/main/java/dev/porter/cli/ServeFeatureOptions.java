@@ -1,0 +1,116 @@
+package dev.porter.cli;
+
+import dev.porter.http.StaticFeatures;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What {@code porter serve} does beyond serving files (a picocli mixin): uploads, zip downloads, single-page-app
+ * and pretty-URL fallbacks, CORS, extra response headers, compression. Each is off unless given, but gzip (on; see
+ * docs/serve.md for why gzip and not brotli or zstd) and the root's 404.html (used when present).
+ */
+final class ServeFeatureOptions {
+
+    /** Default of {@code --upload-limit}. */
+    static final String DEFAULT_UPLOAD_LIMIT = "1G";
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec spec;
+
+    @Option(names = "--upload", description = "Accept uploads: PUT of a file, and an upload form on listing pages "
+            + "(cross-site forms are refused).")
+    boolean upload;
+
+    @Option(names = "--overwrite", description = "Let uploads replace existing files (refused with 409 otherwise).")
+    boolean overwrite;
+
+    @Option(names = "--mkdir", description = "Let uploads create folders (a PUT's missing folders, and a new-folder form).")
+    boolean mkdir;
+
+    @Option(names = "--upload-limit", paramLabel = "SIZE", converter = ByteSize.class,
+            defaultValue = DEFAULT_UPLOAD_LIMIT,
+            description = "Largest upload (413 beyond it), like 500M or 2G, or unlimited. Default: ${DEFAULT-VALUE}.")
+    long uploadLimit;
+
+    @Option(names = "--archives", description = "Let folders be downloaded as a .zip (?download=zip, linked from listings).")
+    boolean archives;
+
+    @Option(names = "--spa", description = "Single-page app: missing paths asked for as HTML get /index.html.")
+    boolean spa;
+
+    @Option(names = "--pretty-urls", description = "Serve /about from about.html when /about does not exist.")
+    boolean prettyUrls;
+
+    @Option(names = "--cors", paramLabel = "ORIGIN", arity = "0..1", fallbackValue = "*",
+            description = "Let pages of other sites read the files: any site (*, the default) or only ORIGIN "
+                    + "(like https://app.example), which may also send credentials and upload.")
+    String cors;
+
+    @Option(names = {"-H", "--header"}, paramLabel = "'NAME: VALUE'",
+            description = "Add this header to every response (repeatable).")
+    List<String> headers = new ArrayList<>();
+
+    @Option(names = "--gzip", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Compress text files (HTML, CSS, JS, JSON, SVG, ...) of 1 KiB or more on the fly for clients "
+                    + "that accept gzip. On by default; --no-gzip turns it off.")
+    boolean gzip;
+
+    /** @throws ParameterException (exit 2) for upload options without --upload, a bad header or origin */
+    void check() {
+        if (!upload) {
+            for (String[] o : new String[][] {{"--overwrite", "" + overwrite}, {"--mkdir", "" + mkdir}}) {
+                if (o[1].equals("true")) throw new ParameterException(spec.commandLine(), o[0] + " needs --upload");
+            }
+        }
+        headerPairs();
+        if (cors != null && !cors.equals("*") && !origin(cors)) {
+            throw new ParameterException(spec.commandLine(),
+                    "--cors takes * or an origin like https://app.example (scheme, host, optional port; no path): " + cors);
+        }
+    }
+
+    /** @return the {@code -H} values as name and value pairs */
+    List<String[]> headerPairs() {
+        List<String[]> pairs = new ArrayList<>();
+        for (String h : headers) {
+            try {
+                pairs.add(ResponseHeaders.parse(h));
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "-H: " + e.getMessage());
+            }
+        }
+        return pairs;
+    }
+
+    /** @return true for {@code scheme://host[:port]} with no path, as an Origin header spells it (RFC 6454 §6.2) */
+    static boolean origin(String s) {
+        int sep = s.indexOf("://");
+        if (sep <= 0 || sep + 3 >= s.length()) return false;
+        for (int i = 0; i < sep; i++) {
+            char c = s.charAt(i);
+            if (!(Character.isLetterOrDigit(c) || c == '+' || c == '-' || c == '.')) return false;
+        }
+        for (int i = sep + 3; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '/' || c == '?' || c == '#' || c <= ' ' || c == 0x7F) return false;
+        }
+        return true;
+    }
+
+    /** @return the features these options ask for */
+    StaticFeatures features(boolean dotfilesServed) {
+        StaticFeatures f = StaticFeatures.NONE.withArchives(archives).withSpa(spa).withPrettyUrls(prettyUrls)
+                .withNotFoundPage(true);
+        if (upload) {
+            // Only a named origin may write from its pages: "*" lets every site read, never write.
+            String trusted = cors == null || cors.equals("*") ? null : cors;
+            f = f.withUploads(new StaticFeatures.Uploads(uploadLimit, overwrite, mkdir, trusted));
+        }
+        return f;
+    }
+}

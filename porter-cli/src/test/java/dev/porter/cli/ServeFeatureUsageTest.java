@@ -1,0 +1,59 @@
+package dev.porter.cli;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Options of serve's features that do not fit together, or values that cannot work: usage errors, exit 2. */
+class ServeFeatureUsageTest {
+
+    private static void usage(String expected, String... args) {
+        Cli.Result r = Cli.run(args);
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
+        assertThat(r.err()).contains(expected);
+    }
+
+    @Test
+    void uploadOptionsNeedUpload() {
+        usage("--overwrite needs --upload", "serve", "--overwrite");
+        usage("--mkdir needs --upload", "serve", "--mkdir");
+    }
+
+    @Test
+    void headersMustBeValidFields() {
+        usage("-H: expected 'Name: value'", "serve", "-H", "no colon");
+        usage("-H: not a header name", "serve", "-H", "Bad Name: x");
+    }
+
+    @Test
+    void corsTakesStarOrAnOrigin() {
+        usage("--cors takes * or an origin", "serve", "--cors", "https://app.example/path");
+        usage("--cors takes * or an origin", "serve", "--cors", "app.example");
+    }
+
+    @Test
+    void authOptionsMustMakeSense() {
+        usage("--auth takes USER:PASSWORD", "serve", "--auth", "nopassword");
+        usage("--auth-writes-only needs --auth or --auth-file", "serve", "--upload", "--auth-writes-only");
+        usage("--auth-writes-only needs --upload", "serve", "--auth", "a:b", "--auth-writes-only");
+    }
+
+    @Test
+    void logOptionsTakeTheirWords() {
+        usage("--log-format takes common, combined or json", "serve", "--log-format", "xml");
+        usage("-o/--log-level takes none, info or verbose", "serve", "-o", "debug");
+    }
+
+    @Test
+    void sizesReadAsPeopleWriteThem() {
+        ByteSize s = new ByteSize();
+        assertThat(s.convert("1024")).isEqualTo(1024L);
+        assertThat(s.convert("500M")).isEqualTo(500L << 20);
+        assertThat(s.convert("2g")).isEqualTo(2L << 30);
+        assertThat(s.convert("1GiB")).isEqualTo(1L << 30);
+        assertThat(s.convert("10KB")).isEqualTo(10L << 10);
+        assertThat(s.convert("unlimited")).isEqualTo(Long.MAX_VALUE);
+        assertThat(s.convert("9999999T")).isEqualTo(Long.MAX_VALUE);
+        usage("is not a size", "serve", "--upload", "--upload-limit", "lots");
+    }
+}

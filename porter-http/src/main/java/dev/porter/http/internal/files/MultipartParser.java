@@ -1,0 +1,249 @@
+package dev.porter.http.internal.files;
+
+import dev.porter.http.HttpException;
+import dev.porter.http.Status;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A {@code multipart/form-data} body (RFC 7578, framed as RFC 2046 §5.1.1 says) as a pure state machine over
+ * bytes: {@link #feed} takes the body in pieces of any size, down to one byte, and reports each part to a
+ * {@link Sink} as it goes, so a file of any size passes through a buffer of the caller's choosing and is never held
+ * whole. The result does not depend on how the body was split.
+ *
+ * <p>How the delimiter is found: the body is read as if it began with CRLF, so the first boundary and every later
+ * one are the same byte string, {@code CRLF "--" boundary} (§5.1.1: a delimiter starts a line). Part data is matched
+ * against it with Knuth-Morris-Pratt; bytes that might begin a delimiter are held back only as a count of matched
+ * bytes, and when the match fails they are given to the sink from the delimiter itself (they are equal to its
+ * prefix), so nothing is buffered across calls but the part's header lines, bounded by {@link #MAX_HEADER_BYTES}.
+ *
+ * <p>Strict where laxness would be ambiguous: a part needs {@code Content-Disposition: form-data} with a
+ * {@code name} (RFC 7578 §4.2), header lines end with CRLF (no obs-fold), a delimiter is followed by {@code --}
+ * (the close delimiter) or optional whitespace and CRLF. Anything else, a body that ends before the close delimiter,
+ * or more than {@link #MAX_PARTS} parts is refused with 400. The preamble and epilogue are ignored. Not thread-safe:
+ * one parser per body.
+ */
+public final class MultipartParser {
+
+    /** Largest header section of one part; a browser's is about 150 bytes. */
+    public static final int MAX_HEADER_BYTES = 8192;
+    /** Most parts in one body: bounds the work a request can cause beyond its size. */
+    public static final int MAX_PARTS = 1000;
+
+    /** Receives what the parser finds, in order: for each part, start, data (zero or more times), end. */
+    public interface Sink {
+        /** A part begins; its data follows. */
+        void partStart(Part part) throws IOException;
+
+        /** Some of the current part's data: valid only during the call (the bytes belong to the parser or caller). */
+        void partData(byte[] b, int off, int len) throws IOException;
+
+        /** The current part ended. */
+        void partEnd() throws IOException;
+    }
+
+    /**
+     * One part's header fields.
+     *
+     * @param name        the form field's name ({@code name} parameter of Content-Disposition)
+     * @param fileName    the {@code filename} parameter as sent, or null when the part is not a file
+     * @param contentType the part's Content-Type, or null
+     */
+    public record Part(String name, String fileName, String contentType) {
+    }
+
+    private enum State { PREAMBLE, AFTER_DELIMITER, CLOSE_DASH, DELIMITER_CR, HEADERS, BODY, EPILOGUE }
+
+    private final byte[] delimiter;
+    private final int[] fallback;
+    private final Sink sink;
+    private State state = State.PREAMBLE;
+    /** How many bytes of {@link #delimiter} are matched; they are held back from the sink until the match fails. */
+    private int matched = 2; // the CRLF the body is read as beginning with
+    private final byte[] header = new byte[MAX_HEADER_BYTES];
+    private int headerLength;
+    private int parts;
+
+    /**
+     * @param boundary the boundary parameter of the body's Content-Type ({@link #boundary(String)})
+     * @param sink     where parts go
+     */
+    public MultipartParser(String boundary, Sink sink) {
+        byte[] b = boundary.getBytes(StandardCharsets.ISO_8859_1);
+        this.delimiter = new byte[b.length + 4];
+        delimiter[0] = '\r';
+        delimiter[1] = '\n';
+        delimiter[2] = '-';
+        delimiter[3] = '-';
+        System.arraycopy(b, 0, delimiter, 4, b.length);
+        this.fallback = fallback(delimiter);
+        this.sink = sink;
+    }
+
+    /** KMP's failure function: for k matched bytes, the longest proper prefix of the delimiter that ends them. */
+    private static int[] fallback(byte[] d) {
+        int[] f = new int[d.length + 1];
+        int k = 0;
+        for (int i = 1; i < d.length; i++) {
+            while (k > 0 && d[i] != d[k]) k = f[k];
+            if (d[i] == d[k]) k++;
+            f[i + 1] = k;
+        }
+        return f;
+    }
+
+    /**
+     * @return the boundary parameter of a {@code multipart/form-data} Content-Type value, or null if the value is
+     *         not that type or has no valid boundary (1 to 70 characters, RFC 2046 §5.1.1)
+     */
+    public static String boundary(String contentType) {
+        if (contentType == null) return null;
+        HeaderParams p = HeaderParams.parse(contentType);
+        if (p == null || !p.value().equalsIgnoreCase("multipart/form-data")) return null;
+        String b = p.get("boundary");
+        if (b == null || b.isEmpty() || b.length() > 70 || b.endsWith(" ")) return null;
+        for (int i = 0; i < b.length(); i++) {
+            char c = b.charAt(i);
+            boolean bchar = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+                    || "'()+_,-./:=? ".indexOf(c) >= 0;
+            if (!bchar) return null;
+        }
+        return b;
+    }
+
+    /** Parses {@code len} more bytes of the body. @throws HttpException 400 if the body is malformed */
+    public void feed(byte[] b, int off, int len) throws IOException {
+        int i = off;
+        int end = off + len;
+        while (i < end) {
+            switch (state) {
+                case PREAMBLE, BODY -> i = scan(b, i, end);
+                case AFTER_DELIMITER -> {
+                    byte c = b[i++];
+                    if (c == '-') state = State.CLOSE_DASH;
+                    else if (c == '\r') state = State.DELIMITER_CR;
+                    else if (c != ' ' && c != '\t') throw malformed("a boundary is followed by something else than CRLF");
+                }
+                case CLOSE_DASH -> {
+                    if (b[i++] != '-') throw malformed("a boundary is followed by a single dash");
+                    state = State.EPILOGUE;
+                }
+                case DELIMITER_CR -> {
+                    if (b[i++] != '\n') throw malformed("a boundary line ends with CR without LF");
+                    if (++parts > MAX_PARTS) throw malformed("more than " + MAX_PARTS + " parts");
+                    headerLength = 0;
+                    state = State.HEADERS;
+                }
+                case HEADERS -> i = headers(b, i, end);
+                case EPILOGUE -> i = end;
+            }
+        }
+    }
+
+    /** @throws HttpException 400 if the body ended before its close delimiter */
+    public void finish() {
+        if (state != State.EPILOGUE) throw malformed("the body ended before its closing boundary");
+    }
+
+    /** @return true once the close delimiter was read */
+    public boolean complete() {
+        return state == State.EPILOGUE;
+    }
+
+    /** Looks for the delimiter; in a part's body, gives every byte that is not part of it to the sink. */
+    private int scan(byte[] b, int i, int end) throws IOException {
+        boolean data = state == State.BODY;
+        byte first = delimiter[0];
+        int run = -1; // start of data in b not yet given to the sink
+        while (i < end) {
+            if (matched == 0) {
+                int start = i;
+                while (i < end && b[i] != first) i++; // the common case: a run of data without CR
+                if (i > start && run < 0) run = start;
+                if (i == end) break;
+            }
+            byte c = b[i];
+            while (matched > 0 && delimiter[matched] != c) {
+                int keep = fallback[matched];
+                if (data) sink.partData(delimiter, 0, matched - keep); // held back, but not a delimiter after all
+                matched = keep;
+            }
+            if (delimiter[matched] == c) {
+                if (matched == 0 && run >= 0) {
+                    if (data) sink.partData(b, run, i - run);
+                    run = -1;
+                }
+                i++;
+                if (++matched == delimiter.length) {
+                    matched = 0;
+                    if (data) sink.partEnd();
+                    state = State.AFTER_DELIMITER;
+                    return i;
+                }
+            } else {
+                if (run < 0) run = i;
+                i++;
+            }
+        }
+        if (run >= 0 && data) sink.partData(b, run, end - run);
+        return end;
+    }
+
+    /** Collects the header section up to its empty line, then starts the part. */
+    private int headers(byte[] b, int i, int end) throws IOException {
+        while (i < end) {
+            if (headerLength == header.length) throw malformed("a part's header section is over " + MAX_HEADER_BYTES + " bytes");
+            header[headerLength++] = b[i++];
+            if (headerLength >= 2 && header[headerLength - 2] == '\r' && header[headerLength - 1] == '\n'
+                    && (headerLength == 2 || (headerLength >= 4 && header[headerLength - 4] == '\r'
+                    && header[headerLength - 3] == '\n'))) {
+                Part part = part(header, headerLength - 2);
+                state = State.BODY;
+                matched = 0;
+                sink.partStart(part);
+                return i;
+            }
+        }
+        return i;
+    }
+
+    /** Reads the header lines in {@code h[0, len)} (each ending CRLF); keeps Content-Disposition and Content-Type. */
+    static Part part(byte[] h, int len) {
+        String disposition = null;
+        String type = null;
+        int i = 0;
+        while (i < len) {
+            int eol = i;
+            while (h[eol] != '\r' || h[eol + 1] != '\n') {
+                if (h[eol] == '\r' || h[eol] == '\n' || h[eol] == 0) throw malformed("a bare CR, LF or NUL in a part's header");
+                eol++;
+            }
+            if (h[i] == ' ' || h[i] == '\t') throw malformed("a folded header line in a part");
+            int colon = i;
+            while (colon < eol && h[colon] != ':') colon++;
+            if (colon == eol || colon == i) throw malformed("a part's header line has no name");
+            String name = new String(h, i, colon - i, StandardCharsets.US_ASCII);
+            // Browsers send file names as raw UTF-8 (the HTML standard's form encoding), not RFC 2231 (RFC 7578 §4.2).
+            String value = new String(h, colon + 1, eol - colon - 1, StandardCharsets.UTF_8).strip();
+            if (name.equalsIgnoreCase("Content-Disposition")) {
+                if (disposition != null) throw malformed("two Content-Disposition fields in a part");
+                disposition = value;
+            } else if (name.equalsIgnoreCase("Content-Type")) {
+                if (type != null) throw malformed("two Content-Type fields in a part");
+                type = value;
+            }
+            i = eol + 2;
+        }
+        if (disposition == null) throw malformed("a part without Content-Disposition");
+        HeaderParams p = HeaderParams.parse(disposition);
+        if (p == null || !p.value().equalsIgnoreCase("form-data")) throw malformed("a part that is not form-data");
+        String field = p.get("name");
+        if (field == null) throw malformed("a part without a field name");
+        return new Part(field, p.get("filename"), type);
+    }
+
+    private static HttpException malformed(String why) {
+        return new HttpException(Status.BAD_REQUEST, "malformed multipart body: " + why);
+    }
+}
