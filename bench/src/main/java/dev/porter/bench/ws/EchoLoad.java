@@ -70,9 +70,10 @@ final class EchoLoad {
      * @param opened          connections that completed the handshake
      * @param serverCpuTicks  the server's CPU time in the window, clock ticks (-1 unknown)
      * @param clientCpuTicks  this process's CPU time in the window, clock ticks
+     * @param retransmitted   TCP segments the kernel retransmitted in the window (see {@link NetStat}); -1 unknown
      */
     record Result(long echoes, long durationNanos, long bytes, LatencyHistogram latency, long errors,
-                  List<String> firstErrors, int opened, long serverCpuTicks, long clientCpuTicks) {}
+                  List<String> firstErrors, int opened, long serverCpuTicks, long clientCpuTicks, long retransmitted) {}
 
     private final Options options;
     private final ByteBuffer[] frames = new ByteBuffer[VARIANTS];
@@ -113,9 +114,11 @@ final class EchoLoad {
         sleepUntil(t0);
         long server0 = options.serverPid() > 0 ? ProcessCpu.treeTicks(options.serverPid()) : -1;
         long client0 = ProcessCpu.selfTicks();
+        long retrans0 = NetStat.retransSegs();
         sleepUntil(t1);
         long server1 = options.serverPid() > 0 ? ProcessCpu.treeTicks(options.serverPid()) : -1;
         long client1 = ProcessCpu.selfTicks();
+        long retrans1 = NetStat.retransSegs();
         for (Thread thread : running) thread.join();
 
         long echoes = 0, bytes = 0, failed = errors.size();
@@ -129,7 +132,8 @@ final class EchoLoad {
         }
         if (errors.size() > 10) errors.subList(10, errors.size()).clear();
         long serverTicks = server0 < 0 || server1 < 0 ? -1 : server1 - server0;
-        return new Result(echoes, t1 - t0, bytes, latency, failed, errors, open.size(), serverTicks, client1 - client0);
+        return new Result(echoes, t1 - t0, bytes, latency, failed, errors, open.size(), serverTicks, client1 - client0,
+            retrans0 < 0 || retrans1 < 0 ? -1 : retrans1 - retrans0);
     }
 
     private List<Handshake> openAll(List<String> errors) throws InterruptedException {

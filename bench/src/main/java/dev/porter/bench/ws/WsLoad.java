@@ -27,9 +27,10 @@ import java.util.Map;
  *
  * <p>{@code echo} prints one line, in the form of {@code bench/wrk/report.lua}'s:
  * {@code RESULT requests=R duration_us=D bytes=B p50_us=P p99_us=Q errors=E non2xx=0 cpu_ticks=S
- * client_cpu_ticks=C connections=N} — echoes in the measured window, the window, payload bytes echoed, latency
- * percentiles, errors, the server's and the client's CPU time over the window (clock ticks; -1 without
- * {@code --server-pid}) — and a human summary on standard error. See {@link EchoLoad}.
+ * client_cpu_ticks=C connections=N retransmitted=T} — echoes in the measured window, the window, payload bytes
+ * echoed, latency percentiles, errors, the server's and the client's CPU time over the window (clock ticks; -1
+ * without {@code --server-pid}), connections opened, TCP segments retransmitted in the window ({@link NetStat}) —
+ * and a human summary on standard error. See {@link EchoLoad}.
  *
  * <p>{@code idle} speaks {@code IdleConnections}' protocol: prints {@code open N failed M} once the connections
  * are up; on an input line {@code check} prints {@code alive K}; at end of input closes everything and exits.
@@ -80,9 +81,9 @@ public final class WsLoad {
         double seconds = r.durationNanos() / 1e9;
         System.out.printf(Locale.ROOT,
             "RESULT requests=%d duration_us=%d bytes=%d p50_us=%d p99_us=%d errors=%d non2xx=0 cpu_ticks=%d"
-                + " client_cpu_ticks=%d connections=%d%n",
+                + " client_cpu_ticks=%d connections=%d retransmitted=%d%n",
             r.echoes(), r.durationNanos() / 1000, r.bytes(), r.latency().percentile(0.50), r.latency().percentile(0.99),
-            r.errors(), r.serverCpuTicks(), r.clientCpuTicks(), r.opened());
+            r.errors(), r.serverCpuTicks(), r.clientCpuTicks(), r.opened(), r.retransmitted());
         System.out.flush();
         System.err.printf(Locale.ROOT, "ws echo: %d connections x %d in flight, %d-byte %s messages: %.0f echoes/s, "
                 + "p50 %d us, p99 %d us, %d errors%n", r.opened(), options.inFlight(), options.size(),

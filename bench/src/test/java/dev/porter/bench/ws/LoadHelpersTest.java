@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetAddress;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class LoadHelpersTest {
@@ -66,5 +67,15 @@ class LoadHelpersTest {
     void refusesAnythingButLoopback() {
         assertThatThrownBy(() -> WsLoad.main(new String[] {"echo", "--host", "192.0.2.1", "--port", "80"}))
             .hasMessageContaining("loopback only");
+    }
+
+    @Test
+    void retransmittedSegmentsAreReadFromTheTcpLines() {
+        List<String> snmp = List.of("Ip: Forwarding DefaultTTL", "Ip: 1 64",
+            "Tcp: RtoAlgorithm RtoMin RtoMax MaxConn ActiveOpens PassiveOpens AttemptFails EstabResets CurrEstab InSegs OutSegs RetransSegs InErrs",
+            "Tcp: 1 200 120000 -1 10 20 0 0 3 1000 900 42 0");
+        assertThat(NetStat.parse(snmp)).isEqualTo(42);
+        assertThat(NetStat.parse(List.of("Ip: 1 64"))).isEqualTo(-1);
+        assertThat(NetStat.retransSegs()).isGreaterThanOrEqualTo(-1);
     }
 }
