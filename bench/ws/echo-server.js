@@ -1,9 +1,11 @@
 // The Node `ws` WebSocket echo for bench/run's WebSocket jobs: listens on 127.0.0.1:PORT, accepts the
 // upgrade at /ws only, and sends every message back as it came (text as text, binary as binary), as `ws`'s
 // own echo example does. No compression (perMessageDeflate: false), messages up to 16 MiB, no idle timeout.
+// For the idle job's memory figures, GET /gc runs a full garbage collection (when node runs with --expose-gc) and
+// answers the V8 heap in use after it, in bytes, as the JVM servers' live heap is read after a full GC.
 //
-//   node bench/ws/echo-server.js PORT      (with `ws` on NODE_PATH; bench/run installs it into
-//                                           bench/target/node with npm)
+//   node --expose-gc bench/ws/echo-server.js PORT   (with `ws` on NODE_PATH; bench/run installs it into
+//                                                     bench/target/node with npm)
 'use strict';
 
 const http = require('http');
@@ -16,6 +18,13 @@ if (!Number.isInteger(port) || port < 1 || port > 65535) {
 }
 
 const server = http.createServer((req, res) => {
+  if (req.method === 'GET' && req.url === '/gc' && typeof global.gc === 'function') {
+    global.gc();
+    const body = String(process.memoryUsage().heapUsed);
+    res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': String(body.length) });
+    res.end(body);
+    return;
+  }
   res.writeHead(404, { 'Content-Length': '0' });
   res.end();
 });
