@@ -81,6 +81,27 @@ public record PeerArgs(int port, Path staticDir, Path cert, Path key) {
             args.length == 4 ? Path.of(args[2]) : null, args.length == 4 ? Path.of(args[3]) : null);
     }
 
+    /** The path of the WebSocket echo every WebSocket peer serves (as {@code porter demo} does). */
+    public static final String WS_PATH = "/ws";
+
+    /** The largest WebSocket message a WebSocket peer accepts, as {@code porter demo}'s echo: 16 MiB. */
+    public static final int WS_MAX_MESSAGE = 16 << 20;
+
+    /**
+     * Parses {@code <port>}, for a WebSocket echo peer (which serves no files).
+     *
+     * @param args the command line
+     * @param peer the peer's name for the usage message
+     * @return the TCP port on {@link #HOST}
+     * @throws IllegalArgumentException on a wrong count or a bad port
+     */
+    public static int parseWsPort(String[] args, String peer) {
+        if (args.length != 1) throw new IllegalArgumentException("usage: " + peer + " <port>");
+        int port = Integer.parseInt(args[0]);
+        if (port < 1 || port > 65535) throw new IllegalArgumentException("port must be 1..65535: " + port);
+        return port;
+    }
+
     /** The password of the in-memory key store made by {@link #keyStore()}; it never leaves the process. */
     static final char[] KEY_STORE_PASSWORD = "porter-bench".toCharArray();
 

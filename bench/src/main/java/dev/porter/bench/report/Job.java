@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * The load jobs of {@code bench/run}, in table order. Each is one load run (wrk; h2load for HTTP/2) per server
  * and round. The TLS jobs run against each server's TLS instance and have a table of their own; so do the HTTP/2
- * jobs, over h2c (prior knowledge) against each server's h2c instance and over TLS (ALPN h2) against its h2 one.
+ * jobs, over h2c (prior knowledge) against each server's h2c instance and over TLS (ALPN h2) against its h2 one;
+ * and the WebSocket echo jobs (one WsLoad run per server and round) against each server's WebSocket instance.
  */
 enum Job {
     PLAINTEXT_C64("plaintext-c64", "plaintext c=64", "plaintext|c=64", false, Table.CLEARTEXT, false),
@@ -24,7 +25,13 @@ enum Job {
     H2C_STATIC_1M("h2c-static-1m", "h2c static 1 MiB c=8 m=4", "h2c 1 MiB|c=8 m=4", true, Table.HTTP2, false),
     H2_PLAINTEXT_C10M10("h2-plaintext-c10m10", "h2 plaintext c=10 m=10", "h2 plaintext|c=10 m=10", false, Table.HTTP2, true),
     H2_PLAINTEXT_C64M1("h2-plaintext-c64m1", "h2 plaintext c=64 m=1", "h2 plaintext|c=64 m=1", false, Table.HTTP2, true),
-    H2_STATIC_1M("h2-static-1m", "h2 static 1 MiB c=8 m=4", "h2 1 MiB|c=8 m=4", true, Table.HTTP2, true);
+    H2_STATIC_1M("h2-static-1m", "h2 static 1 MiB c=8 m=4", "h2 1 MiB|c=8 m=4", true, Table.HTTP2, true),
+    /** WsLoad: 64 connections, each sending a 64-byte text message and waiting for its echo (closed loop). */
+    WS_ECHO_64B("ws-echo-64b", "ws echo 64 B c=64", "WS echo 64 B|c=64", false, Table.WEBSOCKET, false),
+    /** The same with 16 messages in flight per connection (a new one for each echo). */
+    WS_ECHO_64B_K16("ws-echo-64b-k16", "ws echo 64 B c=64 k=16", "WS echo 64 B|16 in flight", false, Table.WEBSOCKET, false),
+    /** 64 connections, each sending a 64 KiB binary message and waiting for its echo. */
+    WS_ECHO_64K("ws-echo-64k", "ws echo 64 KiB c=64", "WS echo 64 KiB|c=64", false, Table.WEBSOCKET, false);
 
     /** The table a job is reported in, each with its own set of server instances. */
     enum Table {
@@ -33,7 +40,9 @@ enum Job {
         /** HTTP/1.1 over TLS. */
         TLS,
         /** HTTP/2: h2c and h2 over TLS. */
-        HTTP2
+        HTTP2,
+        /** WebSocket echo (and the WebSocket idle job); throughput is messages echoed per second. */
+        WEBSOCKET
     }
 
     /** The id bench/run writes in runs.tsv. */
@@ -77,6 +86,11 @@ enum Job {
     /** @return the HTTP/2 jobs (h2c, then h2 over TLS), in table order */
     static List<Job> http2() {
         return of(Table.HTTP2);
+    }
+
+    /** @return the WebSocket echo jobs, in table order */
+    static List<Job> websocket() {
+        return of(Table.WEBSOCKET);
     }
 
     private static List<Job> of(Table table) {

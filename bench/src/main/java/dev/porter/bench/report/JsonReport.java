@@ -45,11 +45,18 @@ final class JsonReport {
                 .append(", \"negotiated\": ").append(str(summary.h2Negotiated(s))).append('}');
             sep = ",\n";
         }
+        json.append("\n  },\n  \"ws_servers\": {");
+        sep = "\n";
+        for (String s : summary.wsServers) {
+            json.append(sep).append("    ").append(str(s)).append(": ").append(str(summary.wsStatus(s)));
+            sep = ",\n";
+        }
         json.append("\n  },\n  \"jobs\": {");
         sep = "\n";
         for (Job job : Job.values()) {
             json.append(sep).append("    ").append(str(job.id)).append(": {\"label\": ").append(str(job.label))
-                .append(", \"throughput_unit\": ").append(str(job.bytesPerSecond ? "bytes/s" : "requests/s"))
+                .append(", \"throughput_unit\": ").append(str(job.bytesPerSecond ? "bytes/s"
+                    : job.table == Job.Table.WEBSOCKET ? "messages/s" : "requests/s"))
                 .append(", \"table\": ").append(str(job.table.name().toLowerCase(Locale.ROOT)))
                 .append(", \"tls\": ").append(job.tls)
                 .append(", \"porter_to_best_peer\": ").append(num(summary.porterRatio(job)));
@@ -64,7 +71,10 @@ final class JsonReport {
             json.append(", \"servers\": {");
             String inner = "\n";
             for (Map.Entry<String, Summary.Figures> e : summary.jobs.get(job).entrySet()) {
-                json.append(inner).append("      ").append(str(e.getKey())).append(": ").append(figures(e.getValue()));
+                String f = figures(e.getValue());
+                Double client = summary.clientCpu.getOrDefault(job, Map.of()).get(e.getKey());
+                if (client != null) f = f.substring(0, f.length() - 1) + ", \"client_cpu_us_per_message\": " + num(client) + "}";
+                json.append(inner).append("      ").append(str(e.getKey())).append(": ").append(f);
                 inner = ",\n";
             }
             json.append("\n    }}");
@@ -82,7 +92,20 @@ final class JsonReport {
                 .append(", \"plaintext\": ").append(i.load() == null ? "null" : figures(i.load())).append('}');
             sep = ",\n";
         }
-        json.append("\n  }\n}\n");
+        json.append("\n  },\n  \"ws_idle\": {");
+        sep = "\n";
+        for (Map.Entry<String, Summary.WsIdleFigures> e : summary.wsIdle.entrySet()) {
+            Summary.WsIdleFigures i = e.getValue();
+            json.append(sep).append("    ").append(str(e.getKey())).append(": {\"connections\": ").append(i.connections())
+                .append(", \"opened\": ").append(i.opened()).append(", \"alive\": ").append(i.alive())
+                .append(", \"rss_bytes_per_connection\": ").append(num(i.rssPerConn()))
+                .append(", \"live_heap_bytes_per_connection\": ").append(num(i.heapPerConn())).append('}');
+            sep = ",\n";
+        }
+        json.append("\n  },\n  \"porter_ws_idle\": {\"rss_to_lowest_peer\": ")
+            .append(num(summary.porterWsIdleRatio(Summary.WsIdleFigures::rssPerConn)))
+            .append(", \"live_heap_to_lowest_peer\": ")
+            .append(num(summary.porterWsIdleRatio(Summary.WsIdleFigures::heapPerConn))).append("}\n}\n");
         return json.toString();
     }
 

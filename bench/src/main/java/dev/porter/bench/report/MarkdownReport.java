@@ -35,13 +35,21 @@ final class MarkdownReport {
             md.append("; over HTTP/2: nginx's http2 module, Jetty's http2-server and ALPN (JDK), Netty's codec-http2, h2o ")
                 .append(r.meta("h2o"));
         }
+        if (!summary.wsServers.isEmpty()) {
+            md.append("; over WebSocket: Jetty's websocket-jetty-server (core API), Netty's WebSocketServerProtocolHandler, ")
+                .append("Node ").append(r.meta("node")).append(" with ws ").append(r.meta("node_ws")).append(" and bufferutil ")
+                .append(r.meta("node_bufferutil"));
+        }
         md.append('\n');
         md.append("- Load: wrk ").append(r.meta("wrk")).append(", `-t2`, all on 127.0.0.1; ").append(r.meta("rounds"))
             .append(" round(s) of ").append(r.meta("duration_s"))
             .append(" s per job, interleaved across servers; medians")
             .append(summary.h2Servers.isEmpty() ? "" : "; HTTP/2 with h2load " + r.meta("h2load") + " `-t2`")
+            .append(summary.wsServers.isEmpty() ? "" : "; WebSocket with " + r.meta("ws_client"))
             .append(". Idle job: ")
-            .append(r.meta("idle_connections")).append(" connections.\n");
+            .append(r.meta("idle_connections")).append(" connections")
+            .append(summary.wsServers.isEmpty() ? "" : "; WebSocket idle job: " + r.meta("ws_idle_connections"))
+            .append(".\n");
         md.append("- Command: `").append(r.meta("command").strip()).append("` (").append(r.meta("elapsed_s"))
             .append(" s)\n\n");
         md.append("Cell: throughput (req/s; GB/s for 1 MiB) / p99 / CPU µs per request. `*` marks the best server; ")
@@ -50,6 +58,7 @@ final class MarkdownReport {
         if (!summary.servers.isEmpty()) cleartext(md);
         if (!summary.tlsServers.isEmpty()) tls(md);
         if (!summary.h2Servers.isEmpty()) http2(md);
+        if (!summary.wsServers.isEmpty()) websocket(md);
         md.append("\n![chart](results.svg)\n");
         return md.toString();
     }
@@ -141,6 +150,56 @@ final class MarkdownReport {
             if (!summary.h2Negotiated(s).isEmpty()) facts.add("negotiated " + summary.h2Negotiated(s));
             if (!facts.isEmpty()) md.append("- ").append(s).append(": ").append(String.join("; ", facts)).append('\n');
         }
+    }
+
+    private void websocket(StringBuilder md) {
+        List<String> servers = summary.wsServers;
+        md.append("\n## WebSocket\n\nEach server's echo at `/ws` (no compression), loaded by WsLoad (2 threads): c = connections, ")
+            .append("k = messages in flight per connection (else one, waiting for its echo); 64 B messages are text, 64 KiB ")
+            .append("ones binary. Cell: messages echoed/s / p99 / server CPU µs per message; *error (N)*: a run had N ")
+            .append("errors (a wrong or missing echo, a dropped connection) and gives no figure.\n\n");
+        md.append("| job | ").append(String.join(" | ", servers)).append(" | Porter ÷ best peer |\n");
+        md.append("|---|").append("---|".repeat(servers.size())).append("---|\n");
+        for (Job job : Job.websocket()) {
+            md.append("| ").append(job.label).append(" | ");
+            String best = summary.best(job);
+            for (String s : servers) {
+                Summary.Figures f = summary.jobs.get(job).get(s);
+                md.append(f == null ? (summary.available(s, job) ? "n/a" : "not available")
+                    : f.errors() > 0 ? "*error (" + f.errors() + ")*"
+                    : TextTable.wsCell(job, f, s.equals(best)).replace(" ", " / ").replace("*", "**best** ")).append(" | ");
+            }
+            md.append(Units.ratio(summary.porterRatio(job))).append(" |\n");
+        }
+        if (!summary.wsIdle.isEmpty()) {
+            int connections = summary.wsIdle.values().stream().mapToInt(Summary.WsIdleFigures::connections).max().orElse(0);
+            wsIdleRow(md, "ws idle " + connections + ": open", TextTable::wsOpen, Double.NaN);
+            wsIdleRow(md, "ws idle " + connections + ": RSS/conn", i -> Units.bytes(i.rssPerConn()),
+                summary.porterWsIdleRatio(Summary.WsIdleFigures::rssPerConn));
+            wsIdleRow(md, "ws idle " + connections + ": live heap/conn", i -> Units.bytes(i.heapPerConn()),
+                summary.porterWsIdleRatio(Summary.WsIdleFigures::heapPerConn));
+        }
+        md.append('\n');
+        for (Job job : Job.websocket()) {
+            java.util.Map<String, Double> client = summary.clientCpu.get(job);
+            if (client == null || client.isEmpty()) continue;
+            md.append("- WsLoad's own CPU µs per message, ").append(job.label).append(':');
+            client.forEach((s, us) -> md.append(' ').append(s).append(' ').append(Units.cpu(us)));
+            md.append('\n');
+        }
+        for (String s : servers) {
+            if (!summary.wsStatus(s).equals("ok")) md.append("- ").append(s).append(": ").append(summary.wsStatus(s)).append('\n');
+        }
+    }
+
+    private void wsIdleRow(StringBuilder md, String label, java.util.function.Function<Summary.WsIdleFigures, String> cell,
+                           double ratio) {
+        md.append("| ").append(label).append(" | ");
+        for (String s : summary.wsServers) {
+            Summary.WsIdleFigures i = summary.wsIdle.get(s);
+            md.append(i == null ? (summary.wsStatus(s).startsWith("ok") ? "n/a" : "not available") : cell.apply(i)).append(" | ");
+        }
+        md.append(Units.ratio(ratio)).append(" |\n");
     }
 
     private void idleRow(StringBuilder md, String label, java.util.function.Function<Summary.IdleFigures, String> cell,

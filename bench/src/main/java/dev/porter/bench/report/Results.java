@@ -15,18 +15,23 @@ import java.util.Properties;
  * The raw figures of one {@code bench/run}, as it left them in its results folder: {@code meta.properties},
  * {@code servers.tsv} (name, status), {@code tls-servers.tsv} (name, status, what it negotiated; absent before
  * the TLS jobs existed), {@code h2-servers.tsv} (name, h2c status, h2 status, what h2load negotiated over TLS;
- * absent before the HTTP/2 jobs existed), {@code runs.tsv} (one line per wrk or h2load run) and {@code idle.tsv}
- * (one line per server's idle job). Tab-separated; the last two have a header line.
+ * absent before the HTTP/2 jobs existed), {@code ws-servers.tsv} (name, status of its WebSocket instance; absent
+ * before the WebSocket jobs existed or when they did not run), {@code runs.tsv} (one line per wrk, h2load or WsLoad
+ * run), {@code idle.tsv} (one line per server's idle job) and {@code ws-idle.tsv} (one line per server's WebSocket
+ * idle job; may be absent). Tab-separated; the last three have a header line.
  *
  * @param meta       facts about the run (date, machine, versions, command)
  * @param servers    every server asked for in cleartext, in order, with "ok" or why it has no figures
  * @param tlsServers every server asked for over TLS, in order
  * @param h2Servers  every server asked for over HTTP/2, in order
+ * @param wsServers  every server asked for over WebSocket, in order, with "ok" or why it has no figures
  * @param runs       the load runs
  * @param idles      the idle jobs
+ * @param wsIdles    the WebSocket idle jobs
  */
 record Results(Map<String, String> meta, Map<String, String> servers, Map<String, TlsServer> tlsServers,
-               Map<String, H2Server> h2Servers, List<Run> runs, List<Idle> idles) {
+               Map<String, H2Server> h2Servers, Map<String, String> wsServers, List<Run> runs, List<Idle> idles,
+               List<WsIdle> wsIdles) {
 
     /**
      * A server's TLS instance.
@@ -46,9 +51,12 @@ record Results(Map<String, String> meta, Map<String, String> servers, Map<String
      */
     record H2Server(String h2cStatus, String h2Status, String negotiated) {}
 
-    /** One wrk run. Durations and latencies in microseconds, CPU in clock ticks of the server's process tree. */
+    /**
+     * One wrk, h2load or WsLoad run. Durations and latencies in microseconds, CPU in clock ticks of the server's
+     * process tree; {@code clientCpuTicks} is the load client's own CPU time (WsLoad only, else 0).
+     */
     record Run(String server, Job job, int round, long requests, long durationUs, long bytes, long p99Us,
-               long cpuTicks, long errors, long non2xx) {}
+               long cpuTicks, long errors, long non2xx, long clientCpuTicks) {}
 
     /**
      * One idle job. Heap figures are -1 for servers that are not JVMs.
@@ -56,6 +64,13 @@ record Results(Map<String, String> meta, Map<String, String> servers, Map<String
     record Idle(String server, int connections, int opened, int alive, long rssBeforeKb, long rssAfterKb,
                 long heapBefore, long heapAfter, long requests, long durationUs, long bytes, long p99Us,
                 long cpuTicks, long errors, long non2xx) {}
+
+    /**
+     * One WebSocket idle job: connections asked for, opened (upgraded and one message echoed), still open at the
+     * end; the server's RSS (KiB) and live heap (bytes, -1 for a server that is not a JVM) before and after.
+     */
+    record WsIdle(String server, int connections, int opened, int alive, long rssBeforeKb, long rssAfterKb,
+                  long heapBefore, long heapAfter) {}
 
     /**
      * Reads a results folder.
@@ -90,12 +105,17 @@ record Results(Map<String, String> meta, Map<String, String> servers, Map<String
             }
         }
 
+        Map<String, String> wsServers = new LinkedHashMap<>();
+        if (Files.exists(dir.resolve("ws-servers.tsv"))) {
+            for (String[] row : rows(dir.resolve("ws-servers.tsv"), false)) wsServers.put(row[0], row.length > 1 ? row[1] : "");
+        }
+
         List<Run> runs = new ArrayList<>();
         for (String[] r : rows(dir.resolve("runs.tsv"), true)) {
             Job job = Job.byId(r[1]);
             if (job == null) continue; // a job added to bench/run before this report knows it: left out
             runs.add(new Run(r[0], job, Integer.parseInt(r[2]), num(r[3]), num(r[4]), num(r[5]), num(r[6]),
-                num(r[7]), num(r[8]), num(r[9])));
+                num(r[7]), num(r[8]), num(r[9]), r.length > 10 ? num(r[10]) : 0));
         }
         List<Idle> idles = new ArrayList<>();
         for (String[] r : rows(dir.resolve("idle.tsv"), true)) {
@@ -103,7 +123,14 @@ record Results(Map<String, String> meta, Map<String, String> servers, Map<String
                 num(r[6]), num(r[7]), num(r[8]), num(r[9]), num(r[10]), num(r[11]), num(r[12]), num(r[13]),
                 num(r[14])));
         }
-        return new Results(meta, servers, tlsServers, h2Servers, runs, idles);
+        List<WsIdle> wsIdles = new ArrayList<>();
+        if (Files.exists(dir.resolve("ws-idle.tsv"))) {
+            for (String[] r : rows(dir.resolve("ws-idle.tsv"), true)) {
+                wsIdles.add(new WsIdle(r[0], (int) num(r[1]), (int) num(r[2]), (int) num(r[3]), num(r[4]), num(r[5]),
+                    num(r[6]), num(r[7])));
+            }
+        }
+        return new Results(meta, servers, tlsServers, h2Servers, wsServers, runs, idles, wsIdles);
     }
 
     private static List<String[]> rows(Path file, boolean header) throws IOException {

@@ -13,7 +13,9 @@ import java.util.Set;
  * Each figure is the median over rounds, taken separately (the median throughput and the median p99 may
  * come from different rounds). The TLS jobs have their own servers (each server's TLS instance) and two
  * more ratios: to the best JVM peer on the JDK's TLS, and to nginx. So do the HTTP/2 jobs (each server's h2c and
- * h2 instances), with ratios to the best JVM peer, to nginx and to h2o.
+ * h2 instances), with ratios to the best JVM peer, to nginx and to h2o. The WebSocket jobs (each server's WebSocket
+ * instance) count messages echoed per second; a WebSocket figure whose runs had any error is no figure at all: it
+ * is never the best, and Porter's ratio is n/a when it is Porter's.
  */
 final class Summary {
 
@@ -50,6 +52,17 @@ final class Summary {
     record IdleFigures(int connections, int opened, int alive, double rssPerConn, double heapPerConn,
                        Figures load, double kept) {}
 
+    /**
+     * One server's WebSocket idle job.
+     *
+     * @param connections asked for
+     * @param opened      upgraded, with one message echoed
+     * @param alive       still open when the job ended
+     * @param rssPerConn  growth of the resident set per opened connection, bytes
+     * @param heapPerConn growth of live heap (after a full GC) per opened connection, bytes; NaN if not a JVM
+     */
+    record WsIdleFigures(int connections, int opened, int alive, double rssPerConn, double heapPerConn) {}
+
     final Results results;
     /** The servers of the cleartext jobs, in column order. */
     final List<String> servers;
@@ -57,14 +70,20 @@ final class Summary {
     final List<String> tlsServers;
     /** The servers of the HTTP/2 jobs, in column order. */
     final List<String> h2Servers;
+    /** The servers of the WebSocket jobs, in column order. */
+    final List<String> wsServers;
     final Map<Job, Map<String, Figures>> jobs = new EnumMap<>(Job.class);
+    /** The load client's own CPU µs per message (WebSocket jobs: WsLoad measures itself), median of rounds. */
+    final Map<Job, Map<String, Double>> clientCpu = new EnumMap<>(Job.class);
     final Map<String, IdleFigures> idle = new LinkedHashMap<>();
+    final Map<String, WsIdleFigures> wsIdle = new LinkedHashMap<>();
 
     Summary(Results results) {
         this.results = results;
         this.servers = new ArrayList<>(results.servers().keySet());
         this.tlsServers = new ArrayList<>(results.tlsServers().keySet());
         this.h2Servers = new ArrayList<>(results.h2Servers().keySet());
+        this.wsServers = new ArrayList<>(results.wsServers().keySet());
         double clkTck = Double.parseDouble(results.meta().getOrDefault("clk_tck", "100"));
         for (Job job : Job.values()) {
             Map<String, Figures> byServer = new LinkedHashMap<>();
@@ -77,8 +96,19 @@ final class Summary {
                     median(runs.stream().mapToDouble(Results.Run::p99Us)),
                     median(runs.stream().mapToDouble(r -> cpuPerRequest(r.cpuTicks(), r.requests(), clkTck))),
                     runs.stream().mapToLong(r -> r.errors() + r.non2xx()).sum()));
+                if (runs.stream().anyMatch(r -> r.clientCpuTicks() > 0)) {
+                    clientCpu.computeIfAbsent(job, j -> new LinkedHashMap<>()).put(server,
+                        median(runs.stream().mapToDouble(r -> cpuPerRequest(r.clientCpuTicks(), r.requests(), clkTck))));
+                }
             }
             jobs.put(job, byServer);
+        }
+        for (Results.WsIdle i : results.wsIdles()) {
+            if (i.opened() <= 0) continue;
+            double heap = i.heapBefore() < 0 || i.heapAfter() < 0
+                ? Double.NaN : (double) (i.heapAfter() - i.heapBefore()) / i.opened();
+            wsIdle.put(i.server(), new WsIdleFigures(i.connections(), i.opened(), i.alive(),
+                (i.rssAfterKb() - i.rssBeforeKb()) * 1024.0 / i.opened(), heap));
         }
         for (Results.Idle i : results.idles()) {
             if (i.opened() <= 0) continue;
@@ -116,6 +146,7 @@ final class Summary {
             case CLEARTEXT -> servers;
             case TLS -> tlsServers;
             case HTTP2 -> h2Servers;
+            case WEBSOCKET -> wsServers;
         };
     }
 
@@ -124,12 +155,18 @@ final class Summary {
         List<String> all = new ArrayList<>(servers);
         for (String s : tlsServers) if (!all.contains(s)) all.add(s);
         for (String s : h2Servers) if (!all.contains(s)) all.add(s);
+        for (String s : wsServers) if (!all.contains(s)) all.add(s);
         return all;
     }
 
     /** @return "ok" (perhaps followed by a note), or why the server has no cleartext figures */
     String status(String server) {
         return results.servers().getOrDefault(server, "?");
+    }
+
+    /** @return "ok", or why the server's WebSocket instance has no figures */
+    String wsStatus(String server) {
+        return results.wsServers().getOrDefault(server, "?");
     }
 
     /** @return "ok" (perhaps followed by a note), or why the server's TLS instance has no figures */
@@ -162,6 +199,7 @@ final class Summary {
             case CLEARTEXT -> status(server);
             case TLS -> tlsStatus(server);
             case HTTP2 -> h2Status(server, job.tls);
+            case WEBSOCKET -> wsStatus(server);
         };
         return status.startsWith("ok");
     }
@@ -170,18 +208,29 @@ final class Summary {
     boolean available(String server) {
         if (results.servers().containsKey(server)) return status(server).startsWith("ok");
         if (results.tlsServers().containsKey(server)) return tlsStatus(server).startsWith("ok");
-        return h2Status(server, false).startsWith("ok") || h2Status(server, true).startsWith("ok");
+        if (results.h2Servers().containsKey(server)) {
+            return h2Status(server, false).startsWith("ok") || h2Status(server, true).startsWith("ok");
+        }
+        return wsStatus(server).startsWith("ok");
+    }
+
+    /**
+     * @return whether the figure counts towards "best" and the ratios: always, but for a WebSocket job only when
+     *         its runs had no error (a WebSocket run with errors is reported as an error, not as a figure)
+     */
+    static boolean counts(Job job, Figures figures) {
+        return figures != null && (job.table != Job.Table.WEBSOCKET || figures.errors() == 0);
     }
 
     /** @return the highest throughput among the peers (not Porter) for the job, NaN when none ran */
     double bestPeer(Job job) {
-        return jobs.get(job).entrySet().stream().filter(e -> !e.getKey().equals(PORTER))
+        return jobs.get(job).entrySet().stream().filter(e -> !e.getKey().equals(PORTER) && counts(job, e.getValue()))
             .mapToDouble(e -> e.getValue().throughput()).max().orElse(Double.NaN);
     }
 
     /** @return the server with the highest throughput for the job (Porter included), or null */
     String best(Job job) {
-        return jobs.get(job).entrySet().stream()
+        return jobs.get(job).entrySet().stream().filter(e -> counts(job, e.getValue()))
             .max((a, b) -> Double.compare(a.getValue().throughput(), b.getValue().throughput()))
             .map(Map.Entry::getKey).orElse(null);
     }
@@ -189,7 +238,26 @@ final class Summary {
     /** @return Porter's throughput over the best peer's for the job, NaN when either is missing */
     double porterRatio(Job job) {
         Figures porter = jobs.get(job).get(PORTER);
-        return porter == null ? Double.NaN : porter.throughput() / bestPeer(job);
+        return !counts(job, porter) ? Double.NaN : porter.throughput() / bestPeer(job);
+    }
+
+    /** A WebSocket idle-job figure read from {@link WsIdleFigures}; NaN where it does not apply. */
+    interface WsIdleMetric {
+        double of(WsIdleFigures figures);
+    }
+
+    /**
+     * Porter's value of a WebSocket idle memory figure over the lowest peer's (lower is better).
+     *
+     * @param metric the figure
+     * @return the ratio, NaN when Porter or every peer lacks the figure
+     */
+    double porterWsIdleRatio(WsIdleMetric metric) {
+        WsIdleFigures porter = wsIdle.get(PORTER);
+        if (porter == null) return Double.NaN;
+        double lowest = wsIdle.entrySet().stream().filter(e -> !e.getKey().equals(PORTER))
+            .mapToDouble(e -> metric.of(e.getValue())).filter(v -> !Double.isNaN(v)).min().orElse(Double.NaN);
+        return metric.of(porter) / lowest;
     }
 
     /**

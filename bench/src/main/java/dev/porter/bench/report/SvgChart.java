@@ -96,10 +96,13 @@ final class SvgChart {
             if (summary.jobs.get(job).isEmpty()) continue; // not run (e.g. the TLS jobs with --no-tls)
             Map<String, Double> heights = new LinkedHashMap<>();
             Map<String, String> values = new LinkedHashMap<>();
-            double best = summary.jobs.get(job).values().stream().mapToDouble(Summary.Figures::throughput).max().orElse(Double.NaN);
+            // A WebSocket figure with errors is no figure: no bar (and not the 100% of its group).
+            double best = summary.jobs.get(job).values().stream().filter(f -> Summary.counts(job, f))
+                .mapToDouble(Summary.Figures::throughput).max().orElse(Double.NaN);
             summary.jobs.get(job).forEach((server, f) -> {
+                if (!Summary.counts(job, f)) return;
                 heights.put(server, f.throughput() / best);
-                values.put(server, TextTable.cell(job, f, false));
+                values.put(server, job.table == Job.Table.WEBSOCKET ? TextTable.wsCell(job, f, false) : TextTable.cell(job, f, false));
             });
             groups.add(new Group(job.chartLabel, heights, values));
         }
@@ -107,6 +110,10 @@ final class SvgChart {
             groups.add(idleGroup("idle: kept|throughput", Summary.IdleFigures::kept, true, Units::percent));
             groups.add(idleGroup("idle: RSS|per conn", Summary.IdleFigures::rssPerConn, false, Units::bytes));
             groups.add(idleGroup("idle: heap|per conn", Summary.IdleFigures::heapPerConn, false, Units::bytes));
+        }
+        if (!summary.wsIdle.isEmpty()) {
+            groups.add(memoryGroup("WS idle: RSS|per conn", summary.wsIdle, Summary.WsIdleFigures::rssPerConn));
+            groups.add(memoryGroup("WS idle: heap|per conn", summary.wsIdle, Summary.WsIdleFigures::heapPerConn));
         }
         return groups;
     }
@@ -127,6 +134,23 @@ final class SvgChart {
         raw.forEach((server, v) -> {
             heights.put(server, higherIsBetter ? v / best : best / Math.max(1, v));
             values.put(server, format.apply(v));
+        });
+        return new Group(label, heights, values);
+    }
+
+    private static <T> Group memoryGroup(String label, Map<String, T> figures,
+                                         java.util.function.ToDoubleFunction<T> metric) {
+        Map<String, Double> raw = new LinkedHashMap<>();
+        figures.forEach((server, f) -> {
+            double v = metric.applyAsDouble(f);
+            if (!Double.isNaN(v)) raw.put(server, v);
+        });
+        double lowest = raw.values().stream().mapToDouble(v -> Math.max(1, v)).min().orElse(Double.NaN);
+        Map<String, Double> heights = new LinkedHashMap<>();
+        Map<String, String> values = new LinkedHashMap<>();
+        raw.forEach((server, v) -> {
+            heights.put(server, lowest / Math.max(1, v));
+            values.put(server, Units.bytes(v));
         });
         return new Group(label, heights, values);
     }

@@ -2,13 +2,15 @@ package dev.porter.bench.report;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
  * The tables bench/run prints: a row per job, a column per server (req/s or GB/s, p99, CPU µs per request),
  * and Porter's ratio to the best peer; the idle job takes four rows. The TLS jobs have a table of their own,
  * with Porter's ratios to the best JVM peer on the JDK's TLS and to nginx; so do the HTTP/2 jobs, with Porter's
- * ratios to the best JVM peer, to nginx and to h2o. Plain text, fixed width.
+ * ratios to the best JVM peer, to nginx and to h2o; and the WebSocket jobs, with Porter's ratio to the best peer
+ * and the WebSocket idle job's rows. Plain text, fixed width.
  */
 final class TextTable {
 
@@ -39,6 +41,10 @@ final class TextTable {
         if (!summary.h2Servers.isEmpty()) {
             if (!summary.servers.isEmpty() || !summary.tlsServers.isEmpty()) out.append('\n');
             http2(out);
+        }
+        if (!summary.wsServers.isEmpty()) {
+            if (!summary.servers.isEmpty() || !summary.tlsServers.isEmpty() || !summary.h2Servers.isEmpty()) out.append('\n');
+            websocket(out);
         }
         return out.toString();
     }
@@ -163,6 +169,86 @@ final class TextTable {
             if (!summary.h2Status(s, true).equals("ok")) out.append(s).append(" (h2): ").append(summary.h2Status(s, true)).append('\n');
         }
         errors(out, Job.http2());
+    }
+
+    private void websocket(StringBuilder out) {
+        List<String> servers = summary.wsServers;
+        out.append("WebSocket (WsLoad, 2 threads; c = connections, k = messages in flight per connection; 64 B text, ")
+            .append("64 KiB binary messages, no compression):\n")
+            .append("cell: messages echoed/s  p99  server CPU us/message;  error (N) = a run had N errors, no figure\n");
+        List<String> head = new ArrayList<>();
+        head.add(pad("job", JOB_WIDTH));
+        for (String s : servers) head.add(pad(s, CELL_WIDTH));
+        head.add("porter/best");
+        line(out, head);
+        out.append("-".repeat(JOB_WIDTH + (CELL_WIDTH + 3) * servers.size() + 11)).append('\n');
+        for (Job job : Job.websocket()) {
+            List<String> row = new ArrayList<>();
+            row.add(pad(job.label, JOB_WIDTH));
+            String best = summary.best(job);
+            for (String s : servers) {
+                Summary.Figures f = summary.jobs.get(job).get(s);
+                row.add(pad(f == null ? (summary.available(s, job) ? "n/a" : "not available")
+                    : wsCell(job, f, s.equals(best)), CELL_WIDTH));
+            }
+            row.add(Units.ratio(summary.porterRatio(job)));
+            line(out, row);
+        }
+        if (!summary.wsIdle.isEmpty()) {
+            int connections = summary.wsIdle.values().stream().mapToInt(Summary.WsIdleFigures::connections).max().orElse(0);
+            String idle = "ws idle " + connections + ": ";
+            wsIdleRow(out, idle + "open", TextTable::wsOpen, Double.NaN);
+            wsIdleRow(out, idle + "RSS/conn", i -> Units.bytes(i.rssPerConn()),
+                summary.porterWsIdleRatio(Summary.WsIdleFigures::rssPerConn));
+            wsIdleRow(out, idle + "heap/conn", i -> Units.bytes(i.heapPerConn()),
+                summary.porterWsIdleRatio(Summary.WsIdleFigures::heapPerConn));
+        }
+        out.append('\n');
+        out.append("porter/best = Porter / best peer (memory rows: Porter / lowest peer, lower is better); ws idle: ")
+            .append("connections upgraded, one message echoed each, then held; RSS and live heap (after a full GC)\n")
+            .append("growth per connection; open = still open at the end\n");
+        for (Job job : Job.websocket()) {
+            Map<String, Double> client = summary.clientCpu.get(job);
+            if (client == null || client.isEmpty()) continue;
+            out.append("client CPU us/message, ").append(job.label).append(":");
+            client.forEach((s, us) -> out.append(' ').append(s).append(' ').append(Units.cpu(us)));
+            out.append('\n');
+        }
+        for (String s : servers) {
+            if (!summary.wsStatus(s).equals("ok")) out.append(s).append(" (ws): ").append(summary.wsStatus(s)).append('\n');
+        }
+        for (Job job : Job.websocket()) {
+            summary.jobs.get(job).forEach((s, f) -> {
+                if (f.errors() > 0) {
+                    out.append(s).append(' ').append(job.label).append(": ").append(f.errors())
+                        .append(" errors (no figure; see the run's output for the first ones)\n");
+                }
+            });
+        }
+    }
+
+    /** A WebSocket cell: the figures, or "error (N)" when its runs had errors. */
+    static String wsCell(Job job, Summary.Figures f, boolean best) {
+        if (f.errors() > 0) return "error (" + f.errors() + ")";
+        return (best ? "*" : "") + Units.rate(f.throughput()) + " " + Units.latency(f.p99Us()) + " "
+            + Units.cpu(f.cpuUsPerRequest());
+    }
+
+    /** "10000 (all open)", or "9990/10000 open" when the server closed some, or "9000/10000 opened" when some failed. */
+    static String wsOpen(Summary.WsIdleFigures i) {
+        if (i.opened() < i.connections()) return i.opened() + "/" + i.connections() + " opened, " + i.alive() + " open";
+        return i.alive() == i.opened() ? i.opened() + " (all open)" : i.alive() + "/" + i.opened() + " open";
+    }
+
+    private void wsIdleRow(StringBuilder out, String label, Function<Summary.WsIdleFigures, String> cell, double ratio) {
+        List<String> row = new ArrayList<>();
+        row.add(pad(label, JOB_WIDTH));
+        for (String s : summary.wsServers) {
+            Summary.WsIdleFigures i = summary.wsIdle.get(s);
+            row.add(pad(i == null ? (summary.wsStatus(s).startsWith("ok") ? "n/a" : "not available") : cell.apply(i), CELL_WIDTH));
+        }
+        row.add(Units.ratio(ratio));
+        line(out, row);
     }
 
     private void errors(StringBuilder out, List<Job> jobs) {

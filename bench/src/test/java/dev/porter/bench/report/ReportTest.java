@@ -236,4 +236,90 @@ class ReportTest {
         DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(new InputSource(new StringReader(svg)));
         assertThat(svg).contains("<title>netty-openssl, TLS plaintext c=64:");
     }
+
+    /** A WebSocket-only run (bench/run --ws-only): porter, jetty, netty and node; netty had errors in one job. */
+    private Summary withWebSocket() throws Exception {
+        Files.writeString(dir.resolve("meta.properties"), "date=2026-01-01T00:00:00Z\nmode=quick\nrounds=1\nclk_tck=100\n"
+            + "node=20.20.2\nnode_ws=8.23.0\nnode_bufferutil=4.1.0\nws_idle_connections=1000\n");
+        Files.writeString(dir.resolve("servers.tsv"), "");
+        Files.writeString(dir.resolve("idle.tsv"), "server\tconnections\n");
+        Files.writeString(dir.resolve("ws-servers.tsv"), "porter\tok\njetty\tok\nnetty\tok\nnode\tnot available (no node or npm)\n");
+        Files.writeString(dir.resolve("runs.tsv"), String.join("\n",
+            "server\tjob\tround\trequests\tduration_us\tbytes\tp99_us\tcpu_ticks\terrors\tnon2xx\tclient_cpu_ticks",
+            // porter 60k msg/s, 1 ms p99, 100 ticks over 60k messages = 16.7 us each; the client 50 ticks
+            "porter\tws-echo-64b\t1\t60000\t1000000\t3840000\t1000\t100\t0\t0\t50",
+            "jetty\tws-echo-64b\t1\t40000\t1000000\t2560000\t2000\t100\t0\t0\t40",
+            "netty\tws-echo-64b\t1\t50000\t1000000\t3200000\t1500\t100\t0\t0\t45",
+            "porter\tws-echo-64k\t1\t2000\t1000000\t131072000\t9000\t100\t0\t0\t30",
+            "jetty\tws-echo-64k\t1\t1000\t1000000\t65536000\t9000\t100\t0\t0\t30",
+            "netty\tws-echo-64k\t1\t5000\t1000000\t327680000\t9000\t100\t3\t0\t30",
+            "porter\tws-echo-64b-k16\t1\t90000\t1000000\t0\t9000\t100\t2\t0\t30",
+            "netty\tws-echo-64b-k16\t1\t100000\t1000000\t0\t9000\t100\t0\t0\t30",
+            ""));
+        Files.writeString(dir.resolve("ws-idle.tsv"), String.join("\n",
+            "server\tconnections\topened\talive\trss_before_kb\trss_after_kb\theap_before\theap_after",
+            "porter\t1000\t1000\t1000\t100000\t108000\t1000000\t5000000",
+            "jetty\t1000\t1000\t990\t100000\t140000\t1000000\t9000000",
+            "netty\t1000\t1000\t1000\t100000\t104000\t1000000\t3000000",
+            ""));
+        return new Summary(Results.load(dir));
+    }
+
+    @Test
+    void webSocketRatiosLeaveOutRunsWithErrors() throws Exception {
+        Summary summary = withWebSocket();
+        assertThat(summary.wsServers).containsExactly("porter", "jetty", "netty", "node");
+        assertThat(summary.porterRatio(Job.WS_ECHO_64B)).isCloseTo(1.2, within(0.0001));
+        // netty's 5000/s had errors: no figure, so the best peer is jetty's 1000/s, and porter is best
+        assertThat(summary.porterRatio(Job.WS_ECHO_64K)).isCloseTo(2.0, within(0.0001));
+        assertThat(summary.best(Job.WS_ECHO_64K)).isEqualTo("porter");
+        // porter's own run had errors: no ratio
+        assertThat(summary.porterRatio(Job.WS_ECHO_64B_K16)).isNaN();
+        assertThat(summary.jobs.get(Job.WS_ECHO_64B).get("porter").cpuUsPerRequest()).isCloseTo(16.667, within(0.001));
+        assertThat(summary.clientCpu.get(Job.WS_ECHO_64B).get("porter")).isCloseTo(8.333, within(0.001));
+        assertThat(summary.available("node", Job.WS_ECHO_64B)).isFalse();
+        assertThat(summary.available("node")).isFalse();
+    }
+
+    @Test
+    void webSocketIdleMemoryIsPerConnectionAndPorterOverTheLowestPeer() throws Exception {
+        Summary summary = withWebSocket();
+        Summary.WsIdleFigures porter = summary.wsIdle.get("porter");
+        assertThat(porter.rssPerConn()).isCloseTo(8192, within(0.001));
+        assertThat(porter.heapPerConn()).isCloseTo(4000, within(0.001));
+        // RSS: 8 KiB over netty's 4 KiB; heap: 4000 over netty's 2000
+        assertThat(summary.porterWsIdleRatio(Summary.WsIdleFigures::rssPerConn)).isCloseTo(2.0, within(0.0001));
+        assertThat(summary.porterWsIdleRatio(Summary.WsIdleFigures::heapPerConn)).isCloseTo(2.0, within(0.0001));
+    }
+
+    @Test
+    void webSocketFiguresReachTheTableMarkdownJsonAndChart() throws Exception {
+        Summary summary = withWebSocket();
+        String table = new TextTable(summary).render();
+        assertThat(table).contains("WebSocket (WsLoad").contains("ws echo 64 KiB c=64").contains("error (3)")
+            .contains("*60.0k 1.0ms 16.7").contains("ws idle 1000: open").contains("990/1000 open")
+            .contains("1000 (all open)").contains("8.0 KiB").contains("node (ws): not available (no node or npm)")
+            .contains("client CPU us/message, ws echo 64 B c=64: porter 8.3 jetty 10.0 netty 9.0")
+            .contains("netty ws echo 64 KiB c=64: 3 errors");
+        String md = new MarkdownReport(summary).render();
+        assertThat(md).contains("## WebSocket").contains("*error (3)*").contains("| ws idle 1000: RSS/conn |")
+            .contains("ws 8.23.0");
+        String json = new JsonReport(summary).render();
+        assertThat(json).contains("\"ws-echo-64b\"").contains("\"throughput_unit\": \"messages/s\"")
+            .contains("\"table\": \"websocket\"").contains("\"client_cpu_us_per_message\": 8.3333")
+            .contains("\"ws_idle\"").contains("\"rss_to_lowest_peer\": 2.0000")
+            .contains("\"node\": \"not available (no node or npm)\"");
+        String svg = new SvgChart(summary).render();
+        DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(new InputSource(new StringReader(svg)));
+        assertThat(svg).contains("<title>porter, WS echo 64 B c=64:").contains("WS idle: RSS")
+            .doesNotContain("<title>netty, WS echo 64 KiB c=64:");
+    }
+
+    @Test
+    void aRunWithoutWebSocketJobsHasNoWebSocketTable() throws Exception {
+        Summary summary = summary();
+        assertThat(summary.wsServers).isEmpty();
+        assertThat(new TextTable(summary).render()).doesNotContain("WebSocket");
+        assertThat(new MarkdownReport(summary).render()).doesNotContain("## WebSocket");
+    }
 }
