@@ -58,23 +58,6 @@ final class EchoLoad {
                    long warmupMs, long durationMs, int threads, int verifyEvery, int timeoutMs,
                    List<InetAddress> sources, long serverPid) {}
 
-    /**
-     * What happened.
-     *
-     * @param echoes          echoes received in the window
-     * @param durationNanos   the window's length
-     * @param bytes           payload bytes echoed in the window
-     * @param latency         latency of those echoes, microseconds
-     * @param errors          failed handshakes plus connections dropped for an error (warm-up included)
-     * @param firstErrors     the first few errors' descriptions
-     * @param opened          connections that completed the handshake
-     * @param serverCpuTicks  the server's CPU time in the window, clock ticks (-1 unknown)
-     * @param clientCpuTicks  this process's CPU time in the window, clock ticks
-     * @param retransmitted   TCP segments the kernel retransmitted in the window (see {@link NetStat}); -1 unknown
-     */
-    record Result(long echoes, long durationNanos, long bytes, LatencyHistogram latency, long errors,
-                  List<String> firstErrors, int opened, long serverCpuTicks, long clientCpuTicks, long retransmitted) {}
-
     private final Options options;
     private final ByteBuffer[] frames = new ByteBuffer[VARIANTS];
     private final ByteBuffer[] payloads = new ByteBuffer[VARIANTS];
@@ -95,7 +78,7 @@ final class EchoLoad {
     }
 
     /** Opens the connections, runs the warm-up and the window, closes everything. */
-    Result run() throws InterruptedException {
+    EchoResult run() throws InterruptedException {
         List<String> errors = new ArrayList<>();
         List<Handshake> open = openAll(errors);
         int threads = Math.min(options.threads(), Math.max(1, open.size()));
@@ -132,7 +115,7 @@ final class EchoLoad {
         }
         if (errors.size() > 10) errors.subList(10, errors.size()).clear();
         long serverTicks = server0 < 0 || server1 < 0 ? -1 : server1 - server0;
-        return new Result(echoes, t1 - t0, bytes, latency, failed, errors, open.size(), serverTicks, client1 - client0,
+        return new EchoResult(echoes, t1 - t0, bytes, latency, failed, errors, open.size(), serverTicks, client1 - client0,
             retrans0 < 0 || retrans1 < 0 ? -1 : retrans1 - retrans0);
     }
 

@@ -77,7 +77,7 @@ public final class WsLoad {
             (int) Math.round(Double.parseDouble(o.getOrDefault("timeout", "5")) * 1000),
             sources(server.getAddress(), o.getOrDefault("sources", "1"), connections),
             Long.parseLong(o.getOrDefault("server-pid", "0")));
-        EchoLoad.Result r = new EchoLoad(options).run();
+        EchoResult r = new EchoLoad(options).run();
         double seconds = r.durationNanos() / 1e9;
         System.out.printf(Locale.ROOT,
             "RESULT requests=%d duration_us=%d bytes=%d p50_us=%d p99_us=%d errors=%d non2xx=0 cpu_ticks=%d"
