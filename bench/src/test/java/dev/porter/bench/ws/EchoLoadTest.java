@@ -26,7 +26,7 @@ class EchoLoadTest {
             200, 800, 2, verifyEvery, 5000, List.of(), ProcessHandle.current().pid());
     }
 
-    private static void assertClean(EchoLoad.Result r, int size) {
+    private static void assertClean(EchoResult r, int size) {
         assertThat(r.firstErrors()).isEmpty();
         assertThat(r.errors()).isZero();
         assertThat(r.opened()).isEqualTo(4);
@@ -71,7 +71,7 @@ class EchoLoadTest {
     @Test
     void aShortEchoIsAnErrorNotAFigure() throws Exception {
         try (BadEcho bad = new BadEcho(BadEcho.Mode.SHORT)) {
-            EchoLoad.Result r = new EchoLoad(options(bad.port(), 1, 64, true, 1)).run();
+            EchoResult r = new EchoLoad(options(bad.port(), 1, 64, true, 1)).run();
             assertThat(r.errors()).isEqualTo(4);
             assertThat(r.echoes()).isZero();
             assertThat(r.firstErrors()).anyMatch(e -> e.contains("echo of 63 bytes, sent 64"));
@@ -81,7 +81,7 @@ class EchoLoadTest {
     @Test
     void aChangedByteIsCaughtWhenTheMessageIsChecked() throws Exception {
         try (BadEcho bad = new BadEcho(BadEcho.Mode.FLIP)) {
-            EchoLoad.Result r = new EchoLoad(options(bad.port(), 1, 64, true, 1)).run();
+            EchoResult r = new EchoLoad(options(bad.port(), 1, 64, true, 1)).run();
             assertThat(r.errors()).isEqualTo(4);
             assertThat(r.firstErrors()).anyMatch(e -> e.contains("differs from the message sent at byte 10"));
         }
@@ -90,7 +90,7 @@ class EchoLoadTest {
     @Test
     void aRefusedUpgradeIsAnError() throws Exception {
         try (BadEcho bad = new BadEcho(BadEcho.Mode.NOT_FOUND)) {
-            EchoLoad.Result r = new EchoLoad(options(bad.port(), 1, 64, true, 1)).run();
+            EchoResult r = new EchoLoad(options(bad.port(), 1, 64, true, 1)).run();
             assertThat(r.opened()).isZero();
             assertThat(r.errors()).isEqualTo(4);
             assertThat(r.firstErrors()).anyMatch(e -> e.contains("404"));
