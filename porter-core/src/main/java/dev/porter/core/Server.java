@@ -95,6 +95,19 @@ public final class Server implements AutoCloseable {
     }
 
     /**
+     * Begins a drain without ending anything: closes the welcome socket, so new clients are refused (a load
+     * balancer's health checks fail and it stops sending here; with {@link ServerConfig#reusePort()} the kernel
+     * sends new connections to the other processes on the port), while open connections go on being served,
+     * told to wrap up ({@link Connection#isDraining()} is true: HTTP/1.1 answers with {@code Connection: close}).
+     * Call {@link #stop(Duration)} later to end them. Idempotent; a no-op once stopped.
+     */
+    public void stopAccepting() {
+        synchronized (stopLock) {
+            if (!closed) loop.stopAccepting();
+        }
+    }
+
+    /**
      * Stops gracefully: closes the welcome socket (new clients are refused), closes idle connections, lets
      * conversations in flight finish until {@code grace} has passed ({@link Connection#isDraining()} tells them
      * to wrap up), then closes the rest: a conversation blocked on its socket fails with an {@link IOException},

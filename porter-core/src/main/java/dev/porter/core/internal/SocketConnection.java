@@ -2,6 +2,7 @@ package dev.porter.core.internal;
 
 import dev.porter.core.Connection;
 import dev.porter.core.ConnectionConfig;
+import dev.porter.core.ProxyHeader;
 import dev.porter.core.ReadBuffer;
 import dev.porter.core.ReadBuffer.Wait;
 import dev.porter.core.TlsInfo;
@@ -37,8 +38,15 @@ public final class SocketConnection implements Connection {
 
     final SocketChannel channel;
     private final ConnectionOwner owner;
-    private final InetSocketAddress remote;
+    /** The socket's peer. */
+    private final InetSocketAddress peer;
+    /** The client: the peer, or the one a PROXY protocol header named (set before the protocol runs). */
+    private volatile InetSocketAddress remote;
     private final InetSocketAddress local;
+    /** The PROXY protocol header read, or null. */
+    private volatile ProxyHeader proxyHeader;
+    /** True until the PROXY protocol header required on this connection was read. */
+    private boolean awaitsProxyHeader;
     private final ConnectionConfig config;
     private final SocketSource source;
     /** TLS beneath the buffers, or null for plaintext. */
@@ -77,11 +85,12 @@ public final class SocketConnection implements Connection {
                             SSLEngine engine) throws IOException {
         this.channel = channel;
         this.owner = owner;
-        this.remote = (InetSocketAddress) channel.getRemoteAddress();
+        this.peer = (InetSocketAddress) channel.getRemoteAddress();
+        this.remote = peer;
         this.local = (InetSocketAddress) channel.getLocalAddress();
         this.config = config;
         this.idleNanos = config.idleTimeout().toNanos();
-        this.source = new SocketSource(channel.socket(), remote);
+        this.source = new SocketSource(channel.socket(), peer);
         this.tls = engine == null ? null : new TlsTransport(engine, source, channel);
         this.input = new InputBuffer(this, tls != null ? tls : source, pool);
         this.output = new ConnectionOutput(tls != null ? tls : new ByteSink.Plain(channel), pool);
@@ -89,6 +98,8 @@ public final class SocketConnection implements Connection {
     }
 
     @Override public InetSocketAddress remoteAddress() { return remote; }
+    @Override public InetSocketAddress peerAddress() { return peer; }
+    @Override public Optional<ProxyHeader> proxyHeader() { return Optional.ofNullable(proxyHeader); }
     @Override public InetSocketAddress localAddress() { return local; }
     @Override public ConnectionConfig config() { return config; }
     @Override public Optional<TlsInfo> tls() { return tls == null ? Optional.empty() : Optional.ofNullable(tls.info()); }
@@ -99,7 +110,41 @@ public final class SocketConnection implements Connection {
     @Override public WriteBuffer output() { return output; }
     @Override public void attach(Object a) { attachment = a; }
     @Override public Object attachment() { return attachment; }
-    @Override public boolean hasBufferedInput() { return input.available() > 0 || (tls != null && tls.buffered()); }
+    @Override public boolean hasBufferedInput() {
+        return input.available() > 0 || source.buffered() || (tls != null && tls.buffered());
+    }
+
+    // ---- the PROXY protocol header, read by ProxyAcceptor before TLS and the protocol ----------------------
+
+    /** Requires a PROXY protocol header before anything else (set once, before the connection's first thread). */
+    void requireProxyHeader() {
+        awaitsProxyHeader = true;
+    }
+
+    /** @return true while the required PROXY protocol header has not been read */
+    boolean awaitsProxyHeader() {
+        return awaitsProxyHeader;
+    }
+
+    /**
+     * Reads raw socket bytes for the header, waiting at most {@code timeoutNanos} with the connection usable after.
+     *
+     * @return the count read, or -1 at end of stream
+     */
+    int readForProxyHeader(byte[] dst, int off, int len, long timeoutNanos) throws IOException {
+        return source.readWithin(dst, off, len, timeoutNanos);
+    }
+
+    /**
+     * The header is read: {@code header} names the client (unless it names none), and {@code after}, the bytes
+     * read past the header, are handed to the next reader (TLS or the protocol) first.
+     */
+    void proxied(ProxyHeader header, byte[] after, int off, int len) {
+        awaitsProxyHeader = false;
+        proxyHeader = header;
+        if (header.hasAddresses()) remote = header.source();
+        if (len > 0) source.unread(after, off, len);
+    }
 
     /** @return true for a TLS connection whose handshake has not completed yet */
     public boolean needsHandshake() {
@@ -314,13 +359,13 @@ public final class SocketConnection implements Connection {
         long started = output.writeStarted();
         if (started != 0 && now - started > config.writeTimeout().toNanos()) {
             source.markTimedOut();
-            LOG.log(System.Logger.Level.DEBUG, "write to {0} timed out; closing", remote);
+            LOG.log(System.Logger.Level.DEBUG, "write to {0} timed out; closing", peer);
             close();
         }
     }
 
     @Override
     public String toString() {
-        return "Connection[" + remote + " -> " + local + (closed ? ", closed]" : "]");
+        return "Connection[" + remote + (remote == peer ? "" : " via " + peer) + " -> " + local + (closed ? ", closed]" : "]");
     }
 }
