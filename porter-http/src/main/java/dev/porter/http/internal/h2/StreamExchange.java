@@ -3,6 +3,7 @@ package dev.porter.http.internal.h2;
 import dev.porter.http.AccessLog;
 import dev.porter.http.HttpException;
 import dev.porter.http.Status;
+import dev.porter.http.internal.ForwardedFields;
 
 import java.io.IOException;
 import java.net.SocketTimeoutException;
@@ -119,7 +120,9 @@ final class StreamExchange implements Runnable {
         if (sink == null) return;
         long now = System.nanoTime();
         try {
-            sink.log(new AccessLog.Entry(connection.connection().remoteAddress(), Instant.now().minusNanos(now - started),
+            var peer = connection.connection().remoteAddress();
+            var client = fields.headers == null ? peer : ForwardedFields.client(peer, fields.headers, connection.config().trustedProxies());
+            sink.log(new AccessLog.Entry(client, Instant.now().minusNanos(now - started),
                     fields.method == null ? "-" : fields.method, fields.path == null ? "-" : fields.path, "HTTP/2.0",
                     res.status().code(), res.bodyBytes(), fields.headers.first("referer"),
                     fields.headers.first("user-agent"), now - started));
