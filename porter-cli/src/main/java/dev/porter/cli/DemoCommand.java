@@ -51,6 +51,14 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin
     HttpsOptions https;
 
+    @Mixin
+    BalancerOptions balancer;
+
+    @Option(names = "--trust-forwarded",
+            description = "Believe Forwarded / X-Forwarded-For / X-Forwarded-Proto from the trusted proxies (--trusted-proxy, "
+                    + "default loopback): handlers and the access log then see the client and scheme they name.")
+    boolean trustForwarded;
+
     @Override
     public Integer call() throws InterruptedException {
         https.check(tls);
@@ -73,13 +81,15 @@ final class DemoCommand implements Callable<Integer> {
         HttpConfig.Builder builder = HttpConfig.builder().host(bind).port(port);
         builder.server(builder.build().server().withMaxConnections(maxConnections, OverflowPolicy.CLOSE));
         HttpConfig config = https.apply(builder.maxBodySize(maxBody).accessLog(log), setup).build();
+        config = config.toBuilder().server(balancer.apply(config.server()))
+                .trustedProxies(trustForwarded ? balancer.trustedProxies() : java.util.List.of()).build();
         HttpServer server;
         HttpServer redirect;
         try {
             server = HttpServer.start(config, router);
         } catch (TlsSetupException e) {
             return fail(e.getMessage());
-        } catch (IOException | java.nio.channels.UnresolvedAddressException e) {
+        } catch (IOException | java.nio.channels.UnresolvedAddressException | UnsupportedOperationException e) {
             return fail("cannot listen on " + ServerCommands.display(bind, port) + ": " + e.getMessage());
         }
         try {
@@ -96,10 +106,8 @@ final class DemoCommand implements Callable<Integer> {
             setup.describe("curl --cacert {ca} https://localhost:" + server.port() + "/").forEach(System.out::println);
         }
         System.out.flush();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            if (redirect != null) redirect.stop(Duration.ofSeconds(5));
-            server.stop(Duration.ofSeconds(5));
-        }, "porter-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> Drain.run(Drain.of(server, redirect), balancer.drainGrace,
+                Duration.ofSeconds(5), System.out::println), "porter-shutdown"));
         server.awaitStop();
         return ExitCode.OK.code();
     }

@@ -83,6 +83,14 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     HttpsOptions https;
 
+    @Mixin
+    BalancerOptions balancer;
+
+    @Option(names = "--trust-forwarded",
+            description = "Believe Forwarded / X-Forwarded-For / X-Forwarded-Proto from the trusted proxies (--trusted-proxy, "
+                    + "default loopback): handlers and the access log then see the client and scheme they name.")
+    boolean trustForwarded;
+
     @Override
     public Integer call() throws InterruptedException {
         if (dirArgument != null && dirOption != null) {
@@ -131,6 +139,8 @@ final class ServeCommand implements Callable<Integer> {
         String host = bind.length() > 2 && bind.startsWith("[") && bind.endsWith("]") ? bind.substring(1, bind.length() - 1) : bind;
         AccessLog log = quiet ? null : new ServeLog(System.out, ServeLog.colourWanted());
         HttpConfig config = https.apply(HttpConfig.builder().host(host).port(port).accessLog(log), setup).build();
+        config = config.toBuilder().server(balancer.apply(config.server()))
+                .trustedProxies(trustForwarded ? balancer.trustedProxies() : java.util.List.of()).build();
         String where = host.contains(":") ? "[" + host + "]:" + port : host + ":" + port;
         HttpServer server;
         try {
@@ -143,6 +153,8 @@ final class ServeCommand implements Callable<Integer> {
             return fail("cannot listen on " + where + ": unknown address " + host);
         } catch (IOException e) {
             return fail("cannot listen on " + where + ": " + reason(e));
+        } catch (UnsupportedOperationException e) {
+            return fail("cannot listen on " + where + ": " + e.getMessage());
         }
         HttpServer redirect;
         try {
@@ -163,10 +175,8 @@ final class ServeCommand implements Callable<Integer> {
             setup.describe("curl --cacert {ca} https://localhost:" + server.port() + "/").forEach(System.out::println);
         }
         System.out.flush();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            if (redirect != null) redirect.stop(GRACE);
-            server.stop(GRACE);
-        }, "porter-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> Drain.run(Drain.of(server, redirect), balancer.drainGrace,
+                GRACE, System.out::println), "porter-shutdown"));
         server.awaitStop();
         return ExitCode.OK.code();
     }
