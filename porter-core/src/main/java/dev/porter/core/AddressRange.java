@@ -95,7 +95,7 @@ public record AddressRange(InetAddress network, int prefixLength) {
     /** @return the block in CIDR notation, e.g. {@code 10.0.0.0/8} */
     @Override
     public String toString() {
-        return network.getHostAddress() + "/" + prefixLength;
+        return IpLiterals.format(network.getAddress()) + "/" + prefixLength;
     }
 
     private static boolean isMappedIpv4(byte[] a) {

@@ -124,6 +124,22 @@ class ProxyProtocolTest {
     }
 
     @Test
+    void aV2HeaderOverTheSizeLimitClosesTheConnectionAndTheDefaultLimitTakesIt() {
+        byte[] big = ProxyHeader.v2(new InetSocketAddress("192.0.2.1", 1), new InetSocketAddress("192.0.2.2", 2))
+                .withAuthority("a".repeat(400)).encode();
+        try (Server server = TestServers.start(proxied(ProxyProtocolConfig.defaults()), WHO);
+             RawClient client = RawClient.connect(server)) {
+            client.send(big);
+            assertThat(client.readLine()).as("%d bytes fit the default 4096", big.length).startsWith("192.0.2.1:1 via");
+        }
+        try (Server server = TestServers.start(proxied(ProxyProtocolConfig.defaults().withMaxHeaderSize(300)), WHO);
+             RawClient client = RawClient.connect(server)) {
+            client.send(big);
+            client.expectClosed();
+        }
+    }
+
+    @Test
     void s5_aPeerOutsideTheTrustedSetIsClosedAtOnce() {
         ProxyProtocolConfig elsewhere = ProxyProtocolConfig.defaults()
                 .withTrustedProxies(List.of(AddressRange.parse("192.0.2.0/24")));

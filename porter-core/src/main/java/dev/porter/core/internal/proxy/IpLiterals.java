@@ -72,6 +72,44 @@ public final class IpLiterals {
         return s.indexOf(':') >= 0 ? ipv6(b, 0, b.length) : ipv4(b, 0, b.length);
     }
 
+    /**
+     * @return the text form of 4 or 16 address bytes: dotted quad, or RFC 5952 IPv6 (lower case, the longest run
+     *         of two or more zero groups as {@code ::}, an IPv4-mapped address as {@code ::ffff:a.b.c.d})
+     */
+    public static String format(byte[] b) {
+        if (b.length == 4) return (b[0] & 0xFF) + "." + (b[1] & 0xFF) + "." + (b[2] & 0xFF) + "." + (b[3] & 0xFF);
+        int[] g = new int[8];
+        for (int i = 0; i < 8; i++) g[i] = (b[2 * i] & 0xFF) << 8 | (b[2 * i + 1] & 0xFF);
+        int bestStart = -1;
+        int bestLen = 1; // RFC 5952 §4.2.2: never :: for a single zero group
+        for (int i = 0; i < 8; ) {
+            int j = i;
+            while (j < 8 && g[j] == 0) j++;
+            if (j - i > bestLen) {
+                bestStart = i;
+                bestLen = j - i;
+            }
+            i = j == i ? i + 1 : j;
+        }
+        StringBuilder sb = new StringBuilder(40);
+        boolean mapped = bestStart == 0 && bestLen == 5 && g[5] == 0xFFFF;
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                sb.append("::");
+                i += bestLen - 1;
+                continue;
+            }
+            if (mapped && i == 6) {
+                sb.append(':').append(b[12] & 0xFF).append('.').append(b[13] & 0xFF).append('.')
+                        .append(b[14] & 0xFF).append('.').append(b[15] & 0xFF);
+                break;
+            }
+            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') sb.append(':');
+            sb.append(Integer.toHexString(g[i]));
+        }
+        return sb.toString();
+    }
+
     private static boolean ipv4Into(byte[] b, int from, int to, byte[] out, int at) {
         int i = from;
         for (int part = 0; part < 4; part++) {

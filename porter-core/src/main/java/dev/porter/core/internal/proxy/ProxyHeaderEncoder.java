@@ -70,38 +70,7 @@ public final class ProxyHeaderEncoder {
 
     /** @return the canonical text form §2.1 asks for: dotted quad, or RFC 5952 IPv6 (longest zero run as ::) */
     static String text(InetSocketAddress a, boolean four) {
-        byte[] b = bytes(a, four);
-        if (b.length == 4) return (b[0] & 0xFF) + "." + (b[1] & 0xFF) + "." + (b[2] & 0xFF) + "." + (b[3] & 0xFF);
-        int[] g = new int[8];
-        for (int i = 0; i < 8; i++) g[i] = (b[2 * i] & 0xFF) << 8 | (b[2 * i + 1] & 0xFF);
-        int bestStart = -1;
-        int bestLen = 1; // RFC 5952 §4.2.2: never :: for a single zero group
-        for (int i = 0; i < 8; ) {
-            int j = i;
-            while (j < 8 && g[j] == 0) j++;
-            if (j - i > bestLen) {
-                bestStart = i;
-                bestLen = j - i;
-            }
-            i = j == i ? i + 1 : j;
-        }
-        StringBuilder sb = new StringBuilder(40);
-        boolean mapped = bestStart == 0 && bestLen == 5 && g[5] == 0xFFFF;
-        for (int i = 0; i < 8; i++) {
-            if (i == bestStart) {
-                sb.append("::");
-                i += bestLen - 1;
-                continue;
-            }
-            if (mapped && i == 6) {
-                sb.append(':').append(b[12] & 0xFF).append('.').append(b[13] & 0xFF).append('.')
-                        .append(b[14] & 0xFF).append('.').append(b[15] & 0xFF);
-                break;
-            }
-            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') sb.append(':');
-            sb.append(Integer.toHexString(g[i]));
-        }
-        return sb.toString();
+        return IpLiterals.format(bytes(a, four));
     }
 
     private static void port(ByteArrayOutputStream out, int port) {

@@ -43,6 +43,8 @@ class IpLiteralsTest {
         assertThat(AddressRange.parse("192.0.2.128/25").contains(InetAddress.getByName("192.0.2.200"))).isTrue();
         assertThat(AddressRange.parse("10.1.2.3/8")).as("host bits cleared").isEqualTo(ten);
         assertThat(AddressRange.parse("10.1.2.3").toString()).isEqualTo("10.1.2.3/32");
+        assertThat(AddressRange.LOOPBACK.toString()).isEqualTo("[127.0.0.0/8, ::1/128]");
+        assertThat(AddressRange.parse("2001:DB8:0:0:1::/80").toString()).isEqualTo("2001:db8:0:0:1::/80");
         assertThat(AddressRange.parse("[2001:db8::]/32").contains(InetAddress.getByName("2001:db8:ffff::1"))).isTrue();
         assertThat(AddressRange.parse("::/0").contains(InetAddress.getByName("192.0.2.1"))).isFalse();
         assertThat(AddressRange.parse("0.0.0.0/0").contains(InetAddress.getByName("192.0.2.1"))).isTrue();
