@@ -49,7 +49,8 @@ public final class BalancerOptions {
 
     @Option(names = "--drain-grace", paramLabel = "DURATION",
             description = "On SIGTERM, first stop accepting (a load balancer's health checks then fail) and keep serving "
-                    + "open connections for DURATION (e.g. 10s, 500ms, 1m), then stop gracefully. Default: 0 (stop at once).")
+                    + "open connections for DURATION (e.g. 10s, 500ms, 1m), then stop gracefully; with --status, keep accepting "
+                    + "while /.porter/readyz answers 503 instead. Default: 0 (stop at once).")
     void drainGrace(String value) {
         drainGrace = duration(spec, "--drain-grace", value);
     }
@@ -57,6 +58,14 @@ public final class BalancerOptions {
     /** @return the proxies trusted to name clients: those given, else loopback */
     List<AddressRange> trustedProxies() {
         return trusted.isEmpty() ? AddressRange.LOOPBACK : List.copyOf(trusted);
+    }
+
+    /**
+     * @return the status page (for {@code --status}) whose graceful stop first answers readyz 503 for the drain
+     *         grace while still accepting: the drain an HTTP server does when it has a readiness endpoint
+     */
+    dev.porter.http.StatusPage statusPage() {
+        return dev.porter.http.StatusPage.defaults().withDrainDelay(drainGrace);
     }
 
     /** @return {@code config} with the PROXY protocol and SO_REUSEPORT as asked */

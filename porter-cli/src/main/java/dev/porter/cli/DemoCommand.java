@@ -21,7 +21,7 @@ import java.util.concurrent.Callable;
  * first ({@code https://} with {@code --tls}, then the certificate's lines).
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = PorterVersion.class,
-        description = {"Serve the reference HTTP app: GET /plaintext, GET /json, GET|HEAD|OPTIONS /, POST / (echo body), POST /echo (echo headers).",
+        description = {"Serve the reference HTTP app: GET /plaintext, GET /json, GET|HEAD|OPTIONS /, POST / (echo body), POST /echo (echo headers), GET /sse (an event a second, ?every=MS).",
             "With --tls: HTTPS with a dev certificate for localhost made once (or --cert/--key); SIGHUP reloads it."})
 final class DemoCommand implements Callable<Integer> {
 
@@ -44,6 +44,10 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--max-connections", paramLabel = "N",
             description = "Most connections open at once; more are closed at once. Default: ${DEFAULT-VALUE}.")
     int maxConnections = 10_000;
+
+    @Option(names = "--status", description = "Also serve the live status page under /.porter/: status (the page), "
+            + "metrics (Prometheus), status.json, healthz, readyz.")
+    boolean status;
 
     @Mixin
     TlsOptions tls;
@@ -80,6 +84,7 @@ final class DemoCommand implements Callable<Integer> {
         AccessLog log = accessLog ? AccessLog.combined(System.out::println) : null;
         HttpConfig.Builder builder = HttpConfig.builder().host(bind).port(port);
         builder.server(builder.build().server().withMaxConnections(maxConnections, OverflowPolicy.CLOSE));
+        if (status) builder.statusPage(balancer.statusPage());
         HttpConfig config = https.apply(builder.maxBodySize(maxBody).accessLog(log), setup).build();
         config = config.toBuilder().server(balancer.apply(config.server()))
                 .trustedProxies(trustForwarded ? balancer.trustedProxies() : java.util.List.of()).build();
@@ -102,12 +107,13 @@ final class DemoCommand implements Callable<Integer> {
         if (setup != null) TlsReload.onHangup(server::reloadTls, setup.source(), "porter demo", System.out::println, System.err::println);
         System.out.println(ServerCommands.listeningLine(setup != null ? "https" : "http", Addresses.format(server.address())));
         if (redirect != null) System.out.println("Redirecting http://" + Addresses.format(redirect.address()) + "/ to https");
+        if (status) System.out.println("Status page at " + (setup != null ? "https://" : "http://") + Addresses.format(server.address()) + "/.porter/status");
         if (setup != null) {
             setup.describe("curl --cacert {ca} https://localhost:" + server.port() + "/").forEach(System.out::println);
         }
         System.out.flush();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> Drain.run(Drain.of(server, redirect), balancer.drainGrace,
-                Duration.ofSeconds(5), System.out::println), "porter-shutdown"));
+                status, Duration.ofSeconds(5), System.out::println), "porter-shutdown"));
         server.awaitStop();
         return ExitCode.OK.code();
     }

@@ -77,6 +77,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "Do not print a line per request.")
     boolean quiet;
 
+    @Option(names = "--status", description = "Also serve the live status page under /.porter/ (never a file): status "
+            + "(the page), metrics (Prometheus), status.json, healthz, readyz.")
+    boolean status;
+
     @Mixin
     TlsOptions tls;
 
@@ -138,7 +142,8 @@ final class ServeCommand implements Callable<Integer> {
         // "[::1]" is how IPv6 appears in URLs; people paste it that way.
         String host = bind.length() > 2 && bind.startsWith("[") && bind.endsWith("]") ? bind.substring(1, bind.length() - 1) : bind;
         AccessLog log = quiet ? null : new ServeLog(System.out, ServeLog.colourWanted());
-        HttpConfig config = https.apply(HttpConfig.builder().host(host).port(port).accessLog(log), setup).build();
+        HttpConfig config = https.apply(HttpConfig.builder().host(host).port(port).accessLog(log)
+                .statusPage(status ? balancer.statusPage() : null), setup).build();
         config = config.toBuilder().server(balancer.apply(config.server()))
                 .trustedProxies(trustForwarded ? balancer.trustedProxies() : java.util.List.of()).build();
         String where = host.contains(":") ? "[" + host + "]:" + port : host + ":" + port;
@@ -171,12 +176,16 @@ final class ServeCommand implements Callable<Integer> {
         if (redirect != null) {
             System.out.println("Redirecting http://" + Addresses.format(redirect.address()) + "/ to https");
         }
+        if (status) {
+            System.out.println("Status page at " + (setup != null ? "https" : "http") + "://"
+                    + Addresses.format(server.address()) + "/.porter/status");
+        }
         if (setup != null) {
             setup.describe("curl --cacert {ca} https://localhost:" + server.port() + "/").forEach(System.out::println);
         }
         System.out.flush();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> Drain.run(Drain.of(server, redirect), balancer.drainGrace,
-                GRACE, System.out::println), "porter-shutdown"));
+                status, GRACE, System.out::println), "porter-shutdown"));
         server.awaitStop();
         return ExitCode.OK.code();
     }

@@ -22,12 +22,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * HAProxy (Debian's) in front of two {@code porter demo} processes with the shipped {@code deploy/haproxy.cfg}:
- * PROXY protocol v2 to the backends and HTTP health checks. The real client reaches Porter's access log, and a
- * rolling restart of both backends under load, drained on SIGTERM, fails no request.
+ * PROXY protocol v2 to the backends and HTTP health checks of the status page's readyz. The real client reaches
+ * Porter's access log, and a rolling restart of both backends under load, drained on SIGTERM (readyz 503 while
+ * still serving), fails no request.
  */
 class HaproxyTest {
 
-    static final String[] NODE_ARGS = {"--proxy-protocol", "--trusted-proxy", "127.0.0.1", "--drain-grace", "3s"};
+    static final String[] NODE_ARGS = {"--proxy-protocol", "--trusted-proxy", "127.0.0.1", "--status", "--drain-grace", "3s"};
 
     @Test
     void sendProxyV2NamesTheRealClientAndHealthChecksPass(@TempDir Path dir) throws Exception {
@@ -40,8 +41,8 @@ class HaproxyTest {
              Backends.Balancer lb = start(haproxy, dir, front, p1, p2)) {
             lb.awaitServing(front);
             for (Backends.Node node : List.of(a, b)) {
-                // The checks: GET / with a LOCAL header, so the socket's own address (HAProxy's) is logged.
-                node.awaitLine(l -> l.startsWith("127.0.0.1 - - [") && l.contains("\"GET / HTTP/1.1\" 200"));
+                // The checks: readyz with a LOCAL header, so the socket's own address (HAProxy's) is logged.
+                node.awaitLine(l -> l.startsWith("127.0.0.1 - - [") && l.contains("\"GET /.porter/readyz HTTP/1.1\" 200"));
             }
             for (int i = 0; i < 4; i++) {
                 assertThat(Backends.get(front, "/plaintext", "X-Forwarded-For: 6.6.6.6\r\n")).startsWith("HTTP/1.1 200");
@@ -75,7 +76,7 @@ class HaproxyTest {
                 nodes[i].awaitLine(l -> l.contains("GET /plaintext")); // serving its share before the restart
                 int exit = nodes[i].process().terminate();
                 assertThat(exit).as("a clean stop after the drain; stderr: %s", nodes[i].process().stderr()).isIn(0, 143);
-                nodes[i].awaitLine(l -> l.startsWith("Draining: no new connections"));
+                nodes[i].awaitLine(l -> l.startsWith("Draining: readyz answers 503"));
                 nodes[i] = Backends.Node.start(ports[i], NODE_ARGS);
                 // HAProxy sends load to it again only once its checks rise: then it logs a load request.
                 nodes[i].awaitLine(l -> l.contains("GET /plaintext"));

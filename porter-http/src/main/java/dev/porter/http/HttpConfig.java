@@ -44,13 +44,15 @@ import java.util.Objects;
  *                                 address. Empty (the default): the fields are ignored, as any client can send them.
  *                                 The peer is {@code Connection.remoteAddress()}, so behind a PROXY protocol header
  *                                 it is the client that header named
+ * @param statusPage               the live status page, metrics and health checks under {@code /.porter/}, or
+ *                                 null for none (the default); see {@link StatusPage}
  */
 public record HttpConfig(ServerConfig server, int maxRequestLineLength, int maxHeaderBytes, int maxHeaderCount,
                          long maxBodySize, Duration headerTimeout, Duration keepAliveTimeout, Duration idleLinger,
                          int maxRequestsPerConnection, long maxDrainBytes, String serverHeader,
                          boolean lenientLineEnds, AccessLog accessLog, Duration strictTransportSecurity,
                          Http2Config http2, WebSocketConfig websocket,
-                         List<AddressRange> trustedProxies) {
+                         List<AddressRange> trustedProxies, StatusPage statusPage) {
 
     /** Validates every value. */
     public HttpConfig {
@@ -115,6 +117,7 @@ public record HttpConfig(ServerConfig server, int maxRequestLineLength, int maxH
         private Http2Config http2 = Http2Config.defaults();
         private WebSocketConfig websocket = WebSocketConfig.defaults();
         private List<AddressRange> trustedProxies = List.of();
+        private StatusPage statusPage;
 
         Builder() {
         }
@@ -137,6 +140,7 @@ public record HttpConfig(ServerConfig server, int maxRequestLineLength, int maxH
             http2 = c.http2;
             websocket = c.websocket;
             trustedProxies = c.trustedProxies;
+            statusPage = c.statusPage;
         }
 
         /** The socket settings (address, backlog, connection limit, timeouts). */
@@ -179,6 +183,8 @@ public record HttpConfig(ServerConfig server, int maxRequestLineLength, int maxH
         public Builder websocket(WebSocketConfig w) { websocket = w; return this; }
         /** Peers whose forwarded fields are believed; see {@link HttpConfig#trustedProxies()}. */
         public Builder trustedProxies(List<AddressRange> ranges) { trustedProxies = ranges; return this; }
+        /** See {@link HttpConfig#statusPage()}; null for none. */
+        public Builder statusPage(StatusPage s) { statusPage = s; return this; }
         /** See {@link HttpConfig#strictTransportSecurity()}; null for none. */
         public Builder strictTransportSecurity(Duration maxAge) { strictTransportSecurity = maxAge; return this; }
 
@@ -207,7 +213,7 @@ public record HttpConfig(ServerConfig server, int maxRequestLineLength, int maxH
             return new HttpConfig(server, maxRequestLineLength, maxHeaderBytes, maxHeaderCount, maxBodySize,
                     headerTimeout, keepAliveTimeout, idleLinger, maxRequestsPerConnection, maxDrainBytes,
                     serverHeader, lenientLineEnds, accessLog, strictTransportSecurity, http2, websocket,
-                    trustedProxies);
+                    trustedProxies, statusPage);
         }
     }
 }

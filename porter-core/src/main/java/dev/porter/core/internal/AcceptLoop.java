@@ -1,6 +1,7 @@
 package dev.porter.core.internal;
 
 import dev.porter.core.Connection;
+import dev.porter.core.ConnectionInfo;
 import dev.porter.core.OverflowPolicy;
 import dev.porter.core.Protocol;
 import dev.porter.core.ServerConfig;
@@ -13,6 +14,9 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
@@ -117,17 +121,17 @@ public final class AcceptLoop implements ConnectionOwner {
                 LockSupport.parkNanos(10_000_000);
                 continue;
             }
-            accepted.incrementAndGet();
+            long id = accepted.incrementAndGet();
             if (!backlog && !slots.tryAcquire()) {
                 rejected.incrementAndGet();
                 closeQuietly(ch);
                 continue;
             }
-            handOff(ch);
+            handOff(ch, id);
         }
     }
 
-    private void handOff(SocketChannel ch) {
+    private void handOff(SocketChannel ch, long id) {
         SocketConnection c;
         try {
             if (proxy != null && !proxy.admits((InetSocketAddress) ch.getRemoteAddress())) {
@@ -139,13 +143,14 @@ public final class AcceptLoop implements ConnectionOwner {
             }
             ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
             c = new SocketConnection(ch, config.connection(), pool, this, tls == null ? null : tls.newEngine());
-            if (proxy != null) c.requireProxyHeader();
+            c.awaitsProxyHeader = proxy != null;
         } catch (IOException e) {
             // The client vanished between accept and setup (ENOTCONN): nothing to serve.
             slots.release();
             closeQuietly(ch);
             return;
         }
+        c.id = id;
         live.add(c);
         active.incrementAndGet();
         resume(c);
@@ -162,7 +167,7 @@ public final class AcceptLoop implements ConnectionOwner {
         c.thread = Thread.currentThread();
         try {
             // The PROXY header comes first on the wire, before a TLS ClientHello.
-            if (c.awaitsProxyHeader() && !proxy.readHeader(c)) return;
+            if (c.awaitsProxyHeader && !proxy.readHeader(c)) return;
             if (c.needsHandshake() && !tls.handshake(c)) return;
             while (true) {
                 c.parkRequested = false;
@@ -253,6 +258,22 @@ public final class AcceptLoop implements ConnectionOwner {
             active.decrementAndGet();
             closed.incrementAndGet();
         }
+    }
+
+    /**
+     * Walks the live connections, parked ones included: costs the caller a record per connection, and the
+     * connections nothing (each one's figures are fields it keeps anyway).
+     *
+     * @return the open connections in the order they were accepted
+     */
+    public List<ConnectionInfo> connections() {
+        List<ConnectionInfo> all = new ArrayList<>(live.size());
+        for (SocketConnection c : live) {
+            ConnectionInfo info = c.info();
+            if (info != null) all.add(info);
+        }
+        all.sort(Comparator.comparingLong(ConnectionInfo::id));
+        return all;
     }
 
     /** @return a snapshot of the counters */

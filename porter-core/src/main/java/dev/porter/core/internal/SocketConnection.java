@@ -2,6 +2,8 @@ package dev.porter.core.internal;
 
 import dev.porter.core.Connection;
 import dev.porter.core.ConnectionConfig;
+import dev.porter.core.ConnectionInfo;
+import dev.porter.core.ConnectionState;
 import dev.porter.core.ProxyHeader;
 import dev.porter.core.ReadBuffer;
 import dev.porter.core.ReadBuffer.Wait;
@@ -17,6 +19,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import javax.net.ssl.SSLEngine;
 
@@ -45,8 +48,8 @@ public final class SocketConnection implements Connection {
     private final InetSocketAddress local;
     /** The PROXY protocol header read, or null. */
     private volatile ProxyHeader proxyHeader;
-    /** True until the PROXY protocol header required on this connection was read. */
-    private boolean awaitsProxyHeader;
+    /** True until the PROXY protocol header it must open with was read; set before the first thread starts. */
+    boolean awaitsProxyHeader;
     private final ConnectionConfig config;
     private final SocketSource source;
     /** TLS beneath the buffers, or null for plaintext. */
@@ -63,6 +66,15 @@ public final class SocketConnection implements Connection {
     long parkDeadline;
     /** The thread running the protocol for this connection, or null while parked; stop() interrupts it. */
     volatile Thread thread;
+    /** The server's number for this connection (0 for a client's), set once before its thread starts. */
+    long id;
+    /** When it was accepted, for the status view: one clock read per connection. */
+    private final long sinceMillis = System.currentTimeMillis();
+    /**
+     * What the protocol is busy with ({@link #activity(Object)}), or null. A plain field: written on the hot path
+     * (twice per HTTP request), read only by a snapshot, which may see it a moment late.
+     */
+    private Object activity;
 
     private Object attachment;
     private InputStream inputView;
@@ -110,35 +122,19 @@ public final class SocketConnection implements Connection {
     @Override public WriteBuffer output() { return output; }
     @Override public void attach(Object a) { attachment = a; }
     @Override public Object attachment() { return attachment; }
+    @Override public void activity(Object what) { activity = what; }
     @Override public boolean hasBufferedInput() {
         return input.available() > 0 || source.buffered() || (tls != null && tls.buffered());
     }
 
     // ---- the PROXY protocol header, read by ProxyAcceptor before TLS and the protocol ----------------------
 
-    /** Requires a PROXY protocol header before anything else (set once, before the connection's first thread). */
-    void requireProxyHeader() {
-        awaitsProxyHeader = true;
-    }
-
-    /** @return true while the required PROXY protocol header has not been read */
-    boolean awaitsProxyHeader() {
-        return awaitsProxyHeader;
-    }
-
-    /**
-     * Reads raw socket bytes for the header, waiting at most {@code timeoutNanos} with the connection usable after.
-     *
-     * @return the count read, or -1 at end of stream
-     */
+    /** Reads socket bytes for the header within {@code timeoutNanos}, the connection usable after; -1 at the end. */
     int readForProxyHeader(byte[] dst, int off, int len, long timeoutNanos) throws IOException {
         return source.readWithin(dst, off, len, timeoutNanos);
     }
 
-    /**
-     * The header is read: {@code header} names the client (unless it names none), and {@code after}, the bytes
-     * read past the header, are handed to the next reader (TLS or the protocol) first.
-     */
+    /** The header was read: it names the client (if it names one); the bytes read past it go to the next reader. */
     void proxied(ProxyHeader header, byte[] after, int off, int len) {
         awaitsProxyHeader = false;
         proxyHeader = header;
@@ -362,6 +358,38 @@ public final class SocketConnection implements Connection {
             LOG.log(System.Logger.Level.DEBUG, "write to {0} timed out; closing", peer);
             close();
         }
+    }
+
+    /**
+     * A snapshot of this connection for {@code Server.connections()}, taken on another thread: every field read
+     * here is one the connection keeps anyway, so looking costs the connection nothing.
+     *
+     * @return the snapshot, or null if the connection is closed
+     */
+    ConnectionInfo info() {
+        if (!isOpen()) return null;
+        Object what = activity;
+        String label = null;
+        if (what != null) {
+            try {
+                label = what.toString();
+            } catch (RuntimeException e) {
+                // The protocol's object changed under our feet (it is read without a lock): show no label.
+                label = null;
+            }
+        }
+        return new ConnectionInfo(id, remote, Instant.ofEpochMilli(sinceMillis), state(what != null),
+                input.bytesIn(), output.flushedBytes(), tls != null, label);
+    }
+
+    private ConnectionState state(boolean busy) {
+        if (thread == null) return ConnectionState.PARKED;
+        if (needsHandshake()) return ConnectionState.HANDSHAKE;
+        if (output.writeStarted() != 0) return ConnectionState.WRITING;
+        // Waiting for a new message while the protocol says it is busy: an HTTP/2 reader whose streams are running.
+        if (idle) return busy ? ConnectionState.HANDLING : ConnectionState.IDLE;
+        if (source.readingUntil() != 0) return ConnectionState.READING;
+        return busy ? ConnectionState.HANDLING : ConnectionState.READING;
     }
 
     @Override
