@@ -32,6 +32,9 @@ public final class ChatCommand implements Callable<Integer> {
     @Mixin
     TlsOptions tls;
 
+    @Mixin
+    BalancerOptions balancer;
+
     private int port;
 
     @Option(names = {"-p", "--port"}, paramLabel = "PORT", defaultValue = "7070",
@@ -43,7 +46,8 @@ public final class ChatCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ServerConfig config = ServerConfig.of(server.bind, port).withIdleTimeout(IDLE_TIMEOUT);
-        return ServerCommands.serveUntilSignalled(config, new ChatRoom(), server.grace, tls,
+        return ServerCommands.serveUntilSignalled(balancer.apply(config),
+                new ChatRoom(), server.grace, balancer.drainGrace, tls,
                 spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 }

@@ -7,7 +7,6 @@ import dev.porter.http.AccessLog;
 import dev.porter.http.HttpConfig;
 import dev.porter.http.HttpServer;
 import dev.porter.http.Router;
-import dev.porter.http.StatusPage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -56,6 +55,14 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin
     HttpsOptions https;
 
+    @Mixin
+    BalancerOptions balancer;
+
+    @Option(names = "--trust-forwarded",
+            description = "Believe Forwarded / X-Forwarded-For / X-Forwarded-Proto from the trusted proxies (--trusted-proxy, "
+                    + "default loopback): handlers and the access log then see the client and scheme they name.")
+    boolean trustForwarded;
+
     @Override
     public Integer call() throws InterruptedException {
         https.check(tls);
@@ -77,15 +84,17 @@ final class DemoCommand implements Callable<Integer> {
         AccessLog log = accessLog ? AccessLog.combined(System.out::println) : null;
         HttpConfig.Builder builder = HttpConfig.builder().host(bind).port(port);
         builder.server(builder.build().server().withMaxConnections(maxConnections, OverflowPolicy.CLOSE));
-        if (status) builder.statusPage(StatusPage.defaults());
+        if (status) builder.statusPage(balancer.statusPage());
         HttpConfig config = https.apply(builder.maxBodySize(maxBody).accessLog(log), setup).build();
+        config = config.toBuilder().server(balancer.apply(config.server()))
+                .trustedProxies(trustForwarded ? balancer.trustedProxies() : java.util.List.of()).build();
         HttpServer server;
         HttpServer redirect;
         try {
             server = HttpServer.start(config, router);
         } catch (TlsSetupException e) {
             return fail(e.getMessage());
-        } catch (IOException | java.nio.channels.UnresolvedAddressException e) {
+        } catch (IOException | java.nio.channels.UnresolvedAddressException | UnsupportedOperationException e) {
             return fail("cannot listen on " + ServerCommands.display(bind, port) + ": " + e.getMessage());
         }
         try {
@@ -103,10 +112,8 @@ final class DemoCommand implements Callable<Integer> {
             setup.describe("curl --cacert {ca} https://localhost:" + server.port() + "/").forEach(System.out::println);
         }
         System.out.flush();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            if (redirect != null) redirect.stop(Duration.ofSeconds(5));
-            server.stop(Duration.ofSeconds(5));
-        }, "porter-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> Drain.run(Drain.of(server, redirect), balancer.drainGrace,
+                status, Duration.ofSeconds(5), System.out::println), "porter-shutdown"));
         server.awaitStop();
         return ExitCode.OK.code();
     }

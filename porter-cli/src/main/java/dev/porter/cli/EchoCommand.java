@@ -26,6 +26,9 @@ public final class EchoCommand implements Callable<Integer> {
     @Mixin
     TlsOptions tls;
 
+    @Mixin
+    BalancerOptions balancer;
+
     private int port;
 
     @Option(names = {"-p", "--port"}, paramLabel = "PORT", defaultValue = "7007",
@@ -37,7 +40,8 @@ public final class EchoCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ServerConfig config = ServerConfig.of(server.bind, port);
-        return ServerCommands.serveUntilSignalled(config, new EchoProtocol(), server.grace, tls,
+        return ServerCommands.serveUntilSignalled(balancer.apply(config),
+                new EchoProtocol(), server.grace, balancer.drainGrace, tls,
                 spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 }

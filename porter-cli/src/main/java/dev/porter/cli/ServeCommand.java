@@ -6,7 +6,6 @@ import dev.porter.http.Handler;
 import dev.porter.http.HttpConfig;
 import dev.porter.http.HttpServer;
 import dev.porter.http.StaticFiles;
-import dev.porter.http.StatusPage;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -93,6 +92,14 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     HttpsOptions https;
 
+    @Mixin
+    BalancerOptions balancer;
+
+    @Option(names = "--trust-forwarded",
+            description = "Believe Forwarded / X-Forwarded-For / X-Forwarded-Proto from the trusted proxies (--trusted-proxy, "
+                    + "default loopback): handlers and the access log then see the client and scheme they name.")
+    boolean trustForwarded;
+
     @Override
     public Integer call() throws InterruptedException {
         if (access.hashPasswordFor != null) return hashPassword(access.hashPasswordFor);
@@ -153,11 +160,13 @@ final class ServeCommand implements Callable<Integer> {
             return fail(e.getMessage());
         }
         HttpConfig.Builder builder = HttpConfig.builder().host(host).port(port).accessLog(log)
-                .statusPage(status ? StatusPage.defaults() : null);
+                .statusPage(status ? balancer.statusPage() : null);
         // An upload is one request body: the server's body limit (16 MiB by default) becomes the upload limit,
         // plus room for a form's part headers.
         if (features.upload) builder.maxBodySize(features.uploadLimit > Long.MAX_VALUE - 65536 ? Long.MAX_VALUE : features.uploadLimit + 65536);
         HttpConfig config = https.apply(builder, setup).build();
+        config = config.toBuilder().server(balancer.apply(config.server()))
+                .trustedProxies(trustForwarded ? balancer.trustedProxies() : java.util.List.of()).build();
         String where = host.contains(":") ? "[" + host + "]:" + port : host + ":" + port;
         HttpServer server;
         try {
@@ -170,6 +179,8 @@ final class ServeCommand implements Callable<Integer> {
             return fail("cannot listen on " + where + ": unknown address " + host);
         } catch (IOException e) {
             return fail("cannot listen on " + where + ": " + reason(e));
+        } catch (UnsupportedOperationException e) {
+            return fail("cannot listen on " + where + ": " + e.getMessage());
         }
         HttpServer redirect;
         try {
@@ -200,10 +211,9 @@ final class ServeCommand implements Callable<Integer> {
         System.out.flush();
         reach.openBrowser(server.address().getAddress().isAnyLocalAddress()
                 ? scheme + "://localhost:" + server.port() + "/" : local, System.err);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            if (redirect != null) redirect.stop(GRACE);
-            server.stop(GRACE);
-        }, "porter-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> Drain.run(Drain.of(server, redirect), balancer.drainGrace,
+                status, GRACE, System.out::println), "porter-shutdown"));
+
         server.awaitStop();
         return ExitCode.OK.code();
     }

@@ -47,6 +47,15 @@ final class ServerCommands {
      */
     static int serveUntilSignalled(ServerConfig config, Protocol protocol, Duration grace, TlsOptions tls,
                                    PrintWriter out, PrintWriter err) {
+        return serveUntilSignalled(config, protocol, grace, Duration.ZERO, tls, out, err);
+    }
+
+    /**
+     * As above, draining first on SIGTERM/SIGINT when {@code drainGrace} is not zero: the port closes, open
+     * connections are served for {@code drainGrace}, then the graceful stop (see {@link Drain}).
+     */
+    static int serveUntilSignalled(ServerConfig config, Protocol protocol, Duration grace, Duration drainGrace,
+                                   TlsOptions tls, PrintWriter out, PrintWriter err) {
         if (tls != null) tls.check();
         TlsOptions.Setup setup = null;
         Server server;
@@ -65,7 +74,7 @@ final class ServerCommands {
         } catch (UnresolvedAddressException e) {
             err.println("porter: cannot listen on " + display(config.host(), config.port()) + ": unknown host");
             return ExitCode.FAILURE.code();
-        } catch (IOException e) {
+        } catch (IOException | UnsupportedOperationException e) {
             err.println("porter: cannot listen on " + display(config.host(), config.port()) + ": " + e.getMessage());
             return ExitCode.FAILURE.code();
         }
@@ -81,7 +90,7 @@ final class ServerCommands {
 
         // SIGINT and SIGTERM run shutdown hooks: stop accepting, let conversations finish within the grace period.
         Thread hook = new Thread(() -> {
-            server.stop(grace);
+            Drain.run(Drain.of(server), drainGrace, grace, line -> print(out, line));
             out.println("Stopped");
             out.flush();
         }, "shutdown-" + server.port());

@@ -97,6 +97,11 @@ final class PorterProcess implements AutoCloseable {
         return awaitExit();
     }
 
+    /** Sends SIGTERM without waiting for the exit (to watch a drain). */
+    void signalTerm() {
+        process.toHandle().destroy();
+    }
+
     /** Sends SIGINT (Ctrl-C) and waits for the exit. @return the exit code */
     int interrupt() {
         try {

@@ -30,8 +30,24 @@ import java.time.Duration;
  */
 public interface Connection extends Closeable {
 
-    /** @return the peer's address and port */
+    /**
+     * @return the client's address and port: the socket's peer, or, on a listener with
+     *         {@link ServerConfig#proxyProtocol()}, the client that the trusted proxy's header named
+     */
     InetSocketAddress remoteAddress();
+
+    /**
+     * @return the socket's own peer: the same as {@link #remoteAddress()}, except behind a PROXY protocol header,
+     *         where this is the proxy and {@link #remoteAddress()} the client it named
+     */
+    default InetSocketAddress peerAddress() {
+        return remoteAddress();
+    }
+
+    /** @return the PROXY protocol header this connection opened with, or empty where none was required */
+    default java.util.Optional<ProxyHeader> proxyHeader() {
+        return java.util.Optional.empty();
+    }
 
     /** @return this end's address and port */
     InetSocketAddress localAddress();

@@ -108,11 +108,24 @@ public final class Server implements AutoCloseable {
     }
 
     /**
-     * @return true from the moment {@link #stop(Duration)} (or {@link #close()}) is called: for a readiness check
-     *         that tells a load balancer to send no more clients here
+     * @return true from the moment {@link #stop(Duration)}, {@link #close()} or {@link #stopAccepting()} is called:
+     *         for a readiness check that tells a load balancer to send no more clients here
      */
     public boolean isStopping() {
         return loop.draining();
+    }
+
+    /**
+     * Begins a drain without ending anything: closes the welcome socket, so new clients are refused (a load
+     * balancer's health checks fail and it stops sending here; with {@link ServerConfig#reusePort()} the kernel
+     * sends new connections to the other processes on the port), while open connections go on being served,
+     * told to wrap up ({@link Connection#isDraining()} is true: HTTP/1.1 answers with {@code Connection: close}).
+     * Call {@link #stop(Duration)} later to end them. Idempotent; a no-op once stopped.
+     */
+    public void stopAccepting() {
+        synchronized (stopLock) {
+            if (!closed) loop.stopAccepting();
+        }
     }
 
     /**

@@ -16,9 +16,15 @@ import java.util.Objects;
  * @param reuseAddress   SO_REUSEADDR on the welcome socket, so a restarted server can bind at once. Default true.
  * @param connection     limits and timeouts of every accepted connection
  * @param tls            TLS beneath every connection's conversation, or null for plaintext. Default null
+ * @param proxyProtocol  a PROXY protocol header required from every connection (before TLS) and accepted only
+ *                       from trusted peers, or null for none (the default); see {@link ProxyProtocolConfig}
+ * @param reusePort      SO_REUSEPORT on the welcome socket, so several processes may listen on the same address
+ *                       and port and the kernel spreads new connections among them. Default false. Where the
+ *                       platform lacks it, {@link Server#start} fails with {@link UnsupportedOperationException}
  */
 public record ServerConfig(String host, int port, int backlog, int maxConnections, OverflowPolicy overflow,
-                           boolean reuseAddress, ConnectionConfig connection, TlsConfig tls) {
+                           boolean reuseAddress, ConnectionConfig connection, TlsConfig tls,
+                           ProxyProtocolConfig proxyProtocol, boolean reusePort) {
 
     /** Validates every value. */
     public ServerConfig {
@@ -28,6 +34,12 @@ public record ServerConfig(String host, int port, int backlog, int maxConnection
         if (port < 0 || port > 65535) throw new IllegalArgumentException("port must be 0..65535: " + port);
         if (backlog < 1) throw new IllegalArgumentException("backlog must be >= 1: " + backlog);
         if (maxConnections < 1) throw new IllegalArgumentException("maxConnections must be >= 1: " + maxConnections);
+    }
+
+    /** A server without PROXY protocol or SO_REUSEPORT; see the canonical constructor. */
+    public ServerConfig(String host, int port, int backlog, int maxConnections, OverflowPolicy overflow,
+                        boolean reuseAddress, ConnectionConfig connection, TlsConfig tls) {
+        this(host, port, backlog, maxConnections, overflow, reuseAddress, connection, tls, null, false);
     }
 
     /** A plaintext server; see the canonical constructor. */
@@ -48,37 +60,47 @@ public record ServerConfig(String host, int port, int backlog, int maxConnection
 
     /** @return a copy bound to this host */
     public ServerConfig withHost(String h) {
-        return new ServerConfig(h, port, backlog, maxConnections, overflow, reuseAddress, connection, tls);
+        return new ServerConfig(h, port, backlog, maxConnections, overflow, reuseAddress, connection, tls, proxyProtocol, reusePort);
     }
 
     /** @return a copy bound to this port */
     public ServerConfig withPort(int p) {
-        return new ServerConfig(host, p, backlog, maxConnections, overflow, reuseAddress, connection, tls);
+        return new ServerConfig(host, p, backlog, maxConnections, overflow, reuseAddress, connection, tls, proxyProtocol, reusePort);
     }
 
     /** @return a copy with this listen backlog */
     public ServerConfig withBacklog(int b) {
-        return new ServerConfig(host, port, b, maxConnections, overflow, reuseAddress, connection, tls);
+        return new ServerConfig(host, port, b, maxConnections, overflow, reuseAddress, connection, tls, proxyProtocol, reusePort);
     }
 
     /** @return a copy allowing at most this many connections, handling more as {@code policy} says */
     public ServerConfig withMaxConnections(int max, OverflowPolicy policy) {
-        return new ServerConfig(host, port, backlog, max, policy, reuseAddress, connection, tls);
+        return new ServerConfig(host, port, backlog, max, policy, reuseAddress, connection, tls, proxyProtocol, reusePort);
     }
 
     /** @return a copy with SO_REUSEADDR on or off */
     public ServerConfig withReuseAddress(boolean on) {
-        return new ServerConfig(host, port, backlog, maxConnections, overflow, on, connection, tls);
+        return new ServerConfig(host, port, backlog, maxConnections, overflow, on, connection, tls, proxyProtocol, reusePort);
     }
 
     /** @return a copy whose connections use these limits */
     public ServerConfig withConnection(ConnectionConfig c) {
-        return new ServerConfig(host, port, backlog, maxConnections, overflow, reuseAddress, c, tls);
+        return new ServerConfig(host, port, backlog, maxConnections, overflow, reuseAddress, c, tls, proxyProtocol, reusePort);
     }
 
     /** @return a copy serving every connection over TLS ({@code null}: plaintext) */
     public ServerConfig withTls(TlsConfig t) {
-        return new ServerConfig(host, port, backlog, maxConnections, overflow, reuseAddress, connection, t);
+        return new ServerConfig(host, port, backlog, maxConnections, overflow, reuseAddress, connection, t, proxyProtocol, reusePort);
+    }
+
+    /** @return a copy requiring a PROXY protocol header from trusted peers ({@code null}: none) */
+    public ServerConfig withProxyProtocol(ProxyProtocolConfig p) {
+        return new ServerConfig(host, port, backlog, maxConnections, overflow, reuseAddress, connection, tls, p, reusePort);
+    }
+
+    /** @return a copy with SO_REUSEPORT on or off */
+    public ServerConfig withReusePort(boolean on) {
+        return new ServerConfig(host, port, backlog, maxConnections, overflow, reuseAddress, connection, tls, proxyProtocol, on);
     }
 
     /** @return a copy whose connections close after this much silence between messages */

@@ -1,5 +1,6 @@
 package dev.porter.http;
 
+import dev.porter.core.AddressRange;
 import dev.porter.core.ServerConfig;
 import dev.porter.core.TlsConfig;
 import dev.porter.http.internal.Ascii;
@@ -36,6 +37,13 @@ import java.util.Objects;
  * @param http2                    HTTP/2 on or off, and its limits; default on ({@link Http2Config#defaults()})
  * @param websocket                the limits of WebSocket conversations ({@link Router#websocket}); default
  *                                 {@link WebSocketConfig#defaults()}
+ * @param trustedProxies           peers whose forwarded fields ({@code Forwarded}, RFC 7239, else
+ *                                 {@code X-Forwarded-For} and {@code X-Forwarded-Proto}) name the real client and
+ *                                 scheme: {@link Request#remoteAddress()}, {@link Request#scheme()} and the access
+ *                                 log then show those, walking the list from the nearest hop past every trusted
+ *                                 address. Empty (the default): the fields are ignored, as any client can send them.
+ *                                 The peer is {@code Connection.remoteAddress()}, so behind a PROXY protocol header
+ *                                 it is the client that header named
  * @param statusPage               the live status page, metrics and health checks under {@code /.porter/}, or
  *                                 null for none (the default); see {@link StatusPage}
  */
@@ -44,7 +52,7 @@ public record HttpConfig(ServerConfig server, int maxRequestLineLength, int maxH
                          int maxRequestsPerConnection, long maxDrainBytes, String serverHeader,
                          boolean lenientLineEnds, AccessLog accessLog, Duration strictTransportSecurity,
                          Http2Config http2, WebSocketConfig websocket,
-                         StatusPage statusPage) {
+                         List<AddressRange> trustedProxies, StatusPage statusPage) {
 
     /** Validates every value. */
     public HttpConfig {
@@ -54,6 +62,7 @@ public record HttpConfig(ServerConfig server, int maxRequestLineLength, int maxH
         Objects.requireNonNull(idleLinger, "idleLinger");
         Objects.requireNonNull(http2, "http2");
         Objects.requireNonNull(websocket, "websocket");
+        trustedProxies = List.copyOf(Objects.requireNonNull(trustedProxies, "trustedProxies"));
         if (maxRequestLineLength < 16) throw new IllegalArgumentException("maxRequestLineLength must be >= 16");
         if (maxHeaderBytes < 64) throw new IllegalArgumentException("maxHeaderBytes must be >= 64");
         if (maxHeaderCount < 1) throw new IllegalArgumentException("maxHeaderCount must be >= 1");
@@ -107,6 +116,7 @@ public record HttpConfig(ServerConfig server, int maxRequestLineLength, int maxH
         private Duration strictTransportSecurity;
         private Http2Config http2 = Http2Config.defaults();
         private WebSocketConfig websocket = WebSocketConfig.defaults();
+        private List<AddressRange> trustedProxies = List.of();
         private StatusPage statusPage;
 
         Builder() {
@@ -129,6 +139,7 @@ public record HttpConfig(ServerConfig server, int maxRequestLineLength, int maxH
             strictTransportSecurity = c.strictTransportSecurity;
             http2 = c.http2;
             websocket = c.websocket;
+            trustedProxies = c.trustedProxies;
             statusPage = c.statusPage;
         }
 
@@ -170,6 +181,8 @@ public record HttpConfig(ServerConfig server, int maxRequestLineLength, int maxH
         public Builder http2(Http2Config h) { http2 = h; return this; }
         /** See {@link HttpConfig#websocket()}. */
         public Builder websocket(WebSocketConfig w) { websocket = w; return this; }
+        /** Peers whose forwarded fields are believed; see {@link HttpConfig#trustedProxies()}. */
+        public Builder trustedProxies(List<AddressRange> ranges) { trustedProxies = ranges; return this; }
         /** See {@link HttpConfig#statusPage()}; null for none. */
         public Builder statusPage(StatusPage s) { statusPage = s; return this; }
         /** See {@link HttpConfig#strictTransportSecurity()}; null for none. */
@@ -200,7 +213,7 @@ public record HttpConfig(ServerConfig server, int maxRequestLineLength, int maxH
             return new HttpConfig(server, maxRequestLineLength, maxHeaderBytes, maxHeaderCount, maxBodySize,
                     headerTimeout, keepAliveTimeout, idleLinger, maxRequestsPerConnection, maxDrainBytes,
                     serverHeader, lenientLineEnds, accessLog, strictTransportSecurity, http2, websocket,
-                    statusPage);
+                    trustedProxies, statusPage);
         }
     }
 }

@@ -89,6 +89,14 @@ public final class HttpServer implements AutoCloseable {
     }
 
     /**
+     * Begins a drain: no new connections (the port refuses them, so a load balancer's health checks fail), while
+     * open ones go on being served, each response carrying {@code Connection: close}. {@link #stop} ends it.
+     */
+    public void stopAccepting() {
+        server.stopAccepting();
+    }
+
+    /**
      * Stops gracefully: no new connections; idle keep-alive connections close at once; requests in flight finish
      * (their responses carry {@code Connection: close}) until {@code grace} has passed; the rest are closed.
      * Event streams end at their next event. With the status page on, its {@code readyz} answers 503 from the

@@ -71,7 +71,11 @@ public interface Request {
         return pathParams().raw(name);
     }
 
-    /** @return the client's address */
+    /**
+     * @return the client's address: the connection's peer (or the client a trusted PROXY protocol header named),
+     *         or, when that peer is one of {@link HttpConfig#trustedProxies()}, the client its forwarded fields
+     *         name (port 0 when they give none)
+     */
     InetSocketAddress remoteAddress();
 
     /** @return the server's address the request arrived on */
@@ -83,7 +87,10 @@ public interface Request {
      */
     Optional<TlsInfo> tls();
 
-    /** @return {@code https} for a request that came over TLS, else {@code http} */
+    /**
+     * @return {@code https} for a request that came over TLS, else {@code http}; from a peer in
+     *         {@link HttpConfig#trustedProxies()}, the scheme its forwarded fields name instead
+     */
     default String scheme() {
         return tls().isPresent() ? "https" : "http";
     }
@@ -119,10 +126,10 @@ public interface Request {
      * values it bound. The router itself hands its handlers such a wrapper, carrying the match.
      *
      * <pre>{@code
-     * // Behind a trusted proxy: the client is the one the proxy names.
-     * Filter forwarded = (req, res, next) -> next.handle(new Request.Wrapper(req) {
+     * // In a test: every request seems to come from 192.0.2.7 (behind real proxies, see HttpConfig.trustedProxies).
+     * Filter elsewhere = (req, res, next) -> next.handle(new Request.Wrapper(req) {
      *     @Override public InetSocketAddress remoteAddress() {
-     *         return clientNamedIn(req.header("X-Forwarded-For"), req.remoteAddress());
+     *         return new InetSocketAddress("192.0.2.7", 0);
      *     }
      * }, res);
      * }</pre>

@@ -39,6 +39,8 @@ public final class AcceptLoop implements ConnectionOwner {
     private final Protocol protocol;
     /** TLS beneath every connection, or null for plaintext. */
     private final TlsAcceptor tls;
+    /** The PROXY protocol header required first on every connection, or null. */
+    private final ProxyAcceptor proxy;
     private final ServerSocketChannel welcome;
     private final InetSocketAddress bound;
     private final BufferPool pool = BufferPool.shared();
@@ -60,12 +62,19 @@ public final class AcceptLoop implements ConnectionOwner {
         this.config = config;
         this.protocol = protocol;
         this.tls = tls;
+        this.proxy = config.proxyProtocol() == null ? null : new ProxyAcceptor(config.proxyProtocol());
         this.slots = new Semaphore(config.maxConnections());
         ServerSocketChannel ch = ServerSocketChannel.open();
         try {
             ch.setOption(StandardSocketOptions.SO_REUSEADDR, config.reuseAddress());
+            if (config.reusePort()) {
+                if (!ch.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT)) {
+                    throw new UnsupportedOperationException("SO_REUSEPORT is not supported on this platform");
+                }
+                ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+            }
             ch.bind(new InetSocketAddress(config.host(), config.port()), config.backlog());
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
         }
@@ -125,8 +134,16 @@ public final class AcceptLoop implements ConnectionOwner {
     private void handOff(SocketChannel ch, long id) {
         SocketConnection c;
         try {
+            if (proxy != null && !proxy.admits((InetSocketAddress) ch.getRemoteAddress())) {
+                // Its header would be a spoof (proxy-protocol.txt §5), and it may not talk without one.
+                rejected.incrementAndGet();
+                slots.release();
+                closeQuietly(ch);
+                return;
+            }
             ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
             c = new SocketConnection(ch, config.connection(), pool, this, tls == null ? null : tls.newEngine());
+            c.awaitsProxyHeader = proxy != null;
         } catch (IOException e) {
             // The client vanished between accept and setup (ENOTCONN): nothing to serve.
             slots.release();
@@ -149,6 +166,8 @@ public final class AcceptLoop implements ConnectionOwner {
         boolean parked = false;
         c.thread = Thread.currentThread();
         try {
+            // The PROXY header comes first on the wire, before a TLS ClientHello.
+            if (c.awaitsProxyHeader && !proxy.readHeader(c)) return;
             if (c.needsHandshake() && !tls.handshake(c)) return;
             while (true) {
                 c.parkRequested = false;
@@ -260,6 +279,17 @@ public final class AcceptLoop implements ConnectionOwner {
     /** @return a snapshot of the counters */
     public ServerStats stats() {
         return new ServerStats(accepted.get(), active.get(), rejected.get(), closed.get(), runningThreads.get());
+    }
+
+    /**
+     * Closes the welcome socket and marks the server draining, while open connections go on being served: the
+     * first step of a drain behind a load balancer (its health checks are refused, so it sends no more).
+     */
+    public void stopAccepting() {
+        if (draining) return;
+        draining = true;
+        closeQuietly(welcome);
+        LOG.log(System.Logger.Level.INFO, "stopped accepting on " + bound + "; " + active.get() + " connection(s) still served");
     }
 
     /**

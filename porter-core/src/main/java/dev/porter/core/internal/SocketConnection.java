@@ -4,6 +4,7 @@ import dev.porter.core.Connection;
 import dev.porter.core.ConnectionConfig;
 import dev.porter.core.ConnectionInfo;
 import dev.porter.core.ConnectionState;
+import dev.porter.core.ProxyHeader;
 import dev.porter.core.ReadBuffer;
 import dev.porter.core.ReadBuffer.Wait;
 import dev.porter.core.TlsInfo;
@@ -40,8 +41,15 @@ public final class SocketConnection implements Connection {
 
     final SocketChannel channel;
     private final ConnectionOwner owner;
-    private final InetSocketAddress remote;
+    /** The socket's peer. */
+    private final InetSocketAddress peer;
+    /** The client: the peer, or the one a PROXY protocol header named (set before the protocol runs). */
+    private volatile InetSocketAddress remote;
     private final InetSocketAddress local;
+    /** The PROXY protocol header read, or null. */
+    private volatile ProxyHeader proxyHeader;
+    /** True until the PROXY protocol header it must open with was read; set before the first thread starts. */
+    boolean awaitsProxyHeader;
     private final ConnectionConfig config;
     private final SocketSource source;
     /** TLS beneath the buffers, or null for plaintext. */
@@ -89,11 +97,12 @@ public final class SocketConnection implements Connection {
                             SSLEngine engine) throws IOException {
         this.channel = channel;
         this.owner = owner;
-        this.remote = (InetSocketAddress) channel.getRemoteAddress();
+        this.peer = (InetSocketAddress) channel.getRemoteAddress();
+        this.remote = peer;
         this.local = (InetSocketAddress) channel.getLocalAddress();
         this.config = config;
         this.idleNanos = config.idleTimeout().toNanos();
-        this.source = new SocketSource(channel.socket(), remote);
+        this.source = new SocketSource(channel.socket(), peer);
         this.tls = engine == null ? null : new TlsTransport(engine, source, channel);
         this.input = new InputBuffer(this, tls != null ? tls : source, pool);
         this.output = new ConnectionOutput(tls != null ? tls : new ByteSink.Plain(channel), pool);
@@ -101,6 +110,8 @@ public final class SocketConnection implements Connection {
     }
 
     @Override public InetSocketAddress remoteAddress() { return remote; }
+    @Override public InetSocketAddress peerAddress() { return peer; }
+    @Override public Optional<ProxyHeader> proxyHeader() { return Optional.ofNullable(proxyHeader); }
     @Override public InetSocketAddress localAddress() { return local; }
     @Override public ConnectionConfig config() { return config; }
     @Override public Optional<TlsInfo> tls() { return tls == null ? Optional.empty() : Optional.ofNullable(tls.info()); }
@@ -112,7 +123,24 @@ public final class SocketConnection implements Connection {
     @Override public void attach(Object a) { attachment = a; }
     @Override public Object attachment() { return attachment; }
     @Override public void activity(Object what) { activity = what; }
-    @Override public boolean hasBufferedInput() { return input.available() > 0 || (tls != null && tls.buffered()); }
+    @Override public boolean hasBufferedInput() {
+        return input.available() > 0 || source.buffered() || (tls != null && tls.buffered());
+    }
+
+    // ---- the PROXY protocol header, read by ProxyAcceptor before TLS and the protocol ----------------------
+
+    /** Reads socket bytes for the header within {@code timeoutNanos}, the connection usable after; -1 at the end. */
+    int readForProxyHeader(byte[] dst, int off, int len, long timeoutNanos) throws IOException {
+        return source.readWithin(dst, off, len, timeoutNanos);
+    }
+
+    /** The header was read: it names the client (if it names one); the bytes read past it go to the next reader. */
+    void proxied(ProxyHeader header, byte[] after, int off, int len) {
+        awaitsProxyHeader = false;
+        proxyHeader = header;
+        if (header.hasAddresses()) remote = header.source();
+        if (len > 0) source.unread(after, off, len);
+    }
 
     /** @return true for a TLS connection whose handshake has not completed yet */
     public boolean needsHandshake() {
@@ -327,7 +355,7 @@ public final class SocketConnection implements Connection {
         long started = output.writeStarted();
         if (started != 0 && now - started > config.writeTimeout().toNanos()) {
             source.markTimedOut();
-            LOG.log(System.Logger.Level.DEBUG, "write to {0} timed out; closing", remote);
+            LOG.log(System.Logger.Level.DEBUG, "write to {0} timed out; closing", peer);
             close();
         }
     }
@@ -366,6 +394,6 @@ public final class SocketConnection implements Connection {
 
     @Override
     public String toString() {
-        return "Connection[" + remote + " -> " + local + (closed ? ", closed]" : "]");
+        return "Connection[" + remote + (remote == peer ? "" : " via " + peer) + " -> " + local + (closed ? ", closed]" : "]");
     }
 }

@@ -23,6 +23,9 @@ final class SocketSource implements ByteSource {
     private volatile long readingUntil;
     /** Set by the watchdog when it cut a read or a write short. */
     private volatile boolean timedOut;
+    /** Bytes read past a PROXY protocol header, handed out before the socket's next ones; null when none. */
+    private byte[] replay;
+    private int replayPos;
 
     SocketSource(Socket socket, InetSocketAddress remote) throws IOException {
         this.socket = socket;
@@ -48,8 +51,28 @@ final class SocketSource implements ByteSource {
      * On a virtual thread a timed read costs a timer task per read (about a third of the CPU of a small HTTP
      * request here), hence no {@code SO_TIMEOUT}.
      */
+    /** Hands {@code b[off, off + len)} out first, before any byte still in the socket. */
+    void unread(byte[] b, int off, int len) {
+        replay = java.util.Arrays.copyOfRange(b, off, off + len);
+        replayPos = 0;
+    }
+
+    @Override
+    public boolean buffered() {
+        return replay != null;
+    }
+
+    private int fromReplay(byte[] dst, int off, int len) {
+        int n = Math.min(len, replay.length - replayPos);
+        System.arraycopy(replay, replayPos, dst, off, n);
+        replayPos += n;
+        if (replayPos == replay.length) replay = null;
+        return n;
+    }
+
     @Override
     public int read(byte[] dst, int off, int len, long timeoutNanos) throws IOException {
+        if (replay != null && len > 0) return fromReplay(dst, off, len);
         if (soTimeoutMillis != 0) {
             socket.setSoTimeout(0);
             soTimeoutMillis = 0;
@@ -70,6 +93,7 @@ final class SocketSource implements ByteSource {
 
     @Override
     public int readWithin(byte[] dst, int off, int len, long timeoutNanos) throws IOException {
+        if (replay != null && len > 0) return fromReplay(dst, off, len);
         int millis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos + 999_999)));
         if (millis != soTimeoutMillis) {
             socket.setSoTimeout(millis);

@@ -94,7 +94,7 @@ final class TlsTransport implements ByteSource, ByteSink {
 
     @Override
     public boolean buffered() {
-        return records.buffered();
+        return records.buffered() || net.buffered(); // net: bytes read past a PROXY protocol header
     }
 
     // ---- writing --------------------------------------------------------------------------------------------

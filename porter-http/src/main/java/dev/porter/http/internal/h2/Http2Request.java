@@ -6,6 +6,7 @@ import dev.porter.http.HttpException;
 import dev.porter.http.PathParams;
 import dev.porter.http.Request;
 import dev.porter.http.Status;
+import dev.porter.http.internal.ForwardedFields;
 import dev.porter.http.internal.Targets;
 
 import java.io.ByteArrayOutputStream;
@@ -35,6 +36,8 @@ final class Http2Request implements Request {
     private String rawQuery;
     private String path;
     private Map<String, List<String>> query;
+    /** The client and scheme forwarded fields name, computed on first use. */
+    private ForwardedFields.Origin origin;
 
     Http2Request(Http2Connection connection, Http2Stream stream, String method, String target, Headers headers,
                  long contentLength, boolean expectContinue) {
@@ -57,11 +60,21 @@ final class Http2Request implements Request {
     @Override public String version() { return "HTTP/2.0"; }
     @Override public Headers headers() { return headers; }
     @Override public PathParams pathParams() { return PathParams.NONE; }
-    @Override public InetSocketAddress remoteAddress() { return connection.connection().remoteAddress(); }
+    @Override public InetSocketAddress remoteAddress() { return origin().client(); }
+    @Override public String scheme() { return origin().scheme(); }
     @Override public InetSocketAddress localAddress() { return connection.connection().localAddress(); }
     @Override public Optional<TlsInfo> tls() { return connection.connection().tls(); }
     @Override public long contentLength() { return contentLength; }
     @Override public InputStream body() { return body; }
+
+    private ForwardedFields.Origin origin() {
+        if (origin == null) {
+            var c = connection.connection();
+            origin = ForwardedFields.resolve(c.remoteAddress(), c.tls().isPresent() ? "https" : "http", headers,
+                    connection.config().trustedProxies());
+        }
+        return origin;
+    }
 
     @Override
     public String path() {

@@ -4,6 +4,7 @@ import dev.porter.http.AccessLog;
 import dev.porter.http.EventStreamClosedException;
 import dev.porter.http.HttpException;
 import dev.porter.http.Status;
+import dev.porter.http.internal.ForwardedFields;
 import dev.porter.http.internal.status.Metrics;
 
 import java.io.IOException;
@@ -143,7 +144,9 @@ final class StreamExchange implements Runnable {
         if (m != null) m.record(res.status().code(), res.eventStreamed() ? -1 : now - started);
         if (sink == null) return;
         try {
-            sink.log(new AccessLog.Entry(connection.connection().remoteAddress(), Instant.now().minusNanos(now - started),
+            var peer = connection.connection().remoteAddress();
+            var client = fields.headers == null ? peer : ForwardedFields.client(peer, fields.headers, connection.config().trustedProxies());
+            sink.log(new AccessLog.Entry(client, Instant.now().minusNanos(now - started),
                     fields.method == null ? "-" : fields.method, fields.path == null ? "-" : fields.path, "HTTP/2.0",
                     res.status().code(), res.bodyBytes(), fields.headers.first("referer"),
                     fields.headers.first("user-agent"), now - started));

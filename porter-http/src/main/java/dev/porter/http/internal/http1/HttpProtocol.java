@@ -9,12 +9,14 @@ import dev.porter.http.Handler;
 import dev.porter.http.HttpConfig;
 import dev.porter.http.HttpException;
 import dev.porter.http.Status;
+import dev.porter.http.internal.ForwardedFields;
 import dev.porter.http.internal.ProtocolSwitch;
 import dev.porter.http.internal.h2.FrameParser;
 import dev.porter.http.internal.h2.Http2Connection;
 import dev.porter.http.internal.status.Metrics;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -203,7 +205,7 @@ public final class HttpProtocol implements Protocol {
         // Earlier pipelined responses go out before a request with a body: reading that body may block, and the
         // client may be waiting for them. (Requests without a body keep coalescing.)
         if (!(body instanceof BodyStream.Empty) && c.output().length() > 0) c.flush();
-        ServerRequest req = new ServerRequest(head, framing, c, config.maxBodySize(), body);
+        ServerRequest req = new ServerRequest(head, framing, c, config.maxBodySize(), config.trustedProxies(), body);
         long flushedMark = c.output().flushedBytes();
         int outMark = c.output().length();
         boolean framed;
@@ -345,7 +347,9 @@ public final class HttpProtocol implements Protocol {
         String version = head.version == 11 ? "HTTP/1.1" : head.version == 10 ? "HTTP/1.0" : "-";
         Instant at = Instant.now().minusNanos(now - started);
         try {
-            sink.log(new AccessLog.Entry(c.remoteAddress(), at, head.method == null ? "-" : head.method,
+            InetSocketAddress client = head.headers == null ? c.remoteAddress()
+                    : ForwardedFields.client(c.remoteAddress(), head.headers, config.trustedProxies());
+            sink.log(new AccessLog.Entry(client, at, head.method == null ? "-" : head.method,
                     head.target == null ? "-" : head.target, version, status, bytes,
                     head.headers.first("Referer"), head.headers.first("User-Agent"), now - started));
         } catch (RuntimeException e) {

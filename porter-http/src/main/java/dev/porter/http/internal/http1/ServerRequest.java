@@ -1,11 +1,13 @@
 package dev.porter.http.internal.http1;
 
+import dev.porter.core.AddressRange;
 import dev.porter.core.Connection;
 import dev.porter.http.Headers;
 import dev.porter.http.HttpException;
 import dev.porter.http.PathParams;
 import dev.porter.http.Request;
 import dev.porter.http.Status;
+import dev.porter.http.internal.ForwardedFields;
 import dev.porter.http.internal.Targets;
 
 import java.io.ByteArrayOutputStream;
@@ -26,17 +28,22 @@ public final class ServerRequest implements Request {
     private final RequestFraming framing;
     private final Connection c;
     private final long maxBodySize;
+    private final List<AddressRange> trustedProxies;
     final BodyStream body;
+    /** The client and scheme forwarded fields name, computed on first use. */
+    private ForwardedFields.Origin origin;
     private String rawPath;
     private String rawQuery;
     private String path;
     private Map<String, List<String>> query;
 
-    ServerRequest(RequestHead head, RequestFraming framing, Connection c, long maxBodySize, BodyStream body) {
+    ServerRequest(RequestHead head, RequestFraming framing, Connection c, long maxBodySize,
+                  List<AddressRange> trustedProxies, BodyStream body) {
         this.head = head;
         this.framing = framing;
         this.c = c;
         this.maxBodySize = maxBodySize;
+        this.trustedProxies = trustedProxies;
         this.body = body;
         splitTarget();
     }
@@ -74,13 +81,21 @@ public final class ServerRequest implements Request {
     @Override public String target() { return head.target; }
     @Override public String version() { return head.version == 11 ? "HTTP/1.1" : "HTTP/1.0"; }
     @Override public Headers headers() { return head.headers; }
-    @Override public InetSocketAddress remoteAddress() { return c.remoteAddress(); }
+    @Override public InetSocketAddress remoteAddress() { return origin().client(); }
+    @Override public String scheme() { return origin().scheme(); }
     @Override public InetSocketAddress localAddress() { return c.localAddress(); }
     @Override public java.util.Optional<dev.porter.core.TlsInfo> tls() { return c.tls(); }
     @Override public String rawPath() { return rawPath; }
     @Override public String rawQuery() { return rawQuery; }
     @Override public long contentLength() { return framing.chunked ? -1 : framing.contentLength; }
     @Override public PathParams pathParams() { return PathParams.NONE; } // the Router's wrapper carries a match
+
+    private ForwardedFields.Origin origin() {
+        if (origin == null) {
+            origin = ForwardedFields.resolve(c.remoteAddress(), c.tls().isPresent() ? "https" : "http", head.headers, trustedProxies);
+        }
+        return origin;
+    }
 
     /** @return the host the request was sent to: the absolute-form authority, else the Host header */
     public String host() {
