@@ -1,3 +1,9 @@
+import dev.porter.http.ClientConfig;
+import dev.porter.http.ClientRequest;
+import dev.porter.http.ClientResponse;
+import dev.porter.http.HttpClient;
+import dev.porter.http.HttpVersion;
+
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -28,12 +34,14 @@ import java.util.regex.Pattern;
  * <p>Jobs, each on its own virtual threads: {@code plaintext} (keep-alive GET /plaintext), {@code upload}
  * (POST / with 1 B..1 MiB bodies, Content-Length or chunked, echo compared byte for byte), {@code abort}
  * (clients vanishing mid-head, mid-body or mid-response, with a FIN or a reset), and {@code static} (GET of
- * files under /static/, compared with the files on disk) when given {@code --static DIR}. A new job is one
- * more {@link Job} in {@link #jobs}.
+ * files under /static/, compared with the files on disk) when given {@code --static DIR}, and {@code h2}
+ * (HTTP/2 with prior knowledge through Porter's own client, streams multiplexed on shared connections:
+ * GET /plaintext and POST / echoes of 1 B..256 KiB compared byte for byte). A new job is one more {@link Job} in
+ * {@link #jobs}. Runs with porter.jar on the class path (for the HTTP/2 client).
  *
  * <p>Phases: warm-up (a tenth of the time, at most 30 s), pause, heap measured, load, pause, heap measured.
  * The heap is {@code jcmd PID GC.run} then the "used" figure of {@code jcmd PID GC.heap_info} (G1).
- * Single-file program: {@code java Soak.java PORT PID SECONDS [--static DIR]}; exit 0 when there were no
+ * Single-file program: {@code java -cp porter.jar Soak.java PORT PID SECONDS [--static DIR]}; exit 0 when there were no
  * errors and the end heap is within 10% of the start heap.
  */
 public final class Soak {
@@ -90,6 +98,7 @@ public final class Soak {
         jobs.add(new Object[] {"plaintext", 8, (Job) Soak::plaintext});
         jobs.add(new Object[] {"upload", 2, (Job) Soak::upload});
         jobs.add(new Object[] {"abort", 2, (Job) Soak::abort});
+        jobs.add(new Object[] {"h2", 4, (Job) Soak::http2});
         if (staticDir != null) {
             List<Path> files;
             try (var list = Files.list(staticDir)) {
@@ -256,6 +265,27 @@ public final class Soak {
     }
 
     // ---- helpers ---------------------------------------------------------------------------------------------
+
+    /** One client for the h2 job: its threads' streams share its pooled HTTP/2 connection(s). */
+    private static final HttpClient H2 = HttpClient.create(ClientConfig.builder()
+            .httpVersion(HttpVersion.HTTP_2_PRIOR_KNOWLEDGE).build());
+
+    private static void http2(Random random) throws IOException {
+        String base = "http://127.0.0.1:" + port;
+        if (random.nextBoolean()) {
+            try (ClientResponse r = H2.send(ClientRequest.get(base + "/plaintext"))) {
+                byte[] body = r.bodyBytes();
+                check(r.statusCode() == 200 && Arrays.equals(body, HELLO), "h2 plaintext answer " + r.statusCode());
+            }
+        } else {
+            byte[] body = new byte[1 + random.nextInt(256 * 1024)];
+            random.nextBytes(body);
+            ClientRequest req = ClientRequest.builder("POST", base + "/").body(ClientRequest.Body.of(body)).build();
+            try (ClientResponse r = H2.send(req)) {
+                check(r.statusCode() == 200 && Arrays.equals(r.bodyBytes(), body), "h2 echo answer " + r.statusCode());
+            }
+        }
+    }
 
     private static void check(boolean ok, String what) throws IOException {
         if (!ok) throw new IOException(what);

@@ -47,6 +47,7 @@ start_demo() {
   SERVER_PID=$!
   for _ in $(seq 1 200); do
     line=$(head -n 1 "$WORK/server.out" 2>/dev/null || true)
+    # Every server command's first line is "Listening on SCHEME://HOST:PORT", the port last (docs/serve.md).
     case "$line" in
       "Listening on "*) SERVER_PORT="${line##*:}"; return 0 ;;
     esac

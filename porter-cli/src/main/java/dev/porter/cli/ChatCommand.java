@@ -12,11 +12,11 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /** {@code porter chat}: a chat room server. */
-@Command(name = "chat", mixinStandardHelpOptions = true,
+@Command(name = "chat", mixinStandardHelpOptions = true, versionProvider = PorterVersion.class,
         description = {"Runs a chat room: each line a client sends goes to every other client as '<nick> line'.",
                 "Join and leave notices; commands /nick NAME, /who, /quit. A client that reads too slowly is dropped.",
                 "Members silent for an hour are disconnected.",
-                "Prints 'Listening on HOST:PORT' first; stops gracefully on Ctrl-C (SIGINT) or SIGTERM.",
+                "Prints 'Listening on tcp://HOST:PORT' first; stops gracefully on Ctrl-C (SIGINT) or SIGTERM.",
                 "Try it with two terminals: nc 127.0.0.1 PORT"})
 public final class ChatCommand implements Callable<Integer> {
 

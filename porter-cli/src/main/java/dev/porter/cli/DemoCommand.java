@@ -17,10 +17,10 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /**
- * {@code porter demo}: the reference HTTP app (see {@link DemoApp}). Prints {@code Listening on HOST:PORT} first
- * ({@code Listening on https://HOST:PORT} with {@code --tls}, then the certificate's lines).
+ * {@code porter demo}: the reference HTTP app (see {@link DemoApp}). Prints {@code Listening on http://HOST:PORT}
+ * first ({@code https://} with {@code --tls}, then the certificate's lines).
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = PorterVersion.class,
         description = {"Serve the reference HTTP app: GET /plaintext, GET /json, GET|HEAD|OPTIONS /, POST / (echo body), POST /echo (echo headers).",
             "With --tls: HTTPS with a dev certificate for localhost made once (or --cert/--key); SIGHUP reloads it."})
 final class DemoCommand implements Callable<Integer> {
@@ -34,8 +34,9 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--static", paramLabel = "DIR", description = "Also serve the files of DIR under /static/.")
     Path staticDir;
 
-    @Option(names = "--max-body", paramLabel = "BYTES", description = "Largest request body accepted. Default: ${DEFAULT-VALUE}.")
-    long maxBody = Long.MAX_VALUE;
+    @Option(names = "--max-body", paramLabel = "BYTES", defaultValue = UnlimitedLong.UNLIMITED, converter = UnlimitedLong.class,
+            description = "Largest request body accepted, in bytes (or unlimited). Default: ${DEFAULT-VALUE}.")
+    long maxBody;
 
     @Option(names = "--access-log", description = "Print one Combined Log Format line per request.")
     boolean accessLog;
@@ -59,7 +60,7 @@ final class DemoCommand implements Callable<Integer> {
             try {
                 StaticMount.mount(router, "/static", staticDir);
             } catch (IOException e) {
-                return fail("cannot serve " + staticDir + " (--static): " + e.getMessage());
+                return fail("cannot serve " + staticDir + " (--static): " + FileErrors.reason(e));
             }
         }
         TlsOptions.Setup setup = null;
@@ -89,7 +90,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         // SIGHUP is caught before the first line: a script that reads it may send one at once.
         if (setup != null) TlsReload.onHangup(server::reloadTls, setup.source(), "porter demo", System.out::println, System.err::println);
-        System.out.println("Listening on " + (setup != null ? "https://" : "") + Addresses.format(server.address()));
+        System.out.println(ServerCommands.listeningLine(setup != null ? "https" : "http", Addresses.format(server.address())));
         if (redirect != null) System.out.println("Redirecting http://" + Addresses.format(redirect.address()) + "/ to https");
         if (setup != null) {
             setup.describe("curl --cacert {ca} https://localhost:" + server.port() + "/").forEach(System.out::println);

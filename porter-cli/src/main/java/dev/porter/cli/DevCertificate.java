@@ -2,30 +2,12 @@ package dev.porter.cli;
 
 import dev.porter.core.KeySource;
 import dev.porter.core.TlsSetupException;
-import org.bouncycastle.asn1.DEROctetString;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.asn1.x509.GeneralSubtree;
-import org.bouncycastle.asn1.x509.KeyPurposeId;
-import org.bouncycastle.asn1.x509.KeyUsage;
-import org.bouncycastle.asn1.x509.NameConstraints;
-import org.bouncycastle.cert.X509v3CertificateBuilder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.StringWriter;
-import java.math.BigInteger;
 import java.net.InetAddress;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -42,7 +24,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
@@ -50,14 +31,12 @@ import java.security.Signature;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
-import java.util.Date;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -96,7 +75,7 @@ final class DevCertificate {
     /** A certificate this close to its end is made anew. */
     static final Duration RENEW_BEFORE = Duration.ofDays(30);
 
-    private static final SecureRandom RANDOM = new SecureRandom();
+    static final SecureRandom RANDOM = new SecureRandom();
     /** Serialises makers in this JVM (a file lock is per process; it throws if one process takes it twice). */
     private static final ReentrantLock LOCK = new ReentrantLock();
 
@@ -167,8 +146,8 @@ final class DevCertificate {
         X509Certificate ca = readCertificate(dir.resolve(CA_FILE));
         PrivateKey caKey = ca == null ? null : readKey(dir.resolve(CA_KEY_FILE));
         if (ca == null || caKey == null || !usable(ca, now, renewFrom) || !matches(caKey, ca)) {
-            KeyPair keys = newKeyPair();
-            ca = authority(keys, now);
+            KeyPair keys = DevCertificateIssuer.newKeyPair();
+            ca = DevCertificateIssuer.authority(keys, now);
             caKey = keys.getPrivate();
             // The key first: a CA file without its key would be made anew next time anyway.
             writeAtomically(dir.resolve(CA_KEY_FILE), pem(new JcaPKCS8Generator(caKey, null)), true);
@@ -180,8 +159,8 @@ final class DevCertificate {
                 && namesAll(cert)) {
             return new Material(dir, cert, ca, false);
         }
-        KeyPair keys = newKeyPair();
-        cert = server(keys, ca, caKey, now);
+        KeyPair keys = DevCertificateIssuer.newKeyPair();
+        cert = DevCertificateIssuer.server(keys, ca, caKey, now);
         writeAtomically(dir.resolve(KEY_FILE), pem(new JcaPKCS8Generator(keys.getPrivate(), null)), true);
         writeAtomically(dir.resolve(CERT_FILE), pem(cert), false);
         return new Material(dir, cert, ca, true);
@@ -195,90 +174,6 @@ final class DevCertificate {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e); // SHA-256 and DER encoding are always available
         }
-    }
-
-    // ---- making ----
-
-    private static KeyPair newKeyPair() throws IOException {
-        try {
-            // EC P-256: fast to make and to use, and spoken by every TLS client of the last decade.
-            KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-            g.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
-            return g.generateKeyPair();
-        } catch (GeneralSecurityException e) {
-            throw new IOException("this JDK cannot make an EC P-256 key: " + e.getMessage(), e);
-        }
-    }
-
-    private static X509Certificate authority(KeyPair keys, Instant now) throws IOException {
-        String user = System.getProperty("user.name", "");
-        X500Name name = new X500Name("CN=Porter development CA " + Long.toHexString(RANDOM.nextLong() >>> 16)
-                + ",OU=" + escape(user.isEmpty() ? "local" : user) + ",O=Porter (local development only)");
-        try {
-            JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
-            GeneralSubtree[] permitted = {
-                    new GeneralSubtree(new GeneralName(GeneralName.dNSName, "localhost")),
-                    new GeneralSubtree(new GeneralName(GeneralName.iPAddress,
-                            new DEROctetString(new byte[] {127, 0, 0, 0, (byte) 255, 0, 0, 0}))),
-                    new GeneralSubtree(new GeneralName(GeneralName.iPAddress, new DEROctetString(ipv6LoopbackWithMask()))),
-            };
-            X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(name, serial(),
-                    Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(CA_VALIDITY)), name, keys.getPublic())
-                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
-                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
-                    .addExtension(Extension.nameConstraints, true, new NameConstraints(permitted, null))
-                    .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(keys.getPublic()));
-            return sign(b, keys.getPrivate());
-        } catch (GeneralSecurityException | OperatorCreationException e) {
-            throw new IOException("cannot make the dev certificate authority: " + e.getMessage(), e);
-        }
-    }
-
-    private static X509Certificate server(KeyPair keys, X509Certificate ca, PrivateKey caKey, Instant now) throws IOException {
-        try {
-            GeneralName[] sans = new GeneralName[NAMES.size()];
-            for (int i = 0; i < sans.length; i++) {
-                String n = NAMES.get(i);
-                boolean ip = Character.isDigit(n.charAt(0)) || n.contains(":");
-                sans[i] = new GeneralName(ip ? GeneralName.iPAddress : GeneralName.dNSName, n);
-            }
-            JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
-            Instant notAfter = now.plus(CERT_VALIDITY);
-            if (notAfter.isAfter(ca.getNotAfter().toInstant())) notAfter = ca.getNotAfter().toInstant();
-            X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(ca, serial(),
-                    Date.from(now.minus(Duration.ofHours(1))), Date.from(notAfter),
-                    new X500Name("CN=localhost,O=Porter (local development only)"), keys.getPublic())
-                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
-                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
-                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
-                    .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(sans))
-                    .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(keys.getPublic()))
-                    .addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(ca));
-            return sign(b, caKey);
-        } catch (GeneralSecurityException | OperatorCreationException e) {
-            throw new IOException("cannot make the dev certificate: " + e.getMessage(), e);
-        }
-    }
-
-    private static byte[] ipv6LoopbackWithMask() {
-        byte[] b = new byte[32];
-        b[15] = 1;
-        for (int i = 16; i < 32; i++) b[i] = (byte) 0xFF;
-        return b;
-    }
-
-    private static String escape(String rdnValue) {
-        // RFC 4514 specials, so a user name cannot change the name's structure.
-        return rdnValue.replaceAll("([,+\"\\\\<>;=#])", "\\\\$1");
-    }
-
-    private static BigInteger serial() {
-        return new BigInteger(127, RANDOM).add(BigInteger.ONE);
-    }
-
-    private static X509Certificate sign(X509v3CertificateBuilder b, PrivateKey issuerKey)
-            throws GeneralSecurityException, OperatorCreationException {
-        return new JcaX509CertificateConverter().getCertificate(b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKey)));
     }
 
     private static String pem(Object object) throws IOException {

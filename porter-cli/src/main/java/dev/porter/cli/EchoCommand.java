@@ -11,9 +11,9 @@ import picocli.CommandLine.Spec;
 import java.util.concurrent.Callable;
 
 /** {@code porter echo}: a server that sends every line straight back. */
-@Command(name = "echo", mixinStandardHelpOptions = true,
+@Command(name = "echo", mixinStandardHelpOptions = true, versionProvider = PorterVersion.class,
         description = {"Runs an echo server: every line a client sends comes straight back.",
-                "Prints 'Listening on HOST:PORT' first; stops gracefully on Ctrl-C (SIGINT) or SIGTERM.",
+                "Prints 'Listening on tcp://HOST:PORT' first; stops gracefully on Ctrl-C (SIGINT) or SIGTERM.",
                 "Try it with: porter send 127.0.0.1:PORT hello   (or nc 127.0.0.1 PORT)"})
 public final class EchoCommand implements Callable<Integer> {
 

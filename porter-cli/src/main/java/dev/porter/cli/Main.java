@@ -4,7 +4,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code porter} command: the entry point of the launcher script. */
-@Command(name = "porter", mixinStandardHelpOptions = true, version = "porter 0.1.0",
+@Command(name = "porter", mixinStandardHelpOptions = true, versionProvider = PorterVersion.class,
         description = "Porter: a socket server toolkit and web server on the JVM (one virtual thread per client socket).",
         subcommands = {
                 CommandLine.HelpCommand.class,
@@ -27,7 +27,14 @@ public final class Main implements Runnable {
 
     /** Runs the CLI without exiting (for tests). */
     public static int run(String... args) {
-        return new CommandLine(new Main()).execute(args);
+        return commandLine().execute(args);
+    }
+
+    /** @return the {@code porter} command line, as {@link #run} executes it */
+    static CommandLine commandLine() {
+        // picocli would replace an argument @FILE by the words of FILE; in "porter get -d @FILE", as in curl, it
+        // names a file whose bytes are the body, and no command reads its arguments from a file.
+        return new CommandLine(new Main()).setExpandAtFiles(false);
     }
 
     @Override

@@ -21,7 +21,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code porter send HOST:PORT TEXT}: a one-shot client that sends a line and prints the reply line. */
-@Command(name = "send", mixinStandardHelpOptions = true,
+@Command(name = "send", mixinStandardHelpOptions = true, versionProvider = PorterVersion.class,
         description = {"Connects to HOST:PORT, sends TEXT as one line, prints the first line of the reply, and exits.",
                 "Words after HOST:PORT are joined with single spaces. Exit code 1 if the connection or the reply fails."})
 public final class SendCommand implements Callable<Integer> {

@@ -16,7 +16,6 @@ import picocli.CommandLine.Spec;
 import java.io.IOException;
 import java.net.BindException;
 import java.nio.channels.UnresolvedAddressException;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,12 +24,12 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code porter serve}: serves a folder to browsers with {@link StaticFiles}. Prints
- * {@code Serving DIR at http://ADDR:PORT/} first ({@code https://} with {@code --tls}, followed by the
- * certificate's lines), then one access-log line per request; stops gracefully on Ctrl-C or SIGTERM, reloads the
- * TLS certificate on SIGHUP. Failures a user can fix (no such folder, port in use, a bad key or certificate, a key
- * that would be served) are one line on stderr and exit 1.
+ * {@code Listening on http://ADDR:PORT} first ({@code https://} with {@code --tls}) as every server command does,
+ * then {@code Serving DIR} (and with TLS the certificate's lines), then one access-log line per request; stops
+ * gracefully on Ctrl-C or SIGTERM, reloads the TLS certificate on SIGHUP. Failures a user can fix (no such
+ * folder, port in use, a bad key or certificate, a key that would be served) are one line on stderr and exit 1.
  */
-@Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = PorterVersion.class, sortOptions = false,
         description = {"Serve the files of a directory over HTTP or HTTPS (a static web server).",
             "Directories show their index.html or a listing; ranges, caching validators and precompressed "
                 + ".br/.gz files are supported. Dotfiles and links leading out of DIR are not served.",
@@ -100,6 +99,10 @@ final class ServeCommand implements Callable<Integer> {
         Path dir = (dirOption != null ? dirOption : dirArgument != null ? dirArgument : Path.of(""))
                 .toAbsolutePath().normalize();
         String problem = unusable(dir);
+        if (problem != null && dirArgument != null && !Files.exists(dir) && dirArgument.toString().matches("[0-9]+")) {
+            // "python -m http.server 8000" takes the port there; here DIR does, so say how to choose the port.
+            problem = "no such directory: " + dirArgument + " (to choose the port, use -p " + dirArgument + ")";
+        }
         if (problem != null) return fail(problem);
 
         StaticFiles.Options options = StaticFiles.Options.of(dir)
@@ -112,7 +115,7 @@ final class ServeCommand implements Callable<Integer> {
         try {
             files = new StaticFiles(options);
         } catch (IOException e) {
-            return fail("cannot serve " + dir + ": " + reason(e));
+            return fail("cannot serve " + dir + ": " + FileErrors.reason(e));
         }
         TlsOptions.Setup setup = null;
         if (tls.enabled()) {
@@ -151,8 +154,8 @@ final class ServeCommand implements Callable<Integer> {
         }
         // SIGHUP is caught before the first line: a script that reads it may send one at once.
         if (setup != null) TlsReload.onHangup(server::reloadTls, setup.source(), "porter serve", System.out::println, System.err::println);
-        System.out.println("Serving " + dir + " at " + (setup != null ? "https" : "http") + "://"
-                + Addresses.format(server.address()) + "/");
+        System.out.println(ServerCommands.listeningLine(setup != null ? "https" : "http", Addresses.format(server.address())));
+        System.out.println("Serving " + dir);
         if (redirect != null) {
             System.out.println("Redirecting http://" + Addresses.format(redirect.address()) + "/ to https");
         }
@@ -174,10 +177,8 @@ final class ServeCommand implements Callable<Integer> {
         if (!Files.isDirectory(dir)) return "not a directory: " + dir;
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             entries.iterator().hasNext();
-        } catch (AccessDeniedException e) {
-            return "cannot read directory " + dir + ": permission denied";
         } catch (IOException e) {
-            return "cannot read directory " + dir + ": " + reason(e);
+            return "cannot read directory " + dir + ": " + FileErrors.reason(e);
         }
         return null;
     }

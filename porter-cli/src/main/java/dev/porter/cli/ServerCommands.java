@@ -15,15 +15,28 @@ import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 
 /**
- * What every server command does: start the server, print {@code Listening on HOST:PORT} as the first line on
- * stdout (the real port when 0 was asked; {@code Listening on tls://HOST:PORT} over TLS, followed by the
- * certificate's line), wait until SIGINT or SIGTERM, then stop gracefully. A failure to start (a port in use, a
+ * What every server command does: start the server, print {@code Listening on tcp://HOST:PORT} as the first line
+ * on stdout (the real port when 0 was asked; {@code tls://} over TLS, followed by the certificate's line), wait
+ * until SIGINT or SIGTERM, then stop gracefully. A failure to start (a port in use, a
  * TLS key or certificate that is missing, unreadable, expired or not matching) is one line on stderr and exit
  * code 1, never a stack trace. Over TLS, SIGHUP reloads the certificate.
  */
 final class ServerCommands {
 
     private ServerCommands() {
+    }
+
+    /**
+     * The first line of every server command ({@code serve}, {@code demo}, {@code echo}, {@code chat}), one scheme
+     * for all so that one parser reads them: {@code Listening on SCHEME://HOST:PORT}, nothing after the port.
+     * Scripts take the port after the last colon ({@code ${line##*:}} in bench/reliability/common.sh); the scheme
+     * says what is spoken (http, https, tcp, tls). docs/serve.md, "Output, stopping, failures", says why.
+     *
+     * @param scheme      {@code http}, {@code https}, {@code tcp} or {@code tls}
+     * @param hostAndPort {@code HOST:PORT} with an IPv6 literal in brackets
+     */
+    static String listeningLine(String scheme, String hostAndPort) {
+        return "Listening on " + scheme + "://" + hostAndPort;
     }
 
     /**
@@ -58,7 +71,7 @@ final class ServerCommands {
         }
         // SIGHUP is caught before the first line: a script that reads it may send one at once.
         if (setup != null) TlsReload.onHangup(server::reloadTls, setup.source(), "porter", line -> print(out, line), line -> print(err, line));
-        out.println("Listening on " + (setup != null ? "tls://" : "") + display(config.host(), server.address()));
+        out.println(listeningLine(setup != null ? "tls" : "tcp", display(config.host(), server.address())));
         if (setup != null) {
             for (String line : setup.describe("openssl s_client -quiet -CAfile {ca} -connect localhost:" + server.port())) {
                 out.println(line);

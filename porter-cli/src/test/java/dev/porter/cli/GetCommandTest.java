@@ -38,7 +38,7 @@ class GetCommandTest {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
              PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            int code = new CommandLine(new GetCommand(o, e, terminal)).execute(args);
+            int code = new CommandLine(new GetCommand(o, e, terminal)).setExpandAtFiles(false).execute(args); // as Main runs it
             return new Run(code, out.toByteArray(), err.toString(StandardCharsets.UTF_8));
         }
     }
@@ -128,6 +128,32 @@ class GetCommandTest {
     }
 
     @Test
+    void dataAtFileSendsTheFilesBytesNotItsWordsAsArguments(@org.junit.jupiter.api.io.TempDir Path tmp) throws IOException {
+        // picocli expands @FILE arguments into the words of FILE unless told not to: the body must be the bytes.
+        Path body = Files.writeString(tmp.resolve("form.txt"), "two words\nand \"a quoted line\"\n");
+        Cli.Result r = Cli.run("get", "-d", "@" + body, base + "/echo");
+        assertThat(r.err()).isEmpty();
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out()).isEqualTo("POST application/x-www-form-urlencoded null two words\nand \"a quoted line\"\n");
+    }
+
+    @Test
+    void filesThatCannotBeReadOrWrittenSayWhy(@org.junit.jupiter.api.io.TempDir Path tmp) {
+        Path missing = tmp.resolve("missing");
+        assertThat(Cli.run("get", "-d", "@" + missing, base + "/echo")).isEqualTo(new Cli.Result(ExitCode.READ_ERROR.code(), "",
+                "porter get: cannot read " + missing + ": no such file" + System.lineSeparator()));
+
+        assertThat(Cli.run("get", "-d", "@" + tmp, base + "/echo").err())
+                .isEqualTo("porter get: cannot read " + tmp + ": is a directory" + System.lineSeparator());
+
+        Path inMissingDir = tmp.resolve("missing-dir/x");
+        assertThat(Cli.run("get", "-o", inMissingDir.toString(), base + "/text")).isEqualTo(new Cli.Result(ExitCode.WRITE_ERROR.code(), "",
+                "porter get: cannot write " + inMissingDir + ": no such directory" + System.lineSeparator()));
+        assertThat(Cli.run("get", "-o", tmp.toString(), base + "/text").err())
+                .isEqualTo("porter get: cannot write " + tmp + ": is a directory" + System.lineSeparator());
+    }
+
+    @Test
     void followsRedirectsOnlyWhenAsked() {
         Run stay = get(base + "/moved");
         assertThat(stay.code()).isZero();
@@ -179,6 +205,33 @@ class GetCommandTest {
         })) {
             assertOneLine(get("-L", "--max-redirs", "3", loop.url("/")), ExitCode.TOO_MANY_REDIRECTS.code(), "more than 3 redirects");
         }
+    }
+
+    @Test
+    void badUrlsAreOneLineWithoutAStackTrace() {
+        String[][] cases = {
+                {"http://127.0.0.1:99999/", "invalid port '99999'"},
+                {"localhost:99999", "invalid port '99999'"},
+                {"http://127.0.0.1:99999999999/", "invalid port '99999999999'"},
+                {"http://127.0.0.1:abc/", "invalid port 'abc'"},
+                {"http://127.0.0.1:-1/", "invalid port '-1'"},
+                {"http://[::1]:65536/", "invalid port '65536'"},
+                {"http://:8080/", "no host"},
+                {"http:///path", "no host"},
+                {"http://", "Expected authority"},
+                {"http:/path", "expected http:// or https://"},
+                {"http://under_score/", "invalid host name 'under_score'"},
+        };
+        for (String[] c : cases) {
+            Cli.Result r = Cli.run("get", c[0]);
+            assertThat(r.exitCode()).as(c[0] + ": " + r.err()).isEqualTo(ExitCode.BAD_URL.code());
+            assertThat(r.out()).as(c[0]).isEmpty();
+            assertThat(r.err().lines()).as(c[0]).singleElement().asString()
+                    .startsWith("porter get: malformed URL '" + c[0] + "': ").contains(c[1]);
+        }
+        Cli.Result scheme = Cli.run("get", "ftp://127.0.0.1:" + server.port() + "/");
+        assertThat(scheme.exitCode()).isEqualTo(ExitCode.UNSUPPORTED.code());
+        assertThat(scheme.err().lines()).singleElement().asString().startsWith("porter get: ").contains("only http and https");
     }
 
     private static void assertOneLine(Run r, int code, String message) {

@@ -56,7 +56,7 @@ class LargeUploadTest {
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
         String first = out.readLine();
-        assertThat(first).as("first line of porter demo").startsWith("Listening on ");
+        assertThat(first).as("first line of porter demo").startsWith("Listening on http://");
         port = Integer.parseInt(first.substring(first.lastIndexOf(':') + 1).strip());
     }
 

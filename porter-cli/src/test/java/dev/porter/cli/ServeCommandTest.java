@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class ServeCommandTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
-    private static final Pattern SERVING = Pattern.compile("Serving (.+) at http://(127\\.0\\.0\\.1|\\[::1]):(\\d+)/");
+    private static final Pattern LISTENING = Pattern.compile("Listening on http://(127\\.0\\.0\\.1|\\[::1]):(\\d+)");
 
     @TempDir
     Path tmp;
@@ -48,14 +48,17 @@ class ServeCommandTest {
         Files.writeString(site.resolve(".secret"), "dot");
     }
 
-    /** Reads the first line and returns the port it announces, checking the served directory. */
+    /**
+     * Reads the first line, {@code Listening on http://…} as every server command prints it, then
+     * {@code Serving DIR}. @return the port the first announces
+     */
     private int served(ServeProcess p, Path expectedDir) throws InterruptedException {
         String first = p.line(WAIT);
         assertThat(first).as("first stdout line").isNotNull();
-        Matcher m = SERVING.matcher(first);
+        Matcher m = LISTENING.matcher(first);
         assertThat(m.matches()).as(first).isTrue();
-        assertThat(m.group(1)).isEqualTo(expectedDir.toAbsolutePath().normalize().toString());
-        return Integer.parseInt(m.group(3));
+        assertThat(p.line(WAIT)).isEqualTo("Serving " + expectedDir.toAbsolutePath().normalize());
+        return Integer.parseInt(m.group(2));
     }
 
     private HttpResponse<String> get(int port, String path, String... headers) throws Exception {
@@ -158,6 +161,24 @@ class ServeCommandTest {
     }
 
     @Test
+    void aPortGivenAsDirLikePythonsHttpServerGetsAHint() throws Exception {
+        try (ServeProcess p = ServeProcess.start(tmp, "serve", "8000")) {
+            assertThat(p.exit(WAIT)).isEqualTo(1);
+            assertThat(p.errRest(WAIT)).containsExactly("porter serve: no such directory: 8000 (to choose the port, use -p 8000)");
+            assertThat(p.rest(WAIT)).isEmpty();
+        }
+        try (ServeProcess p = ServeProcess.start(tmp, "serve", "-d", "8000")) {
+            assertThat(p.exit(WAIT)).isEqualTo(1);
+            assertThat(p.errRest(WAIT)).as("-d says it is a directory: no hint")
+                    .containsExactly("porter serve: no such directory: " + tmp.resolve("8000"));
+        }
+        Files.createDirectories(tmp.resolve("8000"));
+        try (ServeProcess p = ServeProcess.start(tmp, "serve", "8000", "-p", "0", "-q")) {
+            served(p, tmp.resolve("8000")); // a directory named 8000 is served
+        }
+    }
+
+    @Test
     void aFileInsteadOfADirectoryIsOneLineAndExitCode1() throws Exception {
         Path file = site.resolve("hello.txt");
         try (ServeProcess p = ServeProcess.start(tmp, "serve", file.toString(), "-p", "0")) {
@@ -206,7 +227,7 @@ class ServeCommandTest {
         for (String bind : new String[] {"::1", "[::1]"}) {
             try (ServeProcess p = ServeProcess.start(tmp, "serve", site.toString(), "-b", bind, "-p", "0", "-q")) {
                 String first = p.line(WAIT);
-                assertThat(first).as(bind).matches("Serving .+ at http://\\[::1]:\\d+/");
+                assertThat(first).as(bind).matches("Listening on http://\\[::1]:\\d+");
             }
         }
     }
@@ -215,7 +236,7 @@ class ServeCommandTest {
     void demoServesStaticFilesUnderSlashStatic() throws Exception {
         try (ServeProcess p = ServeProcess.start(tmp, "demo", "-p", "0", "--static", site.toString())) {
             String first = p.line(WAIT);
-            assertThat(first).startsWith("Listening on 127.0.0.1:");
+            assertThat(first).startsWith("Listening on http://127.0.0.1:");
             int port = Integer.parseInt(first.substring(first.lastIndexOf(':') + 1).trim());
             assertThat(get(port, "/static/hello.txt").body()).isEqualTo("hello\n");
             assertThat(get(port, "/static").headers().firstValue("Location")).hasValue("/static/");

@@ -4,24 +4,53 @@ import dev.porter.core.testing.RawClient;
 import org.junit.jupiter.api.Test;
 
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.InetSocketAddress;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * {@code porter echo} and {@code porter chat} as a user runs them: a real process, its first stdout line, clients
- * over sockets exactly as in docs/examples.md, and a graceful stop on SIGTERM or SIGINT.
+ * The first line every server command prints, and {@code porter echo} and {@code porter chat} as a user runs them:
+ * a real process, its first stdout line, clients over sockets exactly as in docs/examples.md, and a graceful stop
+ * on SIGTERM or SIGINT.
  */
 class ServerCommandsTest {
 
     private static int listeningPort(PorterProcess porter) {
         String first = porter.nextLine();
-        assertThat(first).as("first stdout line; stderr: " + porter.stderr()).matches("Listening on 127\\.0\\.0\\.1:\\d+");
+        assertThat(first).as("first stdout line; stderr: " + porter.stderr()).matches("Listening on tcp://127\\.0\\.0\\.1:\\d+");
         int port = Integer.parseInt(first.substring(first.lastIndexOf(':') + 1));
         assertThat(port).isPositive();
         return port;
+    }
+
+    @Test
+    void everyServerCommandsFirstLineIsListeningOnAUrlWithThePortLast() throws Exception {
+        String[][] commands = {{"serve", "http"}, {"demo", "http"}, {"echo", "tcp"}, {"chat", "tcp"}};
+        for (String[] c : commands) {
+            try (PorterProcess porter = PorterProcess.start(c[0], "-p", "0")) {
+                String first = porter.nextLine();
+                assertThat(first).as(c[0] + "; stderr: " + porter.stderr()).matches("Listening on " + c[1] + "://127\\.0\\.0\\.1:\\d+");
+                // As bench/reliability/common.sh reads it: the line's prefix, then everything after its last colon.
+                String port = first.substring(first.lastIndexOf(':') + 1);
+                assertThat(shellParsedPort(first)).as(c[0]).isEqualTo(port);
+                new Socket("127.0.0.1", Integer.parseInt(port)).close(); // it listens on the port it names
+                porter.terminate();
+            }
+        }
+    }
+
+    /** @return the port as bench/reliability/common.sh's start_demo takes it from the first line, run by bash */
+    private static String shellParsedPort(String line) throws IOException, InterruptedException {
+        Process bash = new ProcessBuilder("bash", "-c", "line=\"$1\"; case \"$line\" in \"Listening on \"*) echo \"${line##*:}\" ;; esac",
+                "parse", line).redirectErrorStream(true).start();
+        String out = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertThat(bash.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        return out;
     }
 
     @Test
@@ -126,7 +155,7 @@ class ServerCommandsTest {
         assumeTrue(dev.porter.core.testing.TestServers.hasIpv6Loopback(), "no IPv6 loopback here");
         try (PorterProcess porter = PorterProcess.start("echo", "-b", "::1", "-p", "0")) {
             String first = porter.nextLine();
-            assertThat(first).matches("Listening on \\[::1\\]:\\d+");
+            assertThat(first).matches("Listening on tcp://\\[::1\\]:\\d+");
             int port = Integer.parseInt(first.substring(first.lastIndexOf(':') + 1));
             Cli.Result sent = Cli.run("send", "[::1]:" + port, "over", "IPv6");
             assertThat(sent.out()).isEqualTo("over IPv6" + System.lineSeparator());

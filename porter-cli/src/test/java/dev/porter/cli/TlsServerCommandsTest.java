@@ -37,7 +37,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TlsServerCommandsTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private static final Pattern SERVING = Pattern.compile("Serving (.+) at https://127\\.0\\.0\\.1:(\\d+)/");
+    private static final Pattern LISTENING = Pattern.compile("Listening on https://127\\.0\\.0\\.1:(\\d+)");
     private static final Pattern DEV_LINE = Pattern.compile("TLS certificate for localhost, 127\\.0\\.0\\.1, ::1 "
             + "\\((new dev certificate, made in|dev certificate from) (.+)\\), valid until \\d{4}-\\d\\d-\\d\\d, "
             + "SHA-256 ([0-9A-F]{2}(:[0-9A-F]{2}){31})");
@@ -97,10 +97,7 @@ class TlsServerCommandsTest {
         List<String> filesBefore = listing(site);
         String fingerprint;
         try (ServeProcess p = ServeProcess.start(tmp, env, "serve", site.toString(), "--tls", "-p", "0")) {
-            Matcher serving = SERVING.matcher(p.line(WAIT));
-            assertThat(serving.matches()).isTrue();
-            assertThat(serving.group(1)).isEqualTo(site.toString());
-            int port = Integer.parseInt(serving.group(2));
+            int port = servedOverTls(p);
             Matcher dev = DEV_LINE.matcher(p.line(WAIT));
             assertThat(dev.matches()).as(dev.toString()).isTrue();
             assertThat(dev.group(1)).isEqualTo("new dev certificate, made in");
@@ -133,7 +130,7 @@ class TlsServerCommandsTest {
 
         // The second start reuses it: the same certificate, said so.
         try (ServeProcess p = ServeProcess.start(tmp, env, "serve", site.toString(), "--tls", "-p", "0")) {
-            int port = Integer.parseInt(matched(SERVING, p.line(WAIT)).group(2));
+            int port = servedOverTls(p);
             Matcher dev = matched(DEV_LINE, p.line(WAIT));
             assertThat(dev.group(1)).isEqualTo("dev certificate from");
             assertThat(dev.group(3)).isEqualTo(fingerprint);
@@ -145,7 +142,7 @@ class TlsServerCommandsTest {
     void redirectHttpAnswers308ToHttpsAndHstsIsSentOverTlsOnly() throws Exception {
         try (ServeProcess p = ServeProcess.start(tmp, env, "serve", site.toString(), "--tls", "-p", "0",
                 "--redirect-http", "0", "--hsts", "600")) {
-            int port = Integer.parseInt(matched(SERVING, p.line(WAIT)).group(2));
+            int port = servedOverTls(p);
             Matcher redirect = matched(Pattern.compile("Redirecting http://127\\.0\\.0\\.1:(\\d+)/ to https"), p.line(WAIT));
             int httpPort = Integer.parseInt(redirect.group(1));
             assertThat(p.line(WAIT)).startsWith("TLS certificate for localhost");
@@ -181,7 +178,7 @@ class TlsServerCommandsTest {
         String before = DevCertificate.fingerprint(first.certificate());
         try (ServeProcess p = ServeProcess.start(tmp, env, "serve", site.toString(), "--cert", cert.toString(),
                 "--key", key.toString(), "-p", "0", "-q")) {
-            int port = Integer.parseInt(matched(SERVING, p.line(WAIT)).group(2));
+            int port = servedOverTls(p);
             String line = p.line(WAIT);
             assertThat(line).startsWith("TLS certificate for localhost, 127.0.0.1 (" + cert + "), valid until ");
             assertThat(TlsProbe.fingerprintIn(line)).isEqualTo(before);
@@ -279,6 +276,13 @@ class TlsServerCommandsTest {
             Thread.currentThread().interrupt();
             return false;
         }
+    }
+
+    /** Reads serve's first two lines, {@code Listening on https://…} and {@code Serving DIR}. @return the port */
+    private int servedOverTls(ServeProcess p) throws InterruptedException {
+        int port = Integer.parseInt(matched(LISTENING, p.line(WAIT)).group(1));
+        assertThat(p.line(WAIT)).isEqualTo("Serving " + site);
+        return port;
     }
 
     private static Matcher matched(Pattern pattern, String line) {

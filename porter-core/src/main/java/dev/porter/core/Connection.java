@@ -104,6 +104,19 @@ public interface Connection extends Closeable {
      */
     boolean awaitInput(Duration linger) throws IOException;
 
+    /**
+     * Like {@link #awaitInput}, but for a protocol that is busy rather than idle: a graceful stop does not cut this
+     * wait short (it ends idle waits by shutting the input, after which nothing more can be read). For a protocol
+     * that still needs the peer's bytes while finishing work in flight — HTTP/2 must keep reading WINDOW_UPDATEs
+     * for the responses of a stop's last streams — and checks {@link #isDraining()} itself between short waits.
+     *
+     * @param slice the longest wait; keep it short, as a stop waits for it
+     * @return as {@link #awaitInput}
+     */
+    default boolean awaitInputWhileBusy(Duration slice) throws IOException {
+        return awaitInput(slice);
+    }
+
     /** @return an input stream view of this connection; closing it closes the connection */
     InputStream inputStream();
 

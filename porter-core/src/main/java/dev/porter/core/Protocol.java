@@ -22,4 +22,18 @@ public interface Protocol {
      * @throws Exception anything; it closes this connection and nothing else
      */
     void serve(Connection connection) throws Exception;
+
+    /**
+     * A connection parked with {@link Connection#parkUntilReadable()} stayed silent for its whole idle timeout and
+     * is about to be closed. Called on a virtual thread of its own, with the output usable (bounded by the write
+     * timeout; nothing should be read), so a protocol can say goodbye first — HTTP/2 sends a GOAWAY (RFC 9113
+     * §9.1), which tells the client that a request it sent at that moment was not processed. The connection is
+     * closed when this returns or throws. Not called when the server stops (a graceful stop drains instead).
+     * The default does nothing, and a protocol that does not override it costs no thread.
+     *
+     * @param connection the expiring connection
+     * @throws Exception anything; the connection is closed either way
+     */
+    default void expired(Connection connection) throws Exception {
+    }
 }

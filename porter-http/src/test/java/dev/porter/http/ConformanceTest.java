@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Replays every request vector of nodejs/llhttp's strict-mode fixtures ({@code conformance/llhttp-requests.json},
  * MIT, see the README next to it) against the test routes (the paths of {@code porter demo}) over a raw socket,
- * with the rules of {@code ../shared/conformance/replay.py}, made stricter where a raw socket allows it:
+ * with the rules of {@code scripts/conformance-replay.py}, made stricter where a raw socket allows it:
  * <ul>
  *   <li>{@code reject}: the first answer is 4xx/5xx (or there is none), it is the only one, and the server closes
  *       the connection by itself;</li>

@@ -1,5 +1,6 @@
 package dev.porter.core.internal;
 
+import dev.porter.core.Connection;
 import dev.porter.core.OverflowPolicy;
 import dev.porter.core.Protocol;
 import dev.porter.core.ServerConfig;
@@ -66,7 +67,8 @@ public final class AcceptLoop implements ConnectionOwner {
         }
         this.welcome = ch;
         this.bound = (InetSocketAddress) ch.getLocalAddress();
-        this.poller = new IdlePoller("porter-idle-" + bound.getPort(), this::resume, this::ended);
+        this.poller = new IdlePoller("porter-idle-" + bound.getPort(), this::resume, this::ended,
+                overridesExpired(protocol) ? this::expired : this::ended);
         this.acceptThread = Thread.ofPlatform().name("porter-welcome-" + bound.getPort()).unstarted(this::acceptLoop);
     }
 
@@ -174,6 +176,37 @@ public final class AcceptLoop implements ConnectionOwner {
             }
             // Last, so that once stop() sees no running thread, every ended connection is already counted.
             runningThreads.decrementAndGet();
+        }
+    }
+
+    /** A parked connection's idle timeout passed: the protocol says goodbye on a thread of its own, then it closes. */
+    private void expired(SocketConnection c) {
+        runningThreads.incrementAndGet();
+        threads.newThread(() -> {
+            c.thread = Thread.currentThread();
+            try {
+                c.channel.configureBlocking(true);
+                protocol.expired(c);
+                c.flush();
+                if (tls != null) sayGoodbye(c);
+            } catch (Exception e) {
+                LOG.log(System.Logger.Level.DEBUG, () -> "connection " + c.remoteAddress() + " expired: " + e);
+            } finally {
+                c.thread = null;
+                c.close();
+                c.releaseBuffers();
+                ended(c);
+                runningThreads.decrementAndGet();
+            }
+        }).start();
+    }
+
+    /** @return true if {@code p} has something to say to an expiring connection (else no thread is started) */
+    private static boolean overridesExpired(Protocol p) {
+        try {
+            return p.getClass().getMethod("expired", Connection.class).getDeclaringClass() != Protocol.class;
+        } catch (NoSuchMethodException e) {
+            throw new AssertionError("Protocol.expired is public", e);
         }
     }
 

@@ -25,13 +25,17 @@ final class IdlePoller implements Runnable {
     private final Selector selector;
     private final Consumer<SocketConnection> resume;
     private final Consumer<SocketConnection> expire;
+    /** Called instead of {@code expire} when a parked connection's idle timeout passed. */
+    private final Consumer<SocketConnection> timedOut;
     private volatile boolean running = true;
     private final Thread thread;
 
-    IdlePoller(String name, Consumer<SocketConnection> resume, Consumer<SocketConnection> expire) throws IOException {
+    IdlePoller(String name, Consumer<SocketConnection> resume, Consumer<SocketConnection> expire,
+               Consumer<SocketConnection> timedOut) throws IOException {
         this.selector = Selector.open();
         this.resume = resume;
         this.expire = expire;
+        this.timedOut = timedOut;
         this.thread = Thread.ofPlatform().daemon().name(name).unstarted(this);
     }
 
@@ -110,9 +114,13 @@ final class IdlePoller implements Runnable {
         for (SelectionKey key : selector.keys()) {
             SocketConnection c = (SocketConnection) key.attachment();
             try {
-                if (key.isValid() && (now - c.parkDeadline > 0 || !c.channel.isOpen())) {
+                if (!key.isValid()) continue;
+                if (!c.channel.isOpen()) {
                     key.cancel();
                     expire.accept(c);
+                } else if (now - c.parkDeadline > 0) {
+                    key.cancel();
+                    timedOut.accept(c);
                 }
             } catch (CancelledKeyException e) {
                 // Readable and cancelled in this same round: wake() owns it now.

@@ -128,23 +128,25 @@ final class InputBuffer implements ReadBuffer {
     /**
      * Waits up to {@code linger} for input without consuming it, with the pooled buffers given back meanwhile.
      *
+     * @param idle true for an idle wait (a graceful stop ends it at once), false for a busy protocol's short wait
      * @return true if a byte is buffered or the stream ended; false if nothing came in time
      */
-    boolean await(Duration linger) throws IOException {
+    boolean await(Duration linger, boolean idle) throws IOException {
         if (pos < lim || source.buffered()) return true;
         c.flushPending();
         c.releaseBuffers();
         if (idleArray == null) idleArray = new byte[IDLE_BUFFER_SIZE];
-        c.idle(true);
+        // Idle waits are cut short by a graceful stop (it shuts the input of idle connections); busy ones are not.
+        if (idle) c.idle(true);
         try {
-            if (c.isDraining()) return false;
+            if (idle && c.isDraining()) return false;
             int n = source.readWithin(idleArray, 0, idleArray.length, Math.min(linger.toNanos(), c.idleNanos()));
             if (n > 0) holdIdleBytes(n);
             return true; // n < 0: end of stream, which the next read reports
         } catch (SocketTimeoutException e) {
             return false;
         } finally {
-            c.idle(false);
+            if (idle) c.idle(false);
         }
     }
 

@@ -191,7 +191,12 @@ public final class SocketConnection implements Connection {
 
     @Override
     public boolean awaitInput(Duration linger) throws IOException {
-        return input.await(linger);
+        return input.await(linger, true);
+    }
+
+    @Override
+    public boolean awaitInputWhileBusy(Duration slice) throws IOException {
+        return input.await(slice, false);
     }
 
     @Override

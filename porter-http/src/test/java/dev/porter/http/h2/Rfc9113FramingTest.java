@@ -8,7 +8,6 @@ import dev.porter.http.internal.h2.Http2Error;
 import dev.porter.http.internal.h2.Settings;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetSocketAddress;
@@ -1117,10 +1116,6 @@ class Rfc9113FramingTest {
     }
 
     @Test
-    @Disabled("porter-core: a graceful stop wakes a connection waiting for input by shutting its input, so an HTTP/2 "
-            + "connection with streams in flight can no longer read the WINDOW_UPDATEs those streams need; a response "
-            + "larger than the client's window then stalls until the stop's grace. Needs a way to wake the reader "
-            + "without shutting the input (reported to the lead).")
     void s6_8_gracefulStopWaitsForWindowUpdatesOfInFlightStreams() throws Exception {
         H2Server.Gate gate = new H2Server.Gate();
         HttpServer s = H2Server.start(Http2Config.defaults(), gate);

@@ -61,6 +61,12 @@ public final class Http2Connection {
     private final long bodyTimeoutNanos;
     /** A GOAWAY was sent or received: no new stream starts, the connection ends once the running ones did. */
     private boolean goingAway;
+    /** Our SETTINGS went out (once per connection, not again when it resumes from a park). */
+    private boolean started;
+    private boolean settingsSeen;
+
+    /** What a wait for input ended with. */
+    private enum Input { MORE, ENDED, PARKED }
 
     public Http2Connection(Connection c, HttpConfig config, Handler handler) {
         this.c = c;
@@ -91,16 +97,25 @@ public final class Http2Connection {
     }
 
     /**
-     * Speaks HTTP/2 until the peer goes away, a connection error, or a graceful stop drains it.
+     * Speaks HTTP/2 until the peer goes away, a connection error, or a graceful stop drains it — or until the
+     * connection has been idle for {@link HttpConfig#idleLinger()} with no stream open, when it parks: it gives
+     * back its thread and buffers like an idle HTTP/1.1 connection, and {@link #serve} is called again (with the
+     * same object, which keeps the HPACK tables and settings) when the client sends more.
      *
-     * @param prefaceExpected true when the client preface is still unread (h2c prior knowledge, h2 over TLS)
+     * @param prefaceExpected true when the client preface is still unread (h2c prior knowledge, h2 over TLS);
+     *                        ignored when resuming
+     * @return true if the connection parked ({@link Connection#parkUntilReadable()} was called): the caller returns
+     *         without closing it; false once the connection is over and closed
      */
-    public void serve(boolean prefaceExpected) throws IOException {
+    public boolean serve(boolean prefaceExpected) throws IOException {
         ReadBuffer in = c.input();
+        boolean parked = false;
         try {
-            flow.start();
-            if (prefaceExpected) readPreface(in);
-            boolean settingsSeen = false;
+            if (!started) {
+                started = true;
+                flow.start();
+                if (prefaceExpected) readPreface(in);
+            }
             while (true) {
                 int start = in.start();
                 if (!settingsSeen && in.available() >= 5) {
@@ -115,7 +130,12 @@ public final class Http2Connection {
                 }
                 int n = parser.parse(in.array(), start, in.end());
                 if (n == 0) {
-                    if (!await(in, in.available() > 0)) {
+                    Input next = await(in, in.available() > 0);
+                    if (next == Input.PARKED) {
+                        parked = true;
+                        return true;
+                    }
+                    if (next == Input.ENDED) {
                         endOfInput();
                         break;
                     }
@@ -164,9 +184,20 @@ public final class Http2Connection {
                 // The peer is gone: nothing to tell.
             }
         } finally {
-            streams.cancelAll(new IOException("the HTTP/2 connection closed"));
-            c.close();
+            if (!parked) {
+                streams.cancelAll(new IOException("the HTTP/2 connection closed"));
+                c.close();
+            }
         }
+        return false;
+    }
+
+    /**
+     * The connection was parked and its idle timeout passed: a GOAWAY first (RFC 9113 §9.1: an endpoint closing
+     * the connection SHOULD send one), so a request the client sent just now is known not to be processed.
+     */
+    public void expired() throws IOException {
+        writer.goAway(streams.lastStreamId(), Http2Error.NO_ERROR, "idle timeout");
     }
 
     /**
@@ -190,29 +221,43 @@ public final class Http2Connection {
      * with while busy — idle for an hour after its last stream ended, or never closing after the client's
      * GOAWAY (§6.8) once its streams were done.
      *
-     * @return false at the end of the input (or a graceful stop, or the client's GOAWAY with no stream left)
+     * With no stream open and nothing arriving for {@link HttpConfig#idleLinger()}, the connection parks.
+     *
+     * @return {@link Input#ENDED} at the end of the input (or a graceful stop, or the client's GOAWAY with no stream
+     *         left), {@link Input#PARKED} once parked
      */
-    private boolean await(ReadBuffer in, boolean insideFrame) throws IOException {
-        if (insideFrame) return in.fill(ReadBuffer.Wait.IN_MESSAGE, parser.needed() + 1);
+    private Input await(ReadBuffer in, boolean insideFrame) throws IOException {
+        if (insideFrame) return more(in.fill(ReadBuffer.Wait.IN_MESSAGE, parser.needed() + 1));
         while (true) {
             if (c.isDraining() && !goingAway) {
                 goingAway = true;
                 writer.goAway(streams.lastStreamId(), Http2Error.NO_ERROR, "server stopping");
             }
-            if (goingAway && streams.isEmpty()) return false;
+            if (goingAway && streams.isEmpty()) return Input.ENDED;
             if (streams.isEmpty()) {
-                // No stream can start before the client sends something: the whole keep-alive wait at once.
+                // No stream can start before the client sends something: the keep-alive wait, first holding the
+                // thread for a short linger (a browser's next request often comes at once), then parked.
                 c.setIdleTimeout(config.keepAliveTimeout());
-                return in.fill(ReadBuffer.Wait.NEXT_MESSAGE, parser.needed() + 1);
+                if (!c.isDraining() && !c.awaitInput(config.idleLinger()) && !c.isDraining() && streams.isEmpty()) {
+                    c.parkUntilReadable();
+                    return Input.PARKED;
+                }
+                if (in.available() > 0) return Input.MORE; // what the linger brought
+                return more(in.fill(ReadBuffer.Wait.NEXT_MESSAGE, parser.needed() + 1));
             }
             c.setIdleTimeout(BUSY_IDLE);
-            // A stop cuts every wait short and no more input can be read then: the fill reports the end.
-            if (c.isDraining()) return in.fill(ReadBuffer.Wait.NEXT_MESSAGE, parser.needed() + 1);
-            if (c.awaitInput(BUSY_SLICE)) {
-                if (in.available() > 0) return true;
-                return in.fill(ReadBuffer.Wait.NEXT_MESSAGE, parser.needed() + 1); // the end of the input
+            // Busy, not idle: a graceful stop must not shut this input, since the streams still running need the
+            // client's WINDOW_UPDATEs to finish (§6.8: a GOAWAY lets streams in flight complete). The stop is seen
+            // at the top of this loop within a slice.
+            if (c.awaitInputWhileBusy(BUSY_SLICE)) {
+                if (in.available() > 0) return Input.MORE;
+                return more(in.fill(ReadBuffer.Wait.NEXT_MESSAGE, parser.needed() + 1)); // the end of the input
             }
         }
+    }
+
+    private static Input more(boolean filled) {
+        return filled ? Input.MORE : Input.ENDED;
     }
 
     private void readPreface(ReadBuffer in) throws IOException {

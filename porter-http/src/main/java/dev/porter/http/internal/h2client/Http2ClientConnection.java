@@ -1,53 +1,38 @@
 package dev.porter.http.internal.h2client;
 
 import dev.porter.core.Connection;
-import dev.porter.core.ReadBuffer;
 import dev.porter.http.ClientConfig;
 import dev.porter.http.ClientRequest;
 import dev.porter.http.Headers;
 import dev.porter.http.HttpClientException;
-import dev.porter.http.internal.h2.FrameParser;
-import dev.porter.http.internal.h2.FrameType;
-import dev.porter.http.internal.h2.FrameWriter;
-import dev.porter.http.internal.h2.HpackDecoder;
-import dev.porter.http.internal.h2.HpackEncoder;
 import dev.porter.http.internal.h2.Http2Error;
-import dev.porter.http.internal.h2.Http2Exception;
 import dev.porter.http.internal.h2.Settings;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
-import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
-
-import static dev.porter.http.internal.h2.FrameType.CONTINUATION;
-import static dev.porter.http.internal.h2.FrameType.DATA;
-import static dev.porter.http.internal.h2.FrameType.GOAWAY;
-import static dev.porter.http.internal.h2.FrameType.HEADERS;
-import static dev.porter.http.internal.h2.FrameType.PING;
-import static dev.porter.http.internal.h2.FrameType.RST_STREAM;
-import static dev.porter.http.internal.h2.FrameType.SETTINGS;
-import static dev.porter.http.internal.h2.FrameType.WINDOW_UPDATE;
 
 /**
  * One HTTP/2 connection (RFC 9113), client side, shared by every request to its route: requests from any number
  * of threads are multiplexed on it as streams, up to the server's SETTINGS_MAX_CONCURRENT_STREAMS (more wait for a
  * stream to end).
  *
- * <p>Threads. A virtual reader thread parses every frame ({@link FrameParser}), decodes field blocks
- * ({@link HpackDecoder}: one context per connection, so every block is decoded even for a stream nobody waits for),
- * applies the server's SETTINGS, answers PING, and hands heads and content to the {@link Http2ClientStream}s. Each
- * caller's thread sends its own HEADERS (stream identifiers are taken and field blocks encoded under one lock, in
- * the order they reach the wire, as §5.1.1 and HPACK require) and its own DATA, and reads its own response body.
- * Every write is one {@link Connection#write} call, which core makes atomic, so frames never interleave.
+ * <p>The pool and the engine see this class: it starts the connection ({@link #start}), runs one exchange per call
+ * ({@link #exchange}) and closes the connection when the pool or the server says so. The work is its parts':
+ * <ul>
+ *   <li>{@link Http2ClientReader}, on a virtual thread of its own: parses every frame, decodes field blocks
+ *       (one HPACK context per connection, so every block is decoded even for a stream nobody waits for), applies
+ *       the server's SETTINGS, answers PING, and hands heads and content to the {@link Http2ClientStream}s;</li>
+ *   <li>{@link Http2ClientWriter}, on each caller's thread: its own HEADERS (stream identifiers are taken and field
+ *       blocks encoded under one lock, in the order they reach the wire, as §5.1.1 and HPACK require) and its own
+ *       DATA. Every write is one {@link Connection#write} call, which core makes atomic, so frames never
+ *       interleave;</li>
+ *   <li>{@link ClientStreamTable}: the streams, their identifiers and concurrency slots, the server's SETTINGS and
+ *       GOAWAY and the pool's state, under one lock it shares with the {@link SendWindows};</li>
+ *   <li>{@link Http2ResponseBody}: each caller reads its own response body.</li>
+ * </ul>
  *
  * <p>Flow control (§5.2, §6.9), both ways. Sending: a request body goes out as fast as the server's windows
  * allow (the connection's and the stream's, each frame at most SETTINGS_MAX_FRAME_SIZE); with both closed the
@@ -71,63 +56,27 @@ public final class Http2ClientConnection {
     /** Our connection receive window. */
     public static final int CONNECTION_WINDOW = 1 << 20;
     /** Our SETTINGS_HEADER_TABLE_SIZE and the most of the server's table size our encoder uses. */
-    private static final int TABLE_SIZE = Settings.DEFAULT_HEADER_TABLE_SIZE;
-    /** CONTINUATION frames one field block may span (CVE-2024-27316 works against clients too). */
-    private static final int MAX_CONTINUATIONS = 64;
-    /** DATA frames we send carry at most this much (the smallest SETTINGS_MAX_FRAME_SIZE a server may set). */
-    private static final int DATA_CHUNK = Settings.MIN_MAX_FRAME_SIZE;
-    private static final long MAX_WINDOW = Integer.MAX_VALUE;
+    static final int TABLE_SIZE = Settings.DEFAULT_HEADER_TABLE_SIZE;
 
     private final Connection c;
     private final String remote;
     private final long readTimeoutNanos;
-    private final int maxHeaderBytes;
-    private final int maxHeaderCount;
-    private final FrameParser parser = new FrameParser(Settings.MIN_MAX_FRAME_SIZE);
-    private final HpackDecoder decoder;
     private final Settings ours;
-    /** Orders HEADERS on the wire: stream identifiers and the HPACK encoder's context. */
-    private final ReentrantLock writeLock = new ReentrantLock();
-    private final HpackEncoder encoder = new HpackEncoder(TABLE_SIZE);
-    /** Guards the connection's state below and the streams' send windows; taken before a stream's own lock. */
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
-    private final Map<Integer, Http2ClientStream> streams = new ConcurrentHashMap<>();
-
-    // ---- guarded by lock --------------------------------------------------------------------------------------------
-    private final Settings peer = new Settings();
-    private boolean peerSettingsSeen;
-    private int nextStreamId = 1;
-    private int active;
-    private long sendWindow = Settings.DEFAULT_WINDOW_SIZE;
-    /** The last stream identifier of the server's GOAWAY, or -1. */
-    private int goAwayLast = -1;
-    /** No new streams; close once the last one ends. */
-    private boolean closing;
-    /** Not shared (the pool keeps no idle connections, or is closed): close once the streams started end. */
-    private boolean retireOnIdle;
-    private IOException failure;
-    private long completed;
-    private long idleSince = System.nanoTime();
-
-    // ---- the reader thread's ------------------------------------------------------------------------------------
-    private long recvWindow;
-    private boolean firstFrame = true;
-    private byte[] block = new byte[0];
-    private int blockLength;
-    private int blockStream;
-    private int blockFrames;
-    private boolean blockEndStream;
+    private final ClientStreamTable table;
+    private final Http2ClientWriter writer;
+    private final Http2ClientReader reader;
 
     private Http2ClientConnection(Connection c, ClientConfig config) {
         this.c = c;
         var a = c.remoteAddress();
         this.remote = a.getHostString() + ":" + a.getPort();
         this.readTimeoutNanos = config.readTimeout().toNanos();
-        this.maxHeaderBytes = config.maxHeaderBytes();
-        this.maxHeaderCount = config.maxHeaderCount();
-        this.decoder = new HpackDecoder(TABLE_SIZE, maxHeaderBytes);
-        this.ours = new Settings().enablePush(false).initialWindowSize(STREAM_WINDOW).maxHeaderListSize(maxHeaderBytes);
+        this.table = new ClientStreamTable(remote, readTimeoutNanos);
+        SendWindows windows = new SendWindows(table, remote, readTimeoutNanos);
+        this.writer = new Http2ClientWriter(c, remote, readTimeoutNanos, table, windows);
+        this.reader = new Http2ClientReader(this, c, remote, config, table, windows, writer);
+        this.ours = new Settings().enablePush(false).initialWindowSize(STREAM_WINDOW)
+                .maxHeaderListSize(config.maxHeaderBytes());
     }
 
     /**
@@ -155,59 +104,21 @@ public final class Http2ClientConnection {
         // The reader waits for frames as long as the connection lives; the pool closes it when idle, and each
         // stream bounds its own waits by the read timeout.
         c.setIdleTimeout(Duration.ofNanos(Math.max(Duration.ofHours(1).toNanos(), 2 * readTimeoutNanos)));
-        byte[] b = new byte[FrameParser.PREFACE.length + 9 + 36 + 13];
-        System.arraycopy(FrameParser.PREFACE, 0, b, 0, FrameParser.PREFACE.length);
-        int p = FrameWriter.settings(b, FrameParser.PREFACE.length, ours, null);
-        p = FrameWriter.windowUpdate(b, p, 0, CONNECTION_WINDOW - Settings.DEFAULT_WINDOW_SIZE);
-        recvWindow = CONNECTION_WINDOW;
-        c.write(b, 0, p);
-        c.flush();
-        Thread.ofVirtual().name("porter-h2-client " + remote).start(this::readLoop);
-        lock.lock();
-        try {
-            long until = System.nanoTime() + readTimeoutNanos;
-            while (!peerSettingsSeen && failure == null) {
-                try {
-                    await(until, deadline);
-                } catch (Http2ClientStream.StreamTimeout e) {
-                    throw timeout(e, timeout, "no HTTP/2 SETTINGS from " + remote);
-                }
-            }
-            if (!peerSettingsSeen) {
-                if (failure instanceof HttpClientException) throw failure;
-                if (failure instanceof SocketTimeoutException) {
-                    throw new HttpClientException.Timeout("no data from " + remote + " for "
-                            + readTimeoutNanos / 1_000_000 + " ms (read timeout)", HttpClientException.Timeout.Kind.READ);
-                }
-                throw new HttpClientException.IncompleteResponse("server " + remote
-                        + " closed the connection before its HTTP/2 SETTINGS" + (failure.getMessage() == null ? ""
-                        : ": " + failure.getMessage()), true);
-            }
-        } finally {
-            lock.unlock();
-        }
+        writer.preface(ours, CONNECTION_WINDOW);
+        Thread.ofVirtual().name("porter-h2-client " + remote).start(reader::run);
+        table.awaitPeerSettings(deadline, timeout);
     }
 
     // ---- for the pool -----------------------------------------------------------------------------------------------
 
     /** @return true if new streams may start here: open, no GOAWAY, not retired, identifiers left */
     public boolean usable() {
-        lock.lock();
-        try {
-            return failure == null && goAwayLast < 0 && !closing && !retireOnIdle && nextStreamId > 0 && c.isOpen();
-        } finally {
-            lock.unlock();
-        }
+        return table.takesStreams() && c.isOpen();
     }
 
     /** @return streams in progress */
     public int activeStreams() {
-        lock.lock();
-        try {
-            return active;
-        } finally {
-            lock.unlock();
-        }
+        return table.active();
     }
 
     /**
@@ -217,44 +128,29 @@ public final class Http2ClientConnection {
      * @return true if it is closed (now or before)
      */
     public boolean closeIfIdle(long nanos) {
-        lock.lock();
-        try {
-            if (failure != null) return true;
-            if (active > 0 || System.nanoTime() - idleSince < nanos) return false;
-            closing = true;
-        } finally {
-            lock.unlock();
-        }
-        close();
-        return true;
+        return switch (table.retireIfIdle(nanos)) {
+            case FAILED -> true;
+            case BUSY -> false;
+            case RETIRED -> {
+                close();
+                yield true;
+            }
+        };
     }
 
     /** Takes no new streams and closes once the streams in progress end (now if there are none). */
     public void retireWhenIdle() {
-        boolean now;
-        lock.lock();
-        try {
-            closing = true;
-            now = active == 0;
-        } finally {
-            lock.unlock();
-        }
-        if (now) close();
+        if (table.retireWhenIdle()) close();
     }
 
     /** Closes once the streams started here end, as a connection that is not pooled. */
     public void retireAfterStreams() {
-        lock.lock();
-        try {
-            retireOnIdle = true;
-        } finally {
-            lock.unlock();
-        }
+        table.retireAfterStreams();
     }
 
     /** Closes now: GOAWAY (NO_ERROR) if the connection is still up, then the socket; open streams fail. */
     public void close() {
-        sendGoAway(Http2Error.NO_ERROR, null);
+        writer.goAway(Http2Error.NO_ERROR, null);
         c.close();
     }
 
@@ -290,16 +186,17 @@ public final class Http2ClientConnection {
                              ClientRequest.Body body, long deadline, Duration timeout, Consumer<List<String>> heads)
             throws IOException {
         boolean hasBody = body.length() != 0;
-        Http2ClientStream s = open(method, scheme, authority, path, fields, !hasBody, deadline, timeout);
+        Http2ClientStream s = writer.open(method, scheme, authority, path, fields, !hasBody, deadline, timeout);
+        if (!hasBody && s.endLocal()) streamClosed(s);
         boolean ok = false;
         try {
-            if (hasBody) sendBody(s, body, deadline, timeout);
+            if (hasBody && writer.body(s, body, deadline, timeout) && s.endLocal()) streamClosed(s);
             ResponseFields f;
             try {
                 f = s.awaitHead(deadline, readTimeoutNanos, i -> {
                     if (heads != null) heads.accept(lines(i));
                 });
-            } catch (Http2ClientStream.StreamTimeout e) {
+            } catch (StreamTimeout e) {
                 throw timeout(e, timeout, "no response from " + remote);
             }
             if (heads != null) heads.accept(lines(f));
@@ -320,240 +217,14 @@ public final class Http2ClientConnection {
         return l;
     }
 
-    /** Takes a slot and an identifier, and sends HEADERS. */
-    private Http2ClientStream open(String method, String scheme, String authority, String path, List<String> fields,
-                                   boolean endStream, long deadline, Duration timeout) throws IOException {
-        List<String> names = new ArrayList<>(fields.size() / 2 + 4);
-        List<String> values = new ArrayList<>(fields.size() / 2 + 4);
-        names.add(":method");
-        values.add(method);
-        names.add(":scheme");
-        values.add(scheme);
-        names.add(":authority");
-        values.add(authority);
-        names.add(":path");
-        values.add(path);
-        for (int i = 0; i < fields.size(); i += 2) {
-            names.add(lowerCase(fields.get(i)));
-            values.add(fields.get(i + 1));
-        }
-        long listSize = 0;
-        int max = HpackEncoder.MAX_START_LENGTH;
-        for (int i = 0; i < names.size(); i++) {
-            listSize += names.get(i).length() + values.get(i).length() + 32;
-            max += HpackEncoder.maxFieldLength(names.get(i), values.get(i));
-        }
-        acquireSlot(listSize, deadline, timeout);
-        Http2ClientStream s;
-        writeLock.lock();
-        try {
-            int maxFrame;
-            lock.lock();
-            try {
-                if (failure != null || goAwayLast >= 0 || nextStreamId < 0) {
-                    freeSlot();
-                    throw unprocessed("the connection stopped taking streams before the request was sent");
-                }
-                int id = nextStreamId;
-                nextStreamId += 2; // past 2^31-1 it turns negative: no identifiers left (§5.1.1)
-                s = new Http2ClientStream(this, id, completed > 0, method.equals("HEAD"), peer.initialWindowSize(),
-                        STREAM_WINDOW);
-                streams.put(id, s);
-                maxFrame = peer.maxFrameSize();
-            } finally {
-                lock.unlock();
-            }
-            try {
-                byte[] fieldBlock = new byte[max];
-                int p = encoder.startBlock(fieldBlock, 0);
-                for (int i = 0; i < names.size(); i++) p = encoder.field(fieldBlock, p, names.get(i), values.get(i));
-                byte[] frames = new byte[FrameWriter.headersLength(p, maxFrame)];
-                int len = FrameWriter.headers(frames, 0, s.id, endStream, fieldBlock, 0, p, maxFrame);
-                c.write(frames, 0, len);
-            } catch (IOException | RuntimeException e) {
-                // The encoder's context moved on without the server's: nothing more can be said on this connection.
-                c.close();
-                if (e instanceof IOException io) throw s.connectionEnded(io, remote);
-                throw e;
-            }
-        } finally {
-            writeLock.unlock();
-        }
-        try {
-            c.flush();
-        } catch (IOException e) {
-            c.close();
-            throw s.connectionEnded(e, remote);
-        }
-        if (endStream && s.endLocal()) streamClosed(s);
-        return s;
-    }
-
-    private static String lowerCase(String name) {
-        for (int i = 0; i < name.length(); i++) {
-            char ch = name.charAt(i);
-            if (ch >= 'A' && ch <= 'Z') return name.toLowerCase(java.util.Locale.ROOT);
-        }
-        return name;
-    }
-
-    /** Waits until the server's concurrency limit lets one more stream start. */
-    private void acquireSlot(long listSize, long deadline, Duration timeout) throws IOException {
-        lock.lock();
-        try {
-            if (listSize > peer.maxHeaderListSize()) {
-                throw new IOException("the request's header list of " + listSize + " bytes is larger than the "
-                        + "server's SETTINGS_MAX_HEADER_LIST_SIZE of " + peer.maxHeaderListSize());
-            }
-            long until = System.nanoTime() + readTimeoutNanos;
-            while (true) {
-                if (failure != null || goAwayLast >= 0 || closing || nextStreamId < 0) {
-                    throw unprocessed("the connection stopped taking streams before the request was sent");
-                }
-                if (active < peer.maxConcurrentStreams()) break;
-                try {
-                    await(until, deadline);
-                } catch (Http2ClientStream.StreamTimeout e) {
-                    throw timeout(e, timeout, "no HTTP/2 stream became free on the connection to " + remote
-                            + " (the server allows " + peer.maxConcurrentStreams() + " at once)");
-                }
-            }
-            active++;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** The lock is held. */
-    private void freeSlot() {
-        active--;
-        if (active == 0) idleSince = System.nanoTime();
-        changed.signalAll();
-    }
-
-    private static Http2Retry unprocessed(String why) {
-        return new Http2Retry(why, true, false);
-    }
-
-    /** Waits on the connection's condition until the earlier of {@code until} and {@code deadline}; lock held. */
-    private void await(long until, long deadline) throws IOException {
-        boolean byDeadline = deadline != 0 && deadline - until < 0;
-        long left = (byDeadline ? deadline : until) - System.nanoTime();
-        if (left <= 0) throw new Http2ClientStream.StreamTimeout(byDeadline);
-        try {
-            changed.awaitNanos(left);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while waiting on " + this);
-        }
-    }
-
     /** @return the client's timeout for a wait that passed: the whole request's, or the read timeout */
-    HttpClientException.Timeout timeout(Http2ClientStream.StreamTimeout e, Duration requestTimeout, String what) {
-        if (e.deadline) {
-            return new HttpClientException.Timeout("request to " + remote + " did not complete within "
-                    + requestTimeout.toMillis() + " ms", HttpClientException.Timeout.Kind.REQUEST);
-        }
-        return new HttpClientException.Timeout(what + " for " + readTimeoutNanos / 1_000_000 + " ms (read timeout)",
-                HttpClientException.Timeout.Kind.READ);
-    }
-
-    /** Sends the request body as DATA within the server's windows; stops early if the server ended the stream. */
-    private void sendBody(Http2ClientStream s, ClientRequest.Body body, long deadline, Duration timeout)
-            throws IOException {
-        try (BodySource src = BodySource.of(body)) {
-            byte[] chunk = new byte[DATA_CHUNK];
-            byte[] frame = new byte[FrameParser.HEADER_LENGTH + DATA_CHUNK];
-            boolean ended = false;
-            while (!ended) {
-                int n = src.read(chunk, 0, chunk.length);
-                if (n < 0) {
-                    n = 0;
-                    ended = true;
-                } else {
-                    ended = src.complete();
-                }
-                int pos = 0;
-                do {
-                    int k = n == 0 ? 0 : reserve(s, n - pos, deadline, timeout);
-                    if (k < 0) return; // the server reset the stream or answered for good: no point in sending more
-                    boolean last = ended && pos + k == n;
-                    int flen = FrameWriter.data(frame, 0, s.id, chunk, pos, k, last);
-                    write(s, frame, flen, false);
-                    pos += k;
-                } while (pos < n);
-            }
-            write(s, frame, 0, true);
-        }
-        if (s.endLocal()) streamClosed(s);
-    }
-
-    /** One frame of a caller's stream (or only a flush, with {@code len} 0); a failure ends the connection. */
-    private void write(Http2ClientStream s, byte[] frame, int len, boolean flush) throws IOException {
-        try {
-            if (len > 0) c.write(frame, 0, len);
-            if (flush) c.flush();
-        } catch (IOException e) {
-            c.close();
-            if (c.timedOut()) {
-                throw new HttpClientException.Timeout(remote + " did not take request bytes for "
-                        + readTimeoutNanos / 1_000_000 + " ms (write timeout)", HttpClientException.Timeout.Kind.WRITE);
-            }
-            throw s.connectionEnded(e, remote);
-        }
-    }
-
-    /**
-     * Takes send window for up to {@code want} bytes: the least of the stream's and the connection's windows and
-     * the server's frame size; waits (output flushed) while either window is closed.
-     *
-     * @return the bytes granted, or -1 if the server reset the stream (stop sending)
-     */
-    private int reserve(Http2ClientStream s, int want, long deadline, Duration timeout) throws IOException {
-        boolean flushed = false;
-        lock.lock();
-        try {
-            long until = System.nanoTime() + readTimeoutNanos;
-            while (true) {
-                if (s.remoteDone()) return -1;
-                if (failure != null) throw s.connectionEnded(failure, remote);
-                long w = Math.min(s.sendWindow, sendWindow);
-                if (w > 0) {
-                    int k = (int) Math.min(want, Math.min(w, peer.maxFrameSize()));
-                    s.sendWindow -= k;
-                    sendWindow -= k;
-                    return k;
-                }
-                if (!flushed) {
-                    // What is buffered may be what the server waits for before it opens the window.
-                    lock.unlock();
-                    try {
-                        write(s, null, 0, true);
-                    } finally {
-                        lock.lock();
-                    }
-                    flushed = true;
-                    continue;
-                }
-                try {
-                    await(until, deadline);
-                } catch (Http2ClientStream.StreamTimeout e) {
-                    if (e.deadline) throw timeout(e, timeout, "");
-                    throw new HttpClientException.Timeout(remote + " did not open its HTTP/2 flow-control window for "
-                            + readTimeoutNanos / 1_000_000 + " ms (write timeout)", HttpClientException.Timeout.Kind.WRITE);
-                }
-            }
-        } finally {
-            lock.unlock();
-        }
+    HttpClientException.Timeout timeout(StreamTimeout e, Duration requestTimeout, String what) {
+        return e.toClientTimeout(remote, requestTimeout, readTimeoutNanos, what);
     }
 
     /** Resets a stream the caller gives up on (CANCEL), unless it is over already. */
     void cancel(Http2ClientStream s) {
-        if (s.resetLocally()) {
-            byte[] f = new byte[13];
-            sendQuietly(f, FrameWriter.rstStream(f, 0, s.id, Http2Error.CANCEL));
-        }
+        if (s.resetLocally()) writer.cancel(s.id);
         if (s.closeIfDone()) streamClosed(s);
     }
 
@@ -562,380 +233,8 @@ public final class Http2ClientConnection {
         if (s.closeIfDone()) streamClosed(s);
     }
 
-    /** Gives {@code credit} bytes of a stream's window back (WINDOW_UPDATE), as its reader consumed them. */
-    void windowUpdate(int streamId, int credit) {
-        byte[] f = new byte[13];
-        sendQuietly(f, FrameWriter.windowUpdate(f, 0, streamId, credit));
-    }
-
     /** A stream is over: its slot is free. Closes a connection that was told to go once idle. */
     void streamClosed(Http2ClientStream s) {
-        boolean closeNow;
-        lock.lock();
-        try {
-            streams.remove(s.id);
-            if (s.counted) {
-                s.counted = false;
-                completed++;
-                freeSlot();
-            }
-            closeNow = active == 0 && (closing || retireOnIdle || goAwayLast >= 0) && failure == null;
-        } finally {
-            lock.unlock();
-        }
-        if (closeNow) close();
-    }
-
-    /** Sends a control frame and flushes; a failure is the reader's to find. */
-    private void sendQuietly(byte[] f, int len) {
-        try {
-            c.write(f, 0, len);
-            c.flush();
-        } catch (IOException e) {
-            c.close();
-        }
-    }
-
-    private void sendGoAway(Http2Error error, String why) {
-        if (!c.isOpen()) return;
-        byte[] debug = why == null ? null : why.substring(0, Math.min(why.length(), 200)).getBytes(StandardCharsets.US_ASCII);
-        byte[] f = new byte[17 + (debug == null ? 0 : debug.length)];
-        // We accept no streams from the server: the last one we processed is 0.
-        sendQuietly(f, FrameWriter.goAway(f, 0, 0, error, debug, 0, debug == null ? 0 : debug.length));
-    }
-
-    // ---- the reader -------------------------------------------------------------------------------------------------
-
-    private void readLoop() {
-        IOException cause = null;
-        ReadBuffer in = c.input();
-        try {
-            while (true) {
-                if (firstFrame) notHttp1(in);
-                int n = parser.parse(in.array(), in.start(), in.end());
-                if (n == 0) {
-                    if (!in.fill(in.available() > 0 ? ReadBuffer.Wait.IN_MESSAGE : ReadBuffer.Wait.NEXT_MESSAGE,
-                            parser.needed() + 1)) {
-                        break;
-                    }
-                    continue;
-                }
-                try {
-                    frame();
-                } catch (Http2Exception e) {
-                    if (e.isConnectionError()) throw e;
-                    resetStream(e.streamId(), e.error(), e.getMessage());
-                }
-                in.consume(n);
-            }
-        } catch (Http2Exception e) {
-            cause = new HttpClientException.MalformedResponse("HTTP/2 connection error (" + e.error() + ") by "
-                    + remote + ": " + e.getMessage());
-            sendGoAway(e.error(), e.getMessage());
-        } catch (IOException e) {
-            cause = e;
-        } catch (RuntimeException e) {
-            cause = new IOException("HTTP/2 connection to " + remote + " failed: " + e, e);
-        } finally {
-            shutdown(cause);
-        }
-    }
-
-    /** An HTTP/1.x server answering the h2c preface shows a status line where SETTINGS should be. */
-    private void notHttp1(ReadBuffer in) throws HttpClientException.MalformedResponse {
-        byte[] b = in.array();
-        int n = Math.min(in.available(), 5);
-        for (int i = 0; i < n; i++) {
-            if (b[in.start() + i] != "HTTP/".charAt(i)) return;
-        }
-        if (n == 5) {
-            throw new HttpClientException.MalformedResponse("server " + remote + " answered in HTTP/1.x, not HTTP/2: it "
-                    + "does not speak HTTP/2 with prior knowledge (h2c) on this port");
-        }
-    }
-
-    /** The connection is over: every stream still open learns why, and the socket closes. */
-    private void shutdown(IOException cause) {
-        List<Http2ClientStream> open;
-        lock.lock();
-        try {
-            if (failure == null) failure = cause != null ? cause : new IOException("closed by the server");
-            open = new ArrayList<>(streams.values());
-            for (Http2ClientStream s : open) s.counted = false;
-            streams.clear();
-            active = 0;
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
-        for (Http2ClientStream s : open) s.closeWith(s.connectionEnded(cause, remote));
-        c.close();
-    }
-
-    private void frame() throws IOException {
-        Http2Exception streamError = parser.streamError();
-        if (streamError != null) throw streamError;
-        int type = parser.type();
-        if (firstFrame) {
-            // §3.4: the server's preface is a SETTINGS frame, first.
-            if (type != SETTINGS || parser.ack()) {
-                throw Http2Exception.connection(Http2Error.PROTOCOL_ERROR, "the server's first frame is "
-                        + FrameType.name(type) + ", not SETTINGS (RFC 9113 §3.4)");
-            }
-            firstFrame = false;
-        }
-        switch (type) {
-            case DATA -> data();
-            case HEADERS -> headers();
-            case CONTINUATION -> continuation();
-            case RST_STREAM -> rstStream();
-            case SETTINGS -> settings();
-            case PING -> {
-                if (!parser.ack()) {
-                    byte[] f = new byte[17];
-                    send(f, FrameWriter.ping(f, 0, parser.pingData(), true));
-                }
-            }
-            case GOAWAY -> goAway();
-            case WINDOW_UPDATE -> windowUpdate();
-            default -> {
-                // PRIORITY is accepted and ignored (§5.3.2), unknown types too (§5.5).
-            }
-        }
-    }
-
-    /** A frame from the reader; a failure ends the connection (the reader finds it). */
-    private void send(byte[] f, int len) throws IOException {
-        c.write(f, 0, len);
-        c.flush();
-    }
-
-    private void data() throws IOException {
-        int id = parser.streamId();
-        int flow = parser.length();
-        // §6.9.1: every DATA frame counts against the connection's window, whatever its stream's state.
-        if (flow > recvWindow) {
-            throw Http2Exception.connection(Http2Error.FLOW_CONTROL_ERROR, "DATA beyond the connection's window");
-        }
-        recvWindow -= flow;
-        if (recvWindow <= CONNECTION_WINDOW / 2) {
-            byte[] f = new byte[13];
-            send(f, FrameWriter.windowUpdate(f, 0, 0, (int) (CONNECTION_WINDOW - recvWindow)));
-            recvWindow = CONNECTION_WINDOW;
-        }
-        Http2ClientStream s = streams.get(id);
-        if (s == null) {
-            notIdle(id, "DATA");
-            return; // a stream we reset or finished: frames in flight are ignored (§5.1)
-        }
-        s.onData(parser.buffer(), parser.contentStart(), parser.contentEnd(), flow, parser.endStream());
-        afterEvent(s);
-    }
-
-    private void afterEvent(Http2ClientStream s) {
-        if (s.closeIfDone()) streamClosed(s);
-    }
-
-    /** A frame for a stream we do not know: fine if it was ours and is closed; idle or even ones are errors. */
-    private void notIdle(int id, String what) {
-        boolean idle;
-        lock.lock();
-        try {
-            idle = id % 2 == 0 || nextStreamId > 0 && id >= nextStreamId;
-        } finally {
-            lock.unlock();
-        }
-        if (idle) {
-            throw Http2Exception.connection(Http2Error.PROTOCOL_ERROR, what + " on stream " + id
-                    + ", which the client never opened (RFC 9113 §5.1)");
-        }
-    }
-
-    private void headers() {
-        blockStream = parser.streamId();
-        blockEndStream = parser.endStream();
-        blockFrames = 0;
-        blockLength = 0;
-        if (parser.endHeaders()) {
-            fieldBlock(parser.buffer(), parser.contentStart(), parser.contentEnd());
-        } else {
-            append();
-        }
-    }
-
-    private void continuation() {
-        if (++blockFrames > MAX_CONTINUATIONS) {
-            throw Http2Exception.connection(Http2Error.ENHANCE_YOUR_CALM, "more than " + MAX_CONTINUATIONS
-                    + " CONTINUATION frames in one field block");
-        }
-        append();
-        if (parser.endHeaders()) fieldBlock(block, 0, blockLength);
-    }
-
-    /** Collects a fragment of a field block; the block may not grow past the header limit and one frame. */
-    private void append() {
-        int n = parser.contentEnd() - parser.contentStart();
-        if (blockLength + n > maxHeaderBytes + parser.maxFrameSize()) {
-            throw Http2Exception.connection(Http2Error.ENHANCE_YOUR_CALM, "field block larger than "
-                    + (maxHeaderBytes + parser.maxFrameSize()) + " bytes");
-        }
-        if (block.length < blockLength + n) block = java.util.Arrays.copyOf(block, Math.max(blockLength + n, block.length * 2));
-        System.arraycopy(parser.buffer(), parser.contentStart(), block, blockLength, n);
-        blockLength += n;
-    }
-
-    private void fieldBlock(byte[] b, int from, int to) {
-        int id = blockStream;
-        Http2ClientStream s = streams.get(id);
-        ResponseFields f = new ResponseFields(s != null && s.hasFinalHead(), maxHeaderCount, true);
-        boolean tooLarge = false;
-        try {
-            // Always decoded, even for a stream nobody waits for: the HPACK context is the connection's.
-            decoder.decode(b, from, to, id, f);
-        } catch (Http2Exception e) {
-            if (e.isConnectionError()) throw e;
-            tooLarge = true;
-        }
-        if (block.length > 64 * 1024) block = new byte[0];
-        if (s == null) {
-            notIdle(id, "HEADERS");
-            return;
-        }
-        if (tooLarge) {
-            throw Http2Exception.stream(id, Http2Error.PROTOCOL_ERROR, "response head larger than " + maxHeaderBytes
-                    + " bytes (maxHeaderBytes)");
-        }
-        String problem = f.check();
-        if (problem != null) throw Http2Exception.stream(id, Http2Error.PROTOCOL_ERROR, problem);
-        s.onHeaders(f, blockEndStream);
-        afterEvent(s);
-    }
-
-    private void rstStream() {
-        int id = parser.streamId();
-        Http2ClientStream s = streams.get(id);
-        if (s == null) {
-            notIdle(id, "RST_STREAM");
-            return;
-        }
-        s.onReset(Http2Error.of(parser.errorCode()));
-        afterEvent(s);
-    }
-
-    /** Resets a stream after a stream error we found in what the server sent (§5.4.2). */
-    private void resetStream(int id, Http2Error error, String why) throws IOException {
-        Http2ClientStream s = streams.get(id);
-        boolean send = true;
-        if (s != null) {
-            send = s.abort(new HttpClientException.MalformedResponse("HTTP/2 stream " + id + " from " + remote + ": " + why));
-        }
-        if (send) {
-            byte[] f = new byte[13];
-            send(f, FrameWriter.rstStream(f, 0, id, error));
-        }
-        if (s != null) afterEvent(s);
-    }
-
-    private void settings() throws IOException {
-        if (parser.ack()) return;
-        int tableSize;
-        lock.lock();
-        try {
-            int before = peer.initialWindowSize();
-            int tableBefore = peer.headerTableSize();
-            peer.apply(parser.buffer(), parser.payloadStart(), parser.payloadEnd(), true);
-            long delta = (long) peer.initialWindowSize() - before;
-            if (delta != 0) {
-                // §6.9.2: every open stream's window moves by the difference, and may not pass 2^31-1.
-                for (Http2ClientStream s : streams.values()) {
-                    s.sendWindow += delta;
-                    if (s.sendWindow > MAX_WINDOW) {
-                        throw Http2Exception.connection(Http2Error.FLOW_CONTROL_ERROR,
-                                "SETTINGS_INITIAL_WINDOW_SIZE makes a stream's window larger than 2^31-1");
-                    }
-                }
-            }
-            tableSize = peer.headerTableSize() != tableBefore || !peerSettingsSeen ? peer.headerTableSize() : -1;
-            peerSettingsSeen = true;
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
-        if (tableSize >= 0) {
-            writeLock.lock();
-            try {
-                encoder.peerMaxTableSize(tableSize);
-            } finally {
-                writeLock.unlock();
-            }
-        }
-        byte[] f = new byte[9];
-        send(f, FrameWriter.settingsAck(f, 0));
-    }
-
-    private void goAway() {
-        int last = parser.lastStreamId();
-        Http2Error error = Http2Error.of(parser.errorCode());
-        String debug = new String(parser.buffer(), parser.debugDataStart(),
-                Math.min(200, parser.payloadEnd() - parser.debugDataStart()), StandardCharsets.ISO_8859_1);
-        List<Http2ClientStream> unprocessed = new ArrayList<>();
-        boolean closeNow;
-        lock.lock();
-        try {
-            goAwayLast = goAwayLast < 0 ? last : Math.min(goAwayLast, last);
-            for (Http2ClientStream s : streams.values()) {
-                if (s.id > goAwayLast) unprocessed.add(s);
-            }
-            for (Http2ClientStream s : unprocessed) {
-                streams.remove(s.id);
-                if (s.counted) {
-                    s.counted = false;
-                    freeSlot();
-                }
-            }
-            closeNow = active == 0;
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
-        String why = "the server's GOAWAY (" + error + (debug.isBlank() ? "" : ": " + printable(debug)) + ") left it unprocessed";
-        for (Http2ClientStream s : unprocessed) s.closeWith(new Http2Retry("HTTP/2 stream " + s.id + ": " + why, true, false));
-        if (closeNow) close();
-    }
-
-    private static String printable(String s) {
-        StringBuilder sb = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char ch = s.charAt(i);
-            sb.append(ch >= 0x20 && ch < 0x7F ? ch : '?');
-        }
-        return sb.toString();
-    }
-
-    private void windowUpdate() {
-        int id = parser.streamId();
-        int increment = parser.windowIncrement();
-        lock.lock();
-        try {
-            if (id == 0) {
-                sendWindow += increment;
-                if (sendWindow > MAX_WINDOW) {
-                    throw Http2Exception.connection(Http2Error.FLOW_CONTROL_ERROR, "connection window above 2^31-1 (RFC 9113 §6.9.1)");
-                }
-            } else {
-                Http2ClientStream s = streams.get(id);
-                if (s == null) {
-                    notIdle(id, "WINDOW_UPDATE"); // the lock is reentrant
-                    return;
-                }
-                s.sendWindow += increment;
-                if (s.sendWindow > MAX_WINDOW) {
-                    throw Http2Exception.stream(id, Http2Error.FLOW_CONTROL_ERROR, "stream window above 2^31-1 (RFC 9113 §6.9.1)");
-                }
-            }
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        if (table.closed(s)) close();
     }
 }

@@ -6,32 +6,30 @@ import dev.porter.http.internal.h2.Http2Error;
 import dev.porter.http.internal.h2.Http2Exception;
 
 import java.io.IOException;
-import java.util.ArrayDeque;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
- * One request's stream on an {@link Http2ClientConnection} (RFC 9113 §5.1), client side. The connection's reader
- * thread delivers what the server sends ({@link #onHeaders}, {@link #onData}, {@link #onReset}, {@link #fail});
- * the caller's thread waits for the response head ({@link #awaitHead}) and reads the body ({@link #read}),
- * giving flow-control credit back as it reads (WINDOW_UPDATE once half the stream's window was consumed), so the
- * body never sits in memory beyond one window. Guarded by its own lock; the send window is the connection's.
+ * One request's stream on an {@link Http2ClientConnection} (RFC 9113 §5.1), client side: which sides ended, whether
+ * it was reset or closed, and why it failed, between two threads. The connection's reader thread delivers what the
+ * server sends ({@link #onHeaders}, {@link #onData}, {@link #onReset}, {@link #abort}, {@link #closeWith}), which
+ * builds the {@link ResponseMessage} (heads, and the rules a response must keep) and fills the
+ * {@link ResponseContent}; the caller's thread waits for the response head ({@link #awaitHead}) and reads the body
+ * ({@link #read}), giving flow-control credit back as it reads. Guarded by its own lock; the send window is the
+ * connection's.
  */
 final class Http2ClientStream {
-
-    /** Interim (1xx) responses tolerated before the final one. */
-    private static final int MAX_INTERIM = 16;
 
     final int id;
     /** The connection carried complete exchanges before this stream: a failure before any answer may be stale. */
     final boolean reusedConnection;
     /** The request was HEAD: the response has no content whatever its fields say (RFC 9110 §9.3.2). */
     final boolean head;
-    private final Http2ClientConnection conn;
-    private final int window;
+    /** Sends the WINDOW_UPDATEs for the content read. */
+    private final Http2ClientWriter out;
 
-    // ---- guarded by the connection's lock -----------------------------------------------------------------------
+    // ---- guarded by the ClientStreamTable's lock ----------------------------------------------------------------
     /** What we may still send on this stream (may go negative after a SETTINGS change, §6.9.2). */
     long sendWindow;
     /** Counted against the server's SETTINGS_MAX_CONCURRENT_STREAMS until both sides ended or a reset. */
@@ -40,35 +38,25 @@ final class Http2ClientStream {
     // ---- guarded by lock ----------------------------------------------------------------------------------------
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    private final ArrayDeque<ResponseFields> interim = new ArrayDeque<>();
-    private int interimCount;
-    private ResponseFields finalHead;
-    private boolean headTaken;
-    private ResponseFields trailers;
-    private final ArrayDeque<byte[]> chunks = new ArrayDeque<>();
-    private int chunkPos;
-    private long buffered;
-    private long received;
-    /** What the server may still send (our receive window for this stream). */
-    private long recvWindow;
-    /** Bytes consumed (read, or padding) not yet given back with WINDOW_UPDATE. */
-    private int unacked;
+    /** The heads, and the rules the response must keep. */
+    private final ResponseMessage message;
+    /** The content waiting for the caller, and our receive window. */
+    private final ResponseContent content;
     private boolean endRemote;
     private boolean endLocal;
     private boolean reset;
     private boolean closed;
-    private boolean discarded;
     private IOException failure;
 
-    Http2ClientStream(Http2ClientConnection conn, int id, boolean reusedConnection, boolean head, long sendWindow,
+    Http2ClientStream(Http2ClientWriter out, int id, boolean reusedConnection, boolean head, long sendWindow,
                       int recvWindow) {
-        this.conn = conn;
+        this.out = out;
         this.id = id;
         this.reusedConnection = reusedConnection;
         this.head = head;
         this.sendWindow = sendWindow;
-        this.recvWindow = recvWindow;
-        this.window = recvWindow;
+        this.message = new ResponseMessage(id, head);
+        this.content = new ResponseContent(id, recvWindow);
     }
 
     // ---- from the reader thread ---------------------------------------------------------------------------------
@@ -82,22 +70,7 @@ final class Http2ClientStream {
         lock.lock();
         try {
             if (closed) return;
-            if (finalHead == null) {
-                if (f.status < 200) {
-                    if (endStream) throw malformed("interim response " + f.status + " ends the stream");
-                    if (f.status == 101) throw malformed("101 Switching Protocols is not allowed in HTTP/2 (RFC 9113 §8.6)");
-                    if (++interimCount > MAX_INTERIM) throw malformed("more than " + MAX_INTERIM + " interim (1xx) responses");
-                    interim.add(f);
-                } else {
-                    finalHead = f;
-                    if (endStream) ended();
-                }
-            } else {
-                // Trailers (RFC 9113 §8.1): a field block after the content must end the stream.
-                if (!endStream) throw malformed("a second field block without END_STREAM");
-                trailers = f;
-                ended();
-            }
+            if (message.fieldBlock(f, endStream)) endRemote = true;
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -113,49 +86,19 @@ final class Http2ClientStream {
         lock.lock();
         try {
             if (closed) return;
-            if (flow > recvWindow) {
-                throw Http2Exception.stream(id, Http2Error.FLOW_CONTROL_ERROR, "DATA beyond the stream's window");
-            }
-            recvWindow -= flow;
-            if (finalHead == null) throw malformed("DATA before the response head (RFC 9113 §8.1)");
-            if (trailers != null || endRemote) throw Http2Exception.stream(id, Http2Error.STREAM_CLOSED, "DATA after END_STREAM");
+            content.receive(flow);
             int n = to - from;
-            unacked += flow - n; // padding is never read: credit it at once
-            if (n > 0) {
-                if (noContent()) throw malformed("content in a response to HEAD or with status " + finalHead.status);
-                received += n;
-                if (finalHead.contentLength >= 0 && received > finalHead.contentLength) {
-                    throw malformed("more content than its content-length of " + finalHead.contentLength);
-                }
-                if (!discarded) {
-                    byte[] copy = new byte[n];
-                    System.arraycopy(b, from, copy, 0, n);
-                    chunks.add(copy);
-                    buffered += n;
-                }
+            message.data(n, endRemote);
+            content.padding(flow - n); // padding is never read: credited at once
+            if (n > 0) content.add(b, from, n);
+            if (endStream) {
+                message.end();
+                endRemote = true;
             }
-            if (endStream) ended();
             changed.signalAll();
         } finally {
             lock.unlock();
         }
-    }
-
-    /** END_STREAM from the server: checks the content length (§8.1.1). */
-    private void ended() {
-        if (!noContent() && finalHead.contentLength >= 0 && received != finalHead.contentLength) {
-            throw malformed("content of " + received + " bytes, not its content-length of " + finalHead.contentLength);
-        }
-        endRemote = true;
-    }
-
-    private boolean noContent() {
-        int s = finalHead.status;
-        return head || s == 204 || s == 304;
-    }
-
-    private Http2Exception malformed(String why) {
-        return Http2Exception.stream(id, Http2Error.PROTOCOL_ERROR, why);
     }
 
     /** RST_STREAM from the server (§6.4). */
@@ -174,7 +117,7 @@ final class Http2ClientStream {
                         error == Http2Error.HTTP_1_1_REQUIRED);
             } else {
                 failure = new HttpClientException.IncompleteResponse("the server reset HTTP/2 stream " + id + " ("
-                        + error + ")" + (finalHead == null ? " before answering" : " inside the response"), finalHead == null);
+                        + error + ")" + (message.answered() ? " inside the response" : " before answering"), !message.answered());
             }
             changed.signalAll();
         } finally {
@@ -220,7 +163,7 @@ final class Http2ClientStream {
     boolean hasFinalHead() {
         lock.lock();
         try {
-            return finalHead != null;
+            return message.answered();
         } finally {
             lock.unlock();
         }
@@ -230,18 +173,7 @@ final class Http2ClientStream {
     IOException connectionEnded(IOException cause, String remote) {
         lock.lock();
         try {
-            if (cause instanceof HttpClientException || cause instanceof Http2Retry) return cause;
-            if (finalHead == null && !headTaken && interimCount == 0 && reusedConnection && !(cause instanceof java.net.SocketTimeoutException)) {
-                return new Http2Retry("reused HTTP/2 connection to " + remote + " failed before a response: "
-                        + (cause == null ? "closed by the server" : cause.getMessage()), false, false);
-            }
-            if (cause instanceof java.net.SocketTimeoutException) return cause;
-            if (finalHead == null) {
-                return new HttpClientException.IncompleteResponse("server " + remote
-                        + " closed the HTTP/2 connection without answering stream " + id, interimCount == 0);
-            }
-            return new HttpClientException.IncompleteResponse("server " + remote + " closed the HTTP/2 connection after "
-                    + received + " body bytes" + (finalHead.contentLength >= 0 ? " of " + finalHead.contentLength : ""), false);
+            return message.connectionEnded(cause, remote, reusedConnection);
         } finally {
             lock.unlock();
         }
@@ -276,7 +208,7 @@ final class Http2ClientStream {
     boolean resetLocally() {
         lock.lock();
         try {
-            discardLocked();
+            content.discard();
             if (closed || reset) return false;
             reset = true;
             if (failure == null) failure = new IOException("HTTP/2 stream " + id + " was cancelled");
@@ -285,12 +217,6 @@ final class Http2ClientStream {
         } finally {
             lock.unlock();
         }
-    }
-
-    private void discardLocked() {
-        discarded = true;
-        chunks.clear();
-        buffered = 0;
     }
 
     /** @return true if the server ended or reset the stream: sending the request body is pointless */
@@ -307,7 +233,7 @@ final class Http2ClientStream {
      * Waits for the final response head, giving each interim head to {@code interimHeads} first (on this thread).
      *
      * @param deadline whole-request deadline ({@link System#nanoTime()}) or 0
-     * @throws IOException the stream's failure, or {@link java.net.SocketTimeoutException} naming which wait passed
+     * @throws IOException the stream's failure, or {@link StreamTimeout} naming which wait passed
      */
     ResponseFields awaitHead(long deadline, long readTimeoutNanos, Consumer<ResponseFields> interimHeads) throws IOException {
         while (true) {
@@ -315,15 +241,12 @@ final class Http2ClientStream {
             lock.lock();
             try {
                 long until = System.nanoTime() + readTimeoutNanos;
-                while (interim.isEmpty() && finalHead == null && failure == null) {
+                while (!message.hasInterim() && !message.answered() && failure == null) {
                     waitUntil(until, deadline);
                 }
-                next = interim.poll();
+                next = message.nextInterim();
                 if (next == null) {
-                    if (finalHead != null) {
-                        headTaken = true;
-                        return finalHead;
-                    }
+                    if (message.answered()) return message.takeFinalHead();
                     throw failure;
                 }
             } finally {
@@ -335,25 +258,11 @@ final class Http2ClientStream {
 
     /** Waits on the condition until the earlier of {@code until} and {@code deadline}; the lock is held. */
     private void waitUntil(long until, long deadline) throws IOException {
-        long now = System.nanoTime();
-        boolean byDeadline = deadline != 0 && deadline - until < 0;
-        long left = (byDeadline ? deadline : until) - now;
-        if (left <= 0) throw new StreamTimeout(byDeadline);
         try {
-            changed.awaitNanos(left);
+            StreamTimeout.await(changed, until, deadline);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException("interrupted while waiting for HTTP/2 stream " + id);
-        }
-    }
-
-    /** A wait of the caller passed its limit: the read timeout, or the whole request's deadline. */
-    static final class StreamTimeout extends java.net.SocketTimeoutException {
-        final boolean deadline;
-
-        StreamTimeout(boolean deadline) {
-            super(deadline ? "request deadline passed" : "read timeout");
-            this.deadline = deadline;
         }
     }
 
@@ -364,38 +273,21 @@ final class Http2ClientStream {
      */
     int read(byte[] b, int off, int len, long deadline, long readTimeoutNanos) throws IOException {
         int n;
-        int credit = 0;
+        int credit;
         lock.lock();
         try {
             long until = System.nanoTime() + readTimeoutNanos;
-            while (chunks.isEmpty() && !endRemote && failure == null) waitUntil(until, deadline);
-            if (chunks.isEmpty()) {
+            while (content.isEmpty() && !endRemote && failure == null) waitUntil(until, deadline);
+            if (content.isEmpty()) {
                 if (endRemote) return -1;
                 throw failure;
             }
-            n = 0;
-            while (n < len && !chunks.isEmpty()) {
-                byte[] c = chunks.peek();
-                int k = Math.min(len - n, c.length - chunkPos);
-                System.arraycopy(c, chunkPos, b, off + n, k);
-                n += k;
-                chunkPos += k;
-                if (chunkPos == c.length) {
-                    chunks.poll();
-                    chunkPos = 0;
-                }
-            }
-            buffered -= n;
-            unacked += n;
-            if (!endRemote && !reset && unacked >= window / 2) {
-                credit = unacked;
-                recvWindow += credit;
-                unacked = 0;
-            }
+            n = content.read(b, off, len);
+            credit = content.credit(!endRemote && !reset);
         } finally {
             lock.unlock();
         }
-        if (credit > 0) conn.windowUpdate(id, credit);
+        if (credit > 0) out.credit(id, credit);
         return n;
     }
 
@@ -403,7 +295,7 @@ final class Http2ClientStream {
     int available() {
         lock.lock();
         try {
-            return (int) Math.min(Integer.MAX_VALUE, buffered);
+            return (int) Math.min(Integer.MAX_VALUE, content.buffered());
         } finally {
             lock.unlock();
         }
@@ -413,7 +305,7 @@ final class Http2ClientStream {
     boolean finished() {
         lock.lock();
         try {
-            return endRemote && chunks.isEmpty();
+            return endRemote && content.isEmpty();
         } finally {
             lock.unlock();
         }
@@ -423,7 +315,8 @@ final class Http2ClientStream {
     Headers trailers() {
         lock.lock();
         try {
-            return trailers != null && chunks.isEmpty() ? trailers.headers : new Headers();
+            Headers t = message.trailers();
+            return t != null && content.isEmpty() ? t : new Headers();
         } finally {
             lock.unlock();
         }
@@ -433,7 +326,7 @@ final class Http2ClientStream {
     boolean endedWithHead() {
         lock.lock();
         try {
-            return endRemote && received == 0;
+            return endRemote && message.received() == 0;
         } finally {
             lock.unlock();
         }

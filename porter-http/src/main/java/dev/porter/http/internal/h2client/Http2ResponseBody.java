@@ -52,7 +52,7 @@ public final class Http2ResponseBody extends ClientBody {
                 conn.finished(stream);
             }
             return n;
-        } catch (Http2ClientStream.StreamTimeout e) {
+        } catch (StreamTimeout e) {
             close();
             throw conn.timeout(e, timeout, "no data from the server on HTTP/2 stream " + stream.id);
         } catch (IOException e) {

@@ -47,6 +47,8 @@ public final class HttpProtocol implements Protocol {
         boolean hot;
         /** Over TLS (RFC 6797 §7.2: HSTS only then). */
         boolean secure;
+        /** Once the connection speaks HTTP/2: its state, kept while it is parked. */
+        Http2Connection h2;
     }
 
     public HttpProtocol(HttpConfig config, Handler handler) {
@@ -63,6 +65,10 @@ public final class HttpProtocol implements Protocol {
     @Override
     public void serve(Connection c) throws IOException {
         State state = (State) c.attachment();
+        if (state != null && state.h2 != null) {
+            state.h2.serve(false); // resumed from a park
+            return;
+        }
         if (state == null) {
             state = new State();
             state.secure = c.tls().isPresent();
@@ -70,7 +76,8 @@ public final class HttpProtocol implements Protocol {
             c.setIdleTimeout(config.keepAliveTimeout());
             if (config.http2().enabled() && c.tls().map(t -> t.applicationProtocol().equals("h2")).orElse(false)) {
                 // ALPN chose HTTP/2 (RFC 9113 §3.2): the client's first bytes are its preface.
-                new Http2Connection(c, config, handler).serve(true);
+                state.h2 = new Http2Connection(c, config, handler);
+                state.h2.serve(true);
                 return;
             }
         }
@@ -97,7 +104,8 @@ public final class HttpProtocol implements Protocol {
             } catch (HttpException e) {
                 if (priorKnowledge(c, state, e)) {
                     c.input().deadline(0);
-                    new Http2Connection(c, config, handler).serve(true);
+                    state.h2 = new Http2Connection(c, config, handler);
+                    state.h2.serve(true);
                     return;
                 }
                 rejectAndClose(c, e.status(), e.getMessage(), head, System.nanoTime());
@@ -119,6 +127,12 @@ public final class HttpProtocol implements Protocol {
             if (!exchange(c, head, framing, state, started)) return;
             waitStart = System.nanoTime();
         }
+    }
+
+    /** An idle connection's keep-alive ended while parked: an HTTP/2 one says GOAWAY first (RFC 9113 §9.1). */
+    @Override
+    public void expired(Connection c) throws IOException {
+        if (c.attachment() instanceof State state && state.h2 != null) state.h2.expired();
     }
 
     /**

@@ -1,0 +1,80 @@
+package dev.porter.cli;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Locale;
+
+/**
+ * The URL argument of {@code porter get}: what the user typed, as a URI, or one line saying what is wrong with it
+ * ({@link ExitCode#BAD_URL}, curl's 3, which curl also gives for a port out of range).
+ */
+final class UrlArgument {
+
+    private static final int MAX_PORT = 65535;
+
+    private UrlArgument() {
+    }
+
+    /**
+     * @return the URL as a URI; {@code http://} is assumed when no scheme is given, like curl
+     * @throws GetFailure ({@link ExitCode#BAD_URL}) naming the problem: no host, an invalid port or host name, a
+     *                    syntax error
+     */
+    static URI parse(String s) throws GetFailure {
+        if (!s.contains("://")) {
+            // "http:/x" or "https:host" would otherwise become host "http" or "https", and fail to resolve.
+            String lower = s.toLowerCase(Locale.ROOT);
+            if (lower.startsWith("http:") || lower.startsWith("https:")) {
+                throw malformed(s, "expected http:// or https:// before the host");
+            }
+        }
+        String u = s.contains("://") ? s : "http://" + s;
+        URI uri;
+        try {
+            uri = new URI(u);
+        } catch (URISyntaxException e) {
+            throw malformed(s, e.getReason());
+        }
+        if (uri.getHost() == null) throw malformed(s, whyNoHost(uri.getRawAuthority()));
+        if (uri.getPort() > MAX_PORT) throw malformed(s, invalidPort(Integer.toString(uri.getPort())));
+        return uri;
+    }
+
+    /**
+     * java.net.URI gives no host when the authority is not {@code host[:port]} with a valid host name and a port
+     * that fits an int; it does not say which part is wrong, so this finds out.
+     */
+    private static String whyNoHost(String authority) {
+        if (authority == null) return "no host";
+        String hostPort = authority.substring(authority.lastIndexOf('@') + 1); // after any user information
+        String host = hostPort;
+        String port = null;
+        if (hostPort.startsWith("[")) {
+            int close = hostPort.indexOf(']');
+            if (close > 0 && close + 1 < hostPort.length() && hostPort.charAt(close + 1) == ':') {
+                host = hostPort.substring(0, close + 1);
+                port = hostPort.substring(close + 2);
+            }
+        } else if (hostPort.lastIndexOf(':') >= 0) {
+            host = hostPort.substring(0, hostPort.lastIndexOf(':'));
+            port = hostPort.substring(hostPort.lastIndexOf(':') + 1);
+        }
+        if (host.isEmpty()) return "no host";
+        if (port != null && !port.isEmpty() && !isPort(port)) return invalidPort(port);
+        return "invalid host name '" + host + "'";
+    }
+
+    private static boolean isPort(String s) {
+        if (s.length() > 5) return false;
+        for (int i = 0; i < s.length(); i++) if (s.charAt(i) < '0' || s.charAt(i) > '9') return false;
+        return Integer.parseInt(s) <= MAX_PORT;
+    }
+
+    private static String invalidPort(String port) {
+        return "invalid port '" + port + "' (a port is a number from 0 to " + MAX_PORT + ")";
+    }
+
+    private static GetFailure malformed(String url, String why) {
+        return new GetFailure(ExitCode.BAD_URL, "malformed URL '" + url + "': " + why);
+    }
+}
