@@ -6,11 +6,11 @@ import java.io.IOException;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The sending side of one WebSocket conversation: frames leave whole and in order under one lock (any thread may
- * send), each message is flushed, and a send blocks while the peer does not read. The {@link SendWatchdog} drops
- * the connection when one send takes longer than the send timeout. Messages are sent as single frames,
- * compressed when permessage-deflate was agreed (the deflater's context follows the order of sending, which the
- * lock makes the order on the wire).
+ * The sending side of one WebSocket conversation, a server's or (masking every frame) a client's: frames leave
+ * whole and in order under one lock (any thread may send), each message is flushed, and a send blocks while the
+ * peer does not read. The {@link SendWatchdog} drops the connection when one send takes longer than the send
+ * timeout. Messages are sent as single frames, compressed when permessage-deflate was agreed (the deflater's
+ * context follows the order of sending, which the lock makes the order on the wire).
  */
 final class Sender {
 
@@ -18,7 +18,7 @@ final class Sender {
 
     private final Connection c;
     private final FrameWriter.Output out;
-    private final FrameWriter writer = new FrameWriter(null);
+    private final FrameWriter writer;
     private final PerMessageDeflate deflate;
     private final long timeoutNanos;
     private final ReentrantLock lock = new ReentrantLock();
@@ -31,7 +31,17 @@ final class Sender {
     private final java.util.function.Consumer<String> onFailure;
 
     Sender(Connection c, PerMessageDeflate deflate, long timeoutNanos, java.util.function.Consumer<String> onFailure) {
+        this(c, deflate, timeoutNanos, onFailure, null);
+    }
+
+    /**
+     * @param maskKeys the source of a fresh masking key per frame for a client's sender (RFC 6455 §5.3), or null
+     *                 for a server's (frames unmasked, §5.1)
+     */
+    Sender(Connection c, PerMessageDeflate deflate, long timeoutNanos, java.util.function.Consumer<String> onFailure,
+           java.util.random.RandomGenerator maskKeys) {
         this.c = c;
+        this.writer = new FrameWriter(maskKeys);
         this.onFailure = onFailure;
         this.out = c::write;
         this.deflate = deflate;
