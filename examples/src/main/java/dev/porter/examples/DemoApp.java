@@ -5,6 +5,8 @@ import dev.porter.http.Headers;
 import dev.porter.http.Request;
 import dev.porter.http.Response;
 import dev.porter.http.Router;
+import dev.porter.http.WebSocket;
+import dev.porter.http.WebSocketOptions;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,6 +21,10 @@ import java.nio.charset.StandardCharsets;
  *   <li>{@code GET}, {@code HEAD}, {@code OPTIONS /}: 200</li>
  *   <li>{@code POST /}: echoes the request body (streamed, any size up to the server's body limit)</li>
  *   <li>{@code POST /echo}: the request headers received, one per line as {@code Name: Value}</li>
+ *   <li>{@code GET /ws}: a WebSocket echo: every message back as it came, text as text and binary as binary;
+ *       permessage-deflate accepted when offered; messages up to 16 MiB however they are fragmented (the server's
+ *       {@link dev.porter.http.WebSocketConfig#defaults()}); any origin, since it holds nothing to protect and is
+ *       meant for tests and benchmarks from any page</li>
  * </ul>
  */
 public final class DemoApp {
@@ -39,7 +45,8 @@ public final class DemoApp {
                 .get("/json", (req, res) -> res.contentType("application/json").send(JSON))
                 .get("/", (req, res) -> res.contentType("text/plain; charset=utf-8").send(ROOT))
                 .post("/", DemoApp::echoBody)
-                .post("/echo", DemoApp::echoHeaders);
+                .post("/echo", DemoApp::echoHeaders)
+                .websocket("/ws", WebSocketOptions.defaults().anyOrigin(), DemoApp::echoMessages);
     }
 
     /** @return the demo routes as a handler */
@@ -62,6 +69,10 @@ public final class DemoApp {
         try (OutputStream out = res.stream()) {
             for (int n; (n = in.read(buf)) > 0; ) out.write(buf, 0, n);
         }
+    }
+
+    private static void echoMessages(WebSocket ws) throws IOException {
+        for (WebSocket.Message m; (m = ws.receive()) != null; ) ws.send(m);
     }
 
     private static void echoHeaders(Request req, Response res) throws IOException {
