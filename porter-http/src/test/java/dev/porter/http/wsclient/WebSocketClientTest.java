@@ -91,6 +91,18 @@ class WebSocketClientTest {
     }
 
     @Test
+    void rfc7692_s7_2_3_6_emptyMessagesEchoCompressedBetweenOthers() throws IOException {
+        try (ClientWebSocket ws = client.websocket(ws("/echo"))) {
+            for (String m : new String[]{"a", "", "", "b", ""}) {
+                ws.sendText(m);
+                assertThat(ws.receive()).isEqualTo(new WebSocket.Text(m));
+            }
+            ws.sendBinary(new byte[0]);
+            assertThat(ws.receive()).isEqualTo(new WebSocket.Binary(new byte[0]));
+        }
+    }
+
+    @Test
     void withoutDeflateNothingIsNegotiatedAndMessagesStillEcho() throws IOException {
         try (ClientWebSocket ws = client.websocket(WebSocketRequest.builder(ws("/echo")).deflate(false).build())) {
             assertThat(ws.extensions()).isNull();
@@ -135,6 +147,7 @@ class WebSocketClientTest {
             assertThat(ws.receive()).isNull();
             assertThat(ws.closeCode()).isEqualTo(4001);
             assertThat(ws.closeReason()).isEqualTo("bye now");
+            assertThat(ws.serverCloseCode()).isEqualTo(4001);
             assertThat(ws.isOpen()).isFalse();
             assertThatThrownBy(() -> ws.sendText("too late")).isInstanceOf(IOException.class);
         }
@@ -148,6 +161,7 @@ class WebSocketClientTest {
         assertThat(ws.isOpen()).isFalse();
         assertThat(ws.receive()).isNull(); // the server's answering Close ends it
         assertThat(ws.closeCode()).isEqualTo(4100);
+        assertThat(ws.serverCloseCode()).isEqualTo(4100); // the server's answer echoes the code
         assertThat(serverSaw.poll(10, TimeUnit.SECONDS)).isEqualTo("closed 4100 done here");
         ws.close();
     }
