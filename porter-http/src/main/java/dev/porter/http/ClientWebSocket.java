@@ -41,6 +41,13 @@ public interface ClientWebSocket extends WebSocket, AutoCloseable {
      */
     String extensions();
 
+    /**
+     * @return the code of the server's Close frame (1005 if it had none), or 0 while none came (or if none ever
+     *         came: the connection failed, or this side gave up waiting). Tells who ended the conversation:
+     *         {@link #closeCode()} is the first code known, which may be this side's
+     */
+    int serverCloseCode();
+
     /** @return the TLS the conversation runs over ({@code wss}), or empty ({@code ws}) */
     default Optional<TlsInfo> tls() {
         return request().tls();

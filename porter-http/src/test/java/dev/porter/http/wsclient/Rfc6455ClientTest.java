@@ -300,6 +300,7 @@ class Rfc6455ClientTest {
             assertThat(ws.receive()).isEqualTo(new WebSocket.Text("last words"));
             assertThat(ws.receive()).isNull();
             assertThat(ws.closeCode()).isEqualTo(1006);
+            assertThat(ws.serverCloseCode()).isZero();
         }
     }
 

@@ -65,6 +65,7 @@ final class ClientSession implements ClientWebSocket {
     private volatile boolean closeReceived;
     private volatile boolean ended;
     private volatile int closeCode;
+    private volatile int serverCloseCode;
     private volatile String closeReason = "";
 
     ClientSession(Connection c, WebSocketRequest req, Request sent, Headers responseHeaders, String subprotocol,
@@ -198,6 +199,7 @@ final class ClientSession implements ClientWebSocket {
 
     private void serverClosed(int code, String reason) throws IOException {
         closeReceived = true;
+        serverCloseCode = code;
         record(code, reason);
         if (!sender.closeSent()) {
             // §5.5.1: answer with a Close, typically echoing the code.
@@ -332,6 +334,7 @@ final class ClientSession implements ClientWebSocket {
 
     @Override public boolean isOpen() { return !ended && !closeReceived && !sender.closeSent(); }
     @Override public int closeCode() { return closeCode; }
+    @Override public int serverCloseCode() { return serverCloseCode; }
     @Override public String closeReason() { return closeReason; }
     @Override public String subprotocol() { return subprotocol; }
     @Override public Request request() { return request; }
