@@ -38,6 +38,7 @@ class WebSocketIsolationTest {
                 .websocket("/echo", ws -> {
                     for (WebSocket.Message m; (m = ws.receive()) != null; ) ws.send(m);
                 })
+                .websocket("/bye", ws -> ws.sendText("bye"))
                 .websocket("/flood", ws -> {
                     byte[] chunk = new byte[64 * 1024];
                     try {
@@ -58,7 +59,8 @@ class WebSocketIsolationTest {
                     }
                 });
         WebSocketConfig ws = WebSocketConfig.defaults().withSizes(1 << 20, 1 << 20)
-                .withKeepAlive(Duration.ofMillis(1500), Duration.ofMillis(200)).withSendTimeout(Duration.ofSeconds(1));
+                .withKeepAlive(Duration.ofMillis(1500), Duration.ofMillis(200)).withSendTimeout(Duration.ofSeconds(1))
+                .withCloseTimeout(Duration.ofMillis(300));
         server = HttpServer.start(HttpConfig.builder().websocket(ws).build(), r);
     }
 
@@ -100,6 +102,16 @@ class WebSocketIsolationTest {
                 // a cut inside a frame or a reset: the connection is gone either way
             }
             assertThat(read).isGreaterThan(0);
+        }
+    }
+
+    @Test
+    void aPeerThatNeverAnswersOurCloseIsCutAfterTheCloseTimeout() throws IOException {
+        try (WsWire ws = WsWire.open(server.port(), "/bye")) {
+            assertThat(ws.read().text()).isEqualTo("bye");
+            assertThat(ws.read().closeCode()).isEqualTo(1000);
+            // No Close back: the server ends the connection by itself (after 300 ms here).
+            assertThat(ws.endsWithoutMore()).isTrue();
         }
     }
 

@@ -200,6 +200,17 @@ public final class MessageDecoder {
         @Override public void advance(int n) { messageLength += n; }
     }
 
+    /**
+     * Drops a message buffer above 4 KiB between messages, before a wait that may last long: an idle conversation
+     * then holds none of it. The last event's content must have been taken already.
+     */
+    public void trim() {
+        if (messageType == 0 && message.length > 4096) {
+            message = EMPTY;
+            messageLength = 0;
+        }
+    }
+
     /** Frees the inflater's native memory, at the end of the conversation. */
     public void release() {
         if (deflate != null) deflate.close();

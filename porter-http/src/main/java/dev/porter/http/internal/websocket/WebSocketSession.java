@@ -222,6 +222,7 @@ public final class WebSocketSession implements WebSocket {
                     in.deadline(0);
                 }
             } else {
+                decoder.trim();
                 arrived = !c.awaitInput(Duration.ofNanos(left)) || in.available() > 0
                         || in.fill(ReadBuffer.Wait.NEXT_MESSAGE, MAX_PENDING);
             }

@@ -21,7 +21,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  *   <li>the only failure is a {@link CloseException} with a code a server may send (1002, 1007 or 1009) and a
  *       message (anything else escapes and fails the run);</li>
  *   <li>the outcome is the same whole, byte by byte and in random splits, as a server (frames masked, no
- *       extension) and as a client (frames unmasked, permessage-deflate on), so compressed input is inflated;</li>
+ *       extension) and as a client (frames unmasked, permessage-deflate on), so compressed input is inflated
+ *       (there, which of 1002, 1007 and 1009 fails a corrupt compressed message may depend on the split, see
+ *       {@link #compressedSplits});</li>
  *   <li>the frames the parser accepts, written again with {@link FrameWriter#header} and their masking keys, are
  *       the input's own bytes wherever the input used the shortest length form, and parse to the same frames
  *       everywhere;</li>
@@ -37,7 +39,7 @@ class WebSocketFrameFuzzTest {
     @FuzzTest(maxDuration = "10m")
     void decodesTheSameWayHoweverSplit(byte[] input) {
         check(Decoding.everySplit(input, Decoding.server(MAX, 2 * MAX)));
-        check(Decoding.everySplit(input, Decoding.client(MAX, 2 * MAX, true)));
+        check(compressedSplits(input));
         reencodes(input, true);
         reencodes(input, false);
 
@@ -51,6 +53,25 @@ class WebSocketFrameFuzzTest {
             jdk = false;
         }
         assertThat(ours).isEqualTo(jdk);
+    }
+
+    /**
+     * The client's decoder with permessage-deflate, whole, byte by byte and in random splits: the same events, and
+     * an error in all three or none. Which error may differ: zlib inflates what it is given in one call, so a
+     * compressed text whose data turns corrupt (1002) after bytes that are not UTF-8 (1007), or that passes the
+     * message limit (1009), fails at whichever it meets first in that call (found by this fuzzer,
+     * {@code finding-inflate-error-order}). Uncompressed input has no such freedom (the server's check above).
+     */
+    private static Outcome compressedSplits(byte[] input) {
+        java.util.function.Supplier<MessageDecoder> d = Decoding.client(MAX, 2 * MAX, true);
+        Outcome whole = Decoding.feed(input, d, Decoding.Splits.WHOLE);
+        for (Decoding.Splits s : List.of(Decoding.Splits.BYTE_BY_BYTE, Decoding.Splits.random(Arrays.hashCode(input)))) {
+            Outcome other = Decoding.feed(input, d, s);
+            assertThat(other.events()).isEqualTo(whole.events());
+            assertThat(other.error() != 0).as("an error in both: %s / %s", whole, other).isEqualTo(whole.error() != 0);
+            if (whole.error() == 0) assertThat(other).isEqualTo(whole);
+        }
+        return whole;
     }
 
     private static void check(Outcome o) {
