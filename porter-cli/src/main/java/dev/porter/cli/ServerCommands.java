@@ -47,6 +47,15 @@ final class ServerCommands {
      */
     static int serveUntilSignalled(ServerConfig config, Protocol protocol, Duration grace, TlsOptions tls,
                                    PrintWriter out, PrintWriter err) {
+        return serveUntilSignalled(config, protocol, grace, tls, out, err, java.util.List.of());
+    }
+
+    /**
+     * As {@link #serveUntilSignalled(ServerConfig, Protocol, Duration, TlsOptions, PrintWriter, PrintWriter)}, with
+     * {@code moreLines} printed after the first line (and the certificate's): what else the command serves.
+     */
+    static int serveUntilSignalled(ServerConfig config, Protocol protocol, Duration grace, TlsOptions tls,
+                                   PrintWriter out, PrintWriter err, java.util.List<String> moreLines) {
         if (tls != null) tls.check();
         TlsOptions.Setup setup = null;
         Server server;
@@ -77,6 +86,7 @@ final class ServerCommands {
                 out.println(line);
             }
         }
+        moreLines.forEach(out::println);
         out.flush();
 
         // SIGINT and SIGTERM run shutdown hooks: stop accepting, let conversations finish within the grace period.
