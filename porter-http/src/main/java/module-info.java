@@ -4,5 +4,7 @@
  */
 module dev.porter.http {
     requires transitive dev.porter.core;
+    // The status page's thread and heap figures (ThreadMXBean, MemoryMXBean): part of every JDK.
+    requires java.management;
     exports dev.porter.http;
 }

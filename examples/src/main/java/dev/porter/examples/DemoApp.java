@@ -1,10 +1,13 @@
 package dev.porter.examples;
 
+import dev.porter.http.EventStream;
 import dev.porter.http.Handler;
 import dev.porter.http.Headers;
 import dev.porter.http.Request;
 import dev.porter.http.Response;
 import dev.porter.http.Router;
+import dev.porter.http.ServerSentEvent;
+import dev.porter.http.Status;
 import dev.porter.http.WebSocket;
 import dev.porter.http.WebSocketOptions;
 
@@ -21,6 +24,9 @@ import java.nio.charset.StandardCharsets;
  *   <li>{@code GET}, {@code HEAD}, {@code OPTIONS /}: 200</li>
  *   <li>{@code POST /}: echoes the request body (streamed, any size up to the server's body limit)</li>
  *   <li>{@code POST /echo}: the request headers received, one per line as {@code Name: Value}</li>
+ *   <li>{@code GET /sse}: server-sent events, one a second ({@code ?every=MS} for another pace, 10 ms to 60 s),
+ *       each with an id counting from 1, or on from the {@code Last-Event-ID} a reconnecting client sends; data
+ *       {@code tick N}</li>
  *   <li>{@code GET /ws}: a WebSocket echo: every message back as it came, text as text and binary as binary;
  *       permessage-deflate accepted when offered; messages up to 16 MiB however they are fragmented (the server's
  *       {@link dev.porter.http.WebSocketConfig#defaults()}); any origin, since it holds nothing to protect and is
@@ -31,7 +37,7 @@ public final class DemoApp {
 
     private static final byte[] HELLO = "Hello, World!".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] JSON = "{\"message\":\"Hello, World!\"}".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] ROOT = "Porter demo: try /plaintext, /json, POST / or POST /echo\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] ROOT = "Porter demo: try /plaintext, /json, /sse, /ws (WebSocket), POST / or POST /echo\n".getBytes(StandardCharsets.US_ASCII);
 
     private static final int SMALL_BODY = 64 * 1024;
 
@@ -46,6 +52,7 @@ public final class DemoApp {
                 .get("/", (req, res) -> res.contentType("text/plain; charset=utf-8").send(ROOT))
                 .post("/", DemoApp::echoBody)
                 .post("/echo", DemoApp::echoHeaders)
+                .get("/sse", DemoApp::ticks)
                 .websocket("/ws", WebSocketOptions.defaults().anyOrigin(), DemoApp::echoMessages);
     }
 
@@ -68,6 +75,39 @@ public final class DemoApp {
         InputStream in = req.body();
         try (OutputStream out = res.stream()) {
             for (int n; (n = in.read(buf)) > 0; ) out.write(buf, 0, n);
+        }
+    }
+
+    /** One event every {@code every} ms (default 1 s) until the client leaves or the server stops. */
+    private static void ticks(Request req, Response res) throws IOException, InterruptedException {
+        long every = 1000;
+        String asked = req.query("every");
+        if (asked != null) {
+            try {
+                every = Long.parseLong(asked);
+            } catch (NumberFormatException e) {
+                every = -1;
+            }
+            if (every < 10 || every > 60_000) {
+                res.send(Status.BAD_REQUEST, "every: milliseconds between events, 10 to 60000\n");
+                return;
+            }
+        }
+        EventStream events = res.eventStream();
+        long n = events.lastEventId().map(DemoApp::counter).orElse(0L);
+        while (true) { // ends with EventStreamClosedException: the client left, or the server is stopping
+            n++;
+            events.send(ServerSentEvent.of("tick " + n).withId(Long.toString(n)));
+            Thread.sleep(every);
+        }
+    }
+
+    /** @return the number a reconnecting client last saw, or 0 if its Last-Event-ID is not one of ours */
+    private static long counter(String lastEventId) {
+        try {
+            return Math.max(0, Long.parseLong(lastEventId));
+        } catch (NumberFormatException e) {
+            return 0;
         }
     }
 

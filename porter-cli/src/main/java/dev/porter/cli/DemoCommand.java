@@ -7,6 +7,7 @@ import dev.porter.http.AccessLog;
 import dev.porter.http.HttpConfig;
 import dev.porter.http.HttpServer;
 import dev.porter.http.Router;
+import dev.porter.http.StatusPage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -21,7 +22,7 @@ import java.util.concurrent.Callable;
  * first ({@code https://} with {@code --tls}, then the certificate's lines).
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = PorterVersion.class,
-        description = {"Serve the reference HTTP app: GET /plaintext, GET /json, GET|HEAD|OPTIONS /, POST / (echo body), POST /echo (echo headers), /ws (WebSocket echo).",
+        description = {"Serve the reference HTTP app: GET /plaintext, GET /json, GET|HEAD|OPTIONS /, POST / (echo body), POST /echo (echo headers), GET /sse (an event a second, ?every=MS), /ws (WebSocket echo).",
             "With --tls: HTTPS with a dev certificate for localhost made once (or --cert/--key); SIGHUP reloads it."})
 final class DemoCommand implements Callable<Integer> {
 
@@ -44,6 +45,10 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--max-connections", paramLabel = "N",
             description = "Most connections open at once; more are closed at once. Default: ${DEFAULT-VALUE}.")
     int maxConnections = 10_000;
+
+    @Option(names = "--status", description = "Also serve the live status page under /.porter/: status (the page), "
+            + "metrics (Prometheus), status.json, healthz, readyz.")
+    boolean status;
 
     @Mixin
     TlsOptions tls;
@@ -72,6 +77,7 @@ final class DemoCommand implements Callable<Integer> {
         AccessLog log = accessLog ? AccessLog.combined(System.out::println) : null;
         HttpConfig.Builder builder = HttpConfig.builder().host(bind).port(port);
         builder.server(builder.build().server().withMaxConnections(maxConnections, OverflowPolicy.CLOSE));
+        if (status) builder.statusPage(StatusPage.defaults());
         HttpConfig config = https.apply(builder.maxBodySize(maxBody).accessLog(log), setup).build();
         HttpServer server;
         HttpServer redirect;
@@ -92,6 +98,7 @@ final class DemoCommand implements Callable<Integer> {
         if (setup != null) TlsReload.onHangup(server::reloadTls, setup.source(), "porter demo", System.out::println, System.err::println);
         System.out.println(ServerCommands.listeningLine(setup != null ? "https" : "http", Addresses.format(server.address())));
         if (redirect != null) System.out.println("Redirecting http://" + Addresses.format(redirect.address()) + "/ to https");
+        if (status) System.out.println("Status page at " + (setup != null ? "https://" : "http://") + Addresses.format(server.address()) + "/.porter/status");
         if (setup != null) {
             setup.describe("curl --cacert {ca} https://localhost:" + server.port() + "/").forEach(System.out::println);
         }

@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
                 EchoCommand.class,
                 ChatCommand.class,
                 SendCommand.class,
+                ProxyCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -5,6 +5,7 @@ import dev.porter.http.AccessLog;
 import dev.porter.http.HttpConfig;
 import dev.porter.http.HttpServer;
 import dev.porter.http.StaticFiles;
+import dev.porter.http.StatusPage;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -77,6 +78,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "Do not print a line per request.")
     boolean quiet;
 
+    @Option(names = "--status", description = "Also serve the live status page under /.porter/ (never a file): status "
+            + "(the page), metrics (Prometheus), status.json, healthz, readyz.")
+    boolean status;
+
     @Mixin
     TlsOptions tls;
 
@@ -130,7 +135,8 @@ final class ServeCommand implements Callable<Integer> {
         // "[::1]" is how IPv6 appears in URLs; people paste it that way.
         String host = bind.length() > 2 && bind.startsWith("[") && bind.endsWith("]") ? bind.substring(1, bind.length() - 1) : bind;
         AccessLog log = quiet ? null : new ServeLog(System.out, ServeLog.colourWanted());
-        HttpConfig config = https.apply(HttpConfig.builder().host(host).port(port).accessLog(log), setup).build();
+        HttpConfig config = https.apply(HttpConfig.builder().host(host).port(port).accessLog(log)
+                .statusPage(status ? StatusPage.defaults() : null), setup).build();
         String where = host.contains(":") ? "[" + host + "]:" + port : host + ":" + port;
         HttpServer server;
         try {
@@ -158,6 +164,10 @@ final class ServeCommand implements Callable<Integer> {
         System.out.println("Serving " + dir);
         if (redirect != null) {
             System.out.println("Redirecting http://" + Addresses.format(redirect.address()) + "/ to https");
+        }
+        if (status) {
+            System.out.println("Status page at " + (setup != null ? "https" : "http") + "://"
+                    + Addresses.format(server.address()) + "/.porter/status");
         }
         if (setup != null) {
             setup.describe("curl --cacert {ca} https://localhost:" + server.port() + "/").forEach(System.out::println);

@@ -205,6 +205,18 @@ public interface Connection extends Closeable {
     Object attachment();
 
     /**
+     * Tells a status view ({@link Server#connections()}) what this conversation is busy with: while it is set,
+     * the connection shows as {@link ConnectionState#HANDLING} unless it is blocked on its socket, and
+     * {@link ConnectionInfo#activity()} is {@code what.toString()}. Meant for the hot path: it is one plain field
+     * write, and {@code toString()} is called only when someone takes a snapshot, on that thread; so pass an
+     * object the protocol holds anyway (the request being handled), not a string built for the purpose, and make
+     * its {@code toString()} safe to call from another thread at any time. {@code null}: between messages.
+     * Connections without a server (from {@link Client}) ignore it.
+     */
+    default void activity(Object what) {
+    }
+
+    /**
      * Sets the idle timeout of this connection only (for example a keep-alive timeout). It bounds the following
      * waits for a new message, including a park ({@link #parkUntilReadable()}).
      *

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -92,6 +93,26 @@ public final class Server implements AutoCloseable {
     /** @return a snapshot of accepted, active, rejected and closed connections and live threads */
     public ServerStats stats() {
         return loop.stats();
+    }
+
+    /**
+     * The connections open right now, parked idle ones included, each with its state, peer, age, byte counts and
+     * what its protocol is busy with ({@link Connection#activity(Object)}). A snapshot taken without stopping
+     * anything: the figures may be a moment old. Costs one record per connection, so a status page should not
+     * call it more than about once a second.
+     *
+     * @return the open connections in the order they were accepted (oldest first)
+     */
+    public List<ConnectionInfo> connections() {
+        return loop.connections();
+    }
+
+    /**
+     * @return true from the moment {@link #stop(Duration)} (or {@link #close()}) is called: for a readiness check
+     *         that tells a load balancer to send no more clients here
+     */
+    public boolean isStopping() {
+        return loop.draining();
     }
 
     /**

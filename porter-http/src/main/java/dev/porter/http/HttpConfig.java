@@ -36,12 +36,15 @@ import java.util.Objects;
  * @param http2                    HTTP/2 on or off, and its limits; default on ({@link Http2Config#defaults()})
  * @param websocket                the limits of WebSocket conversations ({@link Router#websocket}); default
  *                                 {@link WebSocketConfig#defaults()}
+ * @param statusPage               the live status page, metrics and health checks under {@code /.porter/}, or
+ *                                 null for none (the default); see {@link StatusPage}
  */
 public record HttpConfig(ServerConfig server, int maxRequestLineLength, int maxHeaderBytes, int maxHeaderCount,
                          long maxBodySize, Duration headerTimeout, Duration keepAliveTimeout, Duration idleLinger,
                          int maxRequestsPerConnection, long maxDrainBytes, String serverHeader,
                          boolean lenientLineEnds, AccessLog accessLog, Duration strictTransportSecurity,
-                         Http2Config http2, WebSocketConfig websocket) {
+                         Http2Config http2, WebSocketConfig websocket,
+                         StatusPage statusPage) {
 
     /** Validates every value. */
     public HttpConfig {
@@ -104,6 +107,7 @@ public record HttpConfig(ServerConfig server, int maxRequestLineLength, int maxH
         private Duration strictTransportSecurity;
         private Http2Config http2 = Http2Config.defaults();
         private WebSocketConfig websocket = WebSocketConfig.defaults();
+        private StatusPage statusPage;
 
         Builder() {
         }
@@ -125,6 +129,7 @@ public record HttpConfig(ServerConfig server, int maxRequestLineLength, int maxH
             strictTransportSecurity = c.strictTransportSecurity;
             http2 = c.http2;
             websocket = c.websocket;
+            statusPage = c.statusPage;
         }
 
         /** The socket settings (address, backlog, connection limit, timeouts). */
@@ -165,6 +170,8 @@ public record HttpConfig(ServerConfig server, int maxRequestLineLength, int maxH
         public Builder http2(Http2Config h) { http2 = h; return this; }
         /** See {@link HttpConfig#websocket()}. */
         public Builder websocket(WebSocketConfig w) { websocket = w; return this; }
+        /** See {@link HttpConfig#statusPage()}; null for none. */
+        public Builder statusPage(StatusPage s) { statusPage = s; return this; }
         /** See {@link HttpConfig#strictTransportSecurity()}; null for none. */
         public Builder strictTransportSecurity(Duration maxAge) { strictTransportSecurity = maxAge; return this; }
 
@@ -192,7 +199,8 @@ public record HttpConfig(ServerConfig server, int maxRequestLineLength, int maxH
             }
             return new HttpConfig(server, maxRequestLineLength, maxHeaderBytes, maxHeaderCount, maxBodySize,
                     headerTimeout, keepAliveTimeout, idleLinger, maxRequestsPerConnection, maxDrainBytes,
-                    serverHeader, lenientLineEnds, accessLog, strictTransportSecurity, http2, websocket);
+                    serverHeader, lenientLineEnds, accessLog, strictTransportSecurity, http2, websocket,
+                    statusPage);
         }
     }
 }

@@ -1,12 +1,15 @@
 package dev.porter.http;
 
+import dev.porter.core.ConnectionInfo;
 import dev.porter.core.Server;
 import dev.porter.core.ServerStats;
 import dev.porter.http.internal.http1.HttpProtocol;
+import dev.porter.http.internal.status.StatusService;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -25,9 +28,12 @@ import java.util.Objects;
 public final class HttpServer implements AutoCloseable {
 
     private final Server server;
+    /** The status page, or null when off. */
+    private final StatusService status;
 
-    private HttpServer(Server server) {
+    private HttpServer(Server server, StatusService status) {
         this.server = server;
+        this.status = status;
     }
 
     /**
@@ -38,7 +44,13 @@ public final class HttpServer implements AutoCloseable {
     public static HttpServer start(HttpConfig config, Handler handler) throws IOException {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(handler, "handler");
-        return new HttpServer(Server.start(config.server(), new HttpProtocol(config, handler)));
+        if (config.statusPage() == null) {
+            return new HttpServer(Server.start(config.server(), new HttpProtocol(config, handler, null)), null);
+        }
+        StatusService status = new StatusService(config.statusPage(), handler);
+        Server server = Server.start(config.server(), new HttpProtocol(config, status, status.metrics()));
+        status.attach(server);
+        return new HttpServer(server, status);
     }
 
     /** @return the bound address (with the real port when 0 was configured) */
@@ -69,13 +81,28 @@ public final class HttpServer implements AutoCloseable {
     }
 
     /**
+     * The connections open now, as {@link Server#connections()} sees them: state, peer, age, bytes, and the request
+     * line of the request being handled.
+     */
+    public List<ConnectionInfo> connections() {
+        return server.connections();
+    }
+
+    /**
      * Stops gracefully: no new connections; idle keep-alive connections close at once; requests in flight finish
      * (their responses carry {@code Connection: close}) until {@code grace} has passed; the rest are closed.
+     * Event streams end at their next event. With the status page on, its {@code readyz} answers 503 from the
+     * start, and a {@link StatusPage#drainDelay()} is served normally before all this.
      *
      * @return connections that were still busy at the deadline
      */
     public int stop(Duration grace) {
-        return server.stop(grace);
+        if (status != null) status.beginStop();
+        try {
+            return server.stop(grace);
+        } finally {
+            if (status != null) status.close();
+        }
     }
 
     /** Blocks until another thread stops this server. */
@@ -83,9 +110,10 @@ public final class HttpServer implements AutoCloseable {
         server.awaitStop();
     }
 
-    /** Stops at once. */
+    /** Stops at once (no drain delay). */
     @Override
     public void close() {
+        if (status != null) status.close();
         server.close();
     }
 }

@@ -3,6 +3,7 @@ package dev.porter.http;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
+import java.time.Duration;
 
 /**
  * The answer to one request. Set the status and headers, then send once: {@link #send(byte[])},
@@ -75,6 +76,26 @@ public interface Response {
      * stream completes the response (the server also completes it when the handler returns).
      */
     OutputStream stream() throws IOException;
+
+    /**
+     * Switches to server-sent events with a heartbeat every {@link EventStream#DEFAULT_HEARTBEAT}; see
+     * {@link #eventStream(Duration)}.
+     */
+    default EventStream eventStream() throws IOException {
+        return eventStream(EventStream.DEFAULT_HEARTBEAT);
+    }
+
+    /**
+     * Switches to server-sent events: sends the head now ({@code Content-Type: text/event-stream; charset=utf-8},
+     * {@code Cache-Control: no-store}, never compressed; chunked over HTTP/1.1, close-delimited over HTTP/1.0, DATA
+     * frames over HTTP/2) and returns the stream to send events on. Set the status (default 200) and any other
+     * header first. A second call returns the same stream.
+     *
+     * @param heartbeat how often a comment goes out while nothing else is sent; {@link Duration#ZERO} for none
+     * @throws IllegalStateException    if the response was committed another way
+     * @throws IllegalArgumentException if {@code heartbeat} is negative
+     */
+    EventStream eventStream(Duration heartbeat) throws IOException;
 
     /** @return true once the head was written; status and headers are then fixed */
     boolean committed();

@@ -43,12 +43,15 @@ public final class Router implements Handler {
     private volatile Handler chain;
     /** Every method some route uses; null until first needed after a change. */
     private volatile Set<String> routedMethods;
+    /** True once a route takes every method ({@link #mountAll}): no method is then unknown to the router. */
+    private boolean anyMethodRoutes;
 
     /** Methods defined by RFC 9110 §9 and RFC 5789: known to every HTTP server, so never 501. */
     private static final Set<String> STANDARD_METHODS =
             Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
 
     /**
+     * @param method   the method matched, or null for every method
      * @param segments the literal segments, with null where a {@code {name}} binds one
      * @param names    the names bound, in order: each {@code {name}}, then {@value PathParams#REST} for a tail
      */
@@ -163,6 +166,28 @@ public final class Router implements Handler {
         return route("HEAD", p, handler);
     }
 
+    /**
+     * Mounts {@code handler} for every method, whatever its name, on every path under {@code prefix} (a reverse
+     * proxy, {@link ProxyHandler}). The prefix itself matches with or without its final {@code /}; the rest of the
+     * path is bound as {@value PathParams#REST}. Exact routes and patterns added before it still win where they
+     * match; an unknown method under no route is then answered 404 rather than 501, since this route could take it.
+     *
+     * @throws IllegalArgumentException if the prefix does not start with {@code /} or holds {@code *}
+     */
+    public Router mountAll(String prefix, Handler handler) {
+        Objects.requireNonNull(handler, "handler");
+        if (prefix == null || !prefix.startsWith("/") || prefix.contains("*")) {
+            throw new IllegalArgumentException("prefix must start with / and hold no *: " + prefix);
+        }
+        String p = prefix.endsWith("/") ? prefix + "*" : prefix + "/*";
+        route("GET", p, handler); // validates the pattern; replaced below by the any-method route
+        Route parsed = patterns.remove(patterns.size() - 1);
+        patterns.add(new Route(null, parsed.segments, parsed.names, parsed.tail, handler));
+        anyMethodRoutes = true;
+        routedMethods = null;
+        return this;
+    }
+
     /** Adds a filter around every request; filters run in the order added. */
     public Router filter(Filter f) {
         filters.add(Objects.requireNonNull(f, "filter"));
@@ -184,7 +209,7 @@ public final class Router implements Handler {
     private void dispatch(Request req, Response res) throws Exception {
         String method = req.method();
         String path = req.rawPath();
-        if (!STANDARD_METHODS.contains(method) && !routedMethods().contains(method)) {
+        if (!anyMethodRoutes && !STANDARD_METHODS.contains(method) && !routedMethods().contains(method)) {
             // RFC 9110 §9.1 / §15.6.2: a method this server recognizes for no resource at all is 501, not 405.
             res.send(Status.NOT_IMPLEMENTED, "Not Implemented\n");
             return;
@@ -199,22 +224,22 @@ public final class Router implements Handler {
             res.send(Status.METHOD_NOT_ALLOWED, "Method Not Allowed\n");
             return;
         }
-        Set<String> allowed = new LinkedHashSet<>();
         Map<String, Handler> byMethod = exact.get(path);
         if (byMethod != null) {
             Handler h = byMethod.get(method);
             if (h != null) {
-                h.handle(req, res);
+                h.handle(req, res); // the hot path: an exact route, nothing allocated
                 return;
             }
-            allowed.addAll(byMethod.keySet());
         }
+        Set<String> allowed = new LinkedHashSet<>();
+        if (byMethod != null) allowed.addAll(byMethod.keySet());
         Handler headFallback = byMethod == null ? null : byMethod.get("GET");
         Request headRequest = req;
         for (Route r : patterns) {
             PathParams params = match(r, path);
             if (params == null) continue;
-            if (r.method.equals(method)) {
+            if (r.method == null || r.method.equals(method)) {
                 r.handler.handle(new Routed(req, params), res);
                 return;
             }
@@ -250,7 +275,7 @@ public final class Router implements Handler {
         if (m == null) {
             Set<String> all = new HashSet<>();
             for (Map<String, Handler> byMethod : exact.values()) all.addAll(byMethod.keySet());
-            for (Route r : patterns) all.add(r.method);
+            for (Route r : patterns) if (r.method != null) all.add(r.method);
             routedMethods = m = Set.copyOf(all);
         }
         return m;
@@ -259,7 +284,7 @@ public final class Router implements Handler {
     private String allowAll() {
         Set<String> all = new LinkedHashSet<>();
         for (Map<String, Handler> m : exact.values()) all.addAll(m.keySet());
-        for (Route r : patterns) all.add(r.method);
+        for (Route r : patterns) if (r.method != null) all.add(r.method);
         return allowHeader(all);
     }
 

@@ -236,4 +236,17 @@ class RouterTest {
         assertThatThrownBy(() -> r.route("M".repeat(25), "/", (req, res) -> { }))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("24");
     }
+
+    @Test
+    void mountAllTakesEveryMethodUnderItsPrefixAndLeavesOtherPathsAlone() {
+        Router r = new Router().get("/p/exact", (req, res) -> res.send("exact"))
+                .mountAll("/p/", (req, res) -> res.send(req.method() + " " + req.pathParam("*")));
+        try (HttpServer s = TestHttp.start(r); HttpWire wire = HttpWire.connect(s)) {
+            assertThat(wire.send("PURGE /p/a/b HTTP/1.1\r\nHost: x\r\n\r\n").readResponse().text()).isEqualTo("PURGE a/b");
+            assertThat(wire.send("POST /p HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n").readResponse().text()).isEqualTo("POST ");
+            assertThat(wire.send("GET /p/exact HTTP/1.1\r\nHost: x\r\n\r\n").readResponse().text()).isEqualTo("exact");
+            assertThat(wire.send("PURGE /elsewhere HTTP/1.1\r\nHost: x\r\n\r\n").readResponse().status()).isEqualTo(404);
+        }
+        assertThatThrownBy(() -> new Router().mountAll("p/", (req, res) -> { })).isInstanceOf(IllegalArgumentException.class);
+    }
 }

@@ -1,6 +1,7 @@
 package dev.porter.core.internal;
 
 import dev.porter.core.Connection;
+import dev.porter.core.ConnectionInfo;
 import dev.porter.core.OverflowPolicy;
 import dev.porter.core.Protocol;
 import dev.porter.core.ServerConfig;
@@ -13,6 +14,9 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
@@ -108,17 +112,17 @@ public final class AcceptLoop implements ConnectionOwner {
                 LockSupport.parkNanos(10_000_000);
                 continue;
             }
-            accepted.incrementAndGet();
+            long id = accepted.incrementAndGet();
             if (!backlog && !slots.tryAcquire()) {
                 rejected.incrementAndGet();
                 closeQuietly(ch);
                 continue;
             }
-            handOff(ch);
+            handOff(ch, id);
         }
     }
 
-    private void handOff(SocketChannel ch) {
+    private void handOff(SocketChannel ch, long id) {
         SocketConnection c;
         try {
             ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
@@ -129,6 +133,7 @@ public final class AcceptLoop implements ConnectionOwner {
             closeQuietly(ch);
             return;
         }
+        c.id = id;
         live.add(c);
         active.incrementAndGet();
         resume(c);
@@ -234,6 +239,22 @@ public final class AcceptLoop implements ConnectionOwner {
             active.decrementAndGet();
             closed.incrementAndGet();
         }
+    }
+
+    /**
+     * Walks the live connections, parked ones included: costs the caller a record per connection, and the
+     * connections nothing (each one's figures are fields it keeps anyway).
+     *
+     * @return the open connections in the order they were accepted
+     */
+    public List<ConnectionInfo> connections() {
+        List<ConnectionInfo> all = new ArrayList<>(live.size());
+        for (SocketConnection c : live) {
+            ConnectionInfo info = c.info();
+            if (info != null) all.add(info);
+        }
+        all.sort(Comparator.comparingLong(ConnectionInfo::id));
+        return all;
     }
 
     /** @return a snapshot of the counters */

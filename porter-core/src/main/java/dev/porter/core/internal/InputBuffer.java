@@ -31,6 +31,8 @@ final class InputBuffer implements ReadBuffer {
     private byte[] idleArray;
     /** Absolute {@link System#nanoTime()} deadline for every wait, or 0 for none. */
     private long deadline;
+    /** Bytes received so far, for the status view: a plain field, added to once per read from the source. */
+    private long bytesIn;
 
     /** @param pool where buffers come from, or null to allocate privately (client connections) */
     InputBuffer(SocketConnection c, ByteSource source, BufferPool pool) {
@@ -43,6 +45,11 @@ final class InputBuffer implements ReadBuffer {
     @Override public int start() { return pos; }
     @Override public int end() { return lim; }
     @Override public int available() { return lim - pos; }
+
+    /** @return bytes received from the source so far (read by another thread: may be a moment old) */
+    long bytesIn() {
+        return bytesIn;
+    }
 
     @Override
     public void consume(int n) {
@@ -82,6 +89,7 @@ final class InputBuffer implements ReadBuffer {
         }
         int n = source.read(in, lim, in.length - lim, timeout);
         if (n < 0) return false;
+        bytesIn += n;
         lim += n;
         return true;
     }
@@ -104,6 +112,7 @@ final class InputBuffer implements ReadBuffer {
     }
 
     private void holdIdleBytes(int n) {
+        bytesIn += n;
         takeArray();
         System.arraycopy(idleArray, 0, in, 0, n);
         lim = n;
@@ -115,7 +124,9 @@ final class InputBuffer implements ReadBuffer {
         if (pos == lim) {
             if (in == EMPTY && wait == Wait.IN_MESSAGE && len >= DIRECT_READ) {
                 // A large body read with nothing buffered: straight into the caller's array.
-                return source.read(dst, off, len, bounded(c.config().readTimeout().toNanos()));
+                int n = source.read(dst, off, len, bounded(c.config().readTimeout().toNanos()));
+                if (n > 0) bytesIn += n;
+                return n;
             }
             if (!fill(wait, Integer.MAX_VALUE)) return -1;
         }

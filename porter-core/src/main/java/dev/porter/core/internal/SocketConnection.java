@@ -2,6 +2,8 @@ package dev.porter.core.internal;
 
 import dev.porter.core.Connection;
 import dev.porter.core.ConnectionConfig;
+import dev.porter.core.ConnectionInfo;
+import dev.porter.core.ConnectionState;
 import dev.porter.core.ReadBuffer;
 import dev.porter.core.ReadBuffer.Wait;
 import dev.porter.core.TlsInfo;
@@ -16,6 +18,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import javax.net.ssl.SSLEngine;
 
@@ -55,6 +58,15 @@ public final class SocketConnection implements Connection {
     long parkDeadline;
     /** The thread running the protocol for this connection, or null while parked; stop() interrupts it. */
     volatile Thread thread;
+    /** The server's number for this connection (0 for a client's), set once before its thread starts. */
+    long id;
+    /** When it was accepted, for the status view: one clock read per connection. */
+    private final long sinceMillis = System.currentTimeMillis();
+    /**
+     * What the protocol is busy with ({@link #activity(Object)}), or null. A plain field: written on the hot path
+     * (twice per HTTP request), read only by a snapshot, which may see it a moment late.
+     */
+    private Object activity;
 
     private Object attachment;
     private InputStream inputView;
@@ -99,6 +111,7 @@ public final class SocketConnection implements Connection {
     @Override public WriteBuffer output() { return output; }
     @Override public void attach(Object a) { attachment = a; }
     @Override public Object attachment() { return attachment; }
+    @Override public void activity(Object what) { activity = what; }
     @Override public boolean hasBufferedInput() { return input.available() > 0 || (tls != null && tls.buffered()); }
 
     /** @return true for a TLS connection whose handshake has not completed yet */
@@ -317,6 +330,38 @@ public final class SocketConnection implements Connection {
             LOG.log(System.Logger.Level.DEBUG, "write to {0} timed out; closing", remote);
             close();
         }
+    }
+
+    /**
+     * A snapshot of this connection for {@code Server.connections()}, taken on another thread: every field read
+     * here is one the connection keeps anyway, so looking costs the connection nothing.
+     *
+     * @return the snapshot, or null if the connection is closed
+     */
+    ConnectionInfo info() {
+        if (!isOpen()) return null;
+        Object what = activity;
+        String label = null;
+        if (what != null) {
+            try {
+                label = what.toString();
+            } catch (RuntimeException e) {
+                // The protocol's object changed under our feet (it is read without a lock): show no label.
+                label = null;
+            }
+        }
+        return new ConnectionInfo(id, remote, Instant.ofEpochMilli(sinceMillis), state(what != null),
+                input.bytesIn(), output.flushedBytes(), tls != null, label);
+    }
+
+    private ConnectionState state(boolean busy) {
+        if (thread == null) return ConnectionState.PARKED;
+        if (needsHandshake()) return ConnectionState.HANDSHAKE;
+        if (output.writeStarted() != 0) return ConnectionState.WRITING;
+        // Waiting for a new message while the protocol says it is busy: an HTTP/2 reader whose streams are running.
+        if (idle) return busy ? ConnectionState.HANDLING : ConnectionState.IDLE;
+        if (source.readingUntil() != 0) return ConnectionState.READING;
+        return busy ? ConnectionState.HANDLING : ConnectionState.READING;
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.porter.core.ReadBuffer;
 import dev.porter.http.Handler;
 import dev.porter.http.Http2Config;
 import dev.porter.http.HttpConfig;
+import dev.porter.http.internal.status.Metrics;
 
 import java.io.IOException;
 import java.net.SocketTimeoutException;
@@ -61,6 +62,8 @@ public final class Http2Connection {
     private final long bodyTimeoutNanos;
     /** A GOAWAY was sent or received: no new stream starts, the connection ends once the running ones did. */
     private boolean goingAway;
+    /** Where every response is counted for the status page, or null when it is off. */
+    private final Metrics metrics;
     /** Our SETTINGS went out (once per connection, not again when it resumes from a park). */
     private boolean started;
     private boolean settingsSeen;
@@ -69,6 +72,12 @@ public final class Http2Connection {
     private enum Input { MORE, ENDED, PARKED }
 
     public Http2Connection(Connection c, HttpConfig config, Handler handler) {
+        this(c, config, handler, null);
+    }
+
+    /** @param metrics where responses are counted (the status page), or null */
+    public Http2Connection(Connection c, HttpConfig config, Handler handler, Metrics metrics) {
+        this.metrics = metrics;
         this.c = c;
         this.config = config;
         this.h2 = config.http2();
@@ -91,6 +100,14 @@ public final class Http2Connection {
     long bodyTimeoutNanos() { return bodyTimeoutNanos; }
     int streamWindow() { return h2.streamWindow(); }
     Handler handler() { return handler; }
+    Metrics metrics() { return metrics; }
+
+    /** The status view's label while streams run (computed only when someone looks). */
+    @Override
+    public String toString() {
+        int n = streams.open().size();
+        return "HTTP/2, " + n + (n == 1 ? " stream" : " streams");
+    }
 
     void wakeWriters() {
         writer.wakeWriters();
@@ -234,6 +251,8 @@ public final class Http2Connection {
                 writer.goAway(streams.lastStreamId(), Http2Error.NO_ERROR, "server stopping");
             }
             if (goingAway && streams.isEmpty()) return Input.ENDED;
+            // For the status view: busy while streams run (one field write per wait, no allocation).
+            c.activity(streams.isEmpty() ? null : this);
             if (streams.isEmpty()) {
                 // No stream can start before the client sends something: the keep-alive wait, first holding the
                 // thread for a short linger (a browser's next request often comes at once), then parked.

@@ -1,16 +1,19 @@
 package dev.porter.http.internal.h2;
 
+import dev.porter.http.EventStream;
 import dev.porter.http.Headers;
 import dev.porter.http.Response;
 import dev.porter.http.Status;
 import dev.porter.http.internal.Ascii;
 import dev.porter.http.internal.DateCache;
+import dev.porter.http.internal.sse.SseStream;
 
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -38,8 +41,12 @@ final class Http2Response implements Response {
     private long declaredLength = -1;
     private long bodyBytes;
     private Body body;
+    /** The request's fields (for Last-Event-ID). */
+    private final Headers requestHeaders;
+    private SseStream events;
 
-    Http2Response(Http2Connection connection, Http2Stream stream, boolean headRequest) {
+    Http2Response(Http2Connection connection, Http2Stream stream, boolean headRequest, Headers requestHeaders) {
+        this.requestHeaders = requestHeaders;
         this.connection = connection;
         this.stream = stream;
         this.headRequest = headRequest;
@@ -148,6 +155,28 @@ final class Http2Response implements Response {
         if (empty) stream.localEnded = true;
         body = new Body(empty);
         return body;
+    }
+
+    @Override
+    public EventStream eventStream(Duration heartbeat) throws IOException {
+        if (events != null) return events;
+        SseStream.prepareHead(this, heartbeat);
+        declaredLength = -1;
+        OutputStream out = stream();
+        // A failed write means the stream was reset or the connection is gone: the exchange's end resets it.
+        events = SseStream.start(noBody() ? null : out, requestHeaders.first("last-event-id"), heartbeat, () -> { },
+                connection.connection()::isDraining);
+        return events;
+    }
+
+    /** @return true if this response was an event stream (counted, but not timed, by the status page) */
+    boolean eventStreamed() {
+        return events != null;
+    }
+
+    /** Ends the event stream, if any, before the response completes: no heartbeat writes after this. */
+    void endEvents() {
+        if (events != null) events.end();
     }
 
     /**

@@ -1,8 +1,10 @@
 package dev.porter.http.internal.h2;
 
 import dev.porter.http.AccessLog;
+import dev.porter.http.EventStreamClosedException;
 import dev.porter.http.HttpException;
 import dev.porter.http.Status;
+import dev.porter.http.internal.status.Metrics;
 
 import java.io.IOException;
 import java.net.SocketTimeoutException;
@@ -50,7 +52,7 @@ final class StreamExchange implements Runnable {
     @Override
     public void run() {
         long started = System.nanoTime();
-        Http2Response res = new Http2Response(connection, stream, "HEAD".equals(fields.method));
+        Http2Response res = new Http2Response(connection, stream, "HEAD".equals(fields.method), fields.headers);
         try {
             if (fields.isTooLarge()) {
                 res.sendError(Status.REQUEST_HEADER_FIELDS_TOO_LARGE, "request header fields too large");
@@ -60,9 +62,17 @@ final class StreamExchange implements Runnable {
             } else {
                 Http2Request req = new Http2Request(connection, stream, fields.method, fields.path, fields.headers,
                         fields.contentLength(), fields.expectContinue());
-                connection.handler().handle(req, res);
+                try {
+                    connection.handler().handle(req, res);
+                } finally {
+                    res.endEvents();
+                }
                 res.finish();
             }
+        } catch (EventStreamClosedException e) {
+            // The client left or a stop began: an event stream's normal end.
+            LOG.log(System.Logger.Level.DEBUG, () -> "event stream " + stream.id + " ended: " + e.getMessage());
+            finishQuietly(res);
         } catch (HttpException e) {
             fail(res, e.status(), e.getMessage(), null);
         } catch (SocketTimeoutException e) {
@@ -74,6 +84,16 @@ final class StreamExchange implements Runnable {
         } finally {
             end();
             log(res, started);
+        }
+    }
+
+    /** Ends the stream's DATA after an event stream ended, unless the stream is gone already. */
+    private void finishQuietly(Http2Response res) {
+        if (stream.cancelled() != null) return;
+        try {
+            res.finish();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "event stream " + stream.id + " not ended: " + e);
         }
     }
 
@@ -114,10 +134,14 @@ final class StreamExchange implements Runnable {
         }
     }
 
+    /** Counts the response for the status page and writes the access log line, whichever is on. */
     private void log(Http2Response res, long started) {
+        Metrics m = connection.metrics();
         AccessLog sink = connection.config().accessLog();
-        if (sink == null) return;
+        if (m == null && sink == null) return;
         long now = System.nanoTime();
+        if (m != null) m.record(res.status().code(), res.eventStreamed() ? -1 : now - started);
+        if (sink == null) return;
         try {
             sink.log(new AccessLog.Entry(connection.connection().remoteAddress(), Instant.now().minusNanos(now - started),
                     fields.method == null ? "-" : fields.method, fields.path == null ? "-" : fields.path, "HTTP/2.0",

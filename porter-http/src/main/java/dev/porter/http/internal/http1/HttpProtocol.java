@@ -4,6 +4,7 @@ import dev.porter.core.Connection;
 import dev.porter.core.Protocol;
 import dev.porter.core.ReadBuffer;
 import dev.porter.http.AccessLog;
+import dev.porter.http.EventStreamClosedException;
 import dev.porter.http.Handler;
 import dev.porter.http.HttpConfig;
 import dev.porter.http.HttpException;
@@ -11,6 +12,7 @@ import dev.porter.http.Status;
 import dev.porter.http.internal.ProtocolSwitch;
 import dev.porter.http.internal.h2.FrameParser;
 import dev.porter.http.internal.h2.Http2Connection;
+import dev.porter.http.internal.status.Metrics;
 
 import java.io.IOException;
 import java.net.SocketTimeoutException;
@@ -37,6 +39,8 @@ public final class HttpProtocol implements Protocol {
     private final byte[] serverLine;
     private final byte[] hstsLine;
     private final long headerTimeoutNanos;
+    /** Where every response is counted for the status page, or null when it is off. */
+    private final Metrics metrics;
 
     /** A connection whose next request came within this time after a response is "hot". */
     private static final long HOT_GAP_NANOS = 20_000_000L;
@@ -52,6 +56,12 @@ public final class HttpProtocol implements Protocol {
     }
 
     public HttpProtocol(HttpConfig config, Handler handler) {
+        this(config, handler, null);
+    }
+
+    /** @param metrics where responses are counted (the status page), or null */
+    public HttpProtocol(HttpConfig config, Handler handler, Metrics metrics) {
+        this.metrics = metrics;
         this.config = config;
         this.handler = handler;
         this.serverLine = config.serverHeader() == null ? null
@@ -76,7 +86,7 @@ public final class HttpProtocol implements Protocol {
             c.setIdleTimeout(config.keepAliveTimeout());
             if (config.http2().enabled() && c.tls().map(t -> t.applicationProtocol().equals("h2")).orElse(false)) {
                 // ALPN chose HTTP/2 (RFC 9113 §3.2): the client's first bytes are its preface.
-                state.h2 = new Http2Connection(c, config, handler);
+                state.h2 = new Http2Connection(c, config, handler, metrics);
                 state.h2.serve(true);
                 return;
             }
@@ -104,7 +114,7 @@ public final class HttpProtocol implements Protocol {
             } catch (HttpException e) {
                 if (priorKnowledge(c, state, e)) {
                     c.input().deadline(0);
-                    state.h2 = new Http2Connection(c, config, handler);
+                    state.h2 = new Http2Connection(c, config, handler, metrics);
                     state.h2.serve(true);
                     return;
                 }
@@ -184,7 +194,8 @@ public final class HttpProtocol implements Protocol {
             throws IOException {
         boolean closeAfter = !framing.keepAlive || framing.closeAfter || c.isDraining()
                 || state.served >= config.maxRequestsPerConnection();
-        ServerResponse res = new ServerResponse(c, serverLine, "HEAD".equals(head.method), head.version == 10, closeAfter);
+        ServerResponse res = new ServerResponse(c, serverLine, "HEAD".equals(head.method), head.version == 10, closeAfter,
+                head.headers);
         if (state.secure && hstsLine != null) res.transportSecurity(hstsLine);
         res.allowSwitch(config);
         BodyStream body = body(c, framing, res);
@@ -196,9 +207,18 @@ public final class HttpProtocol implements Protocol {
         long flushedMark = c.output().flushedBytes();
         int outMark = c.output().length();
         boolean framed;
+        c.activity(head); // for the status view: the request line, rendered only when someone looks
         try {
-            handler.handle(req, res);
+            try {
+                handler.handle(req, res);
+            } finally {
+                res.endEvents();
+            }
             framed = res.finish();
+        } catch (EventStreamClosedException e) {
+            // The client left or a stop began: an event stream's normal end. A failed write closed the connection.
+            LOG.log(System.Logger.Level.DEBUG, () -> "event stream to " + c.remoteAddress() + " ended: " + e.getMessage());
+            framed = c.isOpen() && res.finish();
         } catch (HttpException e) {
             framed = fail(res, e.status(), e.getMessage());
         } catch (IOException e) {
@@ -226,14 +246,16 @@ public final class HttpProtocol implements Protocol {
             // The body failed (malformed framing, over a limit, too slow) but the handler answered something else
             // that is still unsent: answer with the failure instead, so a bad message is never acknowledged.
             c.output().truncate(outMark);
+            c.activity(null);
             rejectAndClose(c, failure.status(), failure.getMessage(), head, started);
             return false;
         }
+        c.activity(null);
         ProtocolSwitch.Takeover takeover = res.takeover();
         if (takeover != null && framed && drained && head.version == 11 && framing.contentLength == 0 && !framing.chunked) {
             // 101 Switching Protocols (RFC 9110 §15.2.2): the head leaves now, then the connection is the new
             // protocol's until it ends; it never returns to HTTP, so serve() closes it afterwards.
-            log(c, head, 101, 0, started);
+            log(c, head, 101, 0, started, false);
             c.flush();
             takeover.run(c);
             return false;
@@ -244,7 +266,7 @@ public final class HttpProtocol implements Protocol {
             return false;
         }
         boolean reusable = framed && !res.closing() && drained;
-        log(c, head, res.status().code(), res.bodyBytes(), started);
+        log(c, head, res.status().code(), res.bodyBytes(), started, res.eventStreamed());
         if (!reusable) {
             lingeringClose(c);
             return false;
@@ -285,7 +307,7 @@ public final class HttpProtocol implements Protocol {
         ServerResponse res = new ServerResponse(c, serverLine, "HEAD".equals(head.method), false, true);
         res.sendError(status, message);
         res.finish();
-        log(c, head, status.code(), res.bodyBytes(), started);
+        log(c, head, status.code(), res.bodyBytes(), started, false);
         lingeringClose(c);
     }
 
@@ -312,11 +334,15 @@ public final class HttpProtocol implements Protocol {
         }
     }
 
-    private void log(Connection c, RequestHead head, int status, long bytes, long started) {
+    /** Counts the response for the status page and writes the access log line, whichever is on. */
+    private void log(Connection c, RequestHead head, int status, long bytes, long started, boolean eventStream) {
+        Metrics m = metrics;
         AccessLog sink = config.accessLog();
+        if (m == null && sink == null) return;
+        long now = System.nanoTime();
+        if (m != null) m.record(status, eventStream ? -1 : now - started);
         if (sink == null) return;
         String version = head.version == 11 ? "HTTP/1.1" : head.version == 10 ? "HTTP/1.0" : "-";
-        long now = System.nanoTime();
         Instant at = Instant.now().minusNanos(now - started);
         try {
             sink.log(new AccessLog.Entry(c.remoteAddress(), at, head.method == null ? "-" : head.method,

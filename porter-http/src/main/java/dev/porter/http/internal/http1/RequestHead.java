@@ -294,4 +294,18 @@ public final class RequestHead {
             contentLengthSeen = RequestFraming.contentLength(headers.value(last), contentLengthSeen);
         }
     }
+
+    /**
+     * @return the request line as parsed ({@code GET /path HTTP/1.1}), for the status view; safe from another
+     *         thread (it reads three fields that are each replaced whole), though it may mix two requests' fields
+     *         for a moment while the connection moves on
+     */
+    @Override
+    public String toString() {
+        String m = method;
+        String t = target;
+        int v = version;
+        if (m == null) return "(reading a request)";
+        return m + " " + t + (v == 10 ? " HTTP/1.0" : " HTTP/1.1");
+    }
 }

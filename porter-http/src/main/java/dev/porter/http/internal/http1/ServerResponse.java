@@ -1,6 +1,7 @@
 package dev.porter.http.internal.http1;
 
 import dev.porter.core.Connection;
+import dev.porter.http.EventStream;
 import dev.porter.http.Headers;
 import dev.porter.http.HttpConfig;
 import dev.porter.http.Response;
@@ -8,12 +9,14 @@ import dev.porter.http.Status;
 import dev.porter.http.internal.Ascii;
 import dev.porter.http.internal.DateCache;
 import dev.porter.http.internal.ProtocolSwitch;
+import dev.porter.http.internal.sse.SseStream;
 
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -52,8 +55,17 @@ public final class ServerResponse implements Response, ProtocolSwitch {
     /** The server's configuration when a handler may switch protocols, else null. */
     private HttpConfig switchConfig;
     private Takeover takeover;
+    /** The request's fields (for Last-Event-ID), or null. */
+    private final Headers requestHeaders;
+    private SseStream events;
 
     public ServerResponse(Connection c, byte[] serverLine, boolean headRequest, boolean http10, boolean close) {
+        this(c, serverLine, headRequest, http10, close, null);
+    }
+
+    public ServerResponse(Connection c, byte[] serverLine, boolean headRequest, boolean http10, boolean close,
+                          Headers requestHeaders) {
+        this.requestHeaders = requestHeaders;
         this.c = c;
         this.serverLine = serverLine;
         this.headRequest = headRequest;
@@ -239,6 +251,28 @@ public final class ServerResponse implements Response, ProtocolSwitch {
         return stream;
     }
 
+    @Override
+    public EventStream eventStream(Duration heartbeat) throws IOException {
+        if (events != null) return events;
+        SseStream.prepareHead(this, heartbeat);
+        declaredLength = -1;
+        OutputStream out = stream();
+        // A failed write leaves a chunk half sent: the connection cannot carry another message, close it.
+        events = SseStream.start(noBody() ? null : out,
+                requestHeaders == null ? null : requestHeaders.first("Last-Event-ID"), heartbeat, c::close, c::isDraining);
+        return events;
+    }
+
+    /** @return true if this response was an event stream (counted, but not timed, by the status page) */
+    boolean eventStreamed() {
+        return events != null;
+    }
+
+    /** Ends the event stream, if any, before the response completes: no heartbeat writes after this. */
+    void endEvents() {
+        if (events != null) events.end();
+    }
+
     /**
      * Completes the response after the handler returned: sends an empty one if nothing was sent, ends a stream.
      *
@@ -297,84 +331,36 @@ public final class ServerResponse implements Response, ProtocolSwitch {
         committed = true;
         headStart = c.output().length();
         headFlushMark = c.output().flushedBytes();
-        // A graceful stop that began while the handler ran: say so now, or the client sends its next request
-        // into a connection that closes unread (RFC 9112 §9.6).
-        if (!close && c.isDraining()) close = true;
-        put(StatusLines.of(status));
+        HeadBytes.put(c, StatusLines.of(status));
         for (int i = 0, n = headers.size(); i < n; i++) {
-            putAscii(headers.name(i));
-            put((byte) ':', (byte) ' ');
-            putAscii(headers.value(i));
-            put(CRLF);
+            HeadBytes.putAscii(c, headers.name(i));
+            HeadBytes.put(c, (byte) ':', (byte) ' ');
+            HeadBytes.putAscii(c, headers.value(i));
+            HeadBytes.put(c, CRLF);
         }
-        if (!headers.contains("Date")) put(DateCache.headerLine());
-        if (serverLine != null && !headers.contains("Server")) put(serverLine);
-        if (hstsLine != null && !headers.contains("Strict-Transport-Security")) put(hstsLine);
+        if (!headers.contains("Date")) HeadBytes.put(c, DateCache.headerLine());
+        if (serverLine != null && !headers.contains("Server")) HeadBytes.put(c, serverLine);
+        if (hstsLine != null && !headers.contains("Strict-Transport-Security")) HeadBytes.put(c, hstsLine);
         if (!status.forbidsBody()) {
             if (chunked) {
-                put(CHUNKED);
+                HeadBytes.put(c, CHUNKED);
             } else if (length >= 0) {
-                put(CONTENT_LENGTH);
-                putLong(length);
-                put(CRLF);
+                HeadBytes.put(c, CONTENT_LENGTH);
+                HeadBytes.putLong(c, length);
+                HeadBytes.put(c, CRLF);
             }
         }
-        // A graceful stop that began while the handler ran ends the connection after this response: say so.
+        // A graceful stop that began while the handler ran ends the connection after this response: say so now,
+        // or the client sends its next request into a connection that closes unread (RFC 9112 §9.6).
         if (!close && c.isDraining()) close = true;
         // A 101 names the protocol switched to in its own Connection field (RFC 9110 §7.8): never "close".
         if (status.code() == 101) {
             // nothing: the handler set Connection: upgrade
         } else if (close) {
-            put(CONNECTION_CLOSE);
+            HeadBytes.put(c, CONNECTION_CLOSE);
         } else if (http10) {
-            put(CONNECTION_KEEP_ALIVE);
+            HeadBytes.put(c, CONNECTION_KEEP_ALIVE);
         }
-        put(CRLF);
-    }
-
-    private void put(byte[] b) throws IOException {
-        c.write(b, 0, b.length);
-    }
-
-    private void put(byte a, byte b) throws IOException {
-        byte[] o = c.output().array();
-        if (o.length - c.output().length() < 2) c.flush();
-        int p = c.output().length();
-        o[p] = a;
-        o[p + 1] = b;
-        c.output().advance(2);
-    }
-
-    private void putAscii(String s) throws IOException {
-        int len = s.length();
-        byte[] o = c.output().array();
-        if (o.length - c.output().length() < len) {
-            c.flush();
-            if (len > o.length) {
-                c.write(s.getBytes(StandardCharsets.ISO_8859_1));
-                return;
-            }
-        }
-        int p = c.output().length();
-        for (int i = 0; i < len; i++) o[p + i] = (byte) s.charAt(i);
-        c.output().advance(len);
-    }
-
-    private void putLong(long v) throws IOException {
-        byte[] o = c.output().array();
-        if (o.length - c.output().length() < 20) c.flush();
-        int p = c.output().length();
-        if (v == 0) {
-            o[p] = '0';
-            c.output().advance(1);
-            return;
-        }
-        int digits = 0;
-        for (long t = v; t > 0; t /= 10) digits++;
-        for (int i = digits - 1; i >= 0; i--) {
-            o[p + i] = (byte) ('0' + v % 10);
-            v /= 10;
-        }
-        c.output().advance(digits);
+        HeadBytes.put(c, CRLF);
     }
 }

@@ -227,6 +227,12 @@ public final class WebSocketSession implements WebSocket {
                         || in.fill(ReadBuffer.Wait.NEXT_MESSAGE, MAX_PENDING);
             }
             if (!arrived) {
+                if (closeSentAt == 0 && c.isDraining()) {
+                    // A graceful stop ended this idle wait by shutting the input (the core wakes idle connections
+                    // that way); the output still works, so the peer still hears why: 1001 (§7.4.1).
+                    fail(CloseCodes.GOING_AWAY, "server stopping");
+                    return false;
+                }
                 abnormal("the peer closed the connection without a Close frame");
                 return false;
             }

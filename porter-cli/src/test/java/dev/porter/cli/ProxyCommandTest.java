@@ -1,0 +1,91 @@
+package dev.porter.cli;
+
+import dev.porter.http.ClientConfig;
+import dev.porter.http.ClientRequest;
+import dev.porter.http.ClientResponse;
+import dev.porter.http.HttpClient;
+import dev.porter.http.HttpVersion;
+import dev.porter.http.testing.Nginx;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code porter proxy} as a user runs it: in front of nginx, its first lines, 502 for a dead group, usage errors. */
+class ProxyCommandTest {
+
+    private static int listeningPort(PorterProcess porter) {
+        String first = porter.nextLine();
+        assertThat(first).as("first stdout line; stderr: " + porter.stderr()).matches("Listening on http://127\\.0\\.0\\.1:\\d+");
+        return Integer.parseInt(first.substring(first.lastIndexOf(':') + 1));
+    }
+
+    private static HttpClient client() {
+        return HttpClient.create(ClientConfig.builder().httpVersion(HttpVersion.HTTP_1_1).build());
+    }
+
+    @Test
+    void proxiesToNginxAndStopsOnSigterm() throws Exception {
+        try (Nginx nginx = Nginx.start("location /api/ { return 200 \"api $request_method $http_x_forwarded_for\"; }")) {
+            Files.writeString(nginx.root().resolve("index.html"), "<p>hi</p>\n");
+            String to = "http://127.0.0.1:" + nginx.port();
+            try (PorterProcess porter = PorterProcess.start("proxy", "--to", to, "-p", "0", "--balance", "least-conn",
+                    "--health-path", "/index.html", "--health-interval", "0.2"); HttpClient c = client()) {
+                int port = listeningPort(porter);
+                assertThat(porter.nextLine()).isEqualTo("Proxying to " + to + " (least-conn, checking /index.html)");
+                try (ClientResponse r = c.send(ClientRequest.get("http://127.0.0.1:" + port + "/index.html"))) {
+                    assertThat(r.statusCode()).isEqualTo(200);
+                    assertThat(r.bodyString()).isEqualTo("<p>hi</p>\n");
+                }
+                try (ClientResponse r = c.send(ClientRequest.builder("DELETE", "http://127.0.0.1:" + port + "/api/x").build())) {
+                    assertThat(r.bodyString()).isEqualTo("api DELETE 127.0.0.1");
+                }
+                assertThat(porter.terminate()).as("SIGTERM: the shutdown hook stops gracefully").isIn(0, 143);
+            }
+        }
+    }
+
+    @Test
+    void aGroupThatRefusesEverythingIs502() throws Exception {
+        int dead;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            dead = s.getLocalPort();
+        }
+        try (PorterProcess porter = PorterProcess.start("proxy", "--to", "http://127.0.0.1:" + dead, "-p", "0",
+                "--buffer-requests", "1m"); HttpClient c = client()) {
+            int port = listeningPort(porter);
+            try (ClientResponse r = c.send(ClientRequest.post("http://127.0.0.1:" + port + "/", ClientRequest.Body.of("x")))) {
+                assertThat(r.statusCode()).isEqualTo(502);
+                assertThat(r.bodyString()).isEqualTo("Bad Gateway: the upstream server refused the connection\n");
+            }
+            assertThat(porter.terminate()).as("SIGTERM: the shutdown hook stops gracefully").isIn(0, 143);
+        }
+    }
+
+    @Test
+    void badOptionsAreUsageErrors() {
+        assertThat(Cli.run("proxy").exitCode()).as("--to is required").isEqualTo(2);
+        Cli.Result scheme = Cli.run("proxy", "--to", "ftp://127.0.0.1:21");
+        assertThat(scheme.exitCode()).isEqualTo(2);
+        assertThat(scheme.err()).contains("upstream must be http:// or https://");
+        assertThat(Cli.run("proxy", "--to", "http://127.0.0.1:1/path").exitCode()).isEqualTo(2);
+        assertThat(Cli.run("proxy", "--to", "http://127.0.0.1:1", "--balance", "random").err()).contains("--balance must be");
+        assertThat(Cli.run("proxy", "--to", "http://127.0.0.1:1", "--sticky", "moon").exitCode()).isEqualTo(2);
+        assertThat(Cli.run("proxy", "--to", "http://127.0.0.1:1", "--buffer-requests", "lots").err()).contains("--buffer-requests");
+        assertThat(Cli.run("proxy", "--to", "http://127.0.0.1:1", "--trust-forwarded", "example.com").exitCode()).isEqualTo(2);
+        assertThat(Cli.run("proxy", "--to", "http://127.0.0.1:1", "--read-timeout", "0").exitCode()).isEqualTo(2);
+    }
+
+    @Test
+    void aPortInUseIsOneLineAndExitOne() throws IOException {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Cli.Result r = Cli.run("proxy", "--to", "http://127.0.0.1:1", "-p", String.valueOf(taken.getLocalPort()));
+            assertThat(r.exitCode()).isEqualTo(1);
+            assertThat(r.err().strip()).startsWith("porter proxy: cannot listen on 127.0.0.1:" + taken.getLocalPort()).doesNotContain("\n");
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package dev.porter.http.internal.http1;
+
+import dev.porter.core.Connection;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Writes the bytes of a response head straight into the connection's output buffer (flushing first when it is
+ * full): no intermediate String or array per field, which is what keeps the HTTP/1.1 hot path free of allocation.
+ * Field names and values are ASCII (checked when the handler set them), so a char is a byte.
+ */
+final class HeadBytes {
+
+    private HeadBytes() {
+    }
+
+    static void put(Connection c, byte[] b) throws IOException {
+        c.write(b, 0, b.length);
+    }
+
+    static void put(Connection c, byte a, byte b) throws IOException {
+        byte[] o = c.output().array();
+        if (o.length - c.output().length() < 2) c.flush();
+        int p = c.output().length();
+        o[p] = a;
+        o[p + 1] = b;
+        c.output().advance(2);
+    }
+
+    static void putAscii(Connection c, String s) throws IOException {
+        int len = s.length();
+        byte[] o = c.output().array();
+        if (o.length - c.output().length() < len) {
+            c.flush();
+            if (len > o.length) {
+                c.write(s.getBytes(StandardCharsets.ISO_8859_1));
+                return;
+            }
+        }
+        int p = c.output().length();
+        for (int i = 0; i < len; i++) o[p + i] = (byte) s.charAt(i);
+        c.output().advance(len);
+    }
+
+    static void putLong(Connection c, long v) throws IOException {
+        byte[] o = c.output().array();
+        if (o.length - c.output().length() < 20) c.flush();
+        int p = c.output().length();
+        if (v == 0) {
+            o[p] = '0';
+            c.output().advance(1);
+            return;
+        }
+        int digits = 0;
+        for (long t = v; t > 0; t /= 10) digits++;
+        for (int i = digits - 1; i >= 0; i--) {
+            o[p + i] = (byte) ('0' + v % 10);
+            v /= 10;
+        }
+        c.output().advance(digits);
+    }
+}

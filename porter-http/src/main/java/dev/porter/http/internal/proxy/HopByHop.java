@@ -1,0 +1,60 @@
+package dev.porter.http.internal.proxy;
+
+import dev.porter.http.Headers;
+
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The connection-specific fields a proxy must not forward (RFC 9110 §7.6.1): {@code Connection} itself, every
+ * field it names, and the ones defined as hop-by-hop (Keep-Alive, Proxy-Connection, TE, Trailer,
+ * Transfer-Encoding, Upgrade). Content-Length goes too, since the proxy frames each message itself. Pure.
+ */
+final class HopByHop {
+
+    private HopByHop() {
+    }
+
+    /** @return true for a field that never crosses the proxy, whatever {@code Connection} says */
+    static boolean always(String name) {
+        return switch (name.length()) {
+            case 2 -> name.equalsIgnoreCase("TE");
+            case 7 -> name.equalsIgnoreCase("Trailer") || name.equalsIgnoreCase("Upgrade");
+            case 10 -> name.equalsIgnoreCase("Connection") || name.equalsIgnoreCase("Keep-Alive");
+            case 14 -> name.equalsIgnoreCase("Content-Length");
+            case 16 -> name.equalsIgnoreCase("Proxy-Connection");
+            case 17 -> name.equalsIgnoreCase("Transfer-Encoding");
+            default -> false;
+        };
+    }
+
+    /**
+     * @return the lower-case names listed in the {@code Connection} fields of {@code headers} (RFC 9110 §7.6.1:
+     *         each names a field meant for this hop only); empty when there is none
+     */
+    static Set<String> listed(Headers headers) {
+        Set<String> out = Set.of();
+        for (int i = 0; i < headers.size(); i++) {
+            if (!headers.name(i).equalsIgnoreCase("Connection")) continue;
+            String v = headers.value(i);
+            int start = 0;
+            while (start <= v.length()) {
+                int comma = v.indexOf(',', start);
+                if (comma < 0) comma = v.length();
+                String token = v.substring(start, comma).strip();
+                if (!token.isEmpty()) {
+                    if (out.isEmpty()) out = new HashSet<>();
+                    out.add(token.toLowerCase(Locale.ROOT));
+                }
+                start = comma + 1;
+            }
+        }
+        return out;
+    }
+
+    /** @return true if {@code name} must be dropped, given the names {@link #listed} in Connection */
+    static boolean drop(String name, Set<String> listed) {
+        return always(name) || (!listed.isEmpty() && listed.contains(name.toLowerCase(Locale.ROOT)));
+    }
+}

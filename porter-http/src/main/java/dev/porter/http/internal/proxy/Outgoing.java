@@ -1,0 +1,91 @@
+package dev.porter.http.internal.proxy;
+
+import dev.porter.http.ClientRequest;
+import dev.porter.http.Headers;
+import dev.porter.http.ProxyConfig;
+import dev.porter.http.Request;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * Builds the request to a backend from the request received: the same method and target (less a stripped
+ * prefix), the end-to-end fields (hop-by-hop ones dropped, RFC 9110 §7.6.1), {@code Via} and the forwarded fields
+ * ({@link Forwarding}), the body re-framed by the client engine. Only what Porter's strict parser accepted
+ * reaches this point, and the framing fields are never copied, so a backend cannot be told a different message
+ * boundary than the one Porter read (no CL/TE desync through the proxy). Pure.
+ */
+final class Outgoing {
+
+    private Outgoing() {
+    }
+
+    /** @return the target to send: path (a configured prefix removed) and query, in origin form */
+    static String target(Request req, String stripPrefix) {
+        String path = req.rawPath();
+        if (stripPrefix != null && path.startsWith(stripPrefix)) {
+            int cut = stripPrefix.endsWith("/") ? stripPrefix.length() - 1 : stripPrefix.length();
+            if (path.length() == cut || path.charAt(cut) == '/') {
+                path = path.length() == cut ? "/" : path.substring(cut);
+            }
+        }
+        String query = req.rawQuery();
+        return query == null ? path : path + "?" + query;
+    }
+
+    /**
+     * @param maxForwards the value to send in {@code Max-Forwards} (already decremented), or -1 to copy none
+     * @throws IllegalArgumentException if the target or a field cannot be put in a request (Porter's parser is
+     *                                  more permissive than {@link URI} about a few characters)
+     */
+    static ClientRequest build(Request req, Backend backend, String target, ClientRequest.Body body, boolean trusted,
+                               ProxyConfig cfg, Duration timeout, long maxForwards) {
+        ClientRequest.Builder b = ClientRequest.builder(req.method(), URI.create(backend.base() + target)).body(body);
+        if (timeout != null) b.timeout(timeout);
+        Headers in = req.headers();
+        Set<String> listed = HopByHop.listed(in);
+        String cookies = null;
+        for (int i = 0; i < in.size(); i++) {
+            String name = in.name(i);
+            if (HopByHop.drop(name, listed) || Forwarding.ours(name)) continue;
+            switch (name.toLowerCase(java.util.Locale.ROOT)) {
+                case "host" -> {
+                    if (!cfg.preserveHost()) continue;
+                }
+                // Porter's server already answered the expectation (100 Continue) when the body was first read.
+                case "expect" -> {
+                    continue;
+                }
+                case "max-forwards" -> {
+                    if (maxForwards >= 0) continue; // replaced by the decremented value below
+                }
+                case "cookie" -> {
+                    // RFC 9113 §8.2.3: HTTP/2 may split cookies into several fields; HTTP/1.1 wants one.
+                    cookies = cookies == null ? in.value(i) : cookies + "; " + in.value(i);
+                    continue;
+                }
+                default -> {
+                }
+            }
+            b.header(name, in.value(i));
+        }
+        if (cookies != null) b.header("Cookie", cookies);
+        if (maxForwards >= 0) b.header("Max-Forwards", Long.toString(maxForwards));
+        Forwarding.add(req, trusted, cfg.via(), b);
+        return b.build();
+    }
+
+    /**
+     * @return the {@code Max-Forwards} value of a TRACE or OPTIONS request (RFC 9110 §7.6.2), -1 for none or
+     *         another method, -2 if it is not a number (then it is ignored, as if absent)
+     */
+    static long maxForwards(Request req) {
+        if (!req.method().equals("TRACE") && !req.method().equals("OPTIONS")) return -1;
+        String v = req.header("Max-Forwards");
+        if (v == null) return -1;
+        if (v.isEmpty() || v.length() > 18) return -2;
+        for (int i = 0; i < v.length(); i++) if (v.charAt(i) < '0' || v.charAt(i) > '9') return -2;
+        return Long.parseLong(v);
+    }
+}
