@@ -49,8 +49,12 @@ class WebSocketClientTest {
     static void start() throws IOException {
         Router r = new Router()
                 .websocket("/echo", ws -> {
-                    for (WebSocket.Message m; (m = ws.receive()) != null; ) ws.send(m);
-                    serverSaw.add("closed " + ws.closeCode() + " " + ws.closeReason());
+                    String first = null; // names the conversation: tests end theirs in any order
+                    for (WebSocket.Message m; (m = ws.receive()) != null; ) {
+                        if (first == null && m instanceof WebSocket.Text t) first = t.text();
+                        ws.send(m);
+                    }
+                    serverSaw.add(first + ": closed " + ws.closeCode() + " " + ws.closeReason());
                 })
                 .websocket("/chat", WebSocketOptions.defaults().subprotocols("chat.v2", "chat.v1"), ws ->
                         ws.sendText(ws.subprotocol() + "|" + ws.request().header("X-Token") + "|" + ws.request().query("room")))
@@ -68,6 +72,15 @@ class WebSocketClientTest {
         client.close();
         server.close();
         tls.close();
+    }
+
+    /** @return what the echo handler reported for the conversation that began with {@code first} */
+    private static String saw(String first) throws InterruptedException {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        for (String s; (s = serverSaw.poll(until - System.nanoTime(), TimeUnit.NANOSECONDS)) != null; ) {
+            if (s.startsWith(first + ": ")) return s;
+        }
+        throw new AssertionError("the server reported nothing for " + first);
     }
 
     private static URI ws(String path) {
@@ -155,24 +168,24 @@ class WebSocketClientTest {
 
     @Test
     void s7_1_2_closeByTheClientReachesTheServerWithItsCode() throws Exception {
-        serverSaw.clear();
         ClientWebSocket ws = client.websocket(ws("/echo"));
+        ws.sendText("client closes with 4100");
+        assertThat(ws.receive()).isEqualTo(new WebSocket.Text("client closes with 4100"));
         ws.close(4100, "done here");
         assertThat(ws.isOpen()).isFalse();
         assertThat(ws.receive()).isNull(); // the server's answering Close ends it
         assertThat(ws.closeCode()).isEqualTo(4100);
         assertThat(ws.serverCloseCode()).isEqualTo(4100); // the server's answer echoes the code
-        assertThat(serverSaw.poll(10, TimeUnit.SECONDS)).isEqualTo("closed 4100 done here");
+        assertThat(saw("client closes with 4100")).isEqualTo("client closes with 4100: closed 4100 done here");
         ws.close();
     }
 
     @Test
     void closeWithoutReadingStillEndsTheConversationCleanly() throws Exception {
-        serverSaw.clear();
         try (ClientWebSocket ws = client.websocket(ws("/echo"))) {
             ws.sendText("unread echo");
         }
-        assertThat(serverSaw.poll(10, TimeUnit.SECONDS)).isEqualTo("closed 1000 ");
+        assertThat(saw("unread echo")).isEqualTo("unread echo: closed 1000 ");
     }
 
     @Test
