@@ -42,7 +42,7 @@ import java.util.concurrent.Callable;
             "   7  could not connect",
             "   8  malformed response (the message says which rule it broke)",
             "  18  the response body was cut short",
-            "  22  HTTP status >= 400 with --fail (or when resuming with -C); ws: the handshake refused, or closed with an error code",
+            "  22  HTTP status >= 400 with --fail or -C; ws: refused, or an error close",
             "  23  could not write the output",
             "  26  could not read the file of -d @FILE",
             "  28  timeout (connect, read, or --max-time)",
