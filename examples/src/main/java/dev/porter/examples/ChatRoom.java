@@ -2,6 +2,7 @@ package dev.porter.examples;
 
 import dev.porter.core.Connection;
 import dev.porter.core.Protocol;
+import dev.porter.http.WebSocketHandler;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,6 +30,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * bounded by the outbox capacity times the longest line (the connection's
  * {@link dev.porter.core.ConnectionConfig#maxLineLength()}). Dropping the slow member rather than its messages
  * keeps the rule simple: whoever is in the room has seen everything said since they joined, in order.
+ *
+ * <p><b>Two kinds of sockets.</b> TCP clients join through {@link #serve} (this room is a {@link Protocol});
+ * WebSocket clients, such as the page of {@link ChatWeb}, through {@link #webSocketHandler()}. Both are members
+ * alike: the same nicks, notices, commands and outbox rule, one conversation.
  *
  * <p><b>Ordering.</b> Joining, leaving, renaming and broadcasting hold one room-wide lock while they enqueue (they
  * never block under it), so every member sees the room's events in the same order.
@@ -81,12 +86,27 @@ public final class ChatRoom implements Protocol {
 
     @Override
     public void serve(Connection c) throws Exception {
-        Member me = new Member(c, outboxCapacity);
+        converse(new Member(ChatSockets.tcp(c), outboxCapacity), c::readLine);
+    }
+
+    /**
+     * @return a handler that lets WebSocket clients (a browser page) join this same room: each text message is a
+     *         line (several if it holds line ends), each line from the room is a text message. Route it with
+     *         {@code router.websocket("/chat", room.webSocketHandler())}; the route's {@link dev.porter.http.WebSocketConfig}
+     *         should bound messages as TCP lines are bounded (the connection's longest line), since the outbox holds
+     *         up to {@link #DEFAULT_OUTBOX_CAPACITY} of them per member
+     */
+    public WebSocketHandler webSocketHandler() {
+        return ws -> converse(new Member(ChatSockets.websocket(ws), outboxCapacity), ChatSockets.lines(ws));
+    }
+
+    /** One member's whole stay, whatever their socket: joins, speaks line by line, leaves. */
+    private void converse(Member me, ChatSockets.Lines in) throws Exception {
         me.start();
         join(me);
         boolean quit = false;
         try {
-            for (String line; !quit && (line = c.readLine()) != null; ) {
+            for (String line; !quit && (line = in.next()) != null; ) {
                 if (line.isEmpty()) continue;
                 if (line.startsWith("/")) {
                     quit = command(me, line);

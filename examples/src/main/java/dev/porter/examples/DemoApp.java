@@ -8,6 +8,8 @@ import dev.porter.http.Response;
 import dev.porter.http.Router;
 import dev.porter.http.ServerSentEvent;
 import dev.porter.http.Status;
+import dev.porter.http.WebSocket;
+import dev.porter.http.WebSocketOptions;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,13 +27,17 @@ import java.nio.charset.StandardCharsets;
  *   <li>{@code GET /sse}: server-sent events, one a second ({@code ?every=MS} for another pace, 10 ms to 60 s),
  *       each with an id counting from 1, or on from the {@code Last-Event-ID} a reconnecting client sends; data
  *       {@code tick N}</li>
+ *   <li>{@code GET /ws}: a WebSocket echo: every message back as it came, text as text and binary as binary;
+ *       permessage-deflate accepted when offered; messages up to 16 MiB however they are fragmented (the server's
+ *       {@link dev.porter.http.WebSocketConfig#defaults()}); any origin, since it holds nothing to protect and is
+ *       meant for tests and benchmarks from any page</li>
  * </ul>
  */
 public final class DemoApp {
 
     private static final byte[] HELLO = "Hello, World!".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] JSON = "{\"message\":\"Hello, World!\"}".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] ROOT = "Porter demo: try /plaintext, /json, /sse, POST / or POST /echo\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] ROOT = "Porter demo: try /plaintext, /json, /sse, /ws (WebSocket), POST / or POST /echo\n".getBytes(StandardCharsets.US_ASCII);
 
     private static final int SMALL_BODY = 64 * 1024;
 
@@ -46,7 +52,8 @@ public final class DemoApp {
                 .get("/", (req, res) -> res.contentType("text/plain; charset=utf-8").send(ROOT))
                 .post("/", DemoApp::echoBody)
                 .post("/echo", DemoApp::echoHeaders)
-                .get("/sse", DemoApp::ticks);
+                .get("/sse", DemoApp::ticks)
+                .websocket("/ws", WebSocketOptions.defaults().anyOrigin(), DemoApp::echoMessages);
     }
 
     /** @return the demo routes as a handler */
@@ -102,6 +109,10 @@ public final class DemoApp {
         } catch (NumberFormatException e) {
             return 0;
         }
+    }
+
+    private static void echoMessages(WebSocket ws) throws IOException {
+        for (WebSocket.Message m; (m = ws.receive()) != null; ) ws.send(m);
     }
 
     private static void echoHeaders(Request req, Response res) throws IOException {

@@ -21,7 +21,7 @@ import java.util.concurrent.Callable;
  * first ({@code https://} with {@code --tls}, then the certificate's lines).
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = PorterVersion.class,
-        description = {"Serve the reference HTTP app: GET /plaintext, GET /json, GET|HEAD|OPTIONS /, POST / (echo body), POST /echo (echo headers), GET /sse (an event a second, ?every=MS).",
+        description = {"Serve the reference HTTP app: GET /plaintext, GET /json, GET|HEAD|OPTIONS /, POST / (echo body), POST /echo (echo headers), GET /sse (an event a second, ?every=MS), /ws (WebSocket echo).",
             "With --tls: HTTPS with a dev certificate for localhost made once (or --cert/--key); SIGHUP reloads it."})
 final class DemoCommand implements Callable<Integer> {
 

@@ -22,7 +22,7 @@ enum ExitCode {
     USAGE(CommandLine.ExitCode.USAGE),
 
     // porter get: curl's numbers.
-    /** The URL's scheme is not spoken (only http and https are). */
+    /** The URL's scheme is not spoken (only http, https, ws and wss are). */
     UNSUPPORTED(1),
     /** The URL is malformed. */
     BAD_URL(3),
@@ -34,7 +34,10 @@ enum ExitCode {
     MALFORMED(8),
     /** The response body was cut short. */
     PARTIAL(18),
-    /** The status was 400 or more with {@code --fail}, or when resuming. */
+    /**
+     * The status was 400 or more with {@code --fail}, or when resuming; for a WebSocket, the server refused the
+     * handshake (a status other than 101) or closed the conversation with an error code.
+     */
     HTTP_ERROR(22),
     /** The output could not be written. */
     WRITE_ERROR(23),

@@ -11,6 +11,7 @@ import picocli.CommandLine.Parameters;
 
 import java.io.Console;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Files;
@@ -18,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /**
@@ -26,19 +28,21 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "get", mixinStandardHelpOptions = true, versionProvider = PorterVersion.class, sortOptions = false,
         description = {"Fetch a URL over HTTP/1.1 or HTTP/2 with Porter's client, http or https. The body goes to stdout (binary-safe) or to a file.",
+            "ws:// and wss:// open a WebSocket conversation instead: each stdin line is sent as a message, each message "
+                + "received is printed on a line (binary as hex); when stdin ends, what still arrives is printed, then it closes with 1000.",
             "https checks the server's certificate against the JDK's trusted authorities (or --cacert) and its name "
                 + "against the URL's host, and speaks HTTP/2 when the server chooses h2 by ALPN (--http1.1 to offer only HTTP/1.1). "
                 + "http speaks HTTP/1.1 unless --http2 (h2c with prior knowledge)."},
         footer = {"", "Exit codes (curl's numbers):",
             "   0  success",
-            "   1  unsupported scheme (only http and https)",
+            "   1  unsupported scheme (only http, https, ws and wss)",
             "   2  usage error (bad option or header)",
             "   3  malformed URL (no host, a port out of range, ...)",
             "   6  could not resolve the host",
             "   7  could not connect",
             "   8  malformed response (the message says which rule it broke)",
             "  18  the response body was cut short",
-            "  22  HTTP status >= 400 with --fail (or when resuming with -C)",
+            "  22  HTTP status >= 400 with --fail or -C; ws: refused, or an error close",
             "  23  could not write the output",
             "  26  could not read the file of -d @FILE",
             "  28  timeout (connect, read, or --max-time)",
@@ -82,6 +86,9 @@ final class GetCommand implements Callable<Integer> {
     @Mixin
     GetProtocolOptions protocol;
 
+    @Mixin
+    GetWebSocketOptions websocket;
+
     @Option(names = {"-v", "--verbose"}, description = "Show the connection, its TLS handshake, and the request ('> ') and response ('< ') heads on stderr.")
     boolean verbose;
 
@@ -100,17 +107,24 @@ final class GetCommand implements Callable<Integer> {
     @Option(names = {"-m", "--max-time"}, paramLabel = "SECONDS", description = "Longest time for the whole transfer.")
     Double maxTime;
 
+    private final InputStream in;
     private final PrintStream out;
     private final PrintStream err;
     private final boolean terminal;
 
     /** Writes to the process's stdout and stderr; the progress bar appears when there is a terminal. */
     GetCommand() {
-        this(System.out, System.err, isTerminal());
+        this(System.in, System.out, System.err, isTerminal());
     }
 
     /** For tests: explicit streams, and whether to behave as on a terminal. */
     GetCommand(PrintStream out, PrintStream err, boolean terminal) {
+        this(InputStream.nullInputStream(), out, err, terminal);
+    }
+
+    /** For tests: explicit streams (stdin too, for ws:// URLs), and whether to behave as on a terminal. */
+    GetCommand(InputStream in, PrintStream out, PrintStream err, boolean terminal) {
+        this.in = in;
         this.out = out;
         this.err = err;
         this.terminal = terminal;
@@ -130,6 +144,12 @@ final class GetCommand implements Callable<Integer> {
     }
 
     private ExitCode fetch() throws IOException, GetFailure {
+        URI uri = UrlArgument.parse(url);
+        String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+        if (scheme.equals("ws") || scheme.equals("wss")) return converse(uri);
+        if (websocket.firstGiven() != null) {
+            throw new GetFailure(ExitCode.USAGE, websocket.firstGiven() + " applies to ws:// and wss:// URLs only");
+        }
         ClientRequest.Builder b = request();
         long offset = 0;
         if (resume) {
@@ -163,6 +183,18 @@ final class GetCommand implements Callable<Integer> {
             new BodyOutput(out, err, output, terminal && !silent).copy(res.body(), append, total, append ? offset : 0);
             return ExitCode.OK;
         }
+    }
+
+    /** A WebSocket conversation ({@link GetWebSocket}); the options that shape an HTTP request do not apply. */
+    private ExitCode converse(URI uri) throws IOException, GetFailure {
+        String http = head ? "-I" : method != null ? "-X" : data != null ? "-d" : output != null ? "-o" : resume ? "-C"
+                : follow ? "-L" : fail ? "-f" : compressed ? "--compressed" : protocol.http2 ? "--http2" : null;
+        if (http != null) throw new GetFailure(ExitCode.USAGE, http + " does not apply to a WebSocket (" + uri.getScheme() + "://) URL");
+        ClientConfig.Builder config = ClientConfig.builder().connectTimeout(seconds(connectTimeout, "--connect-timeout"));
+        protocol.configure(config);
+        if (verbose) config.listener(new HeadPrinter(err, null, protocol.verified()));
+        Duration max = maxTime == null ? null : seconds(maxTime, "--max-time");
+        return new GetWebSocket(websocket, in, out, err, verbose).run(uri, config.build(), headers, max);
     }
 
     private ClientRequest.Builder request() throws GetFailure {

@@ -34,6 +34,8 @@ final class GetErrors {
             case HttpClientException.IncompleteResponse x -> x.empty() ? ExitCode.EMPTY_REPLY : ExitCode.PARTIAL;
             case HttpClientException.Timeout x -> ExitCode.TIMEOUT;
             case HttpClientException.TooManyRedirects x -> ExitCode.TOO_MANY_REDIRECTS;
+            // curl's code for a refused WebSocket upgrade is its 22; a 101 that breaks RFC 6455 is a weird reply, 8.
+            case HttpClientException.WebSocketHandshake x -> x.status() == 101 ? ExitCode.MALFORMED : ExitCode.HTTP_ERROR;
             case UnknownHostException x -> {
                 msg = "could not resolve host " + msg;
                 yield ExitCode.UNKNOWN_HOST;

@@ -47,15 +47,22 @@ final class ServerCommands {
      */
     static int serveUntilSignalled(ServerConfig config, Protocol protocol, Duration grace, TlsOptions tls,
                                    PrintWriter out, PrintWriter err) {
-        return serveUntilSignalled(config, protocol, grace, Duration.ZERO, tls, out, err);
+        return serveUntilSignalled(config, protocol, grace, Duration.ZERO, tls, out, err, java.util.List.of());
+    }
+
+    /** As below, with nothing more to print. */
+    static int serveUntilSignalled(ServerConfig config, Protocol protocol, Duration grace, Duration drainGrace,
+                                   TlsOptions tls, PrintWriter out, PrintWriter err) {
+        return serveUntilSignalled(config, protocol, grace, drainGrace, tls, out, err, java.util.List.of());
     }
 
     /**
      * As above, draining first on SIGTERM/SIGINT when {@code drainGrace} is not zero: the port closes, open
-     * connections are served for {@code drainGrace}, then the graceful stop (see {@link Drain}).
+     * connections are served for {@code drainGrace}, then the graceful stop (see {@link Drain}); and with
+     * {@code moreLines} printed after the first line (and the certificate's): what else the command serves.
      */
     static int serveUntilSignalled(ServerConfig config, Protocol protocol, Duration grace, Duration drainGrace,
-                                   TlsOptions tls, PrintWriter out, PrintWriter err) {
+                                   TlsOptions tls, PrintWriter out, PrintWriter err, java.util.List<String> moreLines) {
         if (tls != null) tls.check();
         TlsOptions.Setup setup = null;
         Server server;
@@ -86,6 +93,7 @@ final class ServerCommands {
                 out.println(line);
             }
         }
+        moreLines.forEach(out::println);
         out.flush();
 
         // SIGINT and SIGTERM run shutdown hooks: stop accepting, let conversations finish within the grace period.

@@ -129,6 +129,11 @@ final class PorterProcess implements AutoCloseable {
         }
     }
 
+    /** @return the process's stdin; closing it ends the input (what {@code porter get ws://} waits for) */
+    java.io.OutputStream stdin() {
+        return process.getOutputStream();
+    }
+
     /** @return everything written to stderr so far */
     String stderr() {
         return stderr.toString();

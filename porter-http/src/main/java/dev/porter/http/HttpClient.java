@@ -2,7 +2,10 @@ package dev.porter.http;
 
 
 import dev.porter.http.internal.client.ClientEngine;
+import dev.porter.http.internal.websocket.ClientHandshake;
+
 import java.io.IOException;
+import java.net.URI;
 
 /**
  * Porter's HTTP/1.1 and HTTP/2 client: the client-socket side of the conversation, on porter-core's
@@ -22,6 +25,8 @@ import java.io.IOException;
  * strictly (the same field-line rules as Porter's server); anything malformed raises
  * {@link HttpClientException.MalformedResponse} naming the rule. Redirects, {@code Expect: 100-continue}, gzip and
  * timeouts follow {@link ClientConfig}.
+ *
+ * <p>WebSocket conversations ({@code ws} and {@code wss} URIs) are opened with {@link #websocket(WebSocketRequest)}.
  *
  * <p>{@code http} and {@code https} URIs are supported. Over TLS, ALPN offers {@code h2} and {@code http/1.1} and the
  * server's choice is spoken; a cleartext {@code http} URI speaks HTTP/1.1 unless {@link ClientConfig#httpVersion()}
@@ -75,6 +80,39 @@ public final class HttpClient implements AutoCloseable {
     /** Shortcut for {@code send(ClientRequest.get(uri))}. */
     public ClientResponse get(String uri) throws IOException {
         return send(ClientRequest.get(uri));
+    }
+
+    /**
+     * Opens a WebSocket conversation (RFC 6455) with {@link WebSocketRequest#of(URI)}: the defaults, permessage-deflate
+     * offered. See {@link #websocket(WebSocketRequest)}.
+     */
+    public ClientWebSocket websocket(URI uri) throws IOException {
+        return websocket(WebSocketRequest.of(uri));
+    }
+
+    /**
+     * Opens a WebSocket conversation (RFC 6455): connects (a connection of its own, never pooled, HTTP/1.1; over TLS
+     * for {@code wss} with this client's {@link ClientConfig#tls()}: its trust and host-name check), sends the
+     * opening handshake and checks the server's {@code 101} (RFC 6455 §4.1). Redirects are not followed, whatever
+     * {@link ClientConfig#followRedirects()} says. Close the result when done (try-with-resources).
+     *
+     * <pre>{@code
+     * try (ClientWebSocket ws = client.websocket(URI.create("ws://127.0.0.1:8080/ws"))) {
+     *     ws.sendText("hello");
+     *     System.out.println(ws.receive());
+     * }
+     * }</pre>
+     *
+     * @throws HttpClientException.WebSocketHandshake if the server answered another status than 101 (the exception
+     *                                               carries it) or its 101 broke a rule of §4.1
+     * @throws HttpClientException.Timeout           if the handshake took longer than {@link WebSocketRequest#timeout()}
+     *                                               (or the connect timeout passed)
+     * @throws java.net.ConnectException             if the connection was refused
+     * @throws java.net.UnknownHostException         if the host does not resolve
+     * @throws IOException                           for TLS and other network failures
+     */
+    public ClientWebSocket websocket(WebSocketRequest request) throws IOException {
+        return ClientHandshake.open(engine, config, request);
     }
 
     /** @return counters of this client: connections opened, exchanges, idle connections */

@@ -12,7 +12,8 @@ import java.io.IOException;
  */
 public sealed class HttpClientException extends IOException
         permits HttpClientException.MalformedResponse, HttpClientException.IncompleteResponse,
-        HttpClientException.Timeout, HttpClientException.TooManyRedirects, HttpClientException.UnsupportedScheme {
+        HttpClientException.Timeout, HttpClientException.TooManyRedirects, HttpClientException.UnsupportedScheme,
+        HttpClientException.WebSocketHandshake {
 
     private HttpClientException(String message) {
         super(message);
@@ -99,6 +100,39 @@ public sealed class HttpClientException extends IOException
         /** @param message the scheme and why it cannot be used */
         public UnsupportedScheme(String message) {
             super(message);
+        }
+    }
+
+    /**
+     * The server did not accept a WebSocket opening handshake ({@link HttpClient#websocket}): it answered with
+     * another status than {@code 101 Switching Protocols} (a refusal such as 403 or 426, a redirect, which is never
+     * followed, or a plain 200), or its {@code 101} broke a rule of RFC 6455 §4.1 (the message names it: a wrong
+     * {@code Sec-WebSocket-Accept}, no {@code Upgrade: websocket}, a sub-protocol or extension that was not
+     * offered). The connection is closed.
+     */
+    public static final class WebSocketHandshake extends HttpClientException {
+        private final int status;
+        private final Headers headers;
+
+        /**
+         * @param message what was wrong
+         * @param status  the response's status code (101 when the 101 itself was invalid)
+         * @param headers the response's header fields
+         */
+        public WebSocketHandshake(String message, int status, Headers headers) {
+            super(message);
+            this.status = status;
+            this.headers = headers;
+        }
+
+        /** @return the status code of the server's answer: 101 if the switch itself was invalid */
+        public int status() {
+            return status;
+        }
+
+        /** @return the answer's header fields (for example {@code Location} of a redirect, or {@code WWW-Authenticate}) */
+        public Headers headers() {
+            return headers;
         }
     }
 }

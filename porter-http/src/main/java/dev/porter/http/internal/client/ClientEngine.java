@@ -331,6 +331,14 @@ public final class ClientEngine implements AutoCloseable {
                 req.uri(), body, stream, contentLength);
     }
 
+    /**
+     * Opens a connection of its own for a protocol switch (a WebSocket handshake): never pooled, and over TLS ALPN
+     * offers only {@code http/1.1} (an upgrade does not exist in HTTP/2).
+     */
+    public Connection connectForUpgrade(URI uri, long deadline, Duration timeout) throws IOException {
+        return open(Route.of(uri), uri, deadline, timeout, false).c;
+    }
+
     private PooledConnection open(Route route, URI uri, long deadline, Duration timeout, boolean h2) throws IOException {
         Duration connectTimeout = config.connectTimeout();
         boolean byDeadline = false;

@@ -59,6 +59,13 @@ public final class PerMessageDeflate implements AutoCloseable {
         }
         if (resetAfterMessage) deflater.reset();
         if (n >= 4 && Arrays.equals(out, n - 4, n, TAIL, 0, 4)) n -= 4;
+        if (n == 0) {
+            // zlib writes nothing for a sync flush with no new input right after another one, but the receiver
+            // appends 00 00 ff ff to whatever comes and reads a block header first: an empty message is the single
+            // byte 00 (RFC 7692 §7.2.3.6), or it would read 00 00 ff ff as a stored block of 0xff00 bytes.
+            out[0] = 0;
+            n = 1;
+        }
         return n;
     }
 

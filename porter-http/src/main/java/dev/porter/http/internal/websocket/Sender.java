@@ -6,19 +6,21 @@ import java.io.IOException;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The sending side of one WebSocket conversation: frames leave whole and in order under one lock (any thread may
- * send), each message is flushed, and a send blocks while the peer does not read. The {@link SendWatchdog} drops
- * the connection when one send takes longer than the send timeout. Messages are sent as single frames,
- * compressed when permessage-deflate was agreed (the deflater's context follows the order of sending, which the
- * lock makes the order on the wire).
+ * The sending side of one WebSocket conversation, a server's or (masking every frame) a client's: frames leave
+ * whole and in order under one lock (any thread may send), each message is flushed, and a send blocks while the
+ * peer does not read. The {@link SendWatchdog} drops the connection when one send takes longer than the send
+ * timeout. Messages are sent in frames of at most 64 KiB, compressed when permessage-deflate was agreed (the
+ * deflater's context follows the order of sending, which the lock makes the order on the wire).
  */
 final class Sender {
 
     private static final System.Logger LOG = System.getLogger("dev.porter.http.WebSocket");
+    /** The largest frame sent: larger messages leave in fragments of this size. */
+    static final int FRAGMENT = 64 * 1024;
 
     private final Connection c;
     private final FrameWriter.Output out;
-    private final FrameWriter writer = new FrameWriter(null);
+    private final FrameWriter writer;
     private final PerMessageDeflate deflate;
     private final long timeoutNanos;
     private final ReentrantLock lock = new ReentrantLock();
@@ -31,7 +33,17 @@ final class Sender {
     private final java.util.function.Consumer<String> onFailure;
 
     Sender(Connection c, PerMessageDeflate deflate, long timeoutNanos, java.util.function.Consumer<String> onFailure) {
+        this(c, deflate, timeoutNanos, onFailure, null);
+    }
+
+    /**
+     * @param maskKeys the source of a fresh masking key per frame for a client's sender (RFC 6455 §5.3), or null
+     *                 for a server's (frames unmasked, §5.1)
+     */
+    Sender(Connection c, PerMessageDeflate deflate, long timeoutNanos, java.util.function.Consumer<String> onFailure,
+           java.util.random.RandomGenerator maskKeys) {
         this.c = c;
+        this.writer = new FrameWriter(maskKeys);
         this.onFailure = onFailure;
         this.out = c::write;
         this.deflate = deflate;
@@ -46,9 +58,9 @@ final class Sender {
             begin();
             if (deflate != null) {
                 int n = deflate.compress(b, off, len);
-                writer.write(out, true, true, opcode, deflate.compressed(), 0, n);
+                frames(opcode, true, deflate.compressed(), 0, n);
             } else {
-                writer.write(out, true, false, opcode, b, off, len);
+                frames(opcode, false, b, off, len);
             }
             c.flush();
         } catch (IOException e) {
@@ -57,6 +69,21 @@ final class Sender {
             started = 0;
             lock.unlock();
         }
+    }
+
+    /**
+     * Writes one message as frames of at most {@value #FRAGMENT} bytes (§5.4). A peer's frame limit is commonly
+     * its message limit (16 MiB by default here), and deflate makes an incompressible message a little longer: a
+     * 16 MiB message sent whole, compressed, would be refused. RSV1 marks only the first frame (RFC 7692 §6.1).
+     */
+    private void frames(int opcode, boolean compressed, byte[] b, int off, int len) throws IOException {
+        int done = 0;
+        do {
+            int n = Math.min(FRAGMENT, len - done);
+            boolean first = done == 0;
+            writer.write(out, done + n == len, compressed && first, first ? opcode : FrameParser.CONTINUATION, b, off + done, n);
+            done += n;
+        } while (done < len);
     }
 
     /** Sends a Ping or Pong. @return false if a Close was already sent (nothing may follow it, §5.5.1) */

@@ -1,0 +1,84 @@
+package dev.porter.http.internal.websocket;
+
+import dev.porter.core.Connection;
+import dev.porter.core.TlsInfo;
+import dev.porter.http.Headers;
+import dev.porter.http.PathParams;
+import dev.porter.http.Request;
+import dev.porter.http.internal.Targets;
+
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A client conversation's {@link dev.porter.http.WebSocket#request()}: the opening handshake as the client sent
+ * it, read from the very lines written. Seen from this end, the remote address is the server's. Immutable, so
+ * valid for the whole conversation and from any thread.
+ */
+final class ClientHandshakeRequest implements Request {
+
+    private final String target;
+    private final Headers headers = new Headers();
+    private final InetSocketAddress remote;
+    private final InetSocketAddress local;
+    private final Optional<TlsInfo> tls;
+
+    /** @param lines the request line and field lines, as written */
+    ClientHandshakeRequest(List<String> lines, Connection c) {
+        String first = lines.get(0);
+        this.target = first.substring(first.indexOf(' ') + 1, first.lastIndexOf(' '));
+        for (int i = 1; i < lines.size(); i++) {
+            String line = lines.get(i);
+            int colon = line.indexOf(':');
+            headers.add(line.substring(0, colon), line.substring(colon + 1).trim());
+        }
+        this.remote = c.remoteAddress();
+        this.local = c.localAddress();
+        this.tls = c.tls();
+    }
+
+    @Override public String method() { return "GET"; }
+    @Override public String target() { return target; }
+    @Override public String path() { return Targets.decodePath(rawPath()); }
+
+    @Override
+    public String rawPath() {
+        int q = target.indexOf('?');
+        return q < 0 ? target : target.substring(0, q);
+    }
+
+    @Override
+    public String rawQuery() {
+        int q = target.indexOf('?');
+        return q < 0 ? null : target.substring(q + 1);
+    }
+
+    @Override public String query(String name) { return Targets.first(queryParams(), name); }
+    @Override public Map<String, List<String>> queryParams() { return Targets.parseQuery(rawQuery()); }
+    @Override public String version() { return "HTTP/1.1"; }
+
+    /** @return a copy: the handshake was sent, and nothing changes it */
+    @Override
+    public Headers headers() {
+        Headers copy = new Headers();
+        headers.forEach(copy::add);
+        return copy;
+    }
+
+    @Override public PathParams pathParams() { return PathParams.NONE; }
+    @Override public InetSocketAddress remoteAddress() { return remote; }
+    @Override public InetSocketAddress localAddress() { return local; }
+    @Override public Optional<TlsInfo> tls() { return tls; }
+    @Override public InputStream body() { return InputStream.nullInputStream(); }
+    @Override public byte[] bodyBytes(int maxBytes) { return new byte[0]; }
+    @Override public String bodyString() { return ""; }
+    @Override public long contentLength() { return 0; }
+
+    @Override
+    public String toString() {
+        return "GET " + target + " (WebSocket handshake sent to " + remote + ")";
+    }
+}
