@@ -89,8 +89,10 @@ final class ProxyCommand implements Callable<Integer> {
                     + "the first MiB in memory, the rest in a temp file.")
     String bufferRequests;
 
-    @Option(names = "--trust-forwarded", paramLabel = "ADDR/CIDR",
-            description = "Keep X-Forwarded-* and Forwarded from these peers (repeatable); from others they are replaced.")
+    // The same name as on serve, demo, echo and chat (BalancerOptions): a proxy trusted to name clients.
+    @Option(names = "--trusted-proxy", paramLabel = "ADDR[/BITS]",
+            description = "A proxy in front whose X-Forwarded-* and Forwarded fields are kept and appended to "
+                    + "(repeatable); from other peers they are replaced. Default: none.")
     List<String> trusted = List.of();
 
     @Option(names = "--access-log", description = "Print one Combined Log Format line per request.")

@@ -76,7 +76,7 @@ class ProxyCommandTest {
         assertThat(Cli.run("proxy", "--to", "http://127.0.0.1:1", "--balance", "random").err()).contains("--balance must be");
         assertThat(Cli.run("proxy", "--to", "http://127.0.0.1:1", "--sticky", "moon").exitCode()).isEqualTo(2);
         assertThat(Cli.run("proxy", "--to", "http://127.0.0.1:1", "--buffer-requests", "lots").err()).contains("--buffer-requests");
-        assertThat(Cli.run("proxy", "--to", "http://127.0.0.1:1", "--trust-forwarded", "example.com").exitCode()).isEqualTo(2);
+        assertThat(Cli.run("proxy", "--to", "http://127.0.0.1:1", "--trusted-proxy", "example.com").exitCode()).isEqualTo(2);
         assertThat(Cli.run("proxy", "--to", "http://127.0.0.1:1", "--read-timeout", "0").exitCode()).isEqualTo(2);
     }
 
