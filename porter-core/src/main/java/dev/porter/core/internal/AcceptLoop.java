@@ -191,13 +191,7 @@ public final class AcceptLoop implements ConnectionOwner {
         } catch (Throwable t) {
             LOG.log(System.Logger.Level.WARNING, "protocol failed for client " + c.remoteAddress() + "; closing it", t);
         } finally {
-            if (!parked) {
-                c.thread = null;
-                if (tls != null) sayGoodbye(c);
-                c.close();
-                c.releaseBuffers();
-                ended(c);
-            }
+            if (!parked) endConversation(c);
             // Last, so that once stop() sees no running thread, every ended connection is already counted.
             runningThreads.decrementAndGet();
         }
@@ -212,14 +206,10 @@ public final class AcceptLoop implements ConnectionOwner {
                 c.channel.configureBlocking(true);
                 protocol.expired(c);
                 c.flush();
-                if (tls != null) sayGoodbye(c);
             } catch (Exception e) {
                 LOG.log(System.Logger.Level.DEBUG, () -> "connection " + c.remoteAddress() + " expired: " + e);
             } finally {
-                c.thread = null;
-                c.close();
-                c.releaseBuffers();
-                ended(c);
+                endConversation(c);
                 runningThreads.decrementAndGet();
             }
         }).start();
@@ -232,6 +222,15 @@ public final class AcceptLoop implements ConnectionOwner {
         } catch (NoSuchMethodException e) {
             throw new AssertionError("Protocol.expired is public", e);
         }
+    }
+
+    /** The end of a conversation thread's last turn: close_notify over TLS, the socket closed, the slot freed. */
+    private void endConversation(SocketConnection c) {
+        c.thread = null;
+        if (tls != null) sayGoodbye(c);
+        c.close();
+        c.releaseBuffers();
+        ended(c);
     }
 
     /** A TLS conversation that ended while the connection is open: send close_notify (RFC 8446 §6.1) first. */
