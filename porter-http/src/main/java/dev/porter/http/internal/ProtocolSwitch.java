@@ -1,6 +1,5 @@
 package dev.porter.http.internal;
 
-import dev.porter.core.Connection;
 import dev.porter.http.HttpConfig;
 
 import java.io.IOException;
@@ -22,7 +21,15 @@ public interface ProtocolSwitch {
          * Speaks the new protocol until it ends. Bytes the client sent after the request head (pipelined ahead of
          * the 101) are still in {@code c.input()}.
          */
-        void run(Connection c) throws IOException;
+        void run(ByteStream c) throws IOException;
+    }
+
+    /**
+     * @return true if the request is an HTTP/2 extended CONNECT (RFC 8441 §4): the switch is accepted with status
+     *         200 rather than 101, and the takeover speaks on the request's stream; false for an HTTP/1.1 request
+     */
+    default boolean extendedConnect() {
+        return false;
     }
 
     /** @return the server's configuration, for the limits of the protocol that takes over */
@@ -30,7 +37,8 @@ public interface ProtocolSwitch {
 
     /**
      * Asks the server to switch after the handler returns. Takes effect only if the handler returns normally with
-     * status 101 and the request has no body; otherwise the response is sent as usual and the takeover dropped.
+     * status 101 (200 on an {@link #extendedConnect()}) and the request has no body; otherwise the response is sent
+     * as usual and the takeover dropped.
      *
      * @throws IllegalStateException if the response is already committed
      */

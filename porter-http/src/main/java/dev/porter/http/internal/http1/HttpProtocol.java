@@ -259,7 +259,7 @@ public final class HttpProtocol implements Protocol {
             // protocol's until it ends; it never returns to HTTP, so serve() closes it afterwards.
             log(c, head, 101, 0, started, false);
             c.flush();
-            takeover.run(c);
+            takeover.run(dev.porter.http.internal.ByteStream.of(c));
             return false;
         }
         if (res.status().code() == 101) {

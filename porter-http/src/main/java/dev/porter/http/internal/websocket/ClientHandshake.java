@@ -8,6 +8,7 @@ import dev.porter.http.ExchangeListener;
 import dev.porter.http.Headers;
 import dev.porter.http.HttpClientException;
 import dev.porter.http.WebSocketRequest;
+import dev.porter.http.internal.ByteStream;
 import dev.porter.http.internal.client.ClientEngine;
 import dev.porter.http.internal.http1.ClientErrors;
 import dev.porter.http.internal.http1.ResponseHead;
@@ -75,7 +76,7 @@ public final class ClientHandshake {
             Accepted a = check(head, req, key);
             c.input().deadline(0);
             ClientHandshakeRequest sent = new ClientHandshakeRequest(lines, c);
-            return new ClientSession(c, req, sent, head.headers, a.subprotocol, a.deflate);
+            return new ClientSession(ByteStream.of(c), req, sent, head.headers, a.subprotocol, a.deflate);
         } catch (HttpClientException e) {
             c.close();
             throw e;

@@ -1,12 +1,12 @@
 package dev.porter.http.internal.websocket;
 
-import dev.porter.core.Connection;
 import dev.porter.core.ReadBuffer;
 import dev.porter.http.ClientWebSocket;
 import dev.porter.http.Headers;
 import dev.porter.http.Request;
 import dev.porter.http.WebSocketConfig;
 import dev.porter.http.WebSocketRequest;
+import dev.porter.http.internal.ByteStream;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -43,7 +43,7 @@ final class ClientSession implements ClientWebSocket {
     private static final int MAX_PENDING = 64;
     private static final int LINGER_BYTES = 64 * 1024;
 
-    private final Connection c;
+    private final ByteStream c;
     private final URI uri;
     private final Request request;
     private final Headers responseHeaders;
@@ -68,7 +68,7 @@ final class ClientSession implements ClientWebSocket {
     private volatile int serverCloseCode;
     private volatile String closeReason = "";
 
-    ClientSession(Connection c, WebSocketRequest req, Request sent, Headers responseHeaders, String subprotocol,
+    ClientSession(ByteStream c, WebSocketRequest req, Request sent, Headers responseHeaders, String subprotocol,
                   ClientDeflate deflate) {
         WebSocketConfig config = req.config();
         this.c = c;

@@ -1,6 +1,6 @@
 package dev.porter.http.internal.websocket;
 
-import dev.porter.core.Connection;
+import dev.porter.http.internal.ByteStream;
 
 import java.io.IOException;
 import java.util.concurrent.locks.ReentrantLock;
@@ -18,7 +18,7 @@ final class Sender {
     /** The largest frame sent: larger messages leave in fragments of this size. */
     static final int FRAGMENT = 64 * 1024;
 
-    private final Connection c;
+    private final ByteStream c;
     private final FrameWriter.Output out;
     private final FrameWriter writer;
     private final PerMessageDeflate deflate;
@@ -32,7 +32,7 @@ final class Sender {
     /** Told why, when a send failed and the connection was closed. */
     private final java.util.function.Consumer<String> onFailure;
 
-    Sender(Connection c, PerMessageDeflate deflate, long timeoutNanos, java.util.function.Consumer<String> onFailure) {
+    Sender(ByteStream c, PerMessageDeflate deflate, long timeoutNanos, java.util.function.Consumer<String> onFailure) {
         this(c, deflate, timeoutNanos, onFailure, null);
     }
 
@@ -40,7 +40,7 @@ final class Sender {
      * @param maskKeys the source of a fresh masking key per frame for a client's sender (RFC 6455 §5.3), or null
      *                 for a server's (frames unmasked, §5.1)
      */
-    Sender(Connection c, PerMessageDeflate deflate, long timeoutNanos, java.util.function.Consumer<String> onFailure,
+    Sender(ByteStream c, PerMessageDeflate deflate, long timeoutNanos, java.util.function.Consumer<String> onFailure,
            java.util.random.RandomGenerator maskKeys) {
         this.c = c;
         this.writer = new FrameWriter(maskKeys);

@@ -1,11 +1,11 @@
 package dev.porter.http.internal.websocket;
 
-import dev.porter.core.Connection;
 import dev.porter.core.ReadBuffer;
 import dev.porter.http.Request;
 import dev.porter.http.WebSocket;
 import dev.porter.http.WebSocketConfig;
 import dev.porter.http.WebSocketHandler;
+import dev.porter.http.internal.ByteStream;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -15,7 +15,9 @@ import java.util.Arrays;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One server-side WebSocket conversation on its connection's virtual thread (after the 101): reads through
+ * One server-side WebSocket conversation on its connection's virtual thread (after the 101), or on its HTTP/2
+ * stream's (after an extended CONNECT's 200, RFC 8441 §5: the stream is the "TCP connection" below; closing TCP is
+ * END_STREAM, an abort is RST_STREAM CANCEL): reads through
  * {@link MessageDecoder}, writes through {@link Sender}, and carries out the closing handshake (RFC 6455 §7):
  * <ul>
  *   <li>the peer's Close is answered with its own code (or an empty Close if it had none, §5.5.1), then the server
@@ -36,7 +38,7 @@ public final class WebSocketSession implements WebSocket {
     /** Enough for a partial frame header, which is all the decoder ever leaves unconsumed. */
     private static final int MAX_PENDING = 64;
 
-    private final Connection c;
+    private final ByteStream c;
     private final WebSocketConfig config;
     private final Request request;
     private final String subprotocol;
@@ -58,7 +60,7 @@ public final class WebSocketSession implements WebSocket {
     private volatile int closeCode;
     private volatile String closeReason = "";
 
-    WebSocketSession(Connection c, WebSocketConfig config, Request request, Handshake.Accepted handshake) {
+    WebSocketSession(ByteStream c, WebSocketConfig config, Request request, Handshake.Accepted handshake) {
         this.c = c;
         this.config = config;
         this.request = request;
