@@ -23,10 +23,16 @@ import java.time.Duration;
  * @param budgetWindow         the period both budgets count over. Default 10 s
  * @param maxContinuationFrames CONTINUATION frames one field block may span (CVE-2024-27316); the block's size is
  *                             also bounded by {@link HttpConfig#maxHeaderBytes()} plus one frame. Default 32
+ * @param extendedConnect      send SETTINGS_ENABLE_CONNECT_PROTOCOL=1 (RFC 8441 §3) and accept extended CONNECT
+ *                             with {@code :protocol websocket}: WebSocket over an HTTP/2 stream, run by the same
+ *                             {@code Router.websocket} endpoints as over HTTP/1.1 (docs/websocket.md). Sent whatever
+ *                             the routes: the setting only lets a client try, and a path without a WebSocket
+ *                             endpoint answers an error status (never a 2xx). Off, {@code :protocol} is a malformed
+ *                             request (§4). Default true
  */
 public record Http2Config(boolean enabled, int maxConcurrentStreams, int streamWindow, int connectionWindow,
                           int maxFrameSize, int resetBudget, int controlFrameBudget, Duration budgetWindow,
-                          int maxContinuationFrames) {
+                          int maxContinuationFrames, boolean extendedConnect) {
 
     /** Validates every value. */
     public Http2Config {
@@ -44,31 +50,37 @@ public record Http2Config(boolean enabled, int maxConcurrentStreams, int streamW
 
     /** @return the defaults */
     public static Http2Config defaults() {
-        return new Http2Config(true, 100, 65_535, 1 << 20, 16_384, 200, 1_000, Duration.ofSeconds(10), 32);
+        return new Http2Config(true, 100, 65_535, 1 << 20, 16_384, 200, 1_000, Duration.ofSeconds(10), 32, true);
     }
 
     /** @return HTTP/2 switched off: HTTP/1.1 only */
     public static Http2Config disabled() {
         Http2Config d = defaults();
         return new Http2Config(false, d.maxConcurrentStreams, d.streamWindow, d.connectionWindow, d.maxFrameSize,
-                d.resetBudget, d.controlFrameBudget, d.budgetWindow, d.maxContinuationFrames);
+                d.resetBudget, d.controlFrameBudget, d.budgetWindow, d.maxContinuationFrames, d.extendedConnect);
     }
 
     /** @return a copy allowing this many concurrent streams per connection */
     public Http2Config withMaxConcurrentStreams(int n) {
         return new Http2Config(enabled, n, streamWindow, connectionWindow, maxFrameSize, resetBudget,
-                controlFrameBudget, budgetWindow, maxContinuationFrames);
+                controlFrameBudget, budgetWindow, maxContinuationFrames, extendedConnect);
     }
 
     /** @return a copy with these receive windows (stream, connection) */
     public Http2Config withWindows(int stream, int connection) {
         return new Http2Config(enabled, maxConcurrentStreams, stream, connection, maxFrameSize, resetBudget,
-                controlFrameBudget, budgetWindow, maxContinuationFrames);
+                controlFrameBudget, budgetWindow, maxContinuationFrames, extendedConnect);
     }
 
     /** @return a copy with these flood budgets per window */
     public Http2Config withBudgets(int resets, int controlFrames, Duration window) {
         return new Http2Config(enabled, maxConcurrentStreams, streamWindow, connectionWindow, maxFrameSize, resets,
-                controlFrames, window, maxContinuationFrames);
+                controlFrames, window, maxContinuationFrames, extendedConnect);
+    }
+
+    /** @return a copy with extended CONNECT (RFC 8441, WebSocket over HTTP/2) offered or not */
+    public Http2Config withExtendedConnect(boolean on) {
+        return new Http2Config(enabled, maxConcurrentStreams, streamWindow, connectionWindow, maxFrameSize, resetBudget,
+                controlFrameBudget, budgetWindow, maxContinuationFrames, on);
     }
 }

@@ -119,13 +119,13 @@ final class H2Server {
     /** @return {@code c} with another SETTINGS_MAX_FRAME_SIZE */
     static Http2Config withMaxFrameSize(Http2Config c, int size) {
         return new Http2Config(c.enabled(), c.maxConcurrentStreams(), c.streamWindow(), c.connectionWindow(), size,
-                c.resetBudget(), c.controlFrameBudget(), c.budgetWindow(), c.maxContinuationFrames());
+                c.resetBudget(), c.controlFrameBudget(), c.budgetWindow(), c.maxContinuationFrames(), c.extendedConnect());
     }
 
     /** @return {@code c} with another limit of CONTINUATION frames per field block */
     static Http2Config withMaxContinuationFrames(Http2Config c, int n) {
         return new Http2Config(c.enabled(), c.maxConcurrentStreams(), c.streamWindow(), c.connectionWindow(),
-                c.maxFrameSize(), c.resetBudget(), c.controlFrameBudget(), c.budgetWindow(), n);
+                c.maxFrameSize(), c.resetBudget(), c.controlFrameBudget(), c.budgetWindow(), n, c.extendedConnect());
     }
 
     /** A server with the default configuration. */

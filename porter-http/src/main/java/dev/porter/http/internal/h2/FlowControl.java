@@ -28,7 +28,8 @@ final class FlowControl {
         this.writer = writer;
         this.connectionWindow = h2.connectionWindow();
         ours.maxConcurrentStreams(h2.maxConcurrentStreams()).initialWindowSize(h2.streamWindow())
-                .maxFrameSize(h2.maxFrameSize()).maxHeaderListSize(config.maxHeaderBytes()).enablePush(false);
+                .maxFrameSize(h2.maxFrameSize()).maxHeaderListSize(config.maxHeaderBytes()).enablePush(false)
+                .enableConnectProtocol(h2.extendedConnect());
     }
 
     /** Sends our SETTINGS, then a WINDOW_UPDATE for the connection window beyond the default 65,535 bytes. */
@@ -69,6 +70,11 @@ final class FlowControl {
         writer.peerSettings(peer);
         if (peer.initialWindowSize() != before) writer.adjustStreamWindows(open, peer.initialWindowSize() - before);
         writer.settingsAck();
+    }
+
+    /** @return true if we sent SETTINGS_ENABLE_CONNECT_PROTOCOL=1: a request may carry {@code :protocol} (RFC 8441 §4) */
+    boolean extendedConnect() {
+        return ours.enableConnectProtocol();
     }
 
     /** @return the send window a new stream starts with: the peer's SETTINGS_INITIAL_WINDOW_SIZE */

@@ -79,14 +79,14 @@ public final class FrameWriter {
 
     /**
      * SETTINGS (§6.5) with each parameter of {@code settings} whose value differs from {@code previous}, in the
-     * order of their identifiers; at most 9 + 36 bytes.
+     * order of their identifiers; at most 9 + 42 bytes.
      *
      * @param previous what the peer knows already: null for the first SETTINGS frame (the RFC defaults)
      */
     public static int settings(byte[] b, int off, Settings settings, Settings previous) {
         Settings base = previous != null ? previous : Settings.DEFAULTS;
         int p = off + HEADER_LENGTH;
-        for (int id = Settings.HEADER_TABLE_SIZE; id <= Settings.MAX_HEADER_LIST_SIZE; id++) {
+        for (int id : Settings.IDS) {
             int value = settings.get(id);
             if (value == base.get(id)) continue;
             b[p] = 0;

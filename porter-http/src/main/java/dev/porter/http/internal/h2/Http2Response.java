@@ -2,10 +2,13 @@ package dev.porter.http.internal.h2;
 
 import dev.porter.http.EventStream;
 import dev.porter.http.Headers;
+import dev.porter.http.HttpConfig;
+import dev.porter.http.HttpException;
 import dev.porter.http.Response;
 import dev.porter.http.Status;
 import dev.porter.http.internal.Ascii;
 import dev.porter.http.internal.DateCache;
+import dev.porter.http.internal.ProtocolSwitch;
 import dev.porter.http.internal.sse.SseStream;
 
 import java.io.IOException;
@@ -23,9 +26,11 @@ import java.util.Set;
 /**
  * The {@link Response} a handler writes on an HTTP/2 stream: a HEADERS frame with {@code :status} and the fields
  * (names in lower case, RFC 9113 §8.2; the connection-specific ones HTTP/1.1 handlers may set are left out,
- * §8.2.2), then DATA frames within the flow-control windows, the last one ending the stream.
+ * §8.2.2), then DATA frames within the flow-control windows, the last one ending the stream. On an extended CONNECT
+ * (RFC 8441) the handler may accept the tunnel instead: status 200 and a {@link ProtocolSwitch.Takeover} that then
+ * speaks on the stream; any other 2xx there would tell the client its tunnel is open, so it is refused (501).
  */
-final class Http2Response implements Response {
+final class Http2Response implements Response, ProtocolSwitch {
 
     /** Fields that only mean something to one HTTP/1.1 connection (RFC 9113 §8.2.2): never sent on HTTP/2. */
     private static final Set<String> CONNECTION_SPECIFIC = Set.of("connection", "keep-alive", "proxy-connection",
@@ -44,8 +49,13 @@ final class Http2Response implements Response {
     /** The request's fields (for Last-Event-ID). */
     private final Headers requestHeaders;
     private SseStream events;
+    /** The request is an extended CONNECT (RFC 8441 §4): only a takeover may answer it 2xx. */
+    private final boolean tunnel;
+    private Takeover takeover;
 
-    Http2Response(Http2Connection connection, Http2Stream stream, boolean headRequest, Headers requestHeaders) {
+    Http2Response(Http2Connection connection, Http2Stream stream, boolean headRequest, Headers requestHeaders,
+                  boolean tunnel) {
+        this.tunnel = tunnel;
         this.requestHeaders = requestHeaders;
         this.connection = connection;
         this.stream = stream;
@@ -57,6 +67,27 @@ final class Http2Response implements Response {
         checkNotCommitted();
         status = Objects.requireNonNull(s, "status");
         return this;
+    }
+
+    @Override public HttpConfig config() { return connection.config(); }
+    @Override public boolean extendedConnect() { return tunnel; }
+
+    /** Accepts an extended CONNECT's tunnel (RFC 8441 §5); on any other request there is nothing to switch. */
+    @Override
+    public void switchProtocols(Takeover t) {
+        if (!tunnel) throw new IllegalStateException("HTTP/2 switches protocols only on an extended CONNECT (RFC 8441)");
+        checkNotCommitted();
+        takeover = Objects.requireNonNull(t, "takeover");
+    }
+
+    /** @return the takeover to run on the stream, if the handler accepted the tunnel with status 200 */
+    Takeover takeover() {
+        return !committed && status.code() == 200 ? takeover : null;
+    }
+
+    /** Sends the tunnel's 200 head without END_STREAM: the stream is now the new protocol's (RFC 8441 §5). */
+    void openTunnel() throws IOException {
+        writeHead(-1, false);
     }
 
     @Override public Status status() { return status; }
@@ -205,6 +236,10 @@ final class Http2Response implements Response {
 
     /** HEADERS: {@code :status}, the handler's fields in lower case, date, server, content-length when known. */
     private void writeHead(long length, boolean endStream) throws IOException {
+        if (tunnel && takeover == null && status.code() / 100 == 2) {
+            // A 2xx opens the tunnel (RFC 9110 §9.3.6): a handler that is no WebSocket endpoint must not say it.
+            throw new HttpException(Status.NOT_IMPLEMENTED, "no WebSocket endpoint at this path");
+        }
         committed = true;
         List<String> fields = new ArrayList<>(8 + headers.size() * 2);
         fields.add(":status");

@@ -168,6 +168,28 @@ final class Http2Stream {
         return n;
     }
 
+    /**
+     * Waits up to {@code nanos} for something to read: DATA, the end of the stream, or its cancellation.
+     *
+     * @return true if a read would not block now
+     */
+    boolean awaitReadable(long nanos) throws InterruptedIOException {
+        lock.lock();
+        try {
+            long left = nanos;
+            while (chunks.isEmpty() && !remoteEnded && cancelled == null) {
+                if (left <= 0) return false;
+                left = arrived.awaitNanos(left);
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for DATA");
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** @return body bytes readable without waiting */
     int available() {
         lock.lock();

@@ -59,7 +59,7 @@ final class Http2Writer {
     // ---- control frames --------------------------------------------------------------------------------------
 
     void settings(Settings ours, Settings previous) throws IOException {
-        byte[] b = new byte[FrameParser.HEADER_LENGTH + 6 * 6];
+        byte[] b = new byte[FrameParser.HEADER_LENGTH + 6 * Settings.IDS.length];
         send(b, FrameWriter.settings(b, 0, ours, previous), true);
     }
 

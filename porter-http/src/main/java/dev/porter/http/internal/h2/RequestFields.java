@@ -13,6 +13,8 @@ final class RequestFields implements HpackDecoder.Sink {
     String scheme;
     String authority;
     String path;
+    /** RFC 8441 §4: the extended CONNECT's protocol (e.g. {@code websocket}), or null. */
+    String protocol;
     final Headers headers = new Headers();
     private String problem;
     private boolean regularSeen;
@@ -80,6 +82,7 @@ final class RequestFields implements HpackDecoder.Sink {
                 authorityPseudo = true;
             }
             case ":path" -> path = once(path, name, value);
+            case ":protocol" -> protocol = once(protocol, name, value);
             default -> problem = "unknown pseudo-header " + name + " (§8.3)";
         }
     }
@@ -144,15 +147,31 @@ final class RequestFields implements HpackDecoder.Sink {
 
     /**
      * §8.3.1: {@code :method}, {@code :scheme} and a non-empty {@code :path} are required ({@code *} only with
-     * OPTIONS); CONNECT (§8.5) carries only {@code :authority}, and is answered 501 by the exchange.
+     * OPTIONS); CONNECT (§8.5) carries only {@code :authority}, and is answered 501 by the exchange. An extended
+     * CONNECT (RFC 8441 §4) carries {@code :protocol}, {@code :scheme}, {@code :path} and {@code :authority}.
+     *
+     * @param extendedConnect we sent SETTINGS_ENABLE_CONNECT_PROTOCOL=1: {@code :protocol} may come (§4: without
+     *                        it, or on a method other than CONNECT, the request is malformed)
      *
      * @throws Http2Exception PROTOCOL_ERROR on the stream for a malformed request (§8.1.1)
      */
-    void validate(int streamId) {
+    void validate(int streamId, boolean extendedConnect) {
         if (problem == null && method == null) problem = "missing :method";
+        if (problem == null && protocol != null) {
+            if (!extendedConnect) problem = ":protocol without SETTINGS_ENABLE_CONNECT_PROTOCOL (RFC 8441 §4)";
+            else if (!"CONNECT".equals(method)) problem = ":protocol on a method other than CONNECT (RFC 8441 §4)";
+            else if (scheme == null || path == null || path.isEmpty() || path.charAt(0) != '/' || !authorityPseudo) {
+                problem = "extended CONNECT needs :scheme, :path and :authority (RFC 8441 §4)";
+            }
+            if (problem != null) {
+                throw Http2Exception.stream(streamId, Http2Error.PROTOCOL_ERROR, "malformed request: " + problem);
+            }
+            if (!headers.contains("host")) headers.add("host", authority);
+            return;
+        }
         if (problem == null && "CONNECT".equals(method) && (scheme != null || path != null || !authorityPseudo)) {
-            // §8.5: a CONNECT request has :authority, and neither :scheme nor :path (no extended CONNECT here:
-            // SETTINGS_ENABLE_CONNECT_PROTOCOL is never sent, so :protocol is an unknown pseudo-header field).
+            // §8.5: a CONNECT request has :authority, and neither :scheme nor :path (an extended CONNECT, with
+            // :protocol, was judged above).
             problem = "CONNECT needs :authority and no :scheme or :path (§8.5)";
         }
         if (problem == null && !"CONNECT".equals(method)) {

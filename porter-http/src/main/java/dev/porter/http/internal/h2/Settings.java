@@ -4,7 +4,7 @@ import static dev.porter.http.internal.h2.Http2Error.FLOW_CONTROL_ERROR;
 import static dev.porter.http.internal.h2.Http2Error.PROTOCOL_ERROR;
 
 /**
- * The six SETTINGS parameters of RFC 9113 §6.5.2 for one side of a connection, starting at their defaults. One
+ * The six SETTINGS parameters of RFC 9113 §6.5.2, and SETTINGS_ENABLE_CONNECT_PROTOCOL (RFC 8441 §3), for one side of a connection, starting at their defaults. One
  * instance holds what we announce, another what the peer announced ({@link #apply} reads a SETTINGS payload into
  * it). Values are unsigned 32-bit on the wire; those without an upper bound ("unlimited") are kept as ints clamped
  * to {@link Integer#MAX_VALUE}, which no limit in Porter exceeds. Mutable, not thread-safe.
@@ -23,6 +23,15 @@ public final class Settings {
     public static final int MAX_FRAME_SIZE = 0x5;
     /** SETTINGS_MAX_HEADER_LIST_SIZE: advisory limit on a decoded field section. Default unlimited. */
     public static final int MAX_HEADER_LIST_SIZE = 0x6;
+
+    /**
+     * SETTINGS_ENABLE_CONNECT_PROTOCOL (RFC 8441 §3): 1 from a server lets the client open extended CONNECT streams
+     * ({@code :protocol}, e.g. WebSocket). Default 0.
+     */
+    public static final int ENABLE_CONNECT_PROTOCOL = 0x8;
+    /** The parameters a SETTINGS frame of ours may carry, in the order they are written. */
+    static final int[] IDS = {HEADER_TABLE_SIZE, ENABLE_PUSH, MAX_CONCURRENT_STREAMS, INITIAL_WINDOW_SIZE,
+            MAX_FRAME_SIZE, MAX_HEADER_LIST_SIZE, ENABLE_CONNECT_PROTOCOL};
 
     /** Default and smallest SETTINGS_MAX_FRAME_SIZE. */
     public static final int MIN_MAX_FRAME_SIZE = 16384;
@@ -44,6 +53,7 @@ public final class Settings {
     private int initialWindowSize = DEFAULT_WINDOW_SIZE;
     private int maxFrameSize = MIN_MAX_FRAME_SIZE;
     private int maxHeaderListSize = UNLIMITED;
+    private boolean enableConnectProtocol;
 
     /** Settings with every parameter at its default (§6.5.2). */
     public Settings() {
@@ -58,6 +68,7 @@ public final class Settings {
         s.initialWindowSize = initialWindowSize;
         s.maxFrameSize = maxFrameSize;
         s.maxHeaderListSize = maxHeaderListSize;
+        s.enableConnectProtocol = enableConnectProtocol;
         return s;
     }
 
@@ -69,7 +80,8 @@ public final class Settings {
      * @param fromServer the payload came from a server: ENABLE_PUSH 1 is then PROTOCOL_ERROR too (§6.5.2)
      * @throws Http2Exception connection errors: ENABLE_PUSH not 0 or 1 (PROTOCOL_ERROR), INITIAL_WINDOW_SIZE
      *                        above 2^31-1 (FLOW_CONTROL_ERROR), MAX_FRAME_SIZE outside 16384..16777215
-     *                        (PROTOCOL_ERROR)
+     *                        (PROTOCOL_ERROR); ENABLE_CONNECT_PROTOCOL not 0 or 1, or 0 after 1 (PROTOCOL_ERROR, RFC 8441
+     *                        §3)
      */
     public void apply(byte[] b, int start, int end, boolean fromServer) {
         for (int i = start; i + 6 <= end; i += 6) {
@@ -97,6 +109,13 @@ public final class Settings {
                     maxFrameSize = (int) value;
                 }
                 case MAX_HEADER_LIST_SIZE -> maxHeaderListSize = clamp(value);
+                case ENABLE_CONNECT_PROTOCOL -> {
+                    // RFC 8441 §3: the value MUST be 0 or 1, and a sender MUST NOT go back to 0 after sending 1.
+                    if (value > 1 || value == 0 && enableConnectProtocol) {
+                        throw Http2Exception.connection(PROTOCOL_ERROR, "SETTINGS_ENABLE_CONNECT_PROTOCOL " + value);
+                    }
+                    enableConnectProtocol = value == 1;
+                }
                 default -> {
                     // Unknown or unsupported identifiers MUST be ignored (§6.5.2).
                 }
@@ -120,6 +139,7 @@ public final class Settings {
             case INITIAL_WINDOW_SIZE -> initialWindowSize;
             case MAX_FRAME_SIZE -> maxFrameSize;
             case MAX_HEADER_LIST_SIZE -> maxHeaderListSize;
+            case ENABLE_CONNECT_PROTOCOL -> enableConnectProtocol ? 1 : 0;
             default -> throw new IllegalArgumentException("unknown setting " + id);
         };
     }
@@ -191,6 +211,15 @@ public final class Settings {
         return this;
     }
 
+    public boolean enableConnectProtocol() {
+        return enableConnectProtocol;
+    }
+
+    public Settings enableConnectProtocol(boolean enable) {
+        enableConnectProtocol = enable;
+        return this;
+    }
+
     private static int atLeast(int value, int min, String what) {
         if (value < min) throw new IllegalArgumentException(what + " " + value);
         return value;
@@ -200,6 +229,6 @@ public final class Settings {
     public String toString() {
         return "Settings[headerTableSize=" + headerTableSize + ", enablePush=" + enablePush
                 + ", maxConcurrentStreams=" + maxConcurrentStreams + ", initialWindowSize=" + initialWindowSize
-                + ", maxFrameSize=" + maxFrameSize + ", maxHeaderListSize=" + maxHeaderListSize + "]";
+                + ", maxFrameSize=" + maxFrameSize + ", maxHeaderListSize=" + maxHeaderListSize + ", enableConnectProtocol=" + enableConnectProtocol + "]";
     }
 }

@@ -5,6 +5,7 @@ import dev.porter.http.EventStreamClosedException;
 import dev.porter.http.HttpException;
 import dev.porter.http.Status;
 import dev.porter.http.internal.ForwardedFields;
+import dev.porter.http.internal.ProtocolSwitch;
 import dev.porter.http.internal.status.Metrics;
 
 import java.io.IOException;
@@ -53,22 +54,37 @@ final class StreamExchange implements Runnable {
     @Override
     public void run() {
         long started = System.nanoTime();
-        Http2Response res = new Http2Response(connection, stream, "HEAD".equals(fields.method), fields.headers);
+        boolean logged = false;
+        boolean tunnel = fields.protocol != null;
+        Http2Response res = new Http2Response(connection, stream, "HEAD".equals(fields.method), fields.headers, tunnel);
         try {
             if (fields.isTooLarge()) {
                 res.sendError(Status.REQUEST_HEADER_FIELDS_TOO_LARGE, "request header fields too large");
-            } else if ("CONNECT".equals(fields.method)) {
+            } else if (tunnel && !"websocket".equals(fields.protocol)) {
+                // RFC 8441 §4 leaves other protocols to their own specifications; none is spoken here.
+                res.sendError(Status.NOT_IMPLEMENTED, "extended CONNECT is implemented for websocket only");
+            } else if (!tunnel && "CONNECT".equals(fields.method)) {
                 // RFC 9110 §9.3.6, RFC 9113 §8.5: a tunnel is a proxy's business; this server is not one.
                 res.sendError(Status.NOT_IMPLEMENTED, "CONNECT is not implemented: this server is not a proxy");
             } else {
-                Http2Request req = new Http2Request(connection, stream, fields.method, fields.path, fields.headers,
-                        fields.contentLength(), fields.expectContinue());
+                // An extended CONNECT for a WebSocket reaches the handler as the GET it stands for (RFC 8441 §5
+                // replaces HTTP/1.1's GET with Upgrade), so routes, filters and path parameters apply unchanged.
+                Http2Request req = new Http2Request(connection, stream, tunnel ? "GET" : fields.method, fields.path,
+                        fields.headers, tunnel ? 0 : fields.contentLength(), fields.expectContinue());
                 try {
                     connection.handler().handle(req, res);
                 } finally {
                     res.endEvents();
                 }
-                res.finish();
+                ProtocolSwitch.Takeover takeover = tunnel ? res.takeover() : null;
+                if (takeover != null) {
+                    res.openTunnel();
+                    log(res, started);
+                    logged = true;
+                    takeover.run(new StreamTunnel(connection, stream));
+                } else {
+                    res.finish();
+                }
             }
         } catch (EventStreamClosedException e) {
             // The client left or a stop began: an event stream's normal end.
@@ -84,7 +100,7 @@ final class StreamExchange implements Runnable {
             fail(res, Status.INTERNAL_SERVER_ERROR, Status.INTERNAL_SERVER_ERROR.reason(), e);
         } finally {
             end();
-            log(res, started);
+            if (!logged) log(res, started);
         }
     }
 

@@ -116,7 +116,7 @@ final class StreamTable {
             StreamExchange.start(connection, newStream(id, -1), fields.tooLarge(maxHeaderBytes), block.endStream());
             return;
         }
-        fields.validate(id);
+        fields.validate(id, flow.extendedConnect());
         Http2Stream s = newStream(id, fields.contentLength());
         StreamExchange.start(connection, s, fields, block.endStream());
     }

@@ -25,6 +25,9 @@ import java.util.Locale;
  *   <li>then the sub-protocol (the server's first preference the client also offers, §4.2.2 item 5.4) and
  *       permessage-deflate ({@link DeflateNegotiation}) are chosen.</li>
  * </ol>
+ * Over HTTP/2 (an extended CONNECT, RFC 8441 §5) the request line, {@code Upgrade}, {@code Connection} and the key
+ * are replaced by {@code :method CONNECT} and {@code :protocol websocket}, which the HTTP/2 layer checked; the
+ * version, origin, sub-protocol and extensions are handled as above, and there is no {@code Sec-WebSocket-Accept}.
  * Runs once per handshake.
  */
 public final class Handshake {
@@ -40,7 +43,7 @@ public final class Handshake {
     /**
      * A valid handshake.
      *
-     * @param accept      the {@code Sec-WebSocket-Accept} value
+     * @param accept      the {@code Sec-WebSocket-Accept} value (null over HTTP/2)
      * @param subprotocol the chosen sub-protocol, or null
      * @param deflate     the permessage-deflate agreement, or null without compression
      */
@@ -54,8 +57,18 @@ public final class Handshake {
     private Handshake() {
     }
 
-    /** Checks {@code req}; {@code deflate} says whether permessage-deflate may be accepted. */
+    /** Checks an HTTP/1.1 upgrade request; {@code deflate} says whether permessage-deflate may be accepted. */
     public static Result check(Request req, WebSocketOptions options, boolean deflate) {
+        return check(req, options, deflate, false);
+    }
+
+    /**
+     * Checks {@code req}; {@code deflate} says whether permessage-deflate may be accepted.
+     *
+     * @param extendedConnect the request is an HTTP/2 extended CONNECT with {@code :protocol websocket}
+     */
+    public static Result check(Request req, WebSocketOptions options, boolean deflate, boolean extendedConnect) {
+        if (extendedConnect) return negotiate(req, options, deflate, null);
         if (!hasToken(req.headers().all("Upgrade"), "websocket") || !"GET".equals(req.method())) {
             return new Rejected(UPGRADE_REQUIRED, "This resource speaks WebSocket: send a WebSocket handshake.",
                     List.of("Upgrade", "websocket", "Connection", "Upgrade", "Sec-WebSocket-Version", "13"));
@@ -65,6 +78,11 @@ public final class Handshake {
         if (req.contentLength() != 0 || req.header("Transfer-Encoding") != null) return bad("a handshake has no body");
         List<String> keys = req.headers().all("Sec-WebSocket-Key");
         if (keys.size() != 1 || !validKey(keys.get(0).trim())) return bad("Sec-WebSocket-Key must be base64 of 16 bytes");
+        return negotiate(req, options, deflate, acceptKey(keys.get(0).trim()));
+    }
+
+    /** The checks and choices common to both versions of HTTP (RFC 6455 §4.2.1 items 6–10, RFC 8441 §5). */
+    private static Result negotiate(Request req, WebSocketOptions options, boolean deflate, String accept) {
         List<String> versions = req.headers().all("Sec-WebSocket-Version");
         if (versions.isEmpty()) return bad("Sec-WebSocket-Version is missing");
         if (versions.size() != 1 || !versions.get(0).trim().equals("13")) {
@@ -78,7 +96,7 @@ public final class Handshake {
         String protocol = chooseSubprotocol(req.headers().all("Sec-WebSocket-Protocol"), options.subprotocols());
         DeflateNegotiation.Agreement agreement = deflate
                 ? DeflateNegotiation.negotiate(req.headers().all("Sec-WebSocket-Extensions")) : null;
-        return new Accepted(acceptKey(keys.get(0).trim()), protocol, agreement);
+        return new Accepted(accept, protocol, agreement);
     }
 
     private static Rejected bad(String message) {

@@ -14,7 +14,8 @@ import java.util.List;
 /**
  * The {@link Handler} behind {@code Router.websocket}: checks the handshake ({@link Handshake}), answers a refusal
  * itself, and for a valid one sets the 101 response and asks the HTTP/1.1 server to hand the connection over
- * ({@link ProtocolSwitch}); the conversation then runs in {@link WebSocketSession} on the connection's thread.
+ * ({@link ProtocolSwitch}); the conversation then runs in {@link WebSocketSession} on the connection's thread. Over
+ * HTTP/2 the request is an extended CONNECT (RFC 8441), accepted with 200, and the session runs on the stream.
  */
 public final class WebSocketRoute implements Handler {
 
@@ -30,7 +31,8 @@ public final class WebSocketRoute implements Handler {
     public void handle(Request req, Response res) throws Exception {
         ProtocolSwitch sw = res instanceof ProtocolSwitch p ? p : null;
         WebSocketConfig config = sw != null ? sw.config().websocket() : null;
-        Handshake.Result result = Handshake.check(req, options, config != null && config.deflate());
+        boolean h2 = sw != null && sw.extendedConnect();
+        Handshake.Result result = Handshake.check(req, options, config != null && config.deflate(), h2);
         switch (result) {
             case Handshake.Rejected r -> {
                 List<String> h = r.headers();
@@ -39,16 +41,19 @@ public final class WebSocketRoute implements Handler {
             }
             case Handshake.Accepted a -> {
                 if (sw == null) {
-                    // HTTP/2 has no Upgrade (RFC 9113 §8.6) and a wrapped response cannot switch: the client must
-                    // come over HTTP/1.1. (RFC 8441's extended CONNECT is not offered yet.)
+                    // A wrapped response cannot switch: the client must come over HTTP/1.1.
                     res.setHeader("Upgrade", "websocket");
                     res.send(Handshake.UPGRADE_REQUIRED, "WebSocket needs HTTP/1.1 here.\n");
                     return;
                 }
-                res.status(Status.SWITCHING_PROTOCOLS);
-                res.setHeader("Upgrade", "websocket");
-                res.setHeader("Connection", "Upgrade");
-                res.setHeader("Sec-WebSocket-Accept", a.accept());
+                if (h2) {
+                    res.status(Status.OK); // RFC 8441 §5: the CONNECT's 200; no Upgrade, no Sec-WebSocket-Accept
+                } else {
+                    res.status(Status.SWITCHING_PROTOCOLS);
+                    res.setHeader("Upgrade", "websocket");
+                    res.setHeader("Connection", "Upgrade");
+                    res.setHeader("Sec-WebSocket-Accept", a.accept());
+                }
                 if (a.subprotocol() != null) res.setHeader("Sec-WebSocket-Protocol", a.subprotocol());
                 if (a.deflate() != null) res.setHeader("Sec-WebSocket-Extensions", a.deflate().response());
                 UpgradeRequest snapshot = new UpgradeRequest(req);

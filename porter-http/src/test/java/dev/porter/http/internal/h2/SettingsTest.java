@@ -57,8 +57,21 @@ class SettingsTest {
     @Test
     void rfc9113_6_5_2_unknownIdentifiersAreIgnored() {
         Settings s = new Settings();
-        apply(s, true, setting(0, 5), setting(7, 5), setting(8, 1), setting(9, 1), setting(0xffff, -1));
+        apply(s, true, setting(0, 5), setting(7, 5), setting(9, 1), setting(0xffff, -1));
         assertThat(s.toString()).isEqualTo(new Settings().toString());
+    }
+
+    @Test
+    void rfc8441_3_enableConnectProtocolIs0Or1AndNeverBackTo0() {
+        Settings s = new Settings();
+        apply(s, true, setting(8, 1));
+        assertThat(s.enableConnectProtocol()).isTrue();
+        assertThatThrownBy(() -> apply(s, true, setting(8, 0))).isInstanceOf(Http2Exception.class)
+                .hasMessageContaining("SETTINGS_ENABLE_CONNECT_PROTOCOL 0");
+        assertThatThrownBy(() -> apply(new Settings(), true, setting(8, 2))).isInstanceOf(Http2Exception.class);
+        Settings fresh = new Settings();
+        apply(fresh, true, setting(8, 0));
+        assertThat(fresh.enableConnectProtocol()).isFalse();
     }
 
     @Test
