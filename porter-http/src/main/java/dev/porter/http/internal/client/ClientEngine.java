@@ -339,6 +339,15 @@ public final class ClientEngine implements AutoCloseable {
         return open(Route.of(uri), uri, deadline, timeout, false).c;
     }
 
+    /** For a WebSocket (RFC 8441): the route's HTTP/2 connection (shared or new), or null if it speaks HTTP/1.1. */
+    public Http2ClientConnection http2ForWebSocket(URI uri, long deadline, Duration timeout) throws IOException {
+        Route route = Route.of(uri);
+        if (!mayUseHttp2(route) || pool.knownHttp11(route)) return null;
+        Lease l = lease(route, uri, false, true, deadline, timeout);
+        if (l.h2 == null) l.pc.c.close(); // HTTP/1.1 after all: the upgrade opens a connection of its own
+        return l.h2;
+    }
+
     private PooledConnection open(Route route, URI uri, long deadline, Duration timeout, boolean h2) throws IOException {
         Duration connectTimeout = config.connectTimeout();
         boolean byDeadline = false;

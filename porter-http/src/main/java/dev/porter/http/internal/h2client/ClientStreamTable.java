@@ -179,6 +179,16 @@ final class ClientStreamTable {
         }
     }
 
+    /** @return true if the server sent SETTINGS_ENABLE_CONNECT_PROTOCOL=1 (RFC 8441 §3): extended CONNECT allowed */
+    boolean peerExtendedConnect() {
+        lock.lock();
+        try {
+            return peer.enableConnectProtocol();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** @return the server's SETTINGS_MAX_FRAME_SIZE */
     int peerMaxFrameSize() {
         lock.lock();

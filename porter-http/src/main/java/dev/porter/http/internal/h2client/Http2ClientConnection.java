@@ -5,6 +5,7 @@ import dev.porter.http.ClientConfig;
 import dev.porter.http.ClientRequest;
 import dev.porter.http.Headers;
 import dev.porter.http.HttpClientException;
+import dev.porter.http.internal.ByteStream;
 import dev.porter.http.internal.h2.Http2Error;
 import dev.porter.http.internal.h2.Settings;
 
@@ -205,6 +206,51 @@ public final class Http2ClientConnection {
             ok = true;
             return new Response(f.status, f.headers, length, new Http2ResponseBody(this, s, deadline, timeout,
                     readTimeoutNanos));
+        } finally {
+            if (!ok) cancel(s);
+        }
+    }
+
+    /** @return true if the server allows extended CONNECT (RFC 8441 §3: SETTINGS_ENABLE_CONNECT_PROTOCOL=1) */
+    public boolean extendedConnect() {
+        return table.peerExtendedConnect();
+    }
+
+    /** @return the connection underneath (for its addresses and TLS session) */
+    public Connection connection() {
+        return c;
+    }
+
+    /**
+     * An extended CONNECT's answer.
+     *
+     * @param status  the final status
+     * @param headers its fields
+     * @param lines   the head as lines ({@code HTTP/2 200}, then {@code name: value}), for a listener
+     * @param stream  the tunnel on a 2xx; null otherwise (the stream was reset)
+     */
+    public record Tunnel(int status, Headers headers, List<String> lines, ByteStream stream) {
+    }
+
+    /**
+     * Opens a tunnel with an extended CONNECT (RFC 8441 §4): HEADERS with {@code :protocol}, without END_STREAM, and
+     * waits for the final response head within the deadline and the read timeout.
+     *
+     * @throws Http2Retry if the stream may be opened again on another connection
+     */
+    public Tunnel tunnel(String protocol, String scheme, String authority, String path, List<String> fields,
+                         long deadline, Duration timeout) throws IOException {
+        Http2ClientStream s = writer.open("CONNECT", protocol, scheme, authority, path, fields, false, deadline, timeout);
+        boolean ok = false;
+        try {
+            ResponseFields f;
+            try {
+                f = s.awaitHead(deadline, readTimeoutNanos, i -> { });
+            } catch (StreamTimeout e) {
+                throw timeout(e, timeout, "no answer to the extended CONNECT from " + remote);
+            }
+            ok = f.status == 200; // RFC 8441 §5: a server that agrees answers 200
+            return new Tunnel(f.status, f.headers, lines(f), ok ? new ClientTunnel(this, s, writer, readTimeoutNanos) : null);
         } finally {
             if (!ok) cancel(s);
         }

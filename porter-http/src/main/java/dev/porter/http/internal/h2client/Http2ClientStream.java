@@ -291,6 +291,30 @@ final class Http2ClientStream {
         return n;
     }
 
+    /**
+     * Waits up to {@code nanos} for content, the end of the stream or its failure, without consuming anything.
+     *
+     * @return true if a read would not block now
+     */
+    boolean awaitReadable(long nanos) throws IOException {
+        lock.lock();
+        try {
+            long until = System.nanoTime() + nanos;
+            while (content.isEmpty() && !endRemote && failure == null) {
+                if (until - System.nanoTime() <= 0) return false;
+                try {
+                    changed.awaitNanos(until - System.nanoTime());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("interrupted while waiting for HTTP/2 stream " + id);
+                }
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** @return content bytes buffered, readable without blocking */
     int available() {
         lock.lock();

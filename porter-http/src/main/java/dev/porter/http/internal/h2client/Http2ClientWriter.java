@@ -84,10 +84,20 @@ final class Http2ClientWriter {
      */
     Http2ClientStream open(String method, String scheme, String authority, String path, List<String> fields,
                            boolean endStream, long deadline, Duration timeout) throws IOException {
-        List<String> names = new ArrayList<>(fields.size() / 2 + 4);
-        List<String> values = new ArrayList<>(fields.size() / 2 + 4);
+        return open(method, null, scheme, authority, path, fields, endStream, deadline, timeout);
+    }
+
+    /** As above, with {@code :protocol} (an extended CONNECT, RFC 8441 §4) unless {@code protocol} is null. */
+    Http2ClientStream open(String method, String protocol, String scheme, String authority, String path,
+                           List<String> fields, boolean endStream, long deadline, Duration timeout) throws IOException {
+        List<String> names = new ArrayList<>(fields.size() / 2 + 5);
+        List<String> values = new ArrayList<>(fields.size() / 2 + 5);
         names.add(":method");
         values.add(method);
+        if (protocol != null) {
+            names.add(":protocol");
+            values.add(protocol);
+        }
         names.add(":scheme");
         values.add(scheme);
         names.add(":authority");
@@ -176,6 +186,26 @@ final class Http2ClientWriter {
             write(s, frame, 0, true);
         }
         return true;
+    }
+
+    /**
+     * Sends {@code len} bytes of a tunnel (RFC 8441) as DATA within the server's windows, then flushes; with
+     * {@code end}, the last frame (or an empty one) carries END_STREAM.
+     *
+     * @throws IOException if the server reset the stream, or its windows stayed shut for the read timeout
+     */
+    void data(Http2ClientStream s, byte[] b, int off, int len, boolean end) throws IOException {
+        byte[] frame = new byte[FrameParser.HEADER_LENGTH + Math.min(len, DATA_CHUNK)];
+        Duration wait = Duration.ofNanos(readTimeoutNanos);
+        int pos = 0;
+        do {
+            int k = len == 0 ? 0 : reserve(s, Math.min(len - pos, DATA_CHUNK), 0, wait);
+            if (k < 0) throw new IOException("HTTP/2 stream " + s.id + " was reset by " + remote);
+            int flen = FrameWriter.data(frame, 0, s.id, b, off + pos, k, end && pos + k == len);
+            write(s, frame, flen, false);
+            pos += k;
+        } while (pos < len);
+        write(s, frame, 0, true);
     }
 
     /**

@@ -10,6 +10,7 @@ import dev.porter.http.HttpClientException;
 import dev.porter.http.WebSocketRequest;
 import dev.porter.http.internal.ByteStream;
 import dev.porter.http.internal.client.ClientEngine;
+import dev.porter.http.internal.h2client.Http2ClientConnection;
 import dev.porter.http.internal.http1.ClientErrors;
 import dev.porter.http.internal.http1.ResponseHead;
 
@@ -23,9 +24,10 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The client's side of the opening handshake (RFC 6455 §4.1): opens a connection of its own (never pooled; over
- * TLS, ALPN offers only {@code http/1.1}: WebSocket over HTTP/2 needs RFC 8441, which this client does not
- * speak), sends the upgrade request and checks the answer, in this order:
+ * The client's side of the opening handshake (RFC 6455 §4.1). When requests to the server go over HTTP/2 and the
+ * server sent SETTINGS_ENABLE_CONNECT_PROTOCOL=1, the conversation is a stream of that connection instead
+ * (RFC 8441, {@link ExtendedConnect}). Otherwise it opens a connection of its own (never pooled; over TLS, ALPN
+ * offers only {@code http/1.1}), sends the upgrade request and checks the answer, in this order:
  * <ol>
  *   <li>interim 1xx answers other than 101 are skipped (RFC 9110 §15.2); any other status than 101 is a
  *       {@link HttpClientException.WebSocketHandshake} carrying it. A redirect is not followed: browsers do not
@@ -59,6 +61,9 @@ public final class ClientHandshake {
     public static ClientWebSocket open(ClientEngine engine, ClientConfig config, WebSocketRequest req) throws IOException {
         URI http = httpUri(req);
         long deadline = System.nanoTime() + req.timeout().toNanos() | 1;
+        Http2ClientConnection h2 = engine.http2ForWebSocket(http, deadline, req.timeout());
+        if (h2 != null && h2.extendedConnect()) return ExtendedConnect.open(h2, config, req, http, deadline);
+        // An HTTP/2 server that did not offer extended CONNECT: the upgrade goes over a connection of its own.
         Connection c = engine.connectForUpgrade(http, deadline, req.timeout());
         try {
             String key = newKey();
@@ -89,6 +94,18 @@ public final class ClientHandshake {
         }
     }
 
+    /** The head's fields an HTTP/2 handshake shares with HTTP/1.1's: version, sub-protocols, extensions, extras. */
+    static List<String> commonFields(WebSocketRequest req, ClientConfig config) {
+        List<String> lines = new ArrayList<>(8);
+        lines.add("Sec-WebSocket-Version: 13");
+        if (!req.subprotocols().isEmpty()) lines.add("Sec-WebSocket-Protocol: " + String.join(", ", req.subprotocols()));
+        if (req.config().deflate()) lines.add("Sec-WebSocket-Extensions: " + ClientDeflate.OFFER);
+        Headers extra = req.headers();
+        for (int i = 0; i < extra.size(); i++) lines.add(extra.name(i) + ": " + extra.value(i));
+        if (config.userAgent() != null && !extra.contains("User-Agent")) lines.add("User-Agent: " + config.userAgent());
+        return lines;
+    }
+
     /** @return the URI with {@code ws} as {@code http} and {@code wss} as {@code https}, which the HTTP client routes */
     static URI httpUri(WebSocketRequest req) {
         URI u = req.uri();
@@ -112,23 +129,19 @@ public final class ClientHandshake {
         lines.add("Upgrade: websocket");
         lines.add("Connection: Upgrade");
         lines.add("Sec-WebSocket-Key: " + key);
-        lines.add("Sec-WebSocket-Version: 13");
-        if (!req.subprotocols().isEmpty()) lines.add("Sec-WebSocket-Protocol: " + String.join(", ", req.subprotocols()));
-        if (req.config().deflate()) lines.add("Sec-WebSocket-Extensions: " + ClientDeflate.OFFER);
-        for (int i = 0; i < extra.size(); i++) lines.add(extra.name(i) + ": " + extra.value(i));
-        if (config.userAgent() != null && !extra.contains("User-Agent")) lines.add("User-Agent: " + config.userAgent());
+        lines.addAll(commonFields(req, config));
         return lines;
     }
 
     /** §4.1 item 2 (the Host field): the host, and the port unless it is the scheme's default. */
-    private static String authority(URI u, boolean secure) {
+    static String authority(URI u, boolean secure) {
         String host = u.getHost().toLowerCase(Locale.ROOT);
         int port = u.getPort();
         return port < 0 || port == (secure ? 443 : 80) ? host : host + ":" + port;
     }
 
     /** §3: the resource name is the path (at least {@code /}) and the query, ASCII only. */
-    private static String target(URI uri) {
+    static String target(URI uri) {
         URI ascii = URI.create(uri.toASCIIString());
         String path = ascii.getRawPath();
         String query = ascii.getRawQuery();
@@ -156,8 +169,8 @@ public final class ClientHandshake {
         }
     }
 
-    /** What the 101 agreed. */
-    private record Accepted(String subprotocol, ClientDeflate deflate) {
+    /** What the 101 (or an HTTP/2 200) agreed. */
+    record Accepted(String subprotocol, ClientDeflate deflate) {
     }
 
     private static Accepted check(ResponseHead head, WebSocketRequest req, String key) throws HttpClientException {
@@ -177,7 +190,11 @@ public final class ClientHandshake {
             throw refused("Sec-WebSocket-Accept " + (accept.isEmpty() ? "is missing" : "'" + String.join(", ", accept)
                     + "' is not the hash of the key sent") + " (RFC 6455 §4.1)", code, h);
         }
-        ClientDeflate deflate;
+        return negotiated(h, req, code);
+    }
+
+    /** §4.1 items 5 and 6 of the client's checks: the extension and sub-protocol the server chose. */
+    static Accepted negotiated(Headers h, WebSocketRequest req, int code) throws HttpClientException {        ClientDeflate deflate;
         try {
             deflate = ClientDeflate.accept(h.all("Sec-WebSocket-Extensions"), req.config().deflate());
         } catch (IllegalArgumentException e) {
@@ -197,7 +214,7 @@ public final class ClientHandshake {
         return new Accepted(subprotocol, deflate);
     }
 
-    private static HttpClientException.WebSocketHandshake refused(String why, int status, Headers headers) {
+    static HttpClientException.WebSocketHandshake refused(String why, int status, Headers headers) {
         Headers copy = new Headers();
         headers.forEach(copy::add);
         return new HttpClientException.WebSocketHandshake("WebSocket handshake failed: " + why, status, copy);

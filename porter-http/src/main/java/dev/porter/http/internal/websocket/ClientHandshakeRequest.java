@@ -25,9 +25,16 @@ final class ClientHandshakeRequest implements Request {
     private final InetSocketAddress remote;
     private final InetSocketAddress local;
     private final Optional<TlsInfo> tls;
+    private final String version;
 
     /** @param lines the request line and field lines, as written */
     ClientHandshakeRequest(List<String> lines, Connection c) {
+        this(lines, c, "HTTP/1.1");
+    }
+
+    /** @param version {@code HTTP/1.1}, or {@code HTTP/2} for an extended CONNECT (RFC 8441) */
+    ClientHandshakeRequest(List<String> lines, Connection c, String version) {
+        this.version = version;
         String first = lines.get(0);
         this.target = first.substring(first.indexOf(' ') + 1, first.lastIndexOf(' '));
         for (int i = 1; i < lines.size(); i++) {
@@ -58,7 +65,7 @@ final class ClientHandshakeRequest implements Request {
 
     @Override public String query(String name) { return Targets.first(queryParams(), name); }
     @Override public Map<String, List<String>> queryParams() { return Targets.parseQuery(rawQuery()); }
-    @Override public String version() { return "HTTP/1.1"; }
+    @Override public String version() { return version; }
 
     /** @return a copy: the handshake was sent, and nothing changes it */
     @Override
