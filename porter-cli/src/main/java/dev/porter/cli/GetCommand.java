@@ -188,7 +188,7 @@ final class GetCommand implements Callable<Integer> {
     /** A WebSocket conversation ({@link GetWebSocket}); the options that shape an HTTP request do not apply. */
     private ExitCode converse(URI uri) throws IOException, GetFailure {
         String http = head ? "-I" : method != null ? "-X" : data != null ? "-d" : output != null ? "-o" : resume ? "-C"
-                : follow ? "-L" : fail ? "-f" : compressed ? "--compressed" : protocol.http2 ? "--http2" : null;
+                : follow ? "-L" : fail ? "-f" : compressed ? "--compressed" : null; // --http2: RFC 8441 if offered
         if (http != null) throw new GetFailure(ExitCode.USAGE, http + " does not apply to a WebSocket (" + uri.getScheme() + "://) URL");
         ClientConfig.Builder config = ClientConfig.builder().connectTimeout(seconds(connectTimeout, "--connect-timeout"));
         protocol.configure(config);

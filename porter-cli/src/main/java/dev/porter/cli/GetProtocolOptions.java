@@ -21,7 +21,8 @@ final class GetProtocolOptions {
     Path caCert;
 
     @Option(names = {"--http2", "--http2-prior-knowledge"}, description = "Speak HTTP/2: over https as by default (ALPN offers h2), "
-            + "and over http with prior knowledge (h2c: no HTTP/1.1 first), like curl's --http2-prior-knowledge.")
+            + "and over http with prior knowledge (h2c: no HTTP/1.1 first), like curl's --http2-prior-knowledge; "
+            + "a ws:// or wss:// conversation then goes over HTTP/2 (RFC 8441) if the server offers it.")
     boolean http2;
 
     @Option(names = "--http1.1", description = "Speak HTTP/1.1 only (https: ALPN offers only http/1.1).")

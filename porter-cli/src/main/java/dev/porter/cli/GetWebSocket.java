@@ -75,7 +75,9 @@ final class GetWebSocket {
         try (HttpClient client = HttpClient.create(config); ClientWebSocket socket = client.websocket(request)) {
             ws = socket;
             if (verbose) {
-                err.println("* WebSocket open" + (ws.subprotocol() != null ? ", sub-protocol " + ws.subprotocol() : "")
+                boolean h2 = "HTTP/2".equals(ws.request().version());
+                err.println("* WebSocket open over " + (h2 ? "HTTP/2 (RFC 8441 extended CONNECT)" : "HTTP/1.1 (upgrade)")
+                        + (ws.subprotocol() != null ? ", sub-protocol " + ws.subprotocol() : "")
                         + (ws.extensions() != null ? ", " + ws.extensions() : ", no compression"));
             }
             Thread.ofPlatform().daemon().name("porter-get-stdin").start(this::sendLines);

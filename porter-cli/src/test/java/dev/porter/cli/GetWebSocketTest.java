@@ -110,15 +110,15 @@ class GetWebSocketTest {
         Run r = get("", "-H", "X-Token: abc", "--subprotocol", "other", "--subprotocol", "chat.v1", "-v", ws("/info"));
         assertThat(r.out()).isEqualTo("chat.v1 abc\n");
         assertThat(r.err()).contains("> GET /info HTTP/1.1", "> Sec-WebSocket-Protocol: other, chat.v1", "> X-Token: abc",
-                "< HTTP/1.1 101 ", "* WebSocket open, sub-protocol chat.v1, permessage-deflate", "* WebSocket closed: 1000");
+                "< HTTP/1.1 101 ", "* WebSocket open over HTTP/1.1 (upgrade), sub-protocol chat.v1, permessage-deflate", "* WebSocket closed: 1000");
     }
 
     @Test
     void verboseShowsTheAgreedCompression() {
         Run r = get("x\n", "-v", "--linger", "0.1", ws("/ws"));
-        assertThat(r.err()).contains("* WebSocket open, permessage-deflate");
+        assertThat(r.err()).contains("* WebSocket open over HTTP/1.1 (upgrade), permessage-deflate");
         Run off = get("x\n", "-v", "--no-deflate", "--linger", "0.1", ws("/ws"));
-        assertThat(off.err()).contains("* WebSocket open, no compression").doesNotContain("Sec-WebSocket-Extensions");
+        assertThat(off.err()).contains("* WebSocket open over HTTP/1.1 (upgrade), no compression").doesNotContain("Sec-WebSocket-Extensions");
     }
 
     @Test
@@ -164,6 +164,23 @@ class GetWebSocketTest {
         Run untrusted = get("x\n", url);
         assertThat(untrusted.code()).isEqualTo(60);
         assertThat(untrusted.err()).contains("SSL certificate problem").hasLineCount(1);
+    }
+
+    /** RFC 8441: with --http2, ws:// goes over h2c (prior knowledge) as an extended CONNECT; wss:// over h2 by ALPN. */
+    @Test
+    void http2CarriesTheConversationAsAnExtendedConnect() {
+        Run r = get("over h2\n", "-v", "--http2", "--linger", "0.2", ws("/ws"));
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).isEqualTo("over h2\n");
+        assertThat(r.err()).contains("> CONNECT /ws HTTP/2", "> :protocol: websocket", "< HTTP/2 200",
+                "* WebSocket open over HTTP/2 (RFC 8441 extended CONNECT)");
+        Run secure = get("secure h2\n", "-v", "--linger", "0.2", "--cacert", ca.caFile().toString(),
+                "wss://localhost:" + tls.port() + "/ws");
+        assertThat(secure.out()).isEqualTo("secure h2\n");
+        assertThat(secure.err()).contains("* WebSocket open over HTTP/2 (RFC 8441 extended CONNECT)");
+        Run http1 = get("h1\n", "-v", "--http1.1", "--linger", "0.2", "--cacert", ca.caFile().toString(),
+                "wss://localhost:" + tls.port() + "/ws");
+        assertThat(http1.err()).contains("* WebSocket open over HTTP/1.1 (upgrade)");
     }
 
     @Test
