@@ -1,0 +1,103 @@
+package dev.porter.http.websocket;
+
+import dev.porter.core.TlsConfig;
+import dev.porter.core.testing.TestCertificates;
+import dev.porter.http.HttpConfig;
+import dev.porter.http.HttpServer;
+import dev.porter.http.Router;
+import dev.porter.http.WebSocket;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Headless Chromium and RFC 8441: a page loaded over h2 (TLS, ALPN) from a Porter server that advertises
+ * SETTINGS_ENABLE_CONNECT_PROTOCOL opens a WebSocket to the same origin; Chromium then sends an extended CONNECT
+ * on the page's HTTP/2 connection (no flag needed: it is on by default). The endpoint tells the page which HTTP
+ * version carried it, and the page reports what it saw, as in {@link ChromiumWebSocketTest}. Skipped without
+ * Chromium.
+ */
+class ChromiumRfc8441Test {
+
+    private static final String PAGE = """
+            <!doctype html><html><head><meta charset="utf-8"><title>Porter RFC 8441</title>
+            <link rel="icon" href="data:,"></head><body><p id="result">pending</p>
+            <script>
+            const ws = new WebSocket('wss://' + location.host + '/echo');
+            const out = [];
+            ws.onopen = () => ws.send('héllo h2');
+            ws.onmessage = (e) => {
+              out.push(e.data);
+              if (out.length === 2) ws.close(1000, 'bye');
+            };
+            ws.onclose = (e) => {
+              out.push('close=' + e.code + ',' + e.wasClean);
+              const text = out.join(';');
+              document.getElementById('result').textContent = text;
+              fetch('/report', {method: 'POST', body: text});
+            };
+            </script>
+            <script src="/wait.js"></script>
+            </body></html>
+            """;
+
+    @TempDir
+    static Path dir;
+    private static HttpServer server;
+    private static final BlockingQueue<String> reports = new ArrayBlockingQueue<>(4);
+
+    @BeforeAll
+    static void start() throws Exception {
+        Router r = new Router()
+                .get("/page.html", (req, res) -> {
+                    res.contentType("text/html; charset=utf-8");
+                    res.send(PAGE);
+                })
+                .get("/wait.js", (req, res) -> {
+                    String report = reports.poll(30, TimeUnit.SECONDS);
+                    if (report != null) reports.add(report);
+                    res.contentType("text/javascript");
+                    res.send("/* report " + (report != null) + " */\n");
+                })
+                .post("/report", (req, res) -> {
+                    reports.add(req.bodyString());
+                    res.send("ok");
+                })
+                .websocket("/echo", ws -> {
+                    ws.sendText(ws.request().version());
+                    for (WebSocket.Message m; (m = ws.receive()) != null; ) ws.send(m);
+                });
+        TestCertificates certs = TestCertificates.create(dir);
+        server = HttpServer.start(HttpConfig.builder().host("127.0.0.1").port(0)
+                .tls(TlsConfig.of(certs.server("localhost", "127.0.0.1").pem())).build(), r);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) server.close();
+    }
+
+    @Test
+    void s5_chromiumOpensItsWebSocketOnThePagesHttp2Connection() throws Exception {
+        String chromium = Tools.require("chromium", "chromium", "chromium-browser", "google-chrome");
+        Path profile = Files.createTempDirectory(dir, "profile");
+        Tools.Result r = Tools.run(dir, Duration.ofSeconds(90), List.of(chromium, "--headless", "--no-sandbox",
+                "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-first-run", "--disable-dev-shm-usage", "--ignore-certificate-errors",
+                "--user-data-dir=" + profile, "--dump-dom", "https://127.0.0.1:" + server.port() + "/page.html"));
+        String expected = "HTTP/2.0;héllo h2;close=1000,true";
+        assertThat(reports.poll(5, TimeUnit.SECONDS)).as(r.toString()).isEqualTo(expected);
+        assertThat(r.stdout()).contains("<p id=\"result\">" + expected + "</p>");
+    }
+}
