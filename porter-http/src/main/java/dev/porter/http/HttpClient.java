@@ -91,9 +91,13 @@ public final class HttpClient implements AutoCloseable {
     }
 
     /**
-     * Opens a WebSocket conversation (RFC 6455): connects (a connection of its own, never pooled, HTTP/1.1; over TLS
-     * for {@code wss} with this client's {@link ClientConfig#tls()}: its trust and host-name check), sends the
-     * opening handshake and checks the server's {@code 101} (RFC 6455 §4.1). Redirects are not followed, whatever
+     * Opens a WebSocket conversation (RFC 6455). When requests to the server go over HTTP/2 ({@code https} by ALPN,
+     * or {@code http} with {@link HttpVersion#HTTP_2_PRIOR_KNOWLEDGE}) and the server sent
+     * SETTINGS_ENABLE_CONNECT_PROTOCOL, the conversation is a stream of that shared connection, opened by an
+     * extended CONNECT answered 200 (RFC 8441); {@code request().version()} is then {@code HTTP/2}. Otherwise it
+     * connects (a connection of its own, never pooled, HTTP/1.1; over TLS for {@code wss} with this client's
+     * {@link ClientConfig#tls()}: its trust and host-name check), sends the opening handshake and checks the
+     * server's {@code 101} (RFC 6455 §4.1). Redirects are not followed, whatever
      * {@link ClientConfig#followRedirects()} says. Close the result when done (try-with-resources).
      *
      * <pre>{@code
@@ -103,7 +107,7 @@ public final class HttpClient implements AutoCloseable {
      * }
      * }</pre>
      *
-     * @throws HttpClientException.WebSocketHandshake if the server answered another status than 101 (the exception
+     * @throws HttpClientException.WebSocketHandshake if the server answered another status than 101 (200 over HTTP/2; the exception
      *                                               carries it) or its 101 broke a rule of §4.1
      * @throws HttpClientException.Timeout           if the handshake took longer than {@link WebSocketRequest#timeout()}
      *                                               (or the connect timeout passed)

@@ -150,8 +150,9 @@ public final class Router implements Handler {
      * {@code 101 Switching Protocols} and {@code handler} then runs the conversation on the connection's thread,
      * with the limits of {@link HttpConfig#websocket()}. A plain GET without {@code Upgrade: websocket} is answered
      * {@code 426 Upgrade Required}; a malformed handshake 400; a version other than 13 426 with
-     * {@code Sec-WebSocket-Version: 13}; a refused origin 403. Over HTTP/2 (no extended CONNECT yet) every request is
-     * answered 426.
+     * {@code Sec-WebSocket-Version: 13}; a refused origin 403. Over HTTP/2 the handshake is an extended CONNECT
+     * (RFC 8441, {@link Http2Config#extendedConnect()}), answered 200, and the handler runs on its stream; a plain
+     * HTTP/2 GET is answered 426.
      */
     public Router websocket(String pattern, WebSocketOptions options, WebSocketHandler handler) {
         Objects.requireNonNull(options, "options");
