@@ -57,7 +57,7 @@ final class MarkdownReport {
             .append("*error*: a server's answers were not all 2xx with the right body size, or it had socket errors ")
             .append("(checked before and during every run; the reasons are listed under the table): no figure, never the ")
             .append("best peer.\n");
-        if (!summary.servers.isEmpty()) md.append(Targets.markdown(summary));
+        if (!summary.servers.isEmpty()) md.append(Targets.markdown(summary)).append("\n## HTTP/1.1\n");
         md.append('\n');
 
         if (!summary.servers.isEmpty()) cleartext(md);

@@ -144,6 +144,7 @@ class CheckedReportTest {
         assertThat(targets.get(7).met()).isTrue();
         assertThat(targets.get(8).met()).isTrue();
         String md = new MarkdownReport(summary).render();
+        assertThat(md.indexOf("## Targets of issue #15")).isLessThan(md.indexOf("## HTTP/1.1\n\n| job |"));
         assertThat(md).contains("## Targets of issue #15").contains("| plaintext c=64 | Porter ÷ best peer ≥ 1.0 | 0.90 | not met |")
             .contains("| live heap per idle connection | ≤ 1 KiB | 800 B | **met** |")
             .contains("| static 1 MiB c=32 | Porter ÷ best peer ≥ 1.0 | not measured | n/a |");
