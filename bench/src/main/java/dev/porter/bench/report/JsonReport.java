@@ -105,13 +105,25 @@ final class JsonReport {
         json.append("\n  },\n  \"porter_ws_idle\": {\"rss_to_lowest_peer\": ")
             .append(num(summary.porterWsIdleRatio(Summary.WsIdleFigures::rssPerConn)))
             .append(", \"live_heap_to_lowest_peer\": ")
-            .append(num(summary.porterWsIdleRatio(Summary.WsIdleFigures::heapPerConn))).append("}\n}\n");
+            .append(num(summary.porterWsIdleRatio(Summary.WsIdleFigures::heapPerConn))).append("},\n  \"targets\": [");
+        sep = "\n";
+        for (Targets.Target t : Targets.of(summary)) {
+            json.append(sep).append("    {\"target\": ").append(str(t.name())).append(", \"goal\": ").append(str(t.goal()))
+                .append(", \"measured\": ").append(str(t.value())).append(", \"met\": ").append(t.met()).append('}');
+            sep = ",\n";
+        }
+        json.append("\n  ]\n}\n");
         return json.toString();
     }
 
+    /** A cell's figures; a cell that failed a check has "check": "error", its problems, and null figures. */
     private static String figures(Summary.Figures f) {
-        return "{\"throughput\": " + num(f.throughput()) + ", \"p99_us\": " + num(f.p99Us())
-            + ", \"cpu_us_per_request\": " + num(f.cpuUsPerRequest()) + ", \"errors\": " + f.errors() + "}";
+        StringBuilder problems = new StringBuilder("[");
+        for (String p : f.problems()) problems.append(problems.length() > 1 ? ", " : "").append(str(p));
+        return "{\"check\": " + str(f.ok() ? "ok" : "error") + ", \"problems\": " + problems.append(']')
+            + ", \"throughput\": " + num(f.ok() ? f.throughput() : Double.NaN) + ", \"p99_us\": "
+            + num(f.ok() ? f.p99Us() : Double.NaN) + ", \"cpu_us_per_request\": "
+            + num(f.ok() ? f.cpuUsPerRequest() : Double.NaN) + ", \"errors\": " + f.errors() + "}";
     }
 
     private static String num(double value) {

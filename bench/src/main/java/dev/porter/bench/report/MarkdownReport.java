@@ -53,7 +53,12 @@ final class MarkdownReport {
         md.append("- Command: `").append(r.meta("command").strip()).append("` (").append(r.meta("elapsed_s"))
             .append(" s)\n\n");
         md.append("Cell: throughput (req/s; GB/s for 1 MiB) / p99 / CPU µs per request. `*` marks the best server; ")
-            .append("the last column is Porter ÷ best peer (for memory rows Porter ÷ lowest peer: lower is better).\n\n");
+            .append("the last column is Porter ÷ best peer (for memory rows Porter ÷ lowest peer: lower is better). ")
+            .append("*error*: a server's answers were not all 2xx with the right body size, or it had socket errors ")
+            .append("(checked before and during every run; the reasons are listed under the table): no figure, never the ")
+            .append("best peer.\n");
+        if (!summary.servers.isEmpty()) md.append(Targets.markdown(summary)).append("\n## HTTP/1.1\n");
+        md.append('\n');
 
         if (!summary.servers.isEmpty()) cleartext(md);
         if (!summary.tlsServers.isEmpty()) tls(md);
@@ -68,19 +73,19 @@ final class MarkdownReport {
         md.append("| job | ").append(String.join(" | ", servers)).append(" | Porter ÷ best peer |\n");
         md.append("|---|").append("---|".repeat(servers.size())).append("---|\n");
         for (Job job : Job.cleartext()) {
+            if (job.loaded() && summary.jobs.get(job).isEmpty()) continue; // not run (--no-loaded)
             md.append("| ").append(job.label).append(" | ");
             String best = summary.best(job);
             for (String s : servers) {
                 Summary.Figures f = summary.jobs.get(job).get(s);
-                md.append(f == null ? "n/a" : TextTable.cell(job, f, s.equals(best)).replace(" ", " / ")
-                    .replace("*", "**best** ")).append(" | ");
+                md.append(cell(job, f, s.equals(best))).append(" | ");
             }
             md.append(Units.ratio(summary.porterRatio(job))).append(" |\n");
         }
         int connections = summary.idle.values().stream().mapToInt(Summary.IdleFigures::connections).max().orElse(0);
         idleRow(md, "idle " + connections + ": plaintext c=64", i -> i.load() == null ? "n/a"
             : TextTable.cell(Job.PLAINTEXT_C64, i.load(), false).replace(" ", " / "),
-            summary.porterIdleRatio(i -> i.load() == null ? Double.NaN : i.load().throughput(), true));
+            summary.porterIdleRatio(Summary.IdleFigures::loadThroughput, true));
         idleRow(md, "idle " + connections + ": kept", TextTable::kept,
             summary.porterIdleRatio(Summary.IdleFigures::kept, true));
         idleRow(md, "idle " + connections + ": RSS/conn", i -> Units.bytes(i.rssPerConn()),
@@ -88,8 +93,31 @@ final class MarkdownReport {
         idleRow(md, "idle " + connections + ": live heap/conn", i -> Units.bytes(i.heapPerConn()),
             summary.porterIdleRatio(Summary.IdleFigures::heapPerConn, false));
         md.append('\n');
+        if (Job.cleartext().stream().anyMatch(j -> j.loaded() && !summary.jobs.get(j).isEmpty())) {
+            md.append("- *loaded*: the same wrk run with a CPU hog pinned to core 1 (`taskset -c 1 sh -c 'while :; do :; done'`) ")
+                .append("for its length\n");
+        }
         for (String s : servers) {
             if (!summary.status(s).equals("ok")) md.append("- ").append(s).append(": ").append(summary.status(s)).append('\n');
+        }
+        summary.idle.forEach((s, i) -> {
+            if (i.load() != null && !i.load().ok()) {
+                md.append("- ").append(s).append(", idle ").append(connections).append(": plaintext c=64: error: ")
+                    .append(String.join("; ", i.load().problems())).append('\n');
+            }
+        });
+        problems(md, Job.cleartext());
+    }
+
+    /** The reasons of every cell shown as an error, a list item each. */
+    private void problems(StringBuilder md, List<Job> jobs) {
+        for (Job job : jobs) {
+            summary.jobs.get(job).forEach((s, f) -> {
+                if (!f.ok()) {
+                    md.append("- ").append(s).append(", ").append(job.label).append(": error: ")
+                        .append(String.join("; ", f.problems())).append('\n');
+                }
+            });
         }
     }
 
@@ -105,8 +133,7 @@ final class MarkdownReport {
             String best = summary.best(job);
             for (String s : servers) {
                 Summary.Figures f = summary.jobs.get(job).get(s);
-                md.append(f == null ? "n/a" : TextTable.cell(job, f, s.equals(best)).replace(" ", " / ")
-                    .replace("*", "**best** ")).append(" | ");
+                md.append(cell(job, f, s.equals(best))).append(" | ");
             }
             md.append(Units.ratio(summary.porterToJvm(job))).append(" | ").append(Units.ratio(summary.porterToNginx(job)))
                 .append(" |\n");
@@ -118,6 +145,7 @@ final class MarkdownReport {
             if (!summary.negotiated(s).isEmpty()) facts.add("negotiated " + summary.negotiated(s));
             if (!facts.isEmpty()) md.append("- ").append(s).append(": ").append(String.join("; ", facts)).append('\n');
         }
+        problems(md, Job.overTls());
     }
 
     private void http2(StringBuilder md) {
@@ -136,8 +164,7 @@ final class MarkdownReport {
             String best = summary.best(job);
             for (String s : servers) {
                 Summary.Figures f = summary.jobs.get(job).get(s);
-                md.append(f == null ? "n/a" : TextTable.cell(job, f, s.equals(best)).replace(" ", " / ")
-                    .replace("*", "**best** ")).append(" | ");
+                md.append(cell(job, f, s.equals(best))).append(" | ");
             }
             md.append(Units.ratio(summary.porterToJvm(job))).append(" | ").append(Units.ratio(summary.porterToNginx(job)))
                 .append(" | ").append(Units.ratio(summary.porterToH2o(job))).append(" |\n");
@@ -150,6 +177,7 @@ final class MarkdownReport {
             if (!summary.h2Negotiated(s).isEmpty()) facts.add("negotiated " + summary.h2Negotiated(s));
             if (!facts.isEmpty()) md.append("- ").append(s).append(": ").append(String.join("; ", facts)).append('\n');
         }
+        problems(md, Job.http2());
     }
 
     private void websocket(StringBuilder md) {
@@ -166,7 +194,7 @@ final class MarkdownReport {
             for (String s : servers) {
                 Summary.Figures f = summary.jobs.get(job).get(s);
                 md.append(f == null ? (summary.available(s, job) ? "n/a" : "not available")
-                    : f.errors() > 0 ? "*error (" + f.errors() + ")*"
+                    : !f.ok() ? "*" + TextTable.wsCell(job, f, false) + "*"
                     : TextTable.wsCell(job, f, s.equals(best)).replace(" ", " / ").replace("*", "**best** ")).append(" | ");
             }
             md.append(Units.ratio(summary.porterRatio(job))).append(" |\n");
@@ -190,6 +218,14 @@ final class MarkdownReport {
         for (String s : servers) {
             if (!summary.wsStatus(s).equals("ok")) md.append("- ").append(s).append(": ").append(summary.wsStatus(s)).append('\n');
         }
+        problems(md, Job.websocket());
+    }
+
+    /** A cell of the HTTP tables: "n/a", "*error*", or the figures with the best marked. */
+    private static String cell(Job job, Summary.Figures f, boolean best) {
+        if (f == null) return "n/a";
+        if (!f.ok()) return "*error*";
+        return TextTable.cell(job, f, best).replace(" ", " / ").replace("*", "**best** ");
     }
 
     private void wsIdleRow(StringBuilder md, String label, java.util.function.Function<Summary.WsIdleFigures, String> cell,

@@ -18,7 +18,9 @@ import java.util.Properties;
  * absent before the HTTP/2 jobs existed), {@code ws-servers.tsv} (name, status of its WebSocket instance; absent
  * before the WebSocket jobs existed or when they did not run), {@code runs.tsv} (one line per wrk, h2load or WsLoad
  * run), {@code idle.tsv} (one line per server's idle job) and {@code ws-idle.tsv} (one line per server's WebSocket
- * idle job; may be absent). Tab-separated; the last three have a header line.
+ * idle job; may be absent) and {@code preflight.tsv} (one line per server and job: what one request to the job's
+ * URL answered before the rounds; absent before those checks existed, and then no preflight is required).
+ * Tab-separated; all but the server lists have a header line.
  *
  * @param meta       facts about the run (date, machine, versions, command)
  * @param servers    every server asked for in cleartext, in order, with "ok" or why it has no figures
@@ -28,10 +30,11 @@ import java.util.Properties;
  * @param runs       the load runs
  * @param idles      the idle jobs
  * @param wsIdles    the WebSocket idle jobs
+ * @param preflights the preflight answers, by server and job; null when the run made none (an older run)
  */
 record Results(Map<String, String> meta, Map<String, String> servers, Map<String, TlsServer> tlsServers,
                Map<String, H2Server> h2Servers, Map<String, String> wsServers, List<Run> runs, List<Idle> idles,
-               List<WsIdle> wsIdles) {
+               List<WsIdle> wsIdles, Map<String, Preflight> preflights) {
 
     /**
      * A server's TLS instance.
@@ -53,10 +56,27 @@ record Results(Map<String, String> meta, Map<String, String> servers, Map<String
 
     /**
      * One wrk, h2load or WsLoad run. Durations and latencies in microseconds, CPU in clock ticks of the server's
-     * process tree; {@code clientCpuTicks} is the load client's own CPU time (WsLoad only, else 0).
+     * process tree; {@code clientCpuTicks} is the load client's own CPU time (WsLoad only, else 0);
+     * {@code dataBytes} is the body bytes h2load received (its "traffic" line's data), -1 where not recorded (wrk,
+     * WsLoad, older runs).
      */
     record Run(String server, Job job, int round, long requests, long durationUs, long bytes, long p99Us,
-               long cpuTicks, long errors, long non2xx, long clientCpuTicks) {}
+               long cpuTicks, long errors, long non2xx, long clientCpuTicks, long dataBytes) {}
+
+    /**
+     * What one request to a job's URL answered before the rounds (curl; over HTTP/2 for the HTTP/2 jobs).
+     *
+     * @param status      the HTTP status, 0 when nothing came back
+     * @param bodyBytes   the body's size
+     * @param headBytes   the head's size (status line and fields; 0 over HTTP/2 where curl counts none)
+     * @param httpVersion curl's {@code %{http_version}}: "1.1", "2", …
+     */
+    record Preflight(int status, long bodyBytes, long headBytes, String httpVersion) {}
+
+    /** @return the key of a server's preflight for a job in {@link #preflights} */
+    static String key(String server, Job job) {
+        return server + "\t" + job.id;
+    }
 
     /**
      * One idle job. Heap figures are -1 for servers that are not JVMs.
@@ -115,7 +135,7 @@ record Results(Map<String, String> meta, Map<String, String> servers, Map<String
             Job job = Job.byId(r[1]);
             if (job == null) continue; // a job added to bench/run before this report knows it: left out
             runs.add(new Run(r[0], job, Integer.parseInt(r[2]), num(r[3]), num(r[4]), num(r[5]), num(r[6]),
-                num(r[7]), num(r[8]), num(r[9]), r.length > 10 ? num(r[10]) : 0));
+                num(r[7]), num(r[8]), num(r[9]), r.length > 10 ? num(r[10]) : 0, r.length > 11 ? num(r[11]) : -1));
         }
         List<Idle> idles = new ArrayList<>();
         for (String[] r : rows(dir.resolve("idle.tsv"), true)) {
@@ -130,7 +150,16 @@ record Results(Map<String, String> meta, Map<String, String> servers, Map<String
                     num(r[6]), num(r[7])));
             }
         }
-        return new Results(meta, servers, tlsServers, h2Servers, wsServers, runs, idles, wsIdles);
+        Map<String, Preflight> preflights = null;
+        if (Files.exists(dir.resolve("preflight.tsv"))) {
+            preflights = new LinkedHashMap<>();
+            for (String[] r : rows(dir.resolve("preflight.tsv"), true)) {
+                Job job = Job.byId(r[1]);
+                if (job == null) continue;
+                preflights.put(key(r[0], job), new Preflight((int) num(r[2]), num(r[3]), num(r[4]), r.length > 5 ? r[5] : ""));
+            }
+        }
+        return new Results(meta, servers, tlsServers, h2Servers, wsServers, runs, idles, wsIdles, preflights);
     }
 
     private static List<String[]> rows(Path file, boolean header) throws IOException {

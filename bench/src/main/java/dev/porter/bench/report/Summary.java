@@ -14,8 +14,9 @@ import java.util.Set;
  * come from different rounds). The TLS jobs have their own servers (each server's TLS instance) and two
  * more ratios: to the best JVM peer on the JDK's TLS, and to nginx. So do the HTTP/2 jobs (each server's h2c and
  * h2 instances), with ratios to the best JVM peer, to nginx and to h2o. The WebSocket jobs (each server's WebSocket
- * instance) count messages echoed per second; a WebSocket figure whose runs had any error is no figure at all: it
- * is never the best, and Porter's ratio is n/a when it is Porter's.
+ * instance) count messages echoed per second. A figure whose runs failed any of the {@link Checks} (an error, a
+ * non-2xx answer, a body of the wrong size) is no figure at all: it is never the best, no ratio is taken against
+ * it, and Porter's ratio is n/a when it is Porter's.
  */
 final class Summary {
 
@@ -35,8 +36,14 @@ final class Summary {
      * @param p99Us           99th percentile latency, microseconds
      * @param cpuUsPerRequest CPU time of the server's process tree per request, microseconds
      * @param errors          socket errors plus non-2xx answers, summed over rounds (should be 0)
+     * @param problems        why the figures may not be reported (see {@link Checks}); empty when they may
      */
-    record Figures(double throughput, double p99Us, double cpuUsPerRequest, long errors) {}
+    record Figures(double throughput, double p99Us, double cpuUsPerRequest, long errors, List<String> problems) {
+        /** @return whether every check passed, so that the figures may be reported and compared */
+        boolean ok() {
+            return problems.isEmpty();
+        }
+    }
 
     /**
      * One server's idle job.
@@ -50,7 +57,12 @@ final class Summary {
      * @param kept        {@code load} throughput over the server's own plaintext c=64 median; NaN without one
      */
     record IdleFigures(int connections, int opened, int alive, double rssPerConn, double heapPerConn,
-                       Figures load, double kept) {}
+                       Figures load, double kept) {
+        /** @return the throughput with the connections held; NaN when not measured or when it failed a check */
+        double loadThroughput() {
+            return load == null || !load.ok() ? Double.NaN : load.throughput();
+        }
+    }
 
     /**
      * One server's WebSocket idle job.
@@ -88,14 +100,18 @@ final class Summary {
         for (Job job : Job.values()) {
             Map<String, Figures> byServer = new LinkedHashMap<>();
             for (String server : serversOf(job)) {
-                List<Results.Run> runs = results.runs().stream()
-                    .filter(r -> r.server().equals(server) && r.job() == job && r.requests() > 0).toList();
-                if (runs.isEmpty()) continue;
+                List<Results.Run> all = results.runs().stream()
+                    .filter(r -> r.server().equals(server) && r.job() == job).toList();
+                if (all.isEmpty()) continue;
+                List<Results.Run> runs = all.stream().filter(r -> r.requests() > 0).toList();
+                List<String> problems = Checks.problems(job, preflight(server, job), results.preflights() != null,
+                    all.stream().map(r -> new Checks.Sample(r.requests(), r.bytes(), r.dataBytes(), r.errors(), r.non2xx()))
+                        .toList());
                 byServer.put(server, new Figures(
                     median(runs.stream().mapToDouble(r -> throughput(job, r.requests(), r.bytes(), r.durationUs()))),
                     median(runs.stream().mapToDouble(Results.Run::p99Us)),
                     median(runs.stream().mapToDouble(r -> cpuPerRequest(r.cpuTicks(), r.requests(), clkTck))),
-                    runs.stream().mapToLong(r -> r.errors() + r.non2xx()).sum()));
+                    all.stream().mapToLong(r -> r.errors() + r.non2xx()).sum(), problems));
                 if (runs.stream().anyMatch(r -> r.clientCpuTicks() > 0)) {
                     clientCpu.computeIfAbsent(job, j -> new LinkedHashMap<>()).put(server,
                         median(runs.stream().mapToDouble(r -> cpuPerRequest(r.clientCpuTicks(), r.requests(), clkTck))));
@@ -112,16 +128,25 @@ final class Summary {
         }
         for (Results.Idle i : results.idles()) {
             if (i.opened() <= 0) continue;
-            Figures load = i.requests() <= 0 ? null : new Figures(
-                throughput(Job.PLAINTEXT_C64, i.requests(), i.bytes(), i.durationUs()), i.p99Us(),
-                cpuPerRequest(i.cpuTicks(), i.requests(), clkTck), i.errors() + i.non2xx());
+            // The load beside the idle connections is plaintext c=64's, checked the same way (its preflight too).
+            List<String> problems = Checks.problems(Job.PLAINTEXT_C64, preflight(i.server(), Job.PLAINTEXT_C64),
+                results.preflights() != null, List.of(new Checks.Sample(i.requests(), i.bytes(), -1, i.errors(), i.non2xx())));
+            Figures load = i.requests() <= 0 && problems.isEmpty() ? null : new Figures(
+                i.requests() <= 0 ? Double.NaN : throughput(Job.PLAINTEXT_C64, i.requests(), i.bytes(), i.durationUs()),
+                i.p99Us(), i.requests() <= 0 ? Double.NaN : cpuPerRequest(i.cpuTicks(), i.requests(), clkTck),
+                i.errors() + i.non2xx(), problems);
             Figures alone = jobs.get(Job.PLAINTEXT_C64).get(i.server());
-            double kept = load == null || alone == null ? Double.NaN : load.throughput() / alone.throughput();
+            double kept = load == null || alone == null || !load.ok() || !alone.ok()
+                ? Double.NaN : load.throughput() / alone.throughput();
             double heap = i.heapBefore() < 0 || i.heapAfter() < 0
                 ? Double.NaN : (double) (i.heapAfter() - i.heapBefore()) / i.opened();
             idle.put(i.server(), new IdleFigures(i.connections(), i.opened(), i.alive(),
                 (i.rssAfterKb() - i.rssBeforeKb()) * 1024.0 / i.opened(), heap, load, kept));
         }
+    }
+
+    private Results.Preflight preflight(String server, Job job) {
+        return results.preflights() == null ? null : results.preflights().get(Results.key(server, job));
     }
 
     private static double throughput(Job job, long requests, long bytes, long durationUs) {
@@ -215,11 +240,11 @@ final class Summary {
     }
 
     /**
-     * @return whether the figure counts towards "best" and the ratios: always, but for a WebSocket job only when
-     *         its runs had no error (a WebSocket run with errors is reported as an error, not as a figure)
+     * @return whether the figure counts towards "best" and the ratios: only when its runs passed every check (a
+     *         cell that failed one is reported as an error, not as a figure)
      */
     static boolean counts(Job job, Figures figures) {
-        return figures != null && (job.table != Job.Table.WEBSOCKET || figures.errors() == 0);
+        return figures != null && figures.ok();
     }
 
     /** @return the highest throughput among the peers (not Porter) for the job, NaN when none ran */
@@ -272,9 +297,9 @@ final class Summary {
     /** @return Porter's throughput over the best JVM peer's (see {@link #jvmPeer}), NaN when either is missing */
     double porterToJvm(Job job) {
         Figures porter = jobs.get(job).get(PORTER);
-        double best = jobs.get(job).entrySet().stream().filter(e -> jvmPeer(e.getKey(), job))
+        double best = jobs.get(job).entrySet().stream().filter(e -> jvmPeer(e.getKey(), job) && counts(job, e.getValue()))
             .mapToDouble(e -> e.getValue().throughput()).max().orElse(Double.NaN);
-        return porter == null ? Double.NaN : porter.throughput() / best;
+        return !counts(job, porter) ? Double.NaN : porter.throughput() / best;
     }
 
     /** @return Porter's throughput over nginx's, NaN when either is missing */
@@ -290,7 +315,7 @@ final class Summary {
     private double porterTo(Job job, String peer) {
         Figures porter = jobs.get(job).get(PORTER);
         Figures other = jobs.get(job).get(peer);
-        return porter == null || other == null ? Double.NaN : porter.throughput() / other.throughput();
+        return !counts(job, porter) || !counts(job, other) ? Double.NaN : porter.throughput() / other.throughput();
     }
 
     /** An idle-job figure read from {@link IdleFigures}; NaN where it does not apply. */

@@ -32,7 +32,9 @@ final class TextTable {
             .append(r.meta("date")).append(" | ").append(r.meta("cores")).append(" cores | JDK ")
             .append(r.meta("jdk")).append('\n');
         out.append("cell: throughput (req/s; GB/s for 1 MiB)  p99  CPU us/request;  * = best;  ")
-            .append("porter/best = Porter / best peer\n\n");
+            .append("porter/best = Porter / best peer;\n")
+            .append("error = an answer was not 2xx with the right body size, or a socket error (reasons under the table; ")
+            .append("no figure, never the best)\n\n");
         if (!summary.servers.isEmpty()) cleartext(out);
         if (!summary.tlsServers.isEmpty()) {
             if (!summary.servers.isEmpty()) out.append('\n');
@@ -46,6 +48,7 @@ final class TextTable {
             if (!summary.servers.isEmpty() || !summary.tlsServers.isEmpty() || !summary.h2Servers.isEmpty()) out.append('\n');
             websocket(out);
         }
+        if (!summary.servers.isEmpty()) out.append('\n').append(Targets.text(summary));
         return out.toString();
     }
 
@@ -58,6 +61,7 @@ final class TextTable {
         out.append("-".repeat(JOB_WIDTH + (CELL_WIDTH + 3) * summary.servers.size() + 11)).append('\n');
 
         for (Job job : Job.cleartext()) {
+            if (job.loaded() && summary.jobs.get(job).isEmpty()) continue; // not run (--no-loaded)
             List<String> row = new ArrayList<>();
             row.add(pad(job.label, JOB_WIDTH));
             String best = summary.best(job);
@@ -71,7 +75,7 @@ final class TextTable {
         int connections = summary.idle.values().stream().mapToInt(Summary.IdleFigures::connections).max().orElse(0);
         String idle = "idle " + connections + ": ";
         idleRow(out, idle + "plaintext c=64", i -> i.load() == null ? "n/a" : cell(Job.PLAINTEXT_C64, i.load(), false),
-            summary.porterIdleRatio(i -> i.load() == null ? Double.NaN : i.load().throughput(), true));
+            summary.porterIdleRatio(Summary.IdleFigures::loadThroughput, true));
         idleRow(out, idle + "kept", TextTable::kept,
             summary.porterIdleRatio(Summary.IdleFigures::kept, true));
         idleRow(out, idle + "RSS/conn", i -> Units.bytes(i.rssPerConn()),
@@ -84,10 +88,20 @@ final class TextTable {
             .append("connections still open after the load, \"all\" or open/opened);\n")
             .append("      RSS and live heap (after a full GC) growth per idle connection; for these memory rows ")
             .append("porter/best is Porter / lowest peer (lower is better).\n");
+        if (Job.cleartext().stream().anyMatch(j -> j.loaded() && !summary.jobs.get(j).isEmpty())) {
+            out.append("loaded: the same wrk run with a CPU hog pinned to core 1 (taskset -c 1 sh -c 'while :; do :; done') ")
+                .append("for its length\n");
+        }
         for (String s : summary.servers) {
             if (!summary.status(s).equals("ok")) out.append(s).append(": ").append(summary.status(s)).append('\n');
         }
         errors(out, Job.cleartext());
+        summary.idle.forEach((s, i) -> {
+            if (i.load() != null && !i.load().ok()) {
+                out.append(s).append(' ').append(idle).append("plaintext c=64: error: ")
+                    .append(String.join("; ", i.load().problems())).append('\n');
+            }
+        });
     }
 
     private void tls(StringBuilder out) {
@@ -217,19 +231,12 @@ final class TextTable {
         for (String s : servers) {
             if (!summary.wsStatus(s).equals("ok")) out.append(s).append(" (ws): ").append(summary.wsStatus(s)).append('\n');
         }
-        for (Job job : Job.websocket()) {
-            summary.jobs.get(job).forEach((s, f) -> {
-                if (f.errors() > 0) {
-                    out.append(s).append(' ').append(job.label).append(": ").append(f.errors())
-                        .append(" errors (no figure; see the run's output for the first ones)\n");
-                }
-            });
-        }
+        errors(out, Job.websocket());
     }
 
-    /** A WebSocket cell: the figures, or "error (N)" when its runs had errors. */
+    /** A WebSocket cell: the figures, or "error (N)" when its runs had N errors (any failed check: "error"). */
     static String wsCell(Job job, Summary.Figures f, boolean best) {
-        if (f.errors() > 0) return "error (" + f.errors() + ")";
+        if (!f.ok()) return f.errors() > 0 ? "error (" + f.errors() + ")" : "error";
         return (best ? "*" : "") + Units.rate(f.throughput()) + " " + Units.latency(f.p99Us()) + " "
             + Units.cpu(f.cpuUsPerRequest());
     }
@@ -251,12 +258,13 @@ final class TextTable {
         line(out, row);
     }
 
+    /** The reasons of every cell shown as "error", one line each. */
     private void errors(StringBuilder out, List<Job> jobs) {
         for (Job job : jobs) {
             summary.jobs.get(job).forEach((s, f) -> {
-                if (f.errors() > 0) {
-                    out.append(s).append(' ').append(job.label).append(": ").append(f.errors())
-                        .append(" errors or non-2xx answers (marked !)\n");
+                if (!f.ok()) {
+                    out.append(s).append(' ').append(job.label).append(": error: ")
+                        .append(String.join("; ", f.problems())).append('\n');
                 }
             });
         }
@@ -273,8 +281,9 @@ final class TextTable {
         line(out, row);
     }
 
-    /** "97% (all open)", or "97% (9500/10000 open)" when the server closed some idle connections. */
+    /** "97% (all open)", or "97% (9500/10000 open)" when the server closed some idle connections; "error". */
     static String kept(Summary.IdleFigures i) {
+        if (i.load() != null && !i.load().ok()) return "error";
         String open = i.alive() == i.opened() ? "all" : i.alive() + "/" + i.opened();
         return Units.percent(i.kept()) + " (" + open + " open)";
     }
@@ -283,10 +292,11 @@ final class TextTable {
         return summary.available(server) ? "n/a" : "not available";
     }
 
+    /** The figures of a cell, or "error" when a check failed: then there is no figure to show. */
     static String cell(Job job, Summary.Figures f, boolean best) {
+        if (!f.ok()) return "error";
         String throughput = job.bytesPerSecond ? Units.gbps(f.throughput()) : Units.rate(f.throughput());
-        return (best ? "*" : "") + throughput + " " + Units.latency(f.p99Us()) + " " + Units.cpu(f.cpuUsPerRequest())
-            + (f.errors() > 0 ? " !" : "");
+        return (best ? "*" : "") + throughput + " " + Units.latency(f.p99Us()) + " " + Units.cpu(f.cpuUsPerRequest());
     }
 
     private static void line(StringBuilder out, List<String> cells) {

@@ -23,18 +23,18 @@ class ReportTest {
         Files.writeString(dir.resolve("runs.tsv"), String.join("\n",
             "server\tjob\tround\trequests\tduration_us\tbytes\tp99_us\tcpu_ticks\terrors\tnon2xx",
             // porter: 90k, 100k, 80k req/s -> median 90k; cpu 10 ticks per 100k requests = 1 us/request
-            "porter\tplaintext-c64\t1\t90000\t1000000\t0\t500\t9\t0\t0",
-            "porter\tplaintext-c64\t2\t100000\t1000000\t0\t700\t10\t0\t0",
-            "porter\tplaintext-c64\t3\t80000\t1000000\t0\t600\t8\t0\t0",
-            "nginx\tplaintext-c64\t1\t120000\t1000000\t0\t400\t12\t0\t0",
-            "netty\tplaintext-c64\t1\t100000\t1000000\t0\t300\t10\t0\t2",
-            "netty\tstatic-1m\t1\t1000\t2000000\t2000000000\t300\t10\t0\t0",
+            "porter\tplaintext-c64\t1\t90000\t1000000\t13500000\t500\t9\t0\t0",
+            "porter\tplaintext-c64\t2\t100000\t1000000\t15000000\t700\t10\t0\t0",
+            "porter\tplaintext-c64\t3\t80000\t1000000\t12000000\t600\t8\t0\t0",
+            "nginx\tplaintext-c64\t1\t120000\t1000000\t18000000\t400\t12\t0\t0",
+            "netty\tplaintext-c64\t1\t100000\t1000000\t15000000\t300\t10\t0\t2",
+            "netty\tstatic-1m\t1\t1900\t2000000\t2000000000\t300\t10\t0\t0",
             "netty\tsome-future-job\t1\t1\t1\t1\t1\t1\t0\t0",
             ""));
         Files.writeString(dir.resolve("idle.tsv"), String.join("\n",
             "server\tconnections\topened\talive\trss_before_kb\trss_after_kb\theap_before\theap_after\trequests\tduration_us\tbytes\tp99_us\tcpu_ticks\terrors\tnon2xx",
-            "porter\t1000\t1000\t1000\t1000\t5000\t1000000\t3000000\t81000\t1000000\t0\t900\t9\t0\t0",
-            "nginx\t1000\t1000\t1000\t1000\t2000\t-1\t-1\t120000\t1000000\t0\t400\t12\t0\t0",
+            "porter\t1000\t1000\t1000\t1000\t5000\t1000000\t3000000\t81000\t1000000\t12150000\t900\t9\t0\t0",
+            "nginx\t1000\t1000\t1000\t1000\t2000\t-1\t-1\t120000\t1000000\t18000000\t400\t12\t0\t0",
             ""));
         return new Summary(Results.load(dir));
     }
@@ -50,13 +50,13 @@ class ReportTest {
             "netty-openssl\tok\tTLSv1.3 TLS_AES_256_GCM_SHA384 X25519, resumes sessions",
             ""));
         Files.writeString(dir.resolve("runs.tsv"), String.join("\n",
-            "porter\ttls-plaintext-c64\t1\t40000\t1000000\t0\t500\t8\t0\t0",
-            "nginx\ttls-plaintext-c64\t1\t80000\t1000000\t0\t400\t8\t0\t0",
-            "jetty\ttls-plaintext-c64\t1\t50000\t1000000\t0\t400\t8\t0\t0",
-            "netty\ttls-plaintext-c64\t1\t32000\t1000000\t0\t400\t8\t0\t0",
-            "netty-openssl\ttls-plaintext-c64\t1\t64000\t1000000\t0\t400\t8\t0\t0",
-            "porter\ttls-new-conn\t1\t1000\t1000000\t0\t500\t20\t0\t0",
-            "nginx\ttls-new-conn\t1\t4000\t1000000\t0\t500\t20\t0\t0",
+            "porter\ttls-plaintext-c64\t1\t40000\t1000000\t6000000\t500\t8\t0\t0",
+            "nginx\ttls-plaintext-c64\t1\t80000\t1000000\t12000000\t400\t8\t0\t0",
+            "jetty\ttls-plaintext-c64\t1\t50000\t1000000\t7500000\t400\t8\t0\t0",
+            "netty\ttls-plaintext-c64\t1\t32000\t1000000\t4800000\t400\t8\t0\t0",
+            "netty-openssl\ttls-plaintext-c64\t1\t64000\t1000000\t9600000\t400\t8\t0\t0",
+            "porter\ttls-new-conn\t1\t1000\t1000000\t150000\t500\t20\t0\t0",
+            "nginx\ttls-new-conn\t1\t4000\t1000000\t600000\t500\t20\t0\t0",
             ""), java.nio.file.StandardOpenOption.APPEND);
         return new Summary(Results.load(dir));
     }
@@ -112,7 +112,7 @@ class ReportTest {
             .contains("1.20").contains("0.30").contains("best JVM peer (jetty, netty)")
             .contains("netty (h2): not available (no answer on /plaintext within 30 s)")
             .contains("porter (h2): TLSv1.3 TLS_AES_256_GCM_SHA384 X25519, h2")
-            .contains("h2o h2 plaintext c=10 m=10: 3 errors or non-2xx answers");
+            .contains("h2o h2 plaintext c=10 m=10: error: 3 non-2xx answers");
         assertThat(new MarkdownReport(summary).render()).contains("## HTTP/2").contains("Porter ÷ h2o")
             .contains("| h2c static 1 MiB c=8 m=4 |").contains("h2load 1.52.0");
         assertThat(new JsonReport(summary).render()).contains("\"h2c-plaintext-c10m10\"").contains("\"porter_to_h2o\": 0.3000")
@@ -300,7 +300,7 @@ class ReportTest {
             .contains("*60.0k 1.0ms 16.7").contains("ws idle 1000: open").contains("990/1000 open")
             .contains("1000 (all open)").contains("8.0 KiB").contains("node (ws): not available (no node or npm)")
             .contains("client CPU us/message, ws echo 64 B c=64: porter 8.3 jetty 10.0 netty 9.0")
-            .contains("netty ws echo 64 KiB c=64: 3 errors");
+            .contains("netty ws echo 64 KiB c=64: error: 3 errors");
         String md = new MarkdownReport(summary).render();
         assertThat(md).contains("## WebSocket").contains("*error (3)*").contains("| ws idle 1000: RSS/conn |")
             .contains("ws 8.23.0");
