@@ -5,7 +5,6 @@ import dev.porter.http.Headers;
 import dev.porter.http.Response;
 import dev.porter.http.Status;
 import dev.porter.http.internal.Ascii;
-import dev.porter.http.internal.DateCache;
 import dev.porter.http.internal.sse.SseStream;
 
 import java.io.IOException;
@@ -14,11 +13,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * The {@link Response} a handler writes on an HTTP/2 stream: a HEADERS frame with {@code :status} and the fields
@@ -27,9 +22,6 @@ import java.util.Set;
  */
 final class Http2Response implements Response {
 
-    /** Fields that only mean something to one HTTP/1.1 connection (RFC 9113 §8.2.2): never sent on HTTP/2. */
-    private static final Set<String> CONNECTION_SPECIFIC = Set.of("connection", "keep-alive", "proxy-connection",
-            "transfer-encoding", "upgrade");
     private static final int CHUNK = 16 * 1024;
 
     private final Http2Connection connection;
@@ -110,8 +102,8 @@ final class Http2Response implements Response {
     public void send(byte[] b) throws IOException {
         checkNotCommitted();
         boolean empty = noBody() || b.length == 0;
-        writeHead(b.length, empty);
-        if (!empty) connection.writer().data(stream, b, 0, b.length, true);
+        if (empty) writeHead(b.length, true);
+        else connection.writer().response(stream, head(b.length), b, 0, b.length);
         bodyBytes = noBody() ? 0 : b.length;
         stream.localEnded = true;
     }
@@ -126,7 +118,8 @@ final class Http2Response implements Response {
     public void sendFile(FileChannel file, long position, long length) throws IOException {
         checkNotCommitted();
         boolean empty = noBody() || length == 0;
-        writeHead(length, empty);
+        // DATA follows at once (and flushes): the head waits for it unless it ends the stream.
+        connection.writer().headers(stream, head(length), empty, empty);
         if (empty) {
             stream.localEnded = true;
             return;
@@ -205,36 +198,15 @@ final class Http2Response implements Response {
 
     /** HEADERS: {@code :status}, the handler's fields in lower case, date, server, content-length when known. */
     private void writeHead(long length, boolean endStream) throws IOException {
+        connection.writer().headers(stream, head(length), endStream, true);
+    }
+
+    /** @return the response head, now committed, with {@code length} as its content-length if 0 or more */
+    private ResponseHead head(long length) {
         committed = true;
-        List<String> fields = new ArrayList<>(8 + headers.size() * 2);
-        fields.add(":status");
-        fields.add(Integer.toString(status.code()));
-        for (int i = 0, n = headers.size(); i < n; i++) {
-            String name = headers.name(i).toLowerCase(Locale.ROOT);
-            if (CONNECTION_SPECIFIC.contains(name) || name.equals("content-length")) continue;
-            fields.add(name);
-            fields.add(headers.value(i));
-        }
-        if (!headers.contains("Date")) {
-            fields.add("date");
-            fields.add(DateCache.value());
-        }
-        String server = connection.config().serverHeader();
-        if (server != null && !headers.contains("Server")) {
-            fields.add("server");
-            fields.add(server);
-        }
-        if (connection.secure() && connection.config().strictTransportSecurity() != null
-                && !headers.contains("Strict-Transport-Security")) {
-            fields.add("strict-transport-security");
-            fields.add("max-age=" + connection.config().strictTransportSecurity().toSeconds());
-        }
         long cl = length >= 0 ? length : declaredLength;
-        if (cl >= 0 && !status.forbidsBody()) {
-            fields.add("content-length");
-            fields.add(Long.toString(cl));
-        }
-        connection.writer().headers(stream, fields, endStream);
+        return new ResponseHead(status.code(), headers, status.forbidsBody() ? -1 : cl, connection.config().serverHeader(),
+                connection.hsts());
     }
 
     /** A streamed body: buffered into DATA frames of up to 16 KiB; closing it ends the stream. */
