@@ -110,7 +110,7 @@ public final class Http2Connection {
     /** The status view's label while streams run (computed only when someone looks). */
     @Override
     public String toString() {
-        int n = streams.open().size();
+        int n = streams.openCount();
         return "HTTP/2, " + n + (n == 1 ? " stream" : " streams");
     }
 
