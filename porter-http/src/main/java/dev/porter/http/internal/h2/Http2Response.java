@@ -13,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -212,10 +213,13 @@ final class Http2Response implements Response {
     /** A streamed body: buffered into DATA frames of up to 16 KiB; closing it ends the stream. */
     private final class Body extends OutputStream {
         private final boolean discard;
-        private final byte[] buf = new byte[CHUNK];
+        /** Grows up to {@link #CHUNK} as the body does: a short streamed body does not cost 16 KiB. */
+        private byte[] buf = new byte[256];
         private int len;
         long written;
         boolean closed;
+        /** A send failed (a reset, a stalled window): the body is incomplete and must never be ended as whole. */
+        private boolean broken;
 
         Body(boolean discard) {
             this.discard = discard;
@@ -238,13 +242,23 @@ final class Http2Response implements Response {
                 throw new IOException("response body longer than its Content-Length of " + declaredLength);
             }
             written += n;
+            if (len == 0 && n >= CHUNK) {
+                // Large writes go out from the caller's array, in frames the writer sizes.
+                broken = true;
+                connection.writer().data(stream, b, off, n, false);
+                broken = false;
+                return;
+            }
+            if (buf.length < CHUNK && len + n > buf.length) {
+                buf = Arrays.copyOf(buf, (int) Math.min(CHUNK, Math.max(buf.length * 2L, len + (long) n)));
+            }
             while (n > 0) {
                 int k = Math.min(n, buf.length - len);
                 System.arraycopy(b, off, buf, len, k);
                 len += k;
                 off += k;
                 n -= k;
-                if (len == buf.length) send(false);
+                if (len == CHUNK) send(false);
             }
         }
 
@@ -258,12 +272,16 @@ final class Http2Response implements Response {
             if (closed) return;
             closed = true;
             if (discard) return;
+            // The stream is left to be reset (RST_STREAM INTERNAL_ERROR) rather than ended with part of the body.
+            if (broken) throw new IOException("the response body failed before its end");
             send(true);
             stream.localEnded = true;
         }
 
         private void send(boolean end) throws IOException {
+            broken = true;
             connection.writer().data(stream, buf, 0, len, end);
+            broken = false;
             len = 0;
         }
     }

@@ -28,6 +28,8 @@ final class Http2Writer {
     private final ReentrantLock flowLock = new ReentrantLock();
     private final Condition windowOpened = flowLock.newCondition();
     private final HpackEncoder encoder = new HpackEncoder(Settings.DEFAULT_HEADER_TABLE_SIZE);
+    /** DATA up to this size is copied after its frame header and sent in one write; larger goes from its array. */
+    private static final int SMALL_DATA = 2048;
     private final long stallNanos;
     /** The connection's send window; guarded by {@link #flowLock}. */
     private long connectionWindow = Settings.DEFAULT_WINDOW_SIZE;
@@ -114,7 +116,8 @@ final class Http2Writer {
         int max = fields.maxLength();
         writeLock.lock();
         try {
-            writeHeaders(stream, fields, max, endStream);
+            int n = encodeHeaders(stream, fields, max, endStream, 0);
+            if (n > 0) c.write(scratch, 0, n);
         } finally {
             finishWrite(flush);
         }
@@ -132,12 +135,17 @@ final class Http2Writer {
         int n = tryAcquire(stream, Math.min(len, peerMaxFrameSize));
         writeLock.lock();
         try {
-            writeHeaders(stream, head, max, false);
+            int end = encodeHeaders(stream, head, max, false, SMALL_DATA);
             if (n > 0) {
-                byte[] b = room(FrameParser.HEADER_LENGTH);
-                c.write(b, 0, FrameWriter.header(b, 0, n, FrameType.DATA, n == len ? FrameType.FLAG_END_STREAM : 0,
-                        stream.id));
-                c.write(body, off, n);
+                // A small body goes in the same write as the head; a large one from where it is, without a copy.
+                boolean small = n <= SMALL_DATA;
+                byte[] b = scratch;
+                end = FrameWriter.header(b, end, n, FrameType.DATA, n == len ? FrameType.FLAG_END_STREAM : 0, stream.id);
+                if (small) System.arraycopy(body, off, b, end, n);
+                c.write(b, 0, small ? end + n : end);
+                if (!small) c.write(body, off, n);
+            } else {
+                c.write(scratch, 0, end);
             }
         } finally {
             finishWrite(n == len);
@@ -145,8 +153,14 @@ final class Http2Writer {
         if (n < len) data(stream, body, off + n, len - n, true);
     }
 
-    /** Under the write lock. */
-    private void writeHeaders(Http2Stream stream, FieldSource fields, int max, boolean endStream) throws IOException {
+    /**
+     * Encodes HEADERS (and CONTINUATION) frames at the start of the scratch array, under the write lock, with room
+     * for {@code extra} more bytes and a frame header after them.
+     *
+     * @return the bytes to send; 0 for an interim head after the final one, which is not sent
+     */
+    private int encodeHeaders(Http2Stream stream, FieldSource fields, int max, boolean endStream, int extra)
+            throws IOException {
         // Checked under the write lock, where nothing else of this stream is sent: a reset that arrived before
         // this point keeps the block off the wire (the HPACK context is untouched: nothing was encoded yet).
         IOException cancelled = stream.cancelled();
@@ -155,16 +169,16 @@ final class Http2Writer {
         if (interim && stream.finalHeadSent) {
             // §8.1: a response is 1xx heads, then the final one: never an interim one after it (a handler that
             // answered and then reads a body the client held back for a 100 gets no 100 now).
-            return;
+            return 0;
         }
         if (!interim) stream.finalHeadSent = true;
         int frameSize = peerMaxFrameSize;
         int blockMax = HpackEncoder.MAX_START_LENGTH + max;
         // Encoded in place after the first frame header; FrameWriter moves fragments up for CONTINUATION headers.
-        byte[] b = room(FrameWriter.headersLength(blockMax, frameSize) + FrameParser.HEADER_LENGTH);
+        byte[] b = room(FrameWriter.headersLength(blockMax, frameSize) + 2 * FrameParser.HEADER_LENGTH + extra);
         int from = FrameParser.HEADER_LENGTH;
         int end = fields.encode(encoder, b, encoder.startBlock(b, from));
-        c.write(b, 0, FrameWriter.headers(b, 0, stream.id, endStream, b, from, end - from, frameSize));
+        return FrameWriter.headers(b, 0, stream.id, endStream, b, from, end - from, frameSize);
     }
 
     // ---- data ------------------------------------------------------------------------------------------------
@@ -192,10 +206,16 @@ final class Http2Writer {
             boolean last = endStream && n == len;
             writeLock.lock();
             try {
-                // The header, then the body from where it is: no copy into the scratch array first.
-                byte[] b = room(FrameParser.HEADER_LENGTH);
-                c.write(b, 0, FrameWriter.header(b, 0, n, FrameType.DATA, last ? FrameType.FLAG_END_STREAM : 0, stream.id));
-                c.write(src, off, n);
+                // A small frame in one write; a large one's payload from where it is, without a copy.
+                byte[] b = room(FrameParser.HEADER_LENGTH + SMALL_DATA);
+                int end = FrameWriter.header(b, 0, n, FrameType.DATA, last ? FrameType.FLAG_END_STREAM : 0, stream.id);
+                if (n <= SMALL_DATA) {
+                    System.arraycopy(src, off, b, end, n);
+                    c.write(b, 0, end + n);
+                } else {
+                    c.write(b, 0, end);
+                    c.write(src, off, n);
+                }
             } finally {
                 finishWrite(last || len - n == 0);
             }
