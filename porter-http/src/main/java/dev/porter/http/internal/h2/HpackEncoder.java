@@ -41,6 +41,14 @@ public final class HpackEncoder {
     private int lowestPeerLimit = Integer.MAX_VALUE;
     /** The maximum size of the peer decoder's table, as last signalled (or the default it starts with). */
     private int decoderMax = Settings.DEFAULT_HEADER_TABLE_SIZE;
+    /** The static table's content-length entry (Appendix A). */
+    private static final int CONTENT_LENGTH_INDEX = 28;
+    /** Status codes as strings, made once each (a benign race: any thread's copy is as good). */
+    private static final String[] STATUS_STRINGS = new String[1000];
+    /** The content-length last encoded, and its encoding. */
+    private long lastLength = -1;
+    private final byte[] lastLengthBytes = new byte[14 + 19 + 16];
+    private int lastLengthSize;
 
     /** An encoder using Huffman coding unless longer; see {@link #HpackEncoder(int, boolean)}. */
     public HpackEncoder(int maxTableSize) {
@@ -149,6 +157,57 @@ public final class HpackEncoder {
             return p;
         }
         return literal(b, off, 0x00, 4, nameIndex, name, value);
+    }
+
+    /**
+     * Encodes {@code :status}: as {@link #field} would, without a string for the codes of the static table
+     * (200, 204, 206, 304, 400, 404, 500: one byte, §6.1).
+     *
+     * @param code 100 to 999
+     * @return the offset after it (at most 3 + 16 bytes)
+     */
+    public int status(byte[] b, int off, int code) {
+        int index = switch (code) {
+            case 200 -> 8;
+            case 204 -> 9;
+            case 206 -> 10;
+            case 304 -> 11;
+            case 400 -> 12;
+            case 404 -> 13;
+            case 500 -> 14;
+            default -> 0;
+        };
+        if (index != 0) return writeInt(b, off, 0x80, 7, index);
+        return field(b, off, ":status", statusString(code));
+    }
+
+    /**
+     * Encodes {@code content-length}: as {@link #field} would (a literal without indexing naming static entry 28,
+     * since a length differs from message to message), from a cache of the last value's encoding, so the same
+     * length sent again costs a copy.
+     *
+     * @param length 0 or more
+     * @return the offset after it (at most 14 + 19 + 16 bytes)
+     */
+    public int contentLength(byte[] b, int off, long length) {
+        if (length != lastLength) {
+            String v = Long.toString(length);
+            int n = literal(lastLengthBytes, 0, 0x00, 4, CONTENT_LENGTH_INDEX, "content-length", v);
+            lastLengthSize = n;
+            lastLength = length;
+        }
+        System.arraycopy(lastLengthBytes, 0, b, off, lastLengthSize);
+        return off + lastLengthSize;
+    }
+
+    private static String statusString(int code) {
+        String[] cache = STATUS_STRINGS;
+        if (code >= 0 && code < cache.length) {
+            String s = cache[code];
+            if (s == null) cache[code] = s = Integer.toString(code);
+            return s;
+        }
+        return Integer.toString(code);
     }
 
     /** Fields whose values are secrets or easily guessed ones (RFC 7541 §7.1.3). */

@@ -60,6 +60,8 @@ public final class Http2Connection {
     private final StreamTable streams;
     private final boolean secure;
     private final long bodyTimeoutNanos;
+    /** The strict-transport-security value every response carries, or null (made once, not per response). */
+    private final String hsts;
     /** A GOAWAY was sent or received: no new stream starts, the connection ends once the running ones did. */
     private boolean goingAway;
     /** Where every response is counted for the status page, or null when it is off. */
@@ -91,12 +93,15 @@ public final class Http2Connection {
         this.streams = new StreamTable(this, flow, h2, config.maxHeaderBytes());
         this.secure = c.tls().isPresent();
         this.bodyTimeoutNanos = c.config().readTimeout().toNanos();
+        this.hsts = secure && config.strictTransportSecurity() != null
+                ? "max-age=" + config.strictTransportSecurity().toSeconds() : null;
     }
 
     Connection connection() { return c; }
     HttpConfig config() { return config; }
     Http2Writer writer() { return writer; }
     boolean secure() { return secure; }
+    String hsts() { return hsts; }
     long bodyTimeoutNanos() { return bodyTimeoutNanos; }
     int streamWindow() { return h2.streamWindow(); }
     Handler handler() { return handler; }
@@ -105,7 +110,7 @@ public final class Http2Connection {
     /** The status view's label while streams run (computed only when someone looks). */
     @Override
     public String toString() {
-        int n = streams.open().size();
+        int n = streams.openCount();
         return "HTTP/2, " + n + (n == 1 ? " stream" : " streams");
     }
 

@@ -7,7 +7,6 @@ import dev.porter.http.HttpException;
 import dev.porter.http.Response;
 import dev.porter.http.Status;
 import dev.porter.http.internal.Ascii;
-import dev.porter.http.internal.DateCache;
 import dev.porter.http.internal.ProtocolSwitch;
 import dev.porter.http.internal.sse.SseStream;
 
@@ -17,11 +16,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
+import java.util.Arrays;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * The {@link Response} a handler writes on an HTTP/2 stream: a HEADERS frame with {@code :status} and the fields
@@ -32,9 +28,6 @@ import java.util.Set;
  */
 final class Http2Response implements Response, ProtocolSwitch {
 
-    /** Fields that only mean something to one HTTP/1.1 connection (RFC 9113 §8.2.2): never sent on HTTP/2. */
-    private static final Set<String> CONNECTION_SPECIFIC = Set.of("connection", "keep-alive", "proxy-connection",
-            "transfer-encoding", "upgrade");
     private static final int CHUNK = 16 * 1024;
 
     private final Http2Connection connection;
@@ -141,8 +134,8 @@ final class Http2Response implements Response, ProtocolSwitch {
     public void send(byte[] b) throws IOException {
         checkNotCommitted();
         boolean empty = noBody() || b.length == 0;
-        writeHead(b.length, empty);
-        if (!empty) connection.writer().data(stream, b, 0, b.length, true);
+        if (empty) writeHead(b.length, true);
+        else connection.writer().response(stream, head(b.length), b, 0, b.length);
         bodyBytes = noBody() ? 0 : b.length;
         stream.localEnded = true;
     }
@@ -157,7 +150,8 @@ final class Http2Response implements Response, ProtocolSwitch {
     public void sendFile(FileChannel file, long position, long length) throws IOException {
         checkNotCommitted();
         boolean empty = noBody() || length == 0;
-        writeHead(length, empty);
+        // DATA follows at once (and flushes): the head waits for it unless it ends the stream.
+        connection.writer().headers(stream, head(length), empty, empty);
         if (empty) {
             stream.localEnded = true;
             return;
@@ -236,49 +230,31 @@ final class Http2Response implements Response, ProtocolSwitch {
 
     /** HEADERS: {@code :status}, the handler's fields in lower case, date, server, content-length when known. */
     private void writeHead(long length, boolean endStream) throws IOException {
+        connection.writer().headers(stream, head(length), endStream, true);
+    }
+
+    /** @return the response head, now committed, with {@code length} as its content-length if 0 or more */
+    private ResponseHead head(long length) {
         if (tunnel && takeover == null && status.code() / 100 == 2) {
             // A 2xx opens the tunnel (RFC 9110 §9.3.6): a handler that is no WebSocket endpoint must not say it.
             throw new HttpException(Status.NOT_IMPLEMENTED, "no WebSocket endpoint at this path");
         }
         committed = true;
-        List<String> fields = new ArrayList<>(8 + headers.size() * 2);
-        fields.add(":status");
-        fields.add(Integer.toString(status.code()));
-        for (int i = 0, n = headers.size(); i < n; i++) {
-            String name = headers.name(i).toLowerCase(Locale.ROOT);
-            if (CONNECTION_SPECIFIC.contains(name) || name.equals("content-length")) continue;
-            fields.add(name);
-            fields.add(headers.value(i));
-        }
-        if (!headers.contains("Date")) {
-            fields.add("date");
-            fields.add(DateCache.value());
-        }
-        String server = connection.config().serverHeader();
-        if (server != null && !headers.contains("Server")) {
-            fields.add("server");
-            fields.add(server);
-        }
-        if (connection.secure() && connection.config().strictTransportSecurity() != null
-                && !headers.contains("Strict-Transport-Security")) {
-            fields.add("strict-transport-security");
-            fields.add("max-age=" + connection.config().strictTransportSecurity().toSeconds());
-        }
         long cl = length >= 0 ? length : declaredLength;
-        if (cl >= 0 && !status.forbidsBody()) {
-            fields.add("content-length");
-            fields.add(Long.toString(cl));
-        }
-        connection.writer().headers(stream, fields, endStream);
+        return new ResponseHead(status.code(), headers, status.forbidsBody() ? -1 : cl, connection.config().serverHeader(),
+                connection.hsts());
     }
 
     /** A streamed body: buffered into DATA frames of up to 16 KiB; closing it ends the stream. */
     private final class Body extends OutputStream {
         private final boolean discard;
-        private final byte[] buf = new byte[CHUNK];
+        /** Grows up to {@link #CHUNK} as the body does: a short streamed body does not cost 16 KiB. */
+        private byte[] buf = new byte[256];
         private int len;
         long written;
         boolean closed;
+        /** A send failed (a reset, a stalled window): the body is incomplete and must never be ended as whole. */
+        private boolean broken;
 
         Body(boolean discard) {
             this.discard = discard;
@@ -301,13 +277,23 @@ final class Http2Response implements Response, ProtocolSwitch {
                 throw new IOException("response body longer than its Content-Length of " + declaredLength);
             }
             written += n;
+            if (len == 0 && n >= CHUNK) {
+                // Large writes go out from the caller's array, in frames the writer sizes.
+                broken = true;
+                connection.writer().data(stream, b, off, n, false);
+                broken = false;
+                return;
+            }
+            if (buf.length < CHUNK && len + n > buf.length) {
+                buf = Arrays.copyOf(buf, (int) Math.min(CHUNK, Math.max(buf.length * 2L, len + (long) n)));
+            }
             while (n > 0) {
                 int k = Math.min(n, buf.length - len);
                 System.arraycopy(b, off, buf, len, k);
                 len += k;
                 off += k;
                 n -= k;
-                if (len == buf.length) send(false);
+                if (len == CHUNK) send(false);
             }
         }
 
@@ -321,12 +307,16 @@ final class Http2Response implements Response, ProtocolSwitch {
             if (closed) return;
             closed = true;
             if (discard) return;
+            // The stream is left to be reset (RST_STREAM INTERNAL_ERROR) rather than ended with part of the body.
+            if (broken) throw new IOException("the response body failed before its end");
             send(true);
             stream.localEnded = true;
         }
 
         private void send(boolean end) throws IOException {
+            broken = true;
             connection.writer().data(stream, buf, 0, len, end);
+            broken = false;
             len = 0;
         }
     }

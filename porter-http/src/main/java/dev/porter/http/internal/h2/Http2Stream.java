@@ -18,7 +18,8 @@ final class Http2Stream {
     private final Http2Connection connection;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition arrived = lock.newCondition();
-    private final ArrayDeque<byte[]> chunks = new ArrayDeque<>();
+    /** Body chunks not yet read; made with the first one (most requests have no body). */
+    private ArrayDeque<byte[]> chunks;
     private int chunkPos;
     /** Bytes received but not yet read by the handler (counted against our window). */
     private int buffered;
@@ -77,6 +78,7 @@ final class Http2Stream {
             if (to > from) {
                 byte[] copy = new byte[to - from];
                 System.arraycopy(b, from, copy, 0, copy.length);
+                if (chunks == null) chunks = new ArrayDeque<>(4);
                 chunks.add(copy);
                 buffered += copy.length;
             }
@@ -140,7 +142,7 @@ final class Http2Stream {
         lock.lock();
         try {
             long left = timeoutNanos;
-            while (chunks.isEmpty()) {
+            while (chunks == null || chunks.isEmpty()) {
                 if (cancelled != null) throw cancelled;
                 if (remoteEnded) return -1;
                 if (left <= 0) throw new java.net.SocketTimeoutException("request body not received in time");
@@ -219,7 +221,7 @@ final class Http2Stream {
     boolean drained() {
         lock.lock();
         try {
-            return remoteEnded && chunks.isEmpty();
+            return remoteEnded && (chunks == null || chunks.isEmpty());
         } finally {
             lock.unlock();
         }

@@ -28,6 +28,8 @@ final class Http2Writer {
     private final ReentrantLock flowLock = new ReentrantLock();
     private final Condition windowOpened = flowLock.newCondition();
     private final HpackEncoder encoder = new HpackEncoder(Settings.DEFAULT_HEADER_TABLE_SIZE);
+    /** DATA up to this size is copied after its frame header and sent in one write; larger goes from its array. */
+    private static final int SMALL_DATA = 2048;
     private final long stallNanos;
     /** The connection's send window; guarded by {@link #flowLock}. */
     private long connectionWindow = Settings.DEFAULT_WINDOW_SIZE;
@@ -92,40 +94,91 @@ final class Http2Writer {
     // ---- field blocks ----------------------------------------------------------------------------------------
 
     /**
-     * Encodes and sends a field block (a response head, an interim 100, or trailers) as HEADERS and, if it is
-     * larger than the peer's frame size, CONTINUATION frames.
+     * Encodes and sends a field block (an interim 100, or trailers) as HEADERS and, if it is larger than the peer's
+     * frame size, CONTINUATION frames; then flushes.
      *
      * @param fields name, value, name, value…: names in lower case, pseudo-fields first
      * @throws IOException if the stream was reset: nothing is sent on it then (§5.1: no frames but PRIORITY on a
      *                     closed stream)
      */
     void headers(Http2Stream stream, List<String> fields, boolean endStream) throws IOException {
-        int streamId = stream.id;
-        int max = HpackEncoder.MAX_START_LENGTH;
-        for (int i = 0; i < fields.size(); i += 2) max += HpackEncoder.maxFieldLength(fields.get(i), fields.get(i + 1));
+        headers(stream, FieldSource.of(fields), endStream, true);
+    }
+
+    /**
+     * Encodes and sends a field block as HEADERS (and CONTINUATION frames if it is larger than the peer's frame
+     * size), encoded straight into the frame buffer.
+     *
+     * @param flush false when more frames of this stream follow at once (they flush)
+     * @throws IOException if the stream was reset: nothing is sent on it then (§5.1)
+     */
+    void headers(Http2Stream stream, FieldSource fields, boolean endStream, boolean flush) throws IOException {
+        int max = fields.maxLength();
         writeLock.lock();
         try {
-            // Checked under the write lock, where nothing else of this stream is sent: a reset that arrived before
-            // this point keeps the block off the wire (the HPACK context is untouched: nothing was encoded yet).
-            IOException cancelled = stream.cancelled();
-            if (cancelled != null) throw cancelled;
-            boolean interim = fields.size() >= 2 && fields.get(0).equals(":status") && fields.get(1).startsWith("1");
-            if (interim && stream.finalHeadSent) {
-                // §8.1: a response is 1xx heads, then the final one: never an interim one after it (a handler that
-                // answered and then reads a body the client held back for a 100 gets no 100 now).
-                return;
-            }
-            if (!interim) stream.finalHeadSent = true;
-            byte[] block = new byte[max];
-            int len = encoder.startBlock(block, 0);
-            for (int i = 0; i < fields.size(); i += 2) len = encoder.field(block, len, fields.get(i), fields.get(i + 1));
-            int frameSize = peerMaxFrameSize;
-            byte[] b = room(FrameWriter.headersLength(len, frameSize));
-            int n = FrameWriter.headers(b, 0, streamId, endStream, block, 0, len, frameSize);
-            c.write(b, 0, n);
+            int n = encodeHeaders(stream, fields, max, endStream, 0);
+            if (n > 0) c.write(scratch, 0, n);
         } finally {
-            finishWrite(true);
+            finishWrite(flush);
         }
+    }
+
+    /**
+     * A whole response at once: its head, then its body as DATA frames, the last one ending the stream. What the
+     * flow-control windows allow now goes out with the head, under one lock and in one write; the rest as
+     * {@link #data} sends it.
+     *
+     * @param len 1 or more
+     */
+    void response(Http2Stream stream, FieldSource head, byte[] body, int off, int len) throws IOException {
+        int max = head.maxLength();
+        int n = tryAcquire(stream, Math.min(len, peerMaxFrameSize));
+        writeLock.lock();
+        try {
+            int end = encodeHeaders(stream, head, max, false, SMALL_DATA);
+            if (n > 0) {
+                // A small body goes in the same write as the head; a large one from where it is, without a copy.
+                boolean small = n <= SMALL_DATA;
+                byte[] b = scratch;
+                end = FrameWriter.header(b, end, n, FrameType.DATA, n == len ? FrameType.FLAG_END_STREAM : 0, stream.id);
+                if (small) System.arraycopy(body, off, b, end, n);
+                c.write(b, 0, small ? end + n : end);
+                if (!small) c.write(body, off, n);
+            } else {
+                c.write(scratch, 0, end);
+            }
+        } finally {
+            finishWrite(n == len);
+        }
+        if (n < len) data(stream, body, off + n, len - n, true);
+    }
+
+    /**
+     * Encodes HEADERS (and CONTINUATION) frames at the start of the scratch array, under the write lock, with room
+     * for {@code extra} more bytes and a frame header after them.
+     *
+     * @return the bytes to send; 0 for an interim head after the final one, which is not sent
+     */
+    private int encodeHeaders(Http2Stream stream, FieldSource fields, int max, boolean endStream, int extra)
+            throws IOException {
+        // Checked under the write lock, where nothing else of this stream is sent: a reset that arrived before
+        // this point keeps the block off the wire (the HPACK context is untouched: nothing was encoded yet).
+        IOException cancelled = stream.cancelled();
+        if (cancelled != null) throw cancelled;
+        boolean interim = fields.interim();
+        if (interim && stream.finalHeadSent) {
+            // §8.1: a response is 1xx heads, then the final one: never an interim one after it (a handler that
+            // answered and then reads a body the client held back for a 100 gets no 100 now).
+            return 0;
+        }
+        if (!interim) stream.finalHeadSent = true;
+        int frameSize = peerMaxFrameSize;
+        int blockMax = HpackEncoder.MAX_START_LENGTH + max;
+        // Encoded in place after the first frame header; FrameWriter moves fragments up for CONTINUATION headers.
+        byte[] b = room(FrameWriter.headersLength(blockMax, frameSize) + 2 * FrameParser.HEADER_LENGTH + extra);
+        int from = FrameParser.HEADER_LENGTH;
+        int end = fields.encode(encoder, b, encoder.startBlock(b, from));
+        return FrameWriter.headers(b, 0, stream.id, endStream, b, from, end - from, frameSize);
     }
 
     // ---- data ------------------------------------------------------------------------------------------------
@@ -153,9 +206,16 @@ final class Http2Writer {
             boolean last = endStream && n == len;
             writeLock.lock();
             try {
-                byte[] b = room(FrameParser.HEADER_LENGTH + n);
-                int end = FrameWriter.data(b, 0, stream.id, src, off, n, last);
-                c.write(b, 0, end);
+                // A small frame in one write; a large one's payload from where it is, without a copy.
+                byte[] b = room(FrameParser.HEADER_LENGTH + SMALL_DATA);
+                int end = FrameWriter.header(b, 0, n, FrameType.DATA, last ? FrameType.FLAG_END_STREAM : 0, stream.id);
+                if (n <= SMALL_DATA) {
+                    System.arraycopy(src, off, b, end, n);
+                    c.write(b, 0, end + n);
+                } else {
+                    c.write(b, 0, end);
+                    c.write(src, off, n);
+                }
             } finally {
                 finishWrite(last || len - n == 0);
             }

@@ -4,9 +4,7 @@ import dev.porter.core.Connection;
 import dev.porter.http.Http2Config;
 
 import java.io.IOException;
-import java.util.Collection;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.List;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -31,7 +29,7 @@ final class StreamTable {
     private final int streamWindow;
     private final int maxHeaderBytes;
     private final Budget resets;
-    private final Map<Integer, Http2Stream> streams = new ConcurrentHashMap<>();
+    private final StreamMap streams = new StreamMap();
     private final ReentrantLock endedLock = new ReentrantLock();
     private final Condition streamEnded = endedLock.newCondition();
     /** The highest stream identifier the client used; the reader thread's. */
@@ -39,6 +37,8 @@ final class StreamTable {
     /** Ring of the identifiers of streams we reset, most recent last; guarded by {@code this}. */
     private final int[] recentResets = new int[RECENT_RESETS];
     private int recentResetCount;
+    /** A thread waits in {@link #awaitAllEnded}: ending streams signal it (set once, at the connection's end). */
+    private volatile boolean drainWaiting;
 
     StreamTable(Http2Connection connection, FlowControl flow, Http2Config h2, int maxHeaderBytes) {
         this.connection = connection;
@@ -51,17 +51,18 @@ final class StreamTable {
 
     Http2Stream get(int id) { return streams.get(id); }
     boolean isEmpty() { return streams.isEmpty(); }
-    Collection<Http2Stream> open() { return streams.values(); }
+    List<Http2Stream> open() { return streams.snapshot(); }
+    int openCount() { return streams.size(); }
     int lastStreamId() { return lastStreamId; }
 
     /** Cancels every stream still running (the connection is going). */
     void cancelAll(IOException why) {
-        for (Http2Stream s : streams.values()) s.cancel(why);
+        for (Http2Stream s : streams.snapshot()) s.cancel(why);
     }
 
     /** Cancels the streams whose request is incomplete: it can never complete once the input ended. */
     void cancelIncomplete(IOException why) {
-        for (Http2Stream s : streams.values()) {
+        for (Http2Stream s : streams.snapshot()) {
             if (!s.remoteEnded()) s.cancel(why);
         }
     }
@@ -123,7 +124,7 @@ final class StreamTable {
 
     private Http2Stream newStream(int id, long declaredLength) {
         Http2Stream s = new Http2Stream(id, connection, streamWindow, flow.peerInitialWindowSize(), declaredLength);
-        streams.put(id, s);
+        streams.put(s);
         return s;
     }
 
@@ -131,6 +132,10 @@ final class StreamTable {
     void ended(Http2Stream s) {
         if (s.resetSent) noteReset(s.id);
         streams.remove(s.id);
+        // Only a drain waits for streams to end: the lock and signal are skipped otherwise. (The remove above and
+        // the flag are both ordered by monitors/volatiles: either this thread sees the flag, or the waiter, which
+        // sets it before it looks, sees the stream gone.)
+        if (!drainWaiting) return;
         endedLock.lock();
         try {
             streamEnded.signalAll();
@@ -142,6 +147,7 @@ final class StreamTable {
     /** Waits up to {@code nanos} for every stream to end, while {@code c} is open. */
     void awaitAllEnded(long nanos, Connection c) {
         long left = nanos;
+        drainWaiting = true;
         endedLock.lock();
         try {
             while (!streams.isEmpty() && left > 0 && c.isOpen()) left = streamEnded.awaitNanos(left);
