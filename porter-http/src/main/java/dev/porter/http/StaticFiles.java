@@ -11,6 +11,8 @@ import dev.porter.http.internal.files.FolderArchive;
 import dev.porter.http.internal.files.ListingJson;
 import dev.porter.http.internal.files.ListingSort;
 import dev.porter.http.internal.files.MetadataCache;
+import dev.porter.http.internal.files.OpenFile;
+import dev.porter.http.internal.files.OpenFiles;
 import dev.porter.http.internal.files.PathMapper;
 import dev.porter.http.internal.files.Uploads;
 import java.io.IOException;
@@ -80,10 +82,13 @@ public final class StaticFiles implements Handler {
      * @param metadataCache          how long what a path resolved to is reused; see {@link #withMetadataCache}.
      *                               Default 1 s.
      * @param features               uploads, zip downloads, SPA and 404 fallbacks; default {@link StaticFeatures#NONE}
+     * @param fileCache              how many files are kept open and which are held in memory; default
+     *                               {@link FileCache#DEFAULT}. Entries are revalidated after {@code metadataCache}.
      */
     public record Options(Path root, String indexFile, boolean listing, boolean hideDotfiles,
                           boolean followExternalSymlinks, String cacheControl, boolean precompressed, boolean gzip,
-                          long gzipMinSize, Duration metadataCache, StaticFeatures features) {
+                          long gzipMinSize, Duration metadataCache, StaticFeatures features,
+                          FileCache fileCache) {
 
         /**
          * Validates every value.
@@ -101,6 +106,7 @@ public final class StaticFiles implements Handler {
             Objects.requireNonNull(metadataCache, "metadataCache");
             if (metadataCache.isNegative()) throw new IllegalArgumentException("metadataCache must be >= 0");
             Objects.requireNonNull(features, "features");
+            Objects.requireNonNull(fileCache, "fileCache");
             if (cacheControl != null && Ascii.fieldValueProblem(cacheControl) != null) {
                 throw new IllegalArgumentException("Cache-Control: " + Ascii.fieldValueProblem(cacheControl));
             }
@@ -108,32 +114,32 @@ public final class StaticFiles implements Handler {
 
         /** @return the defaults for {@code root} */
         public static Options of(Path root) {
-            return new Options(root, "index.html", true, true, false, "no-cache", true, false, 1024, Duration.ofSeconds(1), StaticFeatures.NONE);
+            return new Options(root, "index.html", true, true, false, "no-cache", true, false, 1024, Duration.ofSeconds(1), StaticFeatures.NONE, FileCache.DEFAULT);
         }
 
         /** @return a copy serving {@code name} for directories (null: none) */
         public Options withIndexFile(String name) {
-            return new Options(root, name, listing, hideDotfiles, followExternalSymlinks, cacheControl, precompressed, gzip, gzipMinSize, metadataCache, features);
+            return new Options(root, name, listing, hideDotfiles, followExternalSymlinks, cacheControl, precompressed, gzip, gzipMinSize, metadataCache, features, fileCache);
         }
 
         /** @return a copy with directory listings on or off */
         public Options withListing(boolean on) {
-            return new Options(root, indexFile, on, hideDotfiles, followExternalSymlinks, cacheControl, precompressed, gzip, gzipMinSize, metadataCache, features);
+            return new Options(root, indexFile, on, hideDotfiles, followExternalSymlinks, cacheControl, precompressed, gzip, gzipMinSize, metadataCache, features, fileCache);
         }
 
         /** @return a copy with dotfiles hidden (true) or served (false) */
         public Options withHiddenDotfiles(boolean hidden) {
-            return new Options(root, indexFile, listing, hidden, followExternalSymlinks, cacheControl, precompressed, gzip, gzipMinSize, metadataCache, features);
+            return new Options(root, indexFile, listing, hidden, followExternalSymlinks, cacheControl, precompressed, gzip, gzipMinSize, metadataCache, features, fileCache);
         }
 
         /** @return a copy that follows (true) or refuses (false) symbolic links leading out of the root */
         public Options withExternalSymlinks(boolean follow) {
-            return new Options(root, indexFile, listing, hideDotfiles, follow, cacheControl, precompressed, gzip, gzipMinSize, metadataCache, features);
+            return new Options(root, indexFile, listing, hideDotfiles, follow, cacheControl, precompressed, gzip, gzipMinSize, metadataCache, features, fileCache);
         }
 
         /** @return a copy sending this raw {@code Cache-Control} value (null: none) */
         public Options withCacheControl(String value) {
-            return new Options(root, indexFile, listing, hideDotfiles, followExternalSymlinks, value, precompressed, gzip, gzipMinSize, metadataCache, features);
+            return new Options(root, indexFile, listing, hideDotfiles, followExternalSymlinks, value, precompressed, gzip, gzipMinSize, metadataCache, features, fileCache);
         }
 
         /** @return a copy sending {@code Cache-Control: max-age=SECONDS} (whole seconds; 0 means {@code no-cache}) */
@@ -145,35 +151,44 @@ public final class StaticFiles implements Handler {
 
         /** @return a copy that looks for precompressed siblings (true) or not */
         public Options withPrecompressed(boolean on) {
-            return new Options(root, indexFile, listing, hideDotfiles, followExternalSymlinks, cacheControl, on, gzip, gzipMinSize, metadataCache, features);
+            return new Options(root, indexFile, listing, hideDotfiles, followExternalSymlinks, cacheControl, on, gzip, gzipMinSize, metadataCache, features, fileCache);
         }
 
         /**
-         * @return a copy that remembers what a path resolved to (its real path, links followed) and whether
-         *         precompressed siblings exist, for {@code validity}, like nginx's {@code open_file_cache}: a new link
-         *         or sibling shows within that time. A file's own changes show at once (it is stat'ed every
-         *         request). {@link Duration#ZERO} looks everything up afresh. Default 1 s.
+         * @return a copy that remembers what a path resolved to (its real path, links followed), whether
+         *         precompressed siblings exist, and each file's attributes and open descriptor ({@link FileCache}),
+         *         for {@code validity}, like nginx's {@code open_file_cache_valid}: a file changed, replaced or
+         *         deleted on disk, a new link or sibling, shows within that time (the first request after it stats
+         *         the file again). {@link Duration#ZERO} looks everything up, and opens every file, afresh.
+         *         Default 1 s.
          */
         public Options withMetadataCache(Duration validity) {
             return new Options(root, indexFile, listing, hideDotfiles, followExternalSymlinks, cacheControl, precompressed,
-                    gzip, gzipMinSize, validity, features);
+                    gzip, gzipMinSize, validity, features, fileCache);
+        }
+
+        /** @return a copy keeping files open and in memory within these bounds ({@link FileCache}) */
+        public Options withFileCache(FileCache cache) {
+            return new Options(root, indexFile, listing, hideDotfiles, followExternalSymlinks, cacheControl, precompressed,
+                    gzip, gzipMinSize, metadataCache, features, cache);
         }
 
         /** @return a copy with these {@link StaticFeatures} (uploads, zip downloads, fallbacks) */
         public Options withFeatures(StaticFeatures f) {
             return new Options(root, indexFile, listing, hideDotfiles, followExternalSymlinks, cacheControl, precompressed,
-                    gzip, gzipMinSize, metadataCache, f);
+                    gzip, gzipMinSize, metadataCache, f, fileCache);
         }
 
         /** @return a copy with on-the-fly gzip on or off, for compressible files of at least {@code minSize} bytes */
         public Options withGzip(boolean on, long minSize) {
-            return new Options(root, indexFile, listing, hideDotfiles, followExternalSymlinks, cacheControl, precompressed, on, minSize, metadataCache, features);
+            return new Options(root, indexFile, listing, hideDotfiles, followExternalSymlinks, cacheControl, precompressed, on, minSize, metadataCache, features, fileCache);
         }
     }
 
     private final Options options;
     private final PathMapper mapper;
     private final FileResponder files;
+    private final OpenFiles openFiles;
     private final MetadataCache<String, Resolved> resolutions;
     private final Uploads uploads;
     private final Fallbacks fallbacks;
@@ -198,8 +213,9 @@ public final class StaticFiles implements Handler {
         Path real = options.root().toRealPath();
         if (!Files.isDirectory(real)) throw new NotDirectoryException(options.root().toString());
         this.mapper = new PathMapper(real, options.hideDotfiles(), options.followExternalSymlinks());
+        this.openFiles = new OpenFiles(options.metadataCache(), options.fileCache().openFiles());
         this.files = new FileResponder(new FileConfig(options.indexFile(), options.cacheControl(), options.precompressed(),
-                options.gzip(), options.gzipMinSize(), options.metadataCache()), mapper);
+                options.gzip(), options.gzipMinSize(), options.metadataCache()), mapper, openFiles);
         this.resolutions = new MetadataCache<>(options.metadataCache());
         StaticFeatures f = options.features();
         this.uploads = f.uploads() == null ? null : new Uploads(new Uploads.Config(f.uploads().maxBytes(),
@@ -272,15 +288,25 @@ public final class StaticFiles implements Handler {
 
     private void read(Request request, Response response, String relative) throws IOException {
         Resolved resolved = resolved(relative);
-        Path mapped = resolved.mapped;
-        Path real = resolved.real;
-        BasicFileAttributes attrs;
+        OpenFile file;
         try {
-            // Attributes are read every time (one stat): a changed file gets its new validators at once.
-            attrs = Files.readAttributes(real, BasicFileAttributes.class);
+            // Attributes (and a regular file's descriptor) come from the open-file cache, checked against the
+            // disk at most every metadataCache: a changed file gets its new validators within that window.
+            file = openFiles.acquire(resolved.real);
         } catch (IOException e) {
             throw FileResponder.failure(e);
         }
+        try {
+            read(request, response, relative, resolved, file);
+        } finally {
+            openFiles.release(file);
+        }
+    }
+
+    private void read(Request request, Response response, String relative, Resolved resolved, OpenFile file)
+            throws IOException {
+        BasicFileAttributes attrs = file.attributes();
+        Path real = resolved.real;
         boolean slash = request.rawPath().endsWith("/");
         if (attrs.isDirectory()) {
             if (!slash) {
@@ -292,7 +318,7 @@ public final class StaticFiles implements Handler {
                 listing(request, response, real, relative);
             }
         } else if (attrs.isRegularFile() && !slash) {
-            files.send(request, response, real, mapped.getFileName().toString(), attrs);
+            files.send(request, response, file, resolved.mapped.getFileName().toString());
         } else {
             // A FIFO or device would block or never end; "file.txt/" names no directory.
             throw new HttpException(Status.NOT_FOUND);
