@@ -8,15 +8,13 @@ import dev.porter.http.internal.files.Fallbacks;
 import dev.porter.http.internal.files.FileConfig;
 import dev.porter.http.internal.files.FileResponder;
 import dev.porter.http.internal.files.FolderArchive;
-import dev.porter.http.internal.files.ListingJson;
-import dev.porter.http.internal.files.ListingSort;
+import dev.porter.http.internal.files.ListingAnswer;
 import dev.porter.http.internal.files.MetadataCache;
 import dev.porter.http.internal.files.OpenFile;
 import dev.porter.http.internal.files.OpenFiles;
 import dev.porter.http.internal.files.PathMapper;
 import dev.porter.http.internal.files.Uploads;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
@@ -213,7 +211,8 @@ public final class StaticFiles implements Handler {
         Path real = options.root().toRealPath();
         if (!Files.isDirectory(real)) throw new NotDirectoryException(options.root().toString());
         this.mapper = new PathMapper(real, options.hideDotfiles(), options.followExternalSymlinks());
-        this.openFiles = new OpenFiles(options.metadataCache(), options.fileCache().openFiles());
+        FileCache cache = options.fileCache();
+        this.openFiles = new OpenFiles(options.metadataCache(), cache.openFiles(), cache.maxFileSize(), cache.memoryBytes());
         this.files = new FileResponder(new FileConfig(options.indexFile(), options.cacheControl(), options.precompressed(),
                 options.gzip(), options.gzipMinSize(), options.metadataCache()), mapper, openFiles);
         this.resolutions = new MetadataCache<>(options.metadataCache());
@@ -232,6 +231,11 @@ public final class StaticFiles implements Handler {
     /** @return the options */
     public Options options() {
         return options;
+    }
+
+    /** @return bytes of file content held in memory now (for tests) */
+    long cachedBytes() {
+        return openFiles.heldBytes();
     }
 
     /** @return the root directory as a real path (links resolved) */
@@ -381,33 +385,8 @@ public final class StaticFiles implements Handler {
     }
 
     private void listing(Request request, Response response, Path dir, String relative) throws IOException {
-        DirectoryListing.Contents contents;
-        try {
-            contents = DirectoryListing.read(dir, mapper);
-        } catch (IOException e) {
-            throw FileResponder.failure(e);
-        }
-        int depth = 0;
-        for (int i = 0; i < relative.length(); i++) {
-            if (relative.charAt(i) != '/' && (i == 0 || relative.charAt(i - 1) == '/')) depth++;
-        }
-        ListingSort sort = ListingSort.of(request.query("sort"), request.query("order"));
-        contents = new DirectoryListing.Contents(sort.sort(contents.entries()), contents.truncated());
-        response.header("Vary", "Accept"); // added, not set: a filter's Vary (Origin, for CORS) must stay
-        response.setHeader("Cache-Control", "no-cache");
-        response.setHeader("X-Content-Type-Options", "nosniff");
-        String accept = request.header("Accept");
-        if (accept != null && accept.contains("application/json") && !accept.contains("text/html")) {
-            response.setHeader("Content-Type", "application/json");
-            response.send(ListingJson.render(request.path(), contents).getBytes(StandardCharsets.UTF_8));
-            return;
-        }
         StaticFeatures f = options.features();
-        DirectoryListing.Actions actions = new DirectoryListing.Actions(uploads != null,
-                uploads != null && f.uploads().mkdir(), f.archives());
-        byte[] html = DirectoryListing.render(request.path(), depth, contents, sort, actions).getBytes(StandardCharsets.UTF_8);
-        response.setHeader("Content-Type", "text/html; charset=utf-8");
-        response.setHeader("Content-Security-Policy", DirectoryListing.CONTENT_SECURITY_POLICY);
-        response.send(html);
+        ListingAnswer.send(request, response, dir, relative, mapper, new DirectoryListing.Actions(uploads != null,
+                uploads != null && f.uploads().mkdir(), f.archives()));
     }
 }

@@ -169,6 +169,71 @@ class StaticFilesCacheTest {
     }
 
     @Test
+    void aFileFromMemoryHasTheSameFieldsAsOneReadFromDisk() throws IOException {
+        Files.writeString(root.resolve("app.js"), "console.log('hello');\n".repeat(20));
+        Files.write(root.resolve("app.js.gz"), random(120, 5));
+        Files.write(root.resolve("app.js.br"), random(100, 6));
+        Files.write(root.resolve("pic.png"), random(3000, 7));
+        server = StaticServer.start(StaticFiles.Options.of(root).withCacheControl("max-age=5"));
+        StaticClient cached = server.client;
+        StaticFiles.Options plain = StaticFiles.Options.of(root).withFileCache(FileCache.NONE).withCacheControl("max-age=5");
+        try (StaticServer disk = StaticServer.start(plain)) {
+            String[][] asks = {{"/app.js"}, {"/app.js", "Accept-Encoding: gzip"}, {"/app.js", "Accept-Encoding: br, gzip"},
+                    {"/pic.png"}, {"/app.js", "Range: bytes=3-9"}};
+            for (String[] ask : asks) {
+                String[] fields = java.util.Arrays.copyOfRange(ask, 1, ask.length);
+                for (int i = 0; i < 2; i++) { // the second answer comes from memory
+                    assertSameAnswer(cached.get(ask[0], fields), disk.client.get(ask[0], fields));
+                    assertSameAnswer(cached.head(ask[0], fields), disk.client.head(ask[0], fields));
+                }
+            }
+            StaticClient.Reply first = cached.get("/pic.png");
+            StaticClient.Reply again = cached.get("/pic.png", "If-None-Match: " + first.header("ETag"));
+            assertThat(again.status()).isEqualTo(304);
+            assertThat(again.header("Content-Length")).isNull();
+            StaticClient.Reply range = cached.get("/pic.png", "Range: bytes=10-19");
+            assertThat(range.status()).isEqualTo(206);
+            assertThat(range.body()).isEqualTo(java.util.Arrays.copyOfRange(Files.readAllBytes(root.resolve("pic.png")), 10, 20));
+            assertThat(cached.get("/app.js", "Accept-Encoding: br").body()).isEqualTo(Files.readAllBytes(root.resolve("app.js.br")));
+        }
+    }
+
+    private static void assertSameAnswer(StaticClient.Reply a, StaticClient.Reply b) {
+        assertThat(a.status()).isEqualTo(b.status());
+        assertThat(a.body()).isEqualTo(b.body());
+        java.util.Map<String, List<String>> ha = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        java.util.Map<String, List<String>> hb = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        ha.putAll(a.headers());
+        hb.putAll(b.headers());
+        ha.remove("Date");
+        hb.remove("Date");
+        assertThat(ha).isEqualTo(hb);
+    }
+
+    @Test
+    void memoryStaysWithinItsBound() throws IOException {
+        for (int i = 0; i < 30; i++) Files.write(root.resolve("f" + i + ".bin"), random(4000, i));
+        StaticFiles handler = new StaticFiles(StaticFiles.Options.of(root).withMetadataCache(WINDOW)
+                .withFileCache(new FileCache(100, 8000, 20_000)));
+        server = StaticServer.start(handler);
+        for (int round = 0; round < 2; round++) {
+            for (int i = 0; i < 30; i++) {
+                assertThat(server.client.get("/f" + i + ".bin").body()).isEqualTo(random(4000, i));
+                assertThat(handler.cachedBytes()).isBetween(1L, 20_000L);
+            }
+        }
+    }
+
+    @Test
+    void filesOverTheSizeLimitAreNotHeld() throws IOException {
+        Files.write(root.resolve("big.bin"), random(9000, 8));
+        StaticFiles handler = new StaticFiles(StaticFiles.Options.of(root).withFileCache(new FileCache(100, 8000, 1 << 20)));
+        server = StaticServer.start(handler);
+        assertThat(server.client.get("/big.bin").body()).isEqualTo(random(9000, 8));
+        assertThat(handler.cachedBytes()).isZero();
+    }
+
+    @Test
     void limitsMustNotBeNegative() {
         assertThatThrownBy(() -> new FileCache(-1, 0, 0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new FileCache(1, -1, 0)).isInstanceOf(IllegalArgumentException.class);

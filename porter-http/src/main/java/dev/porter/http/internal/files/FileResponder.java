@@ -5,10 +5,12 @@ import dev.porter.http.Request;
 import dev.porter.http.Response;
 import dev.porter.http.Status;
 import dev.porter.http.internal.DateCache;
+import dev.porter.http.internal.PreparedSend;
 import dev.porter.http.internal.files.FileChoice.Variant;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -90,7 +92,7 @@ public final class FileResponder {
     public void send(Request request, Response response, OpenFile file, String name) throws IOException {
         Path path = file.path();
         BasicFileAttributes attrs = file.attributes();
-        Variant identity = Variant.of(path, attrs, null);
+        Variant identity = file.identity();
         Variant br = config.precompressed() ? sibling(path, ".br", "br", attrs) : null;
         Variant gz = config.precompressed() ? sibling(path, ".gz", "gzip", attrs) : null;
         long now = System.currentTimeMillis() / 1000;
@@ -105,6 +107,11 @@ public final class FileResponder {
      */
     private void answer(FileChoice choice, String method, Response response, OpenFile identity) throws IOException {
         Variant chosen = choice.variant();
+        if (choice.precondition() == Conditionals.Outcome.PROCEED && choice.ranges() instanceof Ranges.Ignore
+                && !chosen.onTheFly() && response instanceof PreparedSend prepared
+                && sendFromMemory(choice, prepared, identity)) {
+            return;
+        }
         response.setHeader("X-Content-Type-Options", "nosniff");
         // Added, not set: a filter's Vary (Origin, for CORS) must stay.
         if (choice.varies()) response.header("Vary", "Accept-Encoding");
@@ -170,6 +177,41 @@ public final class FileResponder {
         } finally {
             if (file != identity) openFiles.release(file);
         }
+    }
+
+    /**
+     * Sends a whole variant held in memory with its header fields rendered once: one copy of head and body into
+     * the output, no read, no per-field work.
+     *
+     * @return false if the variant is not held in memory or the response cannot take prepared fields
+     */
+    private boolean sendFromMemory(FileChoice choice, PreparedSend response, OpenFile identity) throws IOException {
+        Variant chosen = choice.variant();
+        OpenFile file = chosen.path().equals(identity.path()) ? identity : open(chosen.path());
+        try {
+            byte[] body = file.content();
+            if (body == null || body.length != chosen.length()) return false;
+            byte[] fields = file.preparedHead(choice.type(), chosen.encoding(), choice.varies());
+            if (fields == null) {
+                fields = render(choice);
+                file.preparedHead(new OpenFile.PreparedHead(choice.type(), chosen.encoding(), choice.varies(), fields));
+            }
+            return response.sendPrepared(fields, body);
+        } finally {
+            if (file != identity) openFiles.release(file);
+        }
+    }
+
+    /** @return the header lines of a 200 for {@code choice}, the same fields {@link #answer} sets one by one */
+    private byte[] render(FileChoice choice) {
+        Variant v = choice.variant();
+        StringBuilder b = new StringBuilder(256).append("X-Content-Type-Options: nosniff\r\n");
+        if (choice.varies()) b.append("Vary: Accept-Encoding\r\n");
+        if (config.cacheControl() != null) b.append("Cache-Control: ").append(config.cacheControl()).append("\r\n");
+        b.append("ETag: ").append(v.etag()).append("\r\nLast-Modified: ").append(DateCache.format(v.modified()))
+                .append("\r\nAccept-Ranges: bytes\r\nContent-Type: ").append(choice.type()).append("\r\n");
+        if (v.encoding() != null) b.append("Content-Encoding: ").append(v.encoding()).append("\r\n");
+        return b.toString().getBytes(StandardCharsets.ISO_8859_1);
     }
 
     /** @return the precompressed sibling {@code path + suffix} if it may be served and is not older than the file */

@@ -26,12 +26,64 @@ public final class OpenFile {
     volatile long checked;
     /** Set on every use, cleared by the eviction sweep: a second chance for entries in use (a clock). */
     volatile boolean used = true;
+    /** The whole content, for a small file held in memory; else null. */
+    private volatile byte[] content;
+    /** The identity variant, made once (its entity-tag is a string built from the attributes). */
+    private volatile FileChoice.Variant identity;
+    /** The header fields of the last 200 answer rendered for this file, with what they were rendered for. */
+    private volatile PreparedHead head;
+
+    /** Header lines rendered for one way of answering with this file. */
+    record PreparedHead(String type, String encoding, boolean varies, byte[] fields) {
+    }
 
     private OpenFile(Path path, BasicFileAttributes attributes, FileChannel channel, long checked) {
         this.path = path;
         this.attributes = attributes;
         this.channel = channel;
         this.checked = checked;
+    }
+
+    /**
+     * Reads the whole file into memory. The bytes read are those of the descriptor, so they match the attributes
+     * unless the file is rewritten in place meanwhile (then, like any read of it, they may mix old and new).
+     *
+     * @return false if the file is not as long as stat'ed (it changed): then nothing is held
+     */
+    boolean hold() throws IOException {
+        int n = (int) attributes.size();
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(n);
+        long pos = 0;
+        while (b.hasRemaining()) {
+            int r = channel.read(b, pos);
+            if (r < 0) return false;
+            pos += r;
+        }
+        content = b.array();
+        return true;
+    }
+
+    /** @return the content held in memory, or null. Never modify it. */
+    byte[] content() {
+        return content;
+    }
+
+    /** @return the identity variant of this file */
+    FileChoice.Variant identity() {
+        FileChoice.Variant v = identity;
+        if (v == null) identity = v = FileChoice.Variant.of(path, attributes, null);
+        return v;
+    }
+
+    /** @return the fields last rendered if they were rendered for this type, encoding and Vary, else null */
+    byte[] preparedHead(String type, String encoding, boolean varies) {
+        PreparedHead h = head;
+        return h != null && h.varies == varies && h.type.equals(type) && Objects.equals(h.encoding, encoding)
+                ? h.fields : null;
+    }
+
+    void preparedHead(PreparedHead h) {
+        head = h;
     }
 
     /**

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -28,14 +29,22 @@ public final class OpenFiles {
     private final long validityNanos;
     private final int maxEntries;
     private final ReentrantLock sweeping = new ReentrantLock();
+    private final long maxFileSize;
+    private final long memoryBytes;
+    /** Bytes of content held by cached entries. */
+    private final AtomicLong held = new AtomicLong();
 
     /**
-     * @param validity   how long an entry is used without a stat
-     * @param maxEntries how many paths are kept at most
+     * @param validity    how long an entry is used without a stat
+     * @param maxEntries  how many paths are kept at most
+     * @param maxFileSize the largest file whose content is held in memory
+     * @param memoryBytes the content held in memory at most, across entries
      */
-    public OpenFiles(Duration validity, int maxEntries) {
+    public OpenFiles(Duration validity, int maxEntries, long maxFileSize, long memoryBytes) {
         this.validityNanos = validity.toNanos();
         this.maxEntries = maxEntries;
+        this.maxFileSize = maxFileSize;
+        this.memoryBytes = memoryBytes;
     }
 
     /**
@@ -51,10 +60,12 @@ public final class OpenFiles {
             if (f == null) {
                 OpenFile fresh = OpenFile.load(path, now);
                 fresh.retain(); // the caller's reference; the one it was born with is the cache's
+                boolean holding = hold(fresh);
                 if (entries.putIfAbsent(path, fresh) == null) {
-                    if (entries.size() > maxEntries) sweep();
+                    if (entries.size() > maxEntries) sweep(false);
                     return fresh;
                 }
+                if (holding) held.addAndGet(-fresh.attributes().size());
                 fresh.release();
                 fresh.release();
                 continue; // another request cached it first: use that one
@@ -90,19 +101,51 @@ public final class OpenFiles {
         return false;
     }
 
-    private void evict(Path path, OpenFile f) {
-        if (entries.remove(path, f)) f.release();
+    /**
+     * Reads a small regular file into memory if the budget allows; when it is spent, entries held in memory but
+     * unused since the last sweep make room first.
+     *
+     * @return true if the content is now held (and counted)
+     */
+    private boolean hold(OpenFile f) throws IOException {
+        long size = f.attributes().size();
+        if (f.channel() == null || size > maxFileSize) return false;
+        if (!reserve(size)) {
+            sweep(true);
+            if (!reserve(size)) return false;
+        }
+        if (f.hold()) return true;
+        held.addAndGet(-size);
+        return false;
     }
 
-    /** Evicts entries unused since the last sweep until the bound holds; one sweeper at a time. */
-    private void sweep() {
+    private boolean reserve(long size) {
+        for (long h = held.get(); h + size <= memoryBytes; h = held.get()) {
+            if (held.compareAndSet(h, h + size)) return true;
+        }
+        return false;
+    }
+
+    private void evict(Path path, OpenFile f) {
+        if (entries.remove(path, f)) {
+            if (f.content() != null) held.addAndGet(-f.attributes().size());
+            f.release();
+        }
+    }
+
+    /**
+     * Evicts entries unused since the last sweep until the bound holds (or, for {@code memory}, until a quarter
+     * of the memory budget is free); one sweeper at a time.
+     */
+    private void sweep(boolean memory) {
         if (!sweeping.tryLock()) return;
         try {
-            for (int pass = 0; pass < 2 && entries.size() > maxEntries; pass++) {
+            for (int pass = 0; pass < 2 && over(memory); pass++) {
                 Iterator<Map.Entry<Path, OpenFile>> it = entries.entrySet().iterator();
-                while (it.hasNext() && entries.size() > maxEntries) {
+                while (it.hasNext() && over(memory)) {
                     Map.Entry<Path, OpenFile> e = it.next();
                     OpenFile f = e.getValue();
+                    if (memory && f.content() == null) continue;
                     if (f.used && pass == 0) {
                         f.used = false;
                     } else {
@@ -113,6 +156,15 @@ public final class OpenFiles {
         } finally {
             sweeping.unlock();
         }
+    }
+
+    private boolean over(boolean memory) {
+        return memory ? held.get() > memoryBytes - memoryBytes / 4 : entries.size() > maxEntries;
+    }
+
+    /** @return the bytes of file content held in memory now */
+    public long heldBytes() {
+        return held.get();
     }
 
     /** @return how many paths are cached now */
