@@ -19,13 +19,4 @@ public interface PreparedSend {
      * @return false if nothing was sent and the caller must answer the usual way
      */
     boolean sendPrepared(byte[] fields, byte[] body) throws IOException;
-
-    /**
-     * Sends the status and header fields set so far with the remaining bytes of {@code body} (a file mapped into
-     * memory) written straight from it: the write parks a virtual thread while the socket is full, unlike
-     * {@code transferTo}, which on JDK 25 returns 0 there. Not for HEAD (nothing to write).
-     *
-     * @return false if the response cannot (it was committed): nothing was sent
-     */
-    boolean sendBuffer(java.nio.ByteBuffer body) throws IOException;
 }

@@ -29,9 +29,6 @@ public final class FileResponder {
 
     private static final System.Logger LOG = System.getLogger("dev.porter.http.StaticFiles");
 
-    /** Bodies up to this size go out through the output buffer in one write with the head; larger ones mapped. */
-    private static final long MAP_MIN = 64 * 1024;
-
     private final FileConfig config;
     private final PathMapper mapper;
     private final MetadataCache<SiblingKey, Optional<Variant>> siblings;
@@ -158,7 +155,7 @@ public final class FileResponder {
                 case Ranges.Ignore whole -> {
                     response.setHeader("Content-Type", type);
                     if (chosen.encoding() != null) response.setHeader("Content-Encoding", chosen.encoding());
-                    sendFile(response, file, 0, length);
+                    response.sendFile(ch, 0, length);
                 }
                 case Ranges.Unsatisfiable unsatisfiable -> {
                     response.status(Status.RANGE_NOT_SATISFIABLE);
@@ -170,7 +167,7 @@ public final class FileResponder {
                     response.status(Status.PARTIAL_CONTENT);
                     response.setHeader("Content-Type", type);
                     response.setHeader("Content-Range", slice.contentRange(length));
-                    sendFile(response, file, slice.first(), slice.length());
+                    response.sendFile(ch, slice.first(), slice.length());
                 }
                 case Ranges.Satisfiable s -> {
                     response.status(Status.PARTIAL_CONTENT);
@@ -180,20 +177,6 @@ public final class FileResponder {
         } finally {
             if (file != identity) openFiles.release(file);
         }
-    }
-
-    /**
-     * Sends bytes of a file: a large cached file from its mapping, written like any buffer (a virtual thread parks
-     * while the socket is full; measured cheaper than sendfile here, see docs/performance.md); anything else with
-     * {@link Response#sendFile}. A mapping covers at most 2 GiB (a buffer's reach); larger files use sendFile.
-     */
-    private void sendFile(Response response, OpenFile file, long position, long length) throws IOException {
-        if (file.cached() && length > MAP_MIN && file.attributes().size() <= Integer.MAX_VALUE
-                && response instanceof PreparedSend direct && !response.committed()) {
-            if (position + length > file.attributes().size()) throw new IOException("range beyond the file");
-            if (direct.sendBuffer(file.mapped(position, (int) length))) return;
-        }
-        response.sendFile(file.channel(), position, length);
     }
 
     /**

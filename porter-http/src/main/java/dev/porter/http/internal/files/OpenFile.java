@@ -26,17 +26,12 @@ public final class OpenFile {
     volatile long checked;
     /** Set on every use, cleared by the eviction sweep: a second chance for entries in use (a clock). */
     volatile boolean used = true;
-    /** True once the entry is in the cache: only then is mapping it worth the cost (many requests share it). */
-    volatile boolean cached;
     /** The whole content, for a small file held in memory; else null. */
     private volatile byte[] content;
     /** The identity variant, made once (its entity-tag is a string built from the attributes). */
     private volatile FileChoice.Variant identity;
     /** The header fields of the last 200 answer rendered for this file, with what they were rendered for. */
     private volatile PreparedHead head;
-
-    /** The whole file mapped read-only, once, for large files sent by ordinary writes; else null. */
-    private volatile java.nio.ByteBuffer mapped;
 
     /** Header lines rendered for one way of answering with this file. */
     record PreparedHead(String type, String encoding, boolean varies, byte[] fields) {
@@ -68,34 +63,9 @@ public final class OpenFile {
         return true;
     }
 
-    /**
-     * @return a new read-only buffer over bytes {@code [position, position + length)} of the file, mapped once
-     *         and shared; the caller holds a reference, so the mapping outlives its use
-     */
-    java.nio.ByteBuffer mapped(long position, int length) throws IOException {
-        java.nio.ByteBuffer m = mapped;
-        if (m == null) {
-            synchronized (this) { // not a pin: JDK 24+ virtual threads unmount inside synchronized
-                m = mapped;
-                if (m == null) {
-                    // Unmapped when the buffer is garbage, after eviction (Java 21 has no explicit unmap outside
-                    // the preview Arena API): the mappings alive are those of cached entries and of a few evicted.
-                    m = channel.map(FileChannel.MapMode.READ_ONLY, 0, attributes.size());
-                    mapped = m;
-                }
-            }
-        }
-        return m.slice((int) position, length);
-    }
-
     /** @return the content held in memory, or null. Never modify it. */
     byte[] content() {
         return content;
-    }
-
-    /** @return true if the entry is kept for other requests */
-    boolean cached() {
-        return cached;
     }
 
     /** @return the identity variant of this file */

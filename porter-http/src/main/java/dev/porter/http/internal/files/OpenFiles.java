@@ -62,7 +62,6 @@ public final class OpenFiles {
                 fresh.retain(); // the caller's reference; the one it was born with is the cache's
                 boolean holding = hold(fresh);
                 if (entries.putIfAbsent(path, fresh) == null) {
-                    fresh.cached = true;
                     if (entries.size() > maxEntries) sweep(false);
                     return fresh;
                 }

@@ -233,17 +233,6 @@ public final class ServerResponse implements Response, ProtocolSwitch, PreparedS
     }
 
     @Override
-    public boolean sendBuffer(ByteBuffer body) throws IOException {
-        if (committed) return false;
-        announceCloseIfBodyUnread();
-        int length = body.remaining();
-        writeHead(length, false);
-        if (!noBody()) c.write(body);
-        bodyBytes = noBody() ? 0 : length;
-        return true;
-    }
-
-    @Override
     public Response contentLength(long length) {
         checkNotCommitted();
         if (length < 0) throw new IllegalArgumentException("negative length");
