@@ -152,13 +152,6 @@ public interface Connection extends Closeable {
         write(src, 0, src.length);
     }
 
-    /**
-     * Sends what is buffered, then the remaining bytes of {@code src} straight from it (no copy into the output
-     * buffer), blocking (a virtual thread parks) until the kernel took them all. Meant for large bodies already in
-     * memory or mapped from a file. {@code src} is not kept after the call returns.
-     */
-    void write(java.nio.ByteBuffer src) throws IOException;
-
     /** Buffers {@code line} as UTF-8 followed by CRLF. */
     void writeLine(String line) throws IOException;
 

@@ -153,25 +153,6 @@ final class ConnectionOutput implements WriteBuffer {
         }
     }
 
-    /** Buffers a length-prefixed frame. @throws IllegalArgumentException if the payload exceeds {@code max} */
-    void writeFrame(byte[] payload, int max) throws IOException {
-        if (payload.length > max) {
-            throw new IllegalArgumentException("frame of " + payload.length + " bytes is over the limit of " + max + " bytes");
-        }
-        writeTogether(Framing.frameHeader(payload.length), payload);
-    }
-
-    /** Sends what is buffered, then all of {@code src} from where it is. */
-    void writeDirect(ByteBuffer src) throws IOException {
-        lock.lock();
-        try {
-            sendBuffered();
-            writeFully(src);
-        } finally {
-            lock.unlock();
-        }
-    }
-
     long transfer(FileChannel file, long position, long count) throws IOException {
         lock.lock();
         try {

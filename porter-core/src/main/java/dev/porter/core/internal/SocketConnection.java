@@ -254,18 +254,18 @@ public final class SocketConnection implements Connection {
     }
 
     @Override
-    public void write(java.nio.ByteBuffer src) throws IOException {
-        output.writeDirect(src);
-    }
-
-    @Override
     public void writeLine(String line) throws IOException {
-        write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
+        byte[] b = (line + "\r\n").getBytes(StandardCharsets.UTF_8);
+        output.write(b, 0, b.length);
     }
 
     @Override
     public void writeFrame(byte[] payload) throws IOException {
-        output.writeFrame(payload, config.maxFrameSize());
+        if (payload.length > config.maxFrameSize()) {
+            throw new IllegalArgumentException("frame of " + payload.length + " bytes is over the limit of "
+                    + config.maxFrameSize() + " bytes");
+        }
+        output.writeTogether(Framing.frameHeader(payload.length), payload);
     }
 
     @Override
