@@ -32,8 +32,10 @@ import java.util.Objects;
  *       {@code ..}, {@code .}, encoded slashes, backslashes, NUL and control characters are refused with 400;
  *       dotfiles answer 404 unless allowed; symbolic links leading out of the root answer 404 unless allowed.
  *       No request can read a file outside the root.</li>
- *   <li><b>Bodies</b> go out with {@link Response#sendFile} (zero-copy {@code sendfile} for large files) and are
- *       never loaded whole; several ranges and on-the-fly gzip are streamed through a 16 KiB buffer.</li>
+ *   <li><b>Bodies</b> of small files come from memory, with their header fields rendered once; others go out with
+ *       {@link Response#sendFile} (zero-copy {@code sendfile}) from a descriptor kept open between requests
+ *       ({@link FileCache}: bounded, checked against the disk after {@link Options#metadataCache()}); several
+ *       ranges and on-the-fly gzip are streamed through a 16 KiB buffer.</li>
  *   <li><b>Headers.</b> {@code Content-Type} from a built-in table ({@code charset=utf-8} on text),
  *       {@code X-Content-Type-Options: nosniff}, a strong {@code ETag}, {@code Last-Modified},
  *       {@code Cache-Control} as configured, {@code Accept-Ranges: bytes}.</li>

@@ -152,9 +152,4 @@ public final class OpenFile {
             }
         }
     }
-
-    /** @return true once the last reference was released (for tests) */
-    boolean closed() {
-        return references.get() == 0;
-    }
 }

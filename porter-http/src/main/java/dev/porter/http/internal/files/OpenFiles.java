@@ -166,14 +166,4 @@ public final class OpenFiles {
     public long heldBytes() {
         return held.get();
     }
-
-    /** @return how many paths are cached now */
-    public int size() {
-        return entries.size();
-    }
-
-    /** Evicts everything; descriptors in use close when their requests finish. */
-    public void clear() {
-        entries.forEach(this::evict);
-    }
 }
