@@ -220,7 +220,7 @@ public final class StaticFiles implements Handler {
         this.resolutions = new MetadataCache<>(options.metadataCache());
         StaticFeatures f = options.features();
         this.uploads = f.uploads() == null ? null : new Uploads(new Uploads.Config(f.uploads().maxBytes(),
-                f.uploads().overwrite(), f.uploads().mkdir(), !options.hideDotfiles()), mapper);
+                f.uploads().overwrite(), f.uploads().mkdir(), !options.hideDotfiles()), mapper, openFiles);
         this.fallbacks = new Fallbacks(f.prettyUrls(), f.spa(), f.notFoundPage(), files, mapper);
         this.allow = uploads == null ? ALLOW : ALLOW + ", PUT, POST";
     }

@@ -110,6 +110,19 @@ class StaticFilesCacheTest {
     }
 
     @Test
+    void aFileUploadedOverACachedOneIsServedAtOnce() throws IOException {
+        Files.writeString(root.resolve("note.txt"), "old");
+        StaticFeatures f = StaticFeatures.NONE.withUploads(new StaticFeatures.Uploads(1 << 20, true, false, null));
+        // An hour's window: only the upload telling the cache can make the new content show now.
+        server = StaticServer.start(StaticFiles.Options.of(root).withMetadataCache(Duration.ofHours(1)).withFeatures(f));
+        assertThat(server.client.get("/note.txt").text()).isEqualTo("old");
+        byte[] put = "PUT /note.txt HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 5\r\nConnection: close\r\n\r\nnewer"
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertThat(server.client.raw(put, false).status()).isEqualTo(204);
+        assertThat(server.client.get("/note.txt").text()).isEqualTo("newer");
+    }
+
+    @Test
     void evictionClosesDescriptors() throws IOException {
         assumeTrue(Files.isDirectory(Path.of("/proc/self/fd")), "no /proc/self/fd here");
         for (int i = 0; i < 40; i++) Files.write(root.resolve("f" + i + ".bin"), random(100_000, i));

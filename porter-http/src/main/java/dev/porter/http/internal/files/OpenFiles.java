@@ -162,6 +162,21 @@ public final class OpenFiles {
         return memory ? held.get() > memoryBytes - memoryBytes / 4 : entries.size() > maxEntries;
     }
 
+    /**
+     * Drops what is known of {@code path} (a file this server just stored): the next request opens it afresh,
+     * without waiting for the validity window.
+     */
+    public void forget(Path path) {
+        Path real;
+        try {
+            real = path.toRealPath();
+        } catch (IOException e) {
+            real = path; // gone again already: forget it under the name given
+        }
+        OpenFile f = entries.get(real);
+        if (f != null) evict(real, f);
+    }
+
     /** @return the bytes of file content held in memory now */
     public long heldBytes() {
         return held.get();
