@@ -8,13 +8,13 @@ import dev.porter.http.internal.files.Fallbacks;
 import dev.porter.http.internal.files.FileConfig;
 import dev.porter.http.internal.files.FileResponder;
 import dev.porter.http.internal.files.FolderArchive;
-import dev.porter.http.internal.files.ListingJson;
-import dev.porter.http.internal.files.ListingSort;
+import dev.porter.http.internal.files.ListingAnswer;
 import dev.porter.http.internal.files.MetadataCache;
+import dev.porter.http.internal.files.OpenFile;
+import dev.porter.http.internal.files.OpenFiles;
 import dev.porter.http.internal.files.PathMapper;
 import dev.porter.http.internal.files.Uploads;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
@@ -32,8 +32,10 @@ import java.util.Objects;
  *       {@code ..}, {@code .}, encoded slashes, backslashes, NUL and control characters are refused with 400;
  *       dotfiles answer 404 unless allowed; symbolic links leading out of the root answer 404 unless allowed.
  *       No request can read a file outside the root.</li>
- *   <li><b>Bodies</b> go out with {@link Response#sendFile} (zero-copy {@code sendfile} for large files) and are
- *       never loaded whole; several ranges and on-the-fly gzip are streamed through a 16 KiB buffer.</li>
+ *   <li><b>Bodies</b> of small files come from memory, with their header fields rendered once; others go out with
+ *       {@link Response#sendFile} (zero-copy {@code sendfile}) from a descriptor kept open between requests
+ *       ({@link FileCache}: bounded, checked against the disk after {@link Options#metadataCache()}); several
+ *       ranges and on-the-fly gzip are streamed through a 16 KiB buffer.</li>
  *   <li><b>Headers.</b> {@code Content-Type} from a built-in table ({@code charset=utf-8} on text),
  *       {@code X-Content-Type-Options: nosniff}, a strong {@code ETag}, {@code Last-Modified},
  *       {@code Cache-Control} as configured, {@code Accept-Ranges: bytes}.</li>
@@ -80,10 +82,13 @@ public final class StaticFiles implements Handler {
      * @param metadataCache          how long what a path resolved to is reused; see {@link #withMetadataCache}.
      *                               Default 1 s.
      * @param features               uploads, zip downloads, SPA and 404 fallbacks; default {@link StaticFeatures#NONE}
+     * @param fileCache              how many files are kept open and which are held in memory; default
+     *                               {@link FileCache#DEFAULT}. Entries are revalidated after {@code metadataCache}.
      */
     public record Options(Path root, String indexFile, boolean listing, boolean hideDotfiles,
                           boolean followExternalSymlinks, String cacheControl, boolean precompressed, boolean gzip,
-                          long gzipMinSize, Duration metadataCache, StaticFeatures features) {
+                          long gzipMinSize, Duration metadataCache, StaticFeatures features,
+                          FileCache fileCache) {
 
         /**
          * Validates every value.
@@ -101,6 +106,7 @@ public final class StaticFiles implements Handler {
             Objects.requireNonNull(metadataCache, "metadataCache");
             if (metadataCache.isNegative()) throw new IllegalArgumentException("metadataCache must be >= 0");
             Objects.requireNonNull(features, "features");
+            Objects.requireNonNull(fileCache, "fileCache");
             if (cacheControl != null && Ascii.fieldValueProblem(cacheControl) != null) {
                 throw new IllegalArgumentException("Cache-Control: " + Ascii.fieldValueProblem(cacheControl));
             }
@@ -108,32 +114,32 @@ public final class StaticFiles implements Handler {
 
         /** @return the defaults for {@code root} */
         public static Options of(Path root) {
-            return new Options(root, "index.html", true, true, false, "no-cache", true, false, 1024, Duration.ofSeconds(1), StaticFeatures.NONE);
+            return new Options(root, "index.html", true, true, false, "no-cache", true, false, 1024, Duration.ofSeconds(1), StaticFeatures.NONE, FileCache.DEFAULT);
         }
 
         /** @return a copy serving {@code name} for directories (null: none) */
         public Options withIndexFile(String name) {
-            return new Options(root, name, listing, hideDotfiles, followExternalSymlinks, cacheControl, precompressed, gzip, gzipMinSize, metadataCache, features);
+            return new Options(root, name, listing, hideDotfiles, followExternalSymlinks, cacheControl, precompressed, gzip, gzipMinSize, metadataCache, features, fileCache);
         }
 
         /** @return a copy with directory listings on or off */
         public Options withListing(boolean on) {
-            return new Options(root, indexFile, on, hideDotfiles, followExternalSymlinks, cacheControl, precompressed, gzip, gzipMinSize, metadataCache, features);
+            return new Options(root, indexFile, on, hideDotfiles, followExternalSymlinks, cacheControl, precompressed, gzip, gzipMinSize, metadataCache, features, fileCache);
         }
 
         /** @return a copy with dotfiles hidden (true) or served (false) */
         public Options withHiddenDotfiles(boolean hidden) {
-            return new Options(root, indexFile, listing, hidden, followExternalSymlinks, cacheControl, precompressed, gzip, gzipMinSize, metadataCache, features);
+            return new Options(root, indexFile, listing, hidden, followExternalSymlinks, cacheControl, precompressed, gzip, gzipMinSize, metadataCache, features, fileCache);
         }
 
         /** @return a copy that follows (true) or refuses (false) symbolic links leading out of the root */
         public Options withExternalSymlinks(boolean follow) {
-            return new Options(root, indexFile, listing, hideDotfiles, follow, cacheControl, precompressed, gzip, gzipMinSize, metadataCache, features);
+            return new Options(root, indexFile, listing, hideDotfiles, follow, cacheControl, precompressed, gzip, gzipMinSize, metadataCache, features, fileCache);
         }
 
         /** @return a copy sending this raw {@code Cache-Control} value (null: none) */
         public Options withCacheControl(String value) {
-            return new Options(root, indexFile, listing, hideDotfiles, followExternalSymlinks, value, precompressed, gzip, gzipMinSize, metadataCache, features);
+            return new Options(root, indexFile, listing, hideDotfiles, followExternalSymlinks, value, precompressed, gzip, gzipMinSize, metadataCache, features, fileCache);
         }
 
         /** @return a copy sending {@code Cache-Control: max-age=SECONDS} (whole seconds; 0 means {@code no-cache}) */
@@ -145,35 +151,44 @@ public final class StaticFiles implements Handler {
 
         /** @return a copy that looks for precompressed siblings (true) or not */
         public Options withPrecompressed(boolean on) {
-            return new Options(root, indexFile, listing, hideDotfiles, followExternalSymlinks, cacheControl, on, gzip, gzipMinSize, metadataCache, features);
+            return new Options(root, indexFile, listing, hideDotfiles, followExternalSymlinks, cacheControl, on, gzip, gzipMinSize, metadataCache, features, fileCache);
         }
 
         /**
-         * @return a copy that remembers what a path resolved to (its real path, links followed) and whether
-         *         precompressed siblings exist, for {@code validity}, like nginx's {@code open_file_cache}: a new link
-         *         or sibling shows within that time. A file's own changes show at once (it is stat'ed every
-         *         request). {@link Duration#ZERO} looks everything up afresh. Default 1 s.
+         * @return a copy that remembers what a path resolved to (its real path, links followed), whether
+         *         precompressed siblings exist, and each file's attributes and open descriptor ({@link FileCache}),
+         *         for {@code validity}, like nginx's {@code open_file_cache_valid}: a file changed, replaced or
+         *         deleted on disk, a new link or sibling, shows within that time (the first request after it stats
+         *         the file again). {@link Duration#ZERO} looks everything up, and opens every file, afresh.
+         *         Default 1 s.
          */
         public Options withMetadataCache(Duration validity) {
             return new Options(root, indexFile, listing, hideDotfiles, followExternalSymlinks, cacheControl, precompressed,
-                    gzip, gzipMinSize, validity, features);
+                    gzip, gzipMinSize, validity, features, fileCache);
+        }
+
+        /** @return a copy keeping files open and in memory within these bounds ({@link FileCache}) */
+        public Options withFileCache(FileCache cache) {
+            return new Options(root, indexFile, listing, hideDotfiles, followExternalSymlinks, cacheControl, precompressed,
+                    gzip, gzipMinSize, metadataCache, features, cache);
         }
 
         /** @return a copy with these {@link StaticFeatures} (uploads, zip downloads, fallbacks) */
         public Options withFeatures(StaticFeatures f) {
             return new Options(root, indexFile, listing, hideDotfiles, followExternalSymlinks, cacheControl, precompressed,
-                    gzip, gzipMinSize, metadataCache, f);
+                    gzip, gzipMinSize, metadataCache, f, fileCache);
         }
 
         /** @return a copy with on-the-fly gzip on or off, for compressible files of at least {@code minSize} bytes */
         public Options withGzip(boolean on, long minSize) {
-            return new Options(root, indexFile, listing, hideDotfiles, followExternalSymlinks, cacheControl, precompressed, on, minSize, metadataCache, features);
+            return new Options(root, indexFile, listing, hideDotfiles, followExternalSymlinks, cacheControl, precompressed, on, minSize, metadataCache, features, fileCache);
         }
     }
 
     private final Options options;
     private final PathMapper mapper;
     private final FileResponder files;
+    private final OpenFiles openFiles;
     private final MetadataCache<String, Resolved> resolutions;
     private final Uploads uploads;
     private final Fallbacks fallbacks;
@@ -198,12 +213,14 @@ public final class StaticFiles implements Handler {
         Path real = options.root().toRealPath();
         if (!Files.isDirectory(real)) throw new NotDirectoryException(options.root().toString());
         this.mapper = new PathMapper(real, options.hideDotfiles(), options.followExternalSymlinks());
+        FileCache cache = options.fileCache();
+        this.openFiles = new OpenFiles(options.metadataCache(), cache.openFiles(), cache.maxFileSize(), cache.memoryBytes());
         this.files = new FileResponder(new FileConfig(options.indexFile(), options.cacheControl(), options.precompressed(),
-                options.gzip(), options.gzipMinSize(), options.metadataCache()), mapper);
+                options.gzip(), options.gzipMinSize(), options.metadataCache()), mapper, openFiles);
         this.resolutions = new MetadataCache<>(options.metadataCache());
         StaticFeatures f = options.features();
         this.uploads = f.uploads() == null ? null : new Uploads(new Uploads.Config(f.uploads().maxBytes(),
-                f.uploads().overwrite(), f.uploads().mkdir(), !options.hideDotfiles()), mapper);
+                f.uploads().overwrite(), f.uploads().mkdir(), !options.hideDotfiles()), mapper, openFiles);
         this.fallbacks = new Fallbacks(f.prettyUrls(), f.spa(), f.notFoundPage(), files, mapper);
         this.allow = uploads == null ? ALLOW : ALLOW + ", PUT, POST";
     }
@@ -216,6 +233,11 @@ public final class StaticFiles implements Handler {
     /** @return the options */
     public Options options() {
         return options;
+    }
+
+    /** @return bytes of file content held in memory now (for tests) */
+    long cachedBytes() {
+        return openFiles.heldBytes();
     }
 
     /** @return the root directory as a real path (links resolved) */
@@ -272,15 +294,25 @@ public final class StaticFiles implements Handler {
 
     private void read(Request request, Response response, String relative) throws IOException {
         Resolved resolved = resolved(relative);
-        Path mapped = resolved.mapped;
-        Path real = resolved.real;
-        BasicFileAttributes attrs;
+        OpenFile file;
         try {
-            // Attributes are read every time (one stat): a changed file gets its new validators at once.
-            attrs = Files.readAttributes(real, BasicFileAttributes.class);
+            // Attributes (and a regular file's descriptor) come from the open-file cache, checked against the
+            // disk at most every metadataCache: a changed file gets its new validators within that window.
+            file = openFiles.acquire(resolved.real);
         } catch (IOException e) {
             throw FileResponder.failure(e);
         }
+        try {
+            read(request, response, relative, resolved, file);
+        } finally {
+            openFiles.release(file);
+        }
+    }
+
+    private void read(Request request, Response response, String relative, Resolved resolved, OpenFile file)
+            throws IOException {
+        BasicFileAttributes attrs = file.attributes();
+        Path real = resolved.real;
         boolean slash = request.rawPath().endsWith("/");
         if (attrs.isDirectory()) {
             if (!slash) {
@@ -292,7 +324,7 @@ public final class StaticFiles implements Handler {
                 listing(request, response, real, relative);
             }
         } else if (attrs.isRegularFile() && !slash) {
-            files.send(request, response, real, mapped.getFileName().toString(), attrs);
+            files.send(request, response, file, resolved.mapped.getFileName().toString());
         } else {
             // A FIFO or device would block or never end; "file.txt/" names no directory.
             throw new HttpException(Status.NOT_FOUND);
@@ -355,33 +387,8 @@ public final class StaticFiles implements Handler {
     }
 
     private void listing(Request request, Response response, Path dir, String relative) throws IOException {
-        DirectoryListing.Contents contents;
-        try {
-            contents = DirectoryListing.read(dir, mapper);
-        } catch (IOException e) {
-            throw FileResponder.failure(e);
-        }
-        int depth = 0;
-        for (int i = 0; i < relative.length(); i++) {
-            if (relative.charAt(i) != '/' && (i == 0 || relative.charAt(i - 1) == '/')) depth++;
-        }
-        ListingSort sort = ListingSort.of(request.query("sort"), request.query("order"));
-        contents = new DirectoryListing.Contents(sort.sort(contents.entries()), contents.truncated());
-        response.header("Vary", "Accept"); // added, not set: a filter's Vary (Origin, for CORS) must stay
-        response.setHeader("Cache-Control", "no-cache");
-        response.setHeader("X-Content-Type-Options", "nosniff");
-        String accept = request.header("Accept");
-        if (accept != null && accept.contains("application/json") && !accept.contains("text/html")) {
-            response.setHeader("Content-Type", "application/json");
-            response.send(ListingJson.render(request.path(), contents).getBytes(StandardCharsets.UTF_8));
-            return;
-        }
         StaticFeatures f = options.features();
-        DirectoryListing.Actions actions = new DirectoryListing.Actions(uploads != null,
-                uploads != null && f.uploads().mkdir(), f.archives());
-        byte[] html = DirectoryListing.render(request.path(), depth, contents, sort, actions).getBytes(StandardCharsets.UTF_8);
-        response.setHeader("Content-Type", "text/html; charset=utf-8");
-        response.setHeader("Content-Security-Policy", DirectoryListing.CONTENT_SECURITY_POLICY);
-        response.send(html);
+        ListingAnswer.send(request, response, dir, relative, mapper, new DirectoryListing.Actions(uploads != null,
+                uploads != null && f.uploads().mkdir(), f.archives()));
     }
 }

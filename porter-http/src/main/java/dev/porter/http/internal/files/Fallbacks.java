@@ -48,8 +48,7 @@ public final class Fallbacks {
         if (prettyUrls && !relative.isEmpty() && !relative.endsWith("/")) {
             Path html = regularFile(relative + ".html");
             if (html != null) {
-                files.send(request, response, html, html.getFileName().toString(),
-                        Files.readAttributes(html, BasicFileAttributes.class));
+                files.send(request, response, html, html.getFileName().toString());
                 return true;
             }
         }

@@ -5,17 +5,18 @@ import dev.porter.http.Request;
 import dev.porter.http.Response;
 import dev.porter.http.Status;
 import dev.porter.http.internal.DateCache;
+import dev.porter.http.internal.PreparedSend;
 import dev.porter.http.internal.files.FileChoice.Variant;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Optional;
 
@@ -31,9 +32,15 @@ public final class FileResponder {
     private final FileConfig config;
     private final PathMapper mapper;
     private final MetadataCache<SiblingKey, Optional<Variant>> siblings;
+    private final OpenFiles openFiles;
 
-    /** @param config what to serve and how; @param mapper the handler's mapper, for links met on the way */
-    public FileResponder(FileConfig config, PathMapper mapper) {
+    /**
+     * @param config    what to serve and how
+     * @param mapper    the handler's mapper, for links met on the way
+     * @param openFiles the handler's open-file cache, where every file is opened
+     */
+    public FileResponder(FileConfig config, PathMapper mapper, OpenFiles openFiles) {
+        this.openFiles = openFiles;
         this.siblings = new MetadataCache<>(config.metadataCache());
         this.config = config;
         this.mapper = mapper;
@@ -47,35 +54,50 @@ public final class FileResponder {
     public boolean index(Request request, Response response, Path dir) throws IOException {
         if (config.indexFile() == null) return false;
         Path index = dir.resolve(config.indexFile());
-        Path real;
-        BasicFileAttributes attrs;
+        OpenFile file;
         try {
-            real = mapper.confine(index);
+            Path real = mapper.confine(index);
             if (real == null) return false;
-            attrs = Files.readAttributes(real, BasicFileAttributes.class);
+            file = openFiles.acquire(real);
         } catch (NoSuchFileException e) {
             return false;
         } catch (IOException e) {
             throw failure(e);
         }
-        if (!attrs.isRegularFile()) return false;
-        send(request, response, real, config.indexFile(), attrs);
+        try {
+            if (!file.attributes().isRegularFile()) return false;
+            send(request, response, file, config.indexFile());
+        } finally {
+            openFiles.release(file);
+        }
         return true;
     }
 
+    /** Sends the regular file {@code real} (confined to the root), opened through the cache. */
+    public void send(Request request, Response response, Path real, String name) throws IOException {
+        OpenFile file = open(real);
+        try {
+            if (!file.attributes().isRegularFile()) throw new HttpException(Status.NOT_FOUND);
+            send(request, response, file, name);
+        } finally {
+            openFiles.release(file);
+        }
+    }
+
     /**
-     * Sends the regular file {@code path} (already confined to the root).
+     * Sends the regular file {@code file} (already confined to the root).
      *
      * @param name the file name the request used, which decides the media type
      */
-    public void send(Request request, Response response, Path path, String name, BasicFileAttributes attrs)
-            throws IOException {
-        Variant identity = Variant.of(path, attrs, null);
+    public void send(Request request, Response response, OpenFile file, String name) throws IOException {
+        Path path = file.path();
+        BasicFileAttributes attrs = file.attributes();
+        Variant identity = file.identity();
         Variant br = config.precompressed() ? sibling(path, ".br", "br", attrs) : null;
         Variant gz = config.precompressed() ? sibling(path, ".gz", "gzip", attrs) : null;
         long now = System.currentTimeMillis() / 1000;
         String method = request.method();
-        answer(FileChoice.choose(method, request.headers(), name, identity, br, gz, config, now), method, response);
+        answer(FileChoice.choose(method, request.headers(), name, identity, br, gz, config, now), method, response, file);
     }
 
     /**
@@ -83,8 +105,13 @@ public final class FileResponder {
      * there, matching its ETag; one that shrank fails the response, which closes the connection rather than
      * send fewer bytes than announced.
      */
-    private void answer(FileChoice choice, String method, Response response) throws IOException {
+    private void answer(FileChoice choice, String method, Response response, OpenFile identity) throws IOException {
         Variant chosen = choice.variant();
+        if (choice.precondition() == Conditionals.Outcome.PROCEED && choice.ranges() instanceof Ranges.Ignore
+                && !chosen.onTheFly() && response instanceof PreparedSend prepared
+                && sendFromMemory(choice, prepared, identity)) {
+            return;
+        }
         response.setHeader("X-Content-Type-Options", "nosniff");
         // Added, not set: a filter's Vary (Origin, for CORS) must stay.
         if (choice.varies()) response.header("Vary", "Accept-Encoding");
@@ -114,14 +141,16 @@ public final class FileResponder {
                 response.stream().close(); // HEAD: the same header fields, and no reason to compress anything
                 return;
             }
-            try (FileChannel ch = open(chosen.path())) {
-                FileBodies.gzip(response, ch, chosen.length());
-            }
+            FileBodies.gzip(response, identity.channel(), chosen.length());
             return;
         }
         response.setHeader("Accept-Ranges", "bytes");
         long length = chosen.length();
-        try (FileChannel ch = open(chosen.path())) {
+        // The identity variant is the file already open; a precompressed sibling comes from the cache too.
+        OpenFile file = chosen.path().equals(identity.path()) ? identity : open(chosen.path());
+        try {
+            FileChannel ch = file.channel();
+            if (ch == null) throw new HttpException(Status.NOT_FOUND); // the sibling became a folder meanwhile
             switch (choice.ranges()) {
                 case Ranges.Ignore whole -> {
                     response.setHeader("Content-Type", type);
@@ -145,7 +174,44 @@ public final class FileResponder {
                     FileBodies.multipart(response, ch, s.slices(), length, type);
                 }
             }
+        } finally {
+            if (file != identity) openFiles.release(file);
         }
+    }
+
+    /**
+     * Sends a whole variant held in memory with its header fields rendered once: one copy of head and body into
+     * the output, no read, no per-field work.
+     *
+     * @return false if the variant is not held in memory or the response cannot take prepared fields
+     */
+    private boolean sendFromMemory(FileChoice choice, PreparedSend response, OpenFile identity) throws IOException {
+        Variant chosen = choice.variant();
+        OpenFile file = chosen.path().equals(identity.path()) ? identity : open(chosen.path());
+        try {
+            byte[] body = file.content();
+            if (body == null || body.length != chosen.length()) return false;
+            byte[] fields = file.preparedHead(choice.type(), chosen.encoding(), choice.varies());
+            if (fields == null) {
+                fields = render(choice);
+                file.preparedHead(new OpenFile.PreparedHead(choice.type(), chosen.encoding(), choice.varies(), fields));
+            }
+            return response.sendPrepared(fields, body);
+        } finally {
+            if (file != identity) openFiles.release(file);
+        }
+    }
+
+    /** @return the header lines of a 200 for {@code choice}, the same fields {@link #answer} sets one by one */
+    private byte[] render(FileChoice choice) {
+        Variant v = choice.variant();
+        StringBuilder b = new StringBuilder(256).append("X-Content-Type-Options: nosniff\r\n");
+        if (choice.varies()) b.append("Vary: Accept-Encoding\r\n");
+        if (config.cacheControl() != null) b.append("Cache-Control: ").append(config.cacheControl()).append("\r\n");
+        b.append("ETag: ").append(v.etag()).append("\r\nLast-Modified: ").append(DateCache.format(v.modified()))
+                .append("\r\nAccept-Ranges: bytes\r\nContent-Type: ").append(choice.type()).append("\r\n");
+        if (v.encoding() != null) b.append("Content-Encoding: ").append(v.encoding()).append("\r\n");
+        return b.toString().getBytes(StandardCharsets.ISO_8859_1);
     }
 
     /** @return the precompressed sibling {@code path + suffix} if it may be served and is not older than the file */
@@ -179,9 +245,9 @@ public final class FileResponder {
         }
     }
 
-    private static FileChannel open(Path p) throws IOException {
+    private OpenFile open(Path p) throws IOException {
         try {
-            return FileChannel.open(p, StandardOpenOption.READ);
+            return openFiles.acquire(p);
         } catch (IOException e) {
             throw failure(e);
         }

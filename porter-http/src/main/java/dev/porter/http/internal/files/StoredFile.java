@@ -78,6 +78,11 @@ final class StoredFile implements AutoCloseable {
         }
     }
 
+    /** @return the name the file gets on commit */
+    Path target() {
+        return target;
+    }
+
     /** @return bytes written so far */
     long written() {
         return written;

@@ -47,10 +47,13 @@ public final class Uploads {
 
     private final Config config;
     private final PathMapper mapper;
+    private final OpenFiles openFiles;
 
-    public Uploads(Config config, PathMapper mapper) {
+    /** @param openFiles the handler's open-file cache, told of every stored file so a GET sees it at once */
+    public Uploads(Config config, PathMapper mapper, OpenFiles openFiles) {
         this.config = config;
         this.mapper = mapper;
+        this.openFiles = openFiles;
     }
 
     /** Stores the body of a PUT as the file {@code relative} (a raw path relative to the root). */
@@ -82,6 +85,7 @@ public final class Uploads {
             for (int n; (n = in.read(buf)) > 0; ) file.write(buf, 0, n);
             file.commit();
         }
+        openFiles.forget(target);
         if (existed) {
             response.status(Status.NO_CONTENT);
             response.send(new byte[0]);
@@ -169,6 +173,7 @@ public final class Uploads {
             if (file != null) {
                 file.commit();
                 file.close();
+                openFiles.forget(file.target());
                 file = null;
                 saved.add(fileName);
             } else if (field != null) {

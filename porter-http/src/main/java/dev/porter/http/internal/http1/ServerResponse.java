@@ -8,6 +8,7 @@ import dev.porter.http.Response;
 import dev.porter.http.Status;
 import dev.porter.http.internal.Ascii;
 import dev.porter.http.internal.DateCache;
+import dev.porter.http.internal.PreparedSend;
 import dev.porter.http.internal.ProtocolSwitch;
 import dev.porter.http.internal.sse.SseStream;
 
@@ -24,7 +25,7 @@ import java.util.Objects;
  * (prebuilt status line, cached Date, no intermediate strings), so a small response is one buffer and, with
  * pipelining, several responses share one write.
  */
-public final class ServerResponse implements Response, ProtocolSwitch {
+public final class ServerResponse implements Response, ProtocolSwitch, PreparedSend {
 
     private static final byte[] CRLF = {'\r', '\n'};
     private static final byte[] CONNECTION_CLOSE = "Connection: close\r\n".getBytes(StandardCharsets.US_ASCII);
@@ -222,6 +223,16 @@ public final class ServerResponse implements Response, ProtocolSwitch {
     }
 
     @Override
+    public boolean sendPrepared(byte[] fields, byte[] body) throws IOException {
+        if (committed || status != Status.OK || headers.size() != 0) return false;
+        announceCloseIfBodyUnread();
+        writeHead(body.length, false, fields);
+        if (!headRequest) c.write(body, 0, body.length);
+        bodyBytes = headRequest ? 0 : body.length;
+        return true;
+    }
+
+    @Override
     public Response contentLength(long length) {
         checkNotCommitted();
         if (length < 0) throw new IllegalArgumentException("negative length");
@@ -328,6 +339,11 @@ public final class ServerResponse implements Response, ProtocolSwitch {
      * 1xx/204, RFC 9110 §8.6), chunked when asked, Date and Server unless the handler set them.
      */
     private void writeHead(long length, boolean chunked) throws IOException {
+        writeHead(length, chunked, null);
+    }
+
+    /** As above, with {@code prepared} header lines (or null) copied behind the handler's fields. */
+    private void writeHead(long length, boolean chunked, byte[] prepared) throws IOException {
         committed = true;
         headStart = c.output().length();
         headFlushMark = c.output().flushedBytes();
@@ -338,6 +354,7 @@ public final class ServerResponse implements Response, ProtocolSwitch {
             HeadBytes.putAscii(c, headers.value(i));
             HeadBytes.put(c, CRLF);
         }
+        if (prepared != null) HeadBytes.put(c, prepared);
         if (!headers.contains("Date")) HeadBytes.put(c, DateCache.headerLine());
         if (serverLine != null && !headers.contains("Server")) HeadBytes.put(c, serverLine);
         if (hstsLine != null && !headers.contains("Strict-Transport-Security")) HeadBytes.put(c, hstsLine);
