@@ -16,28 +16,27 @@ import java.lang.invoke.VarHandle;
 public final class Meter {
 
     private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
-    private static final VarHandle MAX;
-
-    static {
-        try {
-            MAX = MethodHandles.lookup().findVarHandle(Meter.class, "maxNanos", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    /**
+     * Unused slots (a cache line) before and after the counters: meters of connections served on different cores may
+     * lie side by side in the heap, and must not share a line (false sharing would bring back the contention that
+     * per-connection counting removes).
+     */
+    private static final int PAD = 8;
 
     /** Index of the duration sum in {@link #counts}, after the buckets. */
     static final int SUM = LatencyBuckets.COUNT;
     /** Index of the 1xx count; 2xx..5xx follow. */
     static final int CLASSES = SUM + 1;
-    /** Length of {@link #counts}. */
+    /** Counters summed over meters: the buckets, the sum and the classes. */
     static final int LENGTH = CLASSES + 5;
+    /** Index of the longest duration since the sampler last took it (it swaps in 0). */
+    private static final int MAX = LENGTH;
 
-    /** Bucket counts, the duration sum, responses by class: grown only by the owner, zeroed only when free. */
-    final long[] counts = new long[LENGTH];
-    /** The longest duration since the sampler last took it (it swaps in 0). */
-    @SuppressWarnings("unused") // through MAX
-    private long maxNanos;
+    /**
+     * Bucket counts, the duration sum, responses by class, the maximum, each at {@link #PAD} + its index: grown only
+     * by the owner, zeroed only when free.
+     */
+    private final long[] counts = new long[PAD + MAX + 1 + PAD];
     /** Where this meter sits in the live list of {@link Metrics} (guarded by its lock). */
     int slot = -1;
 
@@ -53,29 +52,28 @@ public final class Meter {
             add(a, SUM, nanos);
             // Racy with the sampler's swap on purpose: a response ending at the very instant the sampler takes the
             // maximum may miss the next second's; a CAS would cost every response.
-            if (nanos > (long) MAX.getOpaque(this)) MAX.setOpaque(this, nanos);
+            if (nanos > (long) LONGS.getOpaque(a, PAD + MAX)) LONGS.setOpaque(a, PAD + MAX, nanos);
         }
         int cls = status / 100;
         if (cls >= 1 && cls <= 5) add(a, CLASSES + cls - 1, 1);
     }
 
     private static void add(long[] a, int i, long n) {
-        LONGS.setOpaque(a, i, (long) LONGS.getOpaque(a, i) + n);
+        LONGS.setOpaque(a, PAD + i, (long) LONGS.getOpaque(a, PAD + i) + n);
     }
 
     /** @return counter {@code i}, from any thread */
     long get(int i) {
-        return (long) LONGS.getOpaque(counts, i);
+        return (long) LONGS.getOpaque(counts, PAD + i);
     }
 
     /** @return the longest duration since the last call, from any thread; starts a new period */
     long takeMax() {
-        return (long) MAX.getAndSet(this, 0L);
+        return (long) LONGS.getAndSet(counts, PAD + MAX, 0L);
     }
 
     /** Back to zero, for reuse; only while no thread records into it. */
     void reset() {
         java.util.Arrays.fill(counts, 0);
-        MAX.setVolatile(this, 0L);
     }
 }
