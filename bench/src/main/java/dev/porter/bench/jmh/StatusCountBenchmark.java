@@ -3,6 +3,7 @@ package dev.porter.bench.jmh;
 import dev.porter.http.internal.status.Meter;
 import dev.porter.http.internal.status.Metrics;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -18,10 +19,12 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * What the status page costs a response: counting it (latency bucket, duration sum, maximum, status class) the
- * shared way ({@link Metrics#record(int, long)}: {@code LongAdder}s every thread writes, as HTTP/2 streams do) against
- * a per-connection {@link Meter} (what an HTTP/1.1 connection does), on two threads at once like two cores serving
- * connections. {@code off} is the same loop without counting. Run with {@code -prof gc}: none of them allocates.
+ * What the status page costs a response: counting it (latency bucket, duration sum, maximum, status class) into a
+ * per-connection {@link Meter} ({@code meter}: what an HTTP/1.1 connection does), into the shared stripes
+ * ({@code shared}, {@link Metrics#record(int, long)}: what HTTP/2 streams do), and the way it was counted before
+ * ({@code longAdders}: three {@code LongAdder} increments and a volatile maximum every thread shares), on two threads
+ * at once like two cores serving connections. {@code off} is the same loop without counting. Run with
+ * {@code -prof gc}: none of them allocates.
  *
  * <pre>java -jar bench/target/porter-bench.jar StatusCountBenchmark -prof gc</pre>
  */
@@ -37,6 +40,16 @@ public class StatusCountBenchmark {
     @State(Scope.Benchmark)
     public static class Server {
         final Metrics metrics = new Metrics();
+        final LongAdder[] buckets = new LongAdder[101];
+        final LongAdder sum = new LongAdder();
+        final LongAdder[] classes = new LongAdder[5];
+        volatile long max;
+
+        @Setup(Level.Trial)
+        public void adders() {
+            for (int i = 0; i < buckets.length; i++) buckets[i] = new LongAdder();
+            for (int i = 0; i < classes.length; i++) classes[i] = new LongAdder();
+        }
     }
 
     /** One connection per thread: its meter, and durations that walk through the buckets. */
@@ -71,6 +84,19 @@ public class StatusCountBenchmark {
     public long shared(Server s, Conn c) {
         long d = c.next();
         s.metrics.record(200, d);
+        return d;
+    }
+
+    /** The counting before per-connection meters (Metrics.record of 2026-12-03), inlined here. */
+    @Benchmark
+    public long longAdders(Server s, Conn c) {
+        long d = c.next();
+        long micros = d / 1000;
+        int e = 63 - Long.numberOfLeadingZeros(micros);
+        s.buckets[Math.min(100, 4 * (e - 1) + ((int) (micros >>> (e - 2)) & 3))].increment();
+        s.sum.add(d);
+        if (d > s.max) s.max = d;
+        s.classes[1].increment();
         return d;
     }
 

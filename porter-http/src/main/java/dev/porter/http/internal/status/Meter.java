@@ -6,7 +6,7 @@ import java.lang.invoke.VarHandle;
 /**
  * The counters of one HTTP/1.1 connection while it is served ({@link Metrics#open()} to {@link Metrics#close}):
  * the latency histogram, the sum of durations and the status classes, written by the one thread serving the
- * connection and by no other. So counting a response shares nothing with other connections: no atomic, no lock, no
+ * connection and by no other ({@link #record}; the shared stripes of {@link Metrics} use {@link #recordShared}). So counting a response shares nothing with other connections: no atomic, no lock, no
  * cache line that another core writes. The sampler adds the meters up only when it looks, once a second.
  *
  * <p>Writes are opaque (plain stores on x86 and ARM, but never torn, cached in a register or reordered with each
@@ -56,6 +56,21 @@ public final class Meter {
         }
         int cls = status / 100;
         if (cls >= 1 && cls <= 5) add(a, CLASSES + cls - 1, 1);
+    }
+
+    /**
+     * Counts one response, from any number of threads at once (atomic adds; the maximum as racy as in
+     * {@link #record}).
+     */
+    void recordShared(int status, long nanos) {
+        long[] a = counts;
+        if (nanos >= 0) {
+            LONGS.getAndAdd(a, PAD + LatencyBuckets.index(nanos / 1000), 1L);
+            LONGS.getAndAdd(a, PAD + SUM, nanos);
+            if (nanos > (long) LONGS.getOpaque(a, PAD + MAX)) LONGS.setOpaque(a, PAD + MAX, nanos);
+        }
+        int cls = status / 100;
+        if (cls >= 1 && cls <= 5) LONGS.getAndAdd(a, PAD + CLASSES + cls - 1, 1L);
     }
 
     private static void add(long[] a, int i, long n) {
