@@ -161,7 +161,8 @@ public final class HttpProtocol implements Protocol {
             state.hot = state.served > 0 && started - waitStart < HOT_GAP_NANOS;
             state.served++;
             if (!exchange(c, head, framing, state, started)) return;
-            // The clock read that timed the response, if one did, starts the wait too: one read per request.
+            // The clock read that timed the response, if one did, starts the wait too: one read per request. (It was
+            // taken before the flush, so a slow flush counts toward the gap: at worst a connection is not "hot".)
             long ended = state.ended;
             waitStart = ended != 0 ? ended : System.nanoTime();
         }
