@@ -13,6 +13,7 @@ import dev.porter.http.internal.ForwardedFields;
 import dev.porter.http.internal.ProtocolSwitch;
 import dev.porter.http.internal.h2.FrameParser;
 import dev.porter.http.internal.h2.Http2Connection;
+import dev.porter.http.internal.status.Meter;
 import dev.porter.http.internal.status.Metrics;
 
 import java.io.IOException;
@@ -55,6 +56,10 @@ public final class HttpProtocol implements Protocol {
         boolean secure;
         /** Once the connection speaks HTTP/2: its state, kept while it is parked. */
         Http2Connection h2;
+        /** Where this thread counts the responses for the status page while it serves the connection, or null. */
+        Meter meter;
+        /** When the last response was counted or logged ({@link System#nanoTime()}), or 0 if it was neither. */
+        long ended;
     }
 
     public HttpProtocol(HttpConfig config, Handler handler) {
@@ -93,6 +98,24 @@ public final class HttpProtocol implements Protocol {
                 return;
             }
         }
+        if (metrics == null) {
+            serveHttp1(c, state);
+            return;
+        }
+        // The meter is this thread's alone until it lets go of the connection (it ends or parks): counting a
+        // response then writes nothing another connection shares.
+        Meter meter = metrics.open();
+        state.meter = meter;
+        try {
+            serveHttp1(c, state);
+        } finally {
+            state.meter = null;
+            metrics.close(meter);
+        }
+    }
+
+    /** The keep-alive loop, until the connection ends, parks or turns into HTTP/2. */
+    private void serveHttp1(Connection c, State state) throws IOException {
         RequestHead head = new RequestHead(config);
         RequestFraming framing = new RequestFraming();
         // Fix (found by HttpsIdleParkingTest, plaintext and TLS alike): a connection resuming from a park had its
@@ -120,11 +143,12 @@ public final class HttpProtocol implements Protocol {
                     state.h2.serve(true);
                     return;
                 }
-                rejectAndClose(c, e.status(), e.getMessage(), head, System.nanoTime());
+                rejectAndClose(c, e.status(), e.getMessage(), head, System.nanoTime(), state.meter);
                 return;
             } catch (SocketTimeoutException e) {
                 if (c.hasBufferedInput() || head.method != null) {
-                    rejectAndClose(c, Status.REQUEST_TIMEOUT, "request head not received in time", head, System.nanoTime());
+                    rejectAndClose(c, Status.REQUEST_TIMEOUT, "request head not received in time", head, System.nanoTime(),
+                            state.meter);
                 }
                 return;
             } finally {
@@ -137,7 +161,10 @@ public final class HttpProtocol implements Protocol {
             state.hot = state.served > 0 && started - waitStart < HOT_GAP_NANOS;
             state.served++;
             if (!exchange(c, head, framing, state, started)) return;
-            waitStart = System.nanoTime();
+            // The clock read that timed the response, if one did, starts the wait too: one read per request. (It was
+            // taken before the flush, so a slow flush counts toward the gap: at worst a connection is not "hot".)
+            long ended = state.ended;
+            waitStart = ended != 0 ? ended : System.nanoTime();
         }
     }
 
@@ -249,7 +276,7 @@ public final class HttpProtocol implements Protocol {
             // that is still unsent: answer with the failure instead, so a bad message is never acknowledged.
             c.output().truncate(outMark);
             c.activity(null);
-            rejectAndClose(c, failure.status(), failure.getMessage(), head, started);
+            rejectAndClose(c, failure.status(), failure.getMessage(), head, started, state.meter);
             return false;
         }
         c.activity(null);
@@ -257,7 +284,7 @@ public final class HttpProtocol implements Protocol {
         if (takeover != null && framed && drained && head.version == 11 && framing.contentLength == 0 && !framing.chunked) {
             // 101 Switching Protocols (RFC 9110 §15.2.2): the head leaves now, then the connection is the new
             // protocol's until it ends; it never returns to HTTP, so serve() closes it afterwards.
-            log(c, head, 101, 0, started, false);
+            log(c, head, 101, 0, started, false, state.meter);
             c.flush();
             takeover.run(dev.porter.http.internal.ByteStream.of(c));
             return false;
@@ -268,7 +295,7 @@ public final class HttpProtocol implements Protocol {
             return false;
         }
         boolean reusable = framed && !res.closing() && drained;
-        log(c, head, res.status().code(), res.bodyBytes(), started, res.eventStreamed());
+        state.ended = log(c, head, res.status().code(), res.bodyBytes(), started, res.eventStreamed(), state.meter);
         if (!reusable) {
             lingeringClose(c);
             return false;
@@ -303,13 +330,13 @@ public final class HttpProtocol implements Protocol {
     }
 
     /** Sends an error for an unparseable request, then closes: its bytes cannot be trusted to frame another. */
-    private void rejectAndClose(Connection c, Status status, String message, RequestHead head, long started)
-            throws IOException {
+    private void rejectAndClose(Connection c, Status status, String message, RequestHead head, long started,
+                                Meter meter) throws IOException {
         // A response to HEAD has no body (RFC 9110 §9.3.2), errors included, or the client reads it as a response.
         ServerResponse res = new ServerResponse(c, serverLine, "HEAD".equals(head.method), false, true);
         res.sendError(status, message);
         res.finish();
-        log(c, head, status.code(), res.bodyBytes(), started, false);
+        log(c, head, status.code(), res.bodyBytes(), started, false, meter);
         lingeringClose(c);
     }
 
@@ -336,14 +363,19 @@ public final class HttpProtocol implements Protocol {
         }
     }
 
-    /** Counts the response for the status page and writes the access log line, whichever is on. */
-    private void log(Connection c, RequestHead head, int status, long bytes, long started, boolean eventStream) {
-        Metrics m = metrics;
+    /**
+     * Counts the response for the status page (into the connection's meter) and writes the access log line,
+     * whichever is on.
+     *
+     * @return the {@link System#nanoTime()} taken for them, or 0 if both are off
+     */
+    private long log(Connection c, RequestHead head, int status, long bytes, long started, boolean eventStream,
+                     Meter meter) {
         AccessLog sink = config.accessLog();
-        if (m == null && sink == null) return;
+        if (meter == null && sink == null) return 0;
         long now = System.nanoTime();
-        if (m != null) m.record(status, eventStream ? -1 : now - started);
-        if (sink == null) return;
+        if (meter != null) metrics.record(meter, status, eventStream ? -1 : now - started);
+        if (sink == null) return now;
         String version = head.version == 11 ? "HTTP/1.1" : head.version == 10 ? "HTTP/1.0" : "-";
         Instant at = Instant.now().minusNanos(now - started);
         try {
@@ -355,5 +387,6 @@ public final class HttpProtocol implements Protocol {
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "access log failed", e);
         }
+        return now;
     }
 }

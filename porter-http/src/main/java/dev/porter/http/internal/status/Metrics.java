@@ -1,69 +1,141 @@
 package dev.porter.http.internal.status;
 
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
- * What the status page counts on the hot path, once per response: a latency histogram and the status. No lock, no
- * allocation: {@link #record} is a division, a bucket index (a leading-zero count and two shifts) and three
- * {@link LongAdder} increments (bucket, duration sum, status class), a fourth atomic increment for a 4xx/5xx
- * status, and a read of the second's maximum (written only when exceeded). Counters only grow; rates and the last
- * minute's percentiles come from the {@link Sampler} subtracting snapshots.
+ * What the status page counts on the hot path, once per response: a latency histogram and the status. Two ways in,
+ * neither with a lock or an allocation:
+ * <ul>
+ *   <li>an HTTP/1.1 connection counts into a {@link Meter} of its own ({@link #open()} when its thread starts
+ *   serving it, {@link #close} when the thread lets go: the connection ends or parks), with plain (opaque) writes
+ *   that no other connection shares: no atomic, no contended cache line per response. A closed meter is folded
+ *   into the totals and reused;</li>
+ *   <li>{@link #record(int, long)}, for responses counted by threads that do not own a connection (HTTP/2 streams,
+ *   a virtual thread each): atomic adds into one of a few padded stripes chosen by the thread's id, so threads on
+ *   different cores rarely meet on a line. (A {@code LongAdder} did worse here: every new thread starts on the
+ *   same cell until its first collision.)</li>
+ * </ul>
+ * Either way a response costs a division, a bucket index (a leading-zero count and two shifts), three additions
+ * (bucket, duration sum, status class) and a comparison with the second's maximum; a 4xx/5xx status adds an atomic
+ * increment (errors are rare; a table per connection would not be). Everything is summed only when the
+ * {@link Sampler} looks, once a second. Counters only grow; rates and the last minute's percentiles come from the
+ * sampler subtracting snapshots.
  */
 public final class Metrics {
 
-    private final LongAdder[] buckets = adders(LatencyBuckets.COUNT);
-    private final LongAdder sumNanos = new LongAdder();
-    /** Responses by status class, 1xx to 5xx. */
-    private final LongAdder[] classes = adders(5);
+    /** Free meters kept for reuse; more are dropped to the collector. */
+    private static final int POOL = 256;
+
+    /** Shared meters, a power of two: four per core, so two threads at once rarely pick the same one. */
+    private final Meter[] stripes = stripes(Runtime.getRuntime().availableProcessors() * 4);
     /** Responses by status 400..599. */
     private final AtomicLongArray errors = new AtomicLongArray(200);
-    /**
-     * The longest duration since the sampler last looked. A racy maximum on purpose: two responses finishing at the
-     * same moment may lose one update, which costs at most one value of one second's maximum, where a CAS loop
-     * would cost every response.
-     */
-    private volatile long maxNanos;
 
-    private static LongAdder[] adders(int n) {
-        LongAdder[] a = new LongAdder[n];
-        for (int i = 0; i < n; i++) a[i] = new LongAdder();
-        return a;
+    /** Guards the fields below; taken once per served stretch of a connection and by the sampler, never per response. */
+    private final Object lock = new Object();
+    /** Meters in use, each knowing its slot. */
+    private final ArrayList<Meter> live = new ArrayList<>();
+    private final ArrayDeque<Meter> free = new ArrayDeque<>();
+    /** The sum of every closed meter's counts. */
+    private final long[] retired = new long[Meter.LENGTH];
+    /** The longest duration of a meter closed since the sampler last took the maximum. */
+    private long retiredMax;
+
+    private static Meter[] stripes(int atLeast) {
+        Meter[] m = new Meter[Integer.highestOneBit(Math.max(1, atLeast - 1)) << 1];
+        for (int i = 0; i < m.length; i++) m[i] = new Meter();
+        return m;
     }
 
     /**
-     * Counts one response: its status and the time from its request head's arrival to its end.
+     * @return a meter for the calling thread to count one connection's responses into until {@link #close}; its
+     * counts are in every figure from now on
+     */
+    public Meter open() {
+        synchronized (lock) {
+            Meter m = free.poll();
+            if (m == null) m = new Meter();
+            m.slot = live.size();
+            live.add(m);
+            return m;
+        }
+    }
+
+    /** Folds a meter's counts into the totals and takes it back. Its thread must not count into it afterwards. */
+    public void close(Meter m) {
+        synchronized (lock) {
+            int last = live.size() - 1;
+            Meter moved = live.remove(last);
+            if (moved != m) {
+                live.set(m.slot, moved);
+                moved.slot = m.slot;
+            }
+            for (int i = 0; i < Meter.LENGTH; i++) retired[i] += m.get(i);
+            retiredMax = Math.max(retiredMax, m.takeMax());
+            m.reset();
+            m.slot = -1;
+            if (free.size() < POOL) free.push(m);
+        }
+    }
+
+    /**
+     * Counts one response from any thread: its status and the time from its request head's arrival to its end.
      *
      * @param nanos the duration, or -1 for a response whose duration means nothing as a latency (an event stream
      *              lasts as long as its client stays): counted by status only
      */
     public void record(int status, long nanos) {
-        if (nanos >= 0) {
-            buckets[LatencyBuckets.index(nanos / 1000)].increment();
-            sumNanos.add(nanos);
-            if (nanos > maxNanos) maxNanos = nanos;
-        }
-        int cls = status / 100;
-        if (cls >= 1 && cls <= 5) classes[cls - 1].increment();
+        stripes[(int) Thread.currentThread().threadId() & (stripes.length - 1)].recordShared(status, nanos);
+        countError(status);
+    }
+
+    /**
+     * Counts one response of a connection served by the calling thread, into its meter: no shared write unless the
+     * status is an error.
+     *
+     * @param nanos the duration, or -1 for a response counted but not timed (see {@link #record(int, long)})
+     */
+    public void record(Meter m, int status, long nanos) {
+        m.record(status, nanos);
+        countError(status);
+    }
+
+    private void countError(int status) {
         if (status >= 400 && status <= 599) errors.incrementAndGet(status - 400);
+    }
+
+    /** @return counter {@code i} of every meter, shared, live and closed (under the lock) */
+    private long total(int i) {
+        long n = retired[i];
+        for (Meter m : stripes) n += m.get(i);
+        for (Meter m : live) n += m.get(i);
+        return n;
     }
 
     /** @return the counts of every bucket, now */
     long[] buckets() {
-        long[] b = new long[buckets.length];
-        for (int i = 0; i < b.length; i++) b[i] = buckets[i].sum();
+        long[] b = new long[LatencyBuckets.COUNT];
+        synchronized (lock) {
+            for (int i = 0; i < b.length; i++) b[i] = total(i);
+        }
         return b;
     }
 
     /** @return the sum of every duration counted, in nanoseconds */
     long sumNanos() {
-        return sumNanos.sum();
+        synchronized (lock) {
+            return total(Meter.SUM);
+        }
     }
 
     /** @return responses by status class: index 0 is 1xx, 4 is 5xx */
     long[] classes() {
         long[] c = new long[5];
-        for (int i = 0; i < 5; i++) c[i] = classes[i].sum();
+        synchronized (lock) {
+            for (int i = 0; i < 5; i++) c[i] = total(Meter.CLASSES + i);
+        }
         return c;
     }
 
@@ -74,8 +146,12 @@ public final class Metrics {
 
     /** @return the longest duration since the last call, and starts a new period */
     long takeMax() {
-        long m = maxNanos;
-        maxNanos = 0;
-        return m;
+        synchronized (lock) {
+            long m = retiredMax;
+            retiredMax = 0;
+            for (Meter meter : stripes) m = Math.max(m, meter.takeMax());
+            for (Meter meter : live) m = Math.max(m, meter.takeMax());
+            return m;
+        }
     }
 }

@@ -20,6 +20,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class StatusService implements Handler {
 
     private final StatusPage page;
+    /** The page's prefix, read on every request. */
+    private final String prefix;
     private final Handler app;
     private final Metrics metrics = new Metrics();
     private final Sampler sampler = new Sampler(metrics);
@@ -30,6 +32,7 @@ public final class StatusService implements Handler {
 
     public StatusService(StatusPage page, Handler app) {
         this.page = page;
+        this.prefix = page.prefix();
         this.app = app;
         this.routes = new StatusRoutes(this);
     }
@@ -92,8 +95,8 @@ public final class StatusService implements Handler {
     @Override
     public void handle(Request req, Response res) throws Exception {
         String raw = req.rawPath();
-        if (raw != null && raw.startsWith(page.prefix())) {
-            routes.handle(raw.substring(page.prefix().length()), req, res);
+        if (raw != null && raw.startsWith(prefix)) {
+            routes.handle(raw.substring(prefix.length()), req, res);
         } else {
             app.handle(req, res);
         }
