@@ -3,8 +3,6 @@ package dev.porter.core;
 import dev.porter.core.testing.Mailbox;
 import dev.porter.core.testing.RawClient;
 import dev.porter.core.testing.TestServers;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -15,40 +13,12 @@ import java.util.Random;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The read poller (opt-in, {@code -Dporter.readPoller=true}), and the paths of it that ordinary request/response
- * traffic does not take: input arriving while the connection's thread is busy (the socket is muted, then unmuted), a
+ * The paths of the read poller beneath every plaintext server connection that ordinary request/response traffic
+ * does not take: input arriving while the connection's thread is busy (the socket is muted, then unmuted), a
  * write larger than the socket buffer (the writer waits for writability), a timed wait that ends with nothing
  * read, and a close from another thread while a read waits.
  */
 class ReadPollerTest {
-
-    /** The poller is opt-in: every server these tests start uses it (servers read the switch when they start). */
-    @BeforeAll
-    static void turnThePollerOn() {
-        System.setProperty("porter.readPoller", "true");
-    }
-
-    @AfterAll
-    static void turnItOff() {
-        System.clearProperty("porter.readPoller");
-    }
-
-    @Test
-    void theServersConnectionsAreReadByAPollerThread() {
-        Protocol echo = c -> {
-            for (String line; (line = c.readLine()) != null; ) {
-                c.writeLine(line);
-                c.flush();
-            }
-        };
-        try (Server server = TestServers.start(echo);
-             RawClient client = RawClient.connect(server)) {
-            client.sendLine("hello");
-            assertThat(client.readLine()).isEqualTo("hello");
-            assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
-                    .contains("porter-read-" + server.address().getPort() + "-0");
-        }
-    }
 
     @Test
     void linesSentWhileTheThreadIsBusyAreAllReadInOrder() {

@@ -48,7 +48,7 @@ public final class AcceptLoop implements ConnectionOwner {
     private final Set<SocketConnection> live = ConcurrentHashMap.newKeySet();
     private final Semaphore slots;
     private final IdlePoller poller;
-    /** Read for the plaintext connections, or empty (off by default; never for TLS or the PROXY protocol). */
+    /** Read for the plaintext connections, or empty (TLS, PROXY protocol, or -Dporter.readPoller=false). */
     private final ReadPoller[] readPollers;
     private int nextReadPoller;
     private final Thread acceptThread;
@@ -86,7 +86,7 @@ public final class AcceptLoop implements ConnectionOwner {
         this.poller = new IdlePoller("porter-idle-" + bound.getPort(), this::resume, this::ended,
                 overridesExpired(protocol) ? this::expired : this::ended);
         // Plaintext only: TLS reads its records through the socket's stream, and a PROXY header is read with a timeout.
-        this.readPollers = new ReadPoller[ReadPoller.enabled() && tls == null && proxy == null ? ReadPoller.count() : 0];
+        this.readPollers = new ReadPoller[ReadPoller.ENABLED && tls == null && proxy == null ? ReadPoller.count() : 0];
         for (int i = 0; i < readPollers.length; i++) readPollers[i] = new ReadPoller("porter-read-" + bound.getPort() + "-" + i);
         this.acceptThread = Thread.ofPlatform().name("porter-welcome-" + bound.getPort()).unstarted(this::acceptLoop);
     }

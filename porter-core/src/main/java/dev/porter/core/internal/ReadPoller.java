@@ -20,19 +20,14 @@ import java.util.Iterator;
  * <p>A connection whose thread is busy (not waiting) and whose socket is readable (a pipelining client, a request
  * body) is muted, interest 0, so the level-triggered selector does not spin; its thread unmutes it when it next
  * waits. Writes that find the socket buffer full wait here for writability too (a non-blocking channel cannot
- * block). Each server has its own pollers ({@link #count()}), its connections spread over them in turn.
- *
- * <p>Opt-in ({@code -Dporter.readPoller=true}): on a loaded 2-core machine it cut the CPU per request at 64
- * connections by 7% and the system calls from 4.2 to 2.3, but lost throughput at 256 connections in most runs
- * (docs/performance.md), so it is not the default.
+ * block). Each server has its own pollers ({@link #count()}), its connections spread over them in turn; off
+ * with {@code -Dporter.readPoller=false}.
  */
 final class ReadPoller implements Runnable {
 
     private static final System.Logger LOG = System.getLogger(ReadPoller.class.getName());
-    /** @return whether a server started now reads for its plaintext connections here ({@code -Dporter.readPoller=true}) */
-    static boolean enabled() {
-        return Boolean.getBoolean("porter.readPoller");
-    }
+    /** Whether servers use the read pollers for their plaintext connections. */
+    static final boolean ENABLED = !"false".equals(System.getProperty("porter.readPoller"));
     /** How long a select waits at most: only a safety net, every change that matters wakes it. */
     private static final long SELECT_MILLIS = 1000;
 
