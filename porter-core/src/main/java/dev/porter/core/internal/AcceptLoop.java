@@ -48,9 +48,6 @@ public final class AcceptLoop implements ConnectionOwner {
     private final Set<SocketConnection> live = ConcurrentHashMap.newKeySet();
     private final Semaphore slots;
     private final IdlePoller poller;
-    /** Read for the plaintext connections, or empty (TLS, PROXY protocol, or -Dporter.readPoller=false). */
-    private final ReadPoller[] readPollers;
-    private int nextReadPoller;
     private final Thread acceptThread;
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong active = new AtomicLong();
@@ -85,9 +82,6 @@ public final class AcceptLoop implements ConnectionOwner {
         this.bound = (InetSocketAddress) ch.getLocalAddress();
         this.poller = new IdlePoller("porter-idle-" + bound.getPort(), this::resume, this::ended,
                 overridesExpired(protocol) ? this::expired : this::ended);
-        // Plaintext only: TLS reads its records through the socket's stream, and a PROXY header is read with a timeout.
-        this.readPollers = new ReadPoller[ReadPoller.ENABLED && tls == null && proxy == null ? ReadPoller.count() : 0];
-        for (int i = 0; i < readPollers.length; i++) readPollers[i] = new ReadPoller("porter-read-" + bound.getPort() + "-" + i);
         this.acceptThread = Thread.ofPlatform().name("porter-welcome-" + bound.getPort()).unstarted(this::acceptLoop);
     }
 
@@ -99,7 +93,6 @@ public final class AcceptLoop implements ConnectionOwner {
     /** Starts the idle poller and the accept thread. */
     public void start() {
         poller.start();
-        for (ReadPoller p : readPollers) p.start();
         acceptThread.start();
     }
 
@@ -151,7 +144,6 @@ public final class AcceptLoop implements ConnectionOwner {
             ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
             c = new SocketConnection(ch, config.connection(), pool, this, tls == null ? null : tls.newEngine());
             c.awaitsProxyHeader = proxy != null;
-            if (readPollers.length > 0) c.source.poll(readPollers[Math.floorMod(nextReadPoller++, readPollers.length)], ch);
         } catch (IOException e) {
             // The client vanished between accept and setup (ENOTCONN): nothing to serve.
             slots.release();
@@ -211,7 +203,7 @@ public final class AcceptLoop implements ConnectionOwner {
         threads.newThread(() -> {
             c.thread = Thread.currentThread();
             try {
-                if (!c.source.polled()) c.channel.configureBlocking(true);
+                c.channel.configureBlocking(true);
                 protocol.expired(c);
                 c.flush();
             } catch (Exception e) {
@@ -349,8 +341,6 @@ public final class AcceptLoop implements ConnectionOwner {
         for (SocketConnection c : live) {
             if (c != caller) ended(c);
         }
-        // Last: until here a connection's wait for input (a graceful stop's end-of-stream too) needs its poller.
-        for (ReadPoller p : readPollers) p.stop();
         return forced;
     }
 

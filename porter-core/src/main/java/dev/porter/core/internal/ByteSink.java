@@ -25,14 +25,11 @@ interface ByteSink {
     /** Ends the output side: the peer reads end-of-stream (after TLS's close_notify). */
     void shutdownOutput() throws IOException;
 
-    /** The plain socket; non-blocking when a {@link ReadPoller} reads for it ({@code source} says so). */
-    record Plain(SocketChannel channel, SocketSource source) implements ByteSink {
+    /** The plain socket. */
+    record Plain(SocketChannel channel) implements ByteSink {
         @Override
         public void write(ByteBuffer src) throws IOException {
-            while (src.hasRemaining()) {
-                // A non-blocking channel takes nothing while the socket buffer is full: wait until it drains.
-                if (channel.write(src) == 0 && source.polled()) source.slot.awaitWritable();
-            }
+            while (src.hasRemaining()) channel.write(src);
         }
 
         @Override

@@ -102,7 +102,7 @@ final class IdlePoller implements Runnable {
 
     private void wake(SocketConnection c) {
         try {
-            if (!c.source.polled()) c.channel.configureBlocking(true);
+            c.channel.configureBlocking(true);
             resume.accept(c);
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, "could not resume " + c, e);

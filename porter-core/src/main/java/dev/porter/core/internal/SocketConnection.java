@@ -51,7 +51,7 @@ public final class SocketConnection implements Connection {
     /** True until the PROXY protocol header it must open with was read; set before the first thread starts. */
     boolean awaitsProxyHeader;
     private final ConnectionConfig config;
-    final SocketSource source;
+    private final SocketSource source;
     /** TLS beneath the buffers, or null for plaintext. */
     private final TlsTransport tls;
     private final InputBuffer input;
@@ -105,7 +105,7 @@ public final class SocketConnection implements Connection {
         this.source = new SocketSource(channel.socket(), peer);
         this.tls = engine == null ? null : new TlsTransport(engine, source, channel);
         this.input = new InputBuffer(this, tls != null ? tls : source, pool);
-        this.output = new ConnectionOutput(tls != null ? tls : new ByteSink.Plain(channel, source), pool);
+        this.output = new ConnectionOutput(tls != null ? tls : new ByteSink.Plain(channel), pool);
         Watchdog.watch(this);
     }
 
@@ -306,7 +306,6 @@ public final class SocketConnection implements Connection {
             // Closing a socket fails only if the OS lost it already; nothing is left to release.
             LOG.log(System.Logger.Level.DEBUG, "close failed", e);
         }
-        source.closed();
     }
 
     /**
@@ -329,15 +328,12 @@ public final class SocketConnection implements Connection {
 
     /** Called by a graceful stop: a connection waiting idle reads end-of-stream at once. */
     void wakeIfIdle() {
-        if (idle) shutdownInput();
-    }
-
-    /** Ends a read in progress with end-of-stream, the output still usable; closes if the OS will not. */
-    private void shutdownInput() {
-        try {
-            channel.shutdownInput();
-        } catch (IOException e) {
-            close();
+        if (idle) {
+            try {
+                channel.shutdownInput();
+            } catch (IOException e) {
+                close();
+            }
         }
     }
 
@@ -350,7 +346,11 @@ public final class SocketConnection implements Connection {
         long until = source.readingUntil();
         if (until != 0 && now - until > 0 && !source.timedOut()) {
             source.markTimedOut();
-            shutdownInput();
+            try {
+                channel.shutdownInput();
+            } catch (IOException e) {
+                close();
+            }
         }
         long started = output.writeStarted();
         if (started != 0 && now - started > config.writeTimeout().toNanos()) {
