@@ -52,6 +52,7 @@ final class IdlePoller implements Runnable {
         if (!running) return false;
         try {
             c.parkDeadline = System.nanoTime() + idleNanos;
+            Watchdog.parked(c);
             c.channel.configureBlocking(false);
             c.channel.register(selector, SelectionKey.OP_READ, c);
             selector.wakeup();
@@ -103,6 +104,7 @@ final class IdlePoller implements Runnable {
     private void wake(SocketConnection c) {
         try {
             c.channel.configureBlocking(true);
+            Watchdog.resumed(c);
             resume.accept(c);
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, "could not resume " + c, e);
