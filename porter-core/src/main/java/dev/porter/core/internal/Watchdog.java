@@ -7,7 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Enforces read and write timeouts. Java sockets have no write timeout at all (a write blocked on a peer that does
  * not read would hold its thread forever), and a timed read on a virtual thread schedules a timer task per read,
  * which costs about a third of a small HTTP request's CPU. So reads and writes block untimed and record their
- * deadline in a volatile field; one daemon thread, running only while connections exist, checks every
+ * deadline in a volatile field; one daemon thread, running only while unparked connections exist, checks every
  * {@link #PERIOD_MILLIS} ms: a read past its deadline gets its input shut down (it returns end-of-stream and reports
  * a timeout), a write past the write timeout gets its connection closed. Timeouts fire up to one period late.
  */
