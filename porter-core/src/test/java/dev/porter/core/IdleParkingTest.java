@@ -162,6 +162,40 @@ class IdleParkingTest {
     }
 
     @Test
+    void aResumedConnectionsReadsAreBoundedAgain() {
+        // A parked connection is not watched for deadlines (it has no read to bound); once resumed it must be, or a
+        // silent client would hold the resumed thread forever. The second turn waits with a 300 ms idle timeout.
+        AtomicInteger turns = new AtomicInteger();
+        Mailbox<String> ended = new Mailbox<>();
+        Protocol parkOnceThenWait = c -> {
+            if (turns.incrementAndGet() == 1) {
+                PARKING_ECHO.serve(c);
+                return;
+            }
+            c.writeLine(c.readLine());
+            c.flush();
+            c.setIdleTimeout(Duration.ofMillis(300));
+            try {
+                c.readLine();
+                ended.put("read returned");
+            } catch (java.net.SocketTimeoutException e) {
+                ended.put("timed out");
+            }
+        };
+        ServerConfig config = TestServers.loopback().withIdleTimeout(Duration.ofMinutes(10));
+        try (Server server = TestServers.start(config, parkOnceThenWait);
+             RawClient client = RawClient.connect(server)) {
+            client.sendLine("one");
+            assertThat(client.readLine()).isEqualTo("one");
+            Await.until("parked", () -> server.stats().threads() == 0);
+            client.sendLine("two");
+            assertThat(client.readLine()).isEqualTo("two");
+            assertThat(ended.take()).isEqualTo("timed out");
+            client.expectClosed();
+        }
+    }
+
+    @Test
     void inputAlreadyBufferedWhenParkingIsServedAtOnce() {
         Mailbox<String> served = new Mailbox<>();
         Protocol recording = c -> {

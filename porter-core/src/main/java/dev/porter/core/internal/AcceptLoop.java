@@ -204,6 +204,7 @@ public final class AcceptLoop implements ConnectionOwner {
             c.thread = Thread.currentThread();
             try {
                 c.channel.configureBlocking(true);
+                Watchdog.resumed(c); // the goodbye's write is bounded by the write timeout
                 protocol.expired(c);
                 c.flush();
             } catch (Exception e) {

@@ -55,6 +55,17 @@ final class FieldLines {
      * @param len the line's length without its CRLF; at least 1
      */
     static <E extends Exception> void parse(byte[] b, int off, int len, Headers headers, Failure<E> fail) throws E {
+        parse(b, off, len, headers, fail, null);
+    }
+
+    /**
+     * As {@link #parse(byte[], int, int, Headers, Failure)}, taking the name and value strings from {@code repeats}
+     * (at the positions of field {@code headers.size()}) when they repeat the last head's.
+     *
+     * @param repeats the strings of the last head, or null to make new ones
+     */
+    static <E extends Exception> void parse(byte[] b, int off, int len, Headers headers, Failure<E> fail,
+                                            RepeatedStrings repeats) throws E {
         int end = off + len;
         byte first = b[off];
         if (first == ' ' || first == '\t') throw fail.malformed("obsolete line folding (obs-fold) in header section");
@@ -66,7 +77,12 @@ final class FieldLines {
             throw fail.malformed("invalid character in header field name");
         }
         if (i == off) throw fail.malformed("empty header field name");
-        String name = HeaderNames.intern(b, off, i - off);
+        int slot = 1 + 2 * headers.size();
+        String name = HeaderNames.known(b, off, i - off);
+        if (name == null) {
+            name = repeats != null ? repeats.get(slot, b, off, i - off)
+                    : new String(b, off, i - off, StandardCharsets.ISO_8859_1);
+        }
         int v = i + 1;
         while (v < end && (b[v] == ' ' || b[v] == '\t')) v++;
         int ve = end;
@@ -77,6 +93,7 @@ final class FieldLines {
                         : b[k] == 0 ? "NUL in header field value" : "control character in header field value");
             }
         }
-        headers.add(name, new String(b, v, ve - v, StandardCharsets.ISO_8859_1));
+        headers.add(name, repeats != null ? repeats.get(slot + 1, b, v, ve - v)
+                : new String(b, v, ve - v, StandardCharsets.ISO_8859_1));
     }
 }

@@ -1,12 +1,11 @@
 package dev.porter.http.internal.http1;
 
 import dev.porter.http.internal.Ascii;
-import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
  * Interns well-known field names (in their canonical spelling) so the common headers of a request cost no
- * allocation. Lookup is case-insensitive; unknown names are kept as received.
+ * allocation. Lookup is case-insensitive; the caller keeps unknown names as received.
  */
 final class HeaderNames {
 
@@ -39,13 +38,14 @@ final class HeaderNames {
         return b;
     }
 
-    static String intern(byte[] b, int off, int len) {
+    /** @return the canonical spelling of a well-known name, or null if the name is not one */
+    static String known(byte[] b, int off, int len) {
         if (len < BY_LENGTH.length && BY_LENGTH[len] != null) {
             String[] lowers = LOWER_BY_LENGTH[len];
             for (int i = 0; i < lowers.length; i++) {
                 if (Ascii.equalsLower(b, off, len, lowers[i])) return BY_LENGTH[len][i];
             }
         }
-        return new String(b, off, len, StandardCharsets.ISO_8859_1);
+        return null;
     }
 }

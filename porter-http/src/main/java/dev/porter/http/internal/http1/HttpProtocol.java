@@ -116,8 +116,9 @@ public final class HttpProtocol implements Protocol {
 
     /** The keep-alive loop, until the connection ends, parks or turns into HTTP/2. */
     private void serveHttp1(Connection c, State state) throws IOException {
-        RequestHead head = new RequestHead(config);
-        RequestFraming framing = new RequestFraming();
+        Reused reused = new Reused(c, config, serverLine);
+        RequestHead head = reused.head;
+        RequestFraming framing = reused.framing;
         // Fix (found by HttpsIdleParkingTest, plaintext and TLS alike): a connection resuming from a park had its
         // wait measured from this call, so its first request looked back to back ("hot"), and it then waited for
         // the next one without a timer: it kept its thread until that request or the keep-alive timeout, never
@@ -160,7 +161,7 @@ public final class HttpProtocol implements Protocol {
             // (The first request says nothing: it was measured from the connection's start.)
             state.hot = state.served > 0 && started - waitStart < HOT_GAP_NANOS;
             state.served++;
-            if (!exchange(c, head, framing, state, started)) return;
+            if (!exchange(c, reused, state, started)) return;
             // The clock read that timed the response, if one did, starts the wait too: one read per request. (It was
             // taken before the flush, so a slow flush counts toward the gap: at worst a connection is not "hot".)
             long ended = state.ended;
@@ -219,20 +220,20 @@ public final class HttpProtocol implements Protocol {
     }
 
     /** Runs one request/response exchange. @return true if the connection may carry another request */
-    private boolean exchange(Connection c, RequestHead head, RequestFraming framing, State state, long started)
-            throws IOException {
+    private boolean exchange(Connection c, Reused reused, State state, long started) throws IOException {
+        RequestHead head = reused.head;
+        RequestFraming framing = reused.framing;
         boolean closeAfter = !framing.keepAlive || framing.closeAfter || c.isDraining()
                 || state.served >= config.maxRequestsPerConnection();
-        ServerResponse res = new ServerResponse(c, serverLine, "HEAD".equals(head.method), head.version == 10, closeAfter,
-                head.headers);
+        ServerResponse res = reused.response(closeAfter);
         if (state.secure && hstsLine != null) res.transportSecurity(hstsLine);
         res.allowSwitch(config);
-        BodyStream body = body(c, framing, res);
+        BodyStream body = body(c, framing, res, reused);
         res.requestBody(body, config.maxDrainBytes());
         // Earlier pipelined responses go out before a request with a body: reading that body may block, and the
         // client may be waiting for them. (Requests without a body keep coalescing.)
         if (!(body instanceof BodyStream.Empty) && c.output().length() > 0) c.flush();
-        ServerRequest req = new ServerRequest(head, framing, c, config.maxBodySize(), config.trustedProxies(), body);
+        ServerRequest req = reused.request(body);
         long flushedMark = c.output().flushedBytes();
         int outMark = c.output().length();
         boolean framed;
@@ -304,7 +305,7 @@ public final class HttpProtocol implements Protocol {
         return true;
     }
 
-    private BodyStream body(Connection c, RequestFraming framing, ServerResponse res) {
+    private BodyStream body(Connection c, RequestFraming framing, ServerResponse res, Reused reused) {
         // RFC 9110 §10.1.1: 100 Continue only once the handler reads the body; if it already started its answer,
         // the 100 still goes first as long as that answer's head has not left.
         BodyStream.Continuer continuer = framing.expectContinue ? () -> res.sendInterim(CONTINUE) : null;
@@ -315,7 +316,7 @@ public final class HttpProtocol implements Protocol {
         if (framing.contentLength > 0) {
             return new BodyStream.Fixed(c, framing.contentLength, config.maxBodySize(), continuer);
         }
-        return new BodyStream.Empty(c);
+        return reused.emptyBody();
     }
 
     /** Answers an error in place of the handler's response if nothing was sent yet. @return false if it was too late */

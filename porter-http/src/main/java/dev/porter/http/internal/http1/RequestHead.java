@@ -8,8 +8,6 @@ import dev.porter.http.internal.Ascii;
 import dev.porter.http.internal.Methods;
 import dev.porter.http.internal.Targets;
 
-import java.nio.charset.StandardCharsets;
-
 /**
  * Parses and validates one request head (request line and header section, RFC 9112 §2-§5): a pure state machine
  * over bytes that does no I/O. Feed it the unread bytes with {@link #parse}; it consumes whole lines and stops when
@@ -40,6 +38,8 @@ public final class RequestHead {
     private int headerBytes;
     private long contentLengthSeen;
     private final HttpConfig config;
+    /** The last head's target and fields, handed out again where this head repeats them. */
+    private final RepeatedStrings repeats = new RepeatedStrings();
 
     public RequestHead(HttpConfig config) {
         this.config = config;
@@ -237,7 +237,7 @@ public final class RequestHead {
         if (i == t) throw bad("empty request-target");
         if (i == end) throw bad("missing HTTP version");
         if (b[i] != ' ') throw bad("invalid character in request-target");
-        target = new String(b, t, i - t, StandardCharsets.ISO_8859_1);
+        target = repeats.get(0, b, t, i - t);
         i++;
         // Byte order, as partialRequestLine sees it when the line comes in pieces: "HTTP/2.0x" is 505 for its
         // first 8 bytes before 400 for the 9th (whole it was 400, split after "2.0" 505).
@@ -287,7 +287,7 @@ public final class RequestHead {
 
     /** One field line, validated by the rules shared with the client ({@link FieldLines#parse}). */
     private void parseField(byte[] b, int off, int len) {
-        FieldLines.parse(b, off, len, headers, RequestHead::bad);
+        FieldLines.parse(b, off, len, headers, RequestHead::bad, repeats);
         int last = headers.size() - 1;
         // Content-Length is checked as soon as it arrives (RFC 9110 §8.6), not only once the head is complete.
         if (headers.name(last) == HeaderNames.CONTENT_LENGTH) {

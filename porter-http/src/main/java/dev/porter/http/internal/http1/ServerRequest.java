@@ -21,7 +21,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The {@link Request} a handler sees: views over the parsed head, computed lazily. */
+/**
+ * The {@link Request} a handler sees: views over the parsed head, computed lazily. One per connection, reused for
+ * each of its requests ({@link #next}): a handler may use it only until it returns ({@link Request}'s contract).
+ */
 public final class ServerRequest implements Request {
 
     private final RequestHead head;
@@ -29,7 +32,10 @@ public final class ServerRequest implements Request {
     private final Connection c;
     private final long maxBodySize;
     private final List<AddressRange> trustedProxies;
-    final BodyStream body;
+    BodyStream body;
+    /** The target {@link #rawPath} and {@link #path} were computed for (the head reuses a repeated target's String). */
+    private String splitOf;
+    private String splitMethod;
     /** The client and scheme forwarded fields name, computed on first use. */
     private ForwardedFields.Origin origin;
     private String rawPath;
@@ -44,12 +50,27 @@ public final class ServerRequest implements Request {
         this.c = c;
         this.maxBodySize = maxBodySize;
         this.trustedProxies = trustedProxies;
-        this.body = body;
-        splitTarget();
+        next(body);
     }
 
-    private void splitTarget() {
+    /** Makes this request the view of the head just parsed, with this body. */
+    void next(BodyStream body) {
+        this.body = body;
+        origin = null;
+        query = null;
         String t = head.target;
+        // Same target and method (CONNECT splits otherwise) as the connection's last request, the same Strings:
+        // the split and the decoded path stand.
+        if (t == splitOf && head.method == splitMethod) return;
+        splitOf = t;
+        splitMethod = head.method;
+        rawPath = null;
+        rawQuery = null;
+        path = null;
+        splitTarget(t);
+    }
+
+    private void splitTarget(String t) {
         int hash = t.indexOf('#');
         if (hash >= 0) t = t.substring(0, hash); // a fragment is not part of the resource (RFC 9110 §4.2.5)
         int start = 0;

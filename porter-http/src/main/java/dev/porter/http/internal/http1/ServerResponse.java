@@ -38,8 +38,8 @@ public final class ServerResponse implements Response, ProtocolSwitch, PreparedS
     private final byte[] serverLine;
     /** {@code Strict-Transport-Security} line for a response over TLS, or null. */
     private byte[] hstsLine;
-    private final boolean headRequest;
-    private final boolean http10;
+    private boolean headRequest;
+    private boolean http10;
     private final Headers headers = new Headers();
     private Status status = Status.OK;
     private boolean committed;
@@ -57,7 +57,7 @@ public final class ServerResponse implements Response, ProtocolSwitch, PreparedS
     private HttpConfig switchConfig;
     private Takeover takeover;
     /** The request's fields (for Last-Event-ID), or null. */
-    private final Headers requestHeaders;
+    private Headers requestHeaders;
     private SseStream events;
 
     public ServerResponse(Connection c, byte[] serverLine, boolean headRequest, boolean http10, boolean close) {
@@ -72,6 +72,30 @@ public final class ServerResponse implements Response, ProtocolSwitch, PreparedS
         this.headRequest = headRequest;
         this.http10 = http10;
         this.close = close;
+    }
+
+    /**
+     * Makes this response new for the next request of its connection, which reuses it (the handler's contract
+     * ends its use of a response when it returns, {@link dev.porter.http.Handler#handle}): no allocation per request.
+     */
+    void reset(boolean headRequest, boolean http10, boolean close, Headers requestHeaders) {
+        this.headRequest = headRequest;
+        this.http10 = http10;
+        this.close = close;
+        this.requestHeaders = requestHeaders;
+        hstsLine = null;
+        headers.clear();
+        status = Status.OK;
+        committed = false;
+        declaredLength = -1;
+        bodyBytes = 0;
+        stream = null;
+        wellFramed = true;
+        requestBody = null;
+        headStart = -1;
+        switchConfig = null;
+        takeover = null;
+        events = null;
     }
 
     /** Adds this {@code Strict-Transport-Security} line (over TLS only, RFC 6797 §7.2) unless the handler sets one. */

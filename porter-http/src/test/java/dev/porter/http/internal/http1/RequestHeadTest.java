@@ -52,6 +52,54 @@ class RequestHeadTest {
     }
 
     @Test
+    void theNextHeadOfAConnectionReusesTheStringsItRepeatsAndOnlyThose() {
+        RequestHead head = new RequestHead(STRICT);
+        byte[] first = bytes("GET /a?x=1 HTTP/1.1\r\nHost: example.com\r\nX-Trace: abc\r\nCookie: k=v\r\n\r\n");
+        assertThat(head.parse(first, 0, first.length)).isEqualTo(first.length);
+        String target = head.target;
+        String trace = head.headers.value(1);
+        String traceName = head.headers.name(1);
+        String cookie = head.headers.value(2);
+
+        head.reset();
+        byte[] same = first.clone();
+        assertThat(head.parse(same, 0, same.length)).isEqualTo(same.length);
+        assertThat(head.target).isSameAs(target);
+        assertThat(head.headers.name(1)).isSameAs(traceName);
+        assertThat(head.headers.value(1)).isSameAs(trace);
+        assertThat(head.headers.value(2)).isSameAs(cookie);
+
+        // Same lengths at the same places, other bytes: new strings with the new bytes.
+        head.reset();
+        byte[] other = bytes("GET /a?x=2 HTTP/1.1\r\nHost: example.org\r\nX-Trace: abd\r\nCookie: k=w\r\n\r\n");
+        assertThat(head.parse(other, 0, other.length)).isEqualTo(other.length);
+        assertThat(head.target).isEqualTo("/a?x=2");
+        assertThat(head.headers.first("Host")).isEqualTo("example.org");
+        assertThat(head.headers.first("X-Trace")).isEqualTo("abd");
+        assertThat(head.headers.first("Cookie")).isEqualTo("k=w");
+
+        // Fields in another order: each is read from its own bytes, whatever stood at its place before.
+        head.reset();
+        byte[] swapped = bytes("GET /a?x=2 HTTP/1.1\r\nX-Trace: abd\r\nHost: example.org\r\n\r\n");
+        assertThat(head.parse(swapped, 0, swapped.length)).isEqualTo(swapped.length);
+        assertThat(head.headers.name(0)).isEqualTo("X-Trace");
+        assertThat(head.headers.value(0)).isEqualTo("abd");
+        assertThat(head.headers.value(1)).isEqualTo("example.org");
+    }
+
+    @Test
+    void aValueLongerThanTheRepeatBoundIsStillParsedWhole() {
+        RequestHead head = new RequestHead(STRICT);
+        String big = "v".repeat(RepeatedStrings.MAX_BYTES + 1);
+        for (int i = 0; i < 2; i++) {
+            head.reset();
+            byte[] b = bytes("GET / HTTP/1.1\r\nHost: h\r\nX-Big: " + big + "\r\n\r\n");
+            assertThat(head.parse(b, 0, b.length)).isEqualTo(b.length);
+            assertThat(head.headers.first("X-Big")).isEqualTo(big);
+        }
+    }
+
+    @Test
     void aHeadEndsExactlyAfterItsEmptyLineAndLeavesAPipelinedRequestUnconsumed() {
         String first = "POST /a HTTP/1.1\r\nHost: h\r\nContent-Length: 0\r\n\r\n";
         String second = "GET /b HTTP/1.0\r\n\r\n";
