@@ -1,5 +1,6 @@
 package dev.porter.cli;
 
+import dev.porter.core.testing.TestServers;
 import dev.porter.http.ClientConfig;
 import dev.porter.http.ClientRequest;
 import dev.porter.http.ClientResponse;
@@ -121,6 +122,24 @@ class ProxyTunnelCommandTest {
                 assertThat(proxy.terminate()).isIn(0, 143);
             }
             demo.terminate();
+        }
+    }
+
+    @Test
+    void sendProxyGivesADemoWithProxyProtocolTheClientsAddress() {
+        for (String version : new String[]{"v1", "v2"}) {
+            int backend = TestServers.freePort();
+            try (Backends.Node demo = Backends.Node.start(backend, "--proxy-protocol");
+                 PorterProcess proxy = PorterProcess.start("proxy", "--to", "http://127.0.0.1:" + backend, "-p", "0",
+                         "--send-proxy", version, "--health-path", "/plaintext", "--health-interval", "0.2")) {
+                int port = port(proxy);
+                assertThat(proxy.nextLine()).endsWith(", PROXY " + version + ")");
+                // The client connects from 127.0.0.2; without the header the demo would log the proxy's 127.0.0.1.
+                assertThat(Backends.get(port, "/plaintext", "")).startsWith("HTTP/1.1 200");
+                String logged = demo.awaitLine(l -> l.contains("\"GET /plaintext HTTP/1.1\" 200") && !l.startsWith("127.0.0.1 "));
+                assertThat(logged).as(version).startsWith(Backends.CLIENT + " ");
+                assertThat(proxy.terminate()).isIn(0, 143);
+            }
         }
     }
 
