@@ -62,6 +62,11 @@ class ProxyWebSocketTest {
                     backendSaw.add("closed " + ws.closeCode() + " " + ws.closeReason());
                 })
                 .websocket("/bye", ws -> ws.close(4001, "bye now"))
+                .websocket("/fields", ws -> {
+                    var q = ws.request();
+                    ws.sendText(q.header("Upgrade") + "|" + q.header("Connection") + "|" + q.header("X-Hop") + "|"
+                            + q.header("Keep-Alive") + "|" + q.header("TE") + "|" + q.header("X-End"));
+                })
                 .get("/refuse", (req, res) -> res.send(Status.BAD_REQUEST, "no websocket here\n"))
                 .get("/plain", (req, res) -> res.send("plain " + req.header("Upgrade")));
         return later(TestHttp.start(HttpConfig.builder(), r));
@@ -205,6 +210,29 @@ class ProxyWebSocketTest {
         }
         assertThat(saw()).startsWith("upgrade=websocket");
         assertThat(saw()).startsWith("closed 1006");
+    }
+
+    @Test
+    void rfc9110_s7_6_1_onlyTheTwoUpgradeFieldsAreSentAgainOtherHopByHopFieldsGo() throws Exception {
+        HttpServer b = backend();
+        HttpServer p = proxy(ProxyConfig.builder("http://127.0.0.1:" + b.port()));
+        try (Socket s = new Socket("127.0.0.1", p.port())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(("GET /fields HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
+                    + "Connection: keep-alive, Upgrade, X-Hop\r\nX-Hop: 1\r\nKeep-Alive: timeout=5\r\nTE: trailers\r\n"
+                    + "X-End: kept\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            InputStream in = s.getInputStream();
+            String head = readHead(in);
+            // RFC 6455 §4.2.2: the accept key is the backend's, for the client's key (§1.3's example).
+            assertThat(head).startsWith("HTTP/1.1 101 ").contains("Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=")
+                    .containsIgnoringCase("Upgrade: websocket").containsIgnoringCase("Connection: Upgrade");
+            int b0 = in.read();
+            int len = in.read();
+            assertThat(b0).isEqualTo(0x81); // an unmasked final text frame from the server (RFC 6455 §5.2)
+            String text = new String(in.readNBytes(len), StandardCharsets.UTF_8);
+            assertThat(text).isEqualTo("websocket|Upgrade|null|null|null|kept");
+        }
     }
 
     @Test
