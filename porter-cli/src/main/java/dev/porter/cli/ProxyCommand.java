@@ -95,6 +95,19 @@ final class ProxyCommand implements Callable<Integer> {
                     + "(repeatable); from other peers they are replaced. Default: none.")
     List<String> trusted = List.of();
 
+    @Option(names = "--send-proxy", paramLabel = "v1|v2",
+            description = "Open each backend connection with a PROXY protocol header (v1 text, v2 binary) naming the "
+                    + "client; backend connections are then reused only for the same client. Default: none.")
+    String sendProxy;
+
+    @Option(names = "--max-tunnels", paramLabel = "N", defaultValue = "1024",
+            description = "WebSocket tunnels open at once; more upgrades are answered 503. Default: ${DEFAULT-VALUE}.")
+    int maxTunnels;
+
+    @Option(names = "--tunnel-idle-timeout", paramLabel = "SECONDS", defaultValue = "300",
+            description = "Close a WebSocket tunnel with no byte either way for this long. Default: ${DEFAULT-VALUE}.")
+    double tunnelIdle;
+
     @Option(names = "--access-log", description = "Print one Combined Log Format line per request.")
     boolean accessLog;
 
@@ -129,7 +142,8 @@ final class ProxyCommand implements Callable<Integer> {
         }
         System.out.println("Listening on " + (setup != null ? "https://" : "http://") + Addresses.format(s.address()));
         System.out.println("Proxying to " + String.join(", ", upstreams) + " (" + balance
-                + (sticky != null ? ", sticky by " + sticky : "") + (healthPath != null ? ", checking " + healthPath : "") + ")");
+                + (sticky != null ? ", sticky by " + sticky : "") + (healthPath != null ? ", checking " + healthPath : "")
+                + (sendProxy != null ? ", PROXY " + sendProxy.toLowerCase(Locale.ROOT) : "") + ")");
         if (setup != null) setup.describe("curl --cacert {ca} https://localhost:" + s.port() + "/").forEach(System.out::println);
         System.out.flush();
         Duration grace = server.grace;
@@ -167,6 +181,14 @@ final class ProxyCommand implements Callable<Integer> {
             if (totalTimeout != null) b.totalTimeout(seconds(totalTimeout, "--timeout"));
             if (bufferRequests != null) b.buffering(ProxyConfig.Buffering.upTo(size(bufferRequests)));
             for (String t : trusted) b.trustedProxy(t);
+            if (sendProxy != null) {
+                b.sendProxy(switch (sendProxy.toLowerCase(Locale.ROOT)) {
+                    case "v1", "1" -> ProxyConfig.SendProxy.V1;
+                    case "v2", "2" -> ProxyConfig.SendProxy.V2;
+                    default -> throw usage("--send-proxy must be v1 or v2: " + sendProxy);
+                });
+            }
+            b.maxTunnels(maxTunnels).tunnelIdleTimeout(seconds(tunnelIdle, "--tunnel-idle-timeout"));
             return b.build();
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());

@@ -74,7 +74,7 @@ public final class HttpClient implements AutoCloseable {
      * @throws IOException                           for other network failures, or if the request body's source fails
      */
     public ClientResponse send(ClientRequest request) throws IOException {
-        return engine.send(request);
+        return engine.send(request, null);
     }
 
     /** Shortcut for {@code send(ClientRequest.get(uri))}. */

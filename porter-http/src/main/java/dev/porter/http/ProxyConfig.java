@@ -40,11 +40,31 @@ import java.util.Objects;
  *                          means new connections to the backend: keep it at or above the expected concurrency).
  * @param downTime          without active checks, how long a backend that refused a connection is left out.
  *                          Default 10 s.
+ * @param maxTunnels        WebSocket tunnels open at once (each holds a client and a backend connection and one
+ *                          more virtual thread); an upgrade over it is answered 503 with {@code Retry-After}.
+ *                          Default 1024.
+ * @param tunnelIdleTimeout a tunnel through which no byte passed either way for this long is closed (both
+ *                          connections). Default 5 minutes: longer than the usual WebSocket ping intervals.
+ * @param sendProxy         the PROXY protocol header written at the start of every new backend connection, naming
+ *                          the client's address and port (HAProxy's {@code send-proxy}/{@code send-proxy-v2}).
+ *                          Backend connections are then reused only for the same client address and port. Only
+ *                          with {@code http://} upstreams. Default {@link SendProxy#NONE}.
  */
 public record ProxyConfig(List<URI> upstreams, Balance balance, Sticky sticky, String stickyCookie,
                           HealthCheck health, Duration connectTimeout, Duration readTimeout, Duration totalTimeout,
                           Buffering buffering, List<String> trustedProxies, String via, String stripPrefix,
-                          boolean preserveHost, int maxIdlePerBackend, Duration downTime) {
+                          boolean preserveHost, int maxIdlePerBackend, Duration downTime, int maxTunnels,
+                          Duration tunnelIdleTimeout, SendProxy sendProxy) {
+
+    /** Whether and how the proxy tells each backend connection who the client is (PROXY protocol). */
+    public enum SendProxy {
+        /** No header: the backend sees the proxy's address (the client's is in the forwarded fields). */
+        NONE,
+        /** Version 1, the text line. */
+        V1,
+        /** Version 2, binary. */
+        V2
+    }
 
     /** How a backend is chosen among those that are up. */
     public enum Balance {
@@ -126,6 +146,15 @@ public record ProxyConfig(List<URI> upstreams, Balance balance, Sticky sticky, S
         }
         if (maxIdlePerBackend < 0) throw new IllegalArgumentException("maxIdlePerBackend must be >= 0: " + maxIdlePerBackend);
         positive(downTime, "downTime");
+        if (maxTunnels < 0) throw new IllegalArgumentException("maxTunnels must be >= 0: " + maxTunnels);
+        positive(tunnelIdleTimeout, "tunnelIdleTimeout");
+        Objects.requireNonNull(sendProxy, "sendProxy");
+        if (sendProxy != SendProxy.NONE) {
+            for (URI u : upstreams) {
+                // The header must precede the TLS handshake, which the client's transport starts at connect.
+                if (!u.getScheme().equalsIgnoreCase("http")) throw new IllegalArgumentException("sendProxy needs http:// upstreams: " + u);
+            }
+        }
     }
 
     private static void checkUpstream(URI u) {
@@ -168,6 +197,9 @@ public record ProxyConfig(List<URI> upstreams, Balance balance, Sticky sticky, S
         b.preserveHost = preserveHost;
         b.maxIdlePerBackend = maxIdlePerBackend;
         b.downTime = downTime;
+        b.maxTunnels = maxTunnels;
+        b.tunnelIdleTimeout = tunnelIdleTimeout;
+        b.sendProxy = sendProxy;
         return b;
     }
 
@@ -188,6 +220,9 @@ public record ProxyConfig(List<URI> upstreams, Balance balance, Sticky sticky, S
         private boolean preserveHost = true;
         private int maxIdlePerBackend = 128;
         private Duration downTime = Duration.ofSeconds(10);
+        private int maxTunnels = 1024;
+        private Duration tunnelIdleTimeout = Duration.ofMinutes(5);
+        private SendProxy sendProxy = SendProxy.NONE;
 
         private Builder() {
         }
@@ -223,10 +258,18 @@ public record ProxyConfig(List<URI> upstreams, Balance balance, Sticky sticky, S
         /** Sets how long a refused backend is left out without active checks. */
         public Builder downTime(Duration d) { downTime = d; return this; }
 
+        /** Sets the most WebSocket tunnels open at once (0: none, every upgrade is answered 503). */
+        public Builder maxTunnels(int n) { maxTunnels = n; return this; }
+        /** Sets how long a tunnel may pass no byte either way before it is closed. */
+        public Builder tunnelIdleTimeout(Duration d) { tunnelIdleTimeout = d; return this; }
+        /** Sets the PROXY protocol header sent on each new backend connection. */
+        public Builder sendProxy(SendProxy v) { sendProxy = v; return this; }
+
         /** @return the configuration @throws IllegalArgumentException if a value is out of range */
         public ProxyConfig build() {
             return new ProxyConfig(upstreams, balance, sticky, stickyCookie, health, connectTimeout, readTimeout,
-                    totalTimeout, buffering, trustedProxies, via, stripPrefix, preserveHost, maxIdlePerBackend, downTime);
+                    totalTimeout, buffering, trustedProxies, via, stripPrefix, preserveHost, maxIdlePerBackend, downTime,
+                    maxTunnels, tunnelIdleTimeout, sendProxy);
         }
     }
 }

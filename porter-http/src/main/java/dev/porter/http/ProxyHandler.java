@@ -38,8 +38,18 @@ import java.util.List;
  *       good active check, or for {@link ProxyConfig#downTime()} without active checks.</li>
  * </ul>
  *
- * <p>Not forwarded: {@code CONNECT} (501), protocol upgrades (WebSocket; the {@code Upgrade} field is dropped, so
- * the backend answers the plain request), interim 1xx responses and trailers. A TRACE or OPTIONS with
+ * <p>WebSocket (RFC 6455) is tunnelled: an HTTP/1.1 GET with {@code Upgrade: websocket} and
+ * {@code Connection: upgrade} goes to the backend on a connection of its own with those two fields kept; a 101
+ * from it is answered 101 with its {@code Sec-WebSocket-*} fields, then bytes are relayed both ways until either
+ * side ends (half-closes passed on), for at most {@link ProxyConfig#maxTunnels()} tunnels at once (503 over it),
+ * each closed after {@link ProxyConfig#tunnelIdleTimeout()} without a byte either way. Any other answer is relayed
+ * as a normal response. Other upgrade tokens ({@code h2c}…) are not tunnelled: the {@code Upgrade} field is dropped
+ * and the backend answers the plain request.
+ *
+ * <p>With {@link ProxyConfig#sendProxy()}, every new backend connection opens with a PROXY protocol header naming
+ * the client, and is reused only for requests from that same client address and port.
+ *
+ * <p>Not forwarded: {@code CONNECT} (501), interim 1xx responses and trailers. A TRACE or OPTIONS with
  * {@code Max-Forwards: 0} is answered here (RFC 9110 §7.6.2).
  *
  * <p>Thread-safe: one handler serves all requests at once. {@link #close()} stops its health checks and closes
@@ -89,7 +99,12 @@ public final class ProxyHandler implements Handler, AutoCloseable {
                 .map(b -> new BackendState(b.uri(), b.up(), b.active(), b.forwarded(), b.failed())).toList();
     }
 
-    /** Stops the health checks and closes idle backend connections; requests in flight finish. */
+    /** @return WebSocket tunnels open now (and upgrades being forwarded) */
+    public int tunnels() {
+        return proxy.tunnels();
+    }
+
+    /** Stops the health checks, closes idle backend connections and every open tunnel; requests in flight finish. */
     @Override
     public void close() {
         proxy.close();

@@ -66,6 +66,15 @@ public final class Nginx implements AutoCloseable {
     }
 
     /**
+     * Starts nginx whose listener requires a PROXY protocol header ({@code listen ... proxy_protocol}; then
+     * {@code $proxy_protocol_addr} and {@code $proxy_protocol_port} name the client), skipping the calling test when
+     * nginx is not installed.
+     */
+    public static Nginx startProxyProtocol(String locations) throws IOException, InterruptedException {
+        return start(locations, " proxy_protocol", "", false);
+    }
+
+    /**
      * Starts nginx serving HTTPS with HTTP/2 ({@code listen ... ssl http2}, the form nginx 1.22 knows; ALPN offers
      * h2 and http/1.1), skipping the calling test when nginx is not installed.
      *

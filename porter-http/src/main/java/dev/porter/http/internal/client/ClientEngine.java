@@ -90,14 +90,14 @@ public final class ClientEngine implements AutoCloseable {
         return pool.idleCount();
     }
 
-    /** Sends {@code request}, following redirects as configured; see {@link dev.porter.http.HttpClient#send}. */
-    public ClientResponse send(ClientRequest request) throws IOException {
+    /** Sends as {@link dev.porter.http.HttpClient#send}; a first-hop connection opens with {@code preface} if set. */
+    public ClientResponse send(ClientRequest request, Route.Preface preface) throws IOException {
         Objects.requireNonNull(request, "request");
         Duration timeout = request.timeout() != null ? request.timeout() : config.requestTimeout();
         long deadline = timeout == null ? 0 : (System.nanoTime() + timeout.toNanos()) | 1;
         ClientRequest current = request;
         for (int hops = 0; ; hops++) {
-            ClientResponseImpl res = attempt(current, deadline, timeout);
+            ClientResponseImpl res = attempt(current, hops == 0 ? preface : null, deadline, timeout);
             if (!config.followRedirects()) return res;
             ClientRequest next;
             try {
@@ -116,8 +116,8 @@ public final class ClientEngine implements AutoCloseable {
         }
     }
 
-    private ClientResponseImpl attempt(ClientRequest req, long deadline, Duration timeout) throws IOException {
-        Route route = Route.of(req.uri());
+    private ClientResponseImpl attempt(ClientRequest req, Route.Preface p, long deadline, Duration timeout) throws IOException {
+        Route route = Route.of(req.uri()).with(p);
         boolean retryable = IDEMPOTENT.contains(req.method()) && req.body().replayable();
         boolean acceptGzip = config.decompress() && req.header("Accept-Encoding") == null;
         long length = req.body().length();
@@ -331,10 +331,7 @@ public final class ClientEngine implements AutoCloseable {
                 req.uri(), body, stream, contentLength);
     }
 
-    /**
-     * Opens a connection of its own for a protocol switch (a WebSocket handshake): never pooled, and over TLS ALPN
-     * offers only {@code http/1.1} (an upgrade does not exist in HTTP/2).
-     */
+    /** Opens a connection of its own for a protocol switch: never pooled; over TLS, ALPN offers only http/1.1. */
     public Connection connectForUpgrade(URI uri, long deadline, Duration timeout) throws IOException {
         return open(Route.of(uri), uri, deadline, timeout, false).c;
     }
@@ -375,11 +372,12 @@ public final class ClientEngine implements AutoCloseable {
         }
         opened.incrementAndGet();
         try {
+            if (route.preface() != null) c.write(route.preface().bytes()); // leaves with the request head
             if (config.listener() != null) {
                 config.listener().connected(uri, c.remoteAddress());
                 if (c.tls().isPresent()) config.listener().secured(uri, c.tls().get());
             }
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             c.close();
             throw e;
         }

@@ -145,9 +145,11 @@ final class ConnectionPool implements AutoCloseable {
             lock.lock();
             try {
                 if (closed) return;
-                for (ArrayDeque<PooledConnection> q : idle.values()) {
+                for (var it = idle.values().iterator(); it.hasNext(); ) {
+                    ArrayDeque<PooledConnection> q = it.next();
                     // Oldest at the end: drop from there while expired.
                     while (!q.isEmpty() && now - q.peekLast().idleSince >= idleTimeoutNanos) expired.add(q.pollLast());
+                    if (q.isEmpty()) it.remove(); // routes come and go (one per client with a preface)
                 }
             } finally {
                 lock.unlock();

@@ -4,6 +4,7 @@ import dev.porter.http.HttpClientException;
 import dev.porter.http.internal.Transport;
 
 import java.net.URI;
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -14,8 +15,24 @@ import java.util.Locale;
  * @param host      the host as written in the URI, lower-cased; IPv6 literals keep their brackets
  * @param port      the port, the scheme's default when the URI has none
  * @param transport opens connections for the scheme
+ * @param preface   bytes written first on every new connection of this route (a PROXY protocol header), or
+ *                  null. Part of the pool's key: a connection is only reused for requests whose preface is the
+ *                  same bytes, so what it said at its start stays true for every request it carries.
  */
-public record Route(String scheme, String host, int port, Transport transport) {
+public record Route(String scheme, String host, int port, Transport transport, Preface preface) {
+
+    /** A connection's first bytes, compared by content. */
+    public record Preface(byte[] bytes) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Preface p && Arrays.equals(bytes, p.bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(bytes);
+        }
+    }
 
     /**
      * @return the route of an absolute URI
@@ -25,7 +42,12 @@ public record Route(String scheme, String host, int port, Transport transport) {
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         Transport t = Transports.forScheme(scheme);
         int port = uri.getPort() < 0 ? t.defaultPort() : uri.getPort();
-        return new Route(scheme, uri.getHost().toLowerCase(Locale.ROOT), port, t);
+        return new Route(scheme, uri.getHost().toLowerCase(Locale.ROOT), port, t, null);
+    }
+
+    /** @return this route with every new connection opening with {@code p} (null: nothing) */
+    public Route with(Preface p) {
+        return new Route(scheme, host, port, transport, p);
     }
 
     /** @return the host to connect to: without the brackets of an IPv6 literal */
@@ -45,12 +67,12 @@ public record Route(String scheme, String host, int port, Transport transport) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Route r && sameOrigin(r);
+        return o instanceof Route r && sameOrigin(r) && java.util.Objects.equals(preface, r.preface);
     }
 
     @Override
     public int hashCode() {
-        return (scheme.hashCode() * 31 + host.hashCode()) * 31 + port;
+        return ((scheme.hashCode() * 31 + host.hashCode()) * 31 + port) * 31 + (preface == null ? 0 : preface.hashCode());
     }
 
     @Override

@@ -39,17 +39,27 @@ public final class Proxy implements AutoCloseable {
     private final Balancer balancer;
     private final HealthChecks health;
     private final List<AddressRange> trusted;
+    private final BackendHello hello;
+    private final Upgrades upgrades;
 
     public Proxy(ProxyConfig cfg) {
         this.cfg = cfg;
-        this.engine = new ClientEngine(ClientConfig.builder().connectTimeout(cfg.connectTimeout())
+        ClientConfig clientConfig = ClientConfig.builder().connectTimeout(cfg.connectTimeout())
                 .readTimeout(cfg.readTimeout()).maxIdlePerHost(cfg.maxIdlePerBackend()).followRedirects(false)
-                .decompress(false).expectContinueThreshold(-1).userAgent(null).httpVersion(HttpVersion.HTTP_1_1).build());
+                .decompress(false).expectContinueThreshold(-1).userAgent(null).httpVersion(HttpVersion.HTTP_1_1).build();
+        this.engine = new ClientEngine(clientConfig);
+        this.hello = new BackendHello(cfg.sendProxy());
         List<Backend> backends = new ArrayList<>();
         for (var u : cfg.upstreams()) backends.add(new Backend(u));
         this.balancer = new Balancer(backends, cfg.balance(), cfg.health() != null, cfg.downTime().toNanos());
         this.trusted = cfg.trustedProxies().stream().map(AddressRange::parse).toList();
-        this.health = cfg.health() == null ? null : new HealthChecks(cfg.health(), backends);
+        this.health = cfg.health() == null ? null : new HealthChecks(cfg.health(), backends, hello.local());
+        this.upgrades = new Upgrades(cfg, clientConfig, engine, balancer, hello);
+    }
+
+    /** @return WebSocket tunnels open (or being opened) now */
+    public int tunnels() {
+        return upgrades.active();
     }
 
     /** @return the backends, in configured order */
@@ -74,6 +84,10 @@ public final class Proxy implements AutoCloseable {
         String cookieId = cfg.sticky() == ProxyConfig.Sticky.COOKIE ? Cookies.value(req.headers(), cfg.stickyCookie()) : null;
         String client = cfg.sticky() == ProxyConfig.Sticky.CLIENT_ADDRESS ? Forwarding.client(req, isTrusted) : null;
         String target = Outgoing.target(req, cfg.stripPrefix());
+        if (Upgrades.wanted(req, res)) {
+            upgrades.handle(req, res, target, isTrusted, cookieId, client);
+            return;
+        }
         long deadline = cfg.totalTimeout() == null ? 0 : System.nanoTime() + cfg.totalTimeout().toNanos();
         BufferedBody buffered = cfg.buffering() == null ? null : BufferedBody.read(req.body(), req.contentLength(), cfg.buffering());
         try {
@@ -114,7 +128,7 @@ public final class Proxy implements AutoCloseable {
             ClientResponse answer;
             b.started();
             try {
-                answer = engine.send(out);
+                answer = engine.send(out, hello.preface(req));
             } catch (IOException e) {
                 b.ended();
                 rethrowClientSide(streamed);
@@ -176,6 +190,7 @@ public final class Proxy implements AutoCloseable {
     @Override
     public void close() {
         if (health != null) health.close();
+        upgrades.close();
         engine.close();
     }
 }
