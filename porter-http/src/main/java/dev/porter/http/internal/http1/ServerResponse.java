@@ -208,7 +208,7 @@ public final class ServerResponse implements Response, ProtocolSwitch, PreparedS
     public void send(byte[] body) throws IOException {
         checkNotCommitted();
         announceCloseIfBodyUnread();
-        writeHead(body.length, false);
+        writeHead(body.length, false, null);
         if (!noBody()) c.write(body, 0, body.length);
         bodyBytes = noBody() ? 0 : body.length;
     }
@@ -223,7 +223,7 @@ public final class ServerResponse implements Response, ProtocolSwitch, PreparedS
     public void sendFile(FileChannel file, long position, long length) throws IOException {
         checkNotCommitted();
         announceCloseIfBodyUnread();
-        writeHead(length, false);
+        writeHead(length, false, null);
         if (noBody() || length == 0) return;
         byte[] o = c.output().array();
         if (length <= o.length - c.output().length()) {
@@ -269,18 +269,18 @@ public final class ServerResponse implements Response, ProtocolSwitch, PreparedS
         if (stream != null) return stream;
         checkNotCommitted();
         if (noBody()) {
-            writeHead(declaredLength, false);
+            writeHead(declaredLength, false, null);
             stream = new ResponseStreams.Raw(c, true);
         } else if (declaredLength >= 0) {
-            writeHead(declaredLength, false);
+            writeHead(declaredLength, false, null);
             stream = new ResponseStreams.Fixed(c, declaredLength, false);
         } else if (http10) {
             // RFC 9112 §6.3 (8): without a length, an HTTP/1.0 response is delimited by closing the connection.
             close = true;
-            writeHead(-1, false);
+            writeHead(-1, false, null);
             stream = new ResponseStreams.Raw(c, false);
         } else {
-            writeHead(-1, true);
+            writeHead(-1, true, null);
             stream = new ResponseStreams.Chunked(c);
         }
         return stream;
@@ -316,7 +316,7 @@ public final class ServerResponse implements Response, ProtocolSwitch, PreparedS
     public boolean finish() throws IOException {
         if (!committed) {
             announceCloseIfBodyUnread();
-            writeHead(declaredLength >= 0 && noBody() ? declaredLength : 0, false);
+            writeHead(declaredLength >= 0 && noBody() ? declaredLength : 0, false, null);
         }
         if (stream != null && !stream.closed) {
             if (!stream.finish()) wellFramed = false;
@@ -360,13 +360,9 @@ public final class ServerResponse implements Response, ProtocolSwitch, PreparedS
 
     /**
      * Writes status line and header section (RFC 9112 §4, §6): Content-Length for a known length (none for
-     * 1xx/204, RFC 9110 §8.6), chunked when asked, Date and Server unless the handler set them.
+     * 1xx/204, RFC 9110 §8.6), chunked when asked, Date and Server unless the handler set them; {@code prepared}
+     * header lines (or null) are copied behind the handler's fields.
      */
-    private void writeHead(long length, boolean chunked) throws IOException {
-        writeHead(length, chunked, null);
-    }
-
-    /** As above, with {@code prepared} header lines (or null) copied behind the handler's fields. */
     private void writeHead(long length, boolean chunked, byte[] prepared) throws IOException {
         committed = true;
         headStart = c.output().length();
@@ -394,14 +390,8 @@ public final class ServerResponse implements Response, ProtocolSwitch, PreparedS
         // A graceful stop that began while the handler ran ends the connection after this response: say so now,
         // or the client sends its next request into a connection that closes unread (RFC 9112 §9.6).
         if (!close && c.isDraining()) close = true;
-        // A 101 names the protocol switched to in its own Connection field (RFC 9110 §7.8): never "close".
-        if (status.code() == 101) {
-            // nothing: the handler set Connection: upgrade
-        } else if (close) {
-            HeadBytes.put(c, CONNECTION_CLOSE);
-        } else if (http10) {
-            HeadBytes.put(c, CONNECTION_KEEP_ALIVE);
-        }
+        // A 101 names the protocol switched to in its own Connection field (RFC 9110 §7.8), set by the handler.
+        if (status.code() != 101 && (close || http10)) HeadBytes.put(c, close ? CONNECTION_CLOSE : CONNECTION_KEEP_ALIVE);
         HeadBytes.put(c, CRLF);
     }
 }
