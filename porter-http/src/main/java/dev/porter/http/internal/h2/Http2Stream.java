@@ -179,7 +179,7 @@ final class Http2Stream {
         lock.lock();
         try {
             long left = nanos;
-            while (chunks.isEmpty() && !remoteEnded && cancelled == null) {
+            while ((chunks == null || chunks.isEmpty()) && !remoteEnded && cancelled == null) {
                 if (left <= 0) return false;
                 left = arrived.awaitNanos(left);
             }
