@@ -2,11 +2,11 @@ package dev.porter.http.internal.h2client;
 
 import dev.porter.core.ReadBuffer;
 import dev.porter.http.internal.ByteStream;
+import dev.porter.http.internal.StreamInput;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -116,56 +116,14 @@ final class ClientTunnel implements ByteStream {
     }
 
     /** The server's DATA as a {@link ReadBuffer}. */
-    private final class Input implements ReadBuffer {
-        private byte[] buf = new byte[OUT];
-        private int start;
-        private int end;
-        private long deadline;
-
-        @Override public byte[] array() { return buf; }
-        @Override public int start() { return start; }
-        @Override public int end() { return end; }
-
-        @Override
-        public void consume(int n) {
-            if (n < 0 || n > end - start) throw new IllegalArgumentException("consume " + n);
-            start += n;
-            if (start == end) start = end = 0;
+    private final class Input extends StreamInput {
+        Input() {
+            super(OUT);
         }
 
         @Override
-        public boolean fill(Wait wait, int maxBuffered) throws IOException {
-            if (end - start >= maxBuffered) throw new IllegalStateException(maxBuffered + " unread bytes already held");
-            if (start > 0) {
-                System.arraycopy(buf, start, buf, 0, end - start);
-                end -= start;
-                start = 0;
-            }
-            if (end == buf.length) buf = Arrays.copyOf(buf, Math.max(buf.length * 2, maxBuffered));
-            int n = stream.read(buf, end, buf.length - end, deadline, readTimeoutNanos);
-            if (n < 0) return false;
-            end += n;
-            return true;
-        }
-
-        @Override
-        public int read(byte[] dst, int off, int len, Wait wait) throws IOException {
-            if (end > start) {
-                int n = Math.min(len, end - start);
-                System.arraycopy(buf, start, dst, off, n);
-                consume(n);
-                return n;
-            }
-            return stream.read(dst, off, len, deadline, readTimeoutNanos);
-        }
-
-        @Override
-        public void deadline(long nanoTime) {
-            deadline = nanoTime;
-        }
-
-        @Override
-        public void release() {
+        protected int readSource(byte[] dst, int off, int len) throws IOException {
+            return stream.read(dst, off, len, deadline(), readTimeoutNanos);
         }
     }
 }
