@@ -4,11 +4,13 @@ import dev.porter.core.ReadBuffer;
 import dev.porter.http.internal.ByteStream;
 
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The raw byte relay of an upgraded exchange (a WebSocket through the proxy), after both 101s: client to backend on
+ * The raw byte relay of an upgraded exchange (a WebSocket through the proxy), after both 101s (or the backend's 101
+ * and the 200 to an HTTP/2 client's extended CONNECT, whose stream is then the client side): client to backend on
  * the client connection's own thread, backend to client on one more virtual thread. Each direction is a blocking
  * copy loop: a read waits for bytes, the write waits until the other socket took them, so a slow reader slows
  * the writer at the far end down instead of filling memory (back-pressure). An end of stream on one side is passed
@@ -91,13 +93,27 @@ final class Tunnel {
         if (c != null) c.close();
     }
 
+    /**
+     * @return false at the end of the stream. An HTTP/2 stream's reads are bounded by the server's read timeout
+     *         whatever the wait asked for; here only {@link Tunnels} judges idleness, so such a timeout just waits on.
+     */
+    private boolean fill(ReadBuffer in) throws IOException {
+        while (true) {
+            try {
+                return in.fill(ReadBuffer.Wait.NEXT_MESSAGE, CHUNK);
+            } catch (SocketTimeoutException e) {
+                if (closed.get()) throw e;
+            }
+        }
+    }
+
     private void copy(ByteStream from, ByteStream to) {
         ReadBuffer in = from.input();
         try {
             while (true) {
                 // NEXT_MESSAGE: the wait is bounded by the (lifted) idle timeout, never by the read timeout, and a
                 // server stopping gracefully ends it like any idle wait.
-                if (in.available() == 0 && !in.fill(ReadBuffer.Wait.NEXT_MESSAGE, CHUNK)) {
+                if (in.available() == 0 && !fill(in)) {
                     if (!closed.get()) to.shutdownOutput(); // RFC 9293 §3.6: the half-close crosses the tunnel
                     return;
                 }

@@ -17,10 +17,13 @@ import dev.porter.http.internal.client.ClientEngine;
 import dev.porter.http.internal.client.UpgradeAnswers;
 import dev.porter.http.internal.http1.RequestFraming;
 import dev.porter.http.internal.http1.ResponseHead;
+import dev.porter.http.internal.websocket.Handshake;
 
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.List;
 
 /**
@@ -31,6 +34,15 @@ import java.util.List;
  * connections are then joined by a {@link Tunnel} through the HTTP/1.1 server's {@link ProtocolSwitch}. Any other
  * answer is relayed as a normal response and the backend connection closed.
  *
+ * <p>Over HTTP/2 a WebSocket comes as an extended CONNECT (RFC 8441 §4, {@code :protocol websocket}), which the
+ * HTTP/2 server presents as a GET whose response is a {@link ProtocolSwitch} with {@link
+ * ProtocolSwitch#extendedConnect()} true. The backend is still asked with an HTTP/1.1 upgrade (RFC 6455 §4.1): the
+ * proxy makes the {@code Sec-WebSocket-Key} the HTTP/2 client does not send (RFC 8441 §5 drops it), checks the
+ * backend's {@code Sec-WebSocket-Accept} against it, and answers the client's CONNECT with 200 and the negotiated
+ * {@code Sec-WebSocket-Protocol}/{@code -Extensions} (§5); the {@link Tunnel} then joins the HTTP/2 stream to the
+ * backend socket. A backend refusal is relayed as is; a 2xx other than the 101 would tell the client its tunnel is
+ * open when it is not, so it becomes a 502.
+ *
  * <p>Only {@code websocket} is tunnelled. Another token (an {@code h2c} upgrade above all) is forwarded as a plain
  * request with {@code Upgrade} dropped: a backend switching to a protocol the proxy cannot see into would let a
  * client talk to it past every rule the proxy applies per request ("h2c smuggling").
@@ -38,6 +50,7 @@ import java.util.List;
 final class Upgrades {
 
     private static final System.Logger LOG = System.getLogger("dev.porter.http.ProxyHandler");
+    private static final SecureRandom KEYS = new SecureRandom();
 
     private final ProxyConfig cfg;
     private final ClientConfig clientConfig;
@@ -57,10 +70,12 @@ final class Upgrades {
 
     /**
      * @return true for a request this class handles: a bodiless HTTP/1.1 GET asking for {@code Upgrade: websocket}
-     *         with {@code Connection: upgrade}, on a response that can switch protocols (not HTTP/2)
+     *         with {@code Connection: upgrade}, on a response that can switch protocols; or an HTTP/2 extended
+     *         CONNECT for a WebSocket (the HTTP/2 server lets only {@code :protocol websocket} reach a handler)
      */
     static boolean wanted(Request req, Response res) {
-        if (!(res instanceof ProtocolSwitch sw) || sw.extendedConnect() || !req.method().equals("GET")
+        if (res instanceof ProtocolSwitch sw && sw.extendedConnect()) return req.method().equals("GET");
+        if (!(res instanceof ProtocolSwitch) || !req.method().equals("GET")
                 || !req.version().equals("HTTP/1.1")
                 || req.contentLength() != 0) {
             return false;
@@ -87,16 +102,17 @@ final class Upgrades {
             return;
         }
         boolean kept = false;
+        boolean h2 = ((ProtocolSwitch) res).extendedConnect();
         try {
-            kept = forward(req, res, target, trusted, cookieId, client);
+            kept = forward(req, res, target, trusted, cookieId, client, h2);
         } finally {
             if (!kept) tunnels.release();
         }
     }
 
     /** @return true if a tunnel now holds the reserved slot */
-    private boolean forward(Request req, Response res, String target, boolean trusted, String cookieId, String client)
-            throws IOException {
+    private boolean forward(Request req, Response res, String target, boolean trusted, String cookieId, String client,
+                            boolean h2) throws IOException {
         Backend tried = null;
         Failure failure = Failure.NONE_LEFT;
         for (int attempt = 0; attempt < 2; attempt++) {
@@ -110,6 +126,8 @@ final class Upgrades {
                 res.send(Status.BAD_REQUEST, "Bad Request: the request cannot be forwarded (" + e.getMessage() + ")\n");
                 return false;
             }
+            // RFC 8441 §5: an HTTP/2 client sends no key; the backend's HTTP/1.1 handshake needs one (RFC 6455 §4.1).
+            String key = h2 ? newKey() : null;
             b.started();
             Connection c;
             try {
@@ -129,7 +147,7 @@ final class Upgrades {
                 ResponseHead head;
                 try {
                     hello.send(c, req);
-                    sendHead(c, out, b, target);
+                    sendHead(c, out, target, key);
                     head = readHead(c);
                 } catch (IOException e) {
                     b.failedOnce();
@@ -138,7 +156,7 @@ final class Upgrades {
                     break; // sent: never again elsewhere
                 }
                 b.answered();
-                tunnelled = answer(req, res, c, head, b, uri, target, cookieId);
+                tunnelled = answer(res, c, head, b, uri, target, cookieId, key);
                 return tunnelled;
             } finally {
                 if (!tunnelled) {
@@ -151,10 +169,18 @@ final class Upgrades {
         return false;
     }
 
-    private boolean answer(Request req, Response res, Connection c, ResponseHead head, Backend b, URI uri,
-                           String target, String cookieId) throws IOException {
+    /** @param key the key the proxy sent for an HTTP/2 client (null for an HTTP/1.1 one, whose own key went on) */
+    private boolean answer(Response res, Connection c, ResponseHead head, Backend b, URI uri, String target,
+                           String cookieId, String key) throws IOException {
         String setCookie = cfg.sticky() == ProxyConfig.Sticky.COOKIE && !b.id().equals(cookieId)
                 ? cfg.stickyCookie() + "=" + b.id() + "; Path=/; HttpOnly" : null;
+        if (key != null && head.status.code() != 101 && head.status.code() / 100 == 2) {
+            // RFC 8441 §5: a 2xx to the CONNECT means the tunnel is open; this backend did not open one.
+            LOG.log(System.Logger.Level.WARNING, "backend {0} answered the upgrade of {1} with {2}", b, target, head.status.code());
+            res.send(Status.BAD_GATEWAY, "Bad Gateway: the upstream server answered the WebSocket handshake with "
+                    + head.status.code() + " instead of 101\n");
+            return false;
+        }
         if (head.status.code() != 101) {
             // A refusal (400, 403, 426…) or a plain answer: relayed like any response, its body framed as usual.
             ClientResponse answer;
@@ -178,16 +204,26 @@ final class Upgrades {
             res.send(Status.BAD_GATEWAY, "Bad Gateway: the upstream server switched to another protocol than the one asked for\n");
             return false;
         }
-        res.status(Status.SWITCHING_PROTOCOLS);
         Headers in = head.headers;
+        if (key != null && !Handshake.acceptKey(key).equals(in.first("Sec-WebSocket-Accept"))) {
+            // RFC 6455 §4.1 item 4: the proxy is this handshake's client, so it checks what a client checks.
+            LOG.log(System.Logger.Level.WARNING, "backend {0} sent a wrong Sec-WebSocket-Accept for {1}", b, target);
+            res.send(Status.BAD_GATEWAY, "Bad Gateway: the upstream server's WebSocket handshake is invalid\n");
+            return false;
+        }
+        // RFC 8441 §5: the CONNECT is accepted with 200, without Upgrade or Sec-WebSocket-Accept.
+        res.status(key != null ? Status.OK : Status.SWITCHING_PROTOCOLS);
         var listed = HopByHop.listed(in);
         for (int i = 0; i < in.size(); i++) {
             String name = in.name(i);
             if (HopByHop.drop(name, listed) || name.equalsIgnoreCase("Via")) continue;
+            if (key != null && name.equalsIgnoreCase("Sec-WebSocket-Accept")) continue;
             res.header(name, in.value(i));
         }
-        res.setHeader("Upgrade", "websocket");
-        res.setHeader("Connection", "Upgrade");
+        if (key == null) {
+            res.setHeader("Upgrade", "websocket");
+            res.setHeader("Connection", "Upgrade");
+        }
         res.header("Via", Forwarding.via(in, head.version == 10 ? "HTTP/1.0" : "HTTP/1.1", cfg.via()));
         if (setCookie != null) res.header("Set-Cookie", setCookie);
         Tunnel[] self = new Tunnel[1];
@@ -202,15 +238,26 @@ final class Upgrades {
     }
 
     /** The request head, as {@link Outgoing} built it, with the two upgrade fields put back. */
-    private static void sendHead(Connection c, ClientRequest out, Backend b, String target) throws IOException {
+    private static void sendHead(Connection c, ClientRequest out, String target, String key) throws IOException {
         StringBuilder sb = new StringBuilder(512).append("GET ").append(target).append(" HTTP/1.1\r\n");
         Headers h = out.headers();
         if (!h.contains("Host")) sb.append("Host: ").append(out.uri().getRawAuthority()).append("\r\n");
-        for (int i = 0; i < h.size(); i++) sb.append(h.name(i)).append(": ").append(h.value(i)).append("\r\n");
+        for (int i = 0; i < h.size(); i++) {
+            if (key != null && h.name(i).equalsIgnoreCase("Sec-WebSocket-Key")) continue; // only the proxy's own
+            sb.append(h.name(i)).append(": ").append(h.value(i)).append("\r\n");
+        }
+        if (key != null) sb.append("Sec-WebSocket-Key: ").append(key).append("\r\n");
         sb.append("Connection: Upgrade\r\nUpgrade: websocket\r\n\r\n");
         byte[] bytes = sb.toString().getBytes(StandardCharsets.ISO_8859_1);
         c.write(bytes, 0, bytes.length);
         c.flush();
+    }
+
+    /** RFC 6455 §4.1: a nonce of 16 random bytes, base64; a fresh one per handshake. */
+    private static String newKey() {
+        byte[] b = new byte[16];
+        KEYS.nextBytes(b);
+        return Base64.getEncoder().encodeToString(b);
     }
 
     /** @return the final head (interim answers other than 101 skipped, RFC 9110 §15.2), within the read timeout */
