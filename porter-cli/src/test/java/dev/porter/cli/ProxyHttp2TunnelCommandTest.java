@@ -1,0 +1,138 @@
+package dev.porter.cli;
+
+import dev.porter.core.AddressRange;
+import dev.porter.core.testing.TestCertificates;
+import dev.porter.http.ClientConfig;
+import dev.porter.http.ClientWebSocket;
+import dev.porter.http.HttpClient;
+import dev.porter.http.HttpConfig;
+import dev.porter.http.HttpServer;
+import dev.porter.http.HttpVersion;
+import dev.porter.http.Router;
+import dev.porter.http.WebSocket;
+import dev.porter.http.testing.Processes;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * WebSocket over HTTP/2 (RFC 8441 extended CONNECT) through {@code porter proxy}, a real process: Porter's
+ * WebSocket client with h2c prior knowledge to {@code porter demo}'s {@code /ws} echo (text, binary, 1 MiB, Close
+ * both ways), and headless Chromium loading a page through {@code porter proxy --tls} and opening its WebSocket on
+ * that HTTP/2 connection; the backend echoes the {@code Via} the proxy sent, whose "2" says the client's side was
+ * HTTP/2. Skipped without Chromium.
+ */
+class ProxyHttp2TunnelCommandTest {
+
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final String PAGE = """
+            <!doctype html><html><head><meta charset="utf-8"><title>proxy h2 ws</title>
+            <link rel="icon" href="data:,"></head><body><p id="result">pending</p>
+            <script>
+            const ws = new WebSocket('wss://' + location.host + '/echo');
+            const out = [performance.getEntriesByType('navigation')[0].nextHopProtocol];
+            ws.onopen = () => ws.send('héllo h2');
+            ws.onmessage = (e) => {
+              out.push(e.data);
+              if (out.length === 3) ws.close(1000, 'bye');
+            };
+            ws.onclose = (e) => {
+              out.push('close=' + e.code + ',' + e.wasClean);
+              const text = out.join(';');
+              document.getElementById('result').textContent = text;
+              fetch('/report', {method: 'POST', body: text});
+            };
+            </script>
+            <script src="/wait.js"></script>
+            </body></html>
+            """;
+
+    @TempDir
+    Path dir;
+
+    private static int port(PorterProcess p, String scheme) {
+        String first = p.nextLine();
+        assertThat(first).as("first stdout line; stderr: " + p.stderr()).startsWith("Listening on " + scheme + "://");
+        return Integer.parseInt(first.substring(first.lastIndexOf(':') + 1).replace("/", ""));
+    }
+
+    @Test
+    void porterClientOverH2cThroughThePorterProxyToTheDemo() throws Exception {
+        try (PorterProcess demo = PorterProcess.start("demo", "-p", "0")) {
+            int backend = port(demo, "http");
+            try (PorterProcess proxy = PorterProcess.start("proxy", "--to", "http://127.0.0.1:" + backend, "-p", "0");
+                 HttpClient c = HttpClient.create(ClientConfig.builder().httpVersion(HttpVersion.HTTP_2_PRIOR_KNOWLEDGE).build())) {
+                int port = port(proxy, "http");
+                ClientWebSocket closed;
+                try (ClientWebSocket ws = c.websocket(URI.create("ws://127.0.0.1:" + port + "/ws"))) {
+                    closed = ws;
+                    assertThat(ws.request().version()).as("RFC 8441 on the proxy's HTTP/2").isEqualTo("HTTP/2");
+                    ws.sendText("héllo");
+                    assertThat(ws.receive()).isEqualTo(new WebSocket.Text("héllo"));
+                    ws.sendBinary(new byte[]{0, 1, 2});
+                    assertThat(ws.receive()).isEqualTo(new WebSocket.Binary(new byte[]{0, 1, 2}));
+                    byte[] big = new byte[1 << 20];
+                    new Random(8441).nextBytes(big);
+                    ws.sendBinary(big);
+                    assertThat(ws.receive()).isEqualTo(new WebSocket.Binary(big));
+                    ws.close(4000, "bye");
+                    assertThat(ws.receive()).isNull();
+                }
+                assertThat(closed.serverCloseCode()).as("the demo's Close came back").isEqualTo(4000);
+                assertThat(proxy.terminate()).isIn(0, 143);
+            }
+            demo.terminate();
+        }
+    }
+
+    @Test
+    void chromiumOpensItsWebSocketOverHttp2ThroughPorterProxyTls() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM), "Chromium is not installed (.ci/run installs it)");
+        BlockingQueue<String> reports = new ArrayBlockingQueue<>(4);
+        Router r = new Router()
+                .get("/page.html", (req, res) -> res.contentType("text/html; charset=utf-8").send(PAGE))
+                .get("/wait.js", (req, res) -> {
+                    String report = reports.poll(30, TimeUnit.SECONDS);
+                    if (report != null) reports.add(report);
+                    res.contentType("text/javascript").send("/* report " + (report != null) + " */\n");
+                })
+                .post("/report", (req, res) -> {
+                    reports.add(req.bodyString());
+                    res.send("ok");
+                })
+                .websocket("/echo", ws -> {
+                    ws.sendText("via " + ws.request().header("Via"));
+                    for (WebSocket.Message m; (m = ws.receive()) != null; ) ws.send(m);
+                });
+        TestCertificates.Issued cert = TestCertificates.create(dir).server("localhost", "127.0.0.1");
+        // The page's origin is https://127.0.0.1:PROXY; the backend trusts the proxy's Forwarded proto=https, so its
+        // same-origin check (RFC 6455 §10.2) sees the scheme the browser used.
+        try (HttpServer backend = HttpServer.start(HttpConfig.builder().host("127.0.0.1").port(0)
+                .trustedProxies(List.of(AddressRange.parse("127.0.0.1"))).build(), r);
+             PorterProcess proxy = PorterProcess.start("proxy", "--to", "http://127.0.0.1:" + backend.port(), "-p", "0",
+                     "--cert", cert.certificateFile().toString(), "--key", cert.keyFile().toString())) {
+            int port = port(proxy, "https");
+            Path profile = Files.createTempDirectory(dir, "profile");
+            Processes.Result run = Processes.run(Duration.ofSeconds(90), null, List.of(CHROMIUM.toString(), "--headless",
+                    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                    "--disable-sync", "--no-first-run", "--disable-dev-shm-usage", "--ignore-certificate-errors",
+                    "--user-data-dir=" + profile, "--dump-dom", "https://127.0.0.1:" + port + "/page.html"));
+            String expected = "h2;via 2 porter;héllo h2;close=1000,true";
+            assertThat(reports.poll(5, TimeUnit.SECONDS)).as(run + "\n--- proxy stderr\n" + proxy.stderr()).isEqualTo(expected);
+            assertThat(run.stdout()).contains("<p id=\"result\">" + expected + "</p>");
+            assertThat(proxy.terminate()).isIn(0, 143);
+        }
+    }
+}
