@@ -22,7 +22,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,7 +45,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * WebSocket over HTTP/2 through {@link ProxyHandler}: Porter's client sends an RFC 8441 extended CONNECT (h2c with
  * prior knowledge, and h2 over TLS), the proxy asks a Porter backend with an HTTP/1.1 upgrade and joins the stream
  * to the backend socket. Echo of text, binary and 1 MiB, Close both ways, the negotiated sub-protocol and
- * extension reaching the client, a refusal (400) relayed, the tunnel cap (503), and a quiet tunnel outliving the
+ * extension reaching the client, a refusal (400) relayed, a wrong Sec-WebSocket-Accept (502), the tunnel cap (503), and a quiet tunnel outliving the
  * proxy's read timeout (only the tunnel idle timeout bounds it).
  */
 class ProxyWebSocketH2Test {
@@ -168,6 +175,29 @@ class ProxyWebSocketH2Test {
         try (ClientWebSocket ws = c.websocket(ws(p, "/echo"))) {
             ws.sendText("still");
             assertThat(ws.receive()).isEqualTo(new WebSocket.Text("still"));
+        }
+    }
+
+    @Test
+    void s5_aBackend101WithAWrongAcceptIsA502() throws Exception {
+        try (ServerSocket raw = new ServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
+            Thread.ofVirtual().start(() -> {
+                try (Socket s = raw.accept()) {
+                    BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1));
+                    for (String line; (line = in.readLine()) != null && !line.isEmpty(); ) {
+                        if (line.regionMatches(true, 0, "Sec-WebSocket-Key:", 0, 18)) backendSaw.add("key " + line.substring(18).trim().length());
+                    }
+                    s.getOutputStream().write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                            + "Sec-WebSocket-Accept: AAAAAAAAAAAAAAAAAAAAAAAAAAA=\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                    s.getInputStream().read();
+                } catch (IOException e) {
+                    // the proxy closed the connection: the test's assertions tell
+                }
+            });
+            HttpServer p = proxy(ProxyConfig.builder("http://127.0.0.1:" + raw.getLocalPort()), HttpConfig.builder());
+            assertThatThrownBy(() -> h2c().websocket(ws(p, "/x")))
+                    .isInstanceOfSatisfying(HttpClientException.WebSocketHandshake.class, e -> assertThat(e.status()).isEqualTo(502));
+            assertThat(saw()).as("a base64 nonce of 16 bytes (RFC 6455 §4.1)").isEqualTo("key 24");
         }
     }
 
