@@ -60,4 +60,21 @@ final class HeadBytes {
         }
         c.output().advance(digits);
     }
+
+    /**
+     * Adds header lines as rendered for the wire ({@code Name: value} CRLF, each) to {@code headers}: the fields of
+     * a prepared head, for whoever looks at the response's fields after it went out (a logging filter).
+     */
+    static void addLines(dev.porter.http.Headers headers, byte[] lines) {
+        int i = 0;
+        while (i < lines.length) {
+            int colon = i;
+            while (lines[colon] != ':') colon++;
+            int eol = colon;
+            while (lines[eol] != '\r') eol++;
+            headers.add(new String(lines, i, colon - i, java.nio.charset.StandardCharsets.ISO_8859_1),
+                    new String(lines, colon + 2, eol - colon - 2, java.nio.charset.StandardCharsets.ISO_8859_1));
+            i = eol + 2;
+        }
+    }
 }

@@ -334,7 +334,7 @@ public final class HttpProtocol implements Protocol {
     private void rejectAndClose(Connection c, Status status, String message, RequestHead head, long started,
                                 Meter meter) throws IOException {
         // A response to HEAD has no body (RFC 9110 §9.3.2), errors included, or the client reads it as a response.
-        ServerResponse res = new ServerResponse(c, serverLine, "HEAD".equals(head.method), false, true);
+        ServerResponse res = new ServerResponse(c, serverLine, "HEAD".equals(head.method), false, true, null);
         res.sendError(status, message);
         res.finish();
         log(c, head, status.code(), res.bodyBytes(), started, false, meter);

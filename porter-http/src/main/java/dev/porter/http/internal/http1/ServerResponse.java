@@ -59,10 +59,8 @@ public final class ServerResponse implements Response, ProtocolSwitch, PreparedS
     /** The request's fields (for Last-Event-ID), or null. */
     private Headers requestHeaders;
     private SseStream events;
-
-    public ServerResponse(Connection c, byte[] serverLine, boolean headRequest, boolean http10, boolean close) {
-        this(c, serverLine, headRequest, http10, close, null);
-    }
+    /** The prepared header lines this response went out with, until {@link #headers()} turns them into fields. */
+    private byte[] prepared;
 
     public ServerResponse(Connection c, byte[] serverLine, boolean headRequest, boolean http10, boolean close,
                           Headers requestHeaders) {
@@ -96,6 +94,7 @@ public final class ServerResponse implements Response, ProtocolSwitch, PreparedS
         switchConfig = null;
         takeover = null;
         events = null;
+        prepared = null;
     }
 
     /** Adds this {@code Strict-Transport-Security} line (over TLS only, RFC 6797 §7.2) unless the handler sets one. */
@@ -172,6 +171,8 @@ public final class ServerResponse implements Response, ProtocolSwitch, PreparedS
 
     @Override
     public Headers headers() {
+        if (prepared != null) HeadBytes.addLines(headers, prepared); // only for who looks: none on the hot path
+        prepared = null;
         return headers;
     }
 
@@ -251,6 +252,7 @@ public final class ServerResponse implements Response, ProtocolSwitch, PreparedS
         if (committed || status != Status.OK || headers.size() != 0) return false;
         announceCloseIfBodyUnread();
         writeHead(body.length, false, fields);
+        prepared = fields;
         if (!headRequest) c.write(body, 0, body.length);
         bodyBytes = headRequest ? 0 : body.length;
         return true;
