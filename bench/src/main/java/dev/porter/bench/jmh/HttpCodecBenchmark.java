@@ -98,7 +98,7 @@ public class HttpCodecBenchmark {
     @Benchmark
     public int writeResponse() throws IOException {
         connection.output().truncate(0);
-        ServerResponse res = new ServerResponse(connection, SERVER, false, false, false);
+        ServerResponse res = new ServerResponse(connection, SERVER, false, false, false, null);
         res.contentType("text/plain").send(HELLO);
         res.finish();
         return connection.output().length();
