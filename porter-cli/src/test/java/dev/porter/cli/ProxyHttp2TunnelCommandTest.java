@@ -33,10 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ProxyHttp2TunnelCommandTest {
 
-    private static final String PAGE = """
-            <!doctype html><html><head><meta charset="utf-8"><title>proxy h2 ws</title>
-            <link rel="icon" href="data:,"></head><body><p id="result">pending</p>
-            <script>
+    private static final String PAGE = PageReports.page("proxy h2 ws", """
             const ws = new WebSocket('wss://' + location.host + '/echo');
             const out = [performance.getEntriesByType('navigation')[0].nextHopProtocol];
             ws.onopen = () => ws.send('héllo h2');
@@ -46,14 +43,9 @@ class ProxyHttp2TunnelCommandTest {
             };
             ws.onclose = (e) => {
               out.push('close=' + e.code + ',' + e.wasClean);
-              const text = out.join(';');
-              document.getElementById('result').textContent = text;
-              fetch('/report', {method: 'POST', body: text});
+              report(out.join(';'));
             };
-            </script>
-            <script src="/wait.js"></script>
-            </body></html>
-            """;
+            """);
 
     @TempDir
     Path dir;

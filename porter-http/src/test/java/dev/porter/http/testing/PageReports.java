@@ -10,12 +10,32 @@ import java.util.concurrent.TimeUnit;
  * The server's side of a page that a browser loads with {@code --dump-dom} and whose script reports what it saw.
  * {@code --dump-dom} prints the page once it has loaded, so the page holds its load event with a parser-blocking
  * {@code <script src="/wait.js">} that is answered only after the report came (or after 30 s): the dumped DOM
- * then shows the result too. The page reports with {@code fetch('/report', {method: 'POST', body})}, or through
- * a route of the test's own that calls {@link #add}.
+ * then shows the result too. The page reports with {@code report(text)} of {@link #page}, or through a route of
+ * the test's own that calls {@link #add}.
  */
 public final class PageReports {
 
     private final BlockingQueue<String> reports = new ArrayBlockingQueue<>(4);
+
+    /**
+     * @return a page titled {@code title} that runs {@code script}, with {@code <p id="result">} for the outcome and a
+     *         function {@code report(text)} that shows {@code text} there and posts it to {@code /report}
+     */
+    public static String page(String title, String script) {
+        return """
+                <!doctype html><html><head><meta charset="utf-8"><title>%s</title>
+                <link rel="icon" href="data:,"></head><body><p id="result">pending</p>
+                <script>
+                function report(text) {
+                  document.getElementById('result').textContent = text;
+                  fetch('/report', {method: 'POST', body: text});
+                }
+                %s
+                </script>
+                <script src="/wait.js"></script>
+                </body></html>
+                """.formatted(title, script);
+    }
 
     /** Adds {@code GET /page.html} (serving {@code page}), {@code GET /wait.js} and {@code POST /report} to {@code r}. */
     public Router routes(Router r, String page) {

@@ -28,10 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ChromiumRfc8441Test {
 
-    private static final String PAGE = """
-            <!doctype html><html><head><meta charset="utf-8"><title>Porter RFC 8441</title>
-            <link rel="icon" href="data:,"></head><body><p id="result">pending</p>
-            <script>
+    private static final String PAGE = PageReports.page("Porter RFC 8441", """
             const ws = new WebSocket('wss://' + location.host + '/echo');
             const out = [];
             ws.onopen = () => ws.send('héllo h2');
@@ -41,14 +38,9 @@ class ChromiumRfc8441Test {
             };
             ws.onclose = (e) => {
               out.push('close=' + e.code + ',' + e.wasClean);
-              const text = out.join(';');
-              document.getElementById('result').textContent = text;
-              fetch('/report', {method: 'POST', body: text});
+              report(out.join(';'));
             };
-            </script>
-            <script src="/wait.js"></script>
-            </body></html>
-            """;
+            """);
 
     @TempDir
     static Path dir;

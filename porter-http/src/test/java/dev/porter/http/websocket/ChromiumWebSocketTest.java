@@ -25,10 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ChromiumWebSocketTest {
 
-    private static final String PAGE = """
-            <!doctype html><html><head><meta charset="utf-8"><title>Porter WebSocket</title>
-            <link rel="icon" href="data:,"></head><body><p id="result">pending</p>
-            <script>
+    private static final String PAGE = PageReports.page("Porter WebSocket", """
             const base = 'ws://' + location.host;
             const ws = new WebSocket(base + '/echo');
             ws.binaryType = 'arraybuffer';
@@ -59,10 +56,7 @@ class ChromiumWebSocketTest {
               const report = new WebSocket(base + '/report');
               report.onopen = () => report.send(text);
             };
-            </script>
-            <script src="/wait.js"></script>
-            </body></html>
-            """;
+            """);
 
     @TempDir
     static Path dir;
