@@ -50,19 +50,13 @@ class ProxyHttp2TunnelCommandTest {
     @TempDir
     Path dir;
 
-    private static int port(PorterProcess p, String scheme) {
-        String first = p.nextLine();
-        assertThat(first).as("first stdout line; stderr: " + p.stderr()).startsWith("Listening on " + scheme + "://");
-        return Integer.parseInt(first.substring(first.lastIndexOf(':') + 1).replace("/", ""));
-    }
-
     @Test
     void porterClientOverH2cThroughThePorterProxyToTheDemo() throws Exception {
         try (PorterProcess demo = PorterProcess.start("demo", "-p", "0")) {
-            int backend = port(demo, "http");
+            int backend = demo.listeningPort("http");
             try (PorterProcess proxy = PorterProcess.start("proxy", "--to", "http://127.0.0.1:" + backend, "-p", "0");
                  HttpClient c = HttpClient.create(ClientConfig.builder().httpVersion(HttpVersion.HTTP_2_PRIOR_KNOWLEDGE).build())) {
-                int port = port(proxy, "http");
+                int port = proxy.listeningPort("http");
                 ClientWebSocket closed;
                 try (ClientWebSocket ws = c.websocket(URI.create("ws://127.0.0.1:" + port + "/ws"))) {
                     closed = ws;
@@ -101,7 +95,7 @@ class ProxyHttp2TunnelCommandTest {
                 .trustedProxies(List.of(AddressRange.parse("127.0.0.1"))).build(), r);
              PorterProcess proxy = PorterProcess.start("proxy", "--to", "http://127.0.0.1:" + backend.port(), "-p", "0",
                      "--cert", cert.certificateFile().toString(), "--key", cert.keyFile().toString())) {
-            int port = port(proxy, "https");
+            int port = proxy.listeningPort("https");
             Processes.Result run = Chromium.dumpDom(chromium, dir, Duration.ofSeconds(90),
                     "https://127.0.0.1:" + port + "/page.html", "--ignore-certificate-errors");
             String expected = "h2;via 2 porter;héllo h2;close=1000,true";
