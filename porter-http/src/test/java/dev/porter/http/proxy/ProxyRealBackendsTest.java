@@ -8,6 +8,7 @@ import dev.porter.http.HttpConfig;
 import dev.porter.http.HttpServer;
 import dev.porter.http.HttpVersion;
 import dev.porter.http.ProxyConfig;
+import dev.porter.http.testing.GeneratedBody;
 import dev.porter.http.testing.Nginx;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -142,7 +143,7 @@ class ProxyRealBackendsTest {
         PythonBackend python = fixture.later(PythonBackend.sha256("py"));
         HttpServer server = proxy(ProxyConfig.builder(python.url()));
         long started = System.nanoTime();
-        Generated body = new Generated(UPLOAD);
+        GeneratedBody body = new GeneratedBody(UPLOAD);
         try (HttpClient c = client();
              ClientResponse r = c.send(ClientRequest.post("http://127.0.0.1:" + server.port() + "/sha256",
                      ClientRequest.Body.ofStream(body, UPLOAD)))) {
