@@ -1,10 +1,8 @@
 package dev.porter.cli;
 
 import dev.porter.http.testing.Processes;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,32 +14,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * {@code porter chat --web} as people use it: the real CLI, two tabs of the chat page in headless Chromium and one
  * TCP client, all in one room, each seeing the others' lines; the page runs under its Content-Security-Policy with
- * nothing reported on the console. The Node driver is src/test/node/chat-browser.js (playwright-core, installed
- * by npm into target/node from src/test/node/package.json, driving the system's /usr/bin/chromium). It leaves a
+ * nothing reported on the console. The Node driver is src/test/node/chat-browser.js ({@link Playwright}). It leaves a
  * screenshot in target/chat.png (docs/img/chat.png is one). Skipped without node, npm or Chromium.
  */
 class ChatBrowserTest {
-
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-
-    /** @return target/node with playwright-core installed, or the test is skipped */
-    static Path nodeModules() throws IOException {
-        Assumptions.assumeTrue(Processes.onPath("node") && Processes.onPath("npm"), "node and npm are not installed (.ci/run installs them)");
-        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM), "Chromium is not installed (.ci/run installs it)");
-        Path dir = Path.of("target", "node").toAbsolutePath();
-        Path manifest = Path.of("src", "test", "node", "package.json");
-        Files.createDirectories(dir);
-        boolean fresh = !Files.isDirectory(dir.resolve("node_modules/playwright-core"))
-                || !Files.exists(dir.resolve("package.json")) || Files.mismatch(manifest, dir.resolve("package.json")) >= 0;
-        if (fresh) {
-            Files.copy(manifest, dir.resolve("package.json"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            Processes.Result r = Processes.run(Duration.ofMinutes(3), null,
-                    List.of("env", "PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1", "npm", "install", "--no-audit", "--no-fund",
-                            "--prefix", dir.toString()));
-            Assumptions.assumeTrue(r.exit() == 0, "npm could not install playwright-core: " + r);
-        }
-        return dir;
-    }
 
     private static int port(String line, String prefix) {
         assertThat(line).startsWith(prefix);
@@ -51,7 +27,7 @@ class ChatBrowserTest {
 
     @Test
     void twoBrowserTabsAndATcpClientSeeEachOthersLines() throws Exception {
-        Path modules = nodeModules();
+        Path modules = Playwright.install();
         Path screenshot = Path.of("target", "chat.png").toAbsolutePath();
         Files.deleteIfExists(screenshot);
         try (PorterProcess chat = PorterProcess.start("chat", "-p", "0", "--web", "0")) {

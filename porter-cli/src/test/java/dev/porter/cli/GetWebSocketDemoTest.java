@@ -13,16 +13,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class GetWebSocketDemoTest {
 
-    private static int port(PorterProcess demo) {
-        String first = demo.nextLine();
-        assertThat(first).startsWith("Listening on http://");
-        return Integer.parseInt(first.substring(first.lastIndexOf(':') + 1));
-    }
-
     @Test
     void aConversationWithTheDemosEchoLineByLine() throws Exception {
         try (PorterProcess demo = PorterProcess.start("demo", "-p", "0")) {
-            int port = port(demo);
+            int port = demo.listeningPort("http");
             try (PorterProcess get = PorterProcess.start("get", "--linger", "0.2", "ws://127.0.0.1:" + port + "/ws")) {
                 OutputStream stdin = get.stdin();
                 for (String line : new String[]{"hello", "héllo wörld", "{\"json\": true}"}) {
@@ -42,7 +36,7 @@ class GetWebSocketDemoTest {
     @Test
     void aPathThatIsNotAWebSocketIsOneLineAndExit22() throws Exception {
         try (PorterProcess demo = PorterProcess.start("demo", "-p", "0")) {
-            int port = port(demo);
+            int port = demo.listeningPort("http");
             try (PorterProcess get = PorterProcess.start("get", "ws://127.0.0.1:" + port + "/json")) {
                 get.stdin().close();
                 assertThat(get.awaitExit()).isEqualTo(22);

@@ -1,5 +1,7 @@
 package dev.porter.cli;
 
+import dev.porter.http.testing.GeneratedBody;
+import dev.porter.http.testing.HashedEcho;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -7,7 +9,6 @@ import org.junit.jupiter.api.Test;
 import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -15,11 +16,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Locale;
-import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -85,107 +82,35 @@ class LargeUploadTest {
             s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
             s.setSoTimeout(60_000);
             Future<String> sent = sender.submit(() -> send(s.getOutputStream(), chunked));
-            Echo echo = receive(new BufferedInputStream(s.getInputStream(), 64 * 1024));
+            HashedEcho echo = HashedEcho.read(new BufferedInputStream(s.getInputStream(), 64 * 1024));
             String sentDigest = sent.get();
             double seconds = (System.nanoTime() - started) / 1e9;
             System.out.printf(Locale.ROOT, "upload %s: %d bytes in %.1f s (%.0f MiB/s each way); sha256 %s; server heap %s%n",
-                    chunked ? "chunked" : "content-length", echo.length, seconds, SIZE / seconds / (1 << 20), sentDigest,
+                    chunked ? "chunked" : "content-length", echo.length(), seconds, SIZE / seconds / (1 << 20), sentDigest,
                     serverHeap());
-            assertThat(echo.status).isEqualTo(200);
-            assertThat(echo.length).as("echoed bytes").isEqualTo(SIZE);
-            assertThat(echo.digest).as("SHA-256 of the echo").isEqualTo(sentDigest);
+            assertThat(echo.status()).isEqualTo(200);
+            assertThat(echo.length()).as("echoed bytes").isEqualTo(SIZE);
+            assertThat(echo.digest()).as("SHA-256 of the echo").isEqualTo(sentDigest);
             assertThat(server.isAlive()).as("server alive with -Xmx64m").isTrue();
         }
     }
 
     /** Streams SIZE bytes of varied data (each 1 MiB block numbered, so a lost or repeated block shows). */
     private static String send(OutputStream out, boolean chunked) throws IOException {
-        MessageDigest sha = sha256();
-        byte[] block = new byte[BLOCK];
-        new Random(7).nextBytes(block);
+        GeneratedBody body = new GeneratedBody(SIZE);
         String head = "POST / HTTP/1.1\r\nHost: test\r\nContent-Type: application/octet-stream\r\n"
                 + (chunked ? "Transfer-Encoding: chunked\r\n" : "Content-Length: " + SIZE + "\r\n") + "\r\n";
         out.write(head.getBytes(StandardCharsets.US_ASCII));
-        byte[] size = (Integer.toHexString(BLOCK) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] block = new byte[BLOCK];
         byte[] crlf = {'\r', '\n'};
-        for (long sent = 0, n = 0; sent < SIZE; sent += BLOCK, n++) {
-            for (int i = 0; i < 8; i++) block[i] = (byte) (n >>> (8 * i));
-            int len = (int) Math.min(BLOCK, SIZE - sent);
-            if (chunked) {
-                out.write(len == BLOCK ? size : (Integer.toHexString(len) + "\r\n").getBytes(StandardCharsets.US_ASCII));
-            }
-            out.write(block, 0, len);
+        for (int n; (n = body.read(block, 0, block.length)) > 0; ) {
+            if (chunked) out.write((Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(block, 0, n);
             if (chunked) out.write(crlf);
-            sha.update(block, 0, len);
         }
         if (chunked) out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
         out.flush();
-        return HexFormat.of().formatHex(sha.digest());
-    }
-
-    private record Echo(int status, long length, String digest) {
-    }
-
-    /** Reads the response head, then its body (Content-Length or chunked), hashing it. */
-    private static Echo receive(InputStream in) throws IOException {
-        String status = line(in);
-        assertThat(status).startsWith("HTTP/1.1 ");
-        long length = -1;
-        boolean chunked = false;
-        for (String f; !(f = line(in)).isEmpty(); ) {
-            String lower = f.toLowerCase(Locale.ROOT);
-            if (lower.startsWith("content-length:")) length = Long.parseLong(f.substring(15).strip());
-            if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) chunked = true;
-        }
-        MessageDigest sha = sha256();
-        byte[] buf = new byte[64 * 1024];
-        long total = 0;
-        if (chunked) {
-            while (true) {
-                String sizeLine = line(in);
-                int semi = sizeLine.indexOf(';');
-                long size = Long.parseLong(semi < 0 ? sizeLine : sizeLine.substring(0, semi), 16);
-                if (size == 0) {
-                    while (!line(in).isEmpty()) {
-                        // trailers: none expected
-                    }
-                    break;
-                }
-                total += copy(in, size, sha, buf);
-                assertThat(line(in)).as("CRLF after chunk data").isEmpty();
-            }
-        } else {
-            total = copy(in, length, sha, buf);
-        }
-        return new Echo(Integer.parseInt(status.substring(9, 12)), total, HexFormat.of().formatHex(sha.digest()));
-    }
-
-    private static long copy(InputStream in, long n, MessageDigest sha, byte[] buf) throws IOException {
-        long left = n;
-        while (left > 0) {
-            int r = in.read(buf, 0, (int) Math.min(buf.length, left));
-            if (r < 0) throw new IOException("echo ended " + left + " bytes early");
-            sha.update(buf, 0, r);
-            left -= r;
-        }
-        return n;
-    }
-
-    private static String line(InputStream in) throws IOException {
-        StringBuilder sb = new StringBuilder();
-        for (int c; (c = in.read()) != '\n'; ) {
-            if (c < 0) throw new IOException("stream ended inside a line");
-            sb.append((char) c);
-        }
-        return sb.toString().strip();
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
+        return body.digest();
     }
 
     /**

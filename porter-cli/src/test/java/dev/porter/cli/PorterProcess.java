@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /**
  * The {@code porter} command as a real child process (this test JVM's java and class path), so tests see exactly
  * what a user sees: stdout lines, stderr, exit code, and real signals (SIGTERM, SIGINT).
@@ -88,6 +90,19 @@ final class PorterProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
         }
+    }
+
+    /**
+     * Reads the first line, {@code Listening on SCHEME://127.0.0.1:PORT} as every server command prints it (a
+     * {@code porter demo} backend, a {@code porter proxy} in front of it).
+     *
+     * @return the port
+     */
+    int listeningPort(String scheme) {
+        String first = nextLine();
+        assertThat(first).as("first stdout line; stderr: " + stderr())
+                .matches("Listening on " + scheme + "://127\\.0\\.0\\.1:\\d+/?");
+        return Integer.parseInt(first.substring(first.lastIndexOf(':') + 1).replace("/", ""));
     }
 
     /** Sends SIGTERM and waits for the exit. @return the exit code */

@@ -18,12 +18,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** {@code porter proxy} as a user runs it: in front of nginx, its first lines, 502 for a dead group, usage errors. */
 class ProxyCommandTest {
 
-    private static int listeningPort(PorterProcess porter) {
-        String first = porter.nextLine();
-        assertThat(first).as("first stdout line; stderr: " + porter.stderr()).matches("Listening on http://127\\.0\\.0\\.1:\\d+");
-        return Integer.parseInt(first.substring(first.lastIndexOf(':') + 1));
-    }
-
     private static HttpClient client() {
         return HttpClient.create(ClientConfig.builder().httpVersion(HttpVersion.HTTP_1_1).build());
     }
@@ -35,7 +29,7 @@ class ProxyCommandTest {
             String to = "http://127.0.0.1:" + nginx.port();
             try (PorterProcess porter = PorterProcess.start("proxy", "--to", to, "-p", "0", "--balance", "least-conn",
                     "--health-path", "/index.html", "--health-interval", "0.2"); HttpClient c = client()) {
-                int port = listeningPort(porter);
+                int port = porter.listeningPort("http");
                 assertThat(porter.nextLine()).isEqualTo("Proxying to " + to + " (least-conn, checking /index.html)");
                 try (ClientResponse r = c.send(ClientRequest.get("http://127.0.0.1:" + port + "/index.html"))) {
                     assertThat(r.statusCode()).isEqualTo(200);
@@ -57,7 +51,7 @@ class ProxyCommandTest {
         }
         try (PorterProcess porter = PorterProcess.start("proxy", "--to", "http://127.0.0.1:" + dead, "-p", "0",
                 "--buffer-requests", "1m"); HttpClient c = client()) {
-            int port = listeningPort(porter);
+            int port = porter.listeningPort("http");
             try (ClientResponse r = c.send(ClientRequest.post("http://127.0.0.1:" + port + "/", ClientRequest.Body.of("x")))) {
                 assertThat(r.statusCode()).isEqualTo(502);
                 assertThat(r.bodyString()).isEqualTo("Bad Gateway: the upstream server refused the connection\n");

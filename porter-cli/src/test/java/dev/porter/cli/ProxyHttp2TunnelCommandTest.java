@@ -10,20 +10,17 @@ import dev.porter.http.HttpServer;
 import dev.porter.http.HttpVersion;
 import dev.porter.http.Router;
 import dev.porter.http.WebSocket;
+import dev.porter.http.testing.Chromium;
+import dev.porter.http.testing.PageReports;
 import dev.porter.http.testing.Processes;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -36,11 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ProxyHttp2TunnelCommandTest {
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final String PAGE = """
-            <!doctype html><html><head><meta charset="utf-8"><title>proxy h2 ws</title>
-            <link rel="icon" href="data:,"></head><body><p id="result">pending</p>
-            <script>
+    private static final String PAGE = PageReports.page("proxy h2 ws", """
             const ws = new WebSocket('wss://' + location.host + '/echo');
             const out = [performance.getEntriesByType('navigation')[0].nextHopProtocol];
             ws.onopen = () => ws.send('héllo h2');
@@ -50,31 +43,20 @@ class ProxyHttp2TunnelCommandTest {
             };
             ws.onclose = (e) => {
               out.push('close=' + e.code + ',' + e.wasClean);
-              const text = out.join(';');
-              document.getElementById('result').textContent = text;
-              fetch('/report', {method: 'POST', body: text});
+              report(out.join(';'));
             };
-            </script>
-            <script src="/wait.js"></script>
-            </body></html>
-            """;
+            """);
 
     @TempDir
     Path dir;
 
-    private static int port(PorterProcess p, String scheme) {
-        String first = p.nextLine();
-        assertThat(first).as("first stdout line; stderr: " + p.stderr()).startsWith("Listening on " + scheme + "://");
-        return Integer.parseInt(first.substring(first.lastIndexOf(':') + 1).replace("/", ""));
-    }
-
     @Test
     void porterClientOverH2cThroughThePorterProxyToTheDemo() throws Exception {
         try (PorterProcess demo = PorterProcess.start("demo", "-p", "0")) {
-            int backend = port(demo, "http");
+            int backend = demo.listeningPort("http");
             try (PorterProcess proxy = PorterProcess.start("proxy", "--to", "http://127.0.0.1:" + backend, "-p", "0");
                  HttpClient c = HttpClient.create(ClientConfig.builder().httpVersion(HttpVersion.HTTP_2_PRIOR_KNOWLEDGE).build())) {
-                int port = port(proxy, "http");
+                int port = proxy.listeningPort("http");
                 ClientWebSocket closed;
                 try (ClientWebSocket ws = c.websocket(URI.create("ws://127.0.0.1:" + port + "/ws"))) {
                     closed = ws;
@@ -99,19 +81,9 @@ class ProxyHttp2TunnelCommandTest {
 
     @Test
     void chromiumOpensItsWebSocketOverHttp2ThroughPorterProxyTls() throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM), "Chromium is not installed (.ci/run installs it)");
-        BlockingQueue<String> reports = new ArrayBlockingQueue<>(4);
-        Router r = new Router()
-                .get("/page.html", (req, res) -> res.contentType("text/html; charset=utf-8").send(PAGE))
-                .get("/wait.js", (req, res) -> {
-                    String report = reports.poll(30, TimeUnit.SECONDS);
-                    if (report != null) reports.add(report);
-                    res.contentType("text/javascript").send("/* report " + (report != null) + " */\n");
-                })
-                .post("/report", (req, res) -> {
-                    reports.add(req.bodyString());
-                    res.send("ok");
-                })
+        String chromium = Chromium.require();
+        PageReports reports = new PageReports();
+        Router r = reports.routes(new Router(), PAGE)
                 .websocket("/echo", ws -> {
                     ws.sendText("via " + ws.request().header("Via"));
                     for (WebSocket.Message m; (m = ws.receive()) != null; ) ws.send(m);
@@ -123,14 +95,11 @@ class ProxyHttp2TunnelCommandTest {
                 .trustedProxies(List.of(AddressRange.parse("127.0.0.1"))).build(), r);
              PorterProcess proxy = PorterProcess.start("proxy", "--to", "http://127.0.0.1:" + backend.port(), "-p", "0",
                      "--cert", cert.certificateFile().toString(), "--key", cert.keyFile().toString())) {
-            int port = port(proxy, "https");
-            Path profile = Files.createTempDirectory(dir, "profile");
-            Processes.Result run = Processes.run(Duration.ofSeconds(90), null, List.of(CHROMIUM.toString(), "--headless",
-                    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                    "--disable-sync", "--no-first-run", "--disable-dev-shm-usage", "--ignore-certificate-errors",
-                    "--user-data-dir=" + profile, "--dump-dom", "https://127.0.0.1:" + port + "/page.html"));
+            int port = proxy.listeningPort("https");
+            Processes.Result run = Chromium.dumpDom(chromium, dir, Duration.ofSeconds(90),
+                    "https://127.0.0.1:" + port + "/page.html", "--ignore-certificate-errors");
             String expected = "h2;via 2 porter;héllo h2;close=1000,true";
-            assertThat(reports.poll(5, TimeUnit.SECONDS)).as(run + "\n--- proxy stderr\n" + proxy.stderr()).isEqualTo(expected);
+            assertThat(reports.poll()).as(run + "\n--- proxy stderr\n" + proxy.stderr()).isEqualTo(expected);
             assertThat(run.stdout()).contains("<p id=\"result\">" + expected + "</p>");
             assertThat(proxy.terminate()).isIn(0, 143);
         }

@@ -55,20 +55,14 @@ class ProxyTunnelCommandTest {
     @TempDir
     Path dir;
 
-    private static int port(PorterProcess p) {
-        String first = p.nextLine();
-        assertThat(first).as("first stdout line; stderr: " + p.stderr()).startsWith("Listening on http://");
-        return Integer.parseInt(first.substring(first.lastIndexOf(':') + 1));
-    }
-
     @Test
     void porterAndPythonClientsTalkToTheDemoThroughTheProxy() throws Exception {
         try (PorterProcess demo = PorterProcess.start("demo", "-p", "0")) {
-            int backend = port(demo);
+            int backend = demo.listeningPort("http");
             try (PorterProcess proxy = PorterProcess.start("proxy", "--to", "http://127.0.0.1:" + backend, "-p", "0",
                     "--max-tunnels", "8", "--tunnel-idle-timeout", "30");
                  HttpClient c = HttpClient.create(ClientConfig.builder().httpVersion(HttpVersion.HTTP_1_1).build())) {
-                int port = port(proxy);
+                int port = proxy.listeningPort("http");
                 ClientWebSocket closed;
                 try (ClientWebSocket ws = c.websocket(URI.create("ws://127.0.0.1:" + port + "/ws"))) {
                     closed = ws;
@@ -108,9 +102,9 @@ class ProxyTunnelCommandTest {
     @Test
     void aHandshakeTheDemoRefusesReachesTheClientAs400() throws Exception {
         try (PorterProcess demo = PorterProcess.start("demo", "-p", "0")) {
-            int backend = port(demo);
+            int backend = demo.listeningPort("http");
             try (PorterProcess proxy = PorterProcess.start("proxy", "--to", "http://127.0.0.1:" + backend, "-p", "0")) {
-                int port = port(proxy);
+                int port = proxy.listeningPort("http");
                 try (Socket s = new Socket("127.0.0.1", port)) {
                     s.setSoTimeout(10_000);
                     // No Sec-WebSocket-Key: RFC 6455 §4.2.1 makes it a bad request.
@@ -132,7 +126,7 @@ class ProxyTunnelCommandTest {
             try (Backends.Node demo = Backends.Node.start(backend, "--proxy-protocol");
                  PorterProcess proxy = PorterProcess.start("proxy", "--to", "http://127.0.0.1:" + backend, "-p", "0",
                          "--send-proxy", version, "--health-path", "/plaintext", "--health-interval", "0.2")) {
-                int port = port(proxy);
+                int port = proxy.listeningPort("http");
                 assertThat(proxy.nextLine()).endsWith(", PROXY " + version + ")");
                 // The client connects from 127.0.0.2; without the header the demo would log the proxy's 127.0.0.1.
                 assertThat(Backends.get(port, "/plaintext", "")).startsWith("HTTP/1.1 200");

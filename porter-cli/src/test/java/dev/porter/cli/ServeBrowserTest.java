@@ -11,7 +11,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -20,11 +19,10 @@ import java.util.regex.Pattern;
 import java.util.zip.ZipFile;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * {@code porter serve} in a real browser: src/test/node/serve-browser.mjs drives Debian's Chromium with Playwright
- * ({@code playwright-core} from npm, installed once into {@code target/node}; it never downloads a browser) through
+ * ({@link Playwright}: {@code playwright-core} from npm; it never downloads a browser) through
  * the flows a person uses: sorting the listing, uploading through its form, creating a folder, downloading a folder
  * as a zip, and a single-page app's client-side route. It also takes the listing's screenshots (light, dark, phone);
  * {@code -Dporter.screenshots=DIR} copies them there ({@code docs/img} to refresh the documentation's). Skipped
@@ -35,16 +33,16 @@ class ServeBrowserTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final Pattern LISTENING = Pattern.compile("Listening on (http://[^ ]+:\\d+)");
     private static final Path NODE_SOURCES = Path.of("src/test/node");
-    private static final Path NODE_DIR = Path.of("target/node");
 
     @TempDir
     Path tmp;
 
     @Test
     void uploadSortZipAndSpaInChromium() throws Exception {
-        assumeTrue(onPath("node") && onPath("npm"), "node or npm is not installed");
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/chromium")), "chromium is not installed");
-        installPlaywright();
+        Path nodeDir = Playwright.install();
+        // An ES module finds its imports beside it (NODE_PATH is for CommonJS): the driver runs from target/node.
+        Files.copy(NODE_SOURCES.resolve("serve-browser.mjs"), nodeDir.resolve("serve-browser.mjs"),
+                StandardCopyOption.REPLACE_EXISTING);
 
         Path listing = listingSite(tmp.resolve("files"));
         Path spa = Files.createDirectories(tmp.resolve("spa"));
@@ -58,8 +56,8 @@ class ServeBrowserTest {
              ServeProcess app = ServeProcess.start(tmp, "serve", spa.toString(), "-p", "0", "-q", "--spa")) {
             String filesUrl = url(files) + "/";
             String appUrl = url(app) + "/";
-            ProcessBuilder pb = new ProcessBuilder("node", NODE_DIR.resolve("serve-browser.mjs").toAbsolutePath().toString())
-                    .directory(NODE_DIR.toFile()).redirectErrorStream(true);
+            ProcessBuilder pb = new ProcessBuilder("node", nodeDir.resolve("serve-browser.mjs").toString())
+                    .directory(nodeDir.toFile()).redirectErrorStream(true);
             pb.environment().putAll(Map.of("LISTING_URL", filesUrl, "SPA_URL", appUrl,
                     "UPLOAD_FILE", upload.toString(), "OUT", out.toAbsolutePath().toString()));
             Process node = pb.start();
@@ -106,36 +104,5 @@ class ServeBrowserTest {
         Matcher m = LISTENING.matcher(p.line(WAIT));
         assertThat(m.matches()).isTrue();
         return m.group(1);
-    }
-
-    /** npm ci into target/node, once: again only when package.json or the lock file changed. */
-    private static void installPlaywright() throws IOException, InterruptedException {
-        Files.createDirectories(NODE_DIR);
-        boolean changed = false;
-        for (String f : List.of("package.json", "package-lock.json")) {
-            byte[] want = Files.readAllBytes(NODE_SOURCES.resolve(f));
-            Path have = NODE_DIR.resolve(f);
-            if (!Files.exists(have) || !java.util.Arrays.equals(want, Files.readAllBytes(have))) {
-                Files.write(have, want);
-                changed = true;
-            }
-        }
-        Files.copy(NODE_SOURCES.resolve("serve-browser.mjs"), NODE_DIR.resolve("serve-browser.mjs"),
-                StandardCopyOption.REPLACE_EXISTING);
-        if (!changed && Files.isDirectory(NODE_DIR.resolve("node_modules/playwright-core"))) return;
-        List<String> cmd = new ArrayList<>(List.of("npm", "ci", "--no-audit", "--no-fund"));
-        Process npm = new ProcessBuilder(cmd).directory(NODE_DIR.toFile()).redirectErrorStream(true).start();
-        String output = new String(npm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(npm.waitFor(5, TimeUnit.MINUTES)).isTrue();
-        assertThat(npm.exitValue()).as("npm ci: " + output).isZero();
-    }
-
-    private static boolean onPath(String program) {
-        String path = System.getenv("PATH");
-        if (path == null) return false;
-        for (String dir : path.split(java.io.File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(dir, program))) return true;
-        }
-        return false;
     }
 }

@@ -2,6 +2,8 @@ package dev.porter.http;
 
 import dev.porter.core.ClientTls;
 import dev.porter.core.testing.TestCertificates;
+import dev.porter.http.testing.GeneratedBody;
+import dev.porter.http.testing.HashedEcho;
 import dev.porter.http.testing.TlsClients;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -12,18 +14,13 @@ import javax.net.ssl.SSLSocket;
 import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
-import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -78,46 +75,10 @@ class HttpsLargeUploadTest {
         if (!server.waitFor(10, TimeUnit.SECONDS)) server.destroyForcibly();
     }
 
-    /** SIZE bytes of varied data, each 1 MiB block numbered (a lost or repeated block shows), hashed as read. */
-    private static final class Generated extends InputStream {
-        final MessageDigest sha = sha256();
-        final byte[] block = new byte[BLOCK];
-        long position;
-
-        Generated() {
-            new Random(7).nextBytes(block);
-        }
-
-        @Override
-        public int read() {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) {
-            if (position >= SIZE) return -1;
-            int inBlock = (int) (position % BLOCK);
-            if (inBlock == 0) {
-                long n = position / BLOCK;
-                for (int i = 0; i < 8; i++) block[i] = (byte) (n >>> (8 * i));
-            }
-            int count = (int) Math.min(Math.min(len, BLOCK - inBlock), SIZE - position);
-            System.arraycopy(block, inBlock, b, off, count);
-            sha.update(b, off, count);
-            position += count;
-            return count;
-        }
-
-        String digest() {
-            return HexFormat.of().formatHex(sha.digest());
-        }
-    }
-
     @Test
     void aGibibyteUploadOverTlsArrivesByteIdentical() throws Exception {
         long started = System.nanoTime();
-        Generated body = new Generated();
+        GeneratedBody body = new GeneratedBody(SIZE);
         try (HttpClient client = HttpClient.create(ClientConfig.builder()
                 .tls(ClientTls.defaults().withTrust(ca.trust()).withApplicationProtocols(List.of("http/1.1"))).build());
              ClientResponse r = client.send(ClientRequest.post("https://localhost:" + port + "/sha256",
@@ -139,21 +100,21 @@ class HttpsLargeUploadTest {
              ExecutorService sender = Executors.newVirtualThreadPerTaskExecutor()) {
             s.setSoTimeout(60_000);
             Future<String> sent = sender.submit(() -> sendChunked(s.getOutputStream()));
-            Echo echo = receive(new BufferedInputStream(s.getInputStream(), 64 * 1024));
+            HashedEcho echo = HashedEcho.read(new BufferedInputStream(s.getInputStream(), 64 * 1024));
             String sentDigest = sent.get();
             double seconds = (System.nanoTime() - started) / 1e9;
             System.out.printf(Locale.ROOT, "tls upload (SSLSocket, chunked, echoed): %d bytes in %.1f s (%.0f MiB/s "
-                    + "each way); sha256 %s; server heap %s%n", echo.length, seconds, SIZE / seconds / (1 << 20),
+                    + "each way); sha256 %s; server heap %s%n", echo.length(), seconds, SIZE / seconds / (1 << 20),
                     sentDigest, serverHeap());
-            assertThat(echo.status).isEqualTo(200);
-            assertThat(echo.length).as("echoed bytes").isEqualTo(SIZE);
-            assertThat(echo.digest).as("SHA-256 of the echo").isEqualTo(sentDigest);
+            assertThat(echo.status()).isEqualTo(200);
+            assertThat(echo.length()).as("echoed bytes").isEqualTo(SIZE);
+            assertThat(echo.digest()).as("SHA-256 of the echo").isEqualTo(sentDigest);
             assertThat(server.isAlive()).as("server alive with -Xmx64m").isTrue();
         }
     }
 
     private static String sendChunked(OutputStream out) throws IOException {
-        Generated body = new Generated();
+        GeneratedBody body = new GeneratedBody(SIZE);
         out.write(("POST /echo HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII));
         byte[] buf = new byte[BLOCK];
@@ -165,71 +126,6 @@ class HttpsLargeUploadTest {
         out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
         out.flush();
         return body.digest();
-    }
-
-    private record Echo(int status, long length, String digest) {
-    }
-
-    /** Reads the response head, then its body (Content-Length or chunked), hashing it. */
-    private static Echo receive(InputStream in) throws IOException {
-        String status = line(in);
-        assertThat(status).startsWith("HTTP/1.1 ");
-        long length = -1;
-        boolean chunked = false;
-        for (String f; !(f = line(in)).isEmpty(); ) {
-            String lower = f.toLowerCase(Locale.ROOT);
-            if (lower.startsWith("content-length:")) length = Long.parseLong(f.substring(15).strip());
-            if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) chunked = true;
-        }
-        MessageDigest sha = sha256();
-        byte[] buf = new byte[64 * 1024];
-        long total = 0;
-        if (chunked) {
-            while (true) {
-                String sizeLine = line(in);
-                int semi = sizeLine.indexOf(';');
-                long size = Long.parseLong(semi < 0 ? sizeLine : sizeLine.substring(0, semi), 16);
-                if (size == 0) {
-                    while (!line(in).isEmpty()) {
-                        // trailers: none expected
-                    }
-                    break;
-                }
-                total += copy(in, size, sha, buf);
-                assertThat(line(in)).as("CRLF after chunk data").isEmpty();
-            }
-        } else {
-            total = copy(in, length, sha, buf);
-        }
-        return new Echo(Integer.parseInt(status.substring(9, 12)), total, HexFormat.of().formatHex(sha.digest()));
-    }
-
-    private static long copy(InputStream in, long n, MessageDigest sha, byte[] buf) throws IOException {
-        long left = n;
-        while (left > 0) {
-            int r = in.read(buf, 0, (int) Math.min(buf.length, left));
-            if (r < 0) throw new IOException("echo ended " + left + " bytes early");
-            sha.update(buf, 0, r);
-            left -= r;
-        }
-        return n;
-    }
-
-    private static String line(InputStream in) throws IOException {
-        StringBuilder sb = new StringBuilder();
-        for (int c; (c = in.read()) != '\n'; ) {
-            if (c < 0) throw new IOException("stream ended inside a line");
-            sb.append((char) c);
-        }
-        return sb.toString().strip();
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
     }
 
     /** @return the largest heap in use before and after a collection in the server's GC log so far */

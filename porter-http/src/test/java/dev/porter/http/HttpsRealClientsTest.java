@@ -2,6 +2,8 @@ package dev.porter.http;
 
 import dev.porter.core.TlsConfig;
 import dev.porter.core.testing.TestCertificates;
+import dev.porter.http.testing.Chromium;
+import dev.porter.http.testing.Processes;
 import dev.porter.http.testing.TlsClients;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -363,18 +365,12 @@ class HttpsRealClientsTest {
 
     @Test
     void chromiumLoadsAPageAndAllItsAssetsOverHttps() throws Exception {
-        Path browser = ExternalTool.find("chromium");
-        if (browser == null) browser = ExternalTool.find("chromium-browser");
-        if (browser == null) browser = ExternalTool.find("google-chrome");
-        assumeTrue(browser != null, "chromium is not installed; skipping (.ci/run installs it)");
-        Path profile = Files.createTempDirectory(dir, "chromium-profile");
+        String browser = Chromium.require();
         seen.clear();
         // The browser trusts exactly this server's key (its SPKI hash), not every certificate.
-        ExternalTool.Result r = succeed(browser.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--disable-dev-shm-usage", "--user-data-dir=" + profile,
-                "--ignore-certificate-errors-spki-list=" + TlsClients.spkiSha256(leaf),
-                "--virtual-time-budget=10000", "--dump-dom", url("/"));
+        Processes.Result r = Chromium.dumpDom(browser, dir, LIMIT, url("/"),
+                "--ignore-certificate-errors-spki-list=" + TlsClients.spkiSha256(leaf), "--virtual-time-budget=10000");
+        assertThat(r.exit()).as(r.toString()).isZero();
         String dom = r.stdout();
         assertThat(dom).as(r.stderr()).contains("data-loaded=\"yes\"");
         String result = dom.substring(dom.indexOf("protocol="), dom.indexOf(";end"));
@@ -392,12 +388,7 @@ class HttpsRealClientsTest {
 
     @Test
     void chromiumRefusesTheServerWithoutTrust() throws Exception {
-        Path browser = ExternalTool.find("chromium");
-        assumeTrue(browser != null, "chromium is not installed; skipping (.ci/run installs it)");
-        Path profile = Files.createTempDirectory(dir, "chromium-profile");
-        ExternalTool.Result r = run(browser.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--disable-dev-shm-usage", "--user-data-dir=" + profile, "--dump-dom", url("/"));
+        Processes.Result r = Chromium.dumpDom(Chromium.require(), dir, LIMIT, url("/"));
         assertThat(r.stdout()).doesNotContain("Porter over TLS");
     }
 }

@@ -1,5 +1,7 @@
 package dev.porter.http;
 
+import dev.porter.http.testing.Chromium;
+import dev.porter.http.testing.Processes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -195,15 +197,8 @@ class StaticFilesRealClientsTest {
         assertThat(Files.readString(mirror.resolve("docs/index.html"))).contains("guide.txt");
     }
 
-    private ExternalTool.Result chromium(String url) throws Exception {
-        Path browser = ExternalTool.find("chromium");
-        if (browser == null) browser = ExternalTool.find("chromium-browser");
-        if (browser == null) browser = ExternalTool.find("google-chrome");
-        assumeTrue(browser != null, "chromium is not installed; skipping (.ci/run installs it)");
-        Path profile = Files.createTempDirectory(tmp, "chromium-profile");
-        return run(browser.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--disable-dev-shm-usage", "--user-data-dir=" + profile, "--dump-dom", url);
+    private Processes.Result chromium(String url) throws Exception {
+        return Chromium.dumpDom(Chromium.require(), tmp, LIMIT, url);
     }
 
     @Test

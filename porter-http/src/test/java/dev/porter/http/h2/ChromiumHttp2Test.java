@@ -1,6 +1,8 @@
 package dev.porter.http.h2;
 
 import dev.porter.http.AccessLog;
+import dev.porter.http.testing.Chromium;
+import dev.porter.http.testing.Processes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,7 +39,7 @@ class ChromiumHttp2Test {
 
     @BeforeAll
     static void start() throws IOException {
-        chromium = Programs.require("chromium", "chromium-browser", "google-chrome");
+        chromium = Chromium.require();
         servers = InteropServers.start(dir);
         writeSite(servers.site());
     }
@@ -94,11 +96,8 @@ class ChromiumHttp2Test {
     }
 
     private static String result(String url) throws Exception {
-        Path profile = Files.createTempDirectory(dir, "chromium-profile");
-        Programs.Result r = Programs.ok(LIMIT, chromium, "--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--disable-dev-shm-usage", "--user-data-dir=" + profile, "--ignore-certificate-errors-spki-list=" + spki(),
-                "--dump-dom", url);
+        Processes.Result r = Chromium.dumpDom(chromium, dir, LIMIT, url, "--ignore-certificate-errors-spki-list=" + spki());
+        assertThat(r.exit()).as(r.toString()).isZero();
         int at = r.stdout().indexOf("<p id=\"result\">");
         assertThat(at).as(r.toString()).isNotNegative();
         return r.stdout().substring(at + "<p id=\"result\">".length(), r.stdout().indexOf("</p>", at));

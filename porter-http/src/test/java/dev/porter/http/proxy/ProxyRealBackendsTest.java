@@ -8,11 +8,10 @@ import dev.porter.http.HttpConfig;
 import dev.porter.http.HttpServer;
 import dev.porter.http.HttpVersion;
 import dev.porter.http.ProxyConfig;
-import dev.porter.http.ProxyHandler;
+import dev.porter.http.testing.GeneratedBody;
 import dev.porter.http.testing.Nginx;
-import dev.porter.http.testing.TestHttp;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -40,21 +39,11 @@ class ProxyRealBackendsTest {
 
     @TempDir
     Path dir;
-    private final List<AutoCloseable> closing = new ArrayList<>();
-
-    @AfterEach
-    void stop() throws Exception {
-        for (int i = closing.size() - 1; i >= 0; i--) closing.get(i).close();
-    }
-
-    private <T extends AutoCloseable> T later(T c) {
-        closing.add(c);
-        return c;
-    }
+    @RegisterExtension
+    final ProxyFixture fixture = new ProxyFixture();
 
     private HttpServer proxy(ProxyConfig.Builder config) {
-        ProxyHandler handler = later(ProxyHandler.of(config.build()));
-        return later(TestHttp.start(HttpConfig.builder().maxBodySize(Long.MAX_VALUE), handler));
+        return fixture.proxy(config, HttpConfig.builder().maxBodySize(Long.MAX_VALUE));
     }
 
     private static HttpClient client() {
@@ -63,7 +52,7 @@ class ProxyRealBackendsTest {
 
     @Test
     void inFrontOfNginx() throws Exception {
-        Nginx nginx = later(Nginx.start("location /who { return 200 \"nginx $http_x_forwarded_for $http_via\"; }"));
+        Nginx nginx = fixture.later(Nginx.start("location /who { return 200 \"nginx $http_x_forwarded_for $http_via\"; }"));
         Files.writeString(nginx.root().resolve("page.txt"), "a page\n");
         HttpServer server = proxy(ProxyConfig.builder("http://127.0.0.1:" + nginx.port()));
         try (HttpClient c = client()) {
@@ -90,7 +79,7 @@ class ProxyRealBackendsTest {
     @Test
     void inFrontOfPythonsHttpServer() throws Exception {
         Files.writeString(dir.resolve("hello.txt"), "from python\n");
-        PythonBackend python = later(PythonBackend.httpServer(dir));
+        PythonBackend python = fixture.later(PythonBackend.httpServer(dir));
         HttpServer server = proxy(ProxyConfig.builder(python.url()));
         try (HttpClient c = client()) {
             for (int i = 0; i < 3; i++) {
@@ -106,7 +95,7 @@ class ProxyRealBackendsTest {
     @Test
     void killingOneOfTwoBackendsUnderLoadLosesNoIdempotentRequest() throws Exception {
         Nginx a = Nginx.start("location /n { return 200 \"a\"; }");
-        Nginx b = later(Nginx.start("location /n { return 200 \"b\"; }"));
+        Nginx b = fixture.later(Nginx.start("location /n { return 200 \"b\"; }"));
         boolean aClosed = false;
         try {
             HttpServer server = proxy(ProxyConfig.builder("http://127.0.0.1:" + a.port(), "http://127.0.0.1:" + b.port()));
@@ -151,10 +140,10 @@ class ProxyRealBackendsTest {
 
     @Test
     void aGibibyteUploadArrivesByteIdentical() throws Exception {
-        PythonBackend python = later(PythonBackend.sha256("py"));
+        PythonBackend python = fixture.later(PythonBackend.sha256("py"));
         HttpServer server = proxy(ProxyConfig.builder(python.url()));
         long started = System.nanoTime();
-        Generated body = new Generated(UPLOAD);
+        GeneratedBody body = new GeneratedBody(UPLOAD);
         try (HttpClient c = client();
              ClientResponse r = c.send(ClientRequest.post("http://127.0.0.1:" + server.port() + "/sha256",
                      ClientRequest.Body.ofStream(body, UPLOAD)))) {

@@ -8,8 +8,8 @@ import dev.porter.http.ProxyHandler;
 import dev.porter.http.Router;
 import dev.porter.http.testing.Nginx;
 import dev.porter.http.testing.TestHttp;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,17 +34,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ProxySendProxyTest {
 
-    private final List<AutoCloseable> closing = new ArrayList<>();
-
-    @AfterEach
-    void stop() throws Exception {
-        for (int i = closing.size() - 1; i >= 0; i--) closing.get(i).close();
-    }
-
-    private <T extends AutoCloseable> T later(T c) {
-        closing.add(c);
-        return c;
-    }
+    @RegisterExtension
+    final ProxyFixture fixture = new ProxyFixture();
 
     /** A Porter backend that requires a PROXY header from loopback and echoes the client it names. */
     private HttpServer porterBackend() {
@@ -55,11 +46,7 @@ class ProxySendProxyTest {
                 .websocket("/ws", ws -> ws.sendText(ws.request().remoteAddress().getAddress().getHostAddress()));
         HttpConfig.Builder b = HttpConfig.builder();
         b.server(b.build().server().withProxyProtocol(ProxyProtocolConfig.defaults()));
-        return later(TestHttp.start(b, r));
-    }
-
-    private HttpServer proxy(ProxyConfig.Builder config) {
-        return later(TestHttp.start(HttpConfig.builder(), later(ProxyHandler.of(config.build()))));
+        return fixture.later(TestHttp.start(b, r));
     }
 
     /** Two requests on one kept-alive connection from {@code from}; @return the two bodies, and the local port */
@@ -97,7 +84,7 @@ class ProxySendProxyTest {
     }
 
     private void eachClientSeesItself(int backendPort, ProxyConfig.SendProxy version) throws IOException {
-        HttpServer p = proxy(ProxyConfig.builder("http://127.0.0.1:" + backendPort).sendProxy(version));
+        HttpServer p = fixture.proxy(ProxyConfig.builder("http://127.0.0.1:" + backendPort).sendProxy(version));
         for (String from : new String[]{"127.0.0.5", "127.0.0.6", "127.0.0.5"}) {
             List<String> r = twoRequests(from, p.port());
             assertThat(r.get(0)).as("first request from " + from).isEqualTo(from + " " + r.get(2));
@@ -117,7 +104,7 @@ class ProxySendProxyTest {
 
     @Test
     void nginxWithProxyProtocolSeesTheClient() throws Exception {
-        Nginx nginx = later(Nginx.startProxyProtocol(
+        Nginx nginx = fixture.later(Nginx.startProxyProtocol(
                 "location /who { return 200 \"$proxy_protocol_addr $proxy_protocol_port\"; }"));
         eachClientSeesItself(nginx.port(), ProxyConfig.SendProxy.V1);
         eachClientSeesItself(nginx.port(), ProxyConfig.SendProxy.V2);
@@ -125,7 +112,7 @@ class ProxySendProxyTest {
 
     @Test
     void withoutTheOptionABackendThatRequiresTheHeaderIsUnreachable() throws IOException {
-        HttpServer p = proxy(ProxyConfig.builder("http://127.0.0.1:" + porterBackend().port()));
+        HttpServer p = fixture.proxy(ProxyConfig.builder("http://127.0.0.1:" + porterBackend().port()));
         try (Socket s = new Socket("127.0.0.1", p.port())) {
             s.setSoTimeout(10_000);
             s.getOutputStream().write("GET /who HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
@@ -137,7 +124,7 @@ class ProxySendProxyTest {
     @Test
     void healthChecksSendLocalAndKeepTheBackendUp() throws Exception {
         HttpServer b = porterBackend();
-        ProxyHandler handler = later(ProxyHandler.of(ProxyConfig.builder("http://127.0.0.1:" + b.port())
+        ProxyHandler handler = fixture.later(ProxyHandler.of(ProxyConfig.builder("http://127.0.0.1:" + b.port())
                 .sendProxy(ProxyConfig.SendProxy.V2)
                 .health(new ProxyConfig.HealthCheck("/healthz", Duration.ofMillis(50), Duration.ofSeconds(1), 1, 1)).build()));
         Thread.sleep(400); // several checks: one failure would take the backend down (fall 1)
@@ -146,7 +133,7 @@ class ProxySendProxyTest {
 
     @Test
     void aWebSocketTunnelsBackendConnectionCarriesTheHeader() throws Exception {
-        HttpServer p = proxy(ProxyConfig.builder("http://127.0.0.1:" + porterBackend().port()).sendProxy(ProxyConfig.SendProxy.V2));
+        HttpServer p = fixture.proxy(ProxyConfig.builder("http://127.0.0.1:" + porterBackend().port()).sendProxy(ProxyConfig.SendProxy.V2));
         try (Socket s = new Socket()) {
             s.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.7"), 0));
             s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), p.port()));

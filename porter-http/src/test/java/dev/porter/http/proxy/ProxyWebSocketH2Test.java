@@ -18,8 +18,8 @@ import dev.porter.http.WebSocket;
 import dev.porter.http.WebSocketOptions;
 import dev.porter.http.WebSocketRequest;
 import dev.porter.http.testing.TestHttp;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
@@ -32,12 +32,9 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Random;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
+import static dev.porter.http.proxy.ProxyFixture.ws;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -52,55 +49,30 @@ class ProxyWebSocketH2Test {
 
     @TempDir
     Path dir;
-    private final List<AutoCloseable> closing = new ArrayList<>();
-    private final LinkedBlockingQueue<String> backendSaw = new LinkedBlockingQueue<>();
-
-    @AfterEach
-    void stop() throws Exception {
-        for (int i = closing.size() - 1; i >= 0; i--) closing.get(i).close();
-    }
-
-    private <T extends AutoCloseable> T later(T c) {
-        closing.add(c);
-        return c;
-    }
+    @RegisterExtension
+    final ProxyFixture fixture = new ProxyFixture();
 
     private HttpServer backend() {
         Router r = new Router()
                 .websocket("/echo", WebSocketOptions.defaults().subprotocols("chat.v1").origins("http://example.test"), ws -> {
                     var q = ws.request();
-                    backendSaw.add(q.version() + " key=" + (q.header("Sec-WebSocket-Key") != null) + " origin="
+                    fixture.backendSaw(q.version() + " key=" + (q.header("Sec-WebSocket-Key") != null) + " origin="
                             + q.header("Origin") + " via=" + q.header("Via"));
                     for (WebSocket.Message m; (m = ws.receive()) != null; ) ws.send(m);
-                    backendSaw.add("closed " + ws.closeCode() + " " + ws.closeReason());
+                    fixture.backendSaw("closed " + ws.closeCode() + " " + ws.closeReason());
                 })
                 .websocket("/bye", ws -> ws.close(4001, "bye now"))
                 .get("/refuse", (req, res) -> res.send(Status.BAD_REQUEST, "no websocket here\n"))
                 .get("/ok", (req, res) -> res.send("a plain 200\n"));
-        return later(TestHttp.start(HttpConfig.builder(), r));
-    }
-
-    private HttpServer proxy(ProxyConfig.Builder config, HttpConfig.Builder server) {
-        ProxyHandler handler = later(ProxyHandler.of(config.build()));
-        return later(TestHttp.start(server, handler));
+        return fixture.later(TestHttp.start(HttpConfig.builder(), r));
     }
 
     private HttpServer proxyTo(HttpServer b) {
-        return proxy(ProxyConfig.builder("http://127.0.0.1:" + b.port()), HttpConfig.builder());
+        return fixture.proxy(ProxyConfig.builder("http://127.0.0.1:" + b.port()), HttpConfig.builder());
     }
 
     private HttpClient h2c() {
-        return later(HttpClient.create(ClientConfig.builder().httpVersion(HttpVersion.HTTP_2_PRIOR_KNOWLEDGE).build()));
-    }
-
-    private static URI ws(HttpServer s, String path) {
-        return URI.create("ws://127.0.0.1:" + s.port() + path);
-    }
-
-    private String saw() throws InterruptedException {
-        String s = backendSaw.poll(10, TimeUnit.SECONDS);
-        assertThat(s).as("the backend reported").isNotNull();
-        return s;
+        return fixture.later(HttpClient.create(ClientConfig.builder().httpVersion(HttpVersion.HTTP_2_PRIOR_KNOWLEDGE).build()));
     }
 
     private static void echoes(ClientWebSocket ws) throws Exception {
@@ -132,17 +104,17 @@ class ProxyWebSocketH2Test {
             assertThat(ws.receive()).isNull();
         }
         assertThat(closed.serverCloseCode()).as("the backend's Close came back").isEqualTo(4000);
-        assertThat(saw()).isEqualTo("HTTP/1.1 key=true origin=http://example.test via=2 porter");
-        assertThat(saw()).isEqualTo("closed 4000 done");
+        assertThat(fixture.saw()).isEqualTo("HTTP/1.1 key=true origin=http://example.test via=2 porter");
+        assertThat(fixture.saw()).isEqualTo("closed 4000 done");
     }
 
     @Test
     void s5_echoesThroughTheProxyOverH2WithTls() throws Exception {
         HttpServer b = backend();
         TestCertificates certs = TestCertificates.create(dir);
-        HttpServer p = proxy(ProxyConfig.builder("http://127.0.0.1:" + b.port()),
+        HttpServer p = fixture.proxy(ProxyConfig.builder("http://127.0.0.1:" + b.port()),
                 HttpConfig.builder().tls(TlsConfig.of(certs.server("localhost", "127.0.0.1").pem())));
-        HttpClient h2 = later(HttpClient.create(ClientConfig.builder().tls(ClientTls.defaults().withTrust(certs.trust())).build()));
+        HttpClient h2 = fixture.later(HttpClient.create(ClientConfig.builder().tls(ClientTls.defaults().withTrust(certs.trust())).build()));
         try (ClientWebSocket ws = h2.websocket(URI.create("wss://127.0.0.1:" + p.port() + "/echo"))) {
             assertThat(ws.request().version()).isEqualTo("HTTP/2");
             echoes(ws);
@@ -185,7 +157,7 @@ class ProxyWebSocketH2Test {
                 try (Socket s = raw.accept()) {
                     BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1));
                     for (String line; (line = in.readLine()) != null && !line.isEmpty(); ) {
-                        if (line.regionMatches(true, 0, "Sec-WebSocket-Key:", 0, 18)) backendSaw.add("key " + line.substring(18).trim().length());
+                        if (line.regionMatches(true, 0, "Sec-WebSocket-Key:", 0, 18)) fixture.backendSaw("key " + line.substring(18).trim().length());
                     }
                     s.getOutputStream().write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                             + "Sec-WebSocket-Accept: AAAAAAAAAAAAAAAAAAAAAAAAAAA=\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
@@ -194,17 +166,17 @@ class ProxyWebSocketH2Test {
                     // the proxy closed the connection: the test's assertions tell
                 }
             });
-            HttpServer p = proxy(ProxyConfig.builder("http://127.0.0.1:" + raw.getLocalPort()), HttpConfig.builder());
+            HttpServer p = fixture.proxy(ProxyConfig.builder("http://127.0.0.1:" + raw.getLocalPort()), HttpConfig.builder());
             assertThatThrownBy(() -> h2c().websocket(ws(p, "/x")))
                     .isInstanceOfSatisfying(HttpClientException.WebSocketHandshake.class, e -> assertThat(e.status()).isEqualTo(502));
-            assertThat(saw()).as("a base64 nonce of 16 bytes (RFC 6455 §4.1)").isEqualTo("key 24");
+            assertThat(fixture.saw()).as("a base64 nonce of 16 bytes (RFC 6455 §4.1)").isEqualTo("key 24");
         }
     }
 
     @Test
     void overMaxTunnelsTheExtendedConnectIsAnswered503() throws Exception {
         HttpServer b = backend();
-        HttpServer p = proxy(ProxyConfig.builder("http://127.0.0.1:" + b.port()).maxTunnels(1), HttpConfig.builder());
+        HttpServer p = fixture.proxy(ProxyConfig.builder("http://127.0.0.1:" + b.port()).maxTunnels(1), HttpConfig.builder());
         HttpClient c = h2c();
         try (ClientWebSocket first = c.websocket(ws(p, "/echo"))) {
             assertThatThrownBy(() -> c.websocket(ws(p, "/echo")))
@@ -217,7 +189,7 @@ class ProxyWebSocketH2Test {
     @Test
     void aQuietTunnelOutlivesTheProxysReadTimeout() throws Exception {
         HttpServer b = backend();
-        HttpServer p = proxy(ProxyConfig.builder("http://127.0.0.1:" + b.port()),
+        HttpServer p = fixture.proxy(ProxyConfig.builder("http://127.0.0.1:" + b.port()),
                 HttpConfig.builder().bodyReadTimeout(Duration.ofMillis(200)));
         try (ClientWebSocket ws = h2c().websocket(WebSocketRequest.builder(ws(p, "/echo")).deflate(false).build())) {
             ws.sendText("one");
@@ -231,7 +203,7 @@ class ProxyWebSocketH2Test {
     @Test
     void aQuietTunnelIsClosedAfterTheTunnelIdleTimeout() throws Exception {
         HttpServer b = backend();
-        HttpServer p = proxy(ProxyConfig.builder("http://127.0.0.1:" + b.port()).tunnelIdleTimeout(Duration.ofMillis(300)),
+        HttpServer p = fixture.proxy(ProxyConfig.builder("http://127.0.0.1:" + b.port()).tunnelIdleTimeout(Duration.ofMillis(300)),
                 HttpConfig.builder());
         try (ClientWebSocket ws = h2c().websocket(WebSocketRequest.builder(ws(p, "/echo")).deflate(false).build())) {
             assertThat(ws.receive()).as("the tunnel was closed: the stream ends").isNull();

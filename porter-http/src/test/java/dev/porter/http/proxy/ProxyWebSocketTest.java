@@ -13,22 +13,18 @@ import dev.porter.http.Status;
 import dev.porter.http.WebSocket;
 import dev.porter.http.WebSocketRequest;
 import dev.porter.http.testing.TestHttp;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Random;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
+import static dev.porter.http.proxy.ProxyFixture.ws;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -40,26 +36,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class ProxyWebSocketTest {
 
-    private final List<AutoCloseable> closing = new ArrayList<>();
-    private final LinkedBlockingQueue<String> backendSaw = new LinkedBlockingQueue<>();
-
-    @AfterEach
-    void stop() throws Exception {
-        for (int i = closing.size() - 1; i >= 0; i--) closing.get(i).close();
-    }
-
-    private <T extends AutoCloseable> T later(T c) {
-        closing.add(c);
-        return c;
-    }
+    @RegisterExtension
+    final ProxyFixture fixture = new ProxyFixture();
 
     private HttpServer backend() {
         Router r = new Router()
                 .websocket("/echo", ws -> {
-                    backendSaw.add("upgrade=" + ws.request().header("Upgrade") + " via=" + ws.request().header("Via")
+                    fixture.backendSaw("upgrade=" + ws.request().header("Upgrade") + " via=" + ws.request().header("Via")
                             + " xff=" + ws.request().header("X-Forwarded-For") + " te=" + ws.request().header("TE"));
                     for (WebSocket.Message m; (m = ws.receive()) != null; ) ws.send(m);
-                    backendSaw.add("closed " + ws.closeCode() + " " + ws.closeReason());
+                    fixture.backendSaw("closed " + ws.closeCode() + " " + ws.closeReason());
                 })
                 .websocket("/bye", ws -> ws.close(4001, "bye now"))
                 .websocket("/fields", ws -> {
@@ -69,32 +55,17 @@ class ProxyWebSocketTest {
                 })
                 .get("/refuse", (req, res) -> res.send(Status.BAD_REQUEST, "no websocket here\n"))
                 .get("/plain", (req, res) -> res.send("plain " + req.header("Upgrade")));
-        return later(TestHttp.start(HttpConfig.builder(), r));
-    }
-
-    private HttpServer proxy(ProxyConfig.Builder config) {
-        ProxyHandler handler = later(ProxyHandler.of(config.build()));
-        return later(TestHttp.start(HttpConfig.builder(), handler));
+        return fixture.later(TestHttp.start(HttpConfig.builder(), r));
     }
 
     private HttpClient client() {
-        return later(HttpClient.create());
-    }
-
-    private static URI ws(HttpServer s, String path) {
-        return URI.create("ws://127.0.0.1:" + s.port() + path);
-    }
-
-    private String saw() throws InterruptedException {
-        String s = backendSaw.poll(10, TimeUnit.SECONDS);
-        assertThat(s).as("the backend reported").isNotNull();
-        return s;
+        return fixture.later(HttpClient.create());
     }
 
     @Test
     void echoesTextBinaryAndA16MiBMessageThroughTheTunnel() throws Exception {
         HttpServer b = backend();
-        HttpServer p = proxy(ProxyConfig.builder("http://127.0.0.1:" + b.port()));
+        HttpServer p = fixture.proxy(ProxyConfig.builder("http://127.0.0.1:" + b.port()));
         ClientWebSocket closed;
         try (ClientWebSocket ws = client().websocket(ws(p, "/echo"))) {
             closed = ws;
@@ -109,14 +80,14 @@ class ProxyWebSocketTest {
             ws.close(4000, "done");
         }
         assertThat(closed.serverCloseCode()).as("the backend's Close came back").isEqualTo(4000);
-        assertThat(saw()).isEqualTo("upgrade=websocket via=1.1 porter xff=127.0.0.1 te=null");
-        assertThat(saw()).isEqualTo("closed 4000 done");
+        assertThat(fixture.saw()).isEqualTo("upgrade=websocket via=1.1 porter xff=127.0.0.1 te=null");
+        assertThat(fixture.saw()).isEqualTo("closed 4000 done");
     }
 
     @Test
     void pingIsAnsweredAcrossTheTunnel() throws Exception {
         HttpServer b = backend();
-        HttpServer p = proxy(ProxyConfig.builder("http://127.0.0.1:" + b.port()));
+        HttpServer p = fixture.proxy(ProxyConfig.builder("http://127.0.0.1:" + b.port()));
         try (ClientWebSocket ws = client().websocket(WebSocketRequest.builder(ws(p, "/echo")).deflate(false).build())) {
             ws.ping("are you there".getBytes(StandardCharsets.UTF_8));
             ws.sendText("after the ping");
@@ -127,7 +98,7 @@ class ProxyWebSocketTest {
     @Test
     void theBackendClosingReachesTheClient() throws Exception {
         HttpServer b = backend();
-        HttpServer p = proxy(ProxyConfig.builder("http://127.0.0.1:" + b.port()));
+        HttpServer p = fixture.proxy(ProxyConfig.builder("http://127.0.0.1:" + b.port()));
         try (ClientWebSocket ws = client().websocket(ws(p, "/bye"))) {
             assertThat(ws.receive()).isNull();
             assertThat(ws.serverCloseCode()).isEqualTo(4001);
@@ -138,7 +109,7 @@ class ProxyWebSocketTest {
     @Test
     void aRefusedUpgradeReachesTheClientWithItsStatus() throws Exception {
         HttpServer b = backend();
-        HttpServer p = proxy(ProxyConfig.builder("http://127.0.0.1:" + b.port()));
+        HttpServer p = fixture.proxy(ProxyConfig.builder("http://127.0.0.1:" + b.port()));
         assertThatThrownBy(() -> client().websocket(ws(p, "/refuse")))
                 .isInstanceOfSatisfying(HttpClientException.WebSocketHandshake.class, e -> assertThat(e.status()).isEqualTo(400));
         // The same path as a plain request still works, and the upgrade field did not reach the backend.
@@ -150,7 +121,7 @@ class ProxyWebSocketTest {
     @Test
     void plainRequestsGoOnDuringATunnel() throws Exception {
         HttpServer b = backend();
-        HttpServer p = proxy(ProxyConfig.builder("http://127.0.0.1:" + b.port()));
+        HttpServer p = fixture.proxy(ProxyConfig.builder("http://127.0.0.1:" + b.port()));
         HttpClient c = client();
         try (ClientWebSocket ws = c.websocket(ws(p, "/echo"))) {
             ws.sendText("one");
@@ -166,7 +137,7 @@ class ProxyWebSocketTest {
     @Test
     void overMaxTunnelsTheUpgradeIsAnswered503() throws Exception {
         HttpServer b = backend();
-        HttpServer p = proxy(ProxyConfig.builder("http://127.0.0.1:" + b.port()).maxTunnels(1));
+        HttpServer p = fixture.proxy(ProxyConfig.builder("http://127.0.0.1:" + b.port()).maxTunnels(1));
         HttpClient c = client();
         try (ClientWebSocket first = c.websocket(ws(p, "/echo"))) {
             assertThatThrownBy(() -> c.websocket(ws(p, "/echo")))
@@ -194,7 +165,7 @@ class ProxyWebSocketTest {
     @Test
     void aQuietTunnelIsClosedAfterTheIdleTimeout() throws Exception {
         HttpServer b = backend();
-        HttpServer p = proxy(ProxyConfig.builder("http://127.0.0.1:" + b.port()).tunnelIdleTimeout(Duration.ofMillis(300)));
+        HttpServer p = fixture.proxy(ProxyConfig.builder("http://127.0.0.1:" + b.port()).tunnelIdleTimeout(Duration.ofMillis(300)));
         try (Socket s = new Socket("127.0.0.1", p.port())) {
             s.setSoTimeout(10_000);
             OutputStream out = s.getOutputStream();
@@ -208,14 +179,14 @@ class ProxyWebSocketTest {
             // Say nothing: the proxy closes both sides once the tunnel idled out, so the read ends.
             assertThat(in.read()).isEqualTo(-1);
         }
-        assertThat(saw()).startsWith("upgrade=websocket");
-        assertThat(saw()).startsWith("closed 1006");
+        assertThat(fixture.saw()).startsWith("upgrade=websocket");
+        assertThat(fixture.saw()).startsWith("closed 1006");
     }
 
     @Test
     void rfc9110_s7_6_1_onlyTheTwoUpgradeFieldsAreSentAgainOtherHopByHopFieldsGo() throws Exception {
         HttpServer b = backend();
-        HttpServer p = proxy(ProxyConfig.builder("http://127.0.0.1:" + b.port()));
+        HttpServer p = fixture.proxy(ProxyConfig.builder("http://127.0.0.1:" + b.port()));
         try (Socket s = new Socket("127.0.0.1", p.port())) {
             s.setSoTimeout(10_000);
             s.getOutputStream().write(("GET /fields HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
@@ -238,7 +209,7 @@ class ProxyWebSocketTest {
     @Test
     void anUpgradeToAnotherProtocolIsForwardedAsAPlainRequest() throws Exception {
         HttpServer b = backend();
-        HttpServer p = proxy(ProxyConfig.builder("http://127.0.0.1:" + b.port()));
+        HttpServer p = fixture.proxy(ProxyConfig.builder("http://127.0.0.1:" + b.port()));
         try (Socket s = new Socket("127.0.0.1", p.port())) {
             s.setSoTimeout(10_000);
             s.getOutputStream().write("GET /plain HTTP/1.1\r\nHost: x\r\nUpgrade: foo/2\r\nConnection: Upgrade\r\n\r\n"

@@ -76,16 +76,6 @@ class EventStreamHttp1Test {
         assertThat(log.messages(System.Logger.Level.ERROR)).isEmpty();
     }
 
-    /** Reads lines until one that is an event's data, feeding the parser. */
-    private static SseParser.Event nextEvent(Iterator<String> lines, SseParser parser) {
-        int before = parser.events().size();
-        while (parser.events().size() == before) {
-            assertThat(lines.hasNext()).as("the stream ended before the next event").isTrue();
-            parser.feed(lines.next() + "\n");
-        }
-        return parser.events().get(before);
-    }
-
     @Test
     void eventsArriveOneByOneWithTheEventStreamHead() throws Exception {
         HttpResponse<Stream<String>> res = client.send(get("/gated").build(), HttpResponse.BodyHandlers.ofLines());
@@ -99,7 +89,7 @@ class EventStreamHttp1Test {
         Iterator<String> lines = res.body().iterator();
         for (int n = 1; n <= 3; n++) {
             // The handler waits for next() after each event: this one came before the stream could end.
-            assertThat(nextEvent(lines, parser)).isEqualTo(new SseParser.Event("message", "event " + n, Long.toString(n)));
+            assertThat(parser.nextEvent(lines)).isEqualTo(new SseParser.Event("message", "event " + n, Long.toString(n)));
             routes.next();
         }
         while (lines.hasNext()) parser.feed(lines.next() + "\n");
@@ -121,7 +111,7 @@ class EventStreamHttp1Test {
         HttpResponse<Stream<String>> res = client.send(get("/beat").build(), HttpResponse.BodyHandlers.ofLines());
         Iterator<String> lines = res.body().iterator();
         SseParser parser = new SseParser();
-        assertThat(nextEvent(lines, parser)).isEqualTo(new SseParser.Event("hello", "first", ""));
+        assertThat(parser.nextEvent(lines)).isEqualTo(new SseParser.Event("hello", "first", ""));
         while (parser.comments().size() < 2) parser.feed(lines.next() + "\n");
         assertThat(parser.comments()).startsWith(" heartbeat", " heartbeat");
         routes.release.complete(null);
@@ -150,7 +140,7 @@ class EventStreamHttp1Test {
         HttpResponse<Stream<String>> res = client.send(get("/forever").build(), HttpResponse.BodyHandlers.ofLines());
         Iterator<String> lines = res.body().iterator();
         SseParser parser = new SseParser();
-        nextEvent(lines, parser);
+        parser.nextEvent(lines);
         Thread stopper = Thread.ofVirtual().start(() -> server.stop(Duration.ofSeconds(20)));
         // The stream ends with its last chunk (the iterator ends normally, no exception), not a cut connection.
         while (lines.hasNext()) parser.feed(lines.next() + "\n");

@@ -8,23 +8,19 @@ import dev.porter.http.HttpConfig;
 import dev.porter.http.HttpServer;
 import dev.porter.http.testing.SseParser;
 import dev.porter.http.testing.TestHttp;
+import dev.porter.http.testing.TlsClients;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
@@ -53,7 +49,7 @@ class EventStreamHttp2Test {
         routes = new SseRoutes();
         server = TestHttp.start(HttpConfig.builder().tls(TlsConfig.of(certs.server("localhost", "127.0.0.1").pem())),
                 routes.router());
-        client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).sslContext(trusting(certs.caFile())).build();
+        client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).sslContext(TlsClients.trusting(certs)).build();
     }
 
     @AfterEach
@@ -63,30 +59,8 @@ class EventStreamHttp2Test {
         log.close();
     }
 
-    private static SSLContext trusting(Path caFile) throws Exception {
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        try (InputStream in = Files.newInputStream(caFile)) {
-            store.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(store);
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, tmf.getTrustManagers(), null);
-        return ctx;
-    }
-
     private HttpRequest.Builder get(String path) {
         return HttpRequest.newBuilder(URI.create("https://localhost:" + server.port() + path)).timeout(Duration.ofSeconds(20));
-    }
-
-    private static SseParser.Event nextEvent(Iterator<String> lines, SseParser parser) {
-        int before = parser.events().size();
-        while (parser.events().size() == before) {
-            assertThat(lines.hasNext()).as("the stream ended before the next event").isTrue();
-            parser.feed(lines.next() + "\n");
-        }
-        return parser.events().get(before);
     }
 
     private void noWarnings() {
@@ -104,7 +78,7 @@ class EventStreamHttp2Test {
         Iterator<String> lines = res.body().iterator();
         SseParser parser = new SseParser();
         for (int n = 8; n <= 10; n++) {
-            assertThat(nextEvent(lines, parser)).isEqualTo(new SseParser.Event("message", "event " + n, Integer.toString(n)));
+            assertThat(parser.nextEvent(lines)).isEqualTo(new SseParser.Event("message", "event " + n, Integer.toString(n)));
             routes.next();
         }
         while (lines.hasNext()) parser.feed(lines.next() + "\n");
@@ -117,7 +91,7 @@ class EventStreamHttp2Test {
         HttpResponse<Stream<String>> res = client.send(get("/beat").build(), HttpResponse.BodyHandlers.ofLines());
         Iterator<String> lines = res.body().iterator();
         SseParser parser = new SseParser();
-        nextEvent(lines, parser);
+        parser.nextEvent(lines);
         while (parser.comments().size() < 2) parser.feed(lines.next() + "\n");
         assertThat(parser.comments()).allMatch(" heartbeat"::equals);
         routes.release.complete(null);
@@ -144,7 +118,7 @@ class EventStreamHttp2Test {
         HttpResponse<Stream<String>> res = client.send(get("/forever").build(), HttpResponse.BodyHandlers.ofLines());
         Iterator<String> lines = res.body().iterator();
         SseParser parser = new SseParser();
-        nextEvent(lines, parser);
+        parser.nextEvent(lines);
         Thread stopper = Thread.ofVirtual().start(() -> server.stop(Duration.ofSeconds(20)));
         while (lines.hasNext()) parser.feed(lines.next() + "\n"); // ends with END_STREAM, no exception
         assertThat(routes.ended.get(20, TimeUnit.SECONDS)).hasMessageContaining("stopping");

@@ -1,6 +1,7 @@
 package dev.porter.http.testing;
 
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -78,6 +79,22 @@ public final class SseParser {
         events.add(new Event(type.isEmpty() ? "message" : type, d, lastEventId));
         data.setLength(0);
         type = "";
+    }
+
+    /**
+     * Feeds lines (without their line ends, as {@code BodyHandlers.ofLines()} gives them) until an event is
+     * dispatched.
+     *
+     * @return that event
+     * @throws AssertionError if the lines end first
+     */
+    public Event nextEvent(Iterator<String> lines) {
+        int before = events.size();
+        while (events.size() == before) {
+            if (!lines.hasNext()) throw new AssertionError("the stream ended before the next event");
+            feed(lines.next() + "\n");
+        }
+        return events.get(before);
     }
 
     /** @return the events dispatched so far */

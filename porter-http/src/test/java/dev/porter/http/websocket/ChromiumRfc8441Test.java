@@ -6,18 +6,16 @@ import dev.porter.http.HttpConfig;
 import dev.porter.http.HttpServer;
 import dev.porter.http.Router;
 import dev.porter.http.WebSocket;
+import dev.porter.http.testing.Chromium;
+import dev.porter.http.testing.PageReports;
+import dev.porter.http.testing.Processes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,10 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ChromiumRfc8441Test {
 
-    private static final String PAGE = """
-            <!doctype html><html><head><meta charset="utf-8"><title>Porter RFC 8441</title>
-            <link rel="icon" href="data:,"></head><body><p id="result">pending</p>
-            <script>
+    private static final String PAGE = PageReports.page("Porter RFC 8441", """
             const ws = new WebSocket('wss://' + location.host + '/echo');
             const out = [];
             ws.onopen = () => ws.send('héllo h2');
@@ -43,37 +38,18 @@ class ChromiumRfc8441Test {
             };
             ws.onclose = (e) => {
               out.push('close=' + e.code + ',' + e.wasClean);
-              const text = out.join(';');
-              document.getElementById('result').textContent = text;
-              fetch('/report', {method: 'POST', body: text});
+              report(out.join(';'));
             };
-            </script>
-            <script src="/wait.js"></script>
-            </body></html>
-            """;
+            """);
 
     @TempDir
     static Path dir;
     private static HttpServer server;
-    private static final BlockingQueue<String> reports = new ArrayBlockingQueue<>(4);
+    private static final PageReports reports = new PageReports();
 
     @BeforeAll
     static void start() throws Exception {
-        Router r = new Router()
-                .get("/page.html", (req, res) -> {
-                    res.contentType("text/html; charset=utf-8");
-                    res.send(PAGE);
-                })
-                .get("/wait.js", (req, res) -> {
-                    String report = reports.poll(30, TimeUnit.SECONDS);
-                    if (report != null) reports.add(report);
-                    res.contentType("text/javascript");
-                    res.send("/* report " + (report != null) + " */\n");
-                })
-                .post("/report", (req, res) -> {
-                    reports.add(req.bodyString());
-                    res.send("ok");
-                })
+        Router r = reports.routes(new Router(), PAGE)
                 .websocket("/echo", ws -> {
                     ws.sendText(ws.request().version());
                     for (WebSocket.Message m; (m = ws.receive()) != null; ) ws.send(m);
@@ -90,14 +66,10 @@ class ChromiumRfc8441Test {
 
     @Test
     void s5_chromiumOpensItsWebSocketOnThePagesHttp2Connection() throws Exception {
-        String chromium = Tools.require("chromium", "chromium", "chromium-browser", "google-chrome");
-        Path profile = Files.createTempDirectory(dir, "profile");
-        Tools.Result r = Tools.run(dir, Duration.ofSeconds(90), List.of(chromium, "--headless", "--no-sandbox",
-                "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--no-first-run", "--disable-dev-shm-usage", "--ignore-certificate-errors",
-                "--user-data-dir=" + profile, "--dump-dom", "https://127.0.0.1:" + server.port() + "/page.html"));
+        Processes.Result r = Chromium.dumpDom(Chromium.require(), dir, Duration.ofSeconds(90),
+                "https://127.0.0.1:" + server.port() + "/page.html", "--ignore-certificate-errors");
         String expected = "HTTP/2.0;héllo h2;close=1000,true";
-        assertThat(reports.poll(5, TimeUnit.SECONDS)).as(r.toString()).isEqualTo(expected);
+        assertThat(reports.poll()).as(r.toString()).isEqualTo(expected);
         assertThat(r.stdout()).contains("<p id=\"result\">" + expected + "</p>");
     }
 }

@@ -4,34 +4,28 @@ import dev.porter.http.HttpConfig;
 import dev.porter.http.HttpServer;
 import dev.porter.http.Router;
 import dev.porter.http.WebSocket;
+import dev.porter.http.testing.Chromium;
+import dev.porter.http.testing.PageReports;
+import dev.porter.http.testing.Processes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Headless Chromium runs a page served by Porter that opens a WebSocket to the same origin (Chromium offers
  * permessage-deflate), echoes a text and a 100 KB binary message, closes with 1000, and reports what it saw over a
- * second WebSocket. {@code --dump-dom} prints the page once it has loaded, so the page holds its load event with a
- * parser-blocking script that the server answers only after the report came (or after 30 s). Skipped without
+ * second WebSocket ({@link PageReports} holds the page's load until then, for {@code --dump-dom}). Skipped without
  * Chromium.
  */
 class ChromiumWebSocketTest {
 
-    private static final String PAGE = """
-            <!doctype html><html><head><meta charset="utf-8"><title>Porter WebSocket</title>
-            <link rel="icon" href="data:,"></head><body><p id="result">pending</p>
-            <script>
+    private static final String PAGE = PageReports.page("Porter WebSocket", """
             const base = 'ws://' + location.host;
             const ws = new WebSocket(base + '/echo');
             ws.binaryType = 'arraybuffer';
@@ -62,29 +56,16 @@ class ChromiumWebSocketTest {
               const report = new WebSocket(base + '/report');
               report.onopen = () => report.send(text);
             };
-            </script>
-            <script src="/wait.js"></script>
-            </body></html>
-            """;
+            """);
 
     @TempDir
     static Path dir;
     private static HttpServer server;
-    private static final BlockingQueue<String> reports = new ArrayBlockingQueue<>(4);
+    private static final PageReports reports = new PageReports();
 
     @BeforeAll
     static void start() throws Exception {
-        Router r = new Router()
-                .get("/page.html", (req, res) -> {
-                    res.contentType("text/html; charset=utf-8");
-                    res.send(PAGE);
-                })
-                .get("/wait.js", (req, res) -> {
-                    String report = reports.poll(30, TimeUnit.SECONDS);
-                    if (report != null) reports.add(report);
-                    res.contentType("text/javascript");
-                    res.send("/* report " + (report != null) + " */\n");
-                })
+        Router r = reports.routes(new Router(), PAGE)
                 .websocket("/echo", ws -> {
                     for (WebSocket.Message m; (m = ws.receive()) != null; ) ws.send(m);
                 })
@@ -102,15 +83,11 @@ class ChromiumWebSocketTest {
 
     @Test
     void aBrowserPageEchoesOverWebSocket() throws Exception {
-        String chromium = Tools.require("chromium", "chromium", "chromium-browser", "google-chrome");
-        Path profile = Files.createTempDirectory(dir, "profile");
-        Tools.Result r = Tools.run(dir, Duration.ofSeconds(90), List.of(chromium, "--headless", "--no-sandbox",
-                "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--no-first-run", "--disable-dev-shm-usage", "--user-data-dir=" + profile, "--dump-dom",
-                "http://127.0.0.1:" + server.port() + "/page.html"));
+        Processes.Result r = Chromium.dumpDom(Chromium.require(), dir, Duration.ofSeconds(90),
+                "http://127.0.0.1:" + server.port() + "/page.html");
         // ws.extensions is the server's answer: Chromium offered "permessage-deflate; client_max_window_bits".
         String expected = "ext=permessage-deflate;text=héllo €;binary=true;close=1000,true";
-        assertThat(reports.poll(5, TimeUnit.SECONDS)).as(r.toString()).isEqualTo(expected);
+        assertThat(reports.poll()).as(r.toString()).isEqualTo(expected);
         assertThat(r.stdout()).contains("<p id=\"result\">" + expected + "</p>");
     }
 }

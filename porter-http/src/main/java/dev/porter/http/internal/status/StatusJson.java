@@ -1,6 +1,7 @@
 package dev.porter.http.internal.status;
 
 import dev.porter.core.ConnectionInfo;
+import dev.porter.http.internal.JsonStrings;
 
 import java.time.Duration;
 import java.util.Locale;
@@ -20,8 +21,8 @@ final class StatusJson {
     static String render(Snapshot s) {
         StringBuilder j = new StringBuilder(1024 + 256 * s.listed().size());
         Figures f = s.figures();
-        j.append("{\"time\":").append(str(s.at().toString()))
-                .append(",\"started\":").append(str(s.started().toString()))
+        j.append("{\"time\":").append(JsonStrings.of(s.at().toString()))
+                .append(",\"started\":").append(JsonStrings.of(s.started().toString()))
                 .append(",\"uptimeSeconds\":").append(Duration.between(s.started(), s.at()).toSeconds())
                 .append(",\"ready\":").append(s.ready());
         long total = 0;
@@ -38,12 +39,12 @@ final class StatusJson {
                 .append(",\"max\":").append(num(f.max()))
                 .append("},\"byClass\":{");
         for (int i = 0; i < CLASSES.length; i++) {
-            j.append(i == 0 ? "" : ",").append(str(CLASSES[i])).append(':').append(s.classes()[i]);
+            j.append(i == 0 ? "" : ",").append(JsonStrings.of(CLASSES[i])).append(':').append(s.classes()[i]);
         }
         j.append("},\"errors\":{");
         boolean first = true;
         for (Map.Entry<Integer, Long> e : s.errors().entrySet()) {
-            j.append(first ? "" : ",").append(str(e.getKey().toString())).append(':').append(e.getValue());
+            j.append(first ? "" : ",").append(JsonStrings.of(e.getKey().toString())).append(':').append(e.getValue());
             first = false;
         }
         j.append("}},\"connections\":{\"open\":").append(s.open())
@@ -52,7 +53,7 @@ final class StatusJson {
                 .append(",\"closed\":").append(s.stats().closed())
                 .append(",\"byState\":{");
         for (int i = 0; i < Snapshot.STATES.length; i++) {
-            j.append(i == 0 ? "" : ",").append(str(state(i))).append(':').append(s.byState()[i]);
+            j.append(i == 0 ? "" : ",").append(JsonStrings.of(state(i))).append(':').append(s.byState()[i]);
         }
         j.append("},\"listed\":[");
         first = true;
@@ -75,13 +76,13 @@ final class StatusJson {
 
     private static void connection(StringBuilder j, ConnectionInfo c, Snapshot s) {
         j.append("{\"id\":").append(c.id())
-                .append(",\"peer\":").append(str(peer(c)))
+                .append(",\"peer\":").append(JsonStrings.of(peer(c)))
                 .append(",\"ageSeconds\":").append(num(c.age(s.at()).toMillis() / 1000.0))
-                .append(",\"state\":").append(str(c.state().name().toLowerCase(Locale.ROOT)))
+                .append(",\"state\":").append(JsonStrings.of(c.state().name().toLowerCase(Locale.ROOT)))
                 .append(",\"bytesIn\":").append(c.bytesIn())
                 .append(",\"bytesOut\":").append(c.bytesOut())
                 .append(",\"tls\":").append(c.secure())
-                .append(",\"activity\":").append(c.activity() == null ? "null" : str(c.activity()))
+                .append(",\"activity\":").append(c.activity() == null ? "null" : JsonStrings.of(c.activity()))
                 .append('}');
     }
 
@@ -100,25 +101,5 @@ final class StatusJson {
         long scaled = Math.round(v * 1000);
         if (scaled % 1000 == 0) return Long.toString(scaled / 1000);
         return java.math.BigDecimal.valueOf(scaled, 3).stripTrailingZeros().toPlainString();
-    }
-
-    /** A string as JSON, escaped per RFC 8259 §7 (control characters as \\u escapes). */
-    static String str(String s) {
-        StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20 || c == 0x2028 || c == 0x2029) sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-                    else sb.append(c);
-                }
-            }
-        }
-        return sb.append('"').toString();
     }
 }

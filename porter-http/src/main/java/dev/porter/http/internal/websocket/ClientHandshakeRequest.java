@@ -1,30 +1,22 @@
 package dev.porter.http.internal.websocket;
 
 import dev.porter.core.Connection;
-import dev.porter.core.TlsInfo;
 import dev.porter.http.Headers;
 import dev.porter.http.PathParams;
-import dev.porter.http.Request;
 import dev.porter.http.internal.Targets;
 
-import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * A client conversation's {@link dev.porter.http.WebSocket#request()}: the opening handshake as the client sent
  * it, read from the very lines written. Seen from this end, the remote address is the server's. Immutable, so
  * valid for the whole conversation and from any thread.
  */
-final class ClientHandshakeRequest implements Request {
+final class ClientHandshakeRequest extends HandshakeRequest {
 
     private final String target;
     private final Headers headers = new Headers();
-    private final InetSocketAddress remote;
-    private final InetSocketAddress local;
-    private final Optional<TlsInfo> tls;
     private final String version;
 
     /** @param lines the request line and field lines, as written */
@@ -34,6 +26,7 @@ final class ClientHandshakeRequest implements Request {
 
     /** @param version {@code HTTP/1.1}, or {@code HTTP/2} for an extended CONNECT (RFC 8441) */
     ClientHandshakeRequest(List<String> lines, Connection c, String version) {
+        super(c.remoteAddress(), c.localAddress(), c.tls());
         this.version = version;
         String first = lines.get(0);
         this.target = first.substring(first.indexOf(' ') + 1, first.lastIndexOf(' '));
@@ -42,9 +35,6 @@ final class ClientHandshakeRequest implements Request {
             int colon = line.indexOf(':');
             headers.add(line.substring(0, colon), line.substring(colon + 1).trim());
         }
-        this.remote = c.remoteAddress();
-        this.local = c.localAddress();
-        this.tls = c.tls();
     }
 
     @Override public String method() { return "GET"; }
@@ -76,16 +66,9 @@ final class ClientHandshakeRequest implements Request {
     }
 
     @Override public PathParams pathParams() { return PathParams.NONE; }
-    @Override public InetSocketAddress remoteAddress() { return remote; }
-    @Override public InetSocketAddress localAddress() { return local; }
-    @Override public Optional<TlsInfo> tls() { return tls; }
-    @Override public InputStream body() { return InputStream.nullInputStream(); }
-    @Override public byte[] bodyBytes(int maxBytes) { return new byte[0]; }
-    @Override public String bodyString() { return ""; }
-    @Override public long contentLength() { return 0; }
 
     @Override
     public String toString() {
-        return "GET " + target + " (WebSocket handshake sent to " + remote + ")";
+        return "GET " + target + " (WebSocket handshake sent to " + remoteAddress() + ")";
     }
 }

@@ -88,29 +88,22 @@ final class Sender {
 
     /** Sends a Ping or Pong. @return false if a Close was already sent (nothing may follow it, §5.5.1) */
     boolean control(int opcode, byte[] payload, int len) throws IOException {
-        lock.lock();
-        try {
-            if (closeSent) return false;
-            begin();
-            writer.write(out, true, false, opcode, payload, 0, len);
-            c.flush();
-            return true;
-        } catch (IOException e) {
-            throw failed(e);
-        } finally {
-            started = 0;
-            lock.unlock();
-        }
+        return controlFrame(opcode, payload, len);
     }
 
     /** Sends the Close frame. @return false if one was already sent */
     boolean close(byte[] payload) throws IOException {
+        return controlFrame(FrameParser.CLOSE, payload, payload.length);
+    }
+
+    /** One control frame, whole; a Close is the last frame sent. @return false if a Close was already sent */
+    private boolean controlFrame(int opcode, byte[] payload, int len) throws IOException {
         lock.lock();
         try {
             if (closeSent) return false;
-            closeSent = true;
+            if (opcode == FrameParser.CLOSE) closeSent = true;
             begin();
-            writer.write(out, true, false, FrameParser.CLOSE, payload, 0, payload.length);
+            writer.write(out, true, false, opcode, payload, 0, len);
             c.flush();
             return true;
         } catch (IOException e) {

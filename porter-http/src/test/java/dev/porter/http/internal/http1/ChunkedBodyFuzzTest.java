@@ -2,6 +2,7 @@ package dev.porter.http.internal.http1;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.porter.http.HttpException;
+import dev.porter.http.testing.Splits;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
@@ -26,14 +27,14 @@ class ChunkedBodyFuzzTest {
         for (boolean lenient : new boolean[] {false, true}) {
             RequestGrammar.Chunked expected = RequestGrammar.chunked(input, 0, lenient, LIMIT,
                     ChunkedDecoder.MAX_SIZE_LINE, MAX_TRAILER_BYTES, MAX_TRAILER_COUNT);
-            check(input, lenient, 8192, Feeds.Splits.WHOLE, expected);
-            check(input, lenient, 1 + input.length % 7, Feeds.Splits.WHOLE, expected);
-            check(input, lenient, 8192, Feeds.Splits.BYTE_BY_BYTE, expected);
-            check(input, lenient, 8192, Feeds.Splits.random(java.util.Arrays.hashCode(input)), expected);
+            check(input, lenient, 8192, Splits.WHOLE, expected);
+            check(input, lenient, 1 + input.length % 7, Splits.WHOLE, expected);
+            check(input, lenient, 8192, Splits.BYTE_BY_BYTE, expected);
+            check(input, lenient, 8192, Splits.random(java.util.Arrays.hashCode(input)), expected);
         }
     }
 
-    private static void check(byte[] input, boolean lenient, int readSize, Feeds.Splits splits,
+    private static void check(byte[] input, boolean lenient, int readSize, Splits splits,
                               RequestGrammar.Chunked expected) {
         Feeds.ChunkedOutcome o = Feeds.chunked(input, 0, lenient, LIMIT, MAX_TRAILER_BYTES, MAX_TRAILER_COUNT,
                 readSize, splits);

@@ -1,6 +1,7 @@
 package dev.porter.http.internal.http1;
 
 import dev.porter.http.HttpException;
+import dev.porter.http.testing.Splits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -168,15 +169,15 @@ class ChunkedDecoderTest {
     /** Decodes {@code input} whole, byte by byte, in a random split and at every index; all agree. @return the whole one */
     static Feeds.ChunkedOutcome decode(String input, boolean lenient) {
         byte[] b = bytes(input);
-        Feeds.ChunkedOutcome whole = decode(b, lenient, Feeds.Splits.WHOLE);
-        same(whole, decode(b, lenient, Feeds.Splits.BYTE_BY_BYTE), "byte by byte");
-        same(whole, decode(b, lenient, Feeds.Splits.random(input.hashCode())), "random split");
+        Feeds.ChunkedOutcome whole = decode(b, lenient, Splits.WHOLE);
+        same(whole, decode(b, lenient, Splits.BYTE_BY_BYTE), "byte by byte");
+        same(whole, decode(b, lenient, Splits.random(input.hashCode())), "random split");
         // Split in two at every index too: cheap for inputs this small.
-        for (int k = 1; k < b.length; k++) same(whole, decode(b, lenient, Feeds.Splits.at(k)), "split at " + k);
+        for (int k = 1; k < b.length; k++) same(whole, decode(b, lenient, Splits.at(k)), "split at " + k);
         return whole;
     }
 
-    private static Feeds.ChunkedOutcome decode(byte[] b, boolean lenient, Feeds.Splits splits) {
+    private static Feeds.ChunkedOutcome decode(byte[] b, boolean lenient, Splits splits) {
         return Feeds.chunked(b, 0, lenient, LIMIT, MAX_TRAILER_BYTES, MAX_TRAILER_COUNT, 8192, splits);
     }
 

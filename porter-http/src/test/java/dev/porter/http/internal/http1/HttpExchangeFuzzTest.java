@@ -8,6 +8,7 @@ import dev.porter.http.HttpException;
 import dev.porter.http.HttpServer;
 import dev.porter.http.Request;
 import dev.porter.http.Response;
+import dev.porter.http.testing.Splits;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -138,7 +139,7 @@ class HttpExchangeFuzzTest {
     private static void predict(byte[] input, List<Call> calls, List<Answer> answers) {
         int pos = 0;
         while (true) {
-            Feeds.HeadOutcome fed = Feeds.requestHead(input, pos, CONFIG, Feeds.Splits.WHOLE);
+            Feeds.HeadOutcome fed = Feeds.requestHead(input, pos, CONFIG, Splits.WHOLE);
             if (fed.endOfStream()) return;
             if (!fed.accepted()) {
                 answers.add(new Answer(fed.head().method, fed.status()));
@@ -158,7 +159,7 @@ class HttpExchangeFuzzTest {
             int failed = 0;
             if (framing.chunked) {
                 Feeds.ChunkedOutcome body = Feeds.chunked(input, pos, false, MAX_BODY, CONFIG.maxHeaderBytes(),
-                        CONFIG.maxHeaderCount(), 8192, Feeds.Splits.WHOLE);
+                        CONFIG.maxHeaderCount(), 8192, Splits.WHOLE);
                 data = body.data();
                 failed = body.status();
                 pos = body.end();

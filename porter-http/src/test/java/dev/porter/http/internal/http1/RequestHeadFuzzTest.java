@@ -3,6 +3,7 @@ package dev.porter.http.internal.http1;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.porter.http.HttpConfig;
 import dev.porter.http.HttpException;
+import dev.porter.http.testing.Splits;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -45,9 +46,9 @@ class RequestHeadFuzzTest {
         check(input, LENIENT, lenient);
         // The parser is a state machine over bytes: however the input is split, the outcome is the same.
         for (HttpConfig config : new HttpConfig[] {STRICT, LENIENT}) {
-            Feeds.HeadOutcome whole = Feeds.requestHead(input, 0, config, Feeds.Splits.WHOLE);
-            sameOutcome(whole, Feeds.requestHead(input, 0, config, Feeds.Splits.BYTE_BY_BYTE), "byte by byte");
-            sameOutcome(whole, Feeds.requestHead(input, 0, config, Feeds.Splits.random(java.util.Arrays.hashCode(input))),
+            Feeds.HeadOutcome whole = Feeds.requestHead(input, 0, config, Splits.WHOLE);
+            sameOutcome(whole, Feeds.requestHead(input, 0, config, Splits.BYTE_BY_BYTE), "byte by byte");
+            sameOutcome(whole, Feeds.requestHead(input, 0, config, Splits.random(java.util.Arrays.hashCode(input))),
                     "random splits");
         }
         if (strict.accepted() && !lenient.accepted()) {
@@ -64,7 +65,7 @@ class RequestHeadFuzzTest {
     }
 
     static Outcome parse(byte[] input, HttpConfig config) {
-        Feeds.HeadOutcome fed = Feeds.requestHead(input, 0, config, Feeds.Splits.WHOLE);
+        Feeds.HeadOutcome fed = Feeds.requestHead(input, 0, config, Splits.WHOLE);
         if (fed.endOfStream()) return new Outcome(null, null, fed.consumed(), 0, "end of stream");
         if (!fed.accepted()) return new Outcome(null, null, -1, fed.status(), fed.why());
         RequestFraming framing = new RequestFraming();

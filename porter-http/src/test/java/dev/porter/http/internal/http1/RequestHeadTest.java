@@ -2,6 +2,7 @@ package dev.porter.http.internal.http1;
 
 import dev.porter.http.HttpConfig;
 import dev.porter.http.HttpException;
+import dev.porter.http.testing.Splits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -264,12 +265,12 @@ class RequestHeadTest {
      */
     static Feeds.HeadOutcome fed(String input, HttpConfig config) {
         byte[] b = bytes(input);
-        Feeds.HeadOutcome whole = Feeds.requestHead(b, 0, config, Feeds.Splits.WHOLE);
-        RequestHeadFuzzTest.sameOutcome(whole, Feeds.requestHead(b, 0, config, Feeds.Splits.BYTE_BY_BYTE), "byte by byte");
-        RequestHeadFuzzTest.sameOutcome(whole, Feeds.requestHead(b, 0, config, Feeds.Splits.random(input.hashCode())),
+        Feeds.HeadOutcome whole = Feeds.requestHead(b, 0, config, Splits.WHOLE);
+        RequestHeadFuzzTest.sameOutcome(whole, Feeds.requestHead(b, 0, config, Splits.BYTE_BY_BYTE), "byte by byte");
+        RequestHeadFuzzTest.sameOutcome(whole, Feeds.requestHead(b, 0, config, Splits.random(input.hashCode())),
                 "random split");
         for (int k = 1; k < b.length; k++) {
-            RequestHeadFuzzTest.sameOutcome(whole, Feeds.requestHead(b, 0, config, Feeds.Splits.at(k)), "split at " + k);
+            RequestHeadFuzzTest.sameOutcome(whole, Feeds.requestHead(b, 0, config, Splits.at(k)), "split at " + k);
         }
         return whole;
     }

@@ -5,6 +5,7 @@ import dev.porter.http.HttpException;
 import dev.porter.http.testing.LlhttpRequests.Choice;
 import dev.porter.http.testing.LlhttpRequests.Vector;
 import dev.porter.http.testing.LlhttpRequests;
+import dev.porter.http.testing.Splits;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
@@ -72,13 +73,13 @@ class RequestVectorsSplitTest {
     Stream<DynamicTest> everyVectorGivesTheSameResultHoweverItsBytesAreSplit() {
         return LlhttpRequests.vectors().stream().map(v -> DynamicTest.dynamicTest(v.toString(), () -> {
             byte[] in = v.input();
-            Result whole = parse(in, Feeds.Splits.WHOLE);
-            same(whole, parse(in, Feeds.Splits.BYTE_BY_BYTE), "byte by byte");
+            Result whole = parse(in, Splits.WHOLE);
+            same(whole, parse(in, Splits.BYTE_BY_BYTE), "byte by byte");
             for (int k = 1; k < in.length; k++) {
-                same(whole, parse(in, Feeds.Splits.atIndex(in.length, k)), "split at " + k);
+                same(whole, parse(in, Splits.atIndex(in.length, k)), "split at " + k);
             }
             for (int seed = 0; seed < RANDOM_SPLITS; seed++) {
-                same(whole, parse(in, Feeds.Splits.random(seed)), "random split, seed " + seed);
+                same(whole, parse(in, Splits.random(seed)), "random split, seed " + seed);
             }
         }));
     }
@@ -86,7 +87,7 @@ class RequestVectorsSplitTest {
     @TestFactory
     Stream<DynamicTest> wholeInputMeetsTheVectorsExpectationLikeTheSocketReplay() {
         return LlhttpRequests.vectors().stream().filter(v -> !v.parserApiOnly())
-                .map(v -> DynamicTest.dynamicTest(v.toString(), () -> expectation(v, parse(v.input(), Feeds.Splits.WHOLE))));
+                .map(v -> DynamicTest.dynamicTest(v.toString(), () -> expectation(v, parse(v.input(), Splits.WHOLE))));
     }
 
     private static void same(Result whole, Result split, String how) {
@@ -161,7 +162,7 @@ class RequestVectorsSplitTest {
     }
 
     /** Parses {@code input} request by request as the server does (HttpExchangeFuzzTest.predict's steps). */
-    static Result parse(byte[] input, Feeds.Splits splits) {
+    static Result parse(byte[] input, Splits splits) {
         List<Message> messages = new ArrayList<>();
         int pos = 0;
         while (true) {

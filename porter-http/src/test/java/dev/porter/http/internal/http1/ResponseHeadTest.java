@@ -1,6 +1,7 @@
 package dev.porter.http.internal.http1;
 
 import dev.porter.http.HttpClientException;
+import dev.porter.http.testing.Splits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -164,8 +165,8 @@ class ResponseHeadTest {
     private static String[] messages(String input) {
         byte[] b = bytes(input);
         return new String[] {
-                Feeds.responseHead(head(), b, 0, Feeds.Splits.WHOLE).failure().getMessage(),
-                Feeds.responseHead(head(), b, 0, Feeds.Splits.BYTE_BY_BYTE).failure().getMessage()};
+                Feeds.responseHead(head(), b, 0, Splits.WHOLE).failure().getMessage(),
+                Feeds.responseHead(head(), b, 0, Splits.BYTE_BY_BYTE).failure().getMessage()};
     }
 
     /**
@@ -174,10 +175,10 @@ class ResponseHeadTest {
      */
     static Feeds.ResponseOutcome fed(String input) {
         byte[] b = bytes(input);
-        Feeds.ResponseOutcome whole = Feeds.responseHead(head(), b, 0, Feeds.Splits.WHOLE);
-        same(whole, Feeds.responseHead(head(), b, 0, Feeds.Splits.BYTE_BY_BYTE), "byte by byte");
-        same(whole, Feeds.responseHead(head(), b, 0, Feeds.Splits.random(input.hashCode())), "random split");
-        for (int k = 1; k < b.length; k++) same(whole, Feeds.responseHead(head(), b, 0, Feeds.Splits.at(k)), "split at " + k);
+        Feeds.ResponseOutcome whole = Feeds.responseHead(head(), b, 0, Splits.WHOLE);
+        same(whole, Feeds.responseHead(head(), b, 0, Splits.BYTE_BY_BYTE), "byte by byte");
+        same(whole, Feeds.responseHead(head(), b, 0, Splits.random(input.hashCode())), "random split");
+        for (int k = 1; k < b.length; k++) same(whole, Feeds.responseHead(head(), b, 0, Splits.at(k)), "split at " + k);
         return whole;
     }
 

@@ -4,6 +4,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.porter.http.Headers;
 import dev.porter.http.HttpClientException;
 import dev.porter.http.internal.client.ResponseBody;
+import dev.porter.http.testing.Splits;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -48,9 +49,9 @@ class ResponseParserFuzzTest {
         ResponseHead head = new ResponseHead(MAX_HEADER_BYTES, MAX_HEADER_COUNT, input.length % 2 == 0);
         int pos = 0;
         for (int interim = 0; ; interim++) {
-            Feeds.ResponseOutcome whole = Feeds.responseHead(head, input, pos, Feeds.Splits.WHOLE);
+            Feeds.ResponseOutcome whole = Feeds.responseHead(head, input, pos, Splits.WHOLE);
             sameOutcome(whole, Feeds.responseHead(new ResponseHead(MAX_HEADER_BYTES, MAX_HEADER_COUNT, false),
-                    input, pos, Feeds.Splits.BYTE_BY_BYTE));
+                    input, pos, Splits.BYTE_BY_BYTE));
             if (whole.failure() != null) throw (IOException) whole.failure();
             if (whole.head() == null) {
                 assertThat(interim == 0 && head.started()).as("no head read from a stream that ended at once").isFalse();
@@ -76,7 +77,7 @@ class ResponseParserFuzzTest {
             case CHUNKED -> {
                 ByteArrayOutputStream data = new ByteArrayOutputStream();
                 Feeds.clientChunked(input, pos, new ChunkedDecoder<>(ClientErrors.INSTANCE, MAX_HEADER_BYTES,
-                        MAX_HEADER_COUNT, false), data, Feeds.Splits.random(input.length));
+                        MAX_HEADER_COUNT, false), data, Splits.random(input.length));
                 yield data.size();
             }
             default -> input.length - pos;

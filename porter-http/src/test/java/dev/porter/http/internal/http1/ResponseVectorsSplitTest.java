@@ -3,6 +3,7 @@ package dev.porter.http.internal.http1;
 import dev.porter.http.HttpClientException;
 import dev.porter.http.internal.client.Exchange;
 import dev.porter.http.internal.client.ResponseConformanceTest;
+import dev.porter.http.testing.Splits;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
@@ -65,13 +66,13 @@ class ResponseVectorsSplitTest {
         return ResponseConformanceTest.loadCases().stream().map(k -> DynamicTest.dynamicTest(k.toString(), () -> {
             byte[] in = k.input();
             String method = k.skipBody() ? "HEAD" : "GET";
-            Result whole = parse(in, method, Feeds.Splits.WHOLE);
-            same(whole, parse(in, method, Feeds.Splits.BYTE_BY_BYTE), "byte by byte");
+            Result whole = parse(in, method, Splits.WHOLE);
+            same(whole, parse(in, method, Splits.BYTE_BY_BYTE), "byte by byte");
             for (int at = 1; at < in.length; at++) {
-                same(whole, parse(in, method, Feeds.Splits.atIndex(in.length, at)), "split at " + at);
+                same(whole, parse(in, method, Splits.atIndex(in.length, at)), "split at " + at);
             }
             for (int seed = 0; seed < RANDOM_SPLITS; seed++) {
-                same(whole, parse(in, method, Feeds.Splits.random(seed)), "random split, seed " + seed);
+                same(whole, parse(in, method, Splits.random(seed)), "random split, seed " + seed);
             }
         }));
     }
@@ -79,7 +80,7 @@ class ResponseVectorsSplitTest {
     @TestFactory
     Stream<DynamicTest> wholeInputMeetsTheCasesOutcomeLikeTheSocketReplay() throws IOException {
         return ResponseConformanceTest.loadCases().stream().map(k -> DynamicTest.dynamicTest(k.toString(), () -> {
-            Result r = parse(k.input(), k.skipBody() ? "HEAD" : "GET", Feeds.Splits.WHOLE);
+            Result r = parse(k.input(), k.skipBody() ? "HEAD" : "GET", Splits.WHOLE);
             // ResponseConformanceTest.pipelined: a malformed response, or none at all, is an error; an incomplete
             // one is not (llhttp's outcome without a finish call), and then the completed messages must match.
             boolean error = r.end() == End.MALFORMED || r.end() == End.NO_RESPONSE;
@@ -99,7 +100,7 @@ class ResponseVectorsSplitTest {
      * Reads responses as ResponseConformanceTest.pipelined does over a socket (one request per response, interim
      * heads counted as messages), with the parsers fed from the array.
      */
-    static Result parse(byte[] input, String method, Feeds.Splits splits) {
+    static Result parse(byte[] input, String method, Splits splits) {
         List<Message> messages = new ArrayList<>();
         int complete = 0;
         int pos = 0;

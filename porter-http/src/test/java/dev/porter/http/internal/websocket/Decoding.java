@@ -1,10 +1,11 @@
 package dev.porter.http.internal.websocket;
 
+import dev.porter.http.testing.Splits;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Random;
 import java.util.function.Supplier;
 
 /**
@@ -16,21 +17,6 @@ import java.util.function.Supplier;
 final class Decoding {
 
     private Decoding() {
-    }
-
-    /** How an input arrives: the size of the next piece, given how much is left (at least 1). */
-    @FunctionalInterface
-    interface Splits {
-        int next(int left);
-
-        Splits WHOLE = left -> left;
-        Splits BYTE_BY_BYTE = left -> 1;
-
-        /** Pieces of 1..16 bytes, sometimes up to 512, from a seeded generator (repeatable). */
-        static Splits random(long seed) {
-            Random r = new Random(seed);
-            return left -> Math.min(left, r.nextInt(8) == 0 ? 1 + r.nextInt(512) : 1 + r.nextInt(16));
-        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.porter.http.internal.websocket;
 
+import dev.porter.http.testing.Splits;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -43,7 +44,7 @@ class FrameWriterTest {
         new Random(1).nextBytes(big);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         client.write(out::write, true, false, BINARY, big, 0, big.length);
-        Decoding.Outcome o = Decoding.feed(out.toByteArray(), Decoding.server(1 << 20, 1 << 20), Decoding.Splits.random(2));
+        Decoding.Outcome o = Decoding.feed(out.toByteArray(), Decoding.server(1 << 20, 1 << 20), Splits.random(2));
         assertThat(o.events()).containsExactly("BINARY:" + HexFormat.of().formatHex(big));
     }
 

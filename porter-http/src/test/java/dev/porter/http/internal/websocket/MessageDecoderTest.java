@@ -1,6 +1,7 @@
 package dev.porter.http.internal.websocket;
 
 import dev.porter.http.internal.websocket.Decoding.Outcome;
+import dev.porter.http.testing.Splits;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -68,7 +69,7 @@ class MessageDecoderTest {
         byte[] big = new byte[65536];
         for (int i = 0; i < big.length; i++) big[i] = (byte) i;
         Outcome o = Decoding.feed(concat(bytes(0x82, 0x7f, 0, 0, 0, 0, 0, 1, 0, 0), big),
-                Decoding.client(MB, MB, false), Decoding.Splits.random(1));
+                Decoding.client(MB, MB, false), Splits.random(1));
         assertThat(o.events()).containsExactly("BINARY:" + HexFormat.of().formatHex(big));
     }
 

@@ -1,6 +1,7 @@
 package dev.porter.http.internal.websocket;
 
 import dev.porter.http.internal.websocket.Decoding.Outcome;
+import dev.porter.http.testing.Splits;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -99,7 +100,7 @@ class PerMessageDeflateTest {
             byte[] first = frame(false, true, 2, Arrays.copyOf(c, half));
             byte[] second = frame(true, false, 0, Arrays.copyOfRange(c, half, n));
             Outcome o = Decoding.feed(concat(first, second), Decoding.client(1 << 20, 1 << 20, true),
-                    Decoding.Splits.random(size));
+                    Splits.random(size));
             assertThat(o.events()).containsExactly("BINARY:" + HexFormat.of().formatHex(msg));
         }
     }
@@ -111,9 +112,9 @@ class PerMessageDeflateTest {
         int n = d.compress(zeros, 0, zeros.length);
         assertThat(n).isLessThan(20_000); // ten MiB of zeros shrink to a few KiB: a "zip bomb"
         byte[] in = frame(true, true, 2, Arrays.copyOf(d.compressed(), n));
-        Outcome o = Decoding.feed(in, Decoding.client(1 << 20, 1 << 20, true), Decoding.Splits.WHOLE);
+        Outcome o = Decoding.feed(in, Decoding.client(1 << 20, 1 << 20, true), Splits.WHOLE);
         assertThat(o.error()).isEqualTo(1009);
-        Outcome fits = Decoding.feed(in, Decoding.client(1 << 20, 10 << 20, true), Decoding.Splits.random(3));
+        Outcome fits = Decoding.feed(in, Decoding.client(1 << 20, 10 << 20, true), Splits.random(3));
         assertThat(fits.events()).hasSize(1);
     }
 

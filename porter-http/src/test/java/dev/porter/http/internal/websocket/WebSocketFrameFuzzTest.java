@@ -2,6 +2,7 @@ package dev.porter.http.internal.websocket;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.porter.http.internal.websocket.Decoding.Outcome;
+import dev.porter.http.testing.Splits;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -64,8 +65,8 @@ class WebSocketFrameFuzzTest {
      */
     private static Outcome compressedSplits(byte[] input) {
         java.util.function.Supplier<MessageDecoder> d = Decoding.client(MAX, 2 * MAX, true);
-        Outcome whole = Decoding.feed(input, d, Decoding.Splits.WHOLE);
-        for (Decoding.Splits s : List.of(Decoding.Splits.BYTE_BY_BYTE, Decoding.Splits.random(Arrays.hashCode(input)))) {
+        Outcome whole = Decoding.feed(input, d, Splits.WHOLE);
+        for (Splits s : List.of(Splits.BYTE_BY_BYTE, Splits.random(Arrays.hashCode(input)))) {
             Outcome other = Decoding.feed(input, d, s);
             assertThat(other.events()).isEqualTo(whole.events());
             assertThat(other.error() != 0).as("an error in both: %s / %s", whole, other).isEqualTo(whole.error() != 0);

@@ -1,4 +1,4 @@
-package dev.porter.http.proxy;
+package dev.porter.http.testing;
 
 import java.io.InputStream;
 import java.security.MessageDigest;
@@ -6,8 +6,11 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Random;
 
-/** {@code size} bytes of varied data, each 1 MiB block numbered (a lost or repeated block shows), hashed as read. */
-final class Generated extends InputStream {
+/**
+ * {@code size} bytes of varied data for large-upload tests, each 1 MiB block numbered (a lost or repeated block
+ * shows), hashed with SHA-256 as read. A read never crosses a block's end. Not thread-safe.
+ */
+public final class GeneratedBody extends InputStream {
 
     private static final int BLOCK = 1 << 20;
     private final MessageDigest sha;
@@ -15,7 +18,7 @@ final class Generated extends InputStream {
     private final long size;
     private long position;
 
-    Generated(long size) {
+    public GeneratedBody(long size) {
         this.size = size;
         new Random(7).nextBytes(block);
         try {
@@ -47,7 +50,7 @@ final class Generated extends InputStream {
     }
 
     /** @return the SHA-256 of what was read, in hex */
-    String digest() {
+    public String digest() {
         return HexFormat.of().formatHex(sha.digest());
     }
 }
