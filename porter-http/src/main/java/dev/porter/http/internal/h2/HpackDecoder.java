@@ -1,6 +1,7 @@
 package dev.porter.http.internal.h2;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 import static dev.porter.http.internal.h2.Http2Error.COMPRESSION_ERROR;
 
@@ -50,6 +51,13 @@ public final class HpackDecoder {
     /** The limit was lowered below the table's maximum: the next block must start with a size update. */
     private boolean sizeUpdateRequired;
     private byte[] scratch = new byte[64];
+    /** Literals decoded lately, by their encoded bytes ({@link #cached}): a few short ones, replaced in turn. */
+    private static final int CACHED = 4;
+    private static final int CACHED_MAX = 64;
+    private final byte[][] cacheKeys = new byte[CACHED][];
+    private final boolean[] cacheHuffman = new boolean[CACHED];
+    private final String[] cacheValues = new String[CACHED];
+    private int cacheNext;
     private long lastHeaderListSize;
 
     private byte[] buf;
@@ -228,11 +236,45 @@ public final class HpackDecoder {
         if (length > limit - pos) throw error("string of " + length + " bytes past the end of the block");
         int start = pos;
         pos += length;
-        if (!huffman) return materialize ? new String(buf, start, length, StandardCharsets.ISO_8859_1) : "";
-        int max = Huffman.maxDecodedLength(length);
-        if (scratch.length < max) scratch = new byte[Math.max(max, scratch.length * 2)];
-        int n = Huffman.decode(buf, start, start + length, scratch, 0);
-        return materialize ? new String(scratch, 0, n, StandardCharsets.ISO_8859_1) : "";
+        if (materialize && length <= CACHED_MAX) {
+            String known = cached(huffman, start, length);
+            if (known != null) return known;
+        }
+        String s;
+        if (!huffman) {
+            s = materialize ? new String(buf, start, length, StandardCharsets.ISO_8859_1) : "";
+        } else {
+            int max = Huffman.maxDecodedLength(length);
+            if (scratch.length < max) scratch = new byte[Math.max(max, scratch.length * 2)];
+            int n = Huffman.decode(buf, start, start + length, scratch, 0);
+            s = materialize ? new String(scratch, 0, n, StandardCharsets.ISO_8859_1) : "";
+        }
+        if (materialize && length <= CACHED_MAX) remember(huffman, start, length, s);
+        return s;
+    }
+
+    /**
+     * @return the string a literal with these exact bytes decoded to lately, or null. Encoders send some values as
+     *         literals never added to the table on every request (nghttp2 and browsers do so for {@code :path}):
+     *         the same bytes decode to the same string, so it is reused rather than decoded and made again.
+     */
+    private String cached(boolean huffman, int start, int length) {
+        for (int i = 0; i < CACHED; i++) {
+            byte[] k = cacheKeys[i];
+            if (k != null && k.length == length && cacheHuffman[i] == huffman
+                    && Arrays.equals(k, 0, length, buf, start, start + length)) {
+                return cacheValues[i];
+            }
+        }
+        return null;
+    }
+
+    private void remember(boolean huffman, int start, int length, String value) {
+        int i = cacheNext;
+        cacheNext = (i + 1) % CACHED;
+        cacheKeys[i] = Arrays.copyOfRange(buf, start, start + length);
+        cacheHuffman[i] = huffman;
+        cacheValues[i] = value;
     }
 
     private static Http2Exception error(String why) {

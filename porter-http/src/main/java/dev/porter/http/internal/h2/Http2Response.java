@@ -12,7 +12,6 @@ import dev.porter.http.internal.sse.SseStream;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -157,15 +156,7 @@ final class Http2Response implements Response, ProtocolSwitch {
             return;
         }
         // No sendfile in HTTP/2: every byte goes into a DATA frame (and under TLS, is encrypted anyway).
-        ByteBuffer buf = ByteBuffer.allocate((int) Math.min(CHUNK, length));
-        long sent = 0;
-        while (sent < length) {
-            buf.clear().limit((int) Math.min(buf.capacity(), length - sent));
-            int n = file.read(buf, position + sent);
-            if (n < 0) throw new IOException("file shorter than its announced length");
-            sent += n;
-            connection.writer().data(stream, buf.array(), 0, n, sent == length);
-        }
+        connection.writer().file(stream, file, position, length);
         bodyBytes = length;
         // Only now: a body that fails on the way (a stalled window, a short file) leaves the stream to be reset.
         stream.localEnded = true;

@@ -3,10 +3,10 @@ package dev.porter.http.internal.h2;
 import dev.porter.core.Connection;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
-import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.util.List;
-import java.util.concurrent.locks.Condition;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -15,32 +15,32 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>One lock ({@link #writeLock}) orders the frames: a field block is HPACK-encoded and written under it, so the
  * peer's decoder sees blocks in the order the encoder made them (RFC 7541 §2.2), and a HEADERS frame and its
  * CONTINUATIONs are never split by another stream's frames (RFC 9113 §6.10). A writer that sees another waiting
- * leaves the flush to it, so frames of several streams leave in one write.
+ * leaves the flush to it, and a stream's last frame leaves it to the other streams still answering for one yield
+ * ({@link #finishResponse}), so frames of several streams leave in one write.
  *
- * <p>Flow control (§5.2, §6.9): DATA waits for room in both the stream's and the connection's send windows, up to
- * the write timeout; a peer that never opens its window gets the stream reset then (a zero-window stall must not
- * hold a thread forever).
+ * <p>Flow control (§5.2, §6.9): DATA waits for room in both the stream's and the connection's send windows
+ * ({@link SendWindows}), up to the write timeout.
  */
 final class Http2Writer {
 
     private final Connection c;
     private final ReentrantLock writeLock = new ReentrantLock();
-    private final ReentrantLock flowLock = new ReentrantLock();
-    private final Condition windowOpened = flowLock.newCondition();
+    private final SendWindows windows;
     private final HpackEncoder encoder = new HpackEncoder(Settings.DEFAULT_HEADER_TABLE_SIZE);
     /** DATA up to this size is copied after its frame header and sent in one write; larger goes from its array. */
     private static final int SMALL_DATA = 2048;
-    private final long stallNanos;
-    /** The connection's send window; guarded by {@link #flowLock}. */
-    private long connectionWindow = Settings.DEFAULT_WINDOW_SIZE;
+    /** The most bytes of DATA frames a file response sends per write. */
+    private static final int FILE_BATCH = 4 * (16 * 1024 + FrameParser.HEADER_LENGTH);
     private volatile int peerMaxFrameSize = Settings.MIN_MAX_FRAME_SIZE;
     private byte[] scratch = new byte[16 * 1024 + FrameParser.HEADER_LENGTH];
     /** A writer left its flush to one waiting behind it; guarded by {@link #writeLock}. */
     private boolean flushOwed;
+    /** Exchanges started whose last frame is not written yet (see {@link #finishResponse}). */
+    private final AtomicInteger unanswered = new AtomicInteger();
 
     Http2Writer(Connection c, long stallNanos) {
         this.c = c;
-        this.stallNanos = stallNanos;
+        this.windows = new SendWindows(stallNanos);
     }
 
     /** Applies the peer's SETTINGS that concern sending (frame size, header table size). */
@@ -119,7 +119,8 @@ final class Http2Writer {
             int n = encodeHeaders(stream, fields, max, endStream, 0);
             if (n > 0) c.write(scratch, 0, n);
         } finally {
-            finishWrite(flush);
+            if (endStream) finishResponse(stream);
+            else finishWrite(flush);
         }
     }
 
@@ -132,7 +133,7 @@ final class Http2Writer {
      */
     void response(Http2Stream stream, FieldSource head, byte[] body, int off, int len) throws IOException {
         int max = head.maxLength();
-        int n = tryAcquire(stream, Math.min(len, peerMaxFrameSize));
+        int n = windows.tryAcquire(stream, Math.min(len, peerMaxFrameSize));
         writeLock.lock();
         try {
             int end = encodeHeaders(stream, head, max, false, SMALL_DATA);
@@ -148,7 +149,8 @@ final class Http2Writer {
                 c.write(scratch, 0, end);
             }
         } finally {
-            finishWrite(n == len);
+            if (n == len) finishResponse(stream);
+            else finishWrite(false);
         }
         if (n < len) data(stream, body, off + n, len - n, true);
     }
@@ -195,13 +197,13 @@ final class Http2Writer {
         }
         while (len > 0) {
             int want = Math.min(len, peerMaxFrameSize);
-            int n = tryAcquire(stream, want);
+            int n = windows.tryAcquire(stream, want);
             if (n == 0) {
                 // §6.9: the peer opens its window only for data it received. Frames written by this call (or any
                 // other) may still sit in the connection's buffer: send them before waiting, or both sides wait
                 // for each other until the write timeout resets the stream.
                 flushBuffered();
-                n = acquire(stream, want);
+                n = windows.acquire(stream, want);
             }
             boolean last = endStream && n == len;
             writeLock.lock();
@@ -217,10 +219,62 @@ final class Http2Writer {
                     c.write(src, off, n);
                 }
             } finally {
-                finishWrite(last || len - n == 0);
+                if (last) finishResponse(stream);
+                else finishWrite(len - n == 0);
             }
             off += n;
             len -= n;
+        }
+    }
+
+    /**
+     * Sends {@code length} bytes of a file as DATA frames, the last one ending the stream. The file is read straight
+     * into the frame buffer after each frame's header (no copy between them), and up to {@link #FILE_BATCH} bytes
+     * of frames leave in one write: one socket write per batch instead of one per frame header and one per payload.
+     * Reads happen outside the write lock; the windows are taken before each frame is read.
+     *
+     * @throws IOException if the file is shorter than {@code length}, the stream was reset, or the peer kept its
+     *                     window shut for the whole write timeout
+     */
+    void file(Http2Stream stream, FileChannel file, long position, long length) throws IOException {
+        int frameMax = Math.min(peerMaxFrameSize, FILE_BATCH - FrameParser.HEADER_LENGTH);
+        // As many whole frames as fit the batch, no more than the file needs.
+        int frames = (int) Math.min(FILE_BATCH / (frameMax + FrameParser.HEADER_LENGTH), (length + frameMax - 1) / frameMax);
+        byte[] b = new byte[(int) Math.min((long) frames * (frameMax + FrameParser.HEADER_LENGTH),
+                length + (long) frames * FrameParser.HEADER_LENGTH)];
+        ByteBuffer buf = ByteBuffer.wrap(b);
+        long sent = 0;
+        while (sent < length) {
+            int end = 0;
+            boolean last = false;
+            while (!last && b.length - end > FrameParser.HEADER_LENGTH) {
+                int want = (int) Math.min(Math.min(frameMax, b.length - end - FrameParser.HEADER_LENGTH), length - sent);
+                int n = windows.tryAcquire(stream, want);
+                if (n == 0) {
+                    if (end > 0) break; // send what is ready; the window is waited for on the next batch
+                    flushBuffered(); // §6.9: what we sent may be what the peer waits for before opening it
+                    n = windows.acquire(stream, want);
+                }
+                int from = end + FrameParser.HEADER_LENGTH;
+                buf.limit(from + n).position(from);
+                while (buf.hasRemaining()) {
+                    if (file.read(buf, position + sent + (buf.position() - from)) < 0) {
+                        throw new IOException("file shorter than its announced length");
+                    }
+                }
+                sent += n;
+                last = sent == length;
+                end = FrameWriter.header(b, end, n, FrameType.DATA, last ? FrameType.FLAG_END_STREAM : 0, stream.id) + n;
+            }
+            writeLock.lock();
+            try {
+                IOException cancelled = stream.cancelled();
+                if (cancelled != null) throw cancelled;
+                c.write(b, 0, end);
+            } finally {
+                if (last) finishResponse(stream);
+                else finishWrite(false);
+            }
         }
     }
 
@@ -230,24 +284,7 @@ final class Http2Writer {
             byte[] b = room(FrameParser.HEADER_LENGTH);
             c.write(b, 0, FrameWriter.data(b, 0, stream.id, b, 0, 0, true));
         } finally {
-            finishWrite(true);
-        }
-    }
-
-    /** Takes up to {@code want} bytes of both windows if they have room now. @return the bytes taken, or 0 */
-    private int tryAcquire(Http2Stream stream, int want) throws IOException {
-        flowLock.lock();
-        try {
-            IOException cancelled = stream.cancelled();
-            if (cancelled != null) throw cancelled;
-            long room = Math.min(stream.sendWindow, connectionWindow);
-            if (room <= 0) return 0;
-            int n = (int) Math.min(want, room);
-            stream.sendWindow -= n;
-            connectionWindow -= n;
-            return n;
-        } finally {
-            flowLock.unlock();
+            finishResponse(stream);
         }
     }
 
@@ -257,82 +294,19 @@ final class Http2Writer {
         finishWrite(true);
     }
 
-    /** Waits until both windows have room; takes up to {@code want} bytes of them. */
-    private int acquire(Http2Stream stream, int want) throws IOException {
-        long deadline = System.nanoTime() + stallNanos;
-        flowLock.lock();
-        try {
-            while (true) {
-                IOException cancelled = stream.cancelled();
-                if (cancelled != null) throw cancelled;
-                long room = Math.min(stream.sendWindow, connectionWindow);
-                if (room > 0) {
-                    int n = (int) Math.min(want, room);
-                    stream.sendWindow -= n;
-                    connectionWindow -= n;
-                    return n;
-                }
-                long left = deadline - System.nanoTime();
-                if (left <= 0) throw new SocketTimeoutException("the peer kept its flow-control window shut");
-                windowOpened.awaitNanos(left);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while waiting for the flow-control window");
-        } finally {
-            flowLock.unlock();
-        }
-    }
-
-    /**
-     * Opens the connection's send window, or a stream's (§6.9).
-     *
-     * @throws Http2Exception FLOW_CONTROL_ERROR if the window would pass 2^31-1 (§6.9.1)
-     */
+    /** Opens the connection's send window ({@code stream} null) or a stream's (§6.9). */
     void windowOpened(Http2Stream stream, int increment) {
-        flowLock.lock();
-        try {
-            if (stream == null) {
-                if (connectionWindow + increment > Integer.MAX_VALUE) {
-                    throw Http2Exception.connection(Http2Error.FLOW_CONTROL_ERROR, "connection window over 2^31-1");
-                }
-                connectionWindow += increment;
-            } else {
-                if (stream.sendWindow + increment > Integer.MAX_VALUE) {
-                    throw Http2Exception.stream(stream.id, Http2Error.FLOW_CONTROL_ERROR, "stream window over 2^31-1");
-                }
-                stream.sendWindow += increment;
-            }
-            windowOpened.signalAll();
-        } finally {
-            flowLock.unlock();
-        }
+        windows.opened(stream, increment);
     }
 
     /** A change of SETTINGS_INITIAL_WINDOW_SIZE moves every open stream's window by the difference (§6.9.2). */
     void adjustStreamWindows(Iterable<Http2Stream> streams, int delta) {
-        flowLock.lock();
-        try {
-            for (Http2Stream s : streams) {
-                if (s.sendWindow + delta > Integer.MAX_VALUE) {
-                    throw Http2Exception.connection(Http2Error.FLOW_CONTROL_ERROR, "stream window over 2^31-1");
-                }
-                s.sendWindow += delta;
-            }
-            windowOpened.signalAll();
-        } finally {
-            flowLock.unlock();
-        }
+        windows.adjust(streams, delta);
     }
 
     /** Wakes writers waiting for a window (their stream was cancelled). */
     void wakeWriters() {
-        flowLock.lock();
-        try {
-            windowOpened.signalAll();
-        } finally {
-            flowLock.unlock();
-        }
+        windows.wake();
     }
 
     // ---- writing ---------------------------------------------------------------------------------------------
@@ -350,6 +324,46 @@ final class Http2Writer {
     private byte[] room(int n) {
         if (scratch.length < n) scratch = new byte[n];
         return scratch;
+    }
+
+    // ---- batching the answers of several streams into one write ---------------------------------------------
+
+    /** A stream's exchange starts (on the reader thread, before its handler's thread does). */
+    void exchangeStarted(Http2Stream stream) {
+        stream.unanswered = true;
+        unanswered.incrementAndGet();
+    }
+
+    /** A stream's exchange is over (on its thread): no longer counted, if its last frame did not say so already. */
+    void exchangeEnded(Http2Stream stream) {
+        if (stream.unanswered) {
+            stream.unanswered = false;
+            unanswered.decrementAndGet();
+        }
+    }
+
+    /**
+     * Releases the write lock after a stream's last frame, and sees that it is flushed. When other exchanges are
+     * still at work (under {@code -m 10}, the other streams of the same read), the flush is left to them for one
+     * {@link Thread#yield}: the threads already runnable write their answers into the same buffer meanwhile and
+     * the last one out flushes them all in one write. Bounded: a handler that is slow (blocked, not runnable)
+     * delays nobody's answer by more than that one yield, after which this thread flushes what is still owed.
+     */
+    private void finishResponse(Http2Stream stream) throws IOException {
+        boolean counted = stream.unanswered;
+        if (counted) {
+            stream.unanswered = false;
+            counted = unanswered.decrementAndGet() > 0;
+        }
+        if (!counted || !Thread.currentThread().isVirtual()) {
+            finishWrite(true);
+            return;
+        }
+        flushOwed = true;
+        writeLock.unlock();
+        Thread.yield();
+        writeLock.lock();
+        finishWrite(false);
     }
 
     /** Releases the write lock, flushing unless another writer is about to write (it will flush for both). */

@@ -48,6 +48,7 @@ final class StreamExchange implements Runnable {
                 throw e;
             }
         }
+        connection.writer().exchangeStarted(stream);
         Thread.ofVirtual().name("porter-h2-stream-" + stream.id).start(new StreamExchange(connection, stream, fields));
     }
 
@@ -79,6 +80,8 @@ final class StreamExchange implements Runnable {
                 ProtocolSwitch.Takeover takeover = tunnel ? res.takeover() : null;
                 if (takeover != null) {
                     res.openTunnel();
+                    // A tunnel's frames may come from any thread for as long as it lasts: not an answer to batch.
+                    connection.writer().exchangeEnded(stream);
                     log(res, started);
                     logged = true;
                     takeover.run(new StreamTunnel(connection, stream));
@@ -147,6 +150,7 @@ final class StreamExchange implements Runnable {
         } catch (IOException e) {
             LOG.log(System.Logger.Level.TRACE, "reset of stream {0} not sent: {1}", stream.id, e.getMessage());
         } finally {
+            connection.writer().exchangeEnded(stream);
             connection.ended(stream);
         }
     }

@@ -369,4 +369,36 @@ class HpackDecoderTest {
         assertThat(d.tableLength()).isEqualTo(1);
         assertThat(decode(d, "be")).containsExactly(":authority: www.example.com");
     }
+
+    // Literals never indexed are sent again and again (nghttp2 and browsers send :path so): the decoder reuses what
+    // the same bytes decoded to, which must never hand out another literal's string.
+
+    @Test
+    void repeatedLiteralsDecodeTheSameWhateverCameBetween() {
+        HpackDecoder d = new HpackDecoder(4096, UNLIMITED);
+        // §6.2.2 literal without indexing, name :path (static index 4), raw value.
+        byte[] plaintext = concat(bytes(0x04, 10), "/plaintext".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        byte[] sameLength = concat(bytes(0x04, 10), "/plaintexx".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        assertThat(decode(d, plaintext)).containsExactly(":path: /plaintext");
+        assertThat(decode(d, plaintext)).containsExactly(":path: /plaintext");
+        assertThat(decode(d, sameLength)).containsExactly(":path: /plaintexx");
+        for (int i = 0; i < 6; i++) {
+            String v = "/p" + i;
+            assertThat(decode(d, concat(bytes(0x04, v.length()), v.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1))))
+                    .containsExactly(":path: " + v);
+        }
+        assertThat(decode(d, plaintext)).containsExactly(":path: /plaintext");
+        assertThat(decode(d, sameLength)).containsExactly(":path: /plaintexx");
+    }
+
+    @Test
+    void theSameBytesHuffmanCodedOrNotAreDifferentStrings() {
+        HpackDecoder d = new HpackDecoder(4096, UNLIMITED);
+        // C.4.1's Huffman coding of "www.example.com", as :authority (static index 1) without indexing.
+        byte[] coded = hex("f1e3c2e5f23a6ba0ab90f4ff");
+        assertThat(decode(d, concat(bytes(0x01, 0x80 | coded.length), coded))).containsExactly(":authority: www.example.com");
+        assertThat(decode(d, concat(bytes(0x01, coded.length), coded)))
+                .containsExactly(":authority: " + new String(coded, java.nio.charset.StandardCharsets.ISO_8859_1));
+        assertThat(decode(d, concat(bytes(0x01, 0x80 | coded.length), coded))).containsExactly(":authority: www.example.com");
+    }
 }
