@@ -140,7 +140,7 @@ public final class ClientEngine implements AutoCloseable {
                 continue;
             }
             exchanges.incrementAndGet();
-            return respond(pc, p.uri, p.header("Connection"), r, false, deadline, timeout);
+            return respond(pc, p.uri, p.connection, r, false, deadline, timeout);
         }
     }
 
@@ -348,7 +348,7 @@ public final class ClientEngine implements AutoCloseable {
             case LENGTH -> f.length();
             default -> -1;
         };
-        String coding = head.headers.first("Content-Encoding");
+        String coding = acceptGzip ? head.headers.first("Content-Encoding") : null;
         if (acceptGzip && f.kind() != ResponseFraming.Kind.NONE && head.status.code() != 206 && coding != null
                 && (coding.equalsIgnoreCase("gzip") || coding.equalsIgnoreCase("x-gzip"))) {
             // A 206 holds a byte range of the encoded body, which cannot be decoded on its own.

@@ -27,6 +27,8 @@ public final class PreparedRequest {
     private String[] fields = new String[32];
     private int n;
     private boolean hasHost;
+    /** The first {@code Connection} field's value, or null (a {@code close} in it keeps the connection out of the pool). */
+    String connection;
     /** Bytes of the array {@link #encode} returned that hold the head. */
     int encodedLength;
 
@@ -93,13 +95,8 @@ public final class PreparedRequest {
         fields[n++] = name;
         fields[n++] = value;
         if (name.length() == 4 && name.equalsIgnoreCase("Host")) hasHost = true;
+        if (name.length() == 10 && name.equalsIgnoreCase("Connection") && connection == null) connection = value;
         return this;
-    }
-
-    /** @return the value of the first field named {@code name}, or null */
-    String header(String name) {
-        for (int i = 0; i < n; i += 2) if (fields[i].equalsIgnoreCase(name)) return fields[i + 1];
-        return null;
     }
 
     /**
