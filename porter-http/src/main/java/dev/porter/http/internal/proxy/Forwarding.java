@@ -6,6 +6,7 @@ import dev.porter.http.internal.Ascii;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.util.Objects;
 import java.util.function.BiConsumer;
 
 /**
@@ -37,24 +38,43 @@ final class Forwarding {
         Headers in = req.headers();
         out.accept("Via", via(in, req.version(), pseudonym));
         InetAddress peer = req.remoteAddress().getAddress();
-        String peerText = peer.getHostAddress();
         String host = req.header("Host");
         String proto = req.scheme();
+        Client c = Client.of(peer, host, proto);
         String xff = trusted ? joined(in, "X-Forwarded-For") : null;
-        out.accept("X-Forwarded-For", xff == null ? peerText : xff + ", " + peerText);
+        out.accept("X-Forwarded-For", xff == null ? c.peerText : xff + ", " + c.peerText);
         String xfProto = trusted ? in.first("X-Forwarded-Proto") : null;
         out.accept("X-Forwarded-Proto", xfProto != null ? xfProto : proto);
         String xfHost = trusted ? in.first("X-Forwarded-Host") : null;
         if (xfHost != null) out.accept("X-Forwarded-Host", xfHost);
         else if (host != null) out.accept("X-Forwarded-Host", host);
-        StringBuilder element = new StringBuilder(64).append("for=");
-        // RFC 7239 §6: an IPv6 node is bracketed, and so must be a quoted-string.
-        if (peer instanceof Inet6Address) element.append("\"[").append(peerText).append("]\"");
-        else element.append(peerText);
-        if (host != null) element.append(";host=").append(value(host));
-        element.append(";proto=").append(proto);
         String forwarded = trusted ? joined(in, "Forwarded") : null;
-        out.accept("Forwarded", forwarded == null ? element.toString() : forwarded + ", " + element);
+        out.accept("Forwarded", forwarded == null ? c.element : forwarded + ", " + c.element);
+    }
+
+    /**
+     * A client's address as text and its {@code Forwarded} element, kept for the next request: requests come in
+     * runs from one client connection (keep-alive) or one balancer, so formatting the address and the element
+     * again for each was most of this class's cost.
+     */
+    private record Client(InetAddress peer, String host, String proto, String peerText, String element) {
+
+        private static volatile Client last;
+
+        static Client of(InetAddress peer, String host, String proto) {
+            Client c = last;
+            if (c != null && c.peer.equals(peer) && Objects.equals(c.host, host) && c.proto.equals(proto)) return c;
+            String peerText = peer.getHostAddress();
+            StringBuilder element = new StringBuilder(64).append("for=");
+            // RFC 7239 §6: an IPv6 node is bracketed, and so must be a quoted-string.
+            if (peer instanceof Inet6Address) element.append("\"[").append(peerText).append("]\"");
+            else element.append(peerText);
+            if (host != null) element.append(";host=").append(value(host));
+            element.append(";proto=").append(proto);
+            c = new Client(peer, host, proto, peerText, element.toString());
+            last = c;
+            return c;
+        }
     }
 
     /**
