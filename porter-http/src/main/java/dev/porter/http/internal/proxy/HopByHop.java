@@ -1,6 +1,7 @@
 package dev.porter.http.internal.proxy;
 
 import dev.porter.http.Headers;
+import dev.porter.http.internal.Ascii;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -38,6 +39,11 @@ final class HopByHop {
             String name = headers.name(i);
             if (name.length() != 10 || !name.equalsIgnoreCase("Connection")) continue;
             String v = headers.value(i);
+            if (Ascii.isToken(v)) { // the usual "keep-alive" or "close": no copy of it
+                if (out.isEmpty()) out = new ArrayList<>(2);
+                out.add(v);
+                continue;
+            }
             int start = 0;
             while (start <= v.length()) {
                 int comma = v.indexOf(',', start);
