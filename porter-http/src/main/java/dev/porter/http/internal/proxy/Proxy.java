@@ -124,8 +124,11 @@ public final class Proxy implements AutoCloseable {
             try {
                 // The usual case: the head encoded straight to bytes. A backend whose scheme no transport speaks
                 // takes the general path, which reports that.
-                if (b.route() != null) prepared = Outgoing.prepare(req, b, hello.preface(req), target, body, isTrusted, cfg, maxForwards);
-                else out = Outgoing.build(req, b, target, body, isTrusted, cfg, left, maxForwards);
+                if (b.route() != null) {
+                    prepared = Outgoing.prepare(req, b, hello.preface(req), target, body, isTrusted, cfg, maxForwards);
+                } else {
+                    out = Outgoing.build(req, b, target, body, isTrusted, cfg, left, maxForwards);
+                }
             } catch (IllegalArgumentException e) {
                 res.send(Status.BAD_REQUEST, "Bad Request: the request cannot be forwarded (" + e.getMessage() + ")\n");
                 return;
