@@ -18,8 +18,6 @@ import dev.porter.http.internal.http1.ResponseHead;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.net.ConnectException;
-import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -116,6 +114,36 @@ public final class ClientEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends a request whose head the caller prepared (the reverse proxy): HTTP/1.1 only, on a pooled connection or a
+     * new one (opening with the route's preface), with the retry on a fresh connection of {@link #send}; no
+     * redirects, no content coding, no {@code Expect}.
+     *
+     * @param deadline {@link System#nanoTime()} by which it must be answered, or 0; {@code timeout} names it
+     */
+    public ClientResponse send(PreparedRequest p, long deadline, Duration timeout) throws IOException {
+        if (config.httpVersion() != HttpVersion.HTTP_1_1) throw new IllegalStateException("prepared requests are HTTP/1.1");
+        boolean retryable = IDEMPOTENT.contains(p.method) && p.body.replayable();
+        boolean fresh = false;
+        while (true) {
+            PooledConnection pc = fresh ? null : pool.acquire(p.route, !retryable);
+            if (pc == null) pc = open(p.route, p.uri, deadline, timeout, false);
+            Exchange.Result r;
+            try {
+                r = new Exchange(config, pc, p, deadline, timeout).run(false, false);
+            } catch (Exchange.StaleConnection e) {
+                if (!retryable) {
+                    throw new HttpClientException.IncompleteResponse(e.getMessage() + "; " + p.method
+                            + " is not retried (not idempotent, or its body cannot be sent twice)", true);
+                }
+                fresh = true; // only a reused connection goes stale, so this loops at most once
+                continue;
+            }
+            exchanges.incrementAndGet();
+            return respond(pc, p.uri, p.connection, r, false, deadline, timeout);
+        }
+    }
+
     private ClientResponseImpl attempt(ClientRequest req, Route.Preface p, long deadline, Duration timeout) throws IOException {
         Route route = Route.of(req.uri()).with(p);
         boolean retryable = IDEMPOTENT.contains(req.method()) && req.body().replayable();
@@ -167,7 +195,7 @@ public final class ClientEngine implements AutoCloseable {
                 fresh = true;
                 continue;
             }
-            return respond(pc, req, r, acceptGzip, deadline, timeout);
+            return respond(pc, req.uri(), req.header("Connection"), r, acceptGzip, deadline, timeout);
         }
     }
 
@@ -300,11 +328,11 @@ public final class ClientEngine implements AutoCloseable {
                 contentLength);
     }
 
-    private ClientResponseImpl respond(PooledConnection pc, ClientRequest req, Exchange.Result r, boolean acceptGzip,
-                                       long deadline, Duration timeout) {
+    /** @param connection the request's {@code Connection} field, or null */
+    private ClientResponseImpl respond(PooledConnection pc, URI uri, String connection, Exchange.Result r,
+                                       boolean acceptGzip, long deadline, Duration timeout) {
         ResponseHead head = r.head();
         ResponseFraming f = r.framing();
-        String connection = req.header("Connection");
         // A final response that came before the body was sent leaves the server expecting that body: never reuse.
         boolean reusable = f.persistent() && r.bodySent()
                 && (connection == null || !RequestFraming.hasToken(connection, "close"));
@@ -320,7 +348,7 @@ public final class ClientEngine implements AutoCloseable {
             case LENGTH -> f.length();
             default -> -1;
         };
-        String coding = head.headers.first("Content-Encoding");
+        String coding = acceptGzip ? head.headers.first("Content-Encoding") : null;
         if (acceptGzip && f.kind() != ResponseFraming.Kind.NONE && head.status.code() != 206 && coding != null
                 && (coding.equalsIgnoreCase("gzip") || coding.equalsIgnoreCase("x-gzip"))) {
             // A 206 holds a byte range of the encoded body, which cannot be decoded on its own.
@@ -328,7 +356,7 @@ public final class ClientEngine implements AutoCloseable {
             contentLength = -1;
         }
         return new ClientResponseImpl(head.status, head.version == 10 ? "HTTP/1.0" : "HTTP/1.1", head.headers,
-                req.uri(), body, stream, contentLength);
+                uri, body, stream, contentLength);
     }
 
     /** Opens a connection of its own for a protocol switch: never pooled; over TLS, ALPN offers only http/1.1. */
@@ -346,47 +374,9 @@ public final class ClientEngine implements AutoCloseable {
     }
 
     private PooledConnection open(Route route, URI uri, long deadline, Duration timeout, boolean h2) throws IOException {
-        Duration connectTimeout = config.connectTimeout();
-        boolean byDeadline = false;
-        if (deadline != 0) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) throw requestTimeout(uri, timeout);
-            if (left < connectTimeout.toNanos()) {
-                connectTimeout = Duration.ofNanos(left);
-                byDeadline = true;
-            }
-        }
-        Connection c;
-        try {
-            c = route.transport().connect(route.connectHost(), route.port(), connectTimeout, connectionConfig,
-                    h2 ? tlsH2 : tlsH1);
-        } catch (SocketTimeoutException e) {
-            if (byDeadline) throw requestTimeout(uri, timeout);
-            throw new HttpClientException.Timeout("connect to " + route.connectHost() + ":" + route.port()
-                    + " timed out after " + connectTimeout.toMillis() + " ms", HttpClientException.Timeout.Kind.CONNECT);
-        } catch (ConnectException e) {
-            ConnectException named = new ConnectException("connect to " + route.connectHost() + ":" + route.port()
-                    + " failed: " + e.getMessage());
-            named.initCause(e);
-            throw named;
-        }
+        PooledConnection pc = Connector.open(config, connectionConfig, h2 ? tlsH2 : tlsH1, route, uri, deadline, timeout);
         opened.incrementAndGet();
-        try {
-            if (route.preface() != null) c.write(route.preface().bytes()); // leaves with the request head
-            if (config.listener() != null) {
-                config.listener().connected(uri, c.remoteAddress());
-                if (c.tls().isPresent()) config.listener().secured(uri, c.tls().get());
-            }
-        } catch (IOException | RuntimeException e) {
-            c.close();
-            throw e;
-        }
-        return new PooledConnection(c, route);
-    }
-
-    private static HttpClientException.Timeout requestTimeout(URI uri, Duration timeout) {
-        return new HttpClientException.Timeout("request to " + uri + " did not complete within " + timeout.toMillis()
-                + " ms", HttpClientException.Timeout.Kind.REQUEST);
+        return pc;
     }
 
     /** Closes idle connections; see {@link dev.porter.http.HttpClient#close()}. */

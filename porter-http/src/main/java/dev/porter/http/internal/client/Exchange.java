@@ -39,7 +39,9 @@ public final class Exchange {
     private final ClientConfig config;
     private final PooledConnection pc;
     private final Connection c;
+    /** The request, or null when it came {@link PreparedRequest prepared}. */
     private final ClientRequest req;
+    private final PreparedRequest prepared;
     private final long deadline;
     private final Duration timeout;
 
@@ -48,6 +50,18 @@ public final class Exchange {
         this.pc = pc;
         this.c = pc.c;
         this.req = req;
+        this.prepared = null;
+        this.deadline = deadline;
+        this.timeout = timeout;
+    }
+
+    /** An exchange for a request whose head is already encoded (no interim 100 wanted: it never asks for one). */
+    Exchange(ClientConfig config, PooledConnection pc, PreparedRequest prepared, long deadline, Duration timeout) {
+        this.config = config;
+        this.pc = pc;
+        this.c = pc.c;
+        this.req = null;
+        this.prepared = prepared;
         this.deadline = deadline;
         this.timeout = timeout;
     }
@@ -64,6 +78,14 @@ public final class Exchange {
         ResponseHead head = new ResponseHead(config.maxHeaderBytes(), config.maxHeaderCount(), config.listener() != null);
         c.input().deadline(deadline);
         try {
+            if (prepared != null) {
+                byte[] bytes = prepared.encode();
+                c.write(bytes, 0, prepared.encodedLength);
+                RequestWriter.writeBody(c, prepared.body);
+                c.flush();
+                readFinal(head);
+                return new Result(head, ResponseFraming.of(head, prepared.method), true);
+            }
             List<String> lines = RequestWriter.head(req, route, config, expectContinue, acceptGzip);
             RequestWriter.writeHead(c, lines);
             if (config.listener() != null) config.listener().requestHead(lines);

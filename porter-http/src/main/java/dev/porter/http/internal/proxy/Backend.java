@@ -1,5 +1,8 @@
 package dev.porter.http.internal.proxy;
 
+import dev.porter.http.HttpClientException;
+import dev.porter.http.internal.client.Route;
+
 import java.net.URI;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -18,6 +21,8 @@ public final class Backend {
     private final URI uri;
     private final String base;
     private final String id;
+    /** The connection pool's key for this backend (without a PROXY preface). */
+    private final Route route;
     private final AtomicInteger active = new AtomicInteger();
     private final LongAdder forwarded = new LongAdder();
     private final LongAdder failed = new LongAdder();
@@ -35,6 +40,18 @@ public final class Backend {
         this.base = scheme + "://" + uri.getRawAuthority();
         // The sticky cookie's value: stable across restarts and orderings (String.hashCode is specified).
         this.id = Integer.toHexString(base.hashCode());
+        Route r;
+        try {
+            r = Route.of(URI.create(base + "/"));
+        } catch (HttpClientException.UnsupportedScheme e) {
+            r = null; // every request to it fails as the client engine reports it
+        }
+        this.route = r;
+    }
+
+    /** @return the route to this backend, or null if no transport speaks its scheme */
+    Route route() {
+        return route;
     }
 
     /** @return the URI as configured */

@@ -1,12 +1,13 @@
 package dev.porter.http.internal.proxy;
 
-import dev.porter.http.ClientRequest;
 import dev.porter.http.Headers;
 import dev.porter.http.Request;
 import dev.porter.http.internal.Ascii;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.util.Objects;
+import java.util.function.BiConsumer;
 
 /**
  * The fields that tell a backend who asked through whom: {@code Via} (RFC 9110 §7.6.3), {@code X-Forwarded-For},
@@ -33,28 +34,47 @@ final class Forwarding {
     }
 
     /** Adds Via and the forwarded fields for {@code req} to the request to the backend. */
-    static void add(Request req, boolean trusted, String pseudonym, ClientRequest.Builder out) {
+    static void add(Request req, boolean trusted, String pseudonym, BiConsumer<String, String> out) {
         Headers in = req.headers();
-        out.header("Via", via(in, req.version(), pseudonym));
+        out.accept("Via", via(in, req.version(), pseudonym));
         InetAddress peer = req.remoteAddress().getAddress();
-        String peerText = peer.getHostAddress();
         String host = req.header("Host");
         String proto = req.scheme();
+        Client c = Client.of(peer, host, proto);
         String xff = trusted ? joined(in, "X-Forwarded-For") : null;
-        out.header("X-Forwarded-For", xff == null ? peerText : xff + ", " + peerText);
+        out.accept("X-Forwarded-For", xff == null ? c.peerText : xff + ", " + c.peerText);
         String xfProto = trusted ? in.first("X-Forwarded-Proto") : null;
-        out.header("X-Forwarded-Proto", xfProto != null ? xfProto : proto);
+        out.accept("X-Forwarded-Proto", xfProto != null ? xfProto : proto);
         String xfHost = trusted ? in.first("X-Forwarded-Host") : null;
-        if (xfHost != null) out.header("X-Forwarded-Host", xfHost);
-        else if (host != null) out.header("X-Forwarded-Host", host);
-        StringBuilder element = new StringBuilder(64).append("for=");
-        // RFC 7239 §6: an IPv6 node is bracketed, and so must be a quoted-string.
-        if (peer instanceof Inet6Address) element.append("\"[").append(peerText).append("]\"");
-        else element.append(peerText);
-        if (host != null) element.append(";host=").append(value(host));
-        element.append(";proto=").append(proto);
+        if (xfHost != null) out.accept("X-Forwarded-Host", xfHost);
+        else if (host != null) out.accept("X-Forwarded-Host", host);
         String forwarded = trusted ? joined(in, "Forwarded") : null;
-        out.header("Forwarded", forwarded == null ? element.toString() : forwarded + ", " + element);
+        out.accept("Forwarded", forwarded == null ? c.element : forwarded + ", " + c.element);
+    }
+
+    /**
+     * A client's address as text and its {@code Forwarded} element, kept for the next request: requests come in
+     * runs from one client connection (keep-alive) or one balancer, so formatting the address and the element
+     * again for each was most of this class's cost.
+     */
+    private record Client(InetAddress peer, String host, String proto, String peerText, String element) {
+
+        private static volatile Client last;
+
+        static Client of(InetAddress peer, String host, String proto) {
+            Client c = last;
+            if (c != null && c.peer.equals(peer) && Objects.equals(c.host, host) && c.proto.equals(proto)) return c;
+            String peerText = peer.getHostAddress();
+            StringBuilder element = new StringBuilder(64).append("for=");
+            // RFC 7239 §6: an IPv6 node is bracketed, and so must be a quoted-string.
+            if (peer instanceof Inet6Address) element.append("\"[").append(peerText).append("]\"");
+            else element.append(peerText);
+            if (host != null) element.append(";host=").append(value(host));
+            element.append(";proto=").append(proto);
+            c = new Client(peer, host, proto, peerText, element.toString());
+            last = c;
+            return c;
+        }
     }
 
     /**
@@ -75,9 +95,21 @@ final class Forwarding {
 
     /** @return {@code Via} with this hop appended: the received protocol's version and the pseudonym */
     static String via(Headers in, String version, String pseudonym) {
-        String hop = protocol(version) + " " + pseudonym;
+        String hop = hop(version, pseudonym);
         String previous = joined(in, "Via");
         return previous == null ? hop : previous + ", " + hop;
+    }
+
+    /** The last hop's {@code Via} element for HTTP/1.1 and its pseudonym: the same string for every message. */
+    private static volatile String[] lastHop = {"", ""};
+
+    private static String hop(String version, String pseudonym) {
+        if (!version.equals("HTTP/1.1")) return protocol(version) + " " + pseudonym;
+        String[] last = lastHop;
+        if (last[0].equals(pseudonym)) return last[1];
+        String hop = "1.1 " + pseudonym;
+        lastHop = new String[]{pseudonym, hop};
+        return hop;
     }
 
     /** RFC 9110 §7.6.3: the protocol name is omitted for HTTP, leaving the version ({@code 1.1}, {@code 2}). */

@@ -1,10 +1,10 @@
 package dev.porter.http.internal.proxy;
 
 import dev.porter.http.Headers;
+import dev.porter.http.internal.Ascii;
 
-import java.util.HashSet;
-import java.util.Locale;
-import java.util.Set;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The connection-specific fields a proxy must not forward (RFC 9110 §7.6.1): {@code Connection} itself, every
@@ -30,22 +30,28 @@ final class HopByHop {
     }
 
     /**
-     * @return the lower-case names listed in the {@code Connection} fields of {@code headers} (RFC 9110 §7.6.1:
-     *         each names a field meant for this hop only); empty when there is none
+     * @return the names listed in the {@code Connection} fields of {@code headers} (RFC 9110 §7.6.1: each names a
+     *         field meant for this hop only); empty when there is none
      */
-    static Set<String> listed(Headers headers) {
-        Set<String> out = Set.of();
+    static List<String> listed(Headers headers) {
+        List<String> out = List.of();
         for (int i = 0; i < headers.size(); i++) {
-            if (!headers.name(i).equalsIgnoreCase("Connection")) continue;
+            String name = headers.name(i);
+            if (name.length() != 10 || !name.equalsIgnoreCase("Connection")) continue;
             String v = headers.value(i);
+            if (Ascii.isToken(v)) { // the usual "keep-alive" or "close": no copy of it
+                if (out.isEmpty()) out = new ArrayList<>(2);
+                out.add(v);
+                continue;
+            }
             int start = 0;
             while (start <= v.length()) {
                 int comma = v.indexOf(',', start);
                 if (comma < 0) comma = v.length();
                 String token = v.substring(start, comma).strip();
                 if (!token.isEmpty()) {
-                    if (out.isEmpty()) out = new HashSet<>();
-                    out.add(token.toLowerCase(Locale.ROOT));
+                    if (out.isEmpty()) out = new ArrayList<>(2);
+                    out.add(token);
                 }
                 start = comma + 1;
             }
@@ -54,7 +60,13 @@ final class HopByHop {
     }
 
     /** @return true if {@code name} must be dropped, given the names {@link #listed} in Connection */
-    static boolean drop(String name, Set<String> listed) {
-        return always(name) || (!listed.isEmpty() && listed.contains(name.toLowerCase(Locale.ROOT)));
+    static boolean drop(String name, List<String> listed) {
+        if (always(name)) return true;
+        // A short list (usually "keep-alive" or "close"): compared in place, no lower-cased copy per field.
+        for (int i = 0; i < listed.size(); i++) {
+            String l = listed.get(i);
+            if (l.length() == name.length() && l.equalsIgnoreCase(name)) return true;
+        }
+        return false;
     }
 }

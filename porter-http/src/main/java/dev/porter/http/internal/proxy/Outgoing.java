@@ -4,10 +4,13 @@ import dev.porter.http.ClientRequest;
 import dev.porter.http.Headers;
 import dev.porter.http.ProxyConfig;
 import dev.porter.http.Request;
+import dev.porter.http.internal.client.PreparedRequest;
+import dev.porter.http.internal.client.Route;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.Set;
+import java.util.List;
+import java.util.function.BiConsumer;
 
 /**
  * Builds the request to a backend from the request received: the same method and target (less a stripped
@@ -43,37 +46,71 @@ final class Outgoing {
                                ProxyConfig cfg, Duration timeout, long maxForwards) {
         ClientRequest.Builder b = ClientRequest.builder(req.method(), URI.create(backend.base() + target)).body(body);
         if (timeout != null) b.timeout(timeout);
+        fields(req, trusted, cfg, maxForwards, b::header);
+        return b.build();
+    }
+
+    /**
+     * The same request as {@link #build}, its head encoded straight to bytes (no URI parsed, no field lines as
+     * strings): what an exchange on a pooled HTTP/1.1 connection sends.
+     *
+     * @throws IllegalArgumentException as {@link #build} does
+     */
+    static PreparedRequest prepare(Request req, Backend backend, Route.Preface preface, String target,
+                                   ClientRequest.Body body, boolean trusted, ProxyConfig cfg, long maxForwards) {
+        Route route = preface == null ? backend.route() : backend.route().with(preface);
+        PreparedRequest p = new PreparedRequest(route, backend.uri(), req.method(), target, body);
+        fields(req, trusted, cfg, maxForwards, p::field);
+        return p;
+    }
+
+    /** Passes the fields to send, in order, to {@code out} (which validates them). */
+    private static void fields(Request req, boolean trusted, ProxyConfig cfg, long maxForwards,
+                               BiConsumer<String, String> out) {
         Headers in = req.headers();
-        Set<String> listed = HopByHop.listed(in);
+        List<String> listed = HopByHop.listed(in);
         String cookies = null;
         for (int i = 0; i < in.size(); i++) {
             String name = in.name(i);
             if (HopByHop.drop(name, listed) || Forwarding.ours(name)) continue;
-            switch (name.toLowerCase(java.util.Locale.ROOT)) {
-                case "host" -> {
+            switch (Special.of(name)) {
+                case HOST -> {
                     if (!cfg.preserveHost()) continue;
                 }
                 // Porter's server already answered the expectation (100 Continue) when the body was first read.
-                case "expect" -> {
+                case EXPECT -> {
                     continue;
                 }
-                case "max-forwards" -> {
+                case MAX_FORWARDS -> {
                     if (maxForwards >= 0) continue; // replaced by the decremented value below
                 }
-                case "cookie" -> {
+                case COOKIE -> {
                     // RFC 9113 §8.2.3: HTTP/2 may split cookies into several fields; HTTP/1.1 wants one.
                     cookies = cookies == null ? in.value(i) : cookies + "; " + in.value(i);
                     continue;
                 }
-                default -> {
+                case NONE -> {
                 }
             }
-            b.header(name, in.value(i));
+            out.accept(name, in.value(i));
         }
-        if (cookies != null) b.header("Cookie", cookies);
-        if (maxForwards >= 0) b.header("Max-Forwards", Long.toString(maxForwards));
-        Forwarding.add(req, trusted, cfg.via(), b);
-        return b.build();
+        if (cookies != null) out.accept("Cookie", cookies);
+        if (maxForwards >= 0) out.accept("Max-Forwards", Long.toString(maxForwards));
+        Forwarding.add(req, trusted, cfg.via(), out);
+    }
+
+    /** The fields {@link #fields} treats apart; told by length first, without lower-casing the name. */
+    private enum Special {
+        HOST, EXPECT, MAX_FORWARDS, COOKIE, NONE;
+
+        static Special of(String name) {
+            return switch (name.length()) {
+                case 4 -> name.equalsIgnoreCase("host") ? HOST : NONE;
+                case 6 -> name.equalsIgnoreCase("expect") ? EXPECT : name.equalsIgnoreCase("cookie") ? COOKIE : NONE;
+                case 12 -> name.equalsIgnoreCase("max-forwards") ? MAX_FORWARDS : NONE;
+                default -> NONE;
+            };
+        }
     }
 
     /**

@@ -9,6 +9,7 @@ import dev.porter.http.Request;
 import dev.porter.http.Response;
 import dev.porter.http.Status;
 import dev.porter.http.internal.client.ClientEngine;
+import dev.porter.http.internal.client.PreparedRequest;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -118,9 +119,16 @@ public final class Proxy implements AutoCloseable {
                 }
                 left = Duration.ofNanos(nanos);
             }
-            ClientRequest out;
+            ClientRequest out = null;
+            PreparedRequest prepared = null;
             try {
-                out = Outgoing.build(req, b, target, body, isTrusted, cfg, left, maxForwards);
+                // The usual case: the head encoded straight to bytes. A backend whose scheme no transport speaks
+                // takes the general path, which reports that.
+                if (b.route() != null) {
+                    prepared = Outgoing.prepare(req, b, hello.preface(req), target, body, isTrusted, cfg, maxForwards);
+                } else {
+                    out = Outgoing.build(req, b, target, body, isTrusted, cfg, left, maxForwards);
+                }
             } catch (IllegalArgumentException e) {
                 res.send(Status.BAD_REQUEST, "Bad Request: the request cannot be forwarded (" + e.getMessage() + ")\n");
                 return;
@@ -128,7 +136,8 @@ public final class Proxy implements AutoCloseable {
             ClientResponse answer;
             b.started();
             try {
-                answer = engine.send(out, hello.preface(req));
+                answer = prepared != null ? engine.send(prepared, deadline == 0 ? 0 : deadline | 1, left)
+                        : engine.send(out, hello.preface(req));
             } catch (IOException e) {
                 b.ended();
                 rethrowClientSide(streamed);

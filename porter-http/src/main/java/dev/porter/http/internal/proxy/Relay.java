@@ -9,7 +9,7 @@ import dev.porter.http.Status;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.Set;
+import java.util.List;
 
 /**
  * Passes a backend's response on to the client: the status, the end-to-end fields (hop-by-hop ones dropped,
@@ -34,9 +34,9 @@ final class Relay {
      * @throws IllegalArgumentException if a backend field cannot be sent (the caller answers 502 instead)
      */
     static void head(ClientResponse from, Response res, String pseudonym, String setCookie, boolean headRequest) {
-        res.status(from.status());
+        res.status(canonical(from.status()));
         Headers in = from.headers();
-        Set<String> listed = HopByHop.listed(in);
+        List<String> listed = HopByHop.listed(in);
         for (int i = 0; i < in.size(); i++) {
             String name = in.name(i);
             if (HopByHop.drop(name, listed) || name.equalsIgnoreCase("Via")) continue;
@@ -84,6 +84,15 @@ final class Relay {
             if (in.available() == 0) out.flush();
         }
         out.close();
+    }
+
+    /**
+     * @return Porter's own {@link Status} for the code when the backend's reason phrase is the usual one (the server
+     *         then writes a prebuilt status line instead of formatting one per response), else the backend's
+     */
+    private static Status canonical(Status s) {
+        Status known = Status.of(s.code());
+        return known != s && known.reason().equals(s.reason()) ? known : s;
     }
 
     private static long declaredLength(Headers h) {

@@ -77,8 +77,8 @@ final class Upgrades {
         if (res instanceof ProtocolSwitch sw && sw.extendedConnect()) return req.method().equals("GET");
         if (!(res instanceof ProtocolSwitch) || !req.method().equals("GET")
                 || !req.version().equals("HTTP/1.1")
-                || req.contentLength() != 0) {
-            return false;
+                || req.contentLength() != 0 || !req.headers().contains("Upgrade")) {
+            return false; // (most requests stop at the last test: no list of fields built for them)
         }
         return listHas(req.headers().all("Upgrade"), "websocket") && listHas(req.headers().all("Connection"), "upgrade");
     }

@@ -1,0 +1,148 @@
+package dev.porter.http.internal.client;
+
+import dev.porter.http.ClientRequest;
+import dev.porter.http.internal.Ascii;
+
+import java.net.URI;
+import java.util.Arrays;
+
+/**
+ * An HTTP/1.1 request whose fields the caller hands over one by one and which is encoded straight to bytes: the
+ * reverse proxy's request to a backend, built from a received head. It skips what a {@link ClientRequest} costs per
+ * request (a {@link URI} parsed from text, a list of field lines as strings, then the bytes), and writes the same
+ * head {@link RequestWriter#head} would for the same request: request line, {@code Host} first unless a field sets
+ * it (RFC 9110 §7.2), the fields in order, then the framing of the body (RFC 9112 §6). Fields are validated as
+ * {@link ClientRequest.Builder#header} validates them. Not thread-safe: built and sent by one thread.
+ */
+public final class PreparedRequest {
+
+    private static final byte[] CRLF = {'\r', '\n'};
+    private static final byte[] VERSION = " HTTP/1.1\r\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+
+    final Route route;
+    final String method;
+    final String target;
+    final ClientRequest.Body body;
+    final URI uri;
+    private String[] fields = new String[32];
+    private int n;
+    private boolean hasHost;
+    /** The first {@code Connection} field's value, or null (a {@code close} in it keeps the connection out of the pool). */
+    String connection;
+    /** Bytes of the array {@link #encode} returned that hold the head. */
+    int encodedLength;
+
+    /**
+     * @param route  where it goes (its authority is the default {@code Host})
+     * @param uri    the backend as a URI, for the response's {@link dev.porter.http.ClientResponse#uri()} and messages
+     * @param target the origin-form target as received; validated as {@link URI} would, see {@link #target}
+     * @throws IllegalArgumentException if the target cannot be sent
+     */
+    public PreparedRequest(Route route, URI uri, String method, String target, ClientRequest.Body body) {
+        this.route = route;
+        this.uri = uri;
+        this.method = method;
+        this.target = target(uri, target);
+        this.body = body;
+    }
+
+    /**
+     * @return {@code target} if it holds only characters a URI path and query allow as they are (the usual case:
+     *         no parse); otherwise what {@link RequestWriter#target} makes of it
+     * @throws IllegalArgumentException as {@link URI#create} and {@link RequestWriter#target} do
+     */
+    static String target(URI base, String target) {
+        if (plain(target)) return target;
+        return RequestWriter.target(URI.create(base.getScheme() + "://" + base.getRawAuthority() + target));
+    }
+
+    /** RFC 3986 §3.3-§3.4: pchar, '/' and '?', percent-encodings complete. */
+    private static boolean plain(String t) {
+        int len = t.length();
+        if (len == 0 || t.charAt(0) != '/') return false;
+        for (int i = 0; i < len; i++) {
+            char c = t.charAt(i);
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) continue;
+            switch (c) {
+                case '-', '.', '_', '~', '!', '$', '&', '\'', '(', ')', '*', '+', ',', ';', '=', ':', '@', '/', '?' -> {
+                }
+                case '%' -> {
+                    if (i + 2 >= len || Ascii.hexValue((byte) t.charAt(i + 1)) < 0
+                            || Ascii.hexValue((byte) t.charAt(i + 2)) < 0) return false;
+                }
+                default -> {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Adds a field, in order.
+     *
+     * @throws IllegalArgumentException as {@link ClientRequest.Builder#header} does
+     */
+    public PreparedRequest field(String name, String value) {
+        if (!Ascii.isToken(name)) throw new IllegalArgumentException("header name is not a token: " + name);
+        if (name.length() == 14 && name.equalsIgnoreCase("Content-Length")
+                || name.length() == 17 && name.equalsIgnoreCase("Transfer-Encoding")) {
+            throw new IllegalArgumentException(name + " is set by the client from the body");
+        }
+        String problem = Ascii.fieldValueProblem(value);
+        if (problem != null) throw new IllegalArgumentException("header " + name + ": " + problem);
+        if (n == fields.length) fields = Arrays.copyOf(fields, n * 2);
+        fields[n++] = name;
+        fields[n++] = value;
+        if (name.length() == 4 && name.equalsIgnoreCase("Host")) hasHost = true;
+        if (name.length() == 10 && name.equalsIgnoreCase("Connection") && connection == null) connection = value;
+        return this;
+    }
+
+    /**
+     * @return the head's bytes (the first {@link #encodedLength}), with the framing for {@link #body} (as
+     *         {@link RequestWriter#head} frames it)
+     */
+    byte[] encode() {
+        int size = method.length() + target.length() + VERSION.length + 2;
+        if (!hasHost) size += route.authority().length() + 8;
+        for (int i = 0; i < n; i += 2) size += fields[i].length() + fields[i + 1].length() + 4;
+        size += 40;
+        byte[] b = new byte[size];
+        int p = put(b, 0, method);
+        b[p++] = ' ';
+        p = put(b, p, target);
+        System.arraycopy(VERSION, 0, b, p, VERSION.length);
+        p += VERSION.length;
+        if (!hasHost) p = line(b, p, "Host", route.authority());
+        for (int i = 0; i < n; i += 2) p = line(b, p, fields[i], fields[i + 1]);
+        long length = body.length();
+        if (length < 0) {
+            p = line(b, p, "Transfer-Encoding", "chunked");
+        } else if (length > 0 || method.equals("POST") || method.equals("PUT") || method.equals("PATCH")) {
+            p = line(b, p, "Content-Length", Long.toString(length));
+        }
+        b[p++] = '\r';
+        b[p++] = '\n';
+        encodedLength = p;
+        return b;
+    }
+
+    private static int line(byte[] b, int p, String name, String value) {
+        p = put(b, p, name);
+        b[p++] = ':';
+        b[p++] = ' ';
+        p = put(b, p, value);
+        b[p++] = CRLF[0];
+        b[p++] = CRLF[1];
+        return p;
+    }
+
+    /** Latin-1 (the fields were checked to be octets). */
+    @SuppressWarnings("deprecation")
+    private static int put(byte[] b, int p, String s) {
+        int len = s.length();
+        s.getBytes(0, len, b, p);
+        return p + len;
+    }
+}
