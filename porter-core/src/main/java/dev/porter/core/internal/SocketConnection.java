@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLEngine;
 
 /**
@@ -91,10 +92,11 @@ public final class SocketConnection implements Connection {
     }
 
     /**
-     * @param engine TLS beneath this connection (run {@link #handshake} before the protocol), or null for plaintext
+     * @param engines makes the engine of TLS beneath this connection (run {@link #handshake} before the protocol)
+     *                when the handshake starts, on the thread that runs it; or null for plaintext
      */
     public SocketConnection(SocketChannel channel, ConnectionConfig config, BufferPool pool, ConnectionOwner owner,
-                            SSLEngine engine) throws IOException {
+                            Supplier<SSLEngine> engines) throws IOException {
         this.channel = channel;
         this.owner = owner;
         this.peer = (InetSocketAddress) channel.getRemoteAddress();
@@ -103,7 +105,7 @@ public final class SocketConnection implements Connection {
         this.config = config;
         this.idleNanos = config.idleTimeout().toNanos();
         this.source = new SocketSource(channel.socket(), peer);
-        this.tls = engine == null ? null : new TlsTransport(engine, source, channel);
+        this.tls = engines == null ? null : new TlsTransport(engines, source, channel);
         this.input = new InputBuffer(this, tls != null ? tls : source, pool);
         this.output = new ConnectionOutput(tls != null ? tls : new ByteSink.Plain(channel), pool);
         Watchdog.watch(this);
@@ -151,8 +153,7 @@ public final class SocketConnection implements Connection {
      * Runs the TLS handshake (on the thread that will run the conversation).
      *
      * @param plaintextReply what to answer a client speaking plaintext to a server's TLS port, or null
-     * @throws javax.net.ssl.SSLException       if the handshake failed (not TLS, no shared protocol or cipher,
-     *                                          an untrusted certificate)
+     * @throws javax.net.ssl.SSLException       if it failed (not TLS, no shared protocol or cipher, untrusted)
      * @throws java.net.SocketTimeoutException if it did not complete within {@code timeoutNanos}
      */
     public void handshake(long timeoutNanos, String plaintextReply) throws IOException {

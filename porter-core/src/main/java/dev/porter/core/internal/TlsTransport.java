@@ -8,13 +8,15 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.Semaphore;
+import java.util.function.Supplier;
 
 /**
  * TLS beneath a connection's buffers: an {@link SSLEngine} between the socket and the {@link InputBuffer} /
  * {@link ConnectionOutput} above, which see only plaintext. Blocking, on the connection's virtual thread. This
- * class is the transport's face ({@link ByteSource}, {@link ByteSink}); the work is done by three parts:
- * {@link TlsHandshake} drives the first handshake, {@link TlsRecordLayer} moves records through the engine (and
- * holds the write lock every wrap takes), {@link TlsBuffers} holds the pooled buffers and gives them back.
+ * class is the transport's face ({@link ByteSource}, {@link ByteSink}); the work is done by four parts:
+ * {@link TlsHandshake} drives the first handshake, {@link TlsRecordLayer} moves records through the engine and
+ * its {@link TlsRecordWriter} sends them (every wrap under its lock), {@link TlsBuffers} holds the pooled buffers
+ * and gives them back.
  *
  * <p>Why an engine and not an {@code SSLSocket}: the engine's buffers are Porter's, so an idle connection gives
  * them back ({@link #releaseBuffers()}) and parks in the selector like a plaintext one, with only the engine's
@@ -23,21 +25,27 @@ import java.util.concurrent.Semaphore;
  */
 final class TlsTransport implements ByteSource, ByteSink {
 
-    private final SSLEngine engine;
+    private final Supplier<SSLEngine> engines;
     private final SocketSource net;
     private final SocketChannel channel;
-    private final TlsRecordLayer records;
+    /**
+     * Made by {@link #handshake} with the engine, on the connection's own thread: making an engine costs tens of
+     * microseconds, which the server's one accepting thread would otherwise spend in series for every connection.
+     * Null until then (volatile: {@code Server.connections()} looks from another thread).
+     */
+    private volatile TlsRecordLayer records;
 
-    TlsTransport(SSLEngine engine, SocketSource net, SocketChannel channel) {
-        this.engine = engine;
+    /** @param engines makes this connection's engine, once, when the handshake starts */
+    TlsTransport(Supplier<SSLEngine> engines, SocketSource net, SocketChannel channel) {
+        this.engines = engines;
         this.net = net;
         this.channel = channel;
-        this.records = new TlsRecordLayer(engine, net, channel);
     }
 
     /** @return what the handshake settled; null before it completed */
     TlsInfo info() {
-        return records.info();
+        TlsRecordLayer r = records;
+        return r == null ? null : r.info();
     }
 
     /**
@@ -61,7 +69,10 @@ final class TlsTransport implements ByteSource, ByteSink {
      * @throws java.io.InterruptedIOException if interrupted while waiting for a slot (the interrupt is kept)
      */
     void handshake(long timeoutNanos, String plaintextReply, Semaphore slots) throws IOException {
-        new TlsHandshake(engine, records, net).run(timeoutNanos, plaintextReply, slots);
+        SSLEngine engine = engines.get();
+        TlsRecordLayer r = new TlsRecordLayer(engine, net, channel);
+        records = r;
+        new TlsHandshake(engine, r, net).run(timeoutNanos, plaintextReply, slots);
     }
 
     // ---- reading --------------------------------------------------------------------------------------------
@@ -94,7 +105,8 @@ final class TlsTransport implements ByteSource, ByteSink {
 
     @Override
     public boolean buffered() {
-        return records.buffered() || net.buffered(); // net: bytes read past a PROXY protocol header
+        TlsRecordLayer r = records;
+        return (r != null && r.buffered()) || net.buffered(); // net: bytes read past a PROXY protocol header
     }
 
     // ---- writing --------------------------------------------------------------------------------------------
@@ -102,29 +114,42 @@ final class TlsTransport implements ByteSource, ByteSink {
     @Override
     public void write(ByteBuffer src) throws IOException {
         do {
-            records.wrap(src);
+            records.wrap(src, false);
         } while (src.hasRemaining());
     }
 
+    /** The close_notify that follows goes in the same write as the last record, when it fits. */
     @Override
-    public long transferFrom(FileChannel file, long position, long count) {
-        return -1; // every byte must be encrypted: the caller copies through its buffer
+    public void writeLast(ByteBuffer src) throws IOException {
+        do {
+            records.wrap(src, true);
+        } while (src.hasRemaining());
+    }
+
+    /** No sendfile under TLS (every byte is encrypted here): one batch of the file, read, encrypted and sent. */
+    @Override
+    public long transferFrom(FileChannel file, long position, long count) throws IOException {
+        return records.sendFile(file, position, count);
     }
 
     /** Sends close_notify (RFC 8446 §6.1), then ends the output side. */
     @Override
     public void shutdownOutput() throws IOException {
         closeNotify();
+        TlsRecordLayer r = records;
+        if (r != null) r.flushPending(); // a last record, if another writer kept closeNotify from sending it
         channel.shutdownOutput();
     }
 
     /** Best effort close_notify: only if no other thread is writing right now, never blocking on the lock. */
     void closeNotify() {
-        records.closeNotify();
+        TlsRecordLayer r = records;
+        if (r != null) r.closeNotify();
     }
 
     /** Gives the network and application buffers back if they hold nothing (before a wait or a park). */
     void releaseBuffers() {
-        records.releaseBuffers();
+        TlsRecordLayer r = records;
+        if (r != null) r.releaseBuffers();
     }
 }
