@@ -81,7 +81,7 @@ public final class Client {
         try {
             ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
             ch.socket().connect(address, (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis())));
-            return new SocketConnection(ch, config, null, null, engine == null ? null : () -> engine);
+            return new SocketConnection(ch, config, null, null, engine);
         } catch (SocketTimeoutException e) {
             ch.close();
             throw new SocketTimeoutException("connect to " + host + ":" + port + " timed out after " + timeout.toMillis() + " ms");

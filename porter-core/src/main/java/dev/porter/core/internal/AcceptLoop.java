@@ -142,7 +142,7 @@ public final class AcceptLoop implements ConnectionOwner {
                 return;
             }
             ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            c = new SocketConnection(ch, config.connection(), pool, this, tls == null ? null : tls::newEngine);
+            c = new SocketConnection(ch, config.connection(), pool, this, tls == null ? null : tls.newEngine());
             c.awaitsProxyHeader = proxy != null;
         } catch (IOException e) {
             // The client vanished between accept and setup (ENOTCONN): nothing to serve.

@@ -21,7 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.function.Supplier;
 import javax.net.ssl.SSLEngine;
 
 /**
@@ -92,11 +91,10 @@ public final class SocketConnection implements Connection {
     }
 
     /**
-     * @param engines makes the engine of TLS beneath this connection (run {@link #handshake} before the protocol)
-     *                when the handshake starts, on the thread that runs it; or null for plaintext
+     * @param engine TLS beneath this connection (run {@link #handshake} before the protocol), or null for plaintext
      */
     public SocketConnection(SocketChannel channel, ConnectionConfig config, BufferPool pool, ConnectionOwner owner,
-                            Supplier<SSLEngine> engines) throws IOException {
+                            SSLEngine engine) throws IOException {
         this.channel = channel;
         this.owner = owner;
         this.peer = (InetSocketAddress) channel.getRemoteAddress();
@@ -105,7 +103,7 @@ public final class SocketConnection implements Connection {
         this.config = config;
         this.idleNanos = config.idleTimeout().toNanos();
         this.source = new SocketSource(channel.socket(), peer);
-        this.tls = engines == null ? null : new TlsTransport(engines, source, channel);
+        this.tls = engine == null ? null : new TlsTransport(engine, source, channel);
         this.input = new InputBuffer(this, tls != null ? tls : source, pool);
         this.output = new ConnectionOutput(tls != null ? tls : new ByteSink.Plain(channel), pool);
         Watchdog.watch(this);
@@ -153,7 +151,8 @@ public final class SocketConnection implements Connection {
      * Runs the TLS handshake (on the thread that will run the conversation).
      *
      * @param plaintextReply what to answer a client speaking plaintext to a server's TLS port, or null
-     * @throws javax.net.ssl.SSLException       if it failed (not TLS, no shared protocol or cipher, untrusted)
+     * @throws javax.net.ssl.SSLException       if the handshake failed (not TLS, no shared protocol or cipher,
+     *                                          an untrusted certificate)
      * @throws java.net.SocketTimeoutException if it did not complete within {@code timeoutNanos}
      */
     public void handshake(long timeoutNanos, String plaintextReply) throws IOException {

@@ -14,10 +14,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * under one lock (a read that must answer the peer wraps too, from the reading thread).
  *
  * <p>Few writes, because every write is a syscall here and a wake-up for the peer: the records of one handshake
- * flight go out together; a TLS 1.3 server's NewSessionTicket waits for the first response (or the first wait for
- * input) instead of going alone; a response and the close_notify after it share a write; a large body goes as
- * several records per write; and a file goes from a pooled buffer to the engine, not through the connection's
- * output buffer. docs/tls.md ("Performance") measures each.
+ * flight go out together; a response and the close_notify after it share a write; a large body goes as several
+ * records per write; and a file goes from a pooled buffer to the engine, not through the connection's output
+ * buffer. docs/tls.md ("Performance") measures each.
  */
 final class TlsRecordWriter {
 
@@ -33,7 +32,7 @@ final class TlsRecordWriter {
     private volatile boolean established;
     /** A renegotiation was refused: no close_notify follows (the engine is mid-handshake). */
     private volatile boolean renegotiationRefused;
-    /** Encrypted bytes wait in {@code netOut} for the next write, or the next wait for input. */
+    /** A last record waits in {@code netOut} for the close_notify that follows it (or the next wait for input). */
     private volatile boolean pending;
 
     TlsRecordWriter(SSLEngine engine, SocketChannel channel, TlsBuffers buffers) {
@@ -53,8 +52,7 @@ final class TlsRecordWriter {
     /**
      * Sends what the engine has to say of its own: a handshake message, or the answer to one. Every message of a
      * flight goes in one write (a TLS 1.3 server's ServerHello, ChangeCipherSpec and encrypted flight are three
-     * records, which the engine hands out one wrap at a time). The last message of a TLS 1.3 server's handshake,
-     * its NewSessionTicket, which the client never waits for, is kept for the first response to carry.
+     * records, which the engine hands out one wrap at a time).
      */
     void wrapHandshake() throws IOException {
         lock.lock();
@@ -72,11 +70,6 @@ final class TlsRecordWriter {
                 if (r.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_TASK) runTasks();
             } while (r.getStatus() == SSLEngineResult.Status.OK && r.bytesProduced() > 0
                     && engine.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_WRAP);
-            if (netOut.position() > 0 && engine.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING
-                    && !engine.getUseClientMode() && "TLSv1.3".equals(engine.getSession().getProtocol())) {
-                pending = true;
-                return;
-            }
             send(netOut);
         } finally {
             lock.unlock();
@@ -98,9 +91,12 @@ final class TlsRecordWriter {
                 return;
             }
             ByteBuffer netOut = buffers.netOut();
-            if (!pending) netOut.clear();
-            else if (netOut.remaining() < room(src)) send(netOut);
-            pending = false;
+            if (pending) {
+                pending = false;
+                if (netOut.remaining() < room(src)) send(netOut);
+            } else {
+                netOut.clear();
+            }
             SSLEngineResult r = engine.wrap(src, netOut);
             switch (r.getStatus()) {
                 case BUFFER_OVERFLOW -> {

@@ -8,7 +8,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.Semaphore;
-import java.util.function.Supplier;
 
 /**
  * TLS beneath a connection's buffers: an {@link SSLEngine} between the socket and the {@link InputBuffer} /
@@ -25,27 +24,21 @@ import java.util.function.Supplier;
  */
 final class TlsTransport implements ByteSource, ByteSink {
 
-    private final Supplier<SSLEngine> engines;
+    private final SSLEngine engine;
     private final SocketSource net;
     private final SocketChannel channel;
-    /**
-     * Made by {@link #handshake} with the engine, on the connection's own thread: making an engine costs tens of
-     * microseconds, which the server's one accepting thread would otherwise spend in series for every connection.
-     * Null until then (volatile: {@code Server.connections()} looks from another thread).
-     */
-    private volatile TlsRecordLayer records;
+    private final TlsRecordLayer records;
 
-    /** @param engines makes this connection's engine, once, when the handshake starts */
-    TlsTransport(Supplier<SSLEngine> engines, SocketSource net, SocketChannel channel) {
-        this.engines = engines;
+    TlsTransport(SSLEngine engine, SocketSource net, SocketChannel channel) {
+        this.engine = engine;
         this.net = net;
         this.channel = channel;
+        this.records = new TlsRecordLayer(engine, net, channel);
     }
 
     /** @return what the handshake settled; null before it completed */
     TlsInfo info() {
-        TlsRecordLayer r = records;
-        return r == null ? null : r.info();
+        return records.info();
     }
 
     /**
@@ -69,10 +62,7 @@ final class TlsTransport implements ByteSource, ByteSink {
      * @throws java.io.InterruptedIOException if interrupted while waiting for a slot (the interrupt is kept)
      */
     void handshake(long timeoutNanos, String plaintextReply, Semaphore slots) throws IOException {
-        SSLEngine engine = engines.get();
-        TlsRecordLayer r = new TlsRecordLayer(engine, net, channel);
-        records = r;
-        new TlsHandshake(engine, r, net).run(timeoutNanos, plaintextReply, slots);
+        new TlsHandshake(engine, records, net).run(timeoutNanos, plaintextReply, slots);
     }
 
     // ---- reading --------------------------------------------------------------------------------------------
@@ -105,8 +95,7 @@ final class TlsTransport implements ByteSource, ByteSink {
 
     @Override
     public boolean buffered() {
-        TlsRecordLayer r = records;
-        return (r != null && r.buffered()) || net.buffered(); // net: bytes read past a PROXY protocol header
+        return records.buffered() || net.buffered(); // net: bytes read past a PROXY protocol header
     }
 
     // ---- writing --------------------------------------------------------------------------------------------
@@ -136,20 +125,17 @@ final class TlsTransport implements ByteSource, ByteSink {
     @Override
     public void shutdownOutput() throws IOException {
         closeNotify();
-        TlsRecordLayer r = records;
-        if (r != null) r.flushPending(); // a last record, if another writer kept closeNotify from sending it
+        records.flushPending(); // a last record, if another writer kept closeNotify from sending it
         channel.shutdownOutput();
     }
 
     /** Best effort close_notify: only if no other thread is writing right now, never blocking on the lock. */
     void closeNotify() {
-        TlsRecordLayer r = records;
-        if (r != null) r.closeNotify();
+        records.closeNotify();
     }
 
     /** Gives the network and application buffers back if they hold nothing (before a wait or a park). */
     void releaseBuffers() {
-        TlsRecordLayer r = records;
-        if (r != null) r.releaseBuffers();
+        records.releaseBuffers();
     }
 }
