@@ -4,7 +4,8 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A small LIFO pool of equal-sized heap buffers, shared by every connection of a process.
+ * A small LIFO pool of equal-sized buffers (heap, or direct for a transport that hands them to the socket itself),
+ * shared by every connection of a process.
  *
  * <p>Connections take buffers when they have bytes to hold and give them back when they wait idle, so an idle
  * connection holds none. The pool keeps at most {@code capacity} buffers; beyond that, returned buffers are left
@@ -18,13 +19,23 @@ public final class BufferPool {
     private static final BufferPool SHARED = new BufferPool(BUFFER_SIZE, 1024);
 
     private final int bufferSize;
+    private final boolean direct;
     private final ByteBuffer[] stack;
     private int size;
     private final ReentrantLock lock = new ReentrantLock();
 
     /** @param bufferSize bytes per buffer; @param capacity most buffers kept */
     public BufferPool(int bufferSize, int capacity) {
+        this(bufferSize, capacity, false);
+    }
+
+    /**
+     * @param direct direct buffers instead of heap ones: the JDK copies a heap buffer into a temporary direct one
+     *               on every socket or file read and write, which a direct buffer skips
+     */
+    public BufferPool(int bufferSize, int capacity, boolean direct) {
         this.bufferSize = bufferSize;
+        this.direct = direct;
         this.stack = new ByteBuffer[capacity];
     }
 
@@ -38,7 +49,7 @@ public final class BufferPool {
         return bufferSize;
     }
 
-    /** @return a cleared heap buffer of {@link #bufferSize()} bytes, from the pool or new */
+    /** @return a cleared buffer of {@link #bufferSize()} bytes, from the pool or new */
     public ByteBuffer acquire() {
         lock.lock();
         try {
@@ -50,12 +61,12 @@ public final class BufferPool {
         } finally {
             lock.unlock();
         }
-        return ByteBuffer.allocate(bufferSize);
+        return direct ? ByteBuffer.allocateDirect(bufferSize) : ByteBuffer.allocate(bufferSize);
     }
 
     /** Gives a buffer back. Buffers of another size, and any beyond the capacity, are dropped. */
     public void release(ByteBuffer b) {
-        if (b == null || b.capacity() != bufferSize || !b.hasArray()) return;
+        if (b == null || b.capacity() != bufferSize || b.isDirect() != direct) return;
         lock.lock();
         try {
             if (size < stack.length) stack[size++] = b;

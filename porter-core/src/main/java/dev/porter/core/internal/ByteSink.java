@@ -15,6 +15,14 @@ interface ByteSink {
     void write(ByteBuffer src) throws IOException;
 
     /**
+     * Sends all of {@code src}, the last bytes before {@link #shutdownOutput()}, which the caller calls next: a
+     * sink may hold them back to send them with what the shutdown sends (TLS: its close_notify).
+     */
+    default void writeLast(ByteBuffer src) throws IOException {
+        write(src);
+    }
+
+    /**
      * Sends file bytes without copying them through the JVM (sendfile), if this sink can.
      *
      * @return bytes sent, 0 if the socket could not take any now; or -1 if this sink cannot send files directly

@@ -133,10 +133,15 @@ final class ConnectionOutput implements WriteBuffer {
 
     /** Sends what is buffered; the caller holds the lock. */
     private void sendBuffered() throws IOException {
+        sendBuffered(false);
+    }
+
+    /** @param last the output is shut down next (the sink may send both at once) */
+    private void sendBuffered(boolean last) throws IOException {
         if (length == 0) return;
         buffer.limit(length).position(0);
         try {
-            writeFully(buffer);
+            writeFully(buffer, last);
         } finally {
             length = 0;
             buffer.clear();
@@ -144,10 +149,15 @@ final class ConnectionOutput implements WriteBuffer {
     }
 
     private void writeFully(ByteBuffer b) throws IOException {
+        writeFully(b, false);
+    }
+
+    private void writeFully(ByteBuffer b, boolean last) throws IOException {
         flushedBytes += b.remaining();
         writeStarted = System.nanoTime() | 1;
         try {
-            sink.write(b);
+            if (last) sink.writeLast(b);
+            else sink.write(b);
         } finally {
             writeStarted = 0;
         }
@@ -199,7 +209,7 @@ final class ConnectionOutput implements WriteBuffer {
     void shutdown() throws IOException {
         lock.lock();
         try {
-            sendBuffered();
+            sendBuffered(true);
             writeStarted = System.nanoTime() | 1; // TLS sends close_notify first: bounded by the write timeout too
             try {
                 sink.shutdownOutput();

@@ -8,8 +8,8 @@ import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * TLS records in and out of one {@link SSLEngine}: reads records from the socket into {@link TlsBuffers},
@@ -18,7 +18,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * handshake ({@link TlsHandshake}) and the plaintext traffic after it ({@link TlsTransport}) go through here.
  *
  * <p>Reading and writing may happen on different threads at once (the engine allows concurrent wrap and unwrap);
- * every wrap, including the handshake messages a read may have to answer, holds {@link #writeLock}.
+ * every wrap, including the handshake messages a read may have to answer, goes through the {@link TlsRecordWriter}
+ * and its lock.
  */
 final class TlsRecordLayer {
 
@@ -29,18 +30,15 @@ final class TlsRecordLayer {
 
     private final SSLEngine engine;
     private final SocketSource net;
-    private final SocketChannel channel;
-    private final ReentrantLock writeLock = new ReentrantLock();
     private final TlsBuffers buffers = new TlsBuffers();
+    private final TlsRecordWriter writer;
     private boolean inboundDone;
-    /** A renegotiation was refused: no close_notify follows (the engine is mid-handshake). */
-    private volatile boolean renegotiationRefused;
     private TlsInfo info;
 
     TlsRecordLayer(SSLEngine engine, SocketSource net, SocketChannel channel) {
         this.engine = engine;
         this.net = net;
-        this.channel = channel;
+        this.writer = new TlsRecordWriter(engine, channel, buffers);
     }
 
     /** @return what the first handshake settled; null before it completed */
@@ -51,6 +49,7 @@ final class TlsRecordLayer {
     /** The first handshake completed: from now on, handshake messages the peer sends are answered here. */
     void established() {
         info = TlsSessions.info(engine);
+        writer.established();
     }
 
     /** @return true once the peer's close_notify was read */
@@ -132,7 +131,7 @@ final class TlsRecordLayer {
             case NEED_WRAP -> {
                 // A read that must answer (TLS 1.3 KeyUpdate, the peer's close_notify): only while handshaking
                 // after the first one; the first handshake loop wraps for itself.
-                if (info != null) wrap(EMPTY);
+                if (info != null) writer.wrap(EMPTY, false);
             }
             default -> {
             }
@@ -148,7 +147,7 @@ final class TlsRecordLayer {
      * (see {@link #closeNotify()}), would only confuse the peer — and the connection is cut.
      */
     private void refuseRenegotiation(SSLEngineResult.HandshakeStatus status) throws SSLException {
-        renegotiationRefused = true;
+        writer.renegotiationRefused();
         if (status == SSLEngineResult.HandshakeStatus.NEED_TASK) runTasks();
         if (engine.isInboundDone()) sendAlert();
         throw new SSLException("TLS renegotiation refused");
@@ -167,6 +166,7 @@ final class TlsRecordLayer {
     /** Reads records into {@code netIn}, the watchdog bounding the wait. @return the count read, or -1 at the end */
     int readNet(long timeoutNanos) throws IOException {
         if (timeoutNanos <= 0) throw net.timeout("read deadline passed");
+        writer.flushPending();
         ByteBuffer netIn = buffers.netIn();
         int n = net.read(netIn.array(), netIn.position(), netIn.remaining(), timeoutNanos);
         if (n > 0) netIn.position(netIn.position() + n);
@@ -175,6 +175,7 @@ final class TlsRecordLayer {
 
     /** As {@link #readNet}, but a timeout leaves the connection usable ({@link ByteSource#readWithin}). */
     int readNetWithin(long timeoutNanos) throws IOException {
+        writer.flushPending();
         ByteBuffer netIn = buffers.netIn();
         int n = net.readWithin(netIn.array(), netIn.position(), netIn.remaining(), timeoutNanos);
         if (n > 0) netIn.position(netIn.position() + n);
@@ -182,113 +183,42 @@ final class TlsRecordLayer {
     }
 
     void runTasks() {
-        // Certificate checks and key agreement: run inline, on this connection's own virtual thread.
-        for (Runnable task; (task = engine.getDelegatedTask()) != null; ) task.run();
+        writer.runTasks();
     }
 
-    // ---- writing --------------------------------------------------------------------------------------------
+    // ---- writing: see TlsRecordWriter ----------------------------------------------------------------------
 
-    /** Sends what the engine has to say of its own: a handshake message, or the answer to one. */
     void wrapHandshake() throws IOException {
-        wrap(EMPTY);
+        writer.wrapHandshake();
     }
 
-    /** Encrypts as much of {@code src} as one wrap takes (or a handshake message) and sends it. */
-    void wrap(ByteBuffer src) throws IOException {
-        writeLock.lock();
-        try {
-            ByteBuffer netOut = buffers.netOut();
-            netOut.clear();
-            SSLEngineResult r = engine.wrap(src, netOut);
-            switch (r.getStatus()) {
-                case BUFFER_OVERFLOW -> {
-                    buffers.enlargeNetOut(engine.getSession().getPacketBufferSize());
-                    return;
-                }
-                case CLOSED -> {
-                    if (src.hasRemaining()) throw new SSLException("TLS output is closed");
-                }
-                default -> {
-                }
-            }
-            netOut.flip();
-            while (netOut.hasRemaining()) channel.write(netOut);
-            if (r.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_TASK) runTasks();
-            if (r.bytesConsumed() == 0 && r.bytesProduced() == 0 && src.hasRemaining()
-                    && r.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_UNWRAP) {
-                // Only a renegotiation (TLS 1.2) makes a wrap wait for the peer; Porter does not renegotiate.
-                throw new SSLException("TLS renegotiation is not supported");
-            }
-        } finally {
-            writeLock.unlock();
-        }
+    void wrap(ByteBuffer src, boolean last) throws IOException {
+        writer.wrap(src, last);
     }
 
-    /** Sends bytes unencrypted, for a peer that spoke plaintext and could not read a TLS alert. */
+    long sendFile(FileChannel file, long position, long count) throws IOException {
+        return writer.sendFile(file, position, count);
+    }
+
+    void flushPending() throws IOException {
+        writer.flushPending();
+    }
+
     void writePlaintext(ByteBuffer b) throws IOException {
-        writeLock.lock();
-        try {
-            while (b.hasRemaining()) channel.write(b);
-        } finally {
-            writeLock.unlock();
-        }
+        writer.writePlaintext(b);
     }
 
-    /**
-     * After a failed handshake the engine holds its fatal alert (protocol_version, no_application_protocol,
-     * handshake_failure, …): sends it, best effort, so the peer learns why.
-     *
-     * <p>Fix (found by {@code HttpsRealClientsTest}: {@code openssl s_client -tls1_1} and {@code -alpn h2} saw only
-     * "unexpected eof"): the connection used to be closed with the alert still inside the engine, so a refused
-     * client never learnt the reason. An {@code SSLEngine}, unlike an {@code SSLSocket}, hands its alert out
-     * only through a {@code wrap} after the failure.
-     */
     void sendAlert() {
-        if (!writeLock.tryLock()) return;
-        try {
-            for (int i = 0; i < 4 && !engine.isOutboundDone(); i++) {
-                ByteBuffer netOut = buffers.netOut();
-                netOut.clear();
-                SSLEngineResult r;
-                try {
-                    r = engine.wrap(EMPTY, netOut);
-                } catch (SSLException reportedAgain) {
-                    continue; // a delegated task's failure is thrown by the next wrap; the alert comes after it
-                }
-                netOut.flip();
-                while (netOut.hasRemaining()) channel.write(netOut);
-                if (r.bytesProduced() == 0) break;
-            }
-        } catch (IOException | RuntimeException e) {
-            // The peer is gone or the engine has nothing more to say: the connection is closed next anyway.
-        } finally {
-            writeLock.unlock();
-        }
+        writer.sendAlert();
     }
 
-    /** Best effort close_notify: only if no other thread is writing right now, never blocking on the lock. */
     void closeNotify() {
-        if (renegotiationRefused || !writeLock.tryLock()) return;
-        try {
-            engine.closeOutbound();
-            if (!engine.isOutboundDone()) wrap(EMPTY);
-        } catch (IOException e) {
-            // The peer is gone already: there is nobody left to tell.
-        } finally {
-            writeLock.unlock();
-        }
+        writer.closeNotify();
     }
 
     /** Gives the network and application buffers back if they hold nothing (before a wait or a park). */
     void releaseBuffers() {
         buffers.releaseInput();
-        // The output buffer only if no writer is using it now: the reader never waits for a writer here.
-        if (writeLock.tryLock()) {
-            try {
-                buffers.releaseOutput();
-            } finally {
-                writeLock.unlock();
-            }
-        }
+        writer.releaseOutput();
     }
 }

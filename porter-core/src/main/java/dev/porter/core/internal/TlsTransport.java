@@ -12,9 +12,10 @@ import java.util.concurrent.Semaphore;
 /**
  * TLS beneath a connection's buffers: an {@link SSLEngine} between the socket and the {@link InputBuffer} /
  * {@link ConnectionOutput} above, which see only plaintext. Blocking, on the connection's virtual thread. This
- * class is the transport's face ({@link ByteSource}, {@link ByteSink}); the work is done by three parts:
- * {@link TlsHandshake} drives the first handshake, {@link TlsRecordLayer} moves records through the engine (and
- * holds the write lock every wrap takes), {@link TlsBuffers} holds the pooled buffers and gives them back.
+ * class is the transport's face ({@link ByteSource}, {@link ByteSink}); the work is done by four parts:
+ * {@link TlsHandshake} drives the first handshake, {@link TlsRecordLayer} moves records through the engine and
+ * its {@link TlsRecordWriter} sends them (every wrap under its lock), {@link TlsBuffers} holds the pooled buffers
+ * and gives them back.
  *
  * <p>Why an engine and not an {@code SSLSocket}: the engine's buffers are Porter's, so an idle connection gives
  * them back ({@link #releaseBuffers()}) and parks in the selector like a plaintext one, with only the engine's
@@ -102,19 +103,29 @@ final class TlsTransport implements ByteSource, ByteSink {
     @Override
     public void write(ByteBuffer src) throws IOException {
         do {
-            records.wrap(src);
+            records.wrap(src, false);
         } while (src.hasRemaining());
     }
 
+    /** The close_notify that follows goes in the same write as the last record, when it fits. */
     @Override
-    public long transferFrom(FileChannel file, long position, long count) {
-        return -1; // every byte must be encrypted: the caller copies through its buffer
+    public void writeLast(ByteBuffer src) throws IOException {
+        do {
+            records.wrap(src, true);
+        } while (src.hasRemaining());
+    }
+
+    /** No sendfile under TLS (every byte is encrypted here): one batch of the file, read, encrypted and sent. */
+    @Override
+    public long transferFrom(FileChannel file, long position, long count) throws IOException {
+        return records.sendFile(file, position, count);
     }
 
     /** Sends close_notify (RFC 8446 §6.1), then ends the output side. */
     @Override
     public void shutdownOutput() throws IOException {
         closeNotify();
+        records.flushPending(); // a last record, if another writer kept closeNotify from sending it
         channel.shutdownOutput();
     }
 

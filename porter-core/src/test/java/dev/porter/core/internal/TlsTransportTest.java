@@ -23,6 +23,7 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,6 +43,9 @@ class TlsTransportTest {
 
     @TempDir
     static Path dir;
+    /** 300,001 random bytes: several 64 KiB batches and a partial one. */
+    private static Path file;
+    private static byte[] fileBytes;
     private static SSLContext serverContext;
     private static SSLContext clientContext;
     private static AcceptLoop loop;
@@ -55,6 +59,18 @@ class TlsTransportTest {
             } else if (line.startsWith("blob ")) {
                 byte[] b = c.readExactly(Integer.parseInt(line.substring(5)));
                 c.write(b);
+            } else if (line.startsWith("file ")) {
+                // "file POSITION COUNT": that slice of the test file, by transferFrom (encrypted in batches)
+                String[] a = line.split(" ");
+                try (FileChannel f = FileChannel.open(file)) {
+                    c.write("x".getBytes(StandardCharsets.US_ASCII)); // buffered ahead of the file's bytes
+                    c.transferFrom(f, Long.parseLong(a[1]), Long.parseLong(a[2]));
+                }
+            } else if (line.equals("bye")) {
+                // The last line and the close_notify after it (one write): the client reads both.
+                c.writeLine("bye");
+                c.shutdownOutput();
+                return;
             } else {
                 c.writeLine(line);
             }
@@ -68,6 +84,9 @@ class TlsTransportTest {
 
     @BeforeAll
     static void start() throws Exception {
+        fileBytes = new byte[300_001];
+        new Random(11).nextBytes(fileBytes);
+        file = Files.write(dir.resolve("file.bin"), fileBytes);
         Path store = dir.resolve("server.p12");
         String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
         Process p = new ProcessBuilder(keytool, "-genkeypair", "-keystore", store.toString(), "-storetype", "PKCS12",
@@ -167,6 +186,31 @@ class TlsTransportTest {
             writer.join();
             assertThat(MessageDigest.getInstance("SHA-256").digest(back))
                     .isEqualTo(MessageDigest.getInstance("SHA-256").digest(blob));
+        }
+    }
+
+    @Test
+    void aFileSliceGoesThroughTheEngineIntactAfterBufferedBytes() throws Exception {
+        long position = 12_345;
+        int count = fileBytes.length - 12_345 - 7; // several batches, the last one partial
+        try (SSLSocket s = connect()) {
+            s.getOutputStream().write(("file " + position + " " + count + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            byte[] back = s.getInputStream().readNBytes(1 + count);
+            assertThat(back[0]).isEqualTo((byte) 'x');
+            assertThat(java.util.Arrays.copyOfRange(back, 1, back.length))
+                    .isEqualTo(java.util.Arrays.copyOfRange(fileBytes, (int) position, (int) position + count));
+        }
+    }
+
+    @Test
+    void theLastLineArrivesWithTheCloseNotifyAfterIt() throws IOException {
+        try (SSLSocket s = connect()) {
+            s.getOutputStream().write("bye\r\n".getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            InputStream in = s.getInputStream();
+            assertThat(new String(in.readNBytes(5), StandardCharsets.US_ASCII)).isEqualTo("bye\r\n");
+            assertThat(in.read()).as("end of stream after a close_notify").isEqualTo(-1);
         }
     }
 

@@ -347,7 +347,7 @@ public final class HttpProtocol implements Protocol {
      */
     private static void lingeringClose(Connection c) {
         try {
-            c.flush();
+            // shutdownOutput flushes first, in one write with TLS's close_notify (a flush here would send it alone).
             c.shutdownOutput();
             c.input().deadline(System.nanoTime() + LINGER_CLOSE_NANOS);
             int discarded = 0;
