@@ -1,10 +1,11 @@
 package dev.porter.http.internal.h2;
 
+import dev.porter.http.testing.Splits;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Random;
 
 /**
  * Drives {@link FrameParser} over an input the way a connection's read buffer would: the input arrives in pieces
@@ -15,29 +16,6 @@ import java.util.Random;
 final class FrameFeeds {
 
     private FrameFeeds() {
-    }
-
-    /** How the input arrives: the size of the next piece, given how much is left (at least 1). */
-    @FunctionalInterface
-    interface Splits {
-        int next(int left);
-
-        Splits WHOLE = left -> left;
-        Splits BYTE_BY_BYTE = left -> 1;
-
-        /** Pieces of 1..16 bytes, sometimes larger, from a seeded generator (repeatable). */
-        static Splits random(long seed) {
-            Random r = new Random(seed);
-            return left -> Math.min(left, r.nextInt(8) == 0 ? 1 + r.nextInt(512) : 1 + r.nextInt(16));
-        }
-
-        /** Two pieces of the input: the bytes before index {@code at}, then the rest. */
-        static Splits atIndex(int inputLength, int at) {
-            return left -> {
-                int pos = inputLength - left;
-                return pos < at ? at - pos : left;
-            };
-        }
     }
 
     /** One frame as the parser returned it, with its payload copied (comparable whatever the split). */

@@ -3,7 +3,7 @@ package dev.porter.http.internal.h2;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.porter.http.internal.h2.FrameFeeds.Outcome;
 import dev.porter.http.internal.h2.FrameFeeds.Parsed;
-import dev.porter.http.internal.h2.FrameFeeds.Splits;
+import dev.porter.http.testing.Splits;
 
 import java.util.Arrays;
 import java.util.HexFormat;

@@ -2,7 +2,7 @@ package dev.porter.http.internal.h2;
 
 import dev.porter.http.internal.h2.FrameFeeds.Outcome;
 import dev.porter.http.internal.h2.FrameFeeds.Parsed;
-import dev.porter.http.internal.h2.FrameFeeds.Splits;
+import dev.porter.http.testing.Splits;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;

@@ -2,6 +2,7 @@ package dev.porter.http.internal.h2;
 
 import dev.porter.http.internal.h2.FrameFeeds.Outcome;
 import dev.porter.http.internal.h2.FrameFeeds.Parsed;
+import dev.porter.http.testing.Splits;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -70,7 +71,7 @@ class FrameWriterTest {
                     end = FrameWriter.headers(b, 5, 3, false, block, 0, len, MAX);
                 }
                 assertThat(end).isEqualTo(b.length);
-                Outcome o = FrameFeeds.feed(Arrays.copyOfRange(b, 5, end), MAX, FrameFeeds.Splits.random(len));
+                Outcome o = FrameFeeds.feed(Arrays.copyOfRange(b, 5, end), MAX, Splits.random(len));
                 assertThat(o.error()).isNull();
                 int frames = len == 0 ? 1 : (len + MAX - 1) / MAX;
                 assertThat(o.frames()).hasSize(frames);
