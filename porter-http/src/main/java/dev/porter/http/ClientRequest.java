@@ -2,6 +2,7 @@ package dev.porter.http;
 
 
 import dev.porter.http.internal.Ascii;
+import dev.porter.http.internal.client.ClientFields;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -219,13 +220,7 @@ public final class ClientRequest {
         }
 
         private static void validate(String name, String value) {
-            Objects.requireNonNull(value, "value");
-            if (!Ascii.isToken(name)) throw new IllegalArgumentException("header name is not a token: " + name);
-            if (name.equalsIgnoreCase("Content-Length") || name.equalsIgnoreCase("Transfer-Encoding")) {
-                throw new IllegalArgumentException(name + " is set by the client from the body");
-            }
-            String problem = Ascii.fieldValueProblem(value);
-            if (problem != null) throw new IllegalArgumentException("header " + name + ": " + problem);
+            ClientFields.check(name, value);
         }
     }
 

@@ -84,13 +84,7 @@ public final class PreparedRequest {
      * @throws IllegalArgumentException as {@link ClientRequest.Builder#header} does
      */
     public PreparedRequest field(String name, String value) {
-        if (!Ascii.isToken(name)) throw new IllegalArgumentException("header name is not a token: " + name);
-        if (name.length() == 14 && name.equalsIgnoreCase("Content-Length")
-                || name.length() == 17 && name.equalsIgnoreCase("Transfer-Encoding")) {
-            throw new IllegalArgumentException(name + " is set by the client from the body");
-        }
-        String problem = Ascii.fieldValueProblem(value);
-        if (problem != null) throw new IllegalArgumentException("header " + name + ": " + problem);
+        ClientFields.check(name, value);
         if (n == fields.length) fields = Arrays.copyOf(fields, n * 2);
         fields[n++] = name;
         fields[n++] = value;
@@ -119,7 +113,7 @@ public final class PreparedRequest {
         long length = body.length();
         if (length < 0) {
             p = line(b, p, "Transfer-Encoding", "chunked");
-        } else if (length > 0 || method.equals("POST") || method.equals("PUT") || method.equals("PATCH")) {
+        } else if (length > 0 || RequestWriter.sendsZeroLength(method)) {
             p = line(b, p, "Content-Length", Long.toString(length));
         }
         b[p++] = '\r';

@@ -59,7 +59,7 @@ final class RequestWriter {
     }
 
     /** RFC 9110 §8.6: a user agent should send Content-Length when the method defines a meaning for content. */
-    private static boolean sendsZeroLength(String method) {
+    static boolean sendsZeroLength(String method) {
         return method.equals("POST") || method.equals("PUT") || method.equals("PATCH");
     }
 
