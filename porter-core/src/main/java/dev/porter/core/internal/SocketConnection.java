@@ -384,7 +384,7 @@ public final class SocketConnection implements Connection {
         if (needsHandshake()) return ConnectionState.HANDSHAKE;
         if (output.writeStarted() != 0) return ConnectionState.WRITING;
         // Waiting for a new message while the protocol says it is busy: an HTTP/2 reader whose streams are running.
-        if (idle) return busy ? ConnectionState.HANDLING : ConnectionState.IDLE;
+        if (idle || watched.waiting()) return busy ? ConnectionState.HANDLING : ConnectionState.IDLE;
         if (source.readingUntil() != 0) return ConnectionState.READING;
         return busy ? ConnectionState.HANDLING : ConnectionState.READING;
     }

@@ -35,6 +35,11 @@ final class WatchedWait {
         watch = null;
     }
 
+    /** @return true while the reading thread waits (read by a status snapshot: a moment old) */
+    boolean waiting() {
+        return watch != null;
+    }
+
     /**
      * The watchdog's scan of a connection.
      *
