@@ -7,6 +7,7 @@ import dev.porter.http.HttpConfig;
 import dev.porter.http.HttpServer;
 import dev.porter.http.HttpVersion;
 import dev.porter.http.internal.h2.FrameType;
+import dev.porter.http.internal.h2.FrameWriter;
 import dev.porter.http.internal.h2.Http2Error;
 import org.junit.jupiter.api.Test;
 
@@ -57,6 +58,34 @@ class Http2HotConnectionTest {
                 assertThat(c.find(f -> f.type() == FrameType.PING && !f.ack())).as("the nudge").isNotNull();
             }
             await("closed", () -> server.stats().active() == 0, server);
+        }
+    }
+
+    @Test
+    void s6_8_aGracefulStopReachesAHotConnectionWithAStreamRunningThroughTheNudge() throws Exception {
+        H2Server.Gate gate = new H2Server.Gate();
+        HttpServer s = H2Server.start(HttpConfig.builder(), gate);
+        try (H2Client c = H2Client.connect(s)) {
+            for (int i = 0; i < REQUESTS; i++) assertThat(c.get("/hello").text()).isEqualTo("hello");
+            int id = c.request("GET", "/gate", true);
+            gate.awaitEntered(1);
+            Thread stopper = Thread.ofVirtual().start(() -> s.stop(Duration.ofSeconds(10)));
+            // The reader waits untimed while the stream runs: the stop has the client nudged, and its answer wakes it.
+            H2Client.Frame nudge = c.expect("the nudge", f -> f.type() == FrameType.PING && !f.ack());
+            byte[] ack = new byte[17];
+            FrameWriter.ping(ack, 0, nudge.pingData(), true);
+            c.send(ack);
+            H2Client.Frame g = c.expect("GOAWAY", f -> f.type() == FrameType.GOAWAY);
+            assertThat(g.error()).isEqualTo(Http2Error.NO_ERROR);
+            assertThat(g.lastStreamId()).isEqualTo(id);
+            gate.open();
+            H2Client.Exchange x = c.await(id);
+            assertThat(x.status()).isEqualTo(200);
+            assertThat(x.text()).isEqualTo("released");
+            c.expectClosed();
+            stopper.join(10_000);
+        } finally {
+            s.close();
         }
     }
 
