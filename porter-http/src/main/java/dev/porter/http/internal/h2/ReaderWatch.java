@@ -18,7 +18,7 @@ final class ReaderWatch implements InputWatch {
     private static final System.Logger LOG = System.getLogger("dev.porter.http.HttpServer");
     /** A wait ended by input within this is "back to back" (as HTTP/1.1's hot connections). */
     static final long HOT_GAP_NANOS = 20_000_000L;
-    /** This many back-to-back waits in a row make a connection hot (a browser's page load is not). */
+    /** This many back-to-back waits in a row make a connection hot (a few requests and a pause do not). */
     static final int HOT_RUN = 8;
     /** The nudge's PING payload ("nudge!!!" in ASCII), told apart from nothing: the ACK is ignored like any. */
     private static final long NUDGE = 0x6e75646765212121L;
