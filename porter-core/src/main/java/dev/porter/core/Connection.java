@@ -133,6 +133,25 @@ public interface Connection extends Closeable {
         return awaitInput(slice);
     }
 
+    /**
+     * Waits for input without a timer, for a protocol whose peer is expected to speak again soon: until a byte
+     * arrives or the peer closes its side, with the pooled buffers given back meanwhile, as in {@link #awaitInput}.
+     * Nothing on this side can end such a wait without destroying the input, so the core's watchdog asks
+     * {@code watch} instead (see {@link InputWatch}): while the protocol is not {@link InputWatch#quiet quiet} the
+     * wait is busy (a graceful stop does not end it; it has no deadline), once quiet it is an idle wait bounded by
+     * the idle timeout ({@link #setIdleTimeout}); and {@link InputWatch#nudge} is asked to make the peer speak when
+     * the protocol must see a quiet spell or a graceful stop. Implementations without a watchdog wait as
+     * {@link #awaitInputWhileBusy} does with a one-second slice.
+     *
+     * @return true if a byte is buffered or the peer closed its side (the next read returns -1); false if the wait
+     *         ended without input (only an implementation without a watchdog does that): the caller waits again
+     * @throws java.net.SocketTimeoutException if the idle timeout passed after the protocol turned quiet (the input
+     *         is shut down; the output is still usable)
+     */
+    default boolean awaitInputWatched(InputWatch watch) throws IOException {
+        return awaitInputWhileBusy(Duration.ofSeconds(1));
+    }
+
     /** @return an input stream view of this connection; closing it closes the connection */
     InputStream inputStream();
 

@@ -1,11 +1,13 @@
 package dev.porter.core.internal;
 
+import dev.porter.core.InputWatch;
 import dev.porter.core.ReadBuffer;
 
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The input side of a {@link SocketConnection}: unread bytes in {@code in[pos, lim)}, a pooled array while there
@@ -20,6 +22,8 @@ final class InputBuffer implements ReadBuffer {
     /** A read this large with nothing buffered goes straight into the caller's array. */
     private static final int DIRECT_READ = 4096;
     private static final byte[] EMPTY = new byte[0];
+    /** The read deadline of a watched wait: none of its own (the watchdog ends it once the protocol is quiet). */
+    private static final long UNBOUNDED_NANOS = TimeUnit.DAYS.toNanos(365);
 
     private final SocketConnection c;
     private final ByteSource source;
@@ -158,6 +162,31 @@ final class InputBuffer implements ReadBuffer {
             return false;
         } finally {
             if (idle) c.idle(false);
+        }
+    }
+
+    /**
+     * Waits for input without a timer, the pooled buffers given back meanwhile; the {@link Watchdog} watches the wait
+     * through {@code state} (its deadline once the protocol is quiet, a graceful stop, the nudge).
+     *
+     * @return true (a byte is buffered or the stream ended, which the next read reports)
+     */
+    boolean awaitWatched(WatchedWait state, InputWatch watch) throws IOException {
+        if (pos < lim || source.buffered()) return true;
+        c.flushPending();
+        c.releaseBuffers();
+        if (idleArray == null) idleArray = new byte[IDLE_BUFFER_SIZE];
+        state.begin(watch);
+        try {
+            int n = source.read(idleArray, 0, idleArray.length, UNBOUNDED_NANOS);
+            if (n > 0) holdIdleBytes(n);
+            return true;
+        } catch (SocketTimeoutException e) {
+            // The watchdog's cut: the idle timeout counted from the moment the protocol went quiet.
+            throw c.readTimeout("no data for " + TimeUnit.NANOSECONDS.toMillis(c.idleNanos()) + " ms after it went quiet");
+        } finally {
+            state.end();
+            c.idle(false);
         }
     }
 

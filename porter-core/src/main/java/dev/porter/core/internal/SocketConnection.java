@@ -4,6 +4,7 @@ import dev.porter.core.Connection;
 import dev.porter.core.ConnectionConfig;
 import dev.porter.core.ConnectionInfo;
 import dev.porter.core.ConnectionState;
+import dev.porter.core.InputWatch;
 import dev.porter.core.ProxyHeader;
 import dev.porter.core.ReadBuffer;
 import dev.porter.core.ReadBuffer.Wait;
@@ -56,6 +57,8 @@ public final class SocketConnection implements Connection {
     private final TlsTransport tls;
     private final InputBuffer input;
     private final ConnectionOutput output;
+    /** A wait for input without a timer, as the watchdog sees it. */
+    private final WatchedWait watched = new WatchedWait();
     private long idleNanos;
     /** True while the reading thread waits for a new message (a graceful stop may cut that wait short). */
     private volatile boolean idle;
@@ -230,15 +233,9 @@ public final class SocketConnection implements Connection {
         return Framing.readFrame(input, config.maxFrameSize());
     }
 
-    @Override
-    public boolean awaitInput(Duration linger) throws IOException {
-        return input.await(linger, true);
-    }
-
-    @Override
-    public boolean awaitInputWhileBusy(Duration slice) throws IOException {
-        return input.await(slice, false);
-    }
+    @Override public boolean awaitInput(Duration linger) throws IOException { return input.await(linger, true); }
+    @Override public boolean awaitInputWhileBusy(Duration slice) throws IOException { return input.await(slice, false); }
+    @Override public boolean awaitInputWatched(InputWatch w) throws IOException { return input.awaitWatched(watched, w); }
 
     @Override
     public InputStream inputStream() {
@@ -344,7 +341,7 @@ public final class SocketConnection implements Connection {
      */
     void checkDeadlines(long now) {
         long until = source.readingUntil();
-        if (until != 0 && now - until > 0 && !source.timedOut()) {
+        if (((until != 0 && now - until > 0) || watched.check(this, now, idleNanos)) && !source.timedOut()) {
             source.markTimedOut();
             try {
                 channel.shutdownInput();
@@ -387,7 +384,7 @@ public final class SocketConnection implements Connection {
         if (needsHandshake()) return ConnectionState.HANDSHAKE;
         if (output.writeStarted() != 0) return ConnectionState.WRITING;
         // Waiting for a new message while the protocol says it is busy: an HTTP/2 reader whose streams are running.
-        if (idle) return busy ? ConnectionState.HANDLING : ConnectionState.IDLE;
+        if (idle || watched.waiting()) return busy ? ConnectionState.HANDLING : ConnectionState.IDLE;
         if (source.readingUntil() != 0) return ConnectionState.READING;
         return busy ? ConnectionState.HANDLING : ConnectionState.READING;
     }

@@ -58,6 +58,8 @@ public final class Http2Connection {
     private final FlowControl flow;
     private final FieldBlockReader blocks;
     private final StreamTable streams;
+    /** When the reader may wait without a timer (a connection whose frames come back to back). */
+    private final ReaderWatch watch;
     private final boolean secure;
     private final long bodyTimeoutNanos;
     /** The strict-transport-security value every response carries, or null (made once, not per response). */
@@ -70,12 +72,7 @@ public final class Http2Connection {
     private boolean started;
     private boolean settingsSeen;
 
-    /** What a wait for input ended with. */
-    private enum Input { MORE, ENDED, PARKED }
-
-    public Http2Connection(Connection c, HttpConfig config, Handler handler) {
-        this(c, config, handler, null);
-    }
+    private enum Input { MORE, ENDED, PARKED } // what a wait for input ended with
 
     /** @param metrics where responses are counted (the status page), or null */
     public Http2Connection(Connection c, HttpConfig config, Handler handler, Metrics metrics) {
@@ -91,6 +88,7 @@ public final class Http2Connection {
         this.blocks = new FieldBlockReader(parser, config.maxHeaderBytes(), h2.maxFrameSize(),
                 h2.maxContinuationFrames(), controlFrames);
         this.streams = new StreamTable(this, flow, h2, config.maxHeaderBytes());
+        this.watch = new ReaderWatch(streams, writer);
         this.secure = c.tls().isPresent();
         this.bodyTimeoutNanos = c.config().readTimeout().toNanos();
         this.hsts = secure && config.strictTransportSecurity() != null
@@ -152,7 +150,9 @@ public final class Http2Connection {
                 }
                 int n = parser.parse(in.array(), start, in.end());
                 if (n == 0) {
+                    watch.waitStarts();
                     Input next = await(in, in.available() > 0);
+                    watch.waitEnded();
                     if (next == Input.PARKED) {
                         parked = true;
                         return true;
@@ -214,10 +214,8 @@ public final class Http2Connection {
         return false;
     }
 
-    /**
-     * The connection was parked and its idle timeout passed: a GOAWAY first (RFC 9113 §9.1: an endpoint closing
-     * the connection SHOULD send one), so a request the client sent just now is known not to be processed.
-     */
+    /** Parked past its idle timeout: a GOAWAY first (RFC 9113 §9.1: an endpoint closing the connection SHOULD send
+     *  one), so a request the client sent just now is known not to be processed. */
     public void expired() throws IOException {
         writer.goAway(streams.lastStreamId(), Http2Error.NO_ERROR, "idle timeout");
     }
@@ -237,13 +235,11 @@ public final class Http2Connection {
     }
 
     /**
-     * Waits for more bytes. Inside a frame that is the read timeout. Between frames with no stream open, the
-     * keep-alive timeout. While streams are open the wait is in slices, checked in between: a stream ending does
-     * not wake a thread blocked in a read, and without the slices the connection would keep the wait it started
-     * with while busy — idle for an hour after its last stream ended, or never closing after the client's
-     * GOAWAY (§6.8) once its streams were done.
-     *
-     * With no stream open and nothing arriving for {@link HttpConfig#idleLinger()}, the connection parks.
+     * Waits for more bytes: inside a frame, the read timeout. Between frames, a connection whose frames come back to
+     * back waits untimed, watched by the core ({@link ReaderWatch}); otherwise, with no stream open, the keep-alive
+     * wait ({@link HttpConfig#idleLinger()} on the thread, then parked), and while streams are open a timed wait in
+     * slices, checked in between: a stream ending does not wake a thread blocked in a read, and without the slices
+     * the reader would not see its last stream end (to park, or to close after the client's GOAWAY, §6.8).
      *
      * @return {@link Input#ENDED} at the end of the input (or a graceful stop, or the client's GOAWAY with no stream
      *         left), {@link Input#PARKED} once parked
@@ -258,6 +254,12 @@ public final class Http2Connection {
             if (goingAway && streams.isEmpty()) return Input.ENDED;
             // For the status view: busy while streams run (one field write per wait, no allocation).
             c.activity(streams.isEmpty() ? null : this);
+            if (watch.hot() && !goingAway) {
+                // Untimed, watched by the core (ReaderWatch): it lingers and parks once nudged after its streams end.
+                c.setIdleTimeout(config.keepAliveTimeout());
+                if (c.awaitInputWatched(watch)) return arrived(in);
+                continue;
+            }
             if (streams.isEmpty()) {
                 // No stream can start before the client sends something: the keep-alive wait, first holding the
                 // thread for a short linger (a browser's next request often comes at once), then parked.
@@ -266,22 +268,21 @@ public final class Http2Connection {
                     c.parkUntilReadable();
                     return Input.PARKED;
                 }
-                if (in.available() > 0) return Input.MORE; // what the linger brought
-                return more(in.fill(ReadBuffer.Wait.NEXT_MESSAGE, parser.needed() + 1));
+                return arrived(in); // what the linger brought, or the keep-alive wait
             }
             c.setIdleTimeout(BUSY_IDLE);
             // Busy, not idle: a graceful stop must not shut this input, since the streams still running need the
             // client's WINDOW_UPDATEs to finish (§6.8: a GOAWAY lets streams in flight complete). The stop is seen
             // at the top of this loop within a slice.
-            if (c.awaitInputWhileBusy(BUSY_SLICE)) {
-                if (in.available() > 0) return Input.MORE;
-                return more(in.fill(ReadBuffer.Wait.NEXT_MESSAGE, parser.needed() + 1)); // the end of the input
-            }
+            if (c.awaitInputWhileBusy(BUSY_SLICE)) return arrived(in); // input, or the end of it
         }
     }
 
-    private static Input more(boolean filled) {
-        return filled ? Input.MORE : Input.ENDED;
+    private static Input more(boolean filled) { return filled ? Input.MORE : Input.ENDED; }
+
+    /** After a wait said input arrived: what it brought, else a read (the end of the input, or a wait after all). */
+    private Input arrived(ReadBuffer in) throws IOException {
+        return in.available() > 0 ? Input.MORE : more(in.fill(ReadBuffer.Wait.NEXT_MESSAGE, parser.needed() + 1));
     }
 
     private void readPreface(ReadBuffer in) throws IOException {
@@ -319,9 +320,7 @@ public final class Http2Connection {
     }
 
     /** After the input ended: the streams still running finish (their answers may still reach the peer). */
-    private void drain() {
-        streams.awaitAllEnded(DRAIN.toNanos(), c);
-    }
+    private void drain() { streams.awaitAllEnded(DRAIN.toNanos(), c); }
 
     // ---- frames ----------------------------------------------------------------------------------------------
 

@@ -70,6 +70,12 @@ final class Http2Writer {
         send(b, FrameWriter.settingsAck(b, 0), true);
     }
 
+    /** A PING of our own (§6.7): the peer answers it with an ACK. */
+    void ping(long data) throws IOException {
+        byte[] b = new byte[FrameParser.HEADER_LENGTH + 8];
+        send(b, FrameWriter.ping(b, 0, data, false), true);
+    }
+
     void pingAck(long data) throws IOException {
         byte[] b = new byte[FrameParser.HEADER_LENGTH + 8];
         send(b, FrameWriter.ping(b, 0, data, true), true);
