@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.time.Duration;
 
@@ -20,7 +21,7 @@ import java.time.Duration;
  * so thousands of quiet clients cost little memory.
  *
  * <p>Thread-safety: reading belongs to one thread at a time, normally the one running the protocol. Writing
- * ({@code write}, {@code writeLine}, {@code writeFrame}, {@code flush}, {@code transferFrom},
+ * ({@code write}, {@code writeLine}, {@code writeFrame}, {@code send}, {@code flush}, {@code transferFrom},
  * {@code shutdownOutput} and the output stream) may happen on another thread at the same time, so a conversation
  * can be full duplex: one thread blocks reading while another delivers messages (see the chat room example).
  * Each write call is atomic with respect to other writers: a line or a frame is never interleaved with another
@@ -183,6 +184,28 @@ public interface Connection extends Closeable {
 
     /** Sends everything buffered, blocking until the kernel took it. */
     void flush() throws IOException;
+
+    /**
+     * Sends what is buffered, then the remaining bytes of every buffer of {@code srcs} in order, with no other
+     * writer's bytes among them, blocking until the kernel took them all: a gathering write, for a protocol that
+     * frames bulk data (frame headers and their payloads in one system call, no copy into the output buffer).
+     * Nothing is kept: the buffers may be reused once this returns, each with its position at its limit.
+     *
+     * <p>Direct buffers are what this is for: on a plaintext connection their bytes go to the socket without a
+     * copy, and under TLS they are encrypted straight from them (a record may span several buffers). Heap buffers
+     * work too, at the cost of the JDK's copy into a temporary direct one. The default copies through
+     * {@link #write(byte[], int, int)} and flushes.
+     *
+     * @throws IOException if the connection failed or the write timed out; how many bytes left is then unknown
+     */
+    default void send(ByteBuffer... srcs) throws IOException {
+        for (ByteBuffer b : srcs) {
+            byte[] a = new byte[b.remaining()];
+            b.get(a);
+            write(a, 0, a.length);
+        }
+        flush();
+    }
 
     /**
      * Sends {@code count} bytes of a file from {@code position}, zero-copy (sendfile) where the platform allows.

@@ -14,6 +14,9 @@ interface ByteSink {
     /** Sends all of {@code src}, blocking until the kernel took it. */
     void write(ByteBuffer src) throws IOException;
 
+    /** Sends the remaining bytes of all of {@code srcs} in order, blocking until the kernel took them. */
+    void write(ByteBuffer[] srcs) throws IOException;
+
     /**
      * Sends all of {@code src}, the last bytes before {@link #shutdownOutput()}, which the caller calls next: a
      * sink may hold them back to send them with what the shutdown sends (TLS: its close_notify).
@@ -38,6 +41,15 @@ interface ByteSink {
         @Override
         public void write(ByteBuffer src) throws IOException {
             while (src.hasRemaining()) channel.write(src);
+        }
+
+        /** One gathering write (writev) per call, repeated from the first buffer not yet sent whole. */
+        @Override
+        public void write(ByteBuffer[] srcs) throws IOException {
+            for (int i = 0; i < srcs.length; ) {
+                if (srcs[i].hasRemaining()) channel.write(srcs, i, srcs.length - i);
+                else i++;
+            }
         }
 
         @Override

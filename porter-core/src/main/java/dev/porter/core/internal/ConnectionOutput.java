@@ -106,6 +106,35 @@ final class ConnectionOutput implements WriteBuffer {
         }
     }
 
+    /**
+     * Sends what is buffered and then {@code srcs}, in one gathering write where the sink allows (the buffered
+     * bytes go first in it rather than in a write of their own).
+     */
+    void send(ByteBuffer[] srcs) throws IOException {
+        lock.lock();
+        try {
+            ByteBuffer[] all = srcs;
+            if (length > 0) {
+                all = new ByteBuffer[srcs.length + 1];
+                all[0] = buffer.limit(length).position(0);
+                System.arraycopy(srcs, 0, all, 1, srcs.length);
+            }
+            for (ByteBuffer b : all) flushedBytes += b.remaining();
+            writeStarted = System.nanoTime() | 1;
+            try {
+                sink.write(all);
+            } finally {
+                writeStarted = 0;
+                if (length > 0) {
+                    length = 0;
+                    buffer.clear();
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Flushes; if the reader waits idle, also gives the buffer back (nobody needs it until the next write). */
     void flush(boolean readerIdle) throws IOException {
         lock.lock();

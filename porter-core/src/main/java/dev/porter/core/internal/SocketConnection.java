@@ -16,6 +16,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -245,10 +246,8 @@ public final class SocketConnection implements Connection {
 
     // ---- writing (state in ConnectionOutput) ---------------------------------------------------------------
 
-    @Override
-    public void write(byte[] src, int off, int len) throws IOException {
-        output.write(src, off, len);
-    }
+    @Override public void write(byte[] src, int off, int len) throws IOException { output.write(src, off, len); }
+    @Override public void send(ByteBuffer... srcs) throws IOException { output.send(srcs); }
 
     @Override
     public void writeLine(String line) throws IOException {

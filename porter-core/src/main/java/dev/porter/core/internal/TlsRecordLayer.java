@@ -196,6 +196,10 @@ final class TlsRecordLayer {
         writer.wrap(src, last);
     }
 
+    void wrapAll(ByteBuffer[] srcs) throws IOException {
+        writer.wrapAll(srcs);
+    }
+
     long sendFile(FileChannel file, long position, long count) throws IOException {
         return writer.sendFile(file, position, count);
     }

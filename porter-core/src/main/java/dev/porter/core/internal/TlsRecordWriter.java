@@ -116,7 +116,7 @@ final class TlsRecordWriter {
                 return;
             }
             send(netOut);
-            after(r, src);
+            after(r, src.hasRemaining());
         } finally {
             lock.unlock();
         }
@@ -149,10 +149,53 @@ final class TlsRecordWriter {
                     && r.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING
                     && bulk.remaining() >= TlsBuffers.BUFFER_SIZE);
             send(bulk);
-            after(r, src);
+            after(r, src.hasRemaining());
         } finally {
             TlsBuffers.releaseBulk(bulk);
         }
+    }
+
+    /**
+     * Encrypts all of {@code srcs} as one stream of plaintext (a record may span buffers: a frame's header and its
+     * payload go in one record), several records per write into a pooled bulk buffer.
+     */
+    void wrapAll(ByteBuffer[] srcs) throws IOException {
+        lock.lock();
+        try {
+            if (!established) { // not before the handshake completed: record by record, as any other write
+                for (ByteBuffer src : srcs) while (src.hasRemaining()) wrap(src, false);
+                return;
+            }
+            if (pending) {
+                pending = false;
+                send(buffers.netOut());
+            }
+            ByteBuffer bulk = TlsBuffers.bulk();
+            try {
+                while (remaining(srcs)) {
+                    SSLEngineResult r;
+                    do {
+                        r = engine.wrap(srcs, bulk);
+                        if (r.getStatus() == SSLEngineResult.Status.CLOSED && remaining(srcs)) {
+                            throw new SSLException("TLS output is closed");
+                        }
+                    } while (r.getStatus() == SSLEngineResult.Status.OK && remaining(srcs)
+                            && r.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING
+                            && bulk.remaining() >= TlsBuffers.BUFFER_SIZE);
+                    send(bulk);
+                    after(r, remaining(srcs));
+                }
+            } finally {
+                TlsBuffers.releaseBulk(bulk);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static boolean remaining(ByteBuffer[] srcs) {
+        for (ByteBuffer b : srcs) if (b.hasRemaining()) return true;
+        return false;
     }
 
     /** Writes what {@code out} holds, all of it, and empties it. */
@@ -163,9 +206,9 @@ final class TlsRecordWriter {
     }
 
     /** Does what a wrap's result asks for after its bytes went out. */
-    private void after(SSLEngineResult r, ByteBuffer src) throws IOException {
+    private void after(SSLEngineResult r, boolean more) throws IOException {
         if (r.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_TASK) runTasks();
-        if (r.bytesConsumed() == 0 && r.bytesProduced() == 0 && src.hasRemaining()
+        if (r.bytesConsumed() == 0 && r.bytesProduced() == 0 && more
                 && r.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_UNWRAP) {
             // Only a renegotiation (TLS 1.2) makes a wrap wait for the peer; Porter does not renegotiate.
             throw new SSLException("TLS renegotiation is not supported");

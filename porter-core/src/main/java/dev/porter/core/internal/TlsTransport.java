@@ -107,6 +107,12 @@ final class TlsTransport implements ByteSource, ByteSink {
         } while (src.hasRemaining());
     }
 
+    /** Several buffers' bytes as one stream of plaintext: a record may span them, several records per write. */
+    @Override
+    public void write(ByteBuffer[] srcs) throws IOException {
+        records.wrapAll(srcs);
+    }
+
     /** The close_notify that follows goes in the same write as the last record, when it fits. */
     @Override
     public void writeLast(ByteBuffer src) throws IOException {

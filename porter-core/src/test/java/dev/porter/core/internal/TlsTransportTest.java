@@ -66,6 +66,11 @@ class TlsTransportTest {
                     c.write("x".getBytes(StandardCharsets.US_ASCII)); // buffered ahead of the file's bytes
                     c.transferFrom(f, Long.parseLong(a[1]), Long.parseLong(a[2]));
                 }
+            } else if (line.startsWith("send ")) {
+                // "send COUNT": that many bytes of the test file by Connection.send, in direct and heap pieces
+                byte[] slice = java.util.Arrays.copyOf(fileBytes, Integer.parseInt(line.substring(5)));
+                c.write("x".getBytes(StandardCharsets.US_ASCII)); // buffered ahead of the pieces
+                c.send(dev.porter.core.GatheringSendTest.pieces(slice));
             } else if (line.equals("bye")) {
                 // The last line and the close_notify after it (one write): the client reads both.
                 c.writeLine("bye");
@@ -200,6 +205,19 @@ class TlsTransportTest {
             assertThat(back[0]).isEqualTo((byte) 'x');
             assertThat(java.util.Arrays.copyOfRange(back, 1, back.length))
                     .isEqualTo(java.util.Arrays.copyOfRange(fileBytes, (int) position, (int) position + count));
+        }
+    }
+
+    @Test
+    void gatheredBuffersAreEncryptedInOrderAfterBufferedBytes() throws Exception {
+        int count = fileBytes.length - 5; // records spanning a small and a large piece, the last batch partial
+        try (SSLSocket s = connect()) {
+            s.getOutputStream().write(("send " + count + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            byte[] back = s.getInputStream().readNBytes(1 + count);
+            assertThat(back[0]).isEqualTo((byte) 'x');
+            assertThat(java.util.Arrays.copyOfRange(back, 1, back.length))
+                    .isEqualTo(java.util.Arrays.copyOf(fileBytes, count));
         }
     }
 

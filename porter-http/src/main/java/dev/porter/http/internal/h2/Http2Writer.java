@@ -3,7 +3,6 @@ package dev.porter.http.internal.h2;
 import dev.porter.core.Connection;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,8 +28,6 @@ final class Http2Writer {
     private final HpackEncoder encoder = new HpackEncoder(Settings.DEFAULT_HEADER_TABLE_SIZE);
     /** DATA up to this size is copied after its frame header and sent in one write; larger goes from its array. */
     private static final int SMALL_DATA = 2048;
-    /** The most bytes of DATA frames a file response sends per write. */
-    private static final int FILE_BATCH = 4 * (16 * 1024 + FrameParser.HEADER_LENGTH);
     private volatile int peerMaxFrameSize = Settings.MIN_MAX_FRAME_SIZE;
     private byte[] scratch = new byte[16 * 1024 + FrameParser.HEADER_LENGTH];
     /** A writer left its flush to one waiting behind it; guarded by {@link #writeLock}. */
@@ -234,52 +231,49 @@ final class Http2Writer {
     }
 
     /**
-     * Sends {@code length} bytes of a file as DATA frames, the last one ending the stream. The file is read straight
-     * into the frame buffer after each frame's header (no copy between them), and up to {@link #FILE_BATCH} bytes
-     * of frames leave in one write: one socket write per batch instead of one per frame header and one per payload.
-     * Reads happen outside the write lock; the windows are taken before each frame is read.
+     * Sends {@code length} bytes of a file as DATA frames, the last one ending the stream: up to
+     * {@link DataBatch#MAX_FRAMES} frames per batch, their payloads read from the file in one read into a direct
+     * {@link DataBatch} and sent with their headers in one gathering write. The windows are taken before the batch
+     * is borrowed (a stream waiting for one holds no buffer), the file is read outside the write lock.
      *
      * @throws IOException if the file is shorter than {@code length}, the stream was reset, or the peer kept its
      *                     window shut for the whole write timeout
      */
     void file(Http2Stream stream, FileChannel file, long position, long length) throws IOException {
-        int frameMax = Math.min(peerMaxFrameSize, FILE_BATCH - FrameParser.HEADER_LENGTH);
-        // As many whole frames as fit the batch, no more than the file needs.
-        int frames = (int) Math.min(FILE_BATCH / (frameMax + FrameParser.HEADER_LENGTH), (length + frameMax - 1) / frameMax);
-        byte[] b = new byte[(int) Math.min((long) frames * (frameMax + FrameParser.HEADER_LENGTH),
-                length + (long) frames * FrameParser.HEADER_LENGTH)];
-        ByteBuffer buf = ByteBuffer.wrap(b);
+        int frameMax = Math.min(peerMaxFrameSize, DataBatch.PAYLOAD);
+        int[] sizes = new int[DataBatch.MAX_FRAMES];
         long sent = 0;
         while (sent < length) {
-            int end = 0;
+            long start = sent;
+            int frames = 0;
             boolean last = false;
-            while (!last && b.length - end > FrameParser.HEADER_LENGTH) {
-                int want = (int) Math.min(Math.min(frameMax, b.length - end - FrameParser.HEADER_LENGTH), length - sent);
+            while (!last && frames < DataBatch.MAX_FRAMES && sent - start < DataBatch.PAYLOAD) {
+                int want = (int) Math.min(Math.min(frameMax, DataBatch.PAYLOAD - (sent - start)), length - sent);
                 int n = windows.tryAcquire(stream, want);
                 if (n == 0) {
-                    if (end > 0) break; // send what is ready; the window is waited for on the next batch
+                    if (frames > 0) break; // send what is ready; the window is waited for on the next batch
                     flushBuffered(); // §6.9: what we sent may be what the peer waits for before opening it
                     n = windows.acquire(stream, want);
                 }
-                int from = end + FrameParser.HEADER_LENGTH;
-                buf.limit(from + n).position(from);
-                while (buf.hasRemaining()) {
-                    if (file.read(buf, position + sent + (buf.position() - from)) < 0) {
-                        throw new IOException("file shorter than its announced length");
-                    }
-                }
+                sizes[frames++] = n;
                 sent += n;
                 last = sent == length;
-                end = FrameWriter.header(b, end, n, FrameType.DATA, last ? FrameType.FLAG_END_STREAM : 0, stream.id) + n;
             }
-            writeLock.lock();
+            DataBatch batch = DataBatch.acquire();
             try {
-                IOException cancelled = stream.cancelled();
-                if (cancelled != null) throw cancelled;
-                c.write(b, 0, end);
+                for (int i = 0; i < frames; i++) batch.frame(sizes[i], last && i == frames - 1, stream.id);
+                batch.read(file, position + start);
+                writeLock.lock();
+                try {
+                    IOException cancelled = stream.cancelled();
+                    if (cancelled != null) throw cancelled;
+                    c.send(batch.frames());
+                } finally {
+                    if (last) finishResponse(stream);
+                    else finishWrite(false);
+                }
             } finally {
-                if (last) finishResponse(stream);
-                else finishWrite(false);
+                batch.release();
             }
         }
     }
