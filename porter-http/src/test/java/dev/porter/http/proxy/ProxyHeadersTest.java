@@ -78,6 +78,33 @@ class ProxyHeadersTest {
     }
 
     @Test
+    void theBackendsFieldsCrossOnceAsSentWithItsDateAndServerInsteadOfTheProxys() throws IOException {
+        // The head is relayed as bytes: lower-case names, a listed name in another case, OWS around a value.
+        backend = RecordingBackend.answering("HTTP/1.1 200 OK\r\nserver: backend/1\r\ndate: Sun, 06 Nov 1994 08:49:37 GMT"
+                + "\r\nconnection: keep-alive, X-HOP\r\nx-hop: 1\r\nX-Spaced: \t a  b \t\r\nSet-Cookie: a=1\r\n"
+                + "Set-Cookie: b=2\r\ncontent-length: 2\r\n\r\nok");
+        WireResponse r = through(ProxyConfig.builder(backend.url()), "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.reason()).isEqualTo("OK");
+        assertThat(r.text()).isEqualTo("ok");
+        assertThat(r.headers("Server")).containsExactly("backend/1");
+        assertThat(r.headers("Date")).containsExactly("Sun, 06 Nov 1994 08:49:37 GMT");
+        assertThat(r.has("X-Hop")).isFalse();
+        assertThat(r.header("X-Spaced")).isEqualTo("a  b");
+        assertThat(r.headers("Set-Cookie")).containsExactly("a=1", "b=2");
+        assertThat(r.headers("Content-Length")).containsExactly("2");
+        assertThat(r.header("Via")).isEqualTo("1.1 porter");
+    }
+
+    @Test
+    void anUnusualReasonPhraseCrossesAsSent() throws IOException {
+        backend = RecordingBackend.answering("HTTP/1.1 404 Gone Fishing\r\nContent-Length: 0\r\n\r\n");
+        WireResponse r = through(ProxyConfig.builder(backend.url()), "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertThat(r.status()).isEqualTo(404);
+        assertThat(r.reason()).isEqualTo("Gone Fishing");
+    }
+
+    @Test
     void s7_6_3_viaIsAppendedBothWays() throws IOException {
         backend = RecordingBackend.answering("HTTP/1.1 200 OK\r\nVia: 1.1 cache\r\nContent-Length: 0\r\n\r\n");
         WireResponse r = through(ProxyConfig.builder(backend.url()).via("edge"),

@@ -117,7 +117,8 @@ public final class ClientEngine implements AutoCloseable {
     /**
      * Sends a request whose head the caller prepared (the reverse proxy): HTTP/1.1 only, on a pooled connection or a
      * new one (opening with the route's preface), with the retry on a fresh connection of {@link #send}; no
-     * redirects, no content coding, no {@code Expect}.
+     * redirects, no content coding, no {@code Expect}. The response's fields are kept as bytes
+     * ({@link ClientResponseImpl#fieldBytes()}) in a head the connection reuses: read them before the body's end.
      *
      * @param deadline {@link System#nanoTime()} by which it must be answered, or 0; {@code timeout} names it
      */
@@ -356,7 +357,7 @@ public final class ClientEngine implements AutoCloseable {
             contentLength = -1;
         }
         return new ClientResponseImpl(head.status, head.version == 10 ? "HTTP/1.0" : "HTTP/1.1", head.headers,
-                uri, body, stream, contentLength);
+                head.fields, uri, body, stream, contentLength);
     }
 
     /** Opens a connection of its own for a protocol switch: never pooled; over TLS, ALPN offers only http/1.1. */

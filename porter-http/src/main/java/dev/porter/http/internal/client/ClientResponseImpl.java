@@ -3,6 +3,7 @@ package dev.porter.http.internal.client;
 import dev.porter.http.ClientResponse;
 import dev.porter.http.Headers;
 import dev.porter.http.Status;
+import dev.porter.http.internal.http1.FieldBytes;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -14,15 +15,20 @@ import java.nio.charset.StandardCharsets;
 import java.nio.charset.UnsupportedCharsetException;
 import java.util.Locale;
 
-/** The {@link ClientResponse} the client hands out: the parsed head and the body stream. */
-final class ClientResponseImpl implements ClientResponse {
+/**
+ * The {@link ClientResponse} the client hands out: the parsed head and the body stream. For a head kept as bytes
+ * (the proxy's exchanges) the full field list is made only when {@link #headers()} is asked for.
+ */
+public final class ClientResponseImpl implements ClientResponse {
 
     /** Largest body {@link #bodyBytes()} collects: the most a Java array holds. */
     private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
 
     private final Status status;
     private final String version;
-    private final Headers headers;
+    /** Every field; or, when {@link #fields} is set, only the framing ones until {@link #headers()} fills them. */
+    private Headers headers;
+    private FieldBytes fields;
     private final URI uri;
     private final ClientBody raw;
     private final InputStream body;
@@ -30,6 +36,13 @@ final class ClientResponseImpl implements ClientResponse {
 
     ClientResponseImpl(Status status, String version, Headers headers, URI uri, ClientBody raw, InputStream body,
                        long contentLength) {
+        this(status, version, headers, null, uri, raw, body, contentLength);
+    }
+
+    /** @param fields the head's field lines as bytes, with {@code headers} holding only the framing ones; or null */
+    ClientResponseImpl(Status status, String version, Headers headers, FieldBytes fields, URI uri, ClientBody raw,
+                       InputStream body, long contentLength) {
+        this.fields = fields;
         this.status = status;
         this.version = version;
         this.headers = headers;
@@ -41,7 +54,31 @@ final class ClientResponseImpl implements ClientResponse {
 
     @Override public Status status() { return status; }
     @Override public String version() { return version; }
-    @Override public Headers headers() { return headers; }
+    @Override public Headers headers() {
+        if (fields != null) {
+            Headers all = new Headers();
+            fields.addTo(all);
+            headers = all;
+            fields = null;
+        }
+        return headers;
+    }
+
+    /**
+     * @return the field lines as bytes, for relaying them without strings, or null (the head was not kept as bytes,
+     *         or {@link #headers()} was asked for already)
+     */
+    public FieldBytes fieldBytes() {
+        return fields;
+    }
+
+    /**
+     * @return with {@link #fieldBytes()}: the fields also held as strings (Connection, Content-Length,
+     *         Transfer-Encoding, Via); without: every field
+     */
+    public Headers framingHeaders() {
+        return headers;
+    }
     @Override public URI uri() { return uri; }
     @Override public long contentLength() { return contentLength; }
     @Override public InputStream body() { return body; }
@@ -70,7 +107,7 @@ final class ClientResponseImpl implements ClientResponse {
 
     /** @return the charset parameter of Content-Type (RFC 9110 §8.3.2), else UTF-8 */
     private Charset charset() {
-        String type = headers.first("Content-Type");
+        String type = headers().first("Content-Type");
         if (type == null) return StandardCharsets.UTF_8;
         int i = type.toLowerCase(Locale.ROOT).indexOf("charset=");
         if (i < 0) return StandardCharsets.UTF_8;

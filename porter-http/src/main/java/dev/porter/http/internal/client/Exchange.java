@@ -75,7 +75,9 @@ public final class Exchange {
      */
     Result run(boolean expectContinue, boolean acceptGzip) throws IOException {
         Route route = pc.route;
-        ResponseHead head = new ResponseHead(config.maxHeaderBytes(), config.maxHeaderCount(), config.listener() != null);
+        // A prepared request is the proxy's: it relays the fields as bytes, so the head keeps them so.
+        ResponseHead head = prepared != null ? pc.preparedHead(config)
+                : new ResponseHead(config.maxHeaderBytes(), config.maxHeaderCount(), config.listener() != null);
         c.input().deadline(deadline);
         try {
             if (prepared != null) {

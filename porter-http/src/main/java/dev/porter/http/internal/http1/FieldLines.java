@@ -67,6 +67,27 @@ final class FieldLines {
     static <E extends Exception> void parse(byte[] b, int off, int len, Headers headers, Failure<E> fail,
                                             RepeatedStrings repeats) throws E {
         int end = off + len;
+        int i = check(b, off, len, fail);
+        int slot = 1 + 2 * headers.size();
+        String name = HeaderNames.known(b, off, i - off);
+        if (name == null) {
+            name = repeats != null ? repeats.get(slot, b, off, i - off)
+                    : new String(b, off, i - off, StandardCharsets.ISO_8859_1);
+        }
+        int v = valueStart(b, i, end);
+        int ve = valueEnd(b, v, end);
+        headers.add(name, repeats != null ? repeats.get(slot + 1, b, v, ve - v)
+                : new String(b, v, ve - v, StandardCharsets.ISO_8859_1));
+    }
+
+    /**
+     * Checks a complete field line by the rules of {@link #parse(byte[], int, int, Headers, Failure)}, making no
+     * string (a proxy relays the line as bytes).
+     *
+     * @return the index of the colon ending the name
+     */
+    static <E extends Exception> int check(byte[] b, int off, int len, Failure<E> fail) throws E {
+        int end = off + len;
         byte first = b[off];
         if (first == ' ' || first == '\t') throw fail.malformed("obsolete line folding (obs-fold) in header section");
         int i = off;
@@ -77,23 +98,27 @@ final class FieldLines {
             throw fail.malformed("invalid character in header field name");
         }
         if (i == off) throw fail.malformed("empty header field name");
-        int slot = 1 + 2 * headers.size();
-        String name = HeaderNames.known(b, off, i - off);
-        if (name == null) {
-            name = repeats != null ? repeats.get(slot, b, off, i - off)
-                    : new String(b, off, i - off, StandardCharsets.ISO_8859_1);
-        }
-        int v = i + 1;
-        while (v < end && (b[v] == ' ' || b[v] == '\t')) v++;
-        int ve = end;
-        while (ve > v && (b[ve - 1] == ' ' || b[ve - 1] == '\t')) ve--;
-        for (int k = v; k < ve; k++) {
+        // The whole rest is checked: the OWS around the value is SP or HTAB, which a value may hold anyway.
+        for (int k = i + 1; k < end; k++) {
             if (!Ascii.isFieldValueChar(b[k])) {
                 throw fail.malformed(b[k] == '\r' ? "bare CR in header field value"
                         : b[k] == 0 ? "NUL in header field value" : "control character in header field value");
             }
         }
-        headers.add(name, repeats != null ? repeats.get(slot + 1, b, v, ve - v)
-                : new String(b, v, ve - v, StandardCharsets.ISO_8859_1));
+        return i;
+    }
+
+    /** @return where the value starts: after the colon at {@code colon} and the optional whitespace (OWS) */
+    static int valueStart(byte[] b, int colon, int end) {
+        int v = colon + 1;
+        while (v < end && (b[v] == ' ' || b[v] == '\t')) v++;
+        return v;
+    }
+
+    /** @return where the value ends: before the trailing optional whitespace of the line ending at {@code end} */
+    static int valueEnd(byte[] b, int start, int end) {
+        int ve = end;
+        while (ve > start && (b[ve - 1] == ' ' || b[ve - 1] == '\t')) ve--;
+        return ve;
     }
 }

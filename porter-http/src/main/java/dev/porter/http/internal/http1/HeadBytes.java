@@ -1,6 +1,7 @@
 package dev.porter.http.internal.http1;
 
 import dev.porter.core.Connection;
+import dev.porter.http.internal.Ascii;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,8 +16,41 @@ final class HeadBytes {
     private HeadBytes() {
     }
 
+    private static final byte[] CRLF = {'\r', '\n'};
+    private static final byte[] CONTENT_LENGTH = "Content-Length: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CHUNKED = "Transfer-Encoding: chunked\r\n".getBytes(StandardCharsets.US_ASCII);
+
+    /** Puts {@code b}, if not null. */
     static void put(Connection c, byte[] b) throws IOException {
-        c.write(b, 0, b.length);
+        if (b != null) c.write(b, 0, b.length);
+    }
+
+    /** Puts the framing field of a message that may have a body: chunked, else a known length, else none. */
+    static void putFraming(Connection c, boolean chunked, long length) throws IOException {
+        if (chunked) {
+            put(c, CHUNKED);
+        } else if (length >= 0) {
+            put(c, CONTENT_LENGTH);
+            putLong(c, length);
+            put(c, CRLF);
+        }
+    }
+
+    /**
+     * @param relayed field lines a proxy relayed (each {@code Name: value} CRLF), or null
+     * @param lower   a field name in lower case
+     * @return true if {@code headers} or {@code relayed} has a field named {@code lower}
+     */
+    static boolean has(dev.porter.http.Headers headers, byte[] relayed, String lower) {
+        if (headers.contains(lower)) return true;
+        if (relayed == null) return false;
+        int n = lower.length();
+        for (int i = 0; i < relayed.length; ) {
+            if (relayed.length - i > n && relayed[i + n] == ':' && Ascii.equalsLower(relayed, i, n, lower)) return true;
+            while (relayed[i] != '\n') i++;
+            i++;
+        }
+        return false;
     }
 
     static void put(Connection c, byte a, byte b) throws IOException {

@@ -32,7 +32,13 @@ public final class ResponseHead {
     /** 10 for HTTP/1.0, 11 for HTTP/1.1 (and higher 1.x minors, RFC 9110 §2.5). */
     public int version;
     public Status status;
+    /**
+     * The fields, as strings; for a head that {@linkplain #ResponseHead(int, int, boolean, boolean) keeps bytes},
+     * only the ones the client and a proxy act on (Connection, Content-Length, Transfer-Encoding, Via).
+     */
     public final Headers headers = new Headers();
+    /** Every field line as bytes, when the head keeps them; else null. */
+    public final FieldBytes fields;
     /** The head as text lines, when a listener wants them; else null. */
     public List<String> lines;
     private final int maxHeaderBytes;
@@ -45,6 +51,15 @@ public final class ResponseHead {
     private int headerBytes;
 
     public ResponseHead(int maxHeaderBytes, int maxHeaderCount, boolean record) {
+        this(maxHeaderBytes, maxHeaderCount, record, false);
+    }
+
+    /**
+     * @param keepBytes keep the field lines as {@link #fields bytes} and make strings only of the fields that
+     *                  frame the message or that a proxy edits (the same checks either way)
+     */
+    public ResponseHead(int maxHeaderBytes, int maxHeaderCount, boolean record, boolean keepBytes) {
+        this.fields = keepBytes ? new FieldBytes() : null;
         this.maxHeaderBytes = maxHeaderBytes;
         this.maxHeaderCount = maxHeaderCount;
         this.record = record;
@@ -56,11 +71,18 @@ public final class ResponseHead {
         version = 0;
         status = null;
         headers.clear();
+        if (fields != null) fields.clear();
         lines = record ? new ArrayList<>() : null;
         state = STATUS_LINE;
         scanned = 0;
         empties = 0;
         headerBytes = 0;
+    }
+
+    /** Makes the head new for the next exchange on its connection (as constructed: no byte seen yet). */
+    public void renew() {
+        started = false;
+        reset();
     }
 
     /** @return true once any byte of a response was seen (a connection that fails later did answer) */
@@ -137,12 +159,19 @@ public final class ResponseHead {
                         checkPartial(b, p, p + len, false);
                         throw tooLong(false);
                     }
-                    if (headers.size() >= maxHeaderCount) {
+                    if ((fields != null ? fields.size() : headers.size()) >= maxHeaderCount) {
                         checkPartial(b, p, p + len, false);
                         throw malformed("more than " + maxHeaderCount + " header fields");
                     }
-                    FieldLines.parse(b, p, len, headers, ClientErrors.MALFORMED);
-                    if (record) {
+                    if (fields != null) {
+                        keep(b, p, len);
+                    } else {
+                        FieldLines.parse(b, p, len, headers, ClientErrors.MALFORMED);
+                    }
+                    if (record && fields != null) {
+                        int last = fields.size() - 1;
+                        lines.add(fields.name(last) + ": " + fields.value(last));
+                    } else if (record) {
                         int last = headers.size() - 1;
                         lines.add(headers.name(last) + ": " + headers.value(last));
                     }
@@ -151,6 +180,36 @@ public final class ResponseHead {
             p = lf + 1;
         }
         return p;
+    }
+
+    /** Checks a field line as {@link FieldLines#parse} does and keeps it as bytes; strings only for a few names. */
+    private void keep(byte[] b, int off, int len) throws HttpClientException.MalformedResponse {
+        int end = off + len;
+        int colon = FieldLines.check(b, off, len, ClientErrors.MALFORMED);
+        int v = FieldLines.valueStart(b, colon, end);
+        int ve = FieldLines.valueEnd(b, v, end);
+        int n = colon - off;
+        byte kind = switch (n) {
+            case 2 -> Ascii.equalsLower(b, off, n, "te") ? FieldBytes.OTHER_HOP_BY_HOP : FieldBytes.OTHER;
+            case 3 -> Ascii.equalsLower(b, off, n, "via") ? FieldBytes.VIA : FieldBytes.OTHER;
+            case 7 -> Ascii.equalsLower(b, off, n, "upgrade") || Ascii.equalsLower(b, off, n, "trailer")
+                    ? FieldBytes.OTHER_HOP_BY_HOP : FieldBytes.OTHER;
+            case 10 -> Ascii.equalsLower(b, off, n, "connection") ? FieldBytes.CONNECTION
+                    : Ascii.equalsLower(b, off, n, "keep-alive") ? FieldBytes.OTHER_HOP_BY_HOP : FieldBytes.OTHER;
+            case 14 -> Ascii.equalsLower(b, off, n, "content-length") ? FieldBytes.CONTENT_LENGTH : FieldBytes.OTHER;
+            case 16 -> Ascii.equalsLower(b, off, n, "proxy-connection") ? FieldBytes.OTHER_HOP_BY_HOP : FieldBytes.OTHER;
+            case 17 -> Ascii.equalsLower(b, off, n, "transfer-encoding") ? FieldBytes.TRANSFER_ENCODING : FieldBytes.OTHER;
+            default -> FieldBytes.OTHER;
+        };
+        fields.add(b, off, n, v, ve - v, kind);
+        String name = switch (kind) {
+            case FieldBytes.VIA -> "Via";
+            case FieldBytes.CONNECTION -> "Connection";
+            case FieldBytes.CONTENT_LENGTH -> "Content-Length";
+            case FieldBytes.TRANSFER_ENCODING -> "Transfer-Encoding";
+            default -> null;
+        };
+        if (name != null) headers.add(name, new String(b, v, ve - v, StandardCharsets.ISO_8859_1));
     }
 
     /** Validates an incomplete line as far as it goes (RFC 9112 §2.2 bare CR, §4 status line, §5 field line). */
@@ -194,9 +253,22 @@ public final class ResponseHead {
         int code = (b[off + 9] - '0') * 100 + (b[off + 10] - '0') * 10 + (b[off + 11] - '0');
         // RFC 9110 §15: the first digit is the class; only 1xx to 5xx exist.
         if (code < 100 || code > 599) throw malformed("status code " + code + " is outside 100..599");
-        String reason = len > 13 ? new String(b, off + 13, len - 13, StandardCharsets.ISO_8859_1) : "";
-        status = new Status(code, reason);
+        // The usual reason phrase gives Porter's own Status (no string, and the server has its status line ready).
+        Status known = Status.of(code);
+        if (len > 13 && sameReason(b, off + 13, len - 13, known.reason())) {
+            status = known;
+        } else {
+            status = new Status(code, len > 13 ? new String(b, off + 13, len - 13, StandardCharsets.ISO_8859_1) : "");
+        }
         if (record) lines.add(new String(b, off, len, StandardCharsets.ISO_8859_1));
+    }
+
+    private static boolean sameReason(byte[] b, int off, int len, String reason) {
+        if (len != reason.length()) return false;
+        for (int i = 0; i < len; i++) {
+            if (b[off + i] != reason.charAt(i)) return false;
+        }
+        return true;
     }
 
     /**

@@ -10,6 +10,7 @@ import dev.porter.http.internal.Ascii;
 import dev.porter.http.internal.DateCache;
 import dev.porter.http.internal.PreparedSend;
 import dev.porter.http.internal.ProtocolSwitch;
+import dev.porter.http.internal.RelayedFields;
 import dev.porter.http.internal.sse.SseStream;
 
 import java.io.IOException;
@@ -25,13 +26,11 @@ import java.util.Objects;
  * (prebuilt status line, cached Date, no intermediate strings), so a small response is one buffer and, with
  * pipelining, several responses share one write.
  */
-public final class ServerResponse implements Response, ProtocolSwitch, PreparedSend {
+public final class ServerResponse implements Response, ProtocolSwitch, PreparedSend, RelayedFields {
 
     private static final byte[] CRLF = {'\r', '\n'};
     private static final byte[] CONNECTION_CLOSE = "Connection: close\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] CONNECTION_KEEP_ALIVE = "Connection: keep-alive\r\n".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] CONTENT_LENGTH = "Content-Length: ".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] CHUNKED = "Transfer-Encoding: chunked\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final String TEXT_PLAIN = "text/plain; charset=utf-8";
 
     private final Connection c;
@@ -59,7 +58,7 @@ public final class ServerResponse implements Response, ProtocolSwitch, PreparedS
     /** The request's fields (for Last-Event-ID), or null. */
     private Headers requestHeaders;
     private SseStream events;
-    /** The prepared header lines this response went out with, until {@link #headers()} turns them into fields. */
+    /** Prepared header lines it went out with, or relayed ones it will, until {@link #headers()} makes fields. */
     private byte[] prepared;
 
     public ServerResponse(Connection c, byte[] serverLine, boolean headRequest, boolean http10, boolean close,
@@ -164,6 +163,7 @@ public final class ServerResponse implements Response, ProtocolSwitch, PreparedS
     @Override
     public Response setHeader(String name, String value) {
         checkNotCommitted();
+        if (prepared != null) headers(); // relayed lines: a field set replaces theirs too
         Ascii.requireField(name, value);
         headers.set(name, value);
         return this;
@@ -249,12 +249,19 @@ public final class ServerResponse implements Response, ProtocolSwitch, PreparedS
 
     @Override
     public boolean sendPrepared(byte[] fields, byte[] body) throws IOException {
-        if (committed || status != Status.OK || headers.size() != 0) return false;
+        if (committed || status != Status.OK || headers.size() != 0 || prepared != null) return false;
         announceCloseIfBodyUnread();
         writeHead(body.length, false, fields);
         prepared = fields;
         if (!headRequest) c.write(body, 0, body.length);
         bodyBytes = headRequest ? 0 : body.length;
+        return true;
+    }
+
+    @Override
+    public boolean relayFields(byte[] lines) {
+        if (committed || prepared != null) return false;
+        prepared = lines;
         return true;
     }
 
@@ -353,7 +360,7 @@ public final class ServerResponse implements Response, ProtocolSwitch, PreparedS
 
     /** Replaces an uncommitted response by a plain-text error. */
     void sendError(Status s, String message) throws IOException {
-        headers.clear();
+        headers().clear(); // relayed lines too
         status = s;
         declaredLength = -1;
         setHeader("Content-Type", TEXT_PLAIN);
@@ -363,9 +370,10 @@ public final class ServerResponse implements Response, ProtocolSwitch, PreparedS
     /**
      * Writes status line and header section (RFC 9112 §4, §6): Content-Length for a known length (none for
      * 1xx/204, RFC 9110 §8.6), chunked when asked, Date and Server unless the handler set them; {@code prepared}
-     * header lines (or null) are copied behind the handler's fields.
+     * header lines (or null) are copied behind the handler's fields, else the relayed ones.
      */
     private void writeHead(long length, boolean chunked, byte[] prepared) throws IOException {
+        byte[] relayed = this.prepared; // set before the head only by relayFields (sendPrepared's come as prepared)
         committed = true;
         headStart = c.output().length();
         headFlushMark = c.output().flushedBytes();
@@ -376,19 +384,11 @@ public final class ServerResponse implements Response, ProtocolSwitch, PreparedS
             HeadBytes.putAscii(c, headers.value(i));
             HeadBytes.put(c, CRLF);
         }
-        if (prepared != null) HeadBytes.put(c, prepared);
-        if (!headers.contains("Date")) HeadBytes.put(c, DateCache.headerLine());
-        if (serverLine != null && !headers.contains("Server")) HeadBytes.put(c, serverLine);
-        if (hstsLine != null && !headers.contains("Strict-Transport-Security")) HeadBytes.put(c, hstsLine);
-        if (!status.forbidsBody()) {
-            if (chunked) {
-                HeadBytes.put(c, CHUNKED);
-            } else if (length >= 0) {
-                HeadBytes.put(c, CONTENT_LENGTH);
-                HeadBytes.putLong(c, length);
-                HeadBytes.put(c, CRLF);
-            }
-        }
+        HeadBytes.put(c, prepared != null ? prepared : relayed);
+        if (!HeadBytes.has(headers, relayed, "date")) HeadBytes.put(c, DateCache.headerLine());
+        if (serverLine != null && !HeadBytes.has(headers, relayed, "server")) HeadBytes.put(c, serverLine);
+        if (hstsLine != null && !HeadBytes.has(headers, relayed, "strict-transport-security")) HeadBytes.put(c, hstsLine);
+        if (!status.forbidsBody()) HeadBytes.putFraming(c, chunked, length);
         // A graceful stop that began while the handler ran ends the connection after this response: say so now,
         // or the client sends its next request into a connection that closes unread (RFC 9112 §9.6).
         if (!close && c.isDraining()) close = true;

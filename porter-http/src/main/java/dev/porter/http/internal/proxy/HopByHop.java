@@ -2,9 +2,12 @@ package dev.porter.http.internal.proxy;
 
 import dev.porter.http.Headers;
 import dev.porter.http.internal.Ascii;
+import dev.porter.http.internal.http1.FieldBytes;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The connection-specific fields a proxy must not forward (RFC 9110 §7.6.1): {@code Connection} itself, every
@@ -54,6 +57,37 @@ final class HopByHop {
                     out.add(token);
                 }
                 start = comma + 1;
+            }
+        }
+        return out;
+    }
+
+    /**
+     * @return the names listed in the Connection fields of {@code f} that can name a field not dropped anyway, in
+     *         lower case: usually none ({@code keep-alive}, most of what is listed, names a field that always goes)
+     */
+    static List<String> listedOthers(FieldBytes f) {
+        List<String> out = List.of();
+        byte[] b = f.array();
+        for (int i = 0; i < f.size(); i++) {
+            if (f.kind(i) != FieldBytes.CONNECTION) continue;
+            int p = f.lineStart(i) + f.nameLength(i) + 2;
+            int end = f.lineEnd(i) - 2;
+            while (p < end) {
+                int comma = p;
+                while (comma < end && b[comma] != ',') comma++;
+                int s = p;
+                int e = comma;
+                while (s < e && (b[s] == ' ' || b[s] == '\t')) s++;
+                while (e > s && (b[e - 1] == ' ' || b[e - 1] == '\t')) e--;
+                if (e > s && !Ascii.equalsLower(b, s, e - s, "keep-alive")) {
+                    String token = new String(b, s, e - s, StandardCharsets.ISO_8859_1);
+                    if (!always(token)) {
+                        if (out.isEmpty()) out = new ArrayList<>(2);
+                        out.add(token.toLowerCase(Locale.ROOT));
+                    }
+                }
+                p = comma + 1;
             }
         }
         return out;

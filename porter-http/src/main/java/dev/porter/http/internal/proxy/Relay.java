@@ -5,6 +5,10 @@ import dev.porter.http.Headers;
 import dev.porter.http.HttpException;
 import dev.porter.http.Response;
 import dev.porter.http.Status;
+import dev.porter.http.internal.Ascii;
+import dev.porter.http.internal.RelayedFields;
+import dev.porter.http.internal.client.ClientResponseImpl;
+import dev.porter.http.internal.http1.FieldBytes;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,12 +39,18 @@ final class Relay {
      */
     static void head(ClientResponse from, Response res, String pseudonym, String setCookie, boolean headRequest) {
         res.status(canonical(from.status()));
-        Headers in = from.headers();
-        List<String> listed = HopByHop.listed(in);
-        for (int i = 0; i < in.size(); i++) {
-            String name = in.name(i);
-            if (HopByHop.drop(name, listed) || name.equalsIgnoreCase("Via")) continue;
-            res.header(name, in.value(i));
+        // A head the client kept as bytes goes on as bytes: checked once by the client's parser, with the
+        // framing fields (and Via) also as strings, which is all the proxy reads of it.
+        FieldBytes bytes = from instanceof ClientResponseImpl r ? r.fieldBytes() : null;
+        Headers in = bytes != null ? ((ClientResponseImpl) from).framingHeaders() : from.headers();
+        if (bytes == null || !(res instanceof RelayedFields relayed) || !relayed.relayFields(endToEnd(bytes))) {
+            Headers all = from.headers();
+            List<String> listed = HopByHop.listed(all);
+            for (int i = 0; i < all.size(); i++) {
+                String name = all.name(i);
+                if (HopByHop.drop(name, listed) || name.equalsIgnoreCase("Via")) continue;
+                res.header(name, all.value(i));
+            }
         }
         res.header("Via", Forwarding.via(in, from.version(), pseudonym));
         if (setCookie != null) res.header("Set-Cookie", setCookie);
@@ -84,6 +94,46 @@ final class Relay {
             if (in.available() == 0) out.flush();
         }
         out.close();
+    }
+
+    /** @return the lines of the fields that cross the proxy (not hop-by-hop, not Via: that one is rewritten) */
+    private static byte[] endToEnd(FieldBytes f) {
+        List<String> others = HopByHop.listedOthers(f);
+        byte[] b = f.array();
+        int n = f.size();
+        // One look at each field: the dropped ones marked (the first 64; a longer head looks again at the rest).
+        long droppedMask = 0;
+        int length = 0;
+        for (int i = 0; i < n; i++) {
+            if (dropped(f, i, others)) {
+                if (i < 64) droppedMask |= 1L << i;
+            } else {
+                length += f.lineEnd(i) - f.lineStart(i);
+            }
+        }
+        byte[] out = new byte[length];
+        int p = 0;
+        for (int i = 0; i < n; i++) {
+            if (i < 64 ? (droppedMask & (1L << i)) != 0 : dropped(f, i, others)) continue;
+            int start = f.lineStart(i);
+            int len = f.lineEnd(i) - start;
+            System.arraycopy(b, start, out, p, len);
+            p += len;
+        }
+        return out;
+    }
+
+    /**
+     * @param listedOthers names listed in Connection that are not dropped anyway, in lower case
+     * @return true for a field that does not cross: every named kind (Via is rewritten, Content-Length and
+     *         Transfer-Encoding are the proxy's own framing, the rest hop-by-hop) and the fields Connection lists
+     */
+    private static boolean dropped(FieldBytes f, int i, List<String> listedOthers) {
+        if (f.kind(i) != FieldBytes.OTHER) return true;
+        for (int k = 0; k < listedOthers.size(); k++) {
+            if (Ascii.equalsLower(f.array(), f.lineStart(i), f.nameLength(i), listedOthers.get(k))) return true;
+        }
+        return false;
     }
 
     /**

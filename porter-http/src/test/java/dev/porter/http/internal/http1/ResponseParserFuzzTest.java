@@ -45,6 +45,31 @@ class ResponseParserFuzzTest {
         }
     }
 
+    /**
+     * A head kept as bytes (the proxy's) ends where the usual one does, fails with the same message, and holds the
+     * same fields, in the form they are sent on.
+     */
+    @FuzzTest(maxDuration = "10m")
+    void keptAsBytesTheHeadIsTheSame(byte[] input) {
+        Feeds.ResponseOutcome strings = Feeds.responseHead(new ResponseHead(MAX_HEADER_BYTES, MAX_HEADER_COUNT, false),
+                input, 0, Splits.WHOLE);
+        Feeds.ResponseOutcome kept = Feeds.responseHead(new ResponseHead(MAX_HEADER_BYTES, MAX_HEADER_COUNT, false, true),
+                input, 0, Splits.random(input.length));
+        Feeds.ResponseOutcome split = Feeds.responseHead(new ResponseHead(MAX_HEADER_BYTES, MAX_HEADER_COUNT, false),
+                input, 0, Splits.random(input.length));
+        assertThat(kept.consumed()).isEqualTo(strings.consumed());
+        assertThat(kept.failure() == null ? null : kept.failure().getMessage())
+                .isEqualTo(split.failure() == null ? null : split.failure().getMessage());
+        if (strings.head() == null) return;
+        dev.porter.http.Headers all = new dev.porter.http.Headers();
+        kept.head().fields.addTo(all);
+        assertThat(all.toString()).isEqualTo(strings.head().headers.toString());
+        assertThat(kept.head().status).isEqualTo(strings.head().status);
+        for (int i = 0; i < kept.head().fields.size(); i++) {
+            assertNoLineBreak(kept.head().fields.value(i), "a kept value");
+        }
+    }
+
     private static void parse(byte[] input, String method) throws IOException {
         ResponseHead head = new ResponseHead(MAX_HEADER_BYTES, MAX_HEADER_COUNT, input.length % 2 == 0);
         int pos = 0;
