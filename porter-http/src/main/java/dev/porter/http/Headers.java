@@ -13,14 +13,21 @@ import java.util.function.BiConsumer;
  */
 public final class Headers {
 
-    private String[] names;
-    private String[] values;
+    /** An empty array shared by every list that has no field yet: most lists stay small, many stay empty. */
+    private static final String[] NONE = {};
+    /** The first array a list gets: room for four fields, as many as a typical response's or HTTP/2 request's. */
+    private static final int FIRST = 8;
+
+    /**
+     * Names and values interleaved (name of field i at 2i, its value at 2i + 1): one array per list rather than
+     * two, allocated at the first {@link #add} and grown by doubling, because a list is made for every request and
+     * every response and two arrays of 16 up front were the largest allocation of a small request.
+     */
+    private String[] fields = NONE;
     private int size;
 
-    /** An empty list with room for a typical request's fields. */
+    /** An empty list; it allocates nothing until its first field. */
     public Headers() {
-        names = new String[16];
-        values = new String[16];
     }
 
     /** @return the number of fields (a repeated name counts once per field) */
@@ -31,19 +38,20 @@ public final class Headers {
     /** @return the name of field {@code i}, as received */
     public String name(int i) {
         checkIndex(i);
-        return names[i];
+        return fields[2 * i];
     }
 
     /** @return the value of field {@code i}, without surrounding whitespace */
     public String value(int i) {
         checkIndex(i);
-        return values[i];
+        return fields[2 * i + 1];
     }
 
     /** @return the first value of {@code name}, or null */
     public String first(String name) {
-        for (int i = 0; i < size; i++) {
-            if (names[i].equalsIgnoreCase(name)) return values[i];
+        String[] f = fields;
+        for (int i = 0, n = 2 * size; i < n; i += 2) {
+            if (f[i].equalsIgnoreCase(name)) return f[i + 1];
         }
         return null;
     }
@@ -51,19 +59,21 @@ public final class Headers {
     /** @return every value of {@code name}, in order (empty if none) */
     public List<String> all(String name) {
         List<String> out = new ArrayList<>(2);
-        for (int i = 0; i < size; i++) {
-            if (names[i].equalsIgnoreCase(name)) out.add(values[i]);
+        String[] f = fields;
+        for (int i = 0, n = 2 * size; i < n; i += 2) {
+            if (f[i].equalsIgnoreCase(name)) out.add(f[i + 1]);
         }
         return out;
     }
 
     /** @return how many fields are named {@code name} */
     public int count(String name) {
-        int n = 0;
-        for (int i = 0; i < size; i++) {
-            if (names[i].equalsIgnoreCase(name)) n++;
+        int c = 0;
+        String[] f = fields;
+        for (int i = 0, n = 2 * size; i < n; i += 2) {
+            if (f[i].equalsIgnoreCase(name)) c++;
         }
-        return n;
+        return c;
     }
 
     /** @return true if a field named {@code name} exists */
@@ -73,12 +83,10 @@ public final class Headers {
 
     /** Appends a field. */
     public Headers add(String name, String value) {
-        if (size == names.length) {
-            names = Arrays.copyOf(names, size * 2);
-            values = Arrays.copyOf(values, size * 2);
-        }
-        names[size] = name;
-        values[size] = value;
+        int at = 2 * size;
+        if (at == fields.length) fields = Arrays.copyOf(fields, at == 0 ? FIRST : at * 2);
+        fields[at] = name;
+        fields[at + 1] = value;
         size++;
         return this;
     }
@@ -91,33 +99,31 @@ public final class Headers {
 
     /** Removes every field named {@code name}. @return how many were removed */
     public int remove(String name) {
+        String[] f = fields;
+        int n = 2 * size;
         int w = 0;
-        for (int r = 0; r < size; r++) {
-            if (!names[r].equalsIgnoreCase(name)) {
-                names[w] = names[r];
-                values[w] = values[r];
-                w++;
+        for (int r = 0; r < n; r += 2) {
+            if (!f[r].equalsIgnoreCase(name)) {
+                f[w] = f[r];
+                f[w + 1] = f[r + 1];
+                w += 2;
             }
         }
-        int removed = size - w;
-        for (int i = w; i < size; i++) {
-            names[i] = null;
-            values[i] = null;
-        }
-        size = w;
+        Arrays.fill(f, w, n, null);
+        int removed = size - w / 2;
+        size = w / 2;
         return removed;
     }
 
-    /** Removes every field. */
+    /** Removes every field (the array is kept, so a reused list does not allocate again). */
     public void clear() {
-        Arrays.fill(names, 0, size, null);
-        Arrays.fill(values, 0, size, null);
+        Arrays.fill(fields, 0, 2 * size, null);
         size = 0;
     }
 
     /** Calls {@code action} with each name and value, in order. */
     public void forEach(BiConsumer<String, String> action) {
-        for (int i = 0; i < size; i++) action.accept(names[i], values[i]);
+        for (int i = 0, n = 2 * size; i < n; i += 2) action.accept(fields[i], fields[i + 1]);
     }
 
     private void checkIndex(int i) {
@@ -127,7 +133,7 @@ public final class Headers {
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < size; i++) sb.append(names[i]).append(": ").append(values[i]).append('\n');
+        for (int i = 0, n = 2 * size; i < n; i += 2) sb.append(fields[i]).append(": ").append(fields[i + 1]).append('\n');
         return sb.toString();
     }
 }

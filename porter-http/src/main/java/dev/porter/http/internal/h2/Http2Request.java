@@ -31,7 +31,9 @@ final class Http2Request implements Request {
     private final String target;
     private final Headers headers;
     private final long contentLength;
-    private final Body body;
+    private final boolean expectContinue;
+    /** Made on first use: most requests (a GET) never read a body, and this saves an object per stream. */
+    private Body body;
     private String rawPath;
     private String rawQuery;
     private String path;
@@ -47,7 +49,7 @@ final class Http2Request implements Request {
         this.target = target;
         this.headers = headers;
         this.contentLength = contentLength;
-        this.body = new Body(expectContinue);
+        this.expectContinue = expectContinue;
         int q = target.indexOf('?');
         rawPath = q < 0 ? target : target.substring(0, q);
         rawQuery = q < 0 ? null : target.substring(q + 1);
@@ -65,7 +67,11 @@ final class Http2Request implements Request {
     @Override public InetSocketAddress localAddress() { return connection.connection().localAddress(); }
     @Override public Optional<TlsInfo> tls() { return connection.connection().tls(); }
     @Override public long contentLength() { return contentLength; }
-    @Override public InputStream body() { return body; }
+    @Override
+    public InputStream body() {
+        if (body == null) body = new Body(expectContinue);
+        return body;
+    }
 
     private ForwardedFields.Origin origin() {
         if (origin == null) {
@@ -98,7 +104,7 @@ final class Http2Request implements Request {
         if (contentLength > maxBytes) throw tooLarge(maxBytes);
         ByteArrayOutputStream out = new ByteArrayOutputStream(contentLength > 0 ? (int) contentLength : 256);
         byte[] buf = new byte[8192];
-        for (int n; (n = body.read(buf, 0, buf.length)) > 0; ) {
+        for (int n; (n = body().read(buf, 0, buf.length)) > 0; ) {
             if (out.size() + n > maxBytes) throw tooLarge(maxBytes);
             out.write(buf, 0, n);
         }
