@@ -31,15 +31,12 @@ final class DataBatch {
     private final byte[] header = new byte[FrameParser.HEADER_LENGTH];
     /** Header and payload views of each frame, in wire order; the first {@code 2 * frames} are sent. */
     private final ByteBuffer[] views = new ByteBuffer[2 * MAX_FRAMES];
-    /** This batch's own payload views; {@link #point} puts slices of cached content in their place for one send. */
-    private final ByteBuffer[] payloads = new ByteBuffer[MAX_FRAMES];
     private ByteBuffer[] sending;
     private int frames;
     private int payload;
 
     private DataBatch() {
         for (int i = 0; i < views.length; i++) views[i] = buffer.duplicate();
-        for (int i = 0; i < MAX_FRAMES; i++) payloads[i] = views[2 * i + 1];
     }
 
     /** @return an empty batch, to be given back with {@link #release} after its one send */
@@ -75,7 +72,7 @@ final class DataBatch {
         buffer.put(h, header);
         views[2 * frames].limit(h + FrameParser.HEADER_LENGTH).position(h);
         int p = HEADERS + payload;
-        views[2 * frames + 1] = payloads[frames].limit(p + length).position(p);
+        views[2 * frames + 1].limit(p + length).position(p);
         frames++;
         payload += length;
     }
@@ -91,18 +88,6 @@ final class DataBatch {
             if (file.read(buffer, position + buffer.position() - HEADERS) < 0) {
                 throw new IOException("file shorter than its announced length");
             }
-        }
-    }
-
-    /**
-     * Points the payload of every frame added at {@code content} (a file held in direct memory), from
-     * {@code position} on, instead of reading: the bytes go to the socket or to TLS from there, never copied.
-     */
-    void point(ByteBuffer content, int position) {
-        for (int i = 0; i < frames; i++) {
-            int n = payloads[i].remaining();
-            views[2 * i + 1] = content.slice(position, n);
-            position += n;
         }
     }
 

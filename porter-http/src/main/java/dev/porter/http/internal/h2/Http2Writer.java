@@ -3,7 +3,6 @@ package dev.porter.http.internal.h2;
 import dev.porter.core.Connection;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -237,12 +236,10 @@ final class Http2Writer {
      * {@link DataBatch} and sent with their headers in one gathering write. The windows are taken before the batch
      * is borrowed (a stream waiting for one holds no buffer), the file is read outside the write lock.
      *
-     * With {@code content} (the file held in direct memory, or null) the payloads are slices of it: no read.
-     *
      * @throws IOException if the file is shorter than {@code length}, the stream was reset, or the peer kept its
      *                     window shut for the whole write timeout
      */
-    void file(Http2Stream stream, FileChannel file, ByteBuffer content, long position, long length) throws IOException {
+    void file(Http2Stream stream, FileChannel file, long position, long length) throws IOException {
         int frameMax = Math.min(peerMaxFrameSize, DataBatch.PAYLOAD);
         int[] sizes = new int[DataBatch.MAX_FRAMES];
         long sent = 0;
@@ -265,8 +262,7 @@ final class Http2Writer {
             DataBatch batch = DataBatch.acquire();
             try {
                 for (int i = 0; i < frames; i++) batch.frame(sizes[i], last && i == frames - 1, stream.id);
-                if (content != null) batch.point(content, (int) (position + start));
-                else batch.read(file, position + start);
+                batch.read(file, position + start);
                 writeLock.lock();
                 try {
                     IOException cancelled = stream.cancelled();
