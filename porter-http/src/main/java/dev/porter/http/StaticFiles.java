@@ -214,7 +214,8 @@ public final class StaticFiles implements Handler {
         if (!Files.isDirectory(real)) throw new NotDirectoryException(options.root().toString());
         this.mapper = new PathMapper(real, options.hideDotfiles(), options.followExternalSymlinks());
         FileCache cache = options.fileCache();
-        this.openFiles = new OpenFiles(options.metadataCache(), cache.openFiles(), cache.maxFileSize(), cache.memoryBytes());
+        this.openFiles = new OpenFiles(options.metadataCache(), cache.openFiles(), cache.maxFileSize(), cache.memoryBytes(),
+                cache.maxDirectFileSize());
         this.files = new FileResponder(new FileConfig(options.indexFile(), options.cacheControl(), options.precompressed(),
                 options.gzip(), options.gzipMinSize(), options.metadataCache()), mapper, openFiles);
         this.resolutions = new MetadataCache<>(options.metadataCache());

@@ -5,10 +5,12 @@ import dev.porter.http.Request;
 import dev.porter.http.Response;
 import dev.porter.http.Status;
 import dev.porter.http.internal.DateCache;
+import dev.porter.http.internal.DirectSend;
 import dev.porter.http.internal.PreparedSend;
 import dev.porter.http.internal.files.FileChoice.Variant;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -155,7 +157,7 @@ public final class FileResponder {
                 case Ranges.Ignore whole -> {
                     response.setHeader("Content-Type", type);
                     if (chosen.encoding() != null) response.setHeader("Content-Encoding", chosen.encoding());
-                    response.sendFile(ch, 0, length);
+                    sendBody(response, file, ch, 0, length);
                 }
                 case Ranges.Unsatisfiable unsatisfiable -> {
                     response.status(Status.RANGE_NOT_SATISFIABLE);
@@ -167,7 +169,7 @@ public final class FileResponder {
                     response.status(Status.PARTIAL_CONTENT);
                     response.setHeader("Content-Type", type);
                     response.setHeader("Content-Range", slice.contentRange(length));
-                    response.sendFile(ch, slice.first(), slice.length());
+                    sendBody(response, file, ch, slice.first(), slice.length());
                 }
                 case Ranges.Satisfiable s -> {
                     response.status(Status.PARTIAL_CONTENT);
@@ -177,6 +179,21 @@ public final class FileResponder {
         } finally {
             if (file != identity) openFiles.release(file);
         }
+    }
+
+    /**
+     * Sends part of {@code file} as the body: from direct memory where the transport would copy it anyway (TLS)
+     * and the cache holds it, else from the descriptor (sendfile on plain HTTP/1.1).
+     */
+    private void sendBody(Response response, OpenFile file, FileChannel ch, long position, long length) throws IOException {
+        if (response instanceof DirectSend direct && direct.copiesFiles()) {
+            ByteBuffer content = openFiles.direct(file);
+            if (content != null && position + length <= content.capacity()) {
+                direct.sendDirect(content.duplicate().limit((int) (position + length)).position((int) position));
+                return;
+            }
+        }
+        response.sendFile(ch, position, length);
     }
 
     /**

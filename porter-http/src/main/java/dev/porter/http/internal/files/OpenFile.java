@@ -28,6 +28,10 @@ public final class OpenFile {
     volatile boolean used = true;
     /** The whole content, for a small file held in memory; else null. */
     private volatile byte[] content;
+    /** The whole content in direct memory (read-only), for a larger file sent without sendfile; else null. */
+    private volatile java.nio.ByteBuffer direct;
+    /** Set once the cache evicted this entry: no content is held for it any more (under this entry's lock). */
+    private boolean dropped;
     /** The identity variant, made once (its entity-tag is a string built from the attributes). */
     private volatile FileChoice.Variant identity;
     /** The header fields of the last 200 answer rendered for this file, with what they were rendered for. */
@@ -61,6 +65,41 @@ public final class OpenFile {
         }
         content = b.array();
         return true;
+    }
+
+    /**
+     * Reads the whole file into direct memory, under this entry's lock (one read however many requests ask),
+     * unless {@link #drop} ran: an evicted entry holds nothing, so the cache's count stays exact.
+     *
+     * @return false if nothing was read now: evicted, already held, the file is not as long as stat'ed, or no direct memory is left
+     */
+    synchronized boolean holdDirect() throws IOException {
+        if (dropped || direct != null) return false;
+        java.nio.ByteBuffer b;
+        try {
+            b = java.nio.ByteBuffer.allocateDirect((int) attributes.size());
+        } catch (OutOfMemoryError e) {
+            // -XX:MaxDirectMemorySize below the budget: serve from the descriptor rather than fail the request.
+            return false;
+        }
+        for (long pos = 0; b.hasRemaining(); ) {
+            int r = channel.read(b, pos);
+            if (r < 0) return false;
+            pos += r;
+        }
+        direct = b.flip().asReadOnlyBuffer();
+        return true;
+    }
+
+    /** @return the content held in direct memory (position 0, limit the size), or null. Slice it, never move it. */
+    java.nio.ByteBuffer direct() {
+        return direct;
+    }
+
+    /** Marks the entry evicted. @return the bytes of content it held, to give back to the budget */
+    synchronized long drop() {
+        dropped = true;
+        return (content != null ? content.length : 0) + (direct != null ? direct.capacity() : 0);
     }
 
     /** @return the content held in memory, or null. Never modify it. */

@@ -31,6 +31,7 @@ public final class OpenFiles {
     private final ReentrantLock sweeping = new ReentrantLock();
     private final long maxFileSize;
     private final long memoryBytes;
+    private final long maxDirectFileSize;
     /** Bytes of content held by cached entries. */
     private final AtomicLong held = new AtomicLong();
 
@@ -39,8 +40,10 @@ public final class OpenFiles {
      * @param maxEntries  how many paths are kept at most
      * @param maxFileSize the largest file whose content is held in memory
      * @param memoryBytes the content held in memory at most, across entries
+     * @param maxDirectFileSize the largest file whose content is held in direct memory (see {@link #direct})
      */
-    public OpenFiles(Duration validity, int maxEntries, long maxFileSize, long memoryBytes) {
+    public OpenFiles(Duration validity, int maxEntries, long maxFileSize, long memoryBytes, long maxDirectFileSize) {
+        this.maxDirectFileSize = maxDirectFileSize;
         this.validityNanos = validity.toNanos();
         this.maxEntries = maxEntries;
         this.maxFileSize = maxFileSize;
@@ -119,6 +122,34 @@ public final class OpenFiles {
         return false;
     }
 
+    /**
+     * The content of a cached regular file larger than the heap bound and at most {@code maxDirectFileSize}, in
+     * direct memory: read on the first call, counted in the same budget as heap content (full: entries unused
+     * since the last sweep make room first), dropped with the entry, so a file changed on disk is read anew once
+     * the validity has passed. For responses that would copy the file anyway (no sendfile).
+     *
+     * @return the content (read-only, position 0), or null: not cached, outside the bounds, or no room
+     */
+    public java.nio.ByteBuffer direct(OpenFile f) throws IOException {
+        java.nio.ByteBuffer b = f.direct();
+        if (b != null) return b;
+        long size = f.attributes().size();
+        if (f.channel() == null || size <= maxFileSize || size > maxDirectFileSize || entries.get(f.path()) != f) {
+            return null;
+        }
+        // Under the entry's lock: concurrent first requests read and count the file once.
+        synchronized (f) {
+            if (f.direct() != null) return f.direct();
+            if (!reserve(size)) {
+                sweep(true);
+                if (!reserve(size)) return null;
+            }
+            if (f.holdDirect()) return f.direct();
+            held.addAndGet(-size);
+            return null;
+        }
+    }
+
     private boolean reserve(long size) {
         for (long h = held.get(); h + size <= memoryBytes; h = held.get()) {
             if (held.compareAndSet(h, h + size)) return true;
@@ -128,7 +159,7 @@ public final class OpenFiles {
 
     private void evict(Path path, OpenFile f) {
         if (entries.remove(path, f)) {
-            if (f.content() != null) held.addAndGet(-f.attributes().size());
+            held.addAndGet(-f.drop());
             f.release();
         }
     }
@@ -145,7 +176,7 @@ public final class OpenFiles {
                 while (it.hasNext() && over(memory)) {
                     Map.Entry<Path, OpenFile> e = it.next();
                     OpenFile f = e.getValue();
-                    if (memory && f.content() == null) continue;
+                    if (memory && f.content() == null && f.direct() == null) continue;
                     if (f.used && pass == 0) {
                         f.used = false;
                     } else {

@@ -8,6 +8,7 @@ import dev.porter.http.Response;
 import dev.porter.http.Status;
 import dev.porter.http.internal.Ascii;
 import dev.porter.http.internal.DateCache;
+import dev.porter.http.internal.DirectSend;
 import dev.porter.http.internal.PreparedSend;
 import dev.porter.http.internal.ProtocolSwitch;
 import dev.porter.http.internal.RelayedFields;
@@ -26,7 +27,7 @@ import java.util.Objects;
  * (prebuilt status line, cached Date, no intermediate strings), so a small response is one buffer and, with
  * pipelining, several responses share one write.
  */
-public final class ServerResponse implements Response, ProtocolSwitch, PreparedSend, RelayedFields {
+public final class ServerResponse implements Response, ProtocolSwitch, PreparedSend, RelayedFields, DirectSend {
 
     private static final byte[] CRLF = {'\r', '\n'};
     private static final byte[] CONNECTION_CLOSE = "Connection: close\r\n".getBytes(StandardCharsets.US_ASCII);
@@ -222,28 +223,27 @@ public final class ServerResponse implements Response, ProtocolSwitch, PreparedS
 
     @Override
     public void sendFile(FileChannel file, long position, long length) throws IOException {
+        sendBody(file, null, position, length);
+    }
+
+    @Override
+    public boolean copiesFiles() {
+        return c.tls().isPresent();
+    }
+
+    @Override
+    public void sendDirect(ByteBuffer content) throws IOException {
+        sendBody(null, content, content.position(), content.remaining());
+    }
+
+    private void sendBody(FileChannel file, ByteBuffer content, long position, long length) throws IOException {
         checkNotCommitted();
         announceCloseIfBodyUnread();
         writeHead(length, false, null);
         if (noBody() || length == 0) return;
-        byte[] o = c.output().array();
-        if (length <= o.length - c.output().length()) {
-            // Small file: read it behind the head so head and body leave in one write (cheaper than sendfile).
-            ByteBuffer dst = ByteBuffer.wrap(o, c.output().length(), (int) length);
-            long pos = position;
-            while (dst.hasRemaining()) {
-                int n = file.read(dst, pos);
-                if (n < 0) throw new IOException("file shorter than its announced length");
-                pos += n;
-            }
-            c.output().advance((int) length);
-        } else {
-            long sent = c.transferFrom(file, position, length);
-            if (sent != length) {
-                wellFramed = false;
-                throw new IOException("file shrank while being sent: " + sent + " of " + length + " bytes");
-            }
-        }
+        wellFramed = false; // until the whole body left: a file that shrank leaves the message cut short
+        FileWrites.body(c, file, content, position, length);
+        wellFramed = true;
         bodyBytes = length;
     }
 
