@@ -23,6 +23,7 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -71,6 +72,11 @@ class TlsTransportTest {
                 byte[] slice = java.util.Arrays.copyOf(fileBytes, Integer.parseInt(line.substring(5)));
                 c.write("x".getBytes(StandardCharsets.US_ASCII)); // buffered ahead of the pieces
                 c.send(dev.porter.core.GatheringSendTest.pieces(slice));
+            } else if (line.startsWith("big ")) {
+                // "big COUNT": that many pseudo-random bytes as ONE direct buffer (a view into a larger one, as a
+                // file held in direct memory is sent), in a single Connection.send behind a buffered byte
+                c.write("x".getBytes(StandardCharsets.US_ASCII));
+                c.send(bigDirect(Integer.parseInt(line.substring(4))));
             } else if (line.equals("bye")) {
                 // The last line and the close_notify after it (one write): the client reads both.
                 c.writeLine("bye");
@@ -219,6 +225,30 @@ class TlsTransportTest {
             assertThat(java.util.Arrays.copyOfRange(back, 1, back.length))
                     .isEqualTo(java.util.Arrays.copyOf(fileBytes, count));
         }
+    }
+
+    @Test
+    void oneDirectBufferOfSeveralMebibytesInOneGatheredSendArrivesIntact() throws Exception {
+        int count = 5 * 1024 * 1024 + 4_321; // not a multiple of a record's payload: the last record is partial
+        try (SSLSocket s = connect()) {
+            s.getOutputStream().write(("big " + count + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            byte[] back = s.getInputStream().readNBytes(1 + count);
+            assertThat(back).hasSize(1 + count);
+            assertThat(back[0]).isEqualTo((byte) 'x');
+            byte[] expected = new byte[count];
+            bigDirect(count).get(expected);
+            assertThat(java.util.Arrays.copyOfRange(back, 1, back.length)).isEqualTo(expected);
+        }
+    }
+
+    /** {@code count} bytes from a fixed seed in a direct buffer, as a view from position 3 of a larger one. */
+    private static ByteBuffer bigDirect(int count) {
+        byte[] bytes = new byte[count];
+        new Random(count).nextBytes(bytes);
+        ByteBuffer whole = ByteBuffer.allocateDirect(count + 10);
+        whole.position(3).put(bytes);
+        return whole.slice(3, count);
     }
 
     @Test
