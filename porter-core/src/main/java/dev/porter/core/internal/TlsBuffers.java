@@ -27,7 +27,8 @@ final class TlsBuffers {
     static final int BULK_RECORDS = 4;
     /** Plaintext read from a file per batch: as many full records as a bulk buffer holds encrypted. */
     static final int FILE_CHUNK = BULK_RECORDS * RECORD_PLAINTEXT;
-    private static final BufferPool BULK_POOL = new BufferPool(BULK_RECORDS * BUFFER_SIZE, 64);
+    /** Room for {@link #BULK_RECORDS} records and the short last record of a body, which joins their write. */
+    private static final BufferPool BULK_POOL = new BufferPool((BULK_RECORDS + 1) * BUFFER_SIZE, 64);
     /** Direct: a file read into a heap buffer goes through a temporary direct one first (one more copy). */
     private static final BufferPool FILE_POOL = new BufferPool(FILE_CHUNK, 64, true);
 

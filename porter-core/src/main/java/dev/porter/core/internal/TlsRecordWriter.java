@@ -147,7 +147,7 @@ final class TlsRecordWriter {
                 }
             } while (src.hasRemaining() && r.getStatus() == SSLEngineResult.Status.OK
                     && r.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING
-                    && bulk.remaining() >= TlsBuffers.BUFFER_SIZE);
+                    && roomFor(bulk, src.remaining()));
             send(bulk);
             after(r, src.hasRemaining());
         } finally {
@@ -181,7 +181,7 @@ final class TlsRecordWriter {
                         }
                     } while (r.getStatus() == SSLEngineResult.Status.OK && remaining(srcs)
                             && r.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING
-                            && bulk.remaining() >= TlsBuffers.BUFFER_SIZE);
+                            && roomFor(bulk, plaintext(srcs)));
                     send(bulk);
                     after(r, remaining(srcs));
                 }
@@ -191,6 +191,25 @@ final class TlsRecordWriter {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * @return true if {@code bulk} takes another record: a full one while the batch is short of
+     *         {@link TlsBuffers#BULK_RECORDS}, beyond that only the short last record of what is being sent. The
+     *         JDK's engine puts at most 16,367 bytes of data in a record (TLS 1.3, AES-GCM), so 64 KiB of plaintext
+     *         is four records and 68 bytes; that last record took a write of its own (docs/tls.md, "the 1 MiB
+     *         path"). The engine wraps only into a whole packet's room, which the bulk buffer keeps for it.
+     */
+    private static boolean roomFor(ByteBuffer bulk, long plaintextLeft) {
+        return bulk.remaining() >= TlsBuffers.BUFFER_SIZE
+                && (bulk.position() <= (TlsBuffers.BULK_RECORDS - 1) * TlsBuffers.BUFFER_SIZE
+                    || plaintextLeft <= TlsBuffers.RECORD_PLAINTEXT);
+    }
+
+    private static long plaintext(ByteBuffer[] srcs) {
+        long n = 0;
+        for (ByteBuffer b : srcs) n += b.remaining();
+        return n;
     }
 
     private static boolean remaining(ByteBuffer[] srcs) {
