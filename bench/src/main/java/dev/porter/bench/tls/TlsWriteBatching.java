@@ -112,8 +112,8 @@ public final class TlsWriteBatching {
         }
     }
 
-    /** @return a server and a client engine that completed a handshake with each other in memory */
-    private static SSLEngine[] handshaken(Path keystore, char[] password) throws Exception {
+    /** @return a server and a client engine that completed a handshake with each other in memory (WrapSize uses it too) */
+    static SSLEngine[] handshaken(Path keystore, char[] password) throws Exception {
         KeyStore ks = KeyStore.getInstance("PKCS12");
         try (InputStream f = Files.newInputStream(keystore)) {
             ks.load(f, password);
