@@ -13,12 +13,12 @@ package dev.porter.http;
  * @param maxFileSize  the largest file held in memory, in bytes; 0 for none. Default 64 KiB.
  * @param memoryBytes  the bytes of file content held in memory at most, across all files (both kinds below); a
  *                     file that does not fit is served from its descriptor. Default 32 MiB.
- * @param maxDirectFileSize the largest file held in direct (off-heap) memory for HTTP/1.1 over TLS, which cannot
- *                     use {@code sendfile}: read once on the first such request, then encrypted into TLS records
- *                     straight from memory, with no read and no copy in the JVM. Files up to {@code maxFileSize}
- *                     are held on the heap instead; plain HTTP/1.1 keeps {@code sendfile} for larger ones, and
- *                     HTTP/2 its batched reads (measured no cheaper from memory). 0 for none. Default 4 MiB: an
- *                     eighth of the default budget, so one large file never takes the memory of many small ones.
+ * @param maxDirectFileSize the largest file held in direct (off-heap) memory for responses that cannot use
+ *                     {@code sendfile} (HTTP/2, and HTTP/1.1 over TLS): read once on the first such request, then
+ *                     sent as DATA frames or TLS records straight from memory, with no read and no copy in the
+ *                     JVM. Files up to {@code maxFileSize} are held on the heap instead; plain HTTP/1.1 keeps
+ *                     {@code sendfile} for larger ones either way. 0 for none. Default 4 MiB: an eighth of the
+ *                     default budget, so one large file never takes the memory of many small ones.
  */
 public record FileCache(int openFiles, long maxFileSize, long memoryBytes, long maxDirectFileSize) {
 

@@ -6,8 +6,7 @@ import java.nio.ByteBuffer;
 /**
  * A response that can send a static file's content held in direct memory, for the transports where
  * {@link dev.porter.http.Response#sendFile sendFile} has no zero-copy path and would read the file into a buffer
- * on every request (TLS's records). Implemented by the HTTP/1.1 response, for TLS; HTTP/2 keeps its batched reads
- * of the descriptor, measured as cheap as memory there (docs/http2.md).
+ * on every request (HTTP/2's DATA frames, TLS's records). Implemented by the HTTP/1.1 and HTTP/2 responses.
  */
 public interface DirectSend {
 

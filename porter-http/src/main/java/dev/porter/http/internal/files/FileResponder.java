@@ -182,8 +182,8 @@ public final class FileResponder {
     }
 
     /**
-     * Sends part of {@code file} as the body: from direct memory where the transport would copy it anyway (TLS)
-     * and the cache holds it, else from the descriptor (sendfile on plain HTTP/1.1).
+     * Sends part of {@code file} as the body: from direct memory where the transport would copy it anyway (HTTP/2,
+     * TLS) and the cache holds it, else from the descriptor (sendfile on plain HTTP/1.1).
      */
     private void sendBody(Response response, OpenFile file, FileChannel ch, long position, long length) throws IOException {
         if (response instanceof DirectSend direct && direct.copiesFiles()) {

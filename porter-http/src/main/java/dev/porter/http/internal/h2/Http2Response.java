@@ -7,11 +7,13 @@ import dev.porter.http.HttpException;
 import dev.porter.http.Response;
 import dev.porter.http.Status;
 import dev.porter.http.internal.Ascii;
+import dev.porter.http.internal.DirectSend;
 import dev.porter.http.internal.ProtocolSwitch;
 import dev.porter.http.internal.sse.SseStream;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -25,7 +27,7 @@ import java.util.Objects;
  * (RFC 8441) the handler may accept the tunnel instead: status 200 and a {@link ProtocolSwitch.Takeover} that then
  * speaks on the stream; any other 2xx there would tell the client its tunnel is open, so it is refused (501).
  */
-final class Http2Response implements Response, ProtocolSwitch {
+final class Http2Response implements Response, ProtocolSwitch, DirectSend {
 
     private static final int CHUNK = 16 * 1024;
 
@@ -147,6 +149,20 @@ final class Http2Response implements Response, ProtocolSwitch {
 
     @Override
     public void sendFile(FileChannel file, long position, long length) throws IOException {
+        sendBody(file, null, position, length);
+    }
+
+    @Override
+    public boolean copiesFiles() {
+        return true;
+    }
+
+    @Override
+    public void sendDirect(ByteBuffer content) throws IOException {
+        sendBody(null, content, content.position(), content.remaining());
+    }
+
+    private void sendBody(FileChannel file, ByteBuffer content, long position, long length) throws IOException {
         checkNotCommitted();
         boolean empty = noBody() || length == 0;
         // DATA follows at once (and flushes): the head waits for it unless it ends the stream.
@@ -156,7 +172,7 @@ final class Http2Response implements Response, ProtocolSwitch {
             return;
         }
         // No sendfile in HTTP/2: every byte goes into a DATA frame (and under TLS, is encrypted anyway).
-        connection.writer().file(stream, file, position, length);
+        connection.writer().file(stream, file, content, position, length);
         bodyBytes = length;
         // Only now: a body that fails on the way (a stalled window, a short file) leaves the stream to be reset.
         stream.localEnded = true;

@@ -3,6 +3,7 @@ package dev.porter.http.internal.h2;
 import dev.porter.core.Connection;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -236,19 +237,25 @@ final class Http2Writer {
      * {@link DataBatch} and sent with their headers in one gathering write. The windows are taken before the batch
      * is borrowed (a stream waiting for one holds no buffer), the file is read outside the write lock.
      *
+     * <p>With {@code content} (the file held in direct memory, or null) the payloads are slices of it: no read,
+     * and up to {@link DataBatch#MEMORY_FRAMES} frames per gathering write.
+     *
      * @throws IOException if the file is shorter than {@code length}, the stream was reset, or the peer kept its
      *                     window shut for the whole write timeout
      */
-    void file(Http2Stream stream, FileChannel file, long position, long length) throws IOException {
-        int frameMax = Math.min(peerMaxFrameSize, DataBatch.PAYLOAD);
-        int[] sizes = new int[DataBatch.MAX_FRAMES];
+    void file(Http2Stream stream, FileChannel file, ByteBuffer content, long position, long length) throws IOException {
+        boolean memory = content != null;
+        int maxFrames = memory ? DataBatch.MEMORY_FRAMES : DataBatch.MAX_FRAMES;
+        int maxPayload = memory ? DataBatch.MEMORY_PAYLOAD : DataBatch.PAYLOAD;
+        int frameMax = Math.min(peerMaxFrameSize, maxPayload);
+        int[] sizes = new int[maxFrames];
         long sent = 0;
         while (sent < length) {
             long start = sent;
             int frames = 0;
             boolean last = false;
-            while (!last && frames < DataBatch.MAX_FRAMES && sent - start < DataBatch.PAYLOAD) {
-                int want = (int) Math.min(Math.min(frameMax, DataBatch.PAYLOAD - (sent - start)), length - sent);
+            while (!last && frames < maxFrames && sent - start < maxPayload) {
+                int want = (int) Math.min(Math.min(frameMax, maxPayload - (sent - start)), length - sent);
                 int n = windows.tryAcquire(stream, want);
                 if (n == 0) {
                     if (frames > 0) break; // send what is ready; the window is waited for on the next batch
@@ -262,7 +269,8 @@ final class Http2Writer {
             DataBatch batch = DataBatch.acquire();
             try {
                 for (int i = 0; i < frames; i++) batch.frame(sizes[i], last && i == frames - 1, stream.id);
-                batch.read(file, position + start);
+                if (content != null) batch.point(content, (int) (position + start));
+                else batch.read(file, position + start);
                 writeLock.lock();
                 try {
                     IOException cancelled = stream.cancelled();
