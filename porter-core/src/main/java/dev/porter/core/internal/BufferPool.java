@@ -1,7 +1,8 @@
 package dev.porter.core.internal;
 
 import java.nio.ByteBuffer;
-import java.util.concurrent.locks.ReentrantLock;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * A small LIFO pool of equal-sized buffers (heap, or direct for a transport that hands them to the socket itself),
@@ -9,7 +10,10 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Connections take buffers when they have bytes to hold and give them back when they wait idle, so an idle
  * connection holds none. The pool keeps at most {@code capacity} buffers; beyond that, returned buffers are left
- * to the garbage collector, and an empty pool allocates. Thread-safe: a short uncontended lock, no allocation.
+ * to the garbage collector, and an empty pool allocates. Thread-safe: a spin lock around a few instructions, no
+ * allocation. Not a {@link java.util.concurrent.locks.ReentrantLock}: every read and write of every connection
+ * passes here, and its release is a full fence (a volatile write, then a look for waiters) where this one's is a
+ * plain store with release order.
  */
 public final class BufferPool {
 
@@ -22,7 +26,18 @@ public final class BufferPool {
     private final boolean direct;
     private final ByteBuffer[] stack;
     private int size;
-    private final ReentrantLock lock = new ReentrantLock();
+    /** 1 while a thread is inside; taken with {@link #lock()}, given back with {@link #unlock()}. */
+    private volatile int locked;
+
+    private static final VarHandle LOCKED;
+
+    static {
+        try {
+            LOCKED = MethodHandles.lookup().findVarHandle(BufferPool.class, "locked", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     /** @param bufferSize bytes per buffer; @param capacity most buffers kept */
     public BufferPool(int bufferSize, int capacity) {
@@ -51,7 +66,7 @@ public final class BufferPool {
 
     /** @return a cleared buffer of {@link #bufferSize()} bytes, from the pool or new */
     public ByteBuffer acquire() {
-        lock.lock();
+        lock();
         try {
             if (size > 0) {
                 ByteBuffer b = stack[--size];
@@ -59,7 +74,7 @@ public final class BufferPool {
                 return b.clear();
             }
         } finally {
-            lock.unlock();
+            unlock();
         }
         return direct ? ByteBuffer.allocateDirect(bufferSize) : ByteBuffer.allocate(bufferSize);
     }
@@ -67,21 +82,33 @@ public final class BufferPool {
     /** Gives a buffer back. Buffers of another size, and any beyond the capacity, are dropped. */
     public void release(ByteBuffer b) {
         if (b == null || b.capacity() != bufferSize || b.isDirect() != direct) return;
-        lock.lock();
+        lock();
         try {
             if (size < stack.length) stack[size++] = b;
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
     /** @return buffers waiting in the pool now (for tests and stats) */
     public int pooled() {
-        lock.lock();
+        lock();
         try {
             return size;
         } finally {
-            lock.unlock();
+            unlock();
         }
+    }
+
+    private void lock() {
+        // Held for a few instructions: spin, then let the holder (preempted, or on the other core) finish.
+        for (int spins = 0; !LOCKED.compareAndSet(this, 0, 1); spins++) {
+            if (spins < 64) Thread.onSpinWait();
+            else Thread.yield();
+        }
+    }
+
+    private void unlock() {
+        LOCKED.setRelease(this, 0);
     }
 }

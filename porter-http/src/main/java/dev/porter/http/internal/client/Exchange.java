@@ -81,8 +81,7 @@ public final class Exchange {
         c.input().deadline(deadline);
         try {
             if (prepared != null) {
-                byte[] bytes = prepared.encode();
-                c.write(bytes, 0, prepared.encodedLength);
+                prepared.writeHead(c);
                 RequestWriter.writeBody(c, prepared.body);
                 c.flush();
                 readFinal(head);

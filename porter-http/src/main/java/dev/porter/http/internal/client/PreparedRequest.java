@@ -1,8 +1,11 @@
 package dev.porter.http.internal.client;
 
+import dev.porter.core.Connection;
+import dev.porter.core.WriteBuffer;
 import dev.porter.http.ClientRequest;
 import dev.porter.http.internal.Ascii;
 
+import java.io.IOException;
 import java.net.URI;
 import java.util.Arrays;
 
@@ -29,8 +32,6 @@ public final class PreparedRequest {
     private boolean hasHost;
     /** The first {@code Connection} field's value, or null (a {@code close} in it keeps the connection out of the pool). */
     String connection;
-    /** Bytes of the array {@link #encode} returned that hold the head. */
-    int encodedLength;
 
     /**
      * @param route  where it goes (its authority is the default {@code Host})
@@ -94,16 +95,43 @@ public final class PreparedRequest {
     }
 
     /**
-     * @return the head's bytes (the first {@link #encodedLength}), with the framing for {@link #body} (as
-     *         {@link RequestWriter#head} frames it)
+     * Writes the head, with the framing for {@link #body} (as {@link RequestWriter#head} frames it), into the
+     * connection's output buffer when it fits there (the usual case: no array per request, no copy of it), else
+     * through an array of its own.
      */
+    void writeHead(Connection c) throws IOException {
+        int size = size();
+        WriteBuffer out = c.output();
+        if (out.free() >= size) {
+            int start = out.length();
+            out.advance(encode(out.array(), start) - start);
+        } else {
+            byte[] b = new byte[size];
+            c.write(b, 0, encode(b, 0));
+        }
+    }
+
+    /** Bytes of the array {@link #encode()} returned that hold the head. */
+    int encodedLength;
+
+    /** @return the head's bytes in an array of its own (the first {@link #encodedLength}) */
     byte[] encode() {
+        byte[] b = new byte[size()];
+        encodedLength = encode(b, 0);
+        return b;
+    }
+
+    /** @return an upper bound of the encoded head's length */
+    private int size() {
         int size = method.length() + target.length() + VERSION.length + 2;
         if (!hasHost) size += route.authority().length() + 8;
         for (int i = 0; i < n; i += 2) size += fields[i].length() + fields[i + 1].length() + 4;
-        size += 40;
-        byte[] b = new byte[size];
-        int p = put(b, 0, method);
+        return size + 40; // the framing line
+    }
+
+    /** @return the end of the head encoded into {@code b} from {@code p} */
+    private int encode(byte[] b, int p) {
+        p = put(b, p, method);
         b[p++] = ' ';
         p = put(b, p, target);
         System.arraycopy(VERSION, 0, b, p, VERSION.length);
@@ -118,8 +146,7 @@ public final class PreparedRequest {
         }
         b[p++] = '\r';
         b[p++] = '\n';
-        encodedLength = p;
-        return b;
+        return p;
     }
 
     private static int line(byte[] b, int p, String name, String value) {
