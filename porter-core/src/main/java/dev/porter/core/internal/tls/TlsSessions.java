@@ -38,7 +38,14 @@ public final class TlsSessions {
         String serverName = engine.getUseClientMode()
                 ? sentServerName(engine)
                 : SniKeyManager.requestedServerName(session);
-        return info(session, engine.getApplicationProtocol(), serverName);
+        if (engine.getUseClientMode() || engine.getNeedClientAuth() || engine.getWantClientAuth()) {
+            return info(session, engine.getApplicationProtocol(), serverName);
+        }
+        // A server that asked for no certificate has none to report, and asking the session anyway costs an
+        // SSLPeerUnverifiedException with its stack trace on every handshake (one per connection in JFR's
+        // exception counts of the new-connection job).
+        return new TlsInfo(session.getProtocol(), session.getCipherSuite(), engine.getApplicationProtocol(),
+                serverName, List.of());
     }
 
     private static String sentServerName(SSLEngine engine) {
