@@ -111,14 +111,10 @@ public final class PreparedRequest {
         }
     }
 
-    /** Bytes of the array {@link #encode()} returned that hold the head. */
-    int encodedLength;
-
-    /** @return the head's bytes in an array of its own (the first {@link #encodedLength}) */
+    /** @return the head's bytes, exactly (the bytes {@link #writeHead} writes) */
     byte[] encode() {
         byte[] b = new byte[size()];
-        encodedLength = encode(b, 0);
-        return b;
+        return Arrays.copyOf(b, encode(b, 0));
     }
 
     /** @return an upper bound of the encoded head's length */

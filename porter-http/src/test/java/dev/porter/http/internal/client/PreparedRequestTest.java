@@ -37,8 +37,7 @@ class PreparedRequestTest {
             throws Exception {
         PreparedRequest p = new PreparedRequest(Route.of(BASE), BASE, method, target, body);
         for (int i = 0; i < fields.length; i += 2) p.field(fields[i], fields[i + 1]);
-        byte[] b = p.encode();
-        return new String(b, 0, p.encodedLength, StandardCharsets.ISO_8859_1);
+        return new String(p.encode(), StandardCharsets.ISO_8859_1);
     }
 
     private static void assertSame(String method, String target, ClientRequest.Body body, String... fields)
