@@ -85,7 +85,12 @@ final class TlsReload {
                             case "equals" -> proxy == args[0];
                             default -> "SIGHUP: reload TLS certificates";
                         });
-                signalClass.getMethod("handle", signalClass, handlerClass).invoke(null, hup, handler);
+                Object previous = signalClass.getMethod("handle", signalClass, handlerClass).invoke(null, hup, handler);
+                // HotSpot installs nothing for a signal the process inherited as ignored (nohup does that) and
+                // answers SIG_IGN without an error: the handler would never run, so say so rather than wait in vain.
+                if (previous == handlerClass.getField("SIG_IGN").get(null)) {
+                    throw new UnsupportedOperationException("SIGHUP is ignored in this process, as under nohup");
+                }
             } catch (InvocationTargetException e) {
                 // Signal's own refusal: "Unknown signal: HUP" (no such signal here), "Signal already used by VM or OS".
                 Throwable cause = e.getCause();

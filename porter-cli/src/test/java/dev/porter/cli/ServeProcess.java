@@ -38,9 +38,19 @@ final class ServeProcess implements AutoCloseable {
 
     /** Starts {@code porter ARGS} in {@code cwd} with these environment variables added. */
     static ServeProcess start(Path cwd, java.util.Map<String, String> env, String... args) throws IOException {
+        return start(cwd, env, List.of(), args);
+    }
+
+    /**
+     * Starts {@code porter ARGS} in {@code cwd} through {@code launcher}, a program that runs the rest of its command
+     * line in its own process ({@code nohup}, {@code env --default-signal=HUP}), so {@link #process}'s pid is porter's.
+     */
+    static ServeProcess start(Path cwd, java.util.Map<String, String> env, List<String> launcher, String... args)
+            throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx128m", "-cp", cp, Main.class.getName()));
+        List<String> cmd = new ArrayList<>(launcher);
+        cmd.addAll(List.of(java, "-Xmx128m", "-cp", cp, Main.class.getName()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile());
         pb.environment().remove("NO_COLOR");

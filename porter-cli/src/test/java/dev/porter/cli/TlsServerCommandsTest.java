@@ -176,8 +176,9 @@ class TlsServerCommandsTest {
         Path key = keys.resolve("privkey.pem");
         first.writePem(cert, key);
         String before = DevCertificate.fingerprint(first.certificate());
-        try (ServeProcess p = ServeProcess.start(tmp, env, "serve", site.toString(), "--cert", cert.toString(),
-                "--key", key.toString(), "-p", "0", "-q")) {
+        // SIGHUP set back to its default for porter, so the test holds when the test run itself ignores it (nohup).
+        try (ServeProcess p = ServeProcess.start(tmp, env, List.of("env", "--default-signal=HUP"), "serve",
+                site.toString(), "--cert", cert.toString(), "--key", key.toString(), "-p", "0", "-q")) {
             int port = servedOverTls(p);
             String line = p.line(WAIT);
             assertThat(line).startsWith("TLS certificate for localhost, 127.0.0.1 (" + cert + "), valid until ");
@@ -205,6 +206,17 @@ class TlsServerCommandsTest {
             p.signal("HUP");
             assertThat(p.errLine(WAIT)).startsWith("porter serve: TLS certificate not reloaded, keeping the current one: ")
                     .contains(cert.toString());
+            assertThat(p.process.isAlive()).isTrue();
+        }
+    }
+
+    @Test
+    void sighupIgnoredUnderNohupIsSaidAtStartAndTheServerStillServes() throws Exception {
+        try (ServeProcess p = ServeProcess.start(tmp, env, List.of("nohup"), "serve", site.toString(), "--tls",
+                "-p", "0", "-q")) {
+            assertThat(p.errLine(WAIT)).isEqualTo("porter serve: note: SIGHUP cannot be caught here (SIGHUP is ignored in "
+                    + "this process, as under nohup); certificates still reload when their files change");
+            servedOverTls(p);
             assertThat(p.process.isAlive()).isTrue();
         }
     }
