@@ -81,9 +81,7 @@ public final class Client {
         try {
             ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
             ch.socket().connect(address, (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis())));
-            SocketConnection c = new SocketConnection(ch, config, null, null, engine);
-            if (engine == null) c.pollClientReads();
-            return c;
+            return new SocketConnection(ch, config, null, null, engine);
         } catch (SocketTimeoutException e) {
             ch.close();
             throw new SocketTimeoutException("connect to " + host + ":" + port + " timed out after " + timeout.toMillis() + " ms");

@@ -36,31 +36,20 @@ interface ByteSink {
     /** Ends the output side: the peer reads end-of-stream (after TLS's close_notify). */
     void shutdownOutput() throws IOException;
 
-    /** The plain socket; non-blocking when a {@link ReadPoller} reads for it ({@code source} says so). */
-    record Plain(SocketChannel channel, SocketSource source) implements ByteSink {
+    /** The plain socket. */
+    record Plain(SocketChannel channel) implements ByteSink {
         @Override
         public void write(ByteBuffer src) throws IOException {
-            while (src.hasRemaining()) {
-                // A non-blocking channel takes nothing while the socket buffer is full: wait until it drains.
-                if (channel.write(src) == 0) awaitWritable();
-            }
+            while (src.hasRemaining()) channel.write(src);
         }
 
         /** One gathering write (writev) per call, repeated from the first buffer not yet sent whole. */
         @Override
         public void write(ByteBuffer[] srcs) throws IOException {
             for (int i = 0; i < srcs.length; ) {
-                if (srcs[i].hasRemaining()) {
-                    if (channel.write(srcs, i, srcs.length - i) == 0) awaitWritable();
-                } else {
-                    i++;
-                }
+                if (srcs[i].hasRemaining()) channel.write(srcs, i, srcs.length - i);
+                else i++;
             }
-        }
-
-        private void awaitWritable() throws IOException {
-            PolledSocket slot = source.slot();
-            if (slot != null) slot.awaitWritable();
         }
 
         @Override

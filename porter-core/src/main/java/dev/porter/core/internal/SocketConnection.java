@@ -109,17 +109,8 @@ public final class SocketConnection implements Connection {
         this.source = new SocketSource(channel.socket(), peer);
         this.tls = engine == null ? null : new TlsTransport(engine, source, channel);
         this.input = new InputBuffer(this, tls != null ? tls : source, pool);
-        this.output = new ConnectionOutput(tls != null ? tls : new ByteSink.Plain(channel, source), pool);
+        this.output = new ConnectionOutput(tls != null ? tls : new ByteSink.Plain(channel), pool);
         Watchdog.watch(this);
-    }
-
-    /**
-     * Lets the process's client {@link ReadPoller} wait for this plaintext client connection's input from now on
-     * (its channel becomes non-blocking), if that poller is on: a client reads only after it wrote.
-     */
-    public void pollClientReads() throws IOException {
-        ReadPoller poller = ReadPoller.client();
-        if (poller != null && tls == null) source.poll(poller, channel);
     }
 
     @Override public InetSocketAddress remoteAddress() { return remote; }
@@ -311,7 +302,6 @@ public final class SocketConnection implements Connection {
             // Closing a socket fails only if the OS lost it already; nothing is left to release.
             LOG.log(System.Logger.Level.DEBUG, "close failed", e);
         }
-        source.closed();
     }
 
     /**

@@ -26,28 +26,11 @@ final class SocketSource implements ByteSource {
     /** Bytes read past a PROXY protocol header, handed out before the socket's next ones; null when none. */
     private byte[] replay;
     private int replayPos;
-    /** Where reads wait when a {@link ReadPoller} reads for this socket (non-blocking then), or null. */
-    private PolledSocket slot;
 
     SocketSource(Socket socket, InetSocketAddress remote) throws IOException {
         this.socket = socket;
         this.in = socket.getInputStream();
         this.remote = remote;
-    }
-
-    /** From now on the socket is non-blocking and {@code poller} reads for it. */
-    void poll(ReadPoller poller, java.nio.channels.SocketChannel channel) throws IOException {
-        slot = poller.register(channel);
-    }
-
-    /** @return where a write that found the socket full waits, or null when the socket is blocking */
-    PolledSocket slot() {
-        return slot;
-    }
-
-    /** The channel closed: wakes a thread waiting on the read poller. */
-    void closed() {
-        if (slot != null) slot.closed();
     }
 
     @Override
@@ -90,14 +73,14 @@ final class SocketSource implements ByteSource {
     @Override
     public int read(byte[] dst, int off, int len, long timeoutNanos) throws IOException {
         if (replay != null && len > 0) return fromReplay(dst, off, len);
-        if (soTimeoutMillis != 0 && slot == null) {
+        if (soTimeoutMillis != 0) {
             socket.setSoTimeout(0);
             soTimeoutMillis = 0;
         }
         readingUntil = (System.nanoTime() + timeoutNanos) | 1;
         int n;
         try {
-            n = slot != null ? slot.read(dst, off, len, 0) : in.read(dst, off, len);
+            n = in.read(dst, off, len);
         } catch (IOException e) {
             if (timedOut) throw timeout(timeoutNanos);
             throw e;
@@ -111,13 +94,6 @@ final class SocketSource implements ByteSource {
     @Override
     public int readWithin(byte[] dst, int off, int len, long timeoutNanos) throws IOException {
         if (replay != null && len > 0) return fromReplay(dst, off, len);
-        if (slot != null) {
-            try {
-                return slot.read(dst, off, len, Math.max(1, timeoutNanos));
-            } catch (SocketTimeoutException e) {
-                throw timeout("no data for " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms");
-            }
-        }
         int millis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos + 999_999)));
         if (millis != soTimeoutMillis) {
             socket.setSoTimeout(millis);
