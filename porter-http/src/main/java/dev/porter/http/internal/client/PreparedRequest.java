@@ -27,7 +27,7 @@ public final class PreparedRequest {
     final String target;
     final ClientRequest.Body body;
     final URI uri;
-    private String[] fields;
+    private String[] fields = new String[32];
     private int n;
     private boolean hasHost;
     /** The first {@code Connection} field's value, or null (a {@code close} in it keeps the connection out of the pool). */
@@ -40,17 +40,6 @@ public final class PreparedRequest {
      * @throws IllegalArgumentException if the target cannot be sent
      */
     public PreparedRequest(Route route, URI uri, String method, String target, ClientRequest.Body body) {
-        this(route, uri, method, target, body, 16);
-    }
-
-    /**
-     * As {@link #PreparedRequest(Route, URI, String, String, ClientRequest.Body)}, room made for {@code fieldCount}
-     * fields at first (it grows past that): a proxy knows how many it will add, and a request of a few fields
-     * should not zero an array sized for many.
-     */
-    public PreparedRequest(Route route, URI uri, String method, String target, ClientRequest.Body body,
-                           int fieldCount) {
-        this.fields = new String[2 * Math.max(1, fieldCount)];
         this.route = route;
         this.uri = uri;
         this.method = method;

@@ -59,9 +59,7 @@ final class Outgoing {
     static PreparedRequest prepare(Request req, Backend backend, Route.Preface preface, String target,
                                    ClientRequest.Body body, boolean trusted, ProxyConfig cfg, long maxForwards) {
         Route route = preface == null ? backend.route() : backend.route().with(preface);
-        // The received fields, Cookie, Max-Forwards and the five Forwarding adds: no growth on the way.
-        PreparedRequest p = new PreparedRequest(route, backend.uri(), req.method(), target, body,
-                req.headers().size() + 7);
+        PreparedRequest p = new PreparedRequest(route, backend.uri(), req.method(), target, body);
         fields(req, trusted, cfg, maxForwards, p::field);
         return p;
     }

@@ -155,7 +155,11 @@ public final class Proxy implements AutoCloseable {
                 b.ended();
                 throw e; // the client's body failed (an HttpException: 400, 413) or a bug
             }
-            Ending done = new Ending(b);
+            boolean[] ended = new boolean[1];
+            Runnable done = () -> {
+                if (!ended[0]) b.ended();
+                ended[0] = true;
+            };
             try (answer) {
                 b.answered();
                 relay(req, res, answer, b, cookieId, done);
@@ -180,22 +184,6 @@ public final class Proxy implements AutoCloseable {
             return;
         }
         Relay.body(answer, res, b.base(), done);
-    }
-
-    /** Tells the backend its exchange ended, once: when its body was read to the end, or else when the relay stops. */
-    private static final class Ending implements Runnable {
-        private final Backend backend;
-        private boolean ended;
-
-        Ending(Backend backend) {
-            this.backend = backend;
-        }
-
-        @Override
-        public void run() {
-            if (!ended) backend.ended();
-            ended = true;
-        }
     }
 
     /** A failure of the client's own body is the client's: rethrown for the server to answer (400, 408, 413). */
