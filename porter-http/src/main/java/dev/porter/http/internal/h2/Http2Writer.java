@@ -33,6 +33,8 @@ final class Http2Writer {
     private byte[] scratch = new byte[16 * 1024 + FrameParser.HEADER_LENGTH];
     /** A writer left its flush to one waiting behind it; guarded by {@link #writeLock}. */
     private boolean flushOwed;
+    /** A stream's thread yields in {@link #finishResponse} and flushes when it is back; guarded by {@link #writeLock}. */
+    private boolean yielding;
     /** Exchanges started whose last frame is not written yet (see {@link #finishResponse}). */
     private final AtomicInteger unanswered = new AtomicInteger();
 
@@ -356,6 +358,11 @@ final class Http2Writer {
      * {@link Thread#yield}: the threads already runnable write their answers into the same buffer meanwhile and
      * the last one out flushes them all in one write. Bounded: a handler that is slow (blocked, not runnable)
      * delays nobody's answer by more than that one yield, after which this thread flushes what is still owed.
+     *
+     * <p>One thread at a time yields: an answer written while another stream's thread is yielding is left to it
+     * (that thread flushes everything owed when it comes back), so this thread ends without a yield of its own.
+     * A virtual thread's first yield copies its stack into a new chunk, and every stream is a new thread: ten
+     * answers batched this way cost one or two yields instead of nine.
      */
     private void finishResponse(Http2Stream stream) throws IOException {
         boolean counted = stream.unanswered;
@@ -368,10 +375,20 @@ final class Http2Writer {
             return;
         }
         flushOwed = true;
+        if (yielding) {
+            // Checked and set under the write lock, as the yielder clears it before it flushes: never left unsent.
+            writeLock.unlock();
+            return;
+        }
+        yielding = true;
         writeLock.unlock();
-        Thread.yield();
-        writeLock.lock();
-        finishWrite(false);
+        try {
+            Thread.yield();
+        } finally {
+            writeLock.lock();
+            yielding = false;
+            finishWrite(false);
+        }
     }
 
     /** Releases the write lock, flushing unless another writer is about to write (it will flush for both). */
