@@ -92,6 +92,24 @@ class PersistenceTest {
     }
 
     @Test
+    void closesItsEndAfterAnsweringAClientThatAskedToCloseWithoutWaitingForTheClientsClose() throws Exception {
+        try (HttpWire wire = HttpWire.connect(server)) {
+            WireResponse r = wire.send("GET /plaintext HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").readResponse();
+            assertThat(r.text()).isEqualTo("Hello, World!");
+            assertThat(wire.closedByServer()).isTrue();
+            // The client holds its end open and sends nothing; the server, with nothing left to read (RFC 9112
+            // §9.6), closes the connection fully rather than lingering for the client's close.
+            int port = wire.socket().getLocalPort();
+            long giveUp = System.nanoTime() + HttpWire.TIMEOUT.toNanos();
+            while (server.connections().stream().anyMatch(i -> i.peer().getPort() == port)
+                    && System.nanoTime() < giveUp) {
+                Thread.sleep(10);
+            }
+            assertThat(server.connections()).noneMatch(i -> i.peer().getPort() == port);
+        }
+    }
+
+    @Test
     void findsCloseAmongConnectionOptionsCaseInsensitively() {
         try (HttpWire wire = HttpWire.connect(server)) {
             WireResponse r = wire.send("GET /plaintext HTTP/1.1\r\nHost: x\r\nConnection: TE, CLOSE\r\n\r\n").readResponse();

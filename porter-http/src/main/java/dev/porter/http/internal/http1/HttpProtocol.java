@@ -298,7 +298,11 @@ public final class HttpProtocol implements Protocol {
         boolean reusable = framed && !res.closing() && drained;
         state.ended = log(c, head, res.status().code(), res.bodyBytes(), started, res.eventStreamed(), state.meter);
         if (!reusable) {
-            lingeringClose(c);
+            if (framed && drained && !framing.keepAlive && !c.hasBufferedInput()) {
+                closeAsAsked(c);
+            } else {
+                lingeringClose(c);
+            }
             return false;
         }
         if (!c.hasBufferedInput()) c.flush();
@@ -339,6 +343,22 @@ public final class HttpProtocol implements Protocol {
         res.finish();
         log(c, head, status.code(), res.bodyBytes(), started, false, meter);
         lingeringClose(c);
+    }
+
+    /**
+     * The client asked to close ({@code Connection: close}, or HTTP/1.0 without keep-alive), its request was read
+     * whole and nothing more is buffered: it sends no further request on this connection (RFC 9112 §9.6), so there
+     * is nothing whose arrival could turn the close into a reset that destroys the response, and no lingering read
+     * is needed (nginx lingers only while request body remains unread). Flushes and half-closes (TLS: the response
+     * and close_notify in one write); the connection closes on return. Saves the lingering read's park, poller
+     * registration and wake-up, per connection.
+     */
+    private static void closeAsAsked(Connection c) {
+        try {
+            c.shutdownOutput();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.TRACE, "close ended: {0}", e.getMessage());
+        }
     }
 
     /**
