@@ -420,6 +420,22 @@ final class H2Client implements AutoCloseable {
         return id;
     }
 
+    /**
+     * One GET per path, each on a new stream, all in one write, so the server reads them together. No bookkeeping
+     * beyond the stream ids (as {@link #rawFrame}). @return the streams, in the order of {@code paths}
+     */
+    int[] getTogether(String... paths) {
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        int[] ids = new int[paths.length];
+        for (int i = 0; i < paths.length; i++) {
+            ids[i] = newStream();
+            all.writeBytes(rawFrame(FrameType.HEADERS, FrameType.FLAG_END_HEADERS | FrameType.FLAG_END_STREAM, ids[i],
+                    block(request("GET", paths[i]))));
+        }
+        send(all.toByteArray());
+        return ids;
+    }
+
     /** GET {@code path}, awaited. */
     Exchange get(String path) {
         return await(request("GET", path, true));

@@ -5,14 +5,9 @@ import dev.porter.http.HttpServer;
 import dev.porter.http.internal.h2.FrameType;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
 
-import static dev.porter.http.h2.H2Client.request;
-import static dev.porter.http.internal.h2.FrameType.FLAG_END_HEADERS;
-import static dev.porter.http.internal.h2.FrameType.FLAG_END_STREAM;
-import static dev.porter.http.internal.h2.FrameType.HEADERS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -21,19 +16,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * holds back no other stream's answer.
  */
 class Http2AnswerBatchingTest {
-
-    /** Sends one GET per path, all in one write, and returns their stream ids. */
-    private static int[] sendTogether(H2Client c, String... paths) {
-        ByteArrayOutputStream all = new ByteArrayOutputStream();
-        int[] ids = new int[paths.length];
-        for (int i = 0; i < paths.length; i++) {
-            ids[i] = c.newStream();
-            all.writeBytes(H2Client.rawFrame(HEADERS, FLAG_END_HEADERS | FLAG_END_STREAM, ids[i],
-                    c.block(request("GET", paths[i]))));
-        }
-        c.send(all.toByteArray());
-        return ids;
-    }
 
     /** RFC 9113 §8.1: per stream, the HEADERS, then DATA, the last frame carrying END_STREAM and nothing after it. */
     private static void assertEachStreamInOrder(List<H2Client.Frame> frames, int[] ids) {
@@ -60,7 +42,7 @@ class Http2AnswerBatchingTest {
             for (int round = 0; round < 20; round++) {
                 String[] paths = new String[10];
                 for (int i = 0; i < paths.length; i++) paths[i] = i % 3 == 0 ? "/size/3000" : "/hello";
-                int[] ids = sendTogether(c, paths);
+                int[] ids = c.getTogether(paths);
                 for (int i = 0; i < ids.length; i++) {
                     H2Client.Exchange x = c.await(ids[i]);
                     assertThat(x.status()).isEqualTo(200);
@@ -80,7 +62,7 @@ class Http2AnswerBatchingTest {
         try (H2Client c = H2Client.connect(s)) {
             // The blocked stream first, among them, and last: whichever thread yields for the others, each fast
             // answer must arrive while the gate is still shut.
-            int[] ids = sendTogether(c, "/gate", "/hello", "/hello", "/hello", "/gate", "/hello", "/hello", "/gate");
+            int[] ids = c.getTogether("/gate", "/hello", "/hello", "/hello", "/gate", "/hello", "/hello", "/gate");
             gate.awaitEntered(3);
             for (int i = 0; i < ids.length; i++) {
                 if (i == 0 || i == 4 || i == 7) continue;

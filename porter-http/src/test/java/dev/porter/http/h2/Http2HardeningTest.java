@@ -123,14 +123,9 @@ class Http2HardeningTest {
         H2Server.Gate gate = new H2Server.Gate();
         HttpServer s = start(Http2Config.defaults().withMaxConcurrentStreams(8), gate);
         try (H2Client c = H2Client.connect(s)) {
-            List<Integer> ids = new ArrayList<>();
-            ByteArrayOutputStream burst = new ByteArrayOutputStream();
-            for (int i = 0; i < 100; i++) {
-                int id = c.newStream();
-                ids.add(id);
-                burst.writeBytes(H2Client.rawFrame(HEADERS, FLAG_END_HEADERS | FLAG_END_STREAM, id, c.block(request("GET", "/gate"))));
-            }
-            c.send(burst.toByteArray());
+            String[] paths = new String[100];
+            Arrays.fill(paths, "/gate");
+            List<Integer> ids = Arrays.stream(c.getTogether(paths)).boxed().toList();
             gate.awaitEntered(8);
             for (int id : ids.subList(8, ids.size())) {
                 assertThat(c.expectReset(id)).as("stream %s", id).isEqualTo(Http2Error.REFUSED_STREAM);
