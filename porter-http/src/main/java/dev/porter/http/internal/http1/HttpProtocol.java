@@ -33,9 +33,6 @@ public final class HttpProtocol implements Protocol {
 
     private static final System.Logger LOG = System.getLogger("dev.porter.http.HttpServer");
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
-    /** Bytes read and discarded after a final response before closing, so the client sees it, not a reset. */
-    private static final int LINGER_DISCARD_BYTES = 256 * 1024;
-    private static final long LINGER_CLOSE_NANOS = 1_000_000_000L;
 
     private final HttpConfig config;
     private final Handler handler;
@@ -292,16 +289,16 @@ public final class HttpProtocol implements Protocol {
         }
         if (res.status().code() == 101) {
             // A 101 whose switch could not happen (a request with a body): the connection speaks nothing now.
-            lingeringClose(c);
+            Closes.lingering(c);
             return false;
         }
         boolean reusable = framed && !res.closing() && drained;
         state.ended = log(c, head, res.status().code(), res.bodyBytes(), started, res.eventStreamed(), state.meter);
         if (!reusable) {
             if (framed && drained && !framing.keepAlive && !c.hasBufferedInput()) {
-                closeAsAsked(c);
+                Closes.asAsked(c);
             } else {
-                lingeringClose(c);
+                Closes.lingering(c);
             }
             return false;
         }
@@ -342,46 +339,7 @@ public final class HttpProtocol implements Protocol {
         res.sendError(status, message);
         res.finish();
         log(c, head, status.code(), res.bodyBytes(), started, false, meter);
-        lingeringClose(c);
-    }
-
-    /**
-     * The client asked to close ({@code Connection: close}, or HTTP/1.0 without keep-alive), its request was read
-     * whole and nothing more is buffered: it sends no further request on this connection (RFC 9112 §9.6), so there
-     * is nothing whose arrival could turn the close into a reset that destroys the response, and no lingering read
-     * is needed (nginx lingers only while request body remains unread). Flushes and half-closes (TLS: the response
-     * and close_notify in one write); the connection closes on return. Saves the lingering read's park, poller
-     * registration and wake-up, per connection.
-     */
-    private static void closeAsAsked(Connection c) {
-        try {
-            c.shutdownOutput();
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.TRACE, "close ended: {0}", e.getMessage());
-        }
-    }
-
-    /**
-     * Flushes, half-closes, and reads what the client still sends for a moment before the socket closes, so that
-     * unread input does not make the kernel answer with a reset that destroys the response (RFC 9112 §9.6).
-     */
-    private static void lingeringClose(Connection c) {
-        try {
-            // shutdownOutput flushes first, in one write with TLS's close_notify (a flush here would send it alone).
-            c.shutdownOutput();
-            c.input().deadline(System.nanoTime() + LINGER_CLOSE_NANOS);
-            int discarded = 0;
-            c.input().consume(c.input().available());
-            byte[] skip = new byte[4096];
-            while (discarded < LINGER_DISCARD_BYTES) {
-                int n = c.input().read(skip, 0, skip.length, ReadBuffer.Wait.IN_MESSAGE);
-                if (n < 0) break;
-                discarded += n;
-            }
-        } catch (IOException e) {
-            // The client went away or was slow to close: either way the connection is done.
-            LOG.log(System.Logger.Level.TRACE, "lingering close ended: {0}", e.getMessage());
-        }
+        Closes.lingering(c);
     }
 
     /**
