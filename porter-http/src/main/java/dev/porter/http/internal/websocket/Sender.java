@@ -7,8 +7,11 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The sending side of one WebSocket conversation, a server's or (masking every frame) a client's: frames leave
- * whole and in order under one lock (any thread may send), each message is flushed, and a send blocks while the
- * peer does not read. The {@link SendWatchdog} drops the connection when one send takes longer than the send
+ * whole and in order under one lock (any thread may send), and a send blocks while the peer does not read. Each
+ * message is flushed, except one the reading thread sends while the peer's next frame is already buffered: that
+ * one stays in the output buffer, owed, until {@link #flushOwed()} — which the reader calls before it waits for
+ * input — or any later flush. A burst of frames is so answered with one write, as HTTP/1.1 answers pipelined
+ * requests. The {@link SendWatchdog} drops the connection when one send takes longer than the send
  * timeout. Messages are sent in frames of at most 64 KiB, compressed when permessage-deflate was agreed (the
  * deflater's context follows the order of sending, which the lock makes the order on the wire).
  */
@@ -28,6 +31,8 @@ final class Sender {
     private volatile long started;
     private volatile boolean closeSent;
     private volatile boolean timedOut;
+    /** A message was buffered without a flush ({@link #message} with {@code flush} false); the reader's field. */
+    private boolean owed;
 
     /** Told why, when a send failed and the connection was closed. */
     private final java.util.function.Consumer<String> onFailure;
@@ -50,8 +55,14 @@ final class Sender {
         this.timeoutNanos = timeoutNanos;
     }
 
-    /** Sends one data message (TEXT or BINARY). @throws IOException if closing, closed, or the send failed */
-    void message(int opcode, byte[] b, int off, int len) throws IOException {
+    /**
+     * Sends one data message (TEXT or BINARY).
+     *
+     * @param flush false only on the reading thread, with more input buffered: the message is then owed, sent by
+     *              {@link #flushOwed()} before the reader waits (or by any flush before that)
+     * @throws IOException if closing, closed, or the send failed
+     */
+    void message(int opcode, byte[] b, int off, int len, boolean flush) throws IOException {
         lock.lock();
         try {
             if (closeSent) throw new IOException("the WebSocket is closed");
@@ -62,7 +73,8 @@ final class Sender {
             } else {
                 frames(opcode, false, b, off, len);
             }
-            c.flush();
+            if (flush) c.flush();
+            else owed = true;
         } catch (IOException e) {
             throw failed(e);
         } finally {
@@ -84,6 +96,22 @@ final class Sender {
             writer.write(out, done + n == len, compressed && first, first ? opcode : FrameParser.CONTINUATION, b, off + done, n);
             done += n;
         } while (done < len);
+    }
+
+    /** Sends what {@link #message} left owed, if anything: the reading thread's, before it waits for input. */
+    void flushOwed() throws IOException {
+        if (!owed) return;
+        owed = false;
+        lock.lock();
+        try {
+            begin();
+            c.flush();
+        } catch (IOException e) {
+            throw failed(e);
+        } finally {
+            started = 0;
+            lock.unlock();
+        }
     }
 
     /** Sends a Ping or Pong. @return false if a Close was already sent (nothing may follow it, §5.5.1) */

@@ -28,6 +28,8 @@ import java.util.random.RandomGenerator;
  *       (the server may finish what it was saying).</li>
  * </ul>
  * Reading belongs to one thread at a time (under {@link #reading}); sending and closing may come from any thread.
+ * A message the reading thread sends while the peer's next frame is already buffered is not flushed at once: it
+ * leaves with the next ones, at the latest before this conversation next waits for input (see {@link Sender}).
  */
 abstract sealed class Session implements WebSocket permits WebSocketSession, ClientSession {
 
@@ -53,6 +55,8 @@ abstract sealed class Session implements WebSocket permits WebSocketSession, Cli
     private long lastHeard;
     private long lastPing;
     private boolean released;
+    /** The thread that last called {@link #receive()}: its sends may be batched while input is buffered. */
+    private volatile Thread reader;
 
     /** When our Close left ({@link System#nanoTime()}), or 0; set by whichever thread closes. */
     private volatile long closeSentAt;
@@ -96,6 +100,7 @@ abstract sealed class Session implements WebSocket permits WebSocketSession, Cli
     public Message receive() throws IOException {
         reading.lock();
         try {
+            reader = Thread.currentThread();
             while (!ended && !closeReceived) {
                 Message m = next();
                 if (m != null) return m;
@@ -111,6 +116,7 @@ abstract sealed class Session implements WebSocket permits WebSocketSession, Cli
         ReadBuffer in = c.input();
         try {
             if (in.available() == 0) {
+                sender.flushOwed(); // the replies to a burst leave together, before any wait
                 if (decoder.inFrame()) {
                     if (!in.fill(ReadBuffer.Wait.IN_MESSAGE, MAX_PENDING)) return abnormal("connection ended inside a frame");
                 } else if (!awaitFrame(in)) {
@@ -122,6 +128,7 @@ abstract sealed class Session implements WebSocket permits WebSocketSession, Cli
             if (n > 0) lastHeard = System.nanoTime();
             switch (decoder.event()) {
                 case NONE -> {
+                    if (in.available() > 0) sender.flushOwed(); // a partial header: the fill below may wait
                     if (in.available() > 0 && !in.fill(ReadBuffer.Wait.IN_MESSAGE, MAX_PENDING)) {
                         return abnormal("connection ended inside a frame header");
                     }
@@ -321,12 +328,20 @@ abstract sealed class Session implements WebSocket permits WebSocketSession, Cli
     @Override
     public void sendText(String text) throws IOException {
         byte[] b = text.getBytes(StandardCharsets.UTF_8);
-        sender.message(FrameParser.TEXT, b, 0, b.length);
+        sender.message(FrameParser.TEXT, b, 0, b.length, !batched());
     }
 
     @Override
     public void sendBinary(byte[] data) throws IOException {
-        sender.message(FrameParser.BINARY, data, 0, data.length);
+        sender.message(FrameParser.BINARY, data, 0, data.length, !batched());
+    }
+
+    /**
+     * @return true when this send may stay unflushed: it comes from the reading thread and the peer's next frame
+     *         is already buffered, so the reader will go on without waiting and flush before it waits
+     */
+    private boolean batched() {
+        return Thread.currentThread() == reader && c.input().available() > 0;
     }
 
     @Override
