@@ -30,6 +30,7 @@ class WebSocketIsolationTest {
 
     private static HttpServer server;
     private static final BlockingQueue<String> floodEnded = new ArrayBlockingQueue<>(4);
+    private static final BlockingQueue<Integer> closerEnded = new ArrayBlockingQueue<>(4);
     private static final Set<WebSocket> room = ConcurrentHashMap.newKeySet();
 
     @BeforeAll
@@ -39,6 +40,19 @@ class WebSocketIsolationTest {
                     for (WebSocket.Message m; (m = ws.receive()) != null; ) ws.send(m);
                 })
                 .websocket("/bye", ws -> ws.sendText("bye"))
+                .websocket("/closer", ws -> {
+                    // On any message another thread closes (4000) while this one waits in receive().
+                    for (WebSocket.Message m; (m = ws.receive()) != null; ) {
+                        Thread.ofVirtual().start(() -> {
+                            try {
+                                ws.close(4000, "from elsewhere");
+                            } catch (IOException e) {
+                                throw new java.io.UncheckedIOException(e);
+                            }
+                        });
+                    }
+                    closerEnded.add(ws.closeCode());
+                })
                 .websocket("/flood", ws -> {
                     byte[] chunk = new byte[64 * 1024];
                     try {
@@ -112,6 +126,29 @@ class WebSocketIsolationTest {
             assertThat(ws.read().closeCode()).isEqualTo(1000);
             // No Close back: the server ends the connection by itself (after 300 ms here).
             assertThat(ws.endsWithoutMore()).isTrue();
+        }
+    }
+
+    @Test
+    void aCloseFromAnotherThreadWhileTheHandlerWaitsEndsTheConversationWhenThePeerAnswers() throws Exception {
+        try (WsWire ws = WsWire.open(server.port(), "/closer")) {
+            ws.sendText("close me");
+            Frame close = next(ws, 8);
+            assertThat(close.closeCode()).isEqualTo(4000);
+            ws.sendClose(4000);
+            assertThat(ws.endsWithoutMore()).isTrue();
+            assertThat(closerEnded.poll(10, TimeUnit.SECONDS)).isEqualTo(4000);
+        }
+    }
+
+    @Test
+    void aCloseFromAnotherThreadThatThePeerNeverAnswersStillEndsTheConnection() throws Exception {
+        try (WsWire ws = WsWire.open(server.port(), "/closer")) {
+            ws.sendText("close me");
+            assertThat(next(ws, 8).closeCode()).isEqualTo(4000);
+            // No Close back, no pongs: the server ends the connection by itself (bounded by the idle timeout).
+            assertThat(ws.endsWithoutMore()).isTrue();
+            assertThat(closerEnded.poll(10, TimeUnit.SECONDS)).isEqualTo(4000);
         }
     }
 

@@ -8,6 +8,7 @@ import dev.porter.http.internal.ByteStream;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -50,11 +51,16 @@ abstract sealed class Session implements WebSocket permits WebSocketSession, Cli
     private final long idleNanos;
     private final long pingNanos;
     private final long closeNanos;
+    /** The server's timerless wait on a whole connection ({@link PingWatch}), or null: timed waits instead. */
+    private final PingWatch watch;
 
     // Reader's state (under `reading`).
     private long lastHeard;
-    private long lastPing;
+    /** Written by the reader, or by the watchdog's nudge while the reader waits. */
+    private volatile long lastPing;
     private boolean released;
+    /** The connection's idle timeout is the watched waits' (idle less ping), not the timed waits' bound. */
+    private boolean watchedIdle;
     /** The thread that last called {@link #receive()}: its sends may be batched while input is buffered. */
     private volatile Thread reader;
 
@@ -85,6 +91,7 @@ abstract sealed class Session implements WebSocket permits WebSocketSession, Cli
         this.closeNanos = config.closeTimeout().toNanos();
         this.lastHeard = System.nanoTime();
         this.lastPing = lastHeard;
+        this.watch = server && c.watchesWaits() && pingNanos < idleNanos ? new PingWatch(this) : null;
     }
 
     /** @return who the other end is, for the log */
@@ -92,8 +99,29 @@ abstract sealed class Session implements WebSocket permits WebSocketSession, Cli
 
     /** Starts the send watchdog, and keeps the stream's own idle timeout from cutting our waits short. */
     final void start(WebSocketConfig config) {
-        c.setIdleTimeout(config.idleTimeout().plus(config.pingInterval()));
+        idleTimeout(watch != null);
         SendWatchdog.watch(sender);
+    }
+
+    /**
+     * Sets the connection's own idle timeout: for a watched wait, the WebSocket idle timeout less the ping interval
+     * (the core counts it from when the wait turned quiet, which is when a ping is due); for other waits, longer
+     * than any of ours, so that it never cuts them short.
+     */
+    private void idleTimeout(boolean watched) {
+        watchedIdle = watched;
+        c.setIdleTimeout(Duration.ofNanos(watched ? idleNanos - pingNanos : idleNanos + pingNanos));
+    }
+
+    /** The watchdog's nudge ({@link PingWatch}), on a thread of its own while the reader waits: a due ping. */
+    final void pingFromWatch() {
+        if (ended || closeSentAt != 0 || c.isDraining()) return; // a stop ends the idle wait itself
+        lastPing = System.nanoTime();
+        try {
+            sender.control(FrameParser.PING, EMPTY, 0);
+        } catch (IOException e) {
+            // The connection is closed (the sender said why); the reader finds out when its wait ends.
+        }
     }
 
     @Override
@@ -198,12 +226,24 @@ abstract sealed class Session implements WebSocket permits WebSocketSession, Cli
             if (server && closeSentAt != 0) {
                 // Waiting for the peer's Close: a plain bounded read (awaitInput returns at once while the server
                 // stops, which is one reason to be here).
+                if (watchedIdle) idleTimeout(false);
                 in.deadline(now + left);
                 try {
                     arrived = in.fill(ReadBuffer.Wait.NEXT_MESSAGE, MAX_PENDING);
                 } finally {
                     in.deadline(0);
                 }
+            } else if (watch != null) {
+                decoder.trim();
+                if (!watchedIdle) idleTimeout(true);
+                watch.pingDue = Math.max(lastHeard, lastPing) + pingNanos;
+                try {
+                    if (!c.awaitInputWatched(watch)) continue; // a stream without a watchdog: its slice passed
+                } catch (SocketTimeoutException e) {
+                    fail(CloseCodes.GOING_AWAY, "idle timeout"); // not even the ping brought an answer
+                    return false;
+                }
+                arrived = in.available() > 0 || in.fill(ReadBuffer.Wait.NEXT_MESSAGE, MAX_PENDING);
             } else {
                 if (server) decoder.trim();
                 // Silence (false) goes round again: the checks above decide.
