@@ -11,7 +11,6 @@ import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.random.RandomGenerator;
 
@@ -165,7 +164,7 @@ abstract sealed class Session implements WebSocket permits WebSocketSession, Cli
                     if (!server || !sender.closeSent()) return new Text(decoder.text());
                 }
                 case BINARY -> {
-                    if (!server || !sender.closeSent()) return new Binary(Arrays.copyOf(decoder.data(), decoder.length()));
+                    if (!server || !sender.closeSent()) return new Binary(decoder.takeData());
                 }
                 case PING -> sender.control(FrameParser.PONG, decoder.control(), decoder.controlLength());
                 case PONG -> {
