@@ -3,6 +3,7 @@ package dev.porter.http.internal.websocket;
 import dev.porter.http.internal.ByteStream;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -20,12 +21,17 @@ final class Sender {
     private static final System.Logger LOG = System.getLogger("dev.porter.http.WebSocket");
     /** The largest frame sent: larger messages leave in fragments of this size. */
     static final int FRAGMENT = 64 * 1024;
+    /** The longest text sent through {@link #shortText}: ASCII that fits a frame with a 2-byte header (§5.2). */
+    private static final int SHORT_TEXT = 125;
 
     private final ByteStream c;
     private final FrameWriter.Output out;
     private final FrameWriter writer;
     private final PerMessageDeflate deflate;
     private final long timeoutNanos;
+    private final boolean masking;
+    /** A short text frame, header and payload, built in place (under the lock); allocated at the first one. */
+    private byte[] shortFrame;
     private final ReentrantLock lock = new ReentrantLock();
     /** {@link System#nanoTime()} (odd, never 0) when the send in progress began, or 0. */
     private volatile long started;
@@ -53,6 +59,45 @@ final class Sender {
         this.out = c::write;
         this.deflate = deflate;
         this.timeoutNanos = timeoutNanos;
+        this.masking = maskKeys != null;
+    }
+
+    /** Sends a text message (flushed as {@link #message} says). */
+    void text(String text, boolean flush) throws IOException {
+        if (text.length() <= SHORT_TEXT && deflate == null && !masking && shortText(text, flush)) return;
+        byte[] b = text.getBytes(StandardCharsets.UTF_8);
+        message(FrameParser.TEXT, b, 0, b.length, flush);
+    }
+
+    /**
+     * A short ASCII text of a server's, uncompressed, goes out as one frame built in place: no array per message
+     * for its UTF-8 (ASCII is its own UTF-8), and one write for header and payload.
+     *
+     * @return false if the text is not ASCII (nothing was sent)
+     */
+    private boolean shortText(String text, boolean flush) throws IOException {
+        lock.lock();
+        try {
+            if (closeSent) throw new IOException("the WebSocket is closed");
+            byte[] f = shortFrame != null ? shortFrame : (shortFrame = new byte[2 + SHORT_TEXT]);
+            int n = text.length();
+            for (int i = 0; i < n; i++) {
+                char ch = text.charAt(i);
+                if (ch >= 0x80) return false;
+                f[2 + i] = (byte) ch;
+            }
+            begin();
+            FrameWriter.header(f, 0, true, false, FrameParser.TEXT, n, false, 0);
+            c.write(f, 0, 2 + n);
+            if (flush) c.flush();
+            else owed = true;
+            return true;
+        } catch (IOException e) {
+            throw failed(e);
+        } finally {
+            started = 0;
+            lock.unlock();
+        }
     }
 
     /**

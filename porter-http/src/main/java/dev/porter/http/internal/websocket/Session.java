@@ -9,7 +9,6 @@ import dev.porter.http.internal.ByteStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.random.RandomGenerator;
@@ -366,8 +365,7 @@ abstract sealed class Session implements WebSocket permits WebSocketSession, Cli
 
     @Override
     public void sendText(String text) throws IOException {
-        byte[] b = text.getBytes(StandardCharsets.UTF_8);
-        sender.message(FrameParser.TEXT, b, 0, b.length, !batched());
+        sender.text(text, !batched());
     }
 
     @Override

@@ -91,4 +91,37 @@ class SessionFlushTest {
 
         assertThat(s.flushes).containsExactly(unmasked("a"), unmasked("b"), unmasked("c"));
     }
+
+    @Test
+    void textsAreSentAsTheirUtf8WhateverTheirLengthOrCharacters() {
+        String[] texts = {"", "a", "x".repeat(125), "y".repeat(126), "z".repeat(70_000), "w\u00f6rld \u2713", "\ud83d\ude00",
+                "lone \ud83d surrogate", "ascii then \u00e9"};
+        for (String t : texts) {
+            ScriptedStream s = new ScriptedStream(masked("go"));
+            WebSocketSession session = new WebSocketSession(s, WebSocketConfig.defaults().withDeflate(false), null,
+                    new Handshake.Accepted("", null, null));
+            session.run(ws -> {
+                ws.receive();
+                ws.sendText(t);
+            });
+
+            byte[] utf8 = t.getBytes(StandardCharsets.UTF_8);
+            ByteArrayOutputStream expected = new ByteArrayOutputStream();
+            try {
+                // As the frames of a long message: 64 KiB each (Sender.FRAGMENT).
+                FrameWriter w = new FrameWriter(null);
+                int done = 0;
+                do {
+                    int n = Math.min(Sender.FRAGMENT, utf8.length - done);
+                    w.write(expected::write, done + n == utf8.length, false, done == 0 ? FrameParser.TEXT : FrameParser.CONTINUATION,
+                            utf8, done, n);
+                    done += n;
+                } while (done < utf8.length);
+            } catch (java.io.IOException e) {
+                throw new AssertionError(e);
+            }
+            byte[] sent = s.flushes.get(0);
+            assertThat(Arrays.copyOf(sent, expected.size())).as("%.20s", t).isEqualTo(expected.toByteArray());
+        }
+    }
 }
