@@ -13,11 +13,9 @@ import java.util.Objects;
  *                       Default 16 MiB (one frame may carry a whole message)
  * @param idleTimeout    longest silence from the peer (not a byte, not even a pong) while the handler waits in
  *                       {@link WebSocket#receive()}; then the server closes with 1001 (going away). Default 90 s
- * @param pingInterval   silence after which the server sends a ping, so a live peer's pong keeps the conversation
- *                       under the idle timeout and proxies see traffic; each pong starts the count again. On its own
- *                       TCP connection the server's wait has no timer: the ping leaves up to ~0.3 s after the
- *                       interval, once per silence; over HTTP/2, again each interval while the silence lasts.
- *                       Default 30 s
+ * @param pingInterval   silence after which the server sends a ping, and again each interval while the silence
+ *                       lasts, so a live peer's pong keeps the conversation under the idle timeout and proxies see
+ *                       traffic (checked every 100 ms on a connection of its own). Default 30 s
  * @param sendTimeout    longest one message may take to send (the peer not reading); then the connection is
  *                       dropped without a Close frame (the peer reads nothing) and the sender gets an
  *                       {@link java.io.IOException}. Checked every 100 ms. Default 30 s

@@ -37,6 +37,8 @@ final class Sender {
     private volatile long started;
     private volatile boolean closeSent;
     private volatile boolean timedOut;
+    /** The pings of a server's timerless wait, ticked with each look of the watchdog; or null. */
+    private volatile PingWatch keepAlive;
     /** A message was buffered without a flush ({@link #message} with {@code flush} false); the reader's field. */
     private boolean owed;
 
@@ -220,8 +222,18 @@ final class Sender {
         return reported;
     }
 
-    /** Called by the watchdog: drops the connection if the send in progress began too long ago. */
+    /** @param watch the session's timerless wait, whose pings the send watchdog's looks drive; or null */
+    void keepAlive(PingWatch watch) {
+        keepAlive = watch;
+    }
+
+    /**
+     * Called by the watchdog: drops the connection if the send in progress began too long ago, and lets a waiting
+     * session's {@link PingWatch} send a due ping.
+     */
     void checkTimeout(long now) {
+        PingWatch k = keepAlive;
+        if (k != null) k.tick(now);
         long s = started;
         if (s != 0 && now - s > timeoutNanos && !timedOut) {
             timedOut = true;

@@ -89,7 +89,8 @@ abstract sealed class Session implements WebSocket permits WebSocketSession, Cli
         this.closeNanos = config.closeTimeout().toNanos();
         this.lastHeard = System.nanoTime();
         this.lastPing = lastHeard;
-        this.watch = server && c.watchesWaits() && pingNanos < idleNanos ? new PingWatch(this) : null;
+        this.watch = server && c.watchesWaits() && pingNanos < idleNanos ? new PingWatch(this, pingNanos) : null;
+        sender.keepAlive(watch);
     }
 
     /** @return who the other end is, for the log */
@@ -111,7 +112,7 @@ abstract sealed class Session implements WebSocket permits WebSocketSession, Cli
         c.setIdleTimeout(Duration.ofNanos(watched ? idleNanos - pingNanos : idleNanos + pingNanos));
     }
 
-    /** The watchdog's nudge ({@link PingWatch}), on a thread of its own while the reader waits: a due ping. */
+    /** A due ping while the reader waits ({@link PingWatch#tick}), on a thread of its own. */
     final void pingFromWatch() {
         if (ended || closeSentAt != 0 || c.isDraining()) return; // a stop ends the idle wait itself
         lastPing = System.nanoTime();
@@ -234,12 +235,14 @@ abstract sealed class Session implements WebSocket permits WebSocketSession, Cli
             } else if (watch != null) {
                 decoder.trim();
                 if (!watchedIdle) idleTimeout(true);
-                watch.pingDue = Math.max(lastHeard, lastPing) + pingNanos;
+                watch.begin(Math.max(lastHeard, lastPing) + pingNanos);
                 try {
                     if (!c.awaitInputWatched(watch)) continue; // a stream without a watchdog: its slice passed
                 } catch (SocketTimeoutException e) {
-                    fail(CloseCodes.GOING_AWAY, "idle timeout"); // not even the ping brought an answer
+                    fail(CloseCodes.GOING_AWAY, "idle timeout"); // not even the pings brought an answer
                     return false;
+                } finally {
+                    watch.end();
                 }
                 arrived = in.available() > 0 || in.fill(ReadBuffer.Wait.NEXT_MESSAGE, MAX_PENDING);
             } else {
