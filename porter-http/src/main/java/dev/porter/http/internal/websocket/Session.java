@@ -54,7 +54,7 @@ abstract sealed class Session implements WebSocket permits WebSocketSession, Cli
 
     // Reader's state (under `reading`).
     private long lastHeard;
-    /** Written by the reader, or by the watchdog's nudge while the reader waits. */
+    /** Written by the reader, or by a ping of {@link PingWatch#tick} while the reader waits. */
     private volatile long lastPing;
     private boolean released;
     /** The connection's idle timeout is the watched waits' (idle less ping), not the timed waits' bound. */
