@@ -28,7 +28,9 @@ import java.util.Objects;
  * room delivering to its members); messages never interleave. A send blocks while the peer does not read
  * (back-pressure: nothing is queued without bound); one that takes longer than
  * {@link WebSocketConfig#sendTimeout()} drops the connection, and the blocked sender gets an {@link IOException}.
- * A send after the conversation closed throws {@link IOException}.
+ * A send after the conversation closed throws {@link IOException}. A message is on its way when its send returns,
+ * except one sent by the thread that reads (the handler's) while the peer's next frame is already buffered: that one
+ * is sent with the replies that follow, at the latest before this conversation next waits for input.
  *
  * <p><b>Bad input</b> from the peer fails the connection with its close code (RFC 6455 §7.1.7): 1002 for a
  * protocol error (unmasked frame, bad opcode or reserved bit, bad fragmentation or close code), 1007 for text that

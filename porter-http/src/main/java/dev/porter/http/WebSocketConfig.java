@@ -15,7 +15,7 @@ import java.util.Objects;
  *                       {@link WebSocket#receive()}; then the server closes with 1001 (going away). Default 90 s
  * @param pingInterval   silence after which the server sends a ping, and again each interval while the silence
  *                       lasts, so a live peer's pong keeps the conversation under the idle timeout and proxies see
- *                       traffic. Default 30 s
+ *                       traffic (checked every 100 ms on a connection of its own). Default 30 s
  * @param sendTimeout    longest one message may take to send (the peer not reading); then the connection is
  *                       dropped without a Close frame (the peer reads nothing) and the sender gets an
  *                       {@link java.io.IOException}. Checked every 100 ms. Default 30 s

@@ -97,12 +97,33 @@ final class ConnectionOutput implements WriteBuffer {
             length += len;
             return;
         }
-        sendBuffered();
         if (len >= o.length / 2) {
-            writeFully(ByteBuffer.wrap(src, off, len));
+            sendWith(ByteBuffer.wrap(src, off, len));
         } else {
+            sendBuffered();
             System.arraycopy(src, off, o, 0, len);
             length = len;
+        }
+    }
+
+    /**
+     * Sends what is buffered, then {@code b}: in one gathering write when something is buffered (a frame's or a
+     * response's head before a large payload), rather than a write of the head's few bytes on its own.
+     */
+    private void sendWith(ByteBuffer b) throws IOException {
+        if (length == 0) {
+            writeFully(b);
+            return;
+        }
+        ByteBuffer[] both = {buffer.limit(length).position(0), b};
+        flushedBytes += length + b.remaining();
+        writeStarted = System.nanoTime() | 1;
+        try {
+            sink.write(both);
+        } finally {
+            writeStarted = 0;
+            length = 0;
+            buffer.clear();
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.porter.http.internal;
 
 import dev.porter.core.Connection;
+import dev.porter.core.InputWatch;
 import dev.porter.core.ReadBuffer;
 
 import java.io.IOException;
@@ -27,6 +28,22 @@ public interface ByteStream {
      */
     boolean awaitInput(Duration linger) throws IOException;
 
+    /** @return true if {@link #awaitInputWatched} is available: a whole connection (an HTTP/2 stream has none) */
+    default boolean watchesWaits() {
+        return false;
+    }
+
+    /**
+     * Waits for input without a timer, as {@link Connection#awaitInputWatched}: {@code watch} tells the core's
+     * watchdog when the wait turns idle and gets the peer to speak.
+     *
+     * @return as {@link Connection#awaitInputWatched}
+     * @throws UnsupportedOperationException unless {@link #watchesWaits()}
+     */
+    default boolean awaitInputWatched(InputWatch watch) throws IOException {
+        throw new UnsupportedOperationException("no watched wait on " + this);
+    }
+
     /** Buffers bytes for sending; may block while the peer does not read (back-pressure). */
     void write(byte[] b, int off, int len) throws IOException;
 
@@ -52,6 +69,8 @@ public interface ByteStream {
         return new ByteStream() {
             @Override public ReadBuffer input() { return c.input(); }
             @Override public boolean awaitInput(Duration linger) throws IOException { return c.awaitInput(linger); }
+            @Override public boolean watchesWaits() { return true; }
+            @Override public boolean awaitInputWatched(InputWatch w) throws IOException { return c.awaitInputWatched(w); }
             @Override public void write(byte[] b, int off, int len) throws IOException { c.write(b, off, len); }
             @Override public void flush() throws IOException { c.flush(); }
             @Override public void shutdownOutput() throws IOException { c.shutdownOutput(); }

@@ -30,6 +30,7 @@ class WebSocketIsolationTest {
 
     private static HttpServer server;
     private static final BlockingQueue<String> floodEnded = new ArrayBlockingQueue<>(4);
+    private static final BlockingQueue<Integer> closerEnded = new ArrayBlockingQueue<>(4);
     private static final Set<WebSocket> room = ConcurrentHashMap.newKeySet();
 
     @BeforeAll
@@ -39,6 +40,19 @@ class WebSocketIsolationTest {
                     for (WebSocket.Message m; (m = ws.receive()) != null; ) ws.send(m);
                 })
                 .websocket("/bye", ws -> ws.sendText("bye"))
+                .websocket("/closer", ws -> {
+                    // On any message another thread closes (4000) while this one waits in receive().
+                    for (WebSocket.Message m; (m = ws.receive()) != null; ) {
+                        Thread.ofVirtual().start(() -> {
+                            try {
+                                ws.close(4000, "from elsewhere");
+                            } catch (IOException e) {
+                                throw new java.io.UncheckedIOException(e);
+                            }
+                        });
+                    }
+                    closerEnded.add(ws.closeCode());
+                })
                 .websocket("/flood", ws -> {
                     byte[] chunk = new byte[64 * 1024];
                     try {
@@ -116,6 +130,29 @@ class WebSocketIsolationTest {
     }
 
     @Test
+    void aCloseFromAnotherThreadWhileTheHandlerWaitsEndsTheConversationWhenThePeerAnswers() throws Exception {
+        try (WsWire ws = WsWire.open(server.port(), "/closer")) {
+            ws.sendText("close me");
+            Frame close = next(ws, 8);
+            assertThat(close.closeCode()).isEqualTo(4000);
+            ws.sendClose(4000);
+            assertThat(ws.endsWithoutMore()).isTrue();
+            assertThat(closerEnded.poll(10, TimeUnit.SECONDS)).isEqualTo(4000);
+        }
+    }
+
+    @Test
+    void aCloseFromAnotherThreadThatThePeerNeverAnswersStillEndsTheConnection() throws Exception {
+        try (WsWire ws = WsWire.open(server.port(), "/closer")) {
+            ws.sendText("close me");
+            assertThat(next(ws, 8).closeCode()).isEqualTo(4000);
+            // No Close back, no pongs: the server ends the connection by itself (bounded by the idle timeout).
+            assertThat(ws.endsWithoutMore()).isTrue();
+            assertThat(closerEnded.poll(10, TimeUnit.SECONDS)).isEqualTo(4000);
+        }
+    }
+
+    @Test
     void anOversizedFrameClosesOnlyItsConnection() throws IOException {
         try (WsWire bad = WsWire.open(server.port(), "/echo"); WsWire good = WsWire.open(server.port(), "/echo")) {
             good.sendText("before");
@@ -133,9 +170,11 @@ class WebSocketIsolationTest {
             Frame ping = ws.read();
             assertThat(ping.opcode()).isEqualTo(9);
             Frame f;
+            int pings = 1;
             while ((f = ws.read()).opcode() == 9) {
-                // unanswered pings, one per interval, until the idle timeout
+                pings++; // unanswered pings, one per interval (200 ms), until the idle timeout (1.5 s)
             }
+            assertThat(pings).as("pings while the silence lasted").isGreaterThan(1);
             assertThat(f.opcode()).isEqualTo(8);
             assertThat(f.closeCode()).isEqualTo(1001);
             assertThat(ws.endsWithoutMore()).isTrue();

@@ -37,6 +37,8 @@ public final class MessageDecoder {
 
     private static final byte[] EMPTY = new byte[0];
     private static final int KEEP_BUFFER = 64 * 1024;
+    /** A quiet conversation keeps a message buffer up to this size ({@link #trim}). */
+    private static final int TRIM_ABOVE = 4096;
     private static final int SCRATCH = 16 * 1024;
 
     private final FrameParser parser;
@@ -117,6 +119,12 @@ public final class MessageDecoder {
         }
         if (!compressed && messageLength + parser.length() > maxMessageSize) {
             throw new CloseException(CloseCodes.TOO_BIG, "message over " + maxMessageSize + " bytes");
+        }
+        // Room for a frame announced within the buffer size kept anyway, at once: growing from 256 bytes as the
+        // payload arrives would copy it at each doubling. A larger frame's buffer still grows with what arrives.
+        long whole = messageLength + parser.length();
+        if (!compressed && whole > message.length && whole <= KEEP_BUFFER) {
+            message = Arrays.copyOf(message, (int) Math.min(KEEP_BUFFER, Math.max(whole, Math.max(256, message.length * 2L))));
         }
     }
 
@@ -205,7 +213,7 @@ public final class MessageDecoder {
      * then holds none of it. The last event's content must have been taken already.
      */
     public void trim() {
-        if (messageType == 0 && message.length > 4096) {
+        if (messageType == 0 && message.length > TRIM_ABOVE) {
             message = EMPTY;
             messageLength = 0;
         }
@@ -229,6 +237,17 @@ public final class MessageDecoder {
     /** @return the buffer holding a message's bytes, valid until the next {@link #decode} */
     public byte[] data() {
         return message;
+    }
+
+    /**
+     * @return the bytes of a {@link Event#BINARY} event in an array of their own: the buffer itself when it holds
+     *         exactly the message and is larger than a quiet conversation keeps ({@link #trim}), else a copy
+     */
+    public byte[] takeData() {
+        if (message.length != messageLength || messageLength <= TRIM_ABOVE) return Arrays.copyOf(message, messageLength);
+        byte[] m = message;
+        message = EMPTY;
+        return m;
     }
 
     /** @return the message's length in {@link #data()} */

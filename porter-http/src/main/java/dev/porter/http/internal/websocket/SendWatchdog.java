@@ -9,7 +9,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@value #TICK_MILLIS} ms at when each {@link Sender}'s current send began and drops the connection of one that
  * has been sending longer than its timeout (the peer does not read). A send costs two volatile writes, not a timer:
  * with thousands of conversations sending small messages, arming and cancelling a timer per message would cost
- * more than the message.
+ * more than the message. The same looks drive the pings of a server's conversation waiting without a timer
+ * ({@link PingWatch}).
  */
 final class SendWatchdog {
 

@@ -3,12 +3,16 @@ package dev.porter.http.internal.websocket;
 import dev.porter.http.internal.ByteStream;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The sending side of one WebSocket conversation, a server's or (masking every frame) a client's: frames leave
- * whole and in order under one lock (any thread may send), each message is flushed, and a send blocks while the
- * peer does not read. The {@link SendWatchdog} drops the connection when one send takes longer than the send
+ * whole and in order under one lock (any thread may send), and a send blocks while the peer does not read. Each
+ * message is flushed, except one the reading thread sends while the peer's next frame is already buffered: that
+ * one stays in the output buffer, owed, until {@link #flushOwed()} — which the reader calls before it waits for
+ * input — or any later flush. A burst of frames is so answered with one write, as HTTP/1.1 answers pipelined
+ * requests. The {@link SendWatchdog} drops the connection when one send takes longer than the send
  * timeout. Messages are sent in frames of at most 64 KiB, compressed when permessage-deflate was agreed (the
  * deflater's context follows the order of sending, which the lock makes the order on the wire).
  */
@@ -17,17 +21,26 @@ final class Sender {
     private static final System.Logger LOG = System.getLogger("dev.porter.http.WebSocket");
     /** The largest frame sent: larger messages leave in fragments of this size. */
     static final int FRAGMENT = 64 * 1024;
+    /** The longest text sent through {@link #shortText}: ASCII that fits a frame with a 2-byte header (§5.2). */
+    private static final int SHORT_TEXT = 125;
 
     private final ByteStream c;
     private final FrameWriter.Output out;
     private final FrameWriter writer;
     private final PerMessageDeflate deflate;
     private final long timeoutNanos;
+    private final boolean masking;
+    /** A short text frame, header and payload, built in place (under the lock); allocated at the first one. */
+    private byte[] shortFrame;
     private final ReentrantLock lock = new ReentrantLock();
     /** {@link System#nanoTime()} (odd, never 0) when the send in progress began, or 0. */
     private volatile long started;
     private volatile boolean closeSent;
     private volatile boolean timedOut;
+    /** The pings of a server's timerless wait, ticked with each look of the watchdog; or null. */
+    private volatile PingWatch keepAlive;
+    /** A message was buffered without a flush ({@link #message} with {@code flush} false); the reader's field. */
+    private boolean owed;
 
     /** Told why, when a send failed and the connection was closed. */
     private final java.util.function.Consumer<String> onFailure;
@@ -48,10 +61,55 @@ final class Sender {
         this.out = c::write;
         this.deflate = deflate;
         this.timeoutNanos = timeoutNanos;
+        this.masking = maskKeys != null;
     }
 
-    /** Sends one data message (TEXT or BINARY). @throws IOException if closing, closed, or the send failed */
-    void message(int opcode, byte[] b, int off, int len) throws IOException {
+    /** Sends a text message (flushed as {@link #message} says). */
+    void text(String text, boolean flush) throws IOException {
+        if (text.length() <= SHORT_TEXT && deflate == null && !masking && shortText(text, flush)) return;
+        byte[] b = text.getBytes(StandardCharsets.UTF_8);
+        message(FrameParser.TEXT, b, 0, b.length, flush);
+    }
+
+    /**
+     * A short ASCII text of a server's, uncompressed, goes out as one frame built in place: no array per message
+     * for its UTF-8 (ASCII is its own UTF-8), and one write for header and payload.
+     *
+     * @return false if the text is not ASCII (nothing was sent)
+     */
+    private boolean shortText(String text, boolean flush) throws IOException {
+        lock.lock();
+        try {
+            if (closeSent) throw new IOException("the WebSocket is closed");
+            byte[] f = shortFrame != null ? shortFrame : (shortFrame = new byte[2 + SHORT_TEXT]);
+            int n = text.length();
+            for (int i = 0; i < n; i++) {
+                char ch = text.charAt(i);
+                if (ch >= 0x80) return false;
+                f[2 + i] = (byte) ch;
+            }
+            begin();
+            FrameWriter.header(f, 0, true, false, FrameParser.TEXT, n, false, 0);
+            c.write(f, 0, 2 + n);
+            if (flush) c.flush();
+            else owed = true;
+            return true;
+        } catch (IOException e) {
+            throw failed(e);
+        } finally {
+            started = 0;
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Sends one data message (TEXT or BINARY).
+     *
+     * @param flush false only on the reading thread, with more input buffered: the message is then owed, sent by
+     *              {@link #flushOwed()} before the reader waits (or by any flush before that)
+     * @throws IOException if closing, closed, or the send failed
+     */
+    void message(int opcode, byte[] b, int off, int len, boolean flush) throws IOException {
         lock.lock();
         try {
             if (closeSent) throw new IOException("the WebSocket is closed");
@@ -62,7 +120,8 @@ final class Sender {
             } else {
                 frames(opcode, false, b, off, len);
             }
-            c.flush();
+            if (flush) c.flush();
+            else owed = true;
         } catch (IOException e) {
             throw failed(e);
         } finally {
@@ -84,6 +143,22 @@ final class Sender {
             writer.write(out, done + n == len, compressed && first, first ? opcode : FrameParser.CONTINUATION, b, off + done, n);
             done += n;
         } while (done < len);
+    }
+
+    /** Sends what {@link #message} left owed, if anything: the reading thread's, before it waits for input. */
+    void flushOwed() throws IOException {
+        if (!owed) return;
+        owed = false;
+        lock.lock();
+        try {
+            begin();
+            c.flush();
+        } catch (IOException e) {
+            throw failed(e);
+        } finally {
+            started = 0;
+            lock.unlock();
+        }
     }
 
     /** Sends a Ping or Pong. @return false if a Close was already sent (nothing may follow it, §5.5.1) */
@@ -147,8 +222,18 @@ final class Sender {
         return reported;
     }
 
-    /** Called by the watchdog: drops the connection if the send in progress began too long ago. */
+    /** @param watch the session's timerless wait, whose pings the send watchdog's looks drive; or null */
+    void keepAlive(PingWatch watch) {
+        keepAlive = watch;
+    }
+
+    /**
+     * Called by the watchdog: drops the connection if the send in progress began too long ago, and lets a waiting
+     * session's {@link PingWatch} send a due ping.
+     */
     void checkTimeout(long now) {
+        PingWatch k = keepAlive;
+        if (k != null) k.tick(now);
         long s = started;
         if (s != 0 && now - s > timeoutNanos && !timedOut) {
             timedOut = true;

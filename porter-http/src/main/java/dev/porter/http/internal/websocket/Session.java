@@ -8,9 +8,8 @@ import dev.porter.http.internal.ByteStream;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.nio.charset.StandardCharsets;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.random.RandomGenerator;
 
@@ -28,6 +27,8 @@ import java.util.random.RandomGenerator;
  *       (the server may finish what it was saying).</li>
  * </ul>
  * Reading belongs to one thread at a time (under {@link #reading}); sending and closing may come from any thread.
+ * A message the reading thread sends while the peer's next frame is already buffered is not flushed at once: it
+ * leaves with the next ones, at the latest before this conversation next waits for input (see {@link Sender}).
  */
 abstract sealed class Session implements WebSocket permits WebSocketSession, ClientSession {
 
@@ -48,11 +49,18 @@ abstract sealed class Session implements WebSocket permits WebSocketSession, Cli
     private final long idleNanos;
     private final long pingNanos;
     private final long closeNanos;
+    /** The server's timerless wait on a whole connection ({@link PingWatch}), or null: timed waits instead. */
+    private final PingWatch watch;
 
     // Reader's state (under `reading`).
     private long lastHeard;
-    private long lastPing;
+    /** Written by the reader, or by a ping of {@link PingWatch#tick} while the reader waits. */
+    private volatile long lastPing;
     private boolean released;
+    /** The connection's idle timeout is the watched waits' (idle less ping), not the timed waits' bound. */
+    private boolean watchedIdle;
+    /** The thread that last called {@link #receive()}: its sends may be batched while input is buffered. */
+    private volatile Thread reader;
 
     /** When our Close left ({@link System#nanoTime()}), or 0; set by whichever thread closes. */
     private volatile long closeSentAt;
@@ -81,6 +89,8 @@ abstract sealed class Session implements WebSocket permits WebSocketSession, Cli
         this.closeNanos = config.closeTimeout().toNanos();
         this.lastHeard = System.nanoTime();
         this.lastPing = lastHeard;
+        this.watch = server && c.watchesWaits() && pingNanos < idleNanos ? new PingWatch(this, pingNanos) : null;
+        sender.keepAlive(watch);
     }
 
     /** @return who the other end is, for the log */
@@ -88,14 +98,36 @@ abstract sealed class Session implements WebSocket permits WebSocketSession, Cli
 
     /** Starts the send watchdog, and keeps the stream's own idle timeout from cutting our waits short. */
     final void start(WebSocketConfig config) {
-        c.setIdleTimeout(config.idleTimeout().plus(config.pingInterval()));
+        idleTimeout(watch != null);
         SendWatchdog.watch(sender);
+    }
+
+    /**
+     * Sets the connection's own idle timeout: for a watched wait, the WebSocket idle timeout less the ping interval
+     * (the core counts it from when the wait turned quiet, which is when a ping is due); for other waits, longer
+     * than any of ours, so that it never cuts them short.
+     */
+    private void idleTimeout(boolean watched) {
+        watchedIdle = watched;
+        c.setIdleTimeout(Duration.ofNanos(watched ? idleNanos - pingNanos : idleNanos + pingNanos));
+    }
+
+    /** A due ping while the reader waits ({@link PingWatch#tick}), on a thread of its own. */
+    final void pingFromWatch() {
+        if (ended || closeSentAt != 0 || c.isDraining()) return; // a stop ends the idle wait itself
+        lastPing = System.nanoTime();
+        try {
+            sender.control(FrameParser.PING, EMPTY, 0);
+        } catch (IOException e) {
+            // The connection is closed (the sender said why); the reader finds out when its wait ends.
+        }
     }
 
     @Override
     public Message receive() throws IOException {
         reading.lock();
         try {
+            reader = Thread.currentThread();
             while (!ended && !closeReceived) {
                 Message m = next();
                 if (m != null) return m;
@@ -111,6 +143,7 @@ abstract sealed class Session implements WebSocket permits WebSocketSession, Cli
         ReadBuffer in = c.input();
         try {
             if (in.available() == 0) {
+                sender.flushOwed(); // the replies to a burst leave together, before any wait
                 if (decoder.inFrame()) {
                     if (!in.fill(ReadBuffer.Wait.IN_MESSAGE, MAX_PENDING)) return abnormal("connection ended inside a frame");
                 } else if (!awaitFrame(in)) {
@@ -122,6 +155,7 @@ abstract sealed class Session implements WebSocket permits WebSocketSession, Cli
             if (n > 0) lastHeard = System.nanoTime();
             switch (decoder.event()) {
                 case NONE -> {
+                    if (in.available() > 0) sender.flushOwed(); // a partial header: the fill below may wait
                     if (in.available() > 0 && !in.fill(ReadBuffer.Wait.IN_MESSAGE, MAX_PENDING)) {
                         return abnormal("connection ended inside a frame header");
                     }
@@ -130,7 +164,7 @@ abstract sealed class Session implements WebSocket permits WebSocketSession, Cli
                     if (!server || !sender.closeSent()) return new Text(decoder.text());
                 }
                 case BINARY -> {
-                    if (!server || !sender.closeSent()) return new Binary(Arrays.copyOf(decoder.data(), decoder.length()));
+                    if (!server || !sender.closeSent()) return new Binary(decoder.takeData());
                 }
                 case PING -> sender.control(FrameParser.PONG, decoder.control(), decoder.controlLength());
                 case PONG -> {
@@ -191,12 +225,26 @@ abstract sealed class Session implements WebSocket permits WebSocketSession, Cli
             if (server && closeSentAt != 0) {
                 // Waiting for the peer's Close: a plain bounded read (awaitInput returns at once while the server
                 // stops, which is one reason to be here).
+                if (watchedIdle) idleTimeout(false);
                 in.deadline(now + left);
                 try {
                     arrived = in.fill(ReadBuffer.Wait.NEXT_MESSAGE, MAX_PENDING);
                 } finally {
                     in.deadline(0);
                 }
+            } else if (watch != null) {
+                decoder.trim();
+                if (!watchedIdle) idleTimeout(true);
+                watch.begin(Math.max(lastHeard, lastPing) + pingNanos);
+                try {
+                    if (!c.awaitInputWatched(watch)) continue; // a stream without a watchdog: its slice passed
+                } catch (SocketTimeoutException e) {
+                    fail(CloseCodes.GOING_AWAY, "idle timeout"); // not even the pings brought an answer
+                    return false;
+                } finally {
+                    watch.end();
+                }
+                arrived = in.available() > 0 || in.fill(ReadBuffer.Wait.NEXT_MESSAGE, MAX_PENDING);
             } else {
                 if (server) decoder.trim();
                 // Silence (false) goes round again: the checks above decide.
@@ -320,13 +368,20 @@ abstract sealed class Session implements WebSocket permits WebSocketSession, Cli
 
     @Override
     public void sendText(String text) throws IOException {
-        byte[] b = text.getBytes(StandardCharsets.UTF_8);
-        sender.message(FrameParser.TEXT, b, 0, b.length);
+        sender.text(text, !batched());
     }
 
     @Override
     public void sendBinary(byte[] data) throws IOException {
-        sender.message(FrameParser.BINARY, data, 0, data.length);
+        sender.message(FrameParser.BINARY, data, 0, data.length, !batched());
+    }
+
+    /**
+     * @return true when this send may stay unflushed: it comes from the reading thread and the peer's next frame
+     *         is already buffered, so the reader will go on without waiting and flush before it waits
+     */
+    private boolean batched() {
+        return Thread.currentThread() == reader && c.input().available() > 0;
     }
 
     @Override

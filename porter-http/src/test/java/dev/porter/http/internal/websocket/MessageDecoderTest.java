@@ -183,4 +183,28 @@ class MessageDecoderTest {
         assertThat(server(masked(true, CLOSE, bytes(0x03))).error()).isEqualTo(1002);
         assertThat(server(masked(true, CLOSE, bytes(0x03, 0xe8, 0xc0, 0xaf))).error()).isEqualTo(1007);
     }
+
+    // ---- ownership of what a message hands out -------------------------------------------------------------
+
+    @Test
+    void binaryMessagesTakenOutAreTheirOwnWhateverTheNextMessageBrings() {
+        for (int size : new int[]{64, 4096, 4097, 65536}) {
+            byte[] a = new byte[size];
+            byte[] b = new byte[size];
+            Arrays.fill(a, (byte) 'a');
+            Arrays.fill(b, (byte) 'b');
+            byte[] in = concat(masked(true, BINARY, a), masked(true, BINARY, b));
+            MessageDecoder d = new MessageDecoder(true, 16 * MB, 16 * MB, null);
+
+            int n = d.decode(in, 0, in.length);
+            assertThat(d.event()).isEqualTo(MessageDecoder.Event.BINARY);
+            byte[] first = d.takeData();
+            d.decode(in, n, in.length);
+            assertThat(d.event()).isEqualTo(MessageDecoder.Event.BINARY);
+            byte[] second = d.takeData();
+
+            assertThat(first).as("size %d", size).isEqualTo(a);
+            assertThat(second).as("size %d", size).isEqualTo(b);
+        }
+    }
 }
