@@ -153,6 +153,37 @@ class WebSocketIsolationTest {
     }
 
     @Test
+    void aCloseFromAnotherThreadThatThePeerNeverAnswersEndsTheConnectionAfterTheCloseTimeoutNotTheIdleTimeout()
+            throws Exception {
+        // Idle timeout and ping interval far beyond the client's 10 s read timeout: only the close timeout (300 ms)
+        // can end this connection before the read below gives up.
+        BlockingQueue<Integer> ended = new ArrayBlockingQueue<>(1);
+        Router r = new Router().websocket("/closer", ws -> {
+            for (WebSocket.Message m; (m = ws.receive()) != null; ) {
+                Thread.ofVirtual().start(() -> {
+                    try {
+                        ws.close(4000, "from elsewhere");
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+            }
+            ended.add(ws.closeCode());
+        });
+        WebSocketConfig config = WebSocketConfig.defaults()
+                .withKeepAlive(Duration.ofMinutes(10), Duration.ofMinutes(5)).withCloseTimeout(Duration.ofMillis(300));
+        HttpServer quiet = HttpServer.start(HttpConfig.builder().websocket(config).build(), r);
+        try (WsWire ws = WsWire.open(quiet.port(), "/closer")) {
+            ws.sendText("close me");
+            assertThat(ws.read().closeCode()).isEqualTo(4000);
+            assertThat(ws.endsWithoutMore()).isTrue(); // silent: no Close, no pong, nothing
+            assertThat(ended.poll(10, TimeUnit.SECONDS)).isEqualTo(4000);
+        } finally {
+            quiet.close();
+        }
+    }
+
+    @Test
     void anOversizedFrameClosesOnlyItsConnection() throws IOException {
         try (WsWire bad = WsWire.open(server.port(), "/echo"); WsWire good = WsWire.open(server.port(), "/echo")) {
             good.sendText("before");

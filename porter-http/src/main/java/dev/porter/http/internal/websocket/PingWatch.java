@@ -49,8 +49,15 @@ final class PingWatch implements InputWatch {
     public void nudge() {
     }
 
-    /** The send watchdog's look (every 100 ms): a ping when one is due while the reader waits, on a thread of its own. */
+    /**
+     * The send watchdog's look (every 100 ms) while the reader waits: a ping when one is due, on a thread of its own;
+     * or, once a Close sent from another thread went unanswered for the close timeout, the connection dropped.
+     */
     void tick(long now) {
+        if (waiting && session.dropIfCloseUnanswered(now)) {
+            waiting = false;
+            return;
+        }
         if (waiting && now - nextPing >= 0) {
             nextPing = now + pingNanos;
             Thread.ofVirtual().name("porter-websocket-ping").start(session::pingFromWatch);

@@ -123,6 +123,21 @@ abstract sealed class Session implements WebSocket permits WebSocketSession, Cli
         }
     }
 
+    /**
+     * The send watchdog's look while the reader waits watched ({@link PingWatch#tick}): a Close sent from another
+     * thread that the peer left unanswered for the close timeout drops the connection, which ends the reader's wait
+     * (a timerless wait sees no deadline of its own). @return true if it dropped the connection
+     */
+    final boolean dropIfCloseUnanswered(long now) {
+        long sent = closeSentAt;
+        if (sent == 0 || ended || now - sent - closeNanos < 0) return false;
+        if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
+            LOG.log(System.Logger.Level.DEBUG, "WebSocket {0}: no Close answered ours in time", peer());
+        }
+        c.close();
+        return true;
+    }
+
     @Override
     public Message receive() throws IOException {
         reading.lock();
@@ -395,7 +410,8 @@ abstract sealed class Session implements WebSocket permits WebSocketSession, Cli
         byte[] payload = CloseCodes.payload(code, reason); // validates before anything is sent
         if (sender.close(payload)) {
             record(code, reason);
-            // Read by the reader thread's awaitFrame; a close from another thread is seen at its next wait.
+            // Read by the reader thread's awaitFrame; a close from another thread is seen at its next wait, or by the
+            // send watchdog when the peer leaves it unanswered (dropIfCloseUnanswered).
             closeSentAt = System.nanoTime();
         }
     }
