@@ -16,8 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A server's platform threads for the expensive steps of its TLS handshakes: the tasks an {@link SSLEngine} hands
- * out by {@code getDelegatedTask()} (the ClientHello with its key share and the CertificateVerify signature; the
- * client's Finished). The connection's virtual thread parks until they are done.
+ * out by {@code getDelegatedTask()} (in a TLS 1.3 handshake the ClientHello's: the key agreement, the choice of
+ * certificate and its CertificateVerify signature). The connection's virtual thread parks until they are done.
  *
  * <p>Why not on the connection's own thread: there they occupy a carrier, and the virtual-thread scheduler has one
  * per core, so a burst of handshakes holds up the established connections' requests queued behind them, and the
