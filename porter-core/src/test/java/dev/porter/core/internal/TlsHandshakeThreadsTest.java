@@ -275,6 +275,25 @@ class TlsHandshakeThreadsTest {
     }
 
     @Test
+    void stoppingTheServerWhileHandshakesWaitForThePoolNeitherHangsNorLeavesAThread() throws Exception {
+        Running r = start(config(1));
+        CountDownLatch hold = new CountDownLatch(1);
+        r.keys().hold = hold;
+        try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<String> first = clients.submit(() -> echo(r.port(), "first"));
+            Await.latch("the pool's thread is busy", r.keys().held);
+            Future<String> second = clients.submit(() -> echo(r.port(), "second"));
+            // The stop interrupts the handshakes parked on the pool, then ends the pool (its held thread too).
+            r.close();
+            assertThatThrownBy(() -> Await.result("the first client", first)).isInstanceOf(AssertionError.class);
+            assertThatThrownBy(() -> Await.result("the second client", second)).isInstanceOf(AssertionError.class);
+            Await.until("no handshake thread is left", () -> !poolThreadAlive());
+        } finally {
+            hold.countDown();
+        }
+    }
+
+    @Test
     void handshakeThreadsDefaultToTheProcessorsAndMustNotBeNegative() {
         TlsConfig tls = TlsConfig.of(new KeySource.Pkcs12(store, "secret".toCharArray()));
         assertThat(tls.handshakeThreads()).isEqualTo(Runtime.getRuntime().availableProcessors());
