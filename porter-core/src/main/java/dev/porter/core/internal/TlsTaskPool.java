@@ -26,8 +26,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * never comes here: tasks exist only during handshakes.
  *
  * <p>The queue is unbounded in type but not in fact: a handshake submits only while it holds one of the
- * acceptor's {@code maxHandshakes} slots, and waits for its task before it goes on, so at most that many tasks
- * are queued or running at once.
+ * acceptor's {@code maxHandshakes} slots, and waits for its task before it goes on (or, past its deadline, takes it
+ * out of the queue), so at most that many tasks are queued, plus at most one running per thread for a handshake
+ * that already gave up.
  *
  * <p>Threads start with the first handshakes (one per task until the pool is full) and end after a minute idle,
  * so a server with few handshakes keeps none; {@link #close()} ends them all.
@@ -76,10 +77,10 @@ final class TlsTaskPool implements AutoCloseable {
         try {
             done.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            done.cancel(false);
+            drop(done);
             throw net.timeout("TLS handshake not completed in time (its computation was queued or running)");
         } catch (InterruptedException e) {
-            done.cancel(false);
+            drop(done);
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while the TLS handshake computed");
         } catch (ExecutionException e) {
@@ -88,6 +89,12 @@ final class TlsTaskPool implements AutoCloseable {
             // Dropped from the queue by a close() that could not wait (see there): nothing ran, so run it here.
             runInline(engine);
         }
+    }
+
+    /** A handshake gave up on its task: out of the queue if it is still there (a running one ends on its own). */
+    private void drop(Future<?> task) {
+        task.cancel(false);
+        executor.remove((Runnable) task);
     }
 
     /** Runs {@code engine}'s delegated tasks on the calling thread. */
@@ -108,15 +115,15 @@ final class TlsTaskPool implements AutoCloseable {
     public void close() {
         executor.shutdown();
         try {
-            if (!executor.awaitTermination(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS)) drop();
+            if (!executor.awaitTermination(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS)) dropAll();
         } catch (InterruptedException e) {
-            drop();
+            dropAll();
             Thread.currentThread().interrupt();
         }
     }
 
     /** Ends the threads now; a handshake whose task was still queued is woken to run it itself. */
-    private void drop() {
+    private void dropAll() {
         for (Runnable queued : executor.shutdownNow()) {
             if (queued instanceof Future<?> f) f.cancel(false);
         }
