@@ -26,10 +26,16 @@ import java.util.Objects;
  *                             certificate; existing ones keep theirs); {@link Duration#ZERO} never. Default 10 s
  * @param plaintextReply       bytes sent before closing to a client that speaks plaintext to this port instead of
  *                             TLS (an HTTP server sets a 400 response, as nginx does), ISO-8859-1; null sends nothing
+ * @param handshakeThreads     platform threads of the server's own that compute the handshakes' expensive steps
+ *                             (key agreement, the certificate's signature: the engine's delegated tasks) while each
+ *                             connection's virtual thread waits, so they do not occupy the virtual threads' carriers
+ *                             (one per core) that established connections need. Started with the first handshakes,
+ *                             ended after a minute idle and when the server stops. 0 computes on the connection's own
+ *                             thread. Default: the available processors (see docs/tls.md, "Performance")
  */
 public record TlsConfig(List<KeySource> certificates, List<String> applicationProtocols, ClientAuth clientAuth,
                         TrustSource clientTrust, Duration handshakeTimeout, int maxHandshakes, Duration reloadCheck,
-                        String plaintextReply) {
+                        String plaintextReply, int handshakeThreads) {
 
     /** Whether a client must show a certificate. */
     public enum ClientAuth {
@@ -54,6 +60,15 @@ public record TlsConfig(List<KeySource> certificates, List<String> applicationPr
         }
         if (maxHandshakes < 1) throw new IllegalArgumentException("maxHandshakes must be >= 1: " + maxHandshakes);
         if (reloadCheck.isNegative()) throw new IllegalArgumentException("reloadCheck must not be negative: " + reloadCheck);
+        if (handshakeThreads < 0) throw new IllegalArgumentException("handshakeThreads must be >= 0: " + handshakeThreads);
+    }
+
+    /** As the canonical constructor, with the default {@code handshakeThreads}: the available processors. */
+    public TlsConfig(List<KeySource> certificates, List<String> applicationProtocols, ClientAuth clientAuth,
+                     TrustSource clientTrust, Duration handshakeTimeout, int maxHandshakes, Duration reloadCheck,
+                     String plaintextReply) {
+        this(certificates, applicationProtocols, clientAuth, clientTrust, handshakeTimeout, maxHandshakes, reloadCheck,
+                plaintextReply, Runtime.getRuntime().availableProcessors());
     }
 
     /** TLS with these certificates and every default. */
@@ -64,31 +79,36 @@ public record TlsConfig(List<KeySource> certificates, List<String> applicationPr
 
     /** @return a copy accepting these ALPN protocols, in order of preference */
     public TlsConfig withApplicationProtocols(List<String> names) {
-        return new TlsConfig(certificates, names, clientAuth, clientTrust, handshakeTimeout, maxHandshakes, reloadCheck, plaintextReply);
+        return new TlsConfig(certificates, names, clientAuth, clientTrust, handshakeTimeout, maxHandshakes, reloadCheck, plaintextReply, handshakeThreads);
     }
 
     /** @return a copy asking for client certificates chained to {@code trust} */
     public TlsConfig withClientAuth(ClientAuth auth, TrustSource trust) {
-        return new TlsConfig(certificates, applicationProtocols, auth, trust, handshakeTimeout, maxHandshakes, reloadCheck, plaintextReply);
+        return new TlsConfig(certificates, applicationProtocols, auth, trust, handshakeTimeout, maxHandshakes, reloadCheck, plaintextReply, handshakeThreads);
     }
 
     /** @return a copy with this handshake timeout */
     public TlsConfig withHandshakeTimeout(Duration d) {
-        return new TlsConfig(certificates, applicationProtocols, clientAuth, clientTrust, d, maxHandshakes, reloadCheck, plaintextReply);
+        return new TlsConfig(certificates, applicationProtocols, clientAuth, clientTrust, d, maxHandshakes, reloadCheck, plaintextReply, handshakeThreads);
     }
 
     /** @return a copy allowing this many handshakes in progress at once */
     public TlsConfig withMaxHandshakes(int max) {
-        return new TlsConfig(certificates, applicationProtocols, clientAuth, clientTrust, handshakeTimeout, max, reloadCheck, plaintextReply);
+        return new TlsConfig(certificates, applicationProtocols, clientAuth, clientTrust, handshakeTimeout, max, reloadCheck, plaintextReply, handshakeThreads);
     }
 
     /** @return a copy checking the key files for changes this often ({@link Duration#ZERO}: never) */
     public TlsConfig withReloadCheck(Duration d) {
-        return new TlsConfig(certificates, applicationProtocols, clientAuth, clientTrust, handshakeTimeout, maxHandshakes, d, plaintextReply);
+        return new TlsConfig(certificates, applicationProtocols, clientAuth, clientTrust, handshakeTimeout, maxHandshakes, d, plaintextReply, handshakeThreads);
+    }
+
+    /** @return a copy computing handshakes on this many threads of the server's own (0: on each connection's thread) */
+    public TlsConfig withHandshakeThreads(int threads) {
+        return new TlsConfig(certificates, applicationProtocols, clientAuth, clientTrust, handshakeTimeout, maxHandshakes, reloadCheck, plaintextReply, threads);
     }
 
     /** @return a copy answering plaintext clients with these bytes (ISO-8859-1) before closing */
     public TlsConfig withPlaintextReply(String reply) {
-        return new TlsConfig(certificates, applicationProtocols, clientAuth, clientTrust, handshakeTimeout, maxHandshakes, reloadCheck, reply);
+        return new TlsConfig(certificates, applicationProtocols, clientAuth, clientTrust, handshakeTimeout, maxHandshakes, reloadCheck, reply, handshakeThreads);
     }
 }

@@ -342,6 +342,7 @@ public final class AcceptLoop implements ConnectionOwner {
         for (SocketConnection c : live) {
             if (c != caller) ended(c);
         }
+        if (tls != null) tls.close();
         return forced;
     }
 

@@ -163,9 +163,13 @@ public final class SocketConnection implements Connection {
         tls.handshake(timeoutNanos, plaintextReply);
     }
 
-    /** As {@link #handshake(long, String)}, holding one of {@code slots} only while the handshake computes. */
-    void handshake(long timeoutNanos, String plaintextReply, java.util.concurrent.Semaphore slots) throws IOException {
-        tls.handshake(timeoutNanos, plaintextReply, slots);
+    /**
+     * As {@link #handshake(long, String)}, holding one of {@code slots} only while the handshake computes, and its
+     * delegated tasks on {@code pool} (null: on this thread).
+     */
+    void handshake(long timeoutNanos, String plaintextReply, java.util.concurrent.Semaphore slots, TlsTaskPool pool)
+            throws IOException {
+        tls.handshake(timeoutNanos, plaintextReply, slots, pool);
     }
 
     @Override

@@ -11,10 +11,11 @@ import java.util.function.Supplier;
 
 /**
  * The TLS side of a server's accepted connections: an engine for each, handshakes bounded in time and in number
- * (a flood of new connections waits for a slot instead of taking every CPU), and the key files checked for changes
- * now and then, so new connections get a renewed certificate while existing ones keep theirs.
+ * (a flood of new connections waits for a slot instead of taking every CPU), their computation on the server's
+ * own platform threads ({@link TlsTaskPool}, unless {@link TlsConfig#handshakeThreads()} is 0), and the key files
+ * checked for changes now and then, so new connections get a renewed certificate while existing ones keep theirs.
  */
-public final class TlsAcceptor {
+public final class TlsAcceptor implements AutoCloseable {
 
     /** Re-reads key material; see {@code ServerTlsContext}. */
     public interface Reloader {
@@ -34,6 +35,8 @@ public final class TlsAcceptor {
     private final long timeoutNanos;
     private final long checkEveryNanos;
     private final AtomicLong nextCheck;
+    /** Null when handshakes compute on their connections' threads. */
+    private final TlsTaskPool pool;
 
     public TlsAcceptor(TlsConfig config, Supplier<SSLEngine> engines, Reloader reloader) {
         this.config = config;
@@ -43,6 +46,7 @@ public final class TlsAcceptor {
         this.timeoutNanos = config.handshakeTimeout().toNanos();
         this.checkEveryNanos = config.reloadCheck().toNanos();
         this.nextCheck = new AtomicLong(System.nanoTime() + checkEveryNanos);
+        this.pool = config.handshakeThreads() == 0 ? null : new TlsTaskPool(config.handshakeThreads());
     }
 
     /** @return a server-mode engine with the newest key material */
@@ -51,9 +55,9 @@ public final class TlsAcceptor {
     }
 
     /**
-     * Runs {@code c}'s handshake on the calling (the connection's own) thread. A slot is held only while the
-     * handshake computes, not while it waits for the client (see {@code TlsHandshake#run}: a client stalling
-     * mid-handshake must not keep other clients' handshakes waiting).
+     * Runs {@code c}'s handshake on the calling (the connection's own) thread, its expensive steps on the pool if
+     * there is one. A slot is held only while the handshake computes, not while it waits for the client (see
+     * {@code TlsHandshake#run}: a client stalling mid-handshake must not keep other clients' handshakes waiting).
      *
      * @return true if the connection is ready for its protocol; false if it failed or timed out (logged at DEBUG:
      *         scanners and impatient clients are routine on the internet), and must be closed
@@ -61,7 +65,7 @@ public final class TlsAcceptor {
     boolean handshake(SocketConnection c) {
         maybeReload();
         try {
-            c.handshake(timeoutNanos, config.plaintextReply(), handshakes);
+            c.handshake(timeoutNanos, config.plaintextReply(), handshakes, pool);
             return true;
         } catch (IOException e) {
             // Interrupted while waiting for a slot (a stop): the interrupt is kept; the connection is closed.
@@ -86,5 +90,16 @@ public final class TlsAcceptor {
     /** Loads the key files anew now (SIGHUP). */
     public void reload() throws TlsSetupException {
         reloader.reload();
+    }
+
+    /** @return handshake tasks the pool has completed; -1 without a pool (for tests) */
+    long pooledTasks() {
+        return pool == null ? -1 : pool.completed();
+    }
+
+    /** Ends the handshake threads (a server's stop, once its connections ended); later handshakes compute inline. */
+    @Override
+    public void close() {
+        if (pool != null) pool.close();
     }
 }

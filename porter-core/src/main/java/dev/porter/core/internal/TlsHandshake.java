@@ -47,13 +47,18 @@ final class TlsHandshake {
      * @param plaintextReply for a server: bytes to send to a client that speaks plaintext instead (an HTTP 400),
      *                       or null
      * @param slots          bounds the handshakes computing at once; null for no bound
+     * @param pool           runs the engine's delegated tasks while this thread waits, within the deadline;
+     *                       null to run them on this thread
      * @throws SSLHandshakeException if the peer is not speaking TLS, fails the handshake or closes during it
      * @throws java.net.SocketTimeoutException if it took too long
-     * @throws java.io.InterruptedIOException if interrupted while waiting for a slot (the interrupt is kept)
+     * @throws java.io.InterruptedIOException if interrupted while waiting for a slot or for the pool (the interrupt
+     *                                        is kept)
      */
-    void run(long timeoutNanos, String plaintextReply, Semaphore slots) throws IOException {
+    void run(long timeoutNanos, String plaintextReply, Semaphore slots, TlsTaskPool pool) throws IOException {
         long deadline = System.nanoTime() + timeoutNanos;
         boolean holding = false;
+        // A task is submitted only while a slot is held, and waited for: the pool never has more than the slots.
+        if (pool != null) records.runTasksWith(e -> pool.run(e, deadline, net));
         try {
             engine.beginHandshake();
             boolean checkedFirstByte = engine.getUseClientMode();

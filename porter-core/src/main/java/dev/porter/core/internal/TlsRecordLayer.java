@@ -146,7 +146,7 @@ final class TlsRecordLayer {
      * sent, so the client learns why. Otherwise nothing more is wrapped — the engine's answer, and a close_notify
      * (see {@link #closeNotify()}), would only confuse the peer — and the connection is cut.
      */
-    private void refuseRenegotiation(SSLEngineResult.HandshakeStatus status) throws SSLException {
+    private void refuseRenegotiation(SSLEngineResult.HandshakeStatus status) throws IOException {
         writer.renegotiationRefused();
         if (status == SSLEngineResult.HandshakeStatus.NEED_TASK) runTasks();
         if (engine.isInboundDone()) sendAlert();
@@ -182,8 +182,13 @@ final class TlsRecordLayer {
         return n;
     }
 
-    void runTasks() {
+    void runTasks() throws IOException {
         writer.runTasks();
+    }
+
+    /** Until the first handshake completes, runs the engine's delegated tasks with {@code runner}. */
+    void runTasksWith(TlsRecordWriter.TaskRunner runner) {
+        writer.runTasksWith(runner);
     }
 
     // ---- writing: see TlsRecordWriter ----------------------------------------------------------------------

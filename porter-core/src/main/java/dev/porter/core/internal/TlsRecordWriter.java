@@ -34,6 +34,14 @@ final class TlsRecordWriter {
     private volatile boolean renegotiationRefused;
     /** A last record waits in {@code netOut} for the close_notify that follows it (or the next wait for input). */
     private volatile boolean pending;
+    /** Where the engine's delegated tasks run: inline, or during a server's first handshake on its pool. */
+    private volatile TaskRunner tasks = TlsTaskPool::runInline;
+
+    /** Runs an engine's delegated tasks. */
+    @FunctionalInterface
+    interface TaskRunner {
+        void run(SSLEngine engine) throws IOException;
+    }
 
     TlsRecordWriter(SSLEngine engine, SocketChannel channel, TlsBuffers buffers) {
         this.engine = engine;
@@ -43,6 +51,12 @@ final class TlsRecordWriter {
 
     void established() {
         established = true;
+        tasks = TlsTaskPool::runInline;
+    }
+
+    /** Until the first handshake completes, runs the engine's tasks with {@code runner}. */
+    void runTasksWith(TaskRunner runner) {
+        tasks = runner;
     }
 
     void renegotiationRefused() {
@@ -234,9 +248,13 @@ final class TlsRecordWriter {
         }
     }
 
-    void runTasks() {
-        // Certificate checks and key agreement: run inline, on this connection's own virtual thread.
-        for (Runnable task; (task = engine.getDelegatedTask()) != null; ) task.run();
+    /**
+     * Certificate checks and key agreement: on a server's handshake pool during its first handshake (see
+     * {@link TlsTaskPool}), otherwise inline on this connection's own thread (a client's handshakes, and the rare
+     * task after the first handshake: a refused renegotiation's).
+     */
+    void runTasks() throws IOException {
+        tasks.run(engine);
     }
 
     /**

@@ -51,7 +51,7 @@ final class TlsTransport implements ByteSource, ByteSink {
      * @throws java.net.SocketTimeoutException if it took too long
      */
     void handshake(long timeoutNanos, String plaintextReply) throws IOException {
-        handshake(timeoutNanos, plaintextReply, null);
+        handshake(timeoutNanos, plaintextReply, null, null);
     }
 
     /**
@@ -59,10 +59,12 @@ final class TlsTransport implements ByteSource, ByteSink {
      * while it waits for the peer's bytes (see {@link TlsHandshake#run}).
      *
      * @param slots bounds the handshakes computing at once; null for no bound
-     * @throws java.io.InterruptedIOException if interrupted while waiting for a slot (the interrupt is kept)
+     * @param pool  runs the engine's delegated tasks while this thread waits; null to run them on this thread
+     * @throws java.io.InterruptedIOException if interrupted while waiting for a slot or the pool (the interrupt is
+     *                                        kept)
      */
-    void handshake(long timeoutNanos, String plaintextReply, Semaphore slots) throws IOException {
-        new TlsHandshake(engine, records, net).run(timeoutNanos, plaintextReply, slots);
+    void handshake(long timeoutNanos, String plaintextReply, Semaphore slots, TlsTaskPool pool) throws IOException {
+        new TlsHandshake(engine, records, net).run(timeoutNanos, plaintextReply, slots, pool);
     }
 
     // ---- reading --------------------------------------------------------------------------------------------
