@@ -31,7 +31,10 @@ import java.util.Objects;
  *                             connection's virtual thread waits, so they do not occupy the virtual threads' carriers
  *                             (one per core) that established connections need. Started with the first handshakes,
  *                             ended after a minute idle and when the server stops. 0 computes on the connection's own
- *                             thread. Default: the available processors (see docs/tls.md, "Performance")
+ *                             thread. Default 0: on a quiet 2-core machine the hand-off cost more CPU per handshake
+ *                             than it saved (docs/tls.md, "Performance", sixth round); a server whose long-lived
+ *                             connections share the machine with bursts of handshakes may want the processors'
+ *                             count, so that those bursts do not queue its requests behind them
  */
 public record TlsConfig(List<KeySource> certificates, List<String> applicationProtocols, ClientAuth clientAuth,
                         TrustSource clientTrust, Duration handshakeTimeout, int maxHandshakes, Duration reloadCheck,
@@ -63,12 +66,12 @@ public record TlsConfig(List<KeySource> certificates, List<String> applicationPr
         if (handshakeThreads < 0) throw new IllegalArgumentException("handshakeThreads must be >= 0: " + handshakeThreads);
     }
 
-    /** As the canonical constructor, with the default {@code handshakeThreads}: the available processors. */
+    /** As the canonical constructor, with the default {@code handshakeThreads}: 0, on each connection's thread. */
     public TlsConfig(List<KeySource> certificates, List<String> applicationProtocols, ClientAuth clientAuth,
                      TrustSource clientTrust, Duration handshakeTimeout, int maxHandshakes, Duration reloadCheck,
                      String plaintextReply) {
         this(certificates, applicationProtocols, clientAuth, clientTrust, handshakeTimeout, maxHandshakes, reloadCheck,
-                plaintextReply, Runtime.getRuntime().availableProcessors());
+                plaintextReply, 0);
     }
 
     /** TLS with these certificates and every default. */

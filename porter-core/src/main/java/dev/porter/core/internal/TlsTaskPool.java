@@ -23,7 +23,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * per core, so a burst of handshakes holds up the established connections' requests queued behind them, and the
  * handshakes get no more of the CPU than the carriers' share (docs/tls.md, "Performance", sixth round). Here they
  * compete as threads of their own, without making every virtual thread's scheduler larger. Keep-alive traffic
- * never comes here: tasks exist only during handshakes.
+ * never comes here: tasks exist only during handshakes. Only when {@code TlsConfig.handshakeThreads} is set: on a
+ * quiet 2-core machine the hand-off (a queue, a pool thread's wake-up, the connection's unpark) cost more CPU per
+ * handshake than it saved, so by default the tasks run on the connection's thread.
  *
  * <p>The queue is unbounded in type but not in fact: a handshake submits only while it holds one of the
  * acceptor's {@code maxHandshakes} slots, and waits for its task before it goes on (or, past its deadline, takes it

@@ -294,10 +294,10 @@ class TlsHandshakeThreadsTest {
     }
 
     @Test
-    void handshakeThreadsDefaultToTheProcessorsAndMustNotBeNegative() {
+    void handshakeThreadsDefaultToNoneAndMustNotBeNegative() {
         TlsConfig tls = TlsConfig.of(new KeySource.Pkcs12(store, "secret".toCharArray()));
-        assertThat(tls.handshakeThreads()).isEqualTo(Runtime.getRuntime().availableProcessors());
-        assertThat(tls.withHandshakeThreads(0).handshakeThreads()).isZero();
+        assertThat(tls.handshakeThreads()).isZero();
+        assertThat(tls.withHandshakeThreads(2).handshakeThreads()).isEqualTo(2);
         assertThatThrownBy(() -> tls.withHandshakeThreads(-1))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("handshakeThreads");
     }
