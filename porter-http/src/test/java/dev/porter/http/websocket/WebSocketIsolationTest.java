@@ -5,6 +5,7 @@ import dev.porter.http.HttpServer;
 import dev.porter.http.Router;
 import dev.porter.http.WebSocket;
 import dev.porter.http.WebSocketConfig;
+import dev.porter.http.WebSocketHandler;
 import dev.porter.http.websocket.WsWire.Frame;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,19 +41,7 @@ class WebSocketIsolationTest {
                     for (WebSocket.Message m; (m = ws.receive()) != null; ) ws.send(m);
                 })
                 .websocket("/bye", ws -> ws.sendText("bye"))
-                .websocket("/closer", ws -> {
-                    // On any message another thread closes (4000) while this one waits in receive().
-                    for (WebSocket.Message m; (m = ws.receive()) != null; ) {
-                        Thread.ofVirtual().start(() -> {
-                            try {
-                                ws.close(4000, "from elsewhere");
-                            } catch (IOException e) {
-                                throw new java.io.UncheckedIOException(e);
-                            }
-                        });
-                    }
-                    closerEnded.add(ws.closeCode());
-                })
+                .websocket("/closer", closer(closerEnded))
                 .websocket("/flood", ws -> {
                     byte[] chunk = new byte[64 * 1024];
                     try {
@@ -76,6 +65,22 @@ class WebSocketIsolationTest {
                 .withKeepAlive(Duration.ofMillis(1500), Duration.ofMillis(200)).withSendTimeout(Duration.ofSeconds(1))
                 .withCloseTimeout(Duration.ofMillis(300));
         server = HttpServer.start(HttpConfig.builder().websocket(ws).build(), r);
+    }
+
+    /** On any message another thread closes (4000) while the handler waits in receive(); its close code is told. */
+    private static WebSocketHandler closer(BlockingQueue<Integer> ended) {
+        return ws -> {
+            for (WebSocket.Message m; (m = ws.receive()) != null; ) {
+                Thread.ofVirtual().start(() -> {
+                    try {
+                        ws.close(4000, "from elsewhere");
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+            }
+            ended.add(ws.closeCode());
+        };
     }
 
     @AfterAll
@@ -158,18 +163,7 @@ class WebSocketIsolationTest {
         // Idle timeout and ping interval far beyond the client's 10 s read timeout: only the close timeout (300 ms)
         // can end this connection before the read below gives up.
         BlockingQueue<Integer> ended = new ArrayBlockingQueue<>(1);
-        Router r = new Router().websocket("/closer", ws -> {
-            for (WebSocket.Message m; (m = ws.receive()) != null; ) {
-                Thread.ofVirtual().start(() -> {
-                    try {
-                        ws.close(4000, "from elsewhere");
-                    } catch (IOException e) {
-                        throw new java.io.UncheckedIOException(e);
-                    }
-                });
-            }
-            ended.add(ws.closeCode());
-        });
+        Router r = new Router().websocket("/closer", closer(ended));
         WebSocketConfig config = WebSocketConfig.defaults()
                 .withKeepAlive(Duration.ofMinutes(10), Duration.ofMinutes(5)).withCloseTimeout(Duration.ofMillis(300));
         HttpServer quiet = HttpServer.start(HttpConfig.builder().websocket(config).build(), r);
