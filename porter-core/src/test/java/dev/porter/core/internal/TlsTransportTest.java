@@ -98,18 +98,8 @@ class TlsTransportTest {
         fileBytes = new byte[300_001];
         new Random(11).nextBytes(fileBytes);
         file = Files.write(dir.resolve("file.bin"), fileBytes);
-        Path store = dir.resolve("server.p12");
-        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-        Process p = new ProcessBuilder(keytool, "-genkeypair", "-keystore", store.toString(), "-storetype", "PKCS12",
-                "-storepass", "secret", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1",
-                "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-validity", "2")
-                .redirectErrorStream(true).start();
-        p.getInputStream().readAllBytes();
-        assertThat(p.waitFor()).isZero();
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(store)) {
-            ks.load(in, "secret".toCharArray());
-        }
+        Path store = TestKeyStore.create(dir);
+        KeyStore ks = TestKeyStore.load(store);
         KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(ks, "secret".toCharArray());
         serverContext = SSLContext.getInstance("TLS");
