@@ -175,7 +175,8 @@ final class InputBuffer implements ReadBuffer {
         if (pos < lim || source.buffered()) return true;
         c.flushPending();
         c.releaseBuffers();
-        if (idleArray == null) idleArray = new byte[IDLE_BUFFER_SIZE];
+        int size = Math.max(1, watch.idleReadSize());
+        if (idleArray == null || idleArray.length != size) idleArray = new byte[size];
         state.begin(watch);
         try {
             int n = source.read(idleArray, 0, idleArray.length, UNBOUNDED_NANOS);
