@@ -45,7 +45,8 @@ public final class MessageDecoder {
     private final int maxMessageSize;
     private final PerMessageDeflate deflate;
     private final Utf8Validator utf8 = new Utf8Validator();
-    private final byte[] control = new byte[FrameParser.MAX_CONTROL_PAYLOAD];
+    /** A control frame's payload: made at the first, dropped by {@link #trim} (a pong comes once a ping interval). */
+    private byte[] control;
     private final Inflated sink = new Inflated();
     private int controlLength;
     private byte[] message = EMPTY;
@@ -108,6 +109,7 @@ public final class MessageDecoder {
     private void onHeader() {
         int op = parser.opcode();
         if (parser.control()) {
+            if (control == null) control = new byte[FrameParser.MAX_CONTROL_PAYLOAD];
             controlLength = 0;
             return;
         }
@@ -209,10 +211,12 @@ public final class MessageDecoder {
     }
 
     /**
-     * Drops a message buffer above 4 KiB between messages, before a wait that may last long: an idle conversation
-     * then holds none of it. The last event's content must have been taken already.
+     * Drops a message buffer above 4 KiB between messages, and the control payload's between frames, before a wait
+     * that may last long: an idle conversation then holds neither. The last event's content must have been taken
+     * already.
      */
     public void trim() {
+        if (!inFrame) control = null;
         if (messageType == 0 && message.length > TRIM_ABOVE) {
             message = EMPTY;
             messageLength = 0;
