@@ -120,4 +120,23 @@ class WebSocketBatchingTest {
             assertThat(close.closeCode()).isEqualTo(1000);
         }
     }
+
+    @ParameterizedTest(name = "{0} bytes")
+    @ValueSource(ints = {1, 249, 250, 251, 400, 1500, 20_000})
+    void messagesAroundTheIdleReadOfAQuietConversationArriveWhole(int size) throws Exception {
+        // An idle conversation's first read holds 256 bytes (a 6-byte head and 250 of payload): longer frames,
+        // text or binary, come in two reads or more, each after the conversation waited.
+        try (WsWire ws = WsWire.open(server.port(), "/echo")) {
+            byte[] bytes = new byte[size];
+            for (int i = 0; i < size; i++) bytes[i] = (byte) ('a' + i % 26);
+            String text = new String(bytes, StandardCharsets.US_ASCII);
+            ws.sendRaw(text(text));
+            assertThat(ws.read().text()).isEqualTo(text);
+            Thread.sleep(50); // the server waits again, quiet
+            ws.sendRaw(WsWire.frame(true, 0, 2, bytes, true));
+            Frame binary = ws.read();
+            assertThat(binary.opcode()).isEqualTo(2);
+            assertThat(binary.payload()).isEqualTo(bytes);
+        }
+    }
 }
