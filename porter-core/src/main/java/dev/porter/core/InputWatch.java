@@ -29,13 +29,4 @@ public interface InputWatch {
      * protocol's to report through its own reads and writes; this method must not throw.
      */
     void nudge();
-
-    /**
-     * @return the size of the private array the wait's first read lands in, held for as long as the wait lasts:
-     *         a protocol whose messages are small (a WebSocket conversation) holds less per idle connection with a
-     *         smaller one. Bytes beyond it are read right after, into the connection's pooled buffer. Default 1024.
-     */
-    default int idleReadSize() {
-        return 1024;
-    }
 }

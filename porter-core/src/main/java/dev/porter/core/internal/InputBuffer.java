@@ -175,8 +175,7 @@ final class InputBuffer implements ReadBuffer {
         if (pos < lim || source.buffered()) return true;
         c.flushPending();
         c.releaseBuffers();
-        int size = Math.max(1, watch.idleReadSize());
-        if (idleArray == null || idleArray.length != size) idleArray = new byte[size];
+        if (idleArray == null) idleArray = new byte[IDLE_BUFFER_SIZE];
         state.begin(watch);
         try {
             int n = source.read(idleArray, 0, idleArray.length, UNBOUNDED_NANOS);

@@ -13,9 +13,6 @@ import dev.porter.core.InputWatch;
  */
 final class PingWatch implements InputWatch {
 
-    /** The first read of a wait: a client frame's 6-byte head and 250 bytes of payload. */
-    static final int IDLE_READ = 256;
-
     private final Session session;
     private final long pingNanos;
     /** {@link System#nanoTime()} when this wait's first ping is due, and it turns quiet; set by the reader. */
@@ -45,15 +42,6 @@ final class PingWatch implements InputWatch {
     /** The reader's wait ended. */
     void end() {
         waiting = false;
-    }
-
-    /**
-     * A client's frame of a short message (up to 250 bytes of payload) fits in one idle read; an idle conversation
-     * then holds 272 bytes for it instead of the core's 1 KiB. A longer frame, or a burst, takes one more read.
-     */
-    @Override
-    public int idleReadSize() {
-        return IDLE_READ;
     }
 
     /** Nothing to do: the pings come from {@link #tick}, and a stop ends a quiet wait by itself. */
