@@ -122,10 +122,10 @@ class WebSocketBatchingTest {
     }
 
     @ParameterizedTest(name = "{0} bytes")
-    @ValueSource(ints = {1, 249, 250, 251, 400, 1500, 20_000})
-    void messagesAroundTheIdleReadOfAQuietConversationArriveWhole(int size) throws Exception {
-        // An idle conversation's first read holds 256 bytes (a 6-byte head and 250 of payload): longer frames,
-        // text or binary, come in two reads or more, each after the conversation waited.
+    @ValueSource(ints = {1, 249, 250, 251, 400, 1017, 1018, 1019, 1500, 20_000})
+    void messagesOfEverySizeArriveWholeAfterAQuietWait(int size) throws Exception {
+        // A quiet conversation's first read holds 1 KiB: longer frames, text or binary, come in two reads or more;
+        // a whole frame is decoded where it lies in the input, a partial one through the message buffer.
         try (WsWire ws = WsWire.open(server.port(), "/echo")) {
             byte[] bytes = new byte[size];
             for (int i = 0; i < size; i++) bytes[i] = (byte) ('a' + i % 26);
