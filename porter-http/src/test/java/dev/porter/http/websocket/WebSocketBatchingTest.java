@@ -120,4 +120,23 @@ class WebSocketBatchingTest {
             assertThat(close.closeCode()).isEqualTo(1000);
         }
     }
+
+    @ParameterizedTest(name = "{0} bytes")
+    @ValueSource(ints = {1, 249, 250, 251, 400, 1017, 1018, 1019, 1500, 20_000})
+    void messagesOfEverySizeArriveWholeAfterAQuietWait(int size) throws Exception {
+        // A quiet conversation's first read holds 1 KiB: longer frames, text or binary, come in two reads or more;
+        // a whole frame is decoded where it lies in the input, a partial one through the message buffer.
+        try (WsWire ws = WsWire.open(server.port(), "/echo")) {
+            byte[] bytes = new byte[size];
+            for (int i = 0; i < size; i++) bytes[i] = (byte) ('a' + i % 26);
+            String text = new String(bytes, StandardCharsets.US_ASCII);
+            ws.sendRaw(text(text));
+            assertThat(ws.read().text()).isEqualTo(text);
+            Thread.sleep(50); // the server waits again, quiet
+            ws.sendRaw(WsWire.frame(true, 0, 2, bytes, true));
+            Frame binary = ws.read();
+            assertThat(binary.opcode()).isEqualTo(2);
+            assertThat(binary.payload()).isEqualTo(bytes);
+        }
+    }
 }

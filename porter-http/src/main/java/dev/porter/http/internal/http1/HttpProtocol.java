@@ -284,6 +284,7 @@ public final class HttpProtocol implements Protocol {
             // protocol's until it ends; it never returns to HTTP, so serve() closes it afterwards.
             log(c, head, 101, 0, started, false, state.meter);
             c.flush();
+            head.forgetRepeats(); // held for the whole conversation otherwise, for no next head
             takeover.run(dev.porter.http.internal.ByteStream.of(c));
             return false;
         }

@@ -17,6 +17,9 @@ final class RepeatedStrings {
     /** The target and up to 31 fields. */
     static final int MAX_SLOTS = 64;
 
+    private static final String[] NO_STRINGS = {};
+    private static final byte[][] NO_BYTES = {};
+
     private String[] strings = new String[8];
     private byte[][] bytes = new byte[8][];
 
@@ -24,8 +27,9 @@ final class RepeatedStrings {
     String get(int slot, byte[] b, int off, int len) {
         if (slot >= MAX_SLOTS || len > MAX_BYTES) return new String(b, off, len, StandardCharsets.ISO_8859_1);
         if (slot >= strings.length) {
-            strings = Arrays.copyOf(strings, MAX_SLOTS);
-            bytes = Arrays.copyOf(bytes, MAX_SLOTS);
+            int size = slot < 8 ? 8 : MAX_SLOTS; // 8 at first (or after a clear), all slots past them
+            strings = Arrays.copyOf(strings, size);
+            bytes = Arrays.copyOf(bytes, size);
         }
         String s = strings[slot];
         byte[] k = bytes[slot];
@@ -35,5 +39,14 @@ final class RepeatedStrings {
         System.arraycopy(b, off, k, 0, len);
         strings[slot] = s;
         return s;
+    }
+
+    /**
+     * Forgets every kept string: for a connection that reads no more heads (it switched protocols), which would
+     * otherwise hold about 1 KiB of them for as long as it lasts. A later {@link #get} starts over.
+     */
+    void clear() {
+        strings = NO_STRINGS;
+        bytes = NO_BYTES;
     }
 }

@@ -46,6 +46,11 @@ public final class RequestHead {
         reset();
     }
 
+    /** Forgets the strings kept for the next head: the connection reads no more heads (it switched protocols). */
+    public void forgetRepeats() {
+        repeats.clear();
+    }
+
     /** Forgets the last head: ready for the next request of the connection. */
     public void reset() {
         method = null;

@@ -45,10 +45,14 @@ public final class MessageDecoder {
     private final int maxMessageSize;
     private final PerMessageDeflate deflate;
     private final Utf8Validator utf8 = new Utf8Validator();
-    private final byte[] control = new byte[FrameParser.MAX_CONTROL_PAYLOAD];
+    /** A control frame's payload: made at the first, dropped by {@link #trim} (a pong comes once a ping interval). */
+    private byte[] control;
     private final Inflated sink = new Inflated();
     private int controlLength;
     private byte[] message = EMPTY;
+    /** A whole single-frame message decoded where it arrived ({@link #decodeInPlace}): its bytes, else null. */
+    private byte[] view;
+    private int viewStart;
     private int messageLength;
     private byte[] scratch;
     private boolean inFrame;
@@ -73,7 +77,8 @@ public final class MessageDecoder {
 
     /**
      * Consumes bytes of {@code b[start..end)} up to and including the next event, or all of them but a partial
-     * frame header.
+     * frame header. A whole message that has all arrived is unmasked where it lies in {@code b}: its bytes must stay
+     * there until the event is taken ({@link #text()}, {@link #takeData()}).
      *
      * @return the count consumed; {@link #event()} tells whether something complete came
      * @throws CloseException the code to fail the connection with: 1002, 1007 or 1009
@@ -87,6 +92,12 @@ public final class MessageDecoder {
                 if (h == 0) return p - start;
                 p += h;
                 inFrame = true;
+                if (wholeMessage(p, end)) {
+                    p += decodeInPlace(b, p);
+                    inFrame = false;
+                    event = frameDone();
+                    return p - start;
+                }
                 onHeader();
             }
             p += payload(b, p, end);
@@ -100,6 +111,7 @@ public final class MessageDecoder {
     private void afterEvent() {
         if (event == Event.TEXT || event == Event.BINARY) {
             messageLength = 0;
+            view = null;
             if (message.length > KEEP_BUFFER) message = EMPTY;
         }
         event = Event.NONE;
@@ -108,6 +120,7 @@ public final class MessageDecoder {
     private void onHeader() {
         int op = parser.opcode();
         if (parser.control()) {
+            if (control == null) control = new byte[FrameParser.MAX_CONTROL_PAYLOAD];
             controlLength = 0;
             return;
         }
@@ -126,6 +139,31 @@ public final class MessageDecoder {
         if (!compressed && whole > message.length && whole <= KEEP_BUFFER) {
             message = Arrays.copyOf(message, (int) Math.min(KEEP_BUFFER, Math.max(whole, Math.max(256, message.length * 2L))));
         }
+    }
+
+    /**
+     * @return true if the frame just announced is a whole uncompressed message (FIN, not a continuation) whose
+     *         payload has all arrived: it is then decoded where it lies, without the message buffer, which an idle
+     *         conversation of short messages therefore never makes
+     */
+    private boolean wholeMessage(int p, int end) {
+        return !parser.control() && parser.fin() && !parser.rsv1() && parser.opcode() != FrameParser.CONTINUATION
+                && parser.length() <= end - p && parser.length() <= maxMessageSize;
+    }
+
+    /** Unmasks the payload in the caller's array (§5.3) and checks a text's UTF-8. @return bytes consumed */
+    private int decodeInPlace(byte[] b, int p) {
+        messageType = parser.opcode();
+        compressed = false;
+        int n = parser.payload(b, p, p + (int) parser.length(), b, p);
+        view = b;
+        viewStart = p;
+        messageLength = n;
+        if (messageType == FrameParser.TEXT) {
+            utf8.reset();
+            if (!utf8.feed(b, p, n)) throw new CloseException(CloseCodes.INVALID_DATA, "text message is not valid UTF-8");
+        }
+        return n;
     }
 
     /** Moves the available payload of the current frame to where it belongs. @return bytes consumed */
@@ -209,10 +247,12 @@ public final class MessageDecoder {
     }
 
     /**
-     * Drops a message buffer above 4 KiB between messages, before a wait that may last long: an idle conversation
-     * then holds none of it. The last event's content must have been taken already.
+     * Drops a message buffer above 4 KiB between messages, and the control payload's between frames, before a wait
+     * that may last long: an idle conversation then holds neither. The last event's content must have been taken
+     * already.
      */
     public void trim() {
+        if (!inFrame) control = null;
         if (messageType == 0 && message.length > TRIM_ABOVE) {
             message = EMPTY;
             messageLength = 0;
@@ -231,12 +271,21 @@ public final class MessageDecoder {
 
     /** @return the text of a {@link Event#TEXT} event */
     public String text() {
-        return new String(message, 0, messageLength, StandardCharsets.UTF_8);
+        return view != null ? new String(view, viewStart, messageLength, StandardCharsets.UTF_8)
+                : new String(message, 0, messageLength, StandardCharsets.UTF_8);
     }
 
-    /** @return the buffer holding a message's bytes, valid until the next {@link #decode} */
+    /**
+     * @return the array holding a message's bytes from {@link #dataStart()}, valid until the next {@link #decode}
+     *         (the caller's own input when the message was decoded where it lay)
+     */
     public byte[] data() {
-        return message;
+        return view != null ? view : message;
+    }
+
+    /** @return where the message's bytes begin in {@link #data()} */
+    public int dataStart() {
+        return view != null ? viewStart : 0;
     }
 
     /**
@@ -244,6 +293,7 @@ public final class MessageDecoder {
      *         exactly the message and is larger than a quiet conversation keeps ({@link #trim}), else a copy
      */
     public byte[] takeData() {
+        if (view != null) return Arrays.copyOfRange(view, viewStart, viewStart + messageLength);
         if (message.length != messageLength || messageLength <= TRIM_ABOVE) return Arrays.copyOf(message, messageLength);
         byte[] m = message;
         message = EMPTY;

@@ -166,6 +166,12 @@ abstract sealed class Session implements WebSocket permits WebSocketSession, Cli
                 }
             }
             int n = decoder.decode(in.array(), in.start(), in.end());
+            // A message decoded where it lay in the input is taken before its bytes are given up.
+            Message message = switch (decoder.event()) {
+                case TEXT -> !server || !sender.closeSent() ? new Text(decoder.text()) : null;
+                case BINARY -> !server || !sender.closeSent() ? new Binary(decoder.takeData()) : null;
+                default -> null;
+            };
             in.consume(n);
             if (n > 0) lastHeard = System.nanoTime();
             switch (decoder.event()) {
@@ -175,11 +181,8 @@ abstract sealed class Session implements WebSocket permits WebSocketSession, Cli
                         return abnormal("connection ended inside a frame header");
                     }
                 }
-                case TEXT -> {
-                    if (!server || !sender.closeSent()) return new Text(decoder.text());
-                }
-                case BINARY -> {
-                    if (!server || !sender.closeSent()) return new Binary(decoder.takeData());
+                case TEXT, BINARY -> {
+                    if (message != null) return message;
                 }
                 case PING -> sender.control(FrameParser.PONG, decoder.control(), decoder.controlLength());
                 case PONG -> {

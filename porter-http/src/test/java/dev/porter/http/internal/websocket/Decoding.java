@@ -63,7 +63,7 @@ final class Decoding {
         HexFormat hex = HexFormat.of();
         return switch (d.event()) {
             case TEXT -> "TEXT:" + d.text();
-            case BINARY -> "BINARY:" + hex.formatHex(d.data(), 0, d.length());
+            case BINARY -> "BINARY:" + hex.formatHex(d.data(), d.dataStart(), d.dataStart() + d.length());
             case PING -> "PING:" + hex.formatHex(d.control(), 0, d.controlLength());
             case PONG -> "PONG:" + hex.formatHex(d.control(), 0, d.controlLength());
             case CLOSE -> "CLOSE:" + d.closeCode() + ":" + d.closeReason();

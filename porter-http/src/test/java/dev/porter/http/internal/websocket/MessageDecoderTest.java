@@ -207,4 +207,25 @@ class MessageDecoderTest {
             assertThat(second).as("size %d", size).isEqualTo(b);
         }
     }
+
+    @Test
+    void controlFramesAfterAQuietWaitTrimmedTheDecoderKeepTheirPayloads() {
+        byte[] in = concat(masked(true, PING, utf8("abc")), masked(false, TEXT, utf8("Hel")),
+                masked(true, PING, utf8("de")), masked(true, CONTINUATION, utf8("lo")),
+                masked(true, CLOSE, concat(bytes(0x03, 0xe8), utf8("ok"))));
+        MessageDecoder d = new MessageDecoder(true, 16 * MB, 16 * MB, null);
+        List<String> seen = new java.util.ArrayList<>();
+        int p = 0;
+        while (p < in.length) {
+            d.trim(); // as the session does before each wait for the next frame
+            p += d.decode(in, p, in.length);
+            switch (d.event()) {
+                case PING -> seen.add("PING:" + new String(d.control(), 0, d.controlLength(), StandardCharsets.UTF_8));
+                case TEXT -> seen.add("TEXT:" + d.text());
+                case CLOSE -> seen.add("CLOSE:" + d.closeCode() + ":" + d.closeReason());
+                default -> { }
+            }
+        }
+        assertThat(seen).containsExactly("PING:abc", "PING:de", "TEXT:Hello", "CLOSE:1000:ok");
+    }
 }
