@@ -113,17 +113,8 @@ final class ConnectionOutput implements WriteBuffer {
     private void sendWith(ByteBuffer b) throws IOException {
         if (length == 0) {
             writeFully(b);
-            return;
-        }
-        ByteBuffer[] both = {buffer.limit(length).position(0), b};
-        flushedBytes += length + b.remaining();
-        writeStarted = System.nanoTime() | 1;
-        try {
-            sink.write(both);
-        } finally {
-            writeStarted = 0;
-            length = 0;
-            buffer.clear();
+        } else {
+            sendGathered(new ByteBuffer[]{b});
         }
     }
 
@@ -134,25 +125,30 @@ final class ConnectionOutput implements WriteBuffer {
     void send(ByteBuffer[] srcs) throws IOException {
         lock.lock();
         try {
-            ByteBuffer[] all = srcs;
-            if (length > 0) {
-                all = new ByteBuffer[srcs.length + 1];
-                all[0] = buffer.limit(length).position(0);
-                System.arraycopy(srcs, 0, all, 1, srcs.length);
-            }
-            for (ByteBuffer b : all) flushedBytes += b.remaining();
-            writeStarted = System.nanoTime() | 1;
-            try {
-                sink.write(all);
-            } finally {
-                writeStarted = 0;
-                if (length > 0) {
-                    length = 0;
-                    buffer.clear();
-                }
-            }
+            sendGathered(srcs);
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** As {@link #send}; the caller holds the lock. */
+    private void sendGathered(ByteBuffer[] srcs) throws IOException {
+        ByteBuffer[] all = srcs;
+        if (length > 0) {
+            all = new ByteBuffer[srcs.length + 1];
+            all[0] = buffer.limit(length).position(0);
+            System.arraycopy(srcs, 0, all, 1, srcs.length);
+        }
+        for (ByteBuffer b : all) flushedBytes += b.remaining();
+        writeStarted = System.nanoTime() | 1;
+        try {
+            sink.write(all);
+        } finally {
+            writeStarted = 0;
+            if (length > 0) {
+                length = 0;
+                buffer.clear();
+            }
         }
     }
 

@@ -69,9 +69,7 @@ final class TlsTaskPool implements AutoCloseable {
     void run(SSLEngine engine, long deadline, SocketSource net) throws IOException {
         Future<?> done;
         try {
-            done = executor.submit(() -> {
-                for (Runnable task; (task = engine.getDelegatedTask()) != null; ) task.run();
-            });
+            done = executor.submit(() -> runInline(engine));
         } catch (RejectedExecutionException closed) {
             runInline(engine);
             return;
@@ -99,7 +97,7 @@ final class TlsTaskPool implements AutoCloseable {
         executor.remove((Runnable) task);
     }
 
-    /** Runs {@code engine}'s delegated tasks on the calling thread. */
+    /** Runs {@code engine}'s delegated tasks on the calling thread (a pool thread's, or the connection's). */
     static void runInline(SSLEngine engine) {
         for (Runnable task; (task = engine.getDelegatedTask()) != null; ) task.run();
     }

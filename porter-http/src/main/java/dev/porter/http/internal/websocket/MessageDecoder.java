@@ -161,7 +161,7 @@ public final class MessageDecoder {
         messageLength = n;
         if (messageType == FrameParser.TEXT) {
             utf8.reset();
-            if (!utf8.feed(b, p, n)) throw new CloseException(CloseCodes.INVALID_DATA, "text message is not valid UTF-8");
+            checkText(b, p, n);
         }
         return n;
     }
@@ -220,9 +220,12 @@ public final class MessageDecoder {
     }
 
     private void checkText(int from) {
-        if (messageType == FrameParser.TEXT && !utf8.feed(message, from, messageLength - from)) {
-            throw new CloseException(CloseCodes.INVALID_DATA, "text message is not valid UTF-8");
-        }
+        if (messageType == FrameParser.TEXT) checkText(message, from, messageLength - from);
+    }
+
+    /** Feeds a text message's bytes to the UTF-8 check (§8.1): 1007 for bytes that are not UTF-8. */
+    private void checkText(byte[] b, int off, int len) {
+        if (!utf8.feed(b, off, len)) throw new CloseException(CloseCodes.INVALID_DATA, "text message is not valid UTF-8");
     }
 
     private void grow(int needed) {
