@@ -5,6 +5,7 @@ import dev.porter.core.ReadBuffer;
 import dev.porter.http.Handler;
 import dev.porter.http.Http2Config;
 import dev.porter.http.HttpConfig;
+import dev.porter.http.internal.Linger;
 import dev.porter.http.internal.status.Metrics;
 
 import java.io.IOException;
@@ -308,15 +309,7 @@ public final class Http2Connection {
         streams.cancelAll(new IOException("the HTTP/2 connection failed"));
         c.flush();
         c.shutdownOutput();
-        ReadBuffer in = c.input();
-        in.deadline(System.nanoTime() + LINGER_NANOS);
-        in.consume(in.available());
-        byte[] skip = new byte[8192];
-        for (int discarded = 0; discarded < LINGER_DISCARD_BYTES; ) {
-            int n = in.read(skip, 0, skip.length, ReadBuffer.Wait.IN_MESSAGE);
-            if (n < 0) break;
-            discarded += n;
-        }
+        Linger.discardInput(c.input(), LINGER_NANOS, LINGER_DISCARD_BYTES);
     }
 
     /** After the input ended: the streams still running finish (their answers may still reach the peer). */

@@ -1,7 +1,7 @@
 package dev.porter.http.internal.http1;
 
 import dev.porter.core.Connection;
-import dev.porter.core.ReadBuffer;
+import dev.porter.http.internal.Linger;
 
 import java.io.IOException;
 
@@ -44,15 +44,7 @@ final class Closes {
         try {
             // shutdownOutput flushes first, in one write with TLS's close_notify (a flush here would send it alone).
             c.shutdownOutput();
-            c.input().deadline(System.nanoTime() + LINGER_CLOSE_NANOS);
-            int discarded = 0;
-            c.input().consume(c.input().available());
-            byte[] skip = new byte[4096];
-            while (discarded < LINGER_DISCARD_BYTES) {
-                int n = c.input().read(skip, 0, skip.length, ReadBuffer.Wait.IN_MESSAGE);
-                if (n < 0) break;
-                discarded += n;
-            }
+            Linger.discardInput(c.input(), LINGER_CLOSE_NANOS, LINGER_DISCARD_BYTES);
         } catch (IOException e) {
             // The client went away or was slow to close: either way the connection is done.
             LOG.log(System.Logger.Level.TRACE, "lingering close ended: {0}", e.getMessage());

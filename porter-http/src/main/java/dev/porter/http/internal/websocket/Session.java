@@ -5,6 +5,7 @@ import dev.porter.http.Request;
 import dev.porter.http.WebSocket;
 import dev.porter.http.WebSocketConfig;
 import dev.porter.http.internal.ByteStream;
+import dev.porter.http.internal.Linger;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -346,16 +347,8 @@ abstract sealed class Session implements WebSocket permits WebSocketSession, Cli
         try {
             c.flush();
             c.shutdownOutput();
-            ReadBuffer in = c.input();
-            long wait = server ? LINGER_NANOS : exchanged ? closeNanos : Math.min(closeNanos, LINGER_NANOS);
-            in.deadline(System.nanoTime() + wait);
-            byte[] skip = new byte[4096];
-            in.consume(in.available());
-            for (int discarded = 0; discarded < LINGER_BYTES; ) {
-                int n = in.read(skip, 0, skip.length, ReadBuffer.Wait.IN_MESSAGE);
-                if (n < 0) break;
-                discarded += n;
-            }
+            Linger.discardInput(c.input(), server ? LINGER_NANOS : exchanged ? closeNanos : Math.min(closeNanos, LINGER_NANOS),
+                    LINGER_BYTES);
         } catch (IOException e) {
             LOG.log(System.Logger.Level.TRACE, "lingering close ended: {0}", e.getMessage());
         } finally {
