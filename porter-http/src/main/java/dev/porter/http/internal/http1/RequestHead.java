@@ -117,7 +117,7 @@ public final class RequestHead {
                 checkPartial(b, p, p + limit + 2, requestLine);
                 throw tooLong(requestLine);
             }
-            int len = lineLength(b, p, lf);
+            int len = lineLength(b, p, lf, requestLine);
             if (requestLine) {
                 if (len == 0) {
                     // RFC 9112 §2.2: ignore empty lines before the request line (a client's stray CRLF after a body).
@@ -211,11 +211,17 @@ public final class RequestHead {
     }
 
     /** @return the length of the line from {@code off} to its LF at {@code lf}, without CRLF (or bare LF if lenient) */
-    private int lineLength(byte[] b, int off, int lf) {
+    private int lineLength(byte[] b, int off, int lf, boolean requestLine) {
         int len = lf - off;
         if (len > 0 && b[lf - 1] == '\r') return len - 1;
         // RFC 9112 §2.2: a bare LF may be accepted as a line end; strict by default (smuggling risk).
-        if (!config.lenientLineEnds()) throw bad("line ended by a bare LF (expected CRLF)");
+        if (!config.lenientLineEnds()) {
+            // Fix (found by RequestHeadFuzzTest, finding-bare-lf-after-unsupported-version-split): the LF is the
+            // line's last byte, so whatever is wrong before it comes first, as when the line arrives in pieces:
+            // "… HTTP/0.0\n" was 400 whole but 505 when a read ended after the version's 8 bytes.
+            checkPartial(b, off, lf, requestLine);
+            throw bad("line ended by a bare LF (expected CRLF)");
+        }
         return len;
     }
 
