@@ -72,11 +72,14 @@ class ResponseParserFuzzTest {
 
     private static void parse(byte[] input, String method) throws IOException {
         ResponseHead head = new ResponseHead(MAX_HEADER_BYTES, MAX_HEADER_COUNT, input.length % 2 == 0);
+        // The byte-by-byte head lives through the interim responses too, as the client's does: after one, the
+        // response has started (a close then is "inside the response", and the request is not retried), which a
+        // head made new for each interim did not know (finding-oracle-interim-then-end).
+        ResponseHead split = new ResponseHead(MAX_HEADER_BYTES, MAX_HEADER_COUNT, false);
         int pos = 0;
         for (int interim = 0; ; interim++) {
             Feeds.ResponseOutcome whole = Feeds.responseHead(head, input, pos, Splits.WHOLE);
-            sameOutcome(whole, Feeds.responseHead(new ResponseHead(MAX_HEADER_BYTES, MAX_HEADER_COUNT, false),
-                    input, pos, Splits.BYTE_BY_BYTE));
+            sameOutcome(whole, Feeds.responseHead(split, input, pos, Splits.BYTE_BY_BYTE));
             if (whole.failure() != null) throw (IOException) whole.failure();
             if (whole.head() == null) {
                 assertThat(interim == 0 && head.started()).as("no head read from a stream that ended at once").isFalse();
