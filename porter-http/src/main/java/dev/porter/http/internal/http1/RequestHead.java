@@ -117,7 +117,7 @@ public final class RequestHead {
                 checkPartial(b, p, p + limit + 2, requestLine);
                 throw tooLong(requestLine);
             }
-            int len = lineLength(b, p, lf);
+            int len = lineLength(b, p, lf, requestLine);
             if (requestLine) {
                 if (len == 0) {
                     // RFC 9112 §2.2: ignore empty lines before the request line (a client's stray CRLF after a body).
@@ -161,16 +161,25 @@ public final class RequestHead {
 
     /** Validates an incomplete line as far as it goes (RFC 9112 §2.2 bare CR, §3 request line, §5 field line). */
     private void checkPartial(byte[] b, int off, int end, boolean requestLine) {
-        // The one refusal that is not a 400 comes first, as in the complete line: a 25th method byte before any CR
-        // is 501 however many bytes came with it (the CR scan below used to answer 400 when both had arrived).
-        if (requestLine) methodEnd(b, off, end);
+        // Byte order: the bytes before a bare CR are judged first, so a refusal that is not a 400 and came before it
+        // wins however the line was split: a 25th method byte is 501, an unsupported version's 8th byte 505.
+        // Fix (found by RequestHeadFuzzTest, finding-unsupported-version-then-bare-cr-split): the CR scan ran over
+        // the whole range first, so "GET / HTTP/0.1\rX" was 505 whole but 400 when a read held the CR and the byte
+        // after it.
+        int cr = -1;
         for (int i = off; i < end - 1; i++) {
-            if (b[i] == '\r' && b[i + 1] != '\n') throw bad("bare CR (not followed by LF)");
+            if (b[i] == '\r' && b[i + 1] != '\n') {
+                cr = i;
+                break;
+            }
         }
-        int lim = end > off && b[end - 1] == '\r' ? end - 1 : end;
-        if (lim == off) return;
-        if (requestLine) partialRequestLine(b, off, lim);
-        else FieldLines.checkPartial(b, off, lim, RequestHead::bad);
+        // A CR as the last byte so far may yet be followed by its LF: not judged.
+        int lim = cr >= 0 ? cr : end > off && b[end - 1] == '\r' ? end - 1 : end;
+        if (lim > off) {
+            if (requestLine) partialRequestLine(b, off, lim);
+            else FieldLines.checkPartial(b, off, lim, RequestHead::bad);
+        }
+        if (cr >= 0) throw bad("bare CR (not followed by LF)");
     }
 
     private static void partialRequestLine(byte[] b, int off, int lim) {
@@ -211,11 +220,17 @@ public final class RequestHead {
     }
 
     /** @return the length of the line from {@code off} to its LF at {@code lf}, without CRLF (or bare LF if lenient) */
-    private int lineLength(byte[] b, int off, int lf) {
+    private int lineLength(byte[] b, int off, int lf, boolean requestLine) {
         int len = lf - off;
         if (len > 0 && b[lf - 1] == '\r') return len - 1;
         // RFC 9112 §2.2: a bare LF may be accepted as a line end; strict by default (smuggling risk).
-        if (!config.lenientLineEnds()) throw bad("line ended by a bare LF (expected CRLF)");
+        if (!config.lenientLineEnds()) {
+            // Fix (found by RequestHeadFuzzTest, finding-bare-lf-after-unsupported-version-split): the LF is the
+            // line's last byte, so whatever is wrong before it comes first, as when the line arrives in pieces:
+            // "… HTTP/0.0\n" was 400 whole but 505 when a read ended after the version's 8 bytes.
+            checkPartial(b, off, lf, requestLine);
+            throw bad("line ended by a bare LF (expected CRLF)");
+        }
         return len;
     }
 

@@ -164,6 +164,13 @@ class RequestHeadTest {
                 // read ending right after them must give the answer the whole line gives.
                 arguments("HTTP/2.0 then garbage", "GET / HTTP/2.0x\r\n" + host + "\r\n", STRICT, 505),
                 arguments("HTTP/1.1 then garbage", "GET / HTTP/1.1x\r\n" + host + "\r\n", STRICT, 400),
+                // ...and before a bare LF ending the line (RFC 9112 §2.2, a 400 when strict), which comes after it.
+                arguments("HTTP/0.0 ended by a bare LF", "GET / HTTP/0.0\n" + host + "\r\n", STRICT, 505),
+                arguments("bad target byte, then a bare LF", "GET /\u0001 HTTP/1.1\n" + host + "\r\n", STRICT, 400),
+                arguments("HTTP/1.1 ended by a bare LF", "GET / HTTP/1.1\n" + host + "\r\n", STRICT, 400),
+                // ...and before a bare CR after it (RFC 9112 §2.2, 400), however much of the line a read held.
+                arguments("HTTP/0.1 then a bare CR", "GET / HTTP/0.1\rLine: 1\r\n" + host + "\r\n", STRICT, 505),
+                arguments("HTTP/1.1 then a bare CR", "GET / HTTP/1.1\rLine: 1\r\n" + host + "\r\n", STRICT, 400),
                 // RFC 9112 §3: 414 for a request line over the limit (32 here); one at the limit is fine.
                 arguments("request line too long", "GET /" + "a".repeat(19) + " HTTP/1.1\r\n" + host + "\r\n", SMALL, 414),
                 arguments("too many fields", "GET / HTTP/1.1\r\n" + "X: 1\r\n".repeat(4) + host + "\r\n", SMALL, 431),

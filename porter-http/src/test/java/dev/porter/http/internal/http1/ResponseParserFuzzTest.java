@@ -63,7 +63,14 @@ class ResponseParserFuzzTest {
         if (strings.head() == null) return;
         dev.porter.http.Headers all = new dev.porter.http.Headers();
         kept.head().fields.addTo(all);
-        assertThat(all.toString()).isEqualTo(strings.head().headers.toString());
+        // Names compare without case (RFC 9110 §5.1): the string head spells a name it knows its own way
+        // ("content-length" read as "Content-Length"), the kept bytes as sent (finding-oracle-name-case).
+        dev.porter.http.Headers parsed = strings.head().headers;
+        assertThat(all.size()).isEqualTo(parsed.size());
+        for (int i = 0; i < all.size(); i++) {
+            assertThat(all.name(i)).isEqualToIgnoringCase(parsed.name(i));
+            assertThat(all.value(i)).isEqualTo(parsed.value(i));
+        }
         assertThat(kept.head().status).isEqualTo(strings.head().status);
         for (int i = 0; i < kept.head().fields.size(); i++) {
             assertNoLineBreak(kept.head().fields.value(i), "a kept value");
@@ -72,11 +79,14 @@ class ResponseParserFuzzTest {
 
     private static void parse(byte[] input, String method) throws IOException {
         ResponseHead head = new ResponseHead(MAX_HEADER_BYTES, MAX_HEADER_COUNT, input.length % 2 == 0);
+        // The byte-by-byte head lives through the interim responses too, as the client's does: after one, the
+        // response has started (a close then is "inside the response", and the request is not retried), which a
+        // head made new for each interim did not know (finding-oracle-interim-then-end).
+        ResponseHead split = new ResponseHead(MAX_HEADER_BYTES, MAX_HEADER_COUNT, false);
         int pos = 0;
         for (int interim = 0; ; interim++) {
             Feeds.ResponseOutcome whole = Feeds.responseHead(head, input, pos, Splits.WHOLE);
-            sameOutcome(whole, Feeds.responseHead(new ResponseHead(MAX_HEADER_BYTES, MAX_HEADER_COUNT, false),
-                    input, pos, Splits.BYTE_BY_BYTE));
+            sameOutcome(whole, Feeds.responseHead(split, input, pos, Splits.BYTE_BY_BYTE));
             if (whole.failure() != null) throw (IOException) whole.failure();
             if (whole.head() == null) {
                 assertThat(interim == 0 && head.started()).as("no head read from a stream that ended at once").isFalse();
