@@ -230,6 +230,22 @@ class HttpClientTest {
     }
 
     @Test
+    void aServerThatClosesAfterAnInterimResponseIsReportedAsSuch() throws IOException {
+        // The server answered (so the request is not retried), but never with a final response.
+        try (RawServer raw = RawServer.replying("HTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\n"
+                .getBytes(StandardCharsets.US_ASCII))) {
+            assertThatThrownBy(() -> client.get(raw.url("/")))
+                    .isInstanceOfSatisfying(HttpClientException.IncompleteResponse.class, e -> assertThat(e.empty()).isFalse())
+                    .hasMessageContaining("after an interim (1xx) response");
+        }
+        try (RawServer raw = RawServer.replying("HTTP/1.1 103 Early Hints\r\n\r\nHTTP/1.1 200 O"
+                .getBytes(StandardCharsets.US_ASCII))) {
+            assertThatThrownBy(() -> client.get(raw.url("/"))).isInstanceOf(HttpClientException.IncompleteResponse.class)
+                    .hasMessageContaining("inside the response head");
+        }
+    }
+
+    @Test
     void refusesAnUnsupportedSchemeWithAClearMessage() {
         assertThatThrownBy(() -> client.get("ftp://127.0.0.1/")).isInstanceOf(HttpClientException.UnsupportedScheme.class)
                 .hasMessageContaining("only http and https");

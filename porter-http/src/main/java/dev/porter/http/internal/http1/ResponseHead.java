@@ -45,6 +45,8 @@ public final class ResponseHead {
     private final int maxHeaderCount;
     private final boolean record;
     private boolean started;
+    /** A byte of the head being read now was seen (cleared by {@link #reset}, unlike {@link #started}). */
+    private boolean begun;
     private int state;
     private int scanned;
     private int empties;
@@ -77,6 +79,7 @@ public final class ResponseHead {
         scanned = 0;
         empties = 0;
         headerBytes = 0;
+        begun = false;
     }
 
     /** Makes the head new for the next exchange on its connection (as constructed: no byte seen yet). */
@@ -88,6 +91,11 @@ public final class ResponseHead {
     /** @return true once any byte of a response was seen (a connection that fails later did answer) */
     public boolean started() {
         return started;
+    }
+
+    /** @return true once a byte of the head being read now was seen (false right after an interim response) */
+    public boolean begun() {
+        return begun;
     }
 
     /** @return true once the empty line ending the header section was consumed */
@@ -113,7 +121,10 @@ public final class ResponseHead {
      */
     public int parse(byte[] b, int start, int end) throws HttpClientException.MalformedResponse {
         int p = start;
-        if (end > start) started = true;
+        if (end > start) {
+            started = true;
+            begun = true;
+        }
         while (state != DONE) {
             boolean statusLine = state == STATUS_LINE;
             int limit = lineLimit();
