@@ -126,7 +126,7 @@ public final class RequestHead {
                     continue;
                 }
                 // The bound above leaves room for a CR; with a bare LF (lenient) the line itself must still fit.
-                if (len > config.maxRequestLineLength()) throw limitBroken(b, p, lf, true, tooLong(true));
+                if (len > config.maxRequestLineLength()) throw refusedAtItsEnd(b, p, lf, true, tooLong(true));
                 parseRequestLine(b, p, len);
                 state = FIELDS;
             } else {
@@ -136,9 +136,9 @@ public final class RequestHead {
                 } else {
                     // The limit counts every field line with its line end; the bound above is looser (it must also
                     // admit the final empty line), so the exact check is here.
-                    if (headerBytes > config.maxHeaderBytes()) throw limitBroken(b, p, lf, false, tooLong(false));
+                    if (headerBytes > config.maxHeaderBytes()) throw refusedAtItsEnd(b, p, lf, false, tooLong(false));
                     if (headers.size() >= config.maxHeaderCount()) {
-                        throw limitBroken(b, p, lf, false, new HttpException(Status.REQUEST_HEADER_FIELDS_TOO_LARGE,
+                        throw refusedAtItsEnd(b, p, lf, false, new HttpException(Status.REQUEST_HEADER_FIELDS_TOO_LARGE,
                                 "more than " + config.maxHeaderCount() + " header fields"));
                     }
                     parseField(b, p, len);
@@ -150,13 +150,14 @@ public final class RequestHead {
     }
 
     /**
-     * @return {@code limit}, the error for a complete line that breaks a limit, unless the line holds a byte that
-     *         {@link #checkPartial} refuses: fed in pieces, that byte was refused when it arrived, before the line
-     *         was complete, so it must come first whole too (the status must not depend on the split)
+     * @return {@code refusal}, the error for a complete line judged only at its end (it breaks a limit, or ends with
+     *         a bare LF), unless the line holds a byte that {@link #checkPartial} refuses: fed in pieces, that byte
+     *         was refused when it arrived, before the line was complete, so it must come first whole too (the status
+     *         must not depend on the split)
      */
-    private HttpException limitBroken(byte[] b, int off, int lf, boolean requestLine, HttpException limit) {
+    private HttpException refusedAtItsEnd(byte[] b, int off, int lf, boolean requestLine, HttpException refusal) {
         checkPartial(b, off, lf, requestLine);
-        return limit;
+        return refusal;
     }
 
     /** Validates an incomplete line as far as it goes (RFC 9112 §2.2 bare CR, §3 request line, §5 field line). */
@@ -228,8 +229,7 @@ public final class RequestHead {
             // Fix (found by RequestHeadFuzzTest, finding-bare-lf-after-unsupported-version-split): the LF is the
             // line's last byte, so whatever is wrong before it comes first, as when the line arrives in pieces:
             // "… HTTP/0.0\n" was 400 whole but 505 when a read ended after the version's 8 bytes.
-            checkPartial(b, off, lf, requestLine);
-            throw bad("line ended by a bare LF (expected CRLF)");
+            throw refusedAtItsEnd(b, off, lf, requestLine, bad("line ended by a bare LF (expected CRLF)"));
         }
         return len;
     }

@@ -347,8 +347,8 @@ abstract sealed class Session implements WebSocket permits WebSocketSession, Cli
         try {
             c.flush();
             c.shutdownOutput();
-            Linger.discardInput(c.input(), server ? LINGER_NANOS : exchanged ? closeNanos : Math.min(closeNanos, LINGER_NANOS),
-                    LINGER_BYTES);
+            long wait = server ? LINGER_NANOS : exchanged ? closeNanos : Math.min(closeNanos, LINGER_NANOS);
+            Linger.discardInput(c.input(), wait, LINGER_BYTES);
         } catch (IOException e) {
             LOG.log(System.Logger.Level.TRACE, "lingering close ended: {0}", e.getMessage());
         } finally {
