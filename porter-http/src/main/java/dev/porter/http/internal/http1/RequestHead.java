@@ -183,10 +183,14 @@ public final class RequestHead {
         if (cr >= 0) throw bad("bare CR (not followed by LF)");
     }
 
-    private static void partialRequestLine(byte[] b, int off, int lim) {
+    private void partialRequestLine(byte[] b, int off, int lim) {
         int i = methodEnd(b, off, lim);
         if (i == lim) return;
         if (i == off || b[i] != ' ') throw bad("invalid character in method or missing space after it");
+        // Known as soon as its space is in, as parseRequestLine knows it: a refusal of the rest of a HEAD line has
+        // no body (RFC 9110 §9.3.2) however the line was split. (Found by HttpExchangeFuzzTest,
+        // finding-head-line-refused-in-pieces-carried-a-body: only the whole line set it.)
+        if (method == null) method = Methods.intern(b, off, i - off);
         int t = ++i;
         while (i < lim && Ascii.isTargetChar(b[i])) i++;
         if (i == lim) return;

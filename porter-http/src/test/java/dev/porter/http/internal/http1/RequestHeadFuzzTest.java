@@ -81,6 +81,8 @@ class RequestHeadFuzzTest {
     static void sameOutcome(Feeds.HeadOutcome whole, Feeds.HeadOutcome split, String how) {
         assertThat(split.status()).as("status %s (%s) vs whole (%s)", how, split.why(), whole.why()).isEqualTo(whole.status());
         assertThat(split.consumed()).as("head length %s", how).isEqualTo(whole.consumed());
+        // A refusal too: the method decides whether the refusal has a body (none for HEAD, RFC 9110 §9.3.2).
+        assertThat(split.head().method).as("method %s", how).isEqualTo(whole.head().method);
         if (!whole.accepted()) return;
         assertThat(split.head().method).isEqualTo(whole.head().method);
         assertThat(split.head().target).isEqualTo(whole.head().target);

@@ -215,6 +215,19 @@ class RequestHeadTest {
     }
 
     @Test
+    void aRefusedRequestLineKeepsItsMethodHoweverItWasSplit() {
+        // The method decides whether the refusal has a body (none for HEAD, RFC 9110 §9.3.2): whole, the line set it
+        // before its version was refused; in pieces it was refused before anything set it, so a 400 to a HEAD
+        // carried a body (finding-head-line-refused-in-pieces-carried-a-body). fed() compares it in every split.
+        for (String line : new String[] {"HEAD / HTTP/1.x\r\n\r\n", "HEAD /\u0001 HTTP/1.1\r\n\r\n",
+                "HEAD / HTTP/1.1x\r\n\r\n", "HEAD / HTTP/7.0\r\n\r\n"}) {
+            Feeds.HeadOutcome o = fed(line, STRICT);
+            assertThat(o.accepted()).as(line).isFalse();
+            assertThat(o.head().method).as(line).isEqualTo("HEAD");
+        }
+    }
+
+    @Test
     void limitsAdmitAHeadExactlyAtThem() {
         // 32 bytes of request line and 4 fields of 128 bytes in all, line ends included, are within SMALL.
         String line = "GET /" + "a".repeat(18) + " HTTP/1.1";
