@@ -168,9 +168,7 @@ public final class Exchange {
             if (head.done()) return true;
             if (!in.fill(ReadBuffer.Wait.IN_MESSAGE, head.maxPending())) {
                 if (!head.started()) return false;
-                throw new HttpClientException.IncompleteResponse(head.begun()
-                        ? "connection closed inside the response head"
-                        : "connection closed after an interim (1xx) response, before the final one", false);
+                throw new HttpClientException.IncompleteResponse(head.whyIncomplete(), false);
             }
         }
     }

@@ -93,9 +93,13 @@ public final class ResponseHead {
         return started;
     }
 
-    /** @return true once a byte of the head being read now was seen (false right after an interim response) */
-    public boolean begun() {
-        return begun;
+    /**
+     * @return why a response whose connection closed now, after {@link #started()}, is incomplete: inside its head,
+     *         or right after an interim (1xx) response, before the final one began
+     */
+    public String whyIncomplete() {
+        return begun ? "connection closed inside the response head"
+                : "connection closed after an interim (1xx) response, before the final one";
     }
 
     /** @return true once the empty line ending the header section was consumed */

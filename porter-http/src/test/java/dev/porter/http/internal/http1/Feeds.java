@@ -76,7 +76,7 @@ final class Feeds {
                 if (head.done()) return new ResponseOutcome(head, pos, null);
                 if (avail == input.length) {
                     if (!head.started()) return new ResponseOutcome(null, pos, null);
-                    throw new HttpClientException.IncompleteResponse("connection closed inside the response head", false);
+                    throw new HttpClientException.IncompleteResponse(head.whyIncomplete(), false);
                 }
                 avail += splits.next(input.length - avail);
             }
