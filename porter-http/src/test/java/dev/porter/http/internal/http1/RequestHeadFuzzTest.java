@@ -84,7 +84,6 @@ class RequestHeadFuzzTest {
         // A refusal too: the method decides whether the refusal has a body (none for HEAD, RFC 9110 §9.3.2).
         assertThat(split.head().method).as("method %s", how).isEqualTo(whole.head().method);
         if (!whole.accepted()) return;
-        assertThat(split.head().method).isEqualTo(whole.head().method);
         assertThat(split.head().target).isEqualTo(whole.head().target);
         assertThat(split.head().version).isEqualTo(whole.head().version);
         assertThat(split.head().headers.size()).isEqualTo(whole.head().headers.size());
