@@ -1,6 +1,8 @@
 package dev.porter.cli;
 
+import dev.porter.core.ClientTls;
 import dev.porter.core.TlsSetupException;
+import dev.porter.core.TrustSource;
 import dev.porter.http.AccessLog;
 import dev.porter.http.HttpConfig;
 import dev.porter.http.HttpServer;
@@ -15,6 +17,8 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.nio.channels.UnresolvedAddressException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -99,6 +103,11 @@ final class ProxyCommand implements Callable<Integer> {
             description = "Open each backend connection with a PROXY protocol header (v1 text, v2 binary) naming the "
                     + "client; backend connections are then reused only for the same client. Default: none.")
     String sendProxy;
+
+    @Option(names = "--upstream-cacert", paramLabel = "FILE",
+            description = "Trust https:// backends whose certificate this PEM authority signed (or this self-signed "
+                    + "certificate), instead of the JDK's trusted authorities; the backend's name is still checked.")
+    Path upstreamCaCert;
 
     @Option(names = "--max-tunnels", paramLabel = "N", defaultValue = "1024",
             description = "WebSocket tunnels open at once; more upgrades are answered 503. Default: ${DEFAULT-VALUE}.")
@@ -187,6 +196,11 @@ final class ProxyCommand implements Callable<Integer> {
                     case "v2", "2" -> ProxyConfig.SendProxy.V2;
                     default -> throw usage("--send-proxy must be v1 or v2: " + sendProxy);
                 });
+            }
+            if (upstreamCaCert != null) {
+                // Read when the first https backend connection opens; a missing file is said now, not as 502s.
+                if (!Files.isReadable(upstreamCaCert)) throw usage("--upstream-cacert: cannot read " + upstreamCaCert);
+                b.upstreamTls(ClientTls.defaults().withTrust(new TrustSource.CaFile(upstreamCaCert)));
             }
             b.maxTunnels(maxTunnels).tunnelIdleTimeout(seconds(tunnelIdle, "--tunnel-idle-timeout"));
             return b.build();

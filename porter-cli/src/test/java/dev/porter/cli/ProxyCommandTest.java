@@ -1,5 +1,6 @@
 package dev.porter.cli;
 
+import dev.porter.core.testing.TestCertificates;
 import dev.porter.http.ClientConfig;
 import dev.porter.http.ClientRequest;
 import dev.porter.http.ClientResponse;
@@ -7,11 +8,13 @@ import dev.porter.http.HttpClient;
 import dev.porter.http.HttpVersion;
 import dev.porter.http.testing.Nginx;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
+import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -39,6 +42,33 @@ class ProxyCommandTest {
                     assertThat(r.bodyString()).isEqualTo("api DELETE 127.0.0.1");
                 }
                 assertThat(porter.terminate()).as("SIGTERM: the shutdown hook stops gracefully").isIn(0, 143);
+            }
+        }
+    }
+
+    /** An https backend signed by an internal authority: trusted with --upstream-cacert, a bad gateway without. */
+    @Test
+    void proxiesToAnHttpsBackendWhoseAuthorityItIsGiven(@TempDir Path dir) throws Exception {
+        TestCertificates ca = TestCertificates.create(dir);
+        TestCertificates.Issued leaf = ca.server("localhost", "127.0.0.1");
+        try (Nginx nginx = Nginx.startTls("location = /tls { return 200 \"$ssl_protocol $scheme\"; }",
+                leaf.certificateFile(), leaf.keyFile()); HttpClient c = client()) {
+            String to = "https://127.0.0.1:" + nginx.port();
+            try (PorterProcess porter = PorterProcess.start("proxy", "--to", to, "-p", "0",
+                    "--upstream-cacert", ca.caFile().toString())) {
+                int port = porter.listeningPort("http");
+                try (ClientResponse r = c.send(ClientRequest.get("http://127.0.0.1:" + port + "/tls"))) {
+                    assertThat(r.statusCode()).isEqualTo(200);
+                    assertThat(r.bodyString()).isEqualTo("TLSv1.3 https");
+                }
+                assertThat(porter.terminate()).isIn(0, 143);
+            }
+            try (PorterProcess porter = PorterProcess.start("proxy", "--to", to, "-p", "0")) {
+                int port = porter.listeningPort("http");
+                try (ClientResponse r = c.send(ClientRequest.get("http://127.0.0.1:" + port + "/tls"))) {
+                    assertThat(r.statusCode()).as("the JDK's trust store does not know the test's authority").isEqualTo(502);
+                }
+                assertThat(porter.terminate()).isIn(0, 143);
             }
         }
     }

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.Map;
@@ -59,11 +60,23 @@ public final class Client {
      */
     public static Connection connect(String host, int port, Duration timeout, ConnectionConfig config, ClientTls tls)
             throws IOException {
+        return connect(host, port, timeout, config, tls, null);
+    }
+
+    /**
+     * Connects as {@link #connect(String, int, Duration, ConnectionConfig, ClientTls)}, first sending
+     * {@code preface} in the clear: before the TLS handshake when {@code tls} is given, else at once. For a PROXY
+     * protocol header, which precedes everything else on the connection, the TLS handshake included
+     * (proxy-protocol.txt §2: the receiver reads it before any other byte). The bytes are written whole before
+     * this returns (or the handshake starts); null or empty sends nothing.
+     */
+    public static Connection connect(String host, int port, Duration timeout, ConnectionConfig config, ClientTls tls,
+                                     byte[] preface) throws IOException {
         InetSocketAddress address = new InetSocketAddress(host, port);
         if (address.isUnresolved()) throw new java.net.UnknownHostException(host);
         // Trust and key files are read before connecting: a bad file is the caller's error, not the server's.
         SSLEngine engine = tls == null ? null : context(tls).newEngine(host, port);
-        SocketConnection c = open(host, port, address, timeout, config, engine);
+        SocketConnection c = open(host, port, address, timeout, config, engine, preface);
         if (engine != null) {
             try {
                 c.handshake(tls.handshakeTimeout().toNanos(), null);
@@ -76,11 +89,16 @@ public final class Client {
     }
 
     private static SocketConnection open(String host, int port, InetSocketAddress address, Duration timeout,
-                                         ConnectionConfig config, SSLEngine engine) throws IOException {
+                                         ConnectionConfig config, SSLEngine engine, byte[] preface) throws IOException {
         SocketChannel ch = SocketChannel.open();
         try {
             ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
             ch.socket().connect(address, (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis())));
+            if (preface != null && preface.length > 0) {
+                // Beneath the transport, so beneath TLS: a blocking channel writes it whole (a loop for safety).
+                ByteBuffer b = ByteBuffer.wrap(preface);
+                while (b.hasRemaining()) ch.write(b);
+            }
             return new SocketConnection(ch, config, null, null, engine);
         } catch (SocketTimeoutException e) {
             ch.close();

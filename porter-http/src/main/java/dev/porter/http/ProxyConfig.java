@@ -1,5 +1,6 @@
 package dev.porter.http;
 
+import dev.porter.core.ClientTls;
 import dev.porter.http.internal.proxy.AddressRange;
 
 import java.net.URI;
@@ -47,14 +48,20 @@ import java.util.Objects;
  *                          connections). Default 5 minutes: longer than the usual WebSocket ping intervals.
  * @param sendProxy         the PROXY protocol header written at the start of every new backend connection, naming
  *                          the client's address and port (HAProxy's {@code send-proxy}/{@code send-proxy-v2}).
- *                          Backend connections are then reused only for the same client address and port. Only
- *                          with {@code http://} upstreams. Default {@link SendProxy#NONE}.
+ *                          Backend connections are then reused only for the same client address and port. To an
+ *                          {@code https://} upstream it goes before the TLS handshake, as HAProxy sends it.
+ *                          Default {@link SendProxy#NONE}.
+ * @param upstreamTls       TLS toward {@code https://} upstreams: whom to trust (the JDK's trust store by default;
+ *                          a CA file for an internal CA or a self-signed backend, as nginx's
+ *                          {@code proxy_ssl_trusted_certificate}), a client certificate for backends that require
+ *                          one. The backend's name is checked against the upstream's host unless trust is
+ *                          {@link dev.porter.core.TrustSource.TrustAll}. Default {@link ClientTls#defaults()}.
  */
 public record ProxyConfig(List<URI> upstreams, Balance balance, Sticky sticky, String stickyCookie,
                           HealthCheck health, Duration connectTimeout, Duration readTimeout, Duration totalTimeout,
                           Buffering buffering, List<String> trustedProxies, String via, String stripPrefix,
                           boolean preserveHost, int maxIdlePerBackend, Duration downTime, int maxTunnels,
-                          Duration tunnelIdleTimeout, SendProxy sendProxy) {
+                          Duration tunnelIdleTimeout, SendProxy sendProxy, ClientTls upstreamTls) {
 
     /** Whether and how the proxy tells each backend connection who the client is (PROXY protocol). */
     public enum SendProxy {
@@ -149,12 +156,7 @@ public record ProxyConfig(List<URI> upstreams, Balance balance, Sticky sticky, S
         if (maxTunnels < 0) throw new IllegalArgumentException("maxTunnels must be >= 0: " + maxTunnels);
         positive(tunnelIdleTimeout, "tunnelIdleTimeout");
         Objects.requireNonNull(sendProxy, "sendProxy");
-        if (sendProxy != SendProxy.NONE) {
-            for (URI u : upstreams) {
-                // The header must precede the TLS handshake, which the client's transport starts at connect.
-                if (!u.getScheme().equalsIgnoreCase("http")) throw new IllegalArgumentException("sendProxy needs http:// upstreams: " + u);
-            }
-        }
+        Objects.requireNonNull(upstreamTls, "upstreamTls");
     }
 
     private static void checkUpstream(URI u) {
@@ -200,6 +202,7 @@ public record ProxyConfig(List<URI> upstreams, Balance balance, Sticky sticky, S
         b.maxTunnels = maxTunnels;
         b.tunnelIdleTimeout = tunnelIdleTimeout;
         b.sendProxy = sendProxy;
+        b.upstreamTls = upstreamTls;
         return b;
     }
 
@@ -223,6 +226,7 @@ public record ProxyConfig(List<URI> upstreams, Balance balance, Sticky sticky, S
         private int maxTunnels = 1024;
         private Duration tunnelIdleTimeout = Duration.ofMinutes(5);
         private SendProxy sendProxy = SendProxy.NONE;
+        private ClientTls upstreamTls = ClientTls.defaults();
 
         private Builder() {
         }
@@ -264,12 +268,14 @@ public record ProxyConfig(List<URI> upstreams, Balance balance, Sticky sticky, S
         public Builder tunnelIdleTimeout(Duration d) { tunnelIdleTimeout = d; return this; }
         /** Sets the PROXY protocol header sent on each new backend connection. */
         public Builder sendProxy(SendProxy v) { sendProxy = v; return this; }
+        /** Sets the TLS toward {@code https://} upstreams (trust, client certificate). */
+        public Builder upstreamTls(ClientTls t) { upstreamTls = t; return this; }
 
         /** @return the configuration @throws IllegalArgumentException if a value is out of range */
         public ProxyConfig build() {
             return new ProxyConfig(upstreams, balance, sticky, stickyCookie, health, connectTimeout, readTimeout,
                     totalTimeout, buffering, trustedProxies, via, stripPrefix, preserveHost, maxIdlePerBackend, downTime,
-                    maxTunnels, tunnelIdleTimeout, sendProxy);
+                    maxTunnels, tunnelIdleTimeout, sendProxy, upstreamTls);
         }
     }
 }

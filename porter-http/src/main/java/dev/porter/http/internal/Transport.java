@@ -22,10 +22,13 @@ public interface Transport {
      *
      * @param timeout longest wait for the connection to be established
      * @param tls     TLS settings, used by the {@code https} transport only
+     * @param preface bytes the connection opens with, in the clear (a PROXY protocol header), or null: with TLS
+     *                written before the handshake; without, buffered to leave with the first request's head
      * @throws java.net.SocketTimeoutException if it was not established in time
      * @throws java.net.ConnectException       if refused
      * @throws java.net.UnknownHostException   if the host does not resolve
      * @throws javax.net.ssl.SSLException      if the TLS handshake failed
      */
-    Connection connect(String host, int port, Duration timeout, ConnectionConfig config, ClientTls tls) throws IOException;
+    Connection connect(String host, int port, Duration timeout, ConnectionConfig config, ClientTls tls, byte[] preface)
+            throws IOException;
 }

@@ -1,6 +1,9 @@
 package dev.porter.http.proxy;
 
+import dev.porter.core.ClientTls;
 import dev.porter.core.ProxyProtocolConfig;
+import dev.porter.core.TlsConfig;
+import dev.porter.core.testing.TestCertificates;
 import dev.porter.http.HttpConfig;
 import dev.porter.http.HttpServer;
 import dev.porter.http.ProxyConfig;
@@ -10,6 +13,7 @@ import dev.porter.http.testing.Nginx;
 import dev.porter.http.testing.TestHttp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,6 +22,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +35,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * port. Clients connect from distinct loopback addresses (127.0.0.5, 127.0.0.6), so the address the backend
  * reports can only have come from the header; two clients in turn on kept-alive backend connections each see
  * their own (a connection opened for one client is never lent to another), health checks pass against a backend
- * that requires the header (v2 LOCAL), and a WebSocket tunnel's connection carries it too.
+ * that requires the header (v2 LOCAL), and a WebSocket tunnel's connection carries it too. To {@code https://}
+ * backends (Porter and nginx with {@code ssl proxy_protocol}) the header precedes the TLS handshake, and the backend's
+ * certificate is checked against {@link ProxyConfig#upstreamTls()}.
  */
 class ProxySendProxyTest {
 
@@ -84,7 +91,11 @@ class ProxySendProxyTest {
     }
 
     private void eachClientSeesItself(int backendPort, ProxyConfig.SendProxy version) throws IOException {
-        HttpServer p = fixture.proxy(ProxyConfig.builder("http://127.0.0.1:" + backendPort).sendProxy(version));
+        eachClientSeesItself(ProxyConfig.builder("http://127.0.0.1:" + backendPort).sendProxy(version));
+    }
+
+    private void eachClientSeesItself(ProxyConfig.Builder config) throws IOException {
+        HttpServer p = fixture.proxy(config);
         for (String from : new String[]{"127.0.0.5", "127.0.0.6", "127.0.0.5"}) {
             List<String> r = twoRequests(from, p.port());
             assertThat(r.get(0)).as("first request from " + from).isEqualTo(from + " " + r.get(2));
@@ -108,6 +119,45 @@ class ProxySendProxyTest {
                 "location /who { return 200 \"$proxy_protocol_addr $proxy_protocol_port\"; }"));
         eachClientSeesItself(nginx.port(), ProxyConfig.SendProxy.V1);
         eachClientSeesItself(nginx.port(), ProxyConfig.SendProxy.V2);
+    }
+
+    /** The header goes in the clear before the TLS handshake (proxy-protocol.txt §2), as HAProxy sends it. */
+    @Test
+    void anHttpsPorterBackendReadsTheHeaderBeforeItsHandshake(@TempDir Path dir) throws IOException {
+        TestCertificates certs = TestCertificates.create(dir);
+        Router r = new Router().get("/who", (req, res) -> res.send(
+                req.remoteAddress().getAddress().getHostAddress() + " " + req.remoteAddress().getPort()));
+        HttpConfig.Builder b = HttpConfig.builder().tls(TlsConfig.of(certs.server("localhost", "127.0.0.1").pem()));
+        b.server(b.build().server().withProxyProtocol(ProxyProtocolConfig.defaults()));
+        HttpServer backend = fixture.later(TestHttp.start(b, r));
+        for (ProxyConfig.SendProxy version : new ProxyConfig.SendProxy[]{ProxyConfig.SendProxy.V1, ProxyConfig.SendProxy.V2}) {
+            eachClientSeesItself(ProxyConfig.builder("https://127.0.0.1:" + backend.port()).sendProxy(version)
+                    .upstreamTls(ClientTls.defaults().withTrust(certs.trust())));
+        }
+    }
+
+    @Test
+    void nginxWithSslAndProxyProtocolSeesTheClient(@TempDir Path dir) throws Exception {
+        TestCertificates certs = TestCertificates.create(dir);
+        TestCertificates.Issued leaf = certs.server("localhost", "127.0.0.1");
+        Nginx nginx = fixture.later(Nginx.startTlsProxyProtocol(
+                "location /who { return 200 \"$proxy_protocol_addr $proxy_protocol_port\"; }",
+                leaf.certificateFile(), leaf.keyFile()));
+        eachClientSeesItself(ProxyConfig.builder("https://127.0.0.1:" + nginx.port()).sendProxy(ProxyConfig.SendProxy.V2)
+                .upstreamTls(ClientTls.defaults().withTrust(certs.trust())));
+    }
+
+    @Test
+    void anHttpsBackendSignedByAnUntrustedAuthorityIsABadGateway(@TempDir Path dir) throws IOException {
+        TestCertificates certs = TestCertificates.create(dir);
+        HttpServer backend = fixture.later(TestHttp.start(HttpConfig.builder()
+                .tls(TlsConfig.of(certs.server("localhost", "127.0.0.1").pem())), new Router().get("/who", (req, res) -> res.send("x"))));
+        HttpServer p = fixture.proxy(ProxyConfig.builder("https://127.0.0.1:" + backend.port())); // the JDK's trust store
+        try (Socket s = new Socket("127.0.0.1", p.port())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write("GET /who HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            assertThat(new String(s.getInputStream().readNBytes(12), StandardCharsets.ISO_8859_1)).isEqualTo("HTTP/1.1 502");
+        }
     }
 
     @Test

@@ -75,6 +75,19 @@ public final class Nginx implements AutoCloseable {
     }
 
     /**
+     * Starts nginx serving HTTPS behind a required PROXY protocol header ({@code listen ... ssl proxy_protocol}: the
+     * header comes first, then the TLS handshake), skipping the calling test when nginx is not installed.
+     */
+    public static Nginx startTlsProxyProtocol(String locations, Path certificate, Path key)
+            throws IOException, InterruptedException {
+        return start(locations, " ssl proxy_protocol", """
+                        ssl_certificate %s;
+                        ssl_certificate_key %s;
+                        ssl_protocols TLSv1.2 TLSv1.3;
+                """.formatted(certificate.toAbsolutePath(), key.toAbsolutePath()), false);
+    }
+
+    /**
      * Starts nginx serving HTTPS with HTTP/2 ({@code listen ... ssl http2}, the form nginx 1.22 knows; ALPN offers
      * h2 and http/1.1), skipping the calling test when nginx is not installed.
      *

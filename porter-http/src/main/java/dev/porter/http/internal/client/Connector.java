@@ -14,7 +14,7 @@ import java.time.Duration;
 
 /**
  * Opens the client's connections: TCP (and TLS) within the connect timeout, timeouts and refusals named after the
- * route, the route's preface written first, the listener told. Stateless.
+ * route, the route's preface first (before the TLS handshake, if any), the listener told. Stateless.
  */
 final class Connector {
 
@@ -37,7 +37,7 @@ final class Connector {
         Connection c;
         try {
             c = route.transport().connect(route.connectHost(), route.port(), connectTimeout, connectionConfig,
-                    tls);
+                    tls, route.preface() == null ? null : route.preface().bytes());
         } catch (SocketTimeoutException e) {
             if (byDeadline) throw requestTimeout(uri, timeout);
             throw new HttpClientException.Timeout("connect to " + route.connectHost() + ":" + route.port()
@@ -49,12 +49,11 @@ final class Connector {
             throw named;
         }
         try {
-            if (route.preface() != null) c.write(route.preface().bytes()); // leaves with the request head
             if (config.listener() != null) {
                 config.listener().connected(uri, c.remoteAddress());
                 if (c.tls().isPresent()) config.listener().secured(uri, c.tls().get());
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             c.close();
             throw e;
         }

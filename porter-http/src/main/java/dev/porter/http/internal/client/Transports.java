@@ -21,9 +21,18 @@ final class Transports {
         }
 
         @Override
-        public Connection connect(String host, int port, Duration timeout, ConnectionConfig config, ClientTls tls)
-                throws IOException {
-            return Client.connect(host, port, timeout, config);
+        public Connection connect(String host, int port, Duration timeout, ConnectionConfig config, ClientTls tls,
+                                  byte[] preface) throws IOException {
+            Connection c = Client.connect(host, port, timeout, config);
+            if (preface != null) {
+                try {
+                    c.write(preface); // buffered: it leaves with the request head, one packet for both
+                } catch (IOException | RuntimeException e) {
+                    c.close();
+                    throw e;
+                }
+            }
+            return c;
         }
 
         @Override
@@ -40,9 +49,9 @@ final class Transports {
         }
 
         @Override
-        public Connection connect(String host, int port, Duration timeout, ConnectionConfig config, ClientTls tls)
-                throws IOException {
-            return Client.connect(host, port, timeout, config, tls);
+        public Connection connect(String host, int port, Duration timeout, ConnectionConfig config, ClientTls tls,
+                                  byte[] preface) throws IOException {
+            return Client.connect(host, port, timeout, config, tls, preface);
         }
 
         @Override

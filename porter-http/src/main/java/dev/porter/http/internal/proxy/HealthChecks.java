@@ -1,5 +1,6 @@
 package dev.porter.http.internal.proxy;
 
+import dev.porter.core.ClientTls;
 import dev.porter.http.ClientConfig;
 import dev.porter.http.ClientRequest;
 import dev.porter.http.ClientResponse;
@@ -27,12 +28,12 @@ final class HealthChecks implements AutoCloseable {
     private final Route.Preface preface;
     private final List<Thread> threads = new ArrayList<>();
 
-    HealthChecks(ProxyConfig.HealthCheck check, List<Backend> backends, Route.Preface preface) {
+    HealthChecks(ProxyConfig.HealthCheck check, List<Backend> backends, Route.Preface preface, ClientTls tls) {
         this.check = check;
         this.preface = preface;
         this.client = new ClientEngine(ClientConfig.builder().connectTimeout(check.timeout()).readTimeout(check.timeout())
                 .requestTimeout(check.timeout()).maxIdlePerHost(1).followRedirects(false).userAgent("porter-health-check")
-                .httpVersion(HttpVersion.HTTP_1_1).build());
+                .httpVersion(HttpVersion.HTTP_1_1).tls(tls).build());
         for (Backend b : backends) {
             threads.add(Thread.ofVirtual().name("porter-health-" + b.base()).start(() -> loop(b)));
         }

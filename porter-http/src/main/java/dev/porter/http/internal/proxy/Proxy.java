@@ -47,14 +47,15 @@ public final class Proxy implements AutoCloseable {
         this.cfg = cfg;
         ClientConfig clientConfig = ClientConfig.builder().connectTimeout(cfg.connectTimeout())
                 .readTimeout(cfg.readTimeout()).maxIdlePerHost(cfg.maxIdlePerBackend()).followRedirects(false)
-                .decompress(false).expectContinueThreshold(-1).userAgent(null).httpVersion(HttpVersion.HTTP_1_1).build();
+                .decompress(false).expectContinueThreshold(-1).userAgent(null).httpVersion(HttpVersion.HTTP_1_1)
+                .tls(cfg.upstreamTls()).build();
         this.engine = new ClientEngine(clientConfig);
         this.hello = new BackendHello(cfg.sendProxy());
         List<Backend> backends = new ArrayList<>();
         for (var u : cfg.upstreams()) backends.add(new Backend(u));
         this.balancer = new Balancer(backends, cfg.balance(), cfg.health() != null, cfg.downTime().toNanos());
         this.trusted = cfg.trustedProxies().stream().map(AddressRange::parse).toList();
-        this.health = cfg.health() == null ? null : new HealthChecks(cfg.health(), backends, hello.local());
+        this.health = cfg.health() == null ? null : new HealthChecks(cfg.health(), backends, hello.local(), cfg.upstreamTls());
         this.upgrades = new Upgrades(cfg, clientConfig, engine, balancer, hello);
     }
 
