@@ -19,6 +19,8 @@ import java.io.IOException;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -198,8 +200,7 @@ final class ProxyCommand implements Callable<Integer> {
                 });
             }
             if (upstreamCaCert != null) {
-                // Read when the first https backend connection opens; a missing file is said now, not as 502s.
-                if (!Files.isReadable(upstreamCaCert)) throw usage("--upstream-cacert: cannot read " + upstreamCaCert);
+                checkCaFile(upstreamCaCert); // said now, not as a 502 for every request once traffic comes
                 b.upstreamTls(ClientTls.defaults().withTrust(new TrustSource.CaFile(upstreamCaCert)));
             }
             b.maxTunnels(maxTunnels).tunnelIdleTimeout(seconds(tunnelIdle, "--tunnel-idle-timeout"));
@@ -228,6 +229,19 @@ final class ProxyCommand implements Callable<Integer> {
             return n * unit;
         } catch (NumberFormatException e) {
             throw usage("--buffer-requests must be a size such as 65536, 512k, 10m or 1g: " + text);
+        }
+    }
+
+    /** The file must hold at least one PEM certificate (read by the JDK's X.509 factory, as the client will). */
+    private void checkCaFile(Path file) {
+        try (var in = Files.newInputStream(file)) {
+            if (CertificateFactory.getInstance("X.509").generateCertificates(in).isEmpty()) {
+                throw usage("--upstream-cacert: no certificate in " + file);
+            }
+        } catch (IOException e) {
+            throw usage("--upstream-cacert: cannot read " + file);
+        } catch (CertificateException e) {
+            throw usage("--upstream-cacert: no certificate in " + file + " (" + e.getMessage() + ")");
         }
     }
 

@@ -142,6 +142,8 @@ class ProxyTunnelCommandTest {
         assertThat(Cli.run("proxy", "--to", "http://127.0.0.1:1", "--send-proxy", "v3").err()).contains("--send-proxy must be v1 or v2");
         assertThat(Cli.run("proxy", "--to", "http://127.0.0.1:1", "--upstream-cacert", "/nonexistent/ca.pem").err())
                 .contains("--upstream-cacert: cannot read /nonexistent/ca.pem");
+        assertThat(Cli.run("proxy", "--to", "http://127.0.0.1:1", "--upstream-cacert", "pom.xml").err())
+                .contains("--upstream-cacert: no certificate in pom.xml");
         assertThat(Cli.run("proxy", "--to", "http://127.0.0.1:1", "--tunnel-idle-timeout", "0").exitCode()).isEqualTo(2);
         assertThat(Cli.run("proxy", "--to", "http://127.0.0.1:1", "--max-tunnels", "-1").exitCode()).isEqualTo(2);
     }

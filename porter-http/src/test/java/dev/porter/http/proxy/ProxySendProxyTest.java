@@ -183,7 +183,23 @@ class ProxySendProxyTest {
 
     @Test
     void aWebSocketTunnelsBackendConnectionCarriesTheHeader() throws Exception {
-        HttpServer p = fixture.proxy(ProxyConfig.builder("http://127.0.0.1:" + porterBackend().port()).sendProxy(ProxyConfig.SendProxy.V2));
+        tunnelFrom127007(fixture.proxy(ProxyConfig.builder("http://127.0.0.1:" + porterBackend().port())
+                .sendProxy(ProxyConfig.SendProxy.V2)));
+    }
+
+    @Test
+    void aWebSocketTunnelToAnHttpsBackendSendsTheHeaderBeforeTheHandshake(@TempDir Path dir) throws Exception {
+        TestCertificates certs = TestCertificates.create(dir);
+        Router r = new Router().websocket("/ws", ws -> ws.sendText(ws.request().remoteAddress().getAddress().getHostAddress()));
+        HttpConfig.Builder b = HttpConfig.builder().tls(TlsConfig.of(certs.server("localhost", "127.0.0.1").pem()));
+        b.server(b.build().server().withProxyProtocol(ProxyProtocolConfig.defaults()));
+        HttpServer backend = fixture.later(TestHttp.start(b, r));
+        tunnelFrom127007(fixture.proxy(ProxyConfig.builder("https://127.0.0.1:" + backend.port())
+                .sendProxy(ProxyConfig.SendProxy.V1).upstreamTls(ClientTls.defaults().withTrust(certs.trust()))));
+    }
+
+    /** Upgrades from 127.0.0.7 through {@code p}; the backend's first message names the client it was told of. */
+    private static void tunnelFrom127007(HttpServer p) throws IOException {
         try (Socket s = new Socket()) {
             s.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.7"), 0));
             s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), p.port()));

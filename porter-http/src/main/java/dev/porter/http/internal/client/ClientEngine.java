@@ -362,7 +362,13 @@ public final class ClientEngine implements AutoCloseable {
 
     /** Opens a connection of its own for a protocol switch: never pooled; over TLS, ALPN offers only http/1.1. */
     public Connection connectForUpgrade(URI uri, long deadline, Duration timeout) throws IOException {
-        return open(Route.of(uri), uri, deadline, timeout, false).c;
+        return connectForUpgrade(uri, null, deadline, timeout);
+    }
+
+    /** As {@link #connectForUpgrade(URI, long, Duration)}, the connection opening with {@code preface} (or none). */
+    public Connection connectForUpgrade(URI uri, Route.Preface preface, long deadline, Duration timeout) throws IOException {
+        Route route = preface == null ? Route.of(uri) : Route.of(uri).with(preface);
+        return open(route, uri, deadline, timeout, false).c;
     }
 
     /** For a WebSocket (RFC 8441): the route's HTTP/2 connection (shared or new), or null if it speaks HTTP/1.1. */

@@ -1,12 +1,9 @@
 package dev.porter.http.internal.proxy;
 
-import dev.porter.core.Connection;
 import dev.porter.core.ProxyHeader;
 import dev.porter.http.ProxyConfig;
 import dev.porter.http.Request;
 import dev.porter.http.internal.client.Route;
-
-import java.io.IOException;
 
 /**
  * The PROXY protocol header (HAProxy's proxy-protocol.txt, v1 or v2) the proxy puts at the start of each new
@@ -45,11 +42,5 @@ final class BackendHello {
     /** @return the header for the proxy's own connections (health checks), or null when none is sent */
     Route.Preface local() {
         return local;
-    }
-
-    /** Writes {@code req}'s header first on a connection of its own (a tunnel's); it leaves with the next flush. */
-    void send(Connection c, Request req) throws IOException {
-        Route.Preface p = preface(req);
-        if (p != null) c.write(p.bytes());
     }
 }

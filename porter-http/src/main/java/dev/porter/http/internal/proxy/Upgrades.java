@@ -131,7 +131,8 @@ final class Upgrades {
             b.started();
             Connection c;
             try {
-                c = engine.connectForUpgrade(uri, 0, cfg.readTimeout());
+                // The PROXY header, if any, opens the connection: before its TLS handshake for an https backend.
+                c = engine.connectForUpgrade(uri, hello.preface(req), 0, cfg.readTimeout());
             } catch (IOException e) {
                 b.ended();
                 b.failedOnce();
@@ -146,7 +147,6 @@ final class Upgrades {
             try {
                 ResponseHead head;
                 try {
-                    hello.send(c, req);
                     sendHead(c, out, target, key);
                     head = readHead(c);
                 } catch (IOException e) {
