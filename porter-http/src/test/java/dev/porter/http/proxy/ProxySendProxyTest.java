@@ -152,11 +152,25 @@ class ProxySendProxyTest {
         TestCertificates certs = TestCertificates.create(dir);
         HttpServer backend = fixture.later(TestHttp.start(HttpConfig.builder()
                 .tls(TlsConfig.of(certs.server("localhost", "127.0.0.1").pem())), new Router().get("/who", (req, res) -> res.send("x"))));
-        HttpServer p = fixture.proxy(ProxyConfig.builder("https://127.0.0.1:" + backend.port())); // the JDK's trust store
+        tlsFailureIsABadGateway(fixture.proxy(ProxyConfig.builder("https://127.0.0.1:" + backend.port()))); // the JDK's trust
+    }
+
+    @Test
+    void anHttpsBackendWhoseCertificateIsForAnotherNameIsABadGateway(@TempDir Path dir) throws IOException {
+        TestCertificates certs = TestCertificates.create(dir);
+        HttpServer backend = fixture.later(TestHttp.start(HttpConfig.builder()
+                .tls(TlsConfig.of(certs.server("example.com").pem())), new Router().get("/who", (req, res) -> res.send("x"))));
+        tlsFailureIsABadGateway(fixture.proxy(ProxyConfig.builder("https://127.0.0.1:" + backend.port())
+                .upstreamTls(ClientTls.defaults().withTrust(certs.trust()))));
+    }
+
+    private static void tlsFailureIsABadGateway(HttpServer p) throws IOException {
         try (Socket s = new Socket("127.0.0.1", p.port())) {
             s.setSoTimeout(10_000);
-            s.getOutputStream().write("GET /who HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
-            assertThat(new String(s.getInputStream().readNBytes(12), StandardCharsets.ISO_8859_1)).isEqualTo("HTTP/1.1 502");
+            s.getOutputStream().write("GET /who HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertThat(answer).startsWith("HTTP/1.1 502 ")
+                    .endsWith("\r\n\r\nBad Gateway: the TLS handshake with the upstream server failed\n");
         }
     }
 

@@ -2,6 +2,7 @@ package dev.porter.http.internal.proxy;
 
 import dev.porter.http.HttpClientException;
 
+import javax.net.ssl.SSLHandshakeException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -17,6 +18,12 @@ import java.net.UnknownHostException;
 enum Failure {
     /** No connection: nothing was sent, so any request may go elsewhere, and the backend is marked down. */
     REFUSED(502, "Bad Gateway: the upstream server refused the connection"),
+    /**
+     * The TLS handshake with an {@code https} backend failed (its certificate not trusted or not for its name, no
+     * protocol or cipher in common): nothing was sent, so as {@link #REFUSED}, with its own line, since the cure is
+     * the proxy's trust ({@code upstreamTls}) or the backend's certificate, not the backend's health.
+     */
+    TLS_FAILED(502, "Bad Gateway: the TLS handshake with the upstream server failed"),
     /** No connection within the connect timeout: as {@link #REFUSED}, but 504. */
     CONNECT_TIMEOUT(504, "Gateway Timeout: the upstream server could not be reached in time"),
     /** No answer (or a stalled one) within the read or total timeout: not retried, the backend is busy. */
@@ -38,7 +45,7 @@ enum Failure {
 
     /** @return true if the request never left: no connection was made */
     boolean beforeSending() {
-        return this == REFUSED || this == CONNECT_TIMEOUT;
+        return this == REFUSED || this == TLS_FAILED || this == CONNECT_TIMEOUT;
     }
 
     static Failure of(IOException e) {
@@ -48,6 +55,7 @@ enum Failure {
         if (e instanceof ConnectException || e instanceof NoRouteToHostException || e instanceof UnknownHostException) {
             return REFUSED;
         }
+        if (e instanceof SSLHandshakeException) return TLS_FAILED; // only new connections shake hands
         if (e instanceof SocketTimeoutException) return TIMEOUT;
         return BROKEN;
     }
