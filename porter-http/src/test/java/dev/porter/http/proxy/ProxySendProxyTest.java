@@ -26,6 +26,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -192,6 +193,26 @@ class ProxySendProxyTest {
                 .sendProxy(ProxyConfig.SendProxy.V2)
                 .health(new ProxyConfig.HealthCheck("/healthz", Duration.ofMillis(50), Duration.ofSeconds(1), 1, 1)).build()));
         Thread.sleep(400); // several checks: one failure would take the backend down (fall 1)
+        assertThat(handler.backends().getFirst().up()).isTrue();
+    }
+
+    @Test
+    void healthChecksOfAnHttpsBackendSendLocalBeforeTheHandshake(@TempDir Path dir) throws Exception {
+        TestCertificates certs = TestCertificates.create(dir);
+        AtomicInteger checks = new AtomicInteger();
+        Router r = new Router().get("/healthz", (req, res) -> {
+            checks.incrementAndGet();
+            res.send("ok");
+        });
+        HttpConfig.Builder b = HttpConfig.builder().tls(TlsConfig.of(certs.server("localhost", "127.0.0.1").pem()));
+        b.server(b.build().server().withProxyProtocol(ProxyProtocolConfig.defaults()));
+        HttpServer backend = fixture.later(TestHttp.start(b, r));
+        ProxyHandler handler = fixture.later(ProxyHandler.of(ProxyConfig.builder("https://127.0.0.1:" + backend.port())
+                .sendProxy(ProxyConfig.SendProxy.V2).upstreamTls(ClientTls.defaults().withTrust(certs.trust()))
+                .health(new ProxyConfig.HealthCheck("/healthz", Duration.ofMillis(50), Duration.ofSeconds(1), 1, 1)).build()));
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (checks.get() < 3 && System.nanoTime() < deadline) Thread.sleep(20);
+        assertThat(checks.get()).as("checks that reached the handler through PROXY and TLS").isGreaterThanOrEqualTo(3);
         assertThat(handler.backends().getFirst().up()).isTrue();
     }
 
