@@ -157,6 +157,22 @@ class ProxyProtocolTest {
         }
     }
 
+    /** Porter's own client as the sender: {@code Client.connect} with a preface writes it before its handshake. */
+    @Test
+    void theClientSendsAPrefaceBeforeItsTlsHandshake(@TempDir Path dir) throws Exception {
+        TestCertificates ca = TestCertificates.create(dir.resolve("ca"));
+        ServerConfig config = proxied(ProxyProtocolConfig.defaults()).withTls(TlsConfig.of(ca.server("localhost").pem()));
+        try (Server server = TestServers.start(config, WHO);
+             Connection c = Client.connect("localhost", server.port(), TestServers.TIMEOUT, ConnectionConfig.defaults(),
+                     ClientTls.defaults().withTrust(ca.trust()), V2)) {
+            assertThat(c.tls()).isPresent();
+            assertThat(c.readLine()).isEqualTo("2001:db8:0:0:0:0:0:7:4711 via 127.0.0.1 v2");
+            c.writeLine("over tls");
+            c.flush();
+            assertThat(c.readLine()).isEqualTo("over tls");
+        }
+    }
+
     @Test
     void theHeaderComesBeforeTls(@TempDir Path dir) throws Exception {
         TestCertificates ca = TestCertificates.create(dir.resolve("ca"));
