@@ -1,6 +1,8 @@
 package dev.porter.cli;
 
+import dev.porter.core.Client;
 import dev.porter.core.ClientTls;
+import dev.porter.core.KeySource;
 import dev.porter.core.TlsSetupException;
 import dev.porter.core.TrustSource;
 import dev.porter.http.AccessLog;
@@ -111,6 +113,14 @@ final class ProxyCommand implements Callable<Integer> {
                     + "certificate), instead of the JDK's trusted authorities; the backend's name is still checked.")
     Path upstreamCaCert;
 
+    @Option(names = "--upstream-cert", paramLabel = "FILE",
+            description = "Present this client certificate chain (PEM, leaf first) to https:// backends that ask for "
+                    + "one (mutual TLS); with --upstream-key.")
+    Path upstreamCert;
+
+    @Option(names = "--upstream-key", paramLabel = "FILE", description = "The private key of --upstream-cert (PEM).")
+    Path upstreamKey;
+
     @Option(names = "--max-tunnels", paramLabel = "N", defaultValue = "1024",
             description = "WebSocket tunnels open at once; more upgrades are answered 503. Default: ${DEFAULT-VALUE}.")
     int maxTunnels;
@@ -132,6 +142,7 @@ final class ProxyCommand implements Callable<Integer> {
         ProxyConfig config = config();
         TlsOptions.Setup setup = null;
         try {
+            Client.check(config.upstreamTls()); // the upstream key and trust files, read now: one line if bad
             if (tls.enabled()) setup = tls.setup();
         } catch (TlsSetupException e) {
             return fail(e.getMessage());
@@ -199,10 +210,14 @@ final class ProxyCommand implements Callable<Integer> {
                     default -> throw usage("--send-proxy must be v1 or v2: " + sendProxy);
                 });
             }
+            ClientTls upstream = ClientTls.defaults();
             if (upstreamCaCert != null) {
                 checkCaFile(upstreamCaCert); // said now, not as a 502 for every request once traffic comes
-                b.upstreamTls(ClientTls.defaults().withTrust(new TrustSource.CaFile(upstreamCaCert)));
+                upstream = upstream.withTrust(new TrustSource.CaFile(upstreamCaCert));
             }
+            if ((upstreamCert == null) != (upstreamKey == null)) throw usage("--upstream-cert and --upstream-key go together");
+            if (upstreamCert != null) upstream = upstream.withClientCertificate(new KeySource.Pem(upstreamCert, upstreamKey));
+            b.upstreamTls(upstream);
             b.maxTunnels(maxTunnels).tunnelIdleTimeout(seconds(tunnelIdle, "--tunnel-idle-timeout"));
             return b.build();
         } catch (IllegalArgumentException e) {

@@ -73,6 +73,36 @@ class ProxyCommandTest {
         }
     }
 
+    /** A backend that requires a client certificate (nginx, ssl_verify_client on) gets the proxy's. */
+    @Test
+    void presentsItsClientCertificateToABackendThatRequiresOne(@TempDir Path dir) throws Exception {
+        TestCertificates ca = TestCertificates.create(dir);
+        TestCertificates.Issued leaf = ca.server("localhost", "127.0.0.1");
+        TestCertificates.Issued me = ca.client("porter-proxy");
+        try (Nginx nginx = Nginx.startTlsClientAuth("location = /who { return 200 \"$ssl_client_verify $ssl_client_s_dn\"; }",
+                leaf.certificateFile(), leaf.keyFile(), ca.caFile()); HttpClient c = client()) {
+            String to = "https://127.0.0.1:" + nginx.port();
+            try (PorterProcess porter = PorterProcess.start("proxy", "--to", to, "-p", "0", "--upstream-cacert",
+                    ca.caFile().toString(), "--upstream-cert", me.certificateFile().toString(),
+                    "--upstream-key", me.keyFile().toString())) {
+                int port = porter.listeningPort("http");
+                try (ClientResponse r = c.send(ClientRequest.get("http://127.0.0.1:" + port + "/who"))) {
+                    assertThat(r.statusCode()).isEqualTo(200);
+                    assertThat(r.bodyString()).startsWith("SUCCESS ").contains("CN=porter-proxy");
+                }
+                assertThat(porter.terminate()).isIn(0, 143);
+            }
+            try (PorterProcess porter = PorterProcess.start("proxy", "--to", to, "-p", "0", "--upstream-cacert",
+                    ca.caFile().toString())) {
+                int port = porter.listeningPort("http");
+                try (ClientResponse r = c.send(ClientRequest.get("http://127.0.0.1:" + port + "/who"))) {
+                    assertThat(r.statusCode()).as("nginx: no required SSL certificate was sent").isEqualTo(400);
+                }
+                assertThat(porter.terminate()).isIn(0, 143);
+            }
+        }
+    }
+
     @Test
     void aGroupThatRefusesEverythingIs502() throws Exception {
         int dead;

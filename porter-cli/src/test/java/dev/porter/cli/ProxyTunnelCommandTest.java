@@ -144,6 +144,11 @@ class ProxyTunnelCommandTest {
                 .contains("--upstream-cacert: cannot read /nonexistent/ca.pem");
         assertThat(Cli.run("proxy", "--to", "http://127.0.0.1:1", "--upstream-cacert", "pom.xml").err())
                 .contains("--upstream-cacert: no certificate in pom.xml");
+        assertThat(Cli.run("proxy", "--to", "http://127.0.0.1:1", "--upstream-cert", "pom.xml").err())
+                .contains("--upstream-cert and --upstream-key go together");
+        Cli.Result badKey = Cli.run("proxy", "--to", "http://127.0.0.1:1", "--upstream-cert", "pom.xml", "--upstream-key", "pom.xml");
+        assertThat(badKey.exitCode()).isEqualTo(1);
+        assertThat(badKey.err()).contains("pom.xml").doesNotContain("\tat ");
         assertThat(Cli.run("proxy", "--to", "http://127.0.0.1:1", "--tunnel-idle-timeout", "0").exitCode()).isEqualTo(2);
         assertThat(Cli.run("proxy", "--to", "http://127.0.0.1:1", "--max-tunnels", "-1").exitCode()).isEqualTo(2);
     }

@@ -13,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -107,6 +108,18 @@ public final class Client {
             ch.close();
             throw e;
         }
+    }
+
+    /**
+     * Reads {@code tls}'s trust and key files now, as the first {@link #connect} with it would (and keeps what it
+     * read for the connections to come), so that a program can say at start what is wrong with them rather than
+     * fail its first connection. Thread-safe.
+     *
+     * @throws TlsSetupException one line naming the file and the problem: missing, unreadable, no certificate,
+     *                           a key that does not match its certificate
+     */
+    public static void check(ClientTls tls) throws TlsSetupException {
+        context(Objects.requireNonNull(tls, "tls"));
     }
 
     /** Contexts by configuration: loading a trust store costs milliseconds, a connection should not pay it. */

@@ -88,6 +88,22 @@ public final class Nginx implements AutoCloseable {
     }
 
     /**
+     * Starts nginx serving HTTPS that requires a client certificate signed by {@code clientCa}
+     * ({@code ssl_verify_client on}; {@code $ssl_client_s_dn} names the client), skipping the calling test when
+     * nginx is not installed.
+     */
+    public static Nginx startTlsClientAuth(String locations, Path certificate, Path key, Path clientCa)
+            throws IOException, InterruptedException {
+        return start(locations, " ssl", """
+                        ssl_certificate %s;
+                        ssl_certificate_key %s;
+                        ssl_protocols TLSv1.2 TLSv1.3;
+                        ssl_client_certificate %s;
+                        ssl_verify_client on;
+                """.formatted(certificate.toAbsolutePath(), key.toAbsolutePath(), clientCa.toAbsolutePath()), false);
+    }
+
+    /**
      * Starts nginx serving HTTPS with HTTP/2 ({@code listen ... ssl http2}, the form nginx 1.22 knows; ALPN offers
      * h2 and http/1.1), skipping the calling test when nginx is not installed.
      *
