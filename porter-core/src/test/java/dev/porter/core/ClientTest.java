@@ -2,8 +2,10 @@ package dev.porter.core;
 
 import dev.porter.core.testing.Await;
 import dev.porter.core.testing.Mailbox;
+import dev.porter.core.testing.TestCertificates;
 import dev.porter.core.testing.TestServers;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -11,6 +13,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -180,5 +183,17 @@ class ClientTest {
             assertThat(c.isOpen()).isTrue();
             assertThat(c.isDraining()).isFalse();
         }
+    }
+
+    @Test
+    void checkReadsTheTrustAndKeyFilesBeforeAnyConnection(@TempDir Path dir) throws Exception {
+        assertThatThrownBy(() -> Client.check(ClientTls.defaults().withTrust(new TrustSource.CaFile(dir.resolve("missing.pem")))))
+                .isInstanceOf(TlsSetupException.class).hasMessageContaining("missing.pem");
+        TestCertificates ca = TestCertificates.create(dir.resolve("ca"));
+        TestCertificates.Issued other = TestCertificates.create(dir.resolve("other")).client("other");
+        assertThatThrownBy(() -> Client.check(ClientTls.defaults().withClientCertificate(
+                new KeySource.Pem(ca.client("me").certificateFile(), other.keyFile()))))
+                .as("a key that is not the certificate's").isInstanceOf(TlsSetupException.class);
+        Client.check(ClientTls.defaults().withTrust(ca.trust()).withClientCertificate(ca.client("me").pem()));
     }
 }
