@@ -80,11 +80,7 @@ public final class Nginx implements AutoCloseable {
      */
     public static Nginx startTlsProxyProtocol(String locations, Path certificate, Path key)
             throws IOException, InterruptedException {
-        return start(locations, " ssl proxy_protocol", """
-                        ssl_certificate %s;
-                        ssl_certificate_key %s;
-                        ssl_protocols TLSv1.2 TLSv1.3;
-                """.formatted(certificate.toAbsolutePath(), key.toAbsolutePath()), false);
+        return start(locations, " ssl proxy_protocol", tls(certificate, key), false);
     }
 
     /**
@@ -94,13 +90,10 @@ public final class Nginx implements AutoCloseable {
      */
     public static Nginx startTlsClientAuth(String locations, Path certificate, Path key, Path clientCa)
             throws IOException, InterruptedException {
-        return start(locations, " ssl", """
-                        ssl_certificate %s;
-                        ssl_certificate_key %s;
-                        ssl_protocols TLSv1.2 TLSv1.3;
+        return start(locations, " ssl", tls(certificate, key) + """
                         ssl_client_certificate %s;
                         ssl_verify_client on;
-                """.formatted(certificate.toAbsolutePath(), key.toAbsolutePath(), clientCa.toAbsolutePath()), false);
+                """.formatted(clientCa.toAbsolutePath()), false);
     }
 
     /**
@@ -111,11 +104,7 @@ public final class Nginx implements AutoCloseable {
      * @param key         its private key (PEM)
      */
     public static Nginx startTlsHttp2(String locations, Path certificate, Path key) throws IOException, InterruptedException {
-        return start(locations, " ssl http2", """
-                        ssl_certificate %s;
-                        ssl_certificate_key %s;
-                        ssl_protocols TLSv1.2 TLSv1.3;
-                """.formatted(certificate.toAbsolutePath(), key.toAbsolutePath()), false);
+        return start(locations, " ssl http2", tls(certificate, key), false);
     }
 
     /**
@@ -125,11 +114,16 @@ public final class Nginx implements AutoCloseable {
      *                  {@code {plain_port}} stand for the two ports (chosen at start)
      */
     public static Nginx startTls(String locations, Path certificate, Path key) throws IOException, InterruptedException {
-        return start(locations, " ssl http2", """
+        return start(locations, " ssl http2", tls(certificate, key), true);
+    }
+
+    /** The server block's TLS lines: this certificate and key, TLS 1.2 and 1.3. */
+    private static String tls(Path certificate, Path key) {
+        return """
                         ssl_certificate %s;
                         ssl_certificate_key %s;
                         ssl_protocols TLSv1.2 TLSv1.3;
-                """.formatted(certificate.toAbsolutePath(), key.toAbsolutePath()), true);
+                """.formatted(certificate.toAbsolutePath(), key.toAbsolutePath());
     }
 
     private static Nginx start(String locations, String listenOptions, String serverDirectives, boolean plainToo)
