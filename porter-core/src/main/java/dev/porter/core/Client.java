@@ -112,8 +112,8 @@ public final class Client {
 
     /**
      * Reads {@code tls}'s trust and key files now, as the first {@link #connect} with it would (and keeps what it
-     * read for the connections to come), so that a program can say at start what is wrong with them rather than
-     * fail its first connection. Thread-safe.
+     * read for later connections with this same {@code ClientTls}), so that a program can say at start what is
+     * wrong with them rather than fail its first connection. Thread-safe.
      *
      * @throws TlsSetupException one line naming the file and the problem: missing, unreadable, no certificate,
      *                           a key that does not match its certificate
