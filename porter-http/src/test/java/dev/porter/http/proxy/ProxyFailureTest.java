@@ -1,5 +1,6 @@
 package dev.porter.http.proxy;
 
+import dev.porter.http.HttpConfig;
 import dev.porter.http.HttpServer;
 import dev.porter.http.ProxyConfig;
 import dev.porter.http.ProxyHandler;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -154,6 +156,43 @@ class ProxyFailureTest {
             assertThat(t.text()).startsWith("HTTP/1.1 200").contains("Content-Length: 100").endsWith("only this");
             assertThat(t.closed()).isTrue();
         }
+    }
+
+    /**
+     * A backend may answer before it has read the body (a 413, a 401) and close (RFC 9112 §9.6): the unread body
+     * makes its kernel reset the connection, so the proxy's next write fails, but the answer is already in the
+     * proxy's receive buffer. The client gets that answer, not a 502.
+     */
+    @Test
+    void anAnswerSentBeforeTheBodyWasReadReachesTheClientThoughTheBackendClosed() throws Exception {
+        RawServer early = closeLater(RawServer.start(s -> {
+            RawServer.readHead(s.getInputStream());
+            s.getOutputStream().write(("HTTP/1.1 413 Content Too Large\r\nContent-Length: 10\r\nConnection: close\r\n\r\n"
+                    + "too large\n").getBytes(StandardCharsets.US_ASCII));
+            s.close(); // the body unread: the kernel answers it with a reset
+        }));
+        proxy = ProxyHandler.of(ProxyConfig.builder(early.url("")).build());
+        server = TestHttp.start(HttpConfig.builder().maxBodySize(Long.MAX_VALUE), proxy);
+        int length = 16 << 20;
+        try (HttpWire wire = HttpWire.connect(server)) {
+            OutputStream out = wire.socket().getOutputStream();
+            Thread uploader = Thread.ofVirtual().start(() -> {
+                try {
+                    out.write(("PUT /big HTTP/1.1\r\nHost: x\r\nContent-Length: " + length + "\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+                    byte[] chunk = new byte[64 * 1024];
+                    for (int sent = 0; sent < length; sent += chunk.length) out.write(chunk);
+                } catch (IOException e) {
+                    // the proxy stops reading once it has the answer
+                }
+            });
+            WireResponse r = wire.readResponse();
+            assertThat(r.status()).isEqualTo(413);
+            assertThat(r.text()).isEqualTo("too large\n");
+            wire.close();
+            uploader.join();
+        }
+        assertThat(early.accepted()).as("a PUT is not retried").isEqualTo(1);
     }
 
     @Test

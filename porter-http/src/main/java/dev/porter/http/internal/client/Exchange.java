@@ -82,8 +82,7 @@ public final class Exchange {
         try {
             if (prepared != null) {
                 prepared.writeHead(c);
-                RequestWriter.writeBody(c, prepared.body);
-                c.flush();
+                if (!sendBody(prepared.body, head)) return new Result(head, ResponseFraming.of(head, prepared.method), false);
                 readFinal(head);
                 return new Result(head, ResponseFraming.of(head, prepared.method), true);
             }
@@ -96,8 +95,7 @@ public final class Exchange {
                 c.flush();
                 if (awaitContinue(head)) return new Result(head, ResponseFraming.of(head, req.method()), false);
             }
-            RequestWriter.writeBody(c, req.body());
-            c.flush();
+            if (!sendBody(req.body(), head)) return new Result(head, ResponseFraming.of(head, req.method()), false);
             readFinal(head);
             return new Result(head, ResponseFraming.of(head, req.method()), true);
         } catch (RequestWriter.BodySourceException | HttpClientException | StaleConnection e) {
@@ -112,6 +110,37 @@ public final class Exchange {
                 throw new StaleConnection("reused connection to " + route + " failed before a response: " + e.getMessage(), e);
             }
             throw ClientErrors.translate(e, c, deadline, timeout, config.readTimeout());
+        }
+    }
+
+    /**
+     * Writes the body and flushes. A server may answer before reading the whole body (a 413, a 401) and close
+     * (RFC 9112 §9.6); the body it left unread makes its side reset the connection, so a write here fails, while
+     * the answer is already in this side's receive buffer. That answer is read instead of reporting the failed
+     * write (nginx, which reads only while it writes, reports a 502 there).
+     *
+     * @return true if the body was sent; false if a final response was read instead (the connection is not reused)
+     */
+    private boolean sendBody(ClientRequest.Body body, ResponseHead head) throws IOException {
+        try {
+            RequestWriter.writeBody(c, body);
+            c.flush();
+            return true;
+        } catch (RequestWriter.BodySourceException e) {
+            throw e;
+        } catch (IOException e) {
+            if (c.timedOut() || !answeredEarly(head)) throw e;
+            return false;
+        }
+    }
+
+    /** @return true if a final response could be read after a failed write; false if none came (a dead connection) */
+    private boolean answeredEarly(ResponseHead head) {
+        try {
+            readFinal(head);
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 
