@@ -63,6 +63,23 @@ class ProxyHeadersTest {
         assertThat(got.field("Host")).as("Host is preserved").isEqualTo("site.example");
     }
 
+    /**
+     * RFC 9112 §3.2.2: a proxy that receives an absolute-form target must ignore the received Host and generate one
+     * from the target's authority (userinfo excluded); the forwarded fields name the same host.
+     */
+    @Test
+    void s3_2_2_anAbsoluteFormTargetsAuthorityReplacesTheReceivedHost() throws IOException {
+        backend = RecordingBackend.answering(RecordingBackend.ok("hi"));
+        WireResponse r = through(ProxyConfig.builder(backend.url()),
+                "GET http://user@app.example:8080/a?b=1 HTTP/1.1\r\nHost: other.example\r\n\r\n");
+        assertThat(r.status()).isEqualTo(200);
+        RecordingBackend.Received got = only();
+        assertThat(got.requestLine()).isEqualTo("GET /a?b=1 HTTP/1.1");
+        assertThat(got.field("Host")).isEqualTo("app.example:8080");
+        assertThat(got.field("X-Forwarded-Host")).isEqualTo("app.example:8080");
+        assertThat(got.field("Forwarded")).contains("host=\"app.example:8080\"");
+    }
+
     @Test
     void s7_6_1_hopByHopFieldsOfTheResponseAreNotPassedBack() throws IOException {
         backend = RecordingBackend.answering("HTTP/1.1 200 OK\r\nConnection: X-Backend-Hop\r\nX-Backend-Hop: 1\r\n"

@@ -33,12 +33,16 @@ final class Forwarding {
         };
     }
 
-    /** Adds Via and the forwarded fields for {@code req} to the request to the backend. */
-    static void add(Request req, boolean trusted, String pseudonym, BiConsumer<String, String> out) {
+    /**
+     * Adds Via and the forwarded fields for {@code req} to the request to the backend.
+     *
+     * @param authority the host an absolute-form target named (it replaces the received Host), or null
+     */
+    static void add(Request req, boolean trusted, String pseudonym, String authority, BiConsumer<String, String> out) {
         Headers in = req.headers();
         out.accept("Via", via(in, req.version(), pseudonym));
         InetAddress peer = req.remoteAddress().getAddress();
-        String host = req.header("Host");
+        String host = authority != null ? authority : req.header("Host");
         String proto = req.scheme();
         Client c = Client.of(peer, host, proto);
         String xff = trusted ? joined(in, "X-Forwarded-For") : null;

@@ -4,6 +4,7 @@ import dev.porter.http.ClientRequest;
 import dev.porter.http.Headers;
 import dev.porter.http.ProxyConfig;
 import dev.porter.http.Request;
+import dev.porter.http.internal.Targets;
 import dev.porter.http.internal.client.PreparedRequest;
 import dev.porter.http.internal.client.Route;
 
@@ -69,13 +70,14 @@ final class Outgoing {
                                BiConsumer<String, String> out) {
         Headers in = req.headers();
         List<String> listed = HopByHop.listed(in);
+        String authority = absoluteFormAuthority(req.target());
         String cookies = null;
         for (int i = 0; i < in.size(); i++) {
             String name = in.name(i);
             if (HopByHop.drop(name, listed) || Forwarding.ours(name)) continue;
             switch (Special.of(name)) {
                 case HOST -> {
-                    if (!cfg.preserveHost()) continue;
+                    if (!cfg.preserveHost() || authority != null) continue;
                 }
                 // Porter's server already answered the expectation (100 Continue) when the body was first read.
                 case EXPECT -> {
@@ -94,9 +96,28 @@ final class Outgoing {
             }
             out.accept(name, in.value(i));
         }
+        if (authority != null && cfg.preserveHost()) out.accept("Host", authority);
         if (cookies != null) out.accept("Cookie", cookies);
         if (maxForwards >= 0) out.accept("Max-Forwards", Long.toString(maxForwards));
-        Forwarding.add(req, trusted, cfg.via(), out);
+        Forwarding.add(req, trusted, cfg.via(), authority, out);
+    }
+
+    /**
+     * RFC 9112 §3.2.2: a proxy that receives an absolute-form target ignores the received {@code Host} and generates
+     * one from the target's authority, so the backend is told the host the client named in its request line.
+     *
+     * @return the authority of an absolute-form {@code target}, userinfo dropped; null for any other form
+     */
+    static String absoluteFormAuthority(String target) {
+        if (target.isEmpty() || target.charAt(0) == '/' || target.charAt(0) == '*' || !Targets.isAbsoluteForm(target)) {
+            return null;
+        }
+        int start = target.indexOf("://") + 3;
+        int end = start;
+        while (end < target.length() && "/?#".indexOf(target.charAt(end)) < 0) end++;
+        int at = target.lastIndexOf('@', end - 1);
+        if (at >= start) start = at + 1;
+        return target.substring(start, end);
     }
 
     /** The fields {@link #fields} treats apart; told by length first, without lower-casing the name. */
