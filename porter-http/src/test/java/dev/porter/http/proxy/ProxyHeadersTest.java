@@ -80,6 +80,15 @@ class ProxyHeadersTest {
         assertThat(got.field("Forwarded")).contains("host=\"app.example:8080\"");
     }
 
+    /** RFC 9112 §3.2.4: OPTIONS for the server as a whole ("*") is forwarded as such, not as OPTIONS of "/". */
+    @Test
+    void s3_2_4_optionsAsteriskIsForwardedInAsteriskForm() throws IOException {
+        backend = RecordingBackend.answering(RecordingBackend.ok(""));
+        WireResponse r = through(ProxyConfig.builder(backend.url()), "OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(only().requestLine()).isEqualTo("OPTIONS * HTTP/1.1");
+    }
+
     @Test
     void s7_6_1_hopByHopFieldsOfTheResponseAreNotPassedBack() throws IOException {
         backend = RecordingBackend.answering("HTTP/1.1 200 OK\r\nConnection: X-Backend-Hop\r\nX-Backend-Hop: 1\r\n"

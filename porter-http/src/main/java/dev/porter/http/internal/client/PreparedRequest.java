@@ -54,6 +54,7 @@ public final class PreparedRequest {
      */
     static String target(URI base, String target) {
         if (plain(target)) return target;
+        if (target.equals("*")) return target; // RFC 9112 §3.2.4: asterisk-form (OPTIONS for the server as a whole)
         return RequestWriter.target(URI.create(base.getScheme() + "://" + base.getRawAuthority() + target));
     }
 
