@@ -80,6 +80,20 @@ class ProxyHeadersTest {
         assertThat(got.field("Forwarded")).contains("host=\"app.example:8080\"");
     }
 
+    /**
+     * What Porter's server accepts in a target (visible ASCII, docs/http.md: {@code |}, {@code {}}, {@code ^}, a
+     * malformed {@code %} escape, as browsers send them in queries) reaches the backend byte for byte, as nginx
+     * forwards it: the backend decides about its own resources, the proxy neither refuses nor rewrites them.
+     */
+    @Test
+    void aTargetPortersServerAcceptedGoesToTheBackendAsItCame() throws IOException {
+        backend = RecordingBackend.answering(RecordingBackend.ok("hi"));
+        String target = "/a|b{c}/%2e%2e/../d?q={\"k\":[1,2]}^`|x&bad=%ZZ";
+        WireResponse r = through(ProxyConfig.builder(backend.url()), "GET " + target + " HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(only().requestLine()).isEqualTo("GET " + target + " HTTP/1.1");
+    }
+
     /** RFC 9112 §3.2.4: OPTIONS for the server as a whole ("*") is forwarded as such, not as OPTIONS of "/". */
     @Test
     void s3_2_4_optionsAsteriskIsForwardedInAsteriskForm() throws IOException {

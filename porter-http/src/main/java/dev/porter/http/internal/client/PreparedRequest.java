@@ -3,7 +3,6 @@ package dev.porter.http.internal.client;
 import dev.porter.core.Connection;
 import dev.porter.core.WriteBuffer;
 import dev.porter.http.ClientRequest;
-import dev.porter.http.internal.Ascii;
 
 import java.io.IOException;
 import java.net.URI;
@@ -48,34 +47,25 @@ public final class PreparedRequest {
     }
 
     /**
-     * @return {@code target} if it holds only characters a URI path and query allow as they are (the usual case:
-     *         no parse); otherwise what {@link RequestWriter#target} makes of it
+     * @return {@code target} as received if it is an origin-form target of visible ASCII, what Porter's server accepts
+     *         (docs/http.md: {@code |}, {@code {}}, a malformed {@code %} escape included, as browsers send them):
+     *         the backend gets the client's bytes, as from nginx, and judges its own resources; otherwise (a handler
+     *         in front rewrote it) what {@link RequestWriter#target} makes of it
      * @throws IllegalArgumentException as {@link URI#create} and {@link RequestWriter#target} do
      */
     static String target(URI base, String target) {
-        if (plain(target)) return target;
+        if (visible(target)) return target;
         if (target.equals("*")) return target; // RFC 9112 §3.2.4: asterisk-form (OPTIONS for the server as a whole)
         return RequestWriter.target(URI.create(base.getScheme() + "://" + base.getRawAuthority() + target));
     }
 
-    /** RFC 3986 §3.3-§3.4: pchar, '/' and '?', percent-encodings complete. */
-    private static boolean plain(String t) {
+    /** RFC 9112 §3.2.1: origin-form; every character visible ASCII (no space or control can break the line), no '#'. */
+    private static boolean visible(String t) {
         int len = t.length();
         if (len == 0 || t.charAt(0) != '/') return false;
         for (int i = 0; i < len; i++) {
             char c = t.charAt(i);
-            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) continue;
-            switch (c) {
-                case '-', '.', '_', '~', '!', '$', '&', '\'', '(', ')', '*', '+', ',', ';', '=', ':', '@', '/', '?' -> {
-                }
-                case '%' -> {
-                    if (i + 2 >= len || Ascii.hexValue((byte) t.charAt(i + 1)) < 0
-                            || Ascii.hexValue((byte) t.charAt(i + 2)) < 0) return false;
-                }
-                default -> {
-                    return false;
-                }
-            }
+            if (c <= 0x20 || c >= 0x7F || c == '#') return false;
         }
         return true;
     }
