@@ -12,7 +12,9 @@ import dev.porter.http.Router;
 import dev.porter.http.Status;
 import dev.porter.http.WebSocket;
 import dev.porter.http.WebSocketRequest;
+import dev.porter.http.testing.HttpWire;
 import dev.porter.http.testing.TestHttp;
+import dev.porter.http.testing.WireResponse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -48,6 +50,7 @@ class ProxyWebSocketTest {
                     fixture.backendSaw("closed " + ws.closeCode() + " " + ws.closeReason());
                 })
                 .websocket("/bye", ws -> ws.close(4001, "bye now"))
+                .websocket("/target", ws -> ws.sendText(ws.request().target()))
                 .websocket("/fields", ws -> {
                     var q = ws.request();
                     ws.sendText(q.header("Upgrade") + "|" + q.header("Connection") + "|" + q.header("X-Hop") + "|"
@@ -82,6 +85,22 @@ class ProxyWebSocketTest {
         assertThat(closed.serverCloseCode()).as("the backend's Close came back").isEqualTo(4000);
         assertThat(fixture.saw()).isEqualTo("upgrade=websocket via=1.1 porter xff=127.0.0.1 te=null");
         assertThat(fixture.saw()).isEqualTo("closed 4000 done");
+    }
+
+    /** A target Porter's server accepts but {@link java.net.URI} refuses ({@code {}}, {@code |}) is tunnelled as sent. */
+    @Test
+    void aTargetWithCharactersUriRefusesIsUpgradedAsReceived() throws Exception {
+        HttpServer b = backend();
+        HttpServer p = fixture.proxy(ProxyConfig.builder("http://127.0.0.1:" + b.port()));
+        String target = "/target?q={1}|x";
+        try (HttpWire wire = HttpWire.connect(p)) {
+            WireResponse r = wire.send("GET " + target + " HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
+                    + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                    + "Sec-WebSocket-Version: 13\r\n\r\n").readResponse(true);
+            assertThat(r.status()).isEqualTo(101);
+            byte[] frame = wire.readBytes(2 + target.length()); // FIN text, unmasked, a 7-bit length
+            assertThat(new String(frame, 2, target.length(), StandardCharsets.US_ASCII)).isEqualTo(target);
+        }
     }
 
     @Test

@@ -53,7 +53,7 @@ public final class PreparedRequest {
      *         in front rewrote it) what {@link RequestWriter#target} makes of it
      * @throws IllegalArgumentException as {@link URI#create} and {@link RequestWriter#target} do
      */
-    static String target(URI base, String target) {
+    public static String target(URI base, String target) {
         if (visible(target)) return target;
         if (target.equals("*")) return target; // RFC 9112 §3.2.4: asterisk-form (OPTIONS for the server as a whole)
         return RequestWriter.target(URI.create(base.getScheme() + "://" + base.getRawAuthority() + target));

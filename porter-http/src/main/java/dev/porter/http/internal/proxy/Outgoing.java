@@ -52,6 +52,18 @@ final class Outgoing {
     }
 
     /**
+     * The fields {@link #build} would send, on a request to the backend itself: for a caller that writes the target
+     * (a WebSocket upgrade sends the received one), so the target never goes through {@link URI}'s stricter rules.
+     *
+     * @throws IllegalArgumentException if a field cannot be put in a request
+     */
+    static ClientRequest fieldsOnly(Request req, Backend backend, boolean trusted, ProxyConfig cfg) {
+        ClientRequest.Builder b = ClientRequest.builder(req.method(), backend.uri());
+        fields(req, trusted, cfg, -1, b::header);
+        return b.build();
+    }
+
+    /**
      * The same request as {@link #build}, its head encoded straight to bytes (no URI parsed, no field lines as
      * strings): what an exchange on a pooled HTTP/1.1 connection sends.
      *

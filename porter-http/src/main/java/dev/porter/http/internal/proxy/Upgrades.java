@@ -14,6 +14,7 @@ import dev.porter.http.Status;
 import dev.porter.http.internal.ByteStream;
 import dev.porter.http.internal.ProtocolSwitch;
 import dev.porter.http.internal.client.ClientEngine;
+import dev.porter.http.internal.client.PreparedRequest;
 import dev.porter.http.internal.client.UpgradeAnswers;
 import dev.porter.http.internal.http1.RequestFraming;
 import dev.porter.http.internal.http1.ResponseHead;
@@ -118,10 +119,13 @@ final class Upgrades {
         for (int attempt = 0; attempt < 2; attempt++) {
             Backend b = balancer.pick(tried, cookieId, client);
             if (b == null) break;
-            URI uri = URI.create(b.base() + target);
+            URI uri = b.uri();
             ClientRequest out;
+            String sent;
             try {
-                out = Outgoing.build(req, b, target, ClientRequest.Body.empty(), trusted, cfg, null, -1);
+                // The target as received, as for any request (what Porter's server accepted: | and { included).
+                sent = PreparedRequest.target(uri, target);
+                out = Outgoing.fieldsOnly(req, b, trusted, cfg);
             } catch (IllegalArgumentException e) {
                 res.send(Status.BAD_REQUEST, "Bad Request: the request cannot be forwarded (" + e.getMessage() + ")\n");
                 return false;
@@ -147,7 +151,7 @@ final class Upgrades {
             try {
                 ResponseHead head;
                 try {
-                    sendHead(c, out, target, key);
+                    sendHead(c, out, sent, key);
                     head = readHead(c);
                 } catch (IOException e) {
                     b.failedOnce();
