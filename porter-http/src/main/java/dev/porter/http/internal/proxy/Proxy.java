@@ -131,7 +131,9 @@ public final class Proxy implements AutoCloseable {
                     out = Outgoing.build(req, b, target, body, isTrusted, cfg, left, maxForwards);
                 }
             } catch (IllegalArgumentException e) {
-                res.send(Status.BAD_REQUEST, "Bad Request: the request cannot be forwarded (" + e.getMessage() + ")\n");
+                // The reason names the backend's address (URI's message): the log's, not the client's.
+                LOG.log(System.Logger.Level.INFO, "{0} {1} cannot be forwarded: {2}", req.method(), target, e.getMessage());
+                res.send(Status.BAD_REQUEST, "Bad Request: the request cannot be forwarded\n");
                 return;
             }
             ClientResponse answer;
