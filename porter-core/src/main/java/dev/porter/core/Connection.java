@@ -239,6 +239,17 @@ public interface Connection extends Closeable {
     boolean timedOut();
 
     /**
+     * @return true once sending to the peer failed (it reset or closed the connection, or the write timed out):
+     *         nothing written later reaches it. A protocol tells a client that went away (the usual end of an
+     *         abandoned download) from its handler's own failure with this; the input may still hold what the
+     *         peer sent before. Files sent with {@link #transferFrom} are not counted (a failure there may be the
+     *         file's)
+     */
+    default boolean writeFailed() {
+        return false;
+    }
+
+    /**
      * @return true once the server is stopping gracefully: finish the message in hand, then end the
      *         conversation (an HTTP server answers with {@code Connection: close})
      */

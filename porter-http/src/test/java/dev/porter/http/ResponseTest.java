@@ -30,6 +30,7 @@ class ResponseTest {
     private static final byte[] BIG = new byte[200_000];
     private static final List<String> refused = Collections.synchronizedList(new ArrayList<>());
     private static final java.util.concurrent.atomic.AtomicInteger readBodyCalls = new java.util.concurrent.atomic.AtomicInteger();
+    private static final java.util.concurrent.atomic.AtomicInteger endlessEnded = new java.util.concurrent.atomic.AtomicInteger();
     private static HttpServer server;
 
     static {
@@ -100,6 +101,14 @@ class ResponseTest {
                         res.send(req.bodyBytes(1 << 20));
                     } finally {
                         readBodyCalls.incrementAndGet();
+                    }
+                })
+                .get("/endless", (req, res) -> {
+                    try {
+                        OutputStream out = res.stream();
+                        while (true) out.write(BIG); // until the client is gone
+                    } finally {
+                        endlessEnded.incrementAndGet();
                     }
                 })
                 .get("/fail-late", (req, res) -> {
@@ -305,6 +314,25 @@ class ResponseTest {
                 Thread.sleep(10);
             }
             assertThat(readBodyCalls.get()).as("the handler ran and returned").isGreaterThan(before);
+            assertThat(server.stats().active()).isZero();
+            assertThat(log.failures()).as("a client going away is not a handler failure").isEmpty();
+        }
+    }
+
+    /** The usual end of an abandoned download or stream: the client resets while the handler writes. */
+    @Test
+    void doesNotBlameTheHandlerForAClientResetWhileItWrites() throws Exception {
+        try (LogCapture log = LogCapture.of("dev.porter.http.HttpServer")) {
+            int before = endlessEnded.get();
+            try (HttpWire wire = HttpWire.connect(server)) {
+                wire.send("GET /endless HTTP/1.1\r\nHost: x\r\n\r\n").readBytes(100_000);
+                wire.socket().setSoLinger(true, 0); // close() now sends RST
+            }
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+            while ((endlessEnded.get() == before || server.stats().active() > 0) && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(endlessEnded.get()).as("the handler's write failed and it returned").isGreaterThan(before);
             assertThat(server.stats().active()).isZero();
             assertThat(log.failures()).as("a client going away is not a handler failure").isEmpty();
         }

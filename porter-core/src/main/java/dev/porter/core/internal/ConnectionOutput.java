@@ -27,6 +27,8 @@ final class ConnectionOutput implements WriteBuffer {
     private long flushedBytes;
     /** {@link System#nanoTime()} (odd, so never 0) when the current blocking write began, or 0. */
     private volatile long writeStarted;
+    /** A send to the peer failed: read by the protocol on the connection's thread, possibly after another thread's write. */
+    private volatile boolean failed;
 
     ConnectionOutput(ByteSink sink, BufferPool pool) {
         this.sink = sink;
@@ -62,6 +64,11 @@ final class ConnectionOutput implements WriteBuffer {
     public void truncate(int newLength) {
         if (newLength < 0 || newLength > length) throw new IllegalArgumentException("bad output length " + newLength);
         length = newLength;
+    }
+
+    /** @return true once a send to the peer failed ({@link dev.porter.core.Connection#writeFailed()}) */
+    boolean failed() {
+        return failed;
     }
 
     /** @return {@link System#nanoTime()} when the blocking write in progress began, or 0 (for the watchdog) */
@@ -143,6 +150,9 @@ final class ConnectionOutput implements WriteBuffer {
         writeStarted = System.nanoTime() | 1;
         try {
             sink.write(all);
+        } catch (IOException e) {
+            failed = true;
+            throw e;
         } finally {
             writeStarted = 0;
             if (length > 0) {
@@ -204,6 +214,9 @@ final class ConnectionOutput implements WriteBuffer {
         try {
             if (last) sink.writeLast(b);
             else sink.write(b);
+        } catch (IOException e) {
+            failed = true;
+            throw e;
         } finally {
             writeStarted = 0;
         }

@@ -122,6 +122,7 @@ public final class SocketConnection implements Connection {
     @Override public boolean isOpen() { return !closed && channel.isOpen(); }
     @Override public boolean isDraining() { return owner != null && owner.draining(); }
     @Override public boolean timedOut() { return source.timedOut(); }
+    @Override public boolean writeFailed() { return output.failed(); }
     @Override public ReadBuffer input() { return input; }
     @Override public WriteBuffer output() { return output; }
     @Override public void attach(Object a) { attachment = a; }

@@ -1,5 +1,7 @@
 package dev.porter.http.h2;
 
+import dev.porter.core.testing.LogCapture;
+import dev.porter.http.AccessLog;
 import dev.porter.http.Http2Config;
 import dev.porter.http.HttpConfig;
 import dev.porter.http.HttpServer;
@@ -457,5 +459,25 @@ class Http2HardeningTest {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         for (byte[] p : parts) b.writeBytes(p);
         return b.toByteArray();
+    }
+
+    /**
+     * A client that resets its connection while a stream's answer is written (an abandoned download): the usual
+     * end of a transfer, not a handler failure, so nothing is logged as one.
+     */
+    @Test
+    void aClientResettingTheConnectionDuringAnAnswerIsNotAHandlerFailure() throws Exception {
+        java.util.concurrent.BlockingQueue<AccessLog.Entry> ended = new java.util.concurrent.LinkedBlockingQueue<>();
+        HttpServer s = H2Server.start(HttpConfig.builder().accessLog(ended::add), new H2Server.Gate());
+        try (s; LogCapture log = LogCapture.of("dev.porter.http.HttpServer")) {
+            try (H2Client c = H2Client.connect(s, Settings.INITIAL_WINDOW_SIZE, Integer.MAX_VALUE)) {
+                c.windowUpdate(0, Integer.MAX_VALUE - 65_535);
+                c.request("GET", "/stream/2000000000", true);
+                for (int i = 0; i < 20; i++) c.next(); // the answer flows
+            } // closed with SO_LINGER 0: a reset
+            AccessLog.Entry e = ended.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(e).as("the stream ended").isNotNull();
+            assertThat(log.failures()).as("a client going away is not a handler failure").isEmpty();
+        }
     }
 }

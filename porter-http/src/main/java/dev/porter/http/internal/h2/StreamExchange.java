@@ -105,7 +105,12 @@ final class StreamExchange implements Runnable {
         } catch (SocketTimeoutException e) {
             fail(res, Status.REQUEST_TIMEOUT, "request body not received in time", null);
         } catch (IOException e) {
-            if (stream.cancelled() == null) fail(res, Status.INTERNAL_SERVER_ERROR, Status.INTERNAL_SERVER_ERROR.reason(), e);
+            if (connection.connection().writeFailed()) {
+                // The client's connection failed under the answer (it went away): not the handler's failure.
+                LOG.log(System.Logger.Level.DEBUG, () -> "client went away during stream " + stream.id + ": " + e.getMessage());
+            } else if (stream.cancelled() == null) {
+                fail(res, Status.INTERNAL_SERVER_ERROR, Status.INTERNAL_SERVER_ERROR.reason(), e);
+            }
         } catch (Exception e) {
             fail(res, Status.INTERNAL_SERVER_ERROR, Status.INTERNAL_SERVER_ERROR.reason(), e);
         } finally {

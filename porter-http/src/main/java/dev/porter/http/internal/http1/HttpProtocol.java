@@ -254,6 +254,12 @@ public final class HttpProtocol implements Protocol {
                 framed = fail(res, body.failure().status(), body.failure().getMessage());
             } else if (!c.isOpen()) {
                 throw e; // the connection itself failed: nobody is left to answer
+            } else if (c.writeFailed()) {
+                // The client went away while the answer was written (an abandoned download or stream): its
+                // normal end, not the handler's failure. Nothing more reaches it; the connection closes.
+                LOG.log(System.Logger.Level.DEBUG, () -> "client " + c.remoteAddress() + " went away during "
+                        + head.method + " " + head.target + ": " + e.getMessage());
+                framed = false;
             } else {
                 // The handler's own I/O (a file, an upstream call) failed: the client gets a plain 500.
                 LOG.log(System.Logger.Level.WARNING, "handler failed for " + c.remoteAddress() + " " + head.method
