@@ -198,6 +198,13 @@ public final class Router implements Handler {
 
     @Override
     public void handle(Request request, Response response) throws Exception {
+        if (Targets.hasDotSegment(request.rawPath())) {
+            // Routes and filters match the path as sent, while a proxied backend or a file system removes
+            // dot-segments first (RFC 3986 §5.2.4): /api/../admin would pass a mount of /api/, or a filter's check
+            // of the path, and be served as /admin. Clients resolve them before sending (browsers, curl).
+            response.send(Status.BAD_REQUEST, "Bad Request: dot-segments in the path\n");
+            return;
+        }
         Handler h = chain;
         if (h == null) {
             h = this::dispatch;

@@ -119,4 +119,46 @@ public final class Targets {
         for (Map.Entry<String, List<String>> e : m.entrySet()) e.setValue(Collections.unmodifiableList(e.getValue()));
         return Collections.unmodifiableMap(m);
     }
+
+    /**
+     * @return true if a segment of {@code rawPath} is {@code .} or {@code ..} (RFC 3986 §5.2.4) as a server behind
+     *         may read it: {@code %2e} decoded to a dot; {@code %2f}, {@code %5c} and {@code \} taken as separators
+     *         (servers that decode them first); a segment's {@code ;parameters} ignored ({@code ..;} is {@code ..} to
+     *         Tomcat). {@code ...}, {@code .a} or {@code a..} are ordinary names. No allocation: once per request.
+     */
+    public static boolean hasDotSegment(String rawPath) {
+        int n = rawPath.length();
+        int dots = 0;
+        boolean other = false;
+        boolean params = false;
+        for (int i = 0; i <= n; i++) {
+            char c = i == n ? '/' : rawPath.charAt(i);
+            if (c == '%' && i + 2 < n) {
+                char hi = rawPath.charAt(i + 1);
+                char lo = (char) (rawPath.charAt(i + 2) | 0x20);
+                if (hi == '2' && lo == 'e') {
+                    c = '.';
+                    i += 2;
+                } else if ((hi == '2' && lo == 'f') || (hi == '5' && lo == 'c')) {
+                    c = '/';
+                    i += 2;
+                }
+            }
+            if (c == '/' || c == '\\') {
+                if (!other && (dots == 1 || dots == 2)) return true;
+                dots = 0;
+                other = false;
+                params = false;
+            } else if (params) {
+                continue;
+            } else if (c == ';') {
+                params = true;
+            } else if (c == '.') {
+                dots++;
+            } else {
+                other = true;
+            }
+        }
+        return false;
+    }
 }

@@ -3,6 +3,7 @@ package dev.porter.http.proxy;
 import dev.porter.http.HttpServer;
 import dev.porter.http.ProxyConfig;
 import dev.porter.http.ProxyHandler;
+import dev.porter.http.Router;
 import dev.porter.http.testing.HttpWire;
 import dev.porter.http.testing.TestHttp;
 import org.junit.jupiter.api.AfterAll;
@@ -142,5 +143,30 @@ class ProxySmugglingTest {
         assertThat(got).extracting(RecordingBackend.Received::requestLine).containsExactly("POST / HTTP/1.1", "GET /next HTTP/1.1");
         assertThat(new String(got.get(0).body())).isEqualTo("hello");
         assertThat(got.get(0).field("Transfer-Encoding")).isEqualTo("chunked");
+    }
+
+    /**
+     * A Router that mounts the proxy under a prefix routes by the path as sent, while the backend (nginx, most
+     * frameworks) removes dot-segments (RFC 3986 §5.2.4) before it serves: {@code /api/../admin} would reach the
+     * backend's {@code /admin}, which the mount was meant to keep out. Such paths are refused (400) before routing,
+     * whatever their spelling; an ordinary path under the mount still goes through.
+     */
+    @Test
+    void aDotSegmentCannotLeadARoutedRequestOutOfItsMount() throws IOException {
+        try (HttpServer routed = TestHttp.start(new Router().mountAll("/api/", proxy))) {
+            for (String path : new String[] {"/api/../admin", "/api/%2e%2e/admin", "/api/.%2E/admin", "/api/..%2fadmin",
+                    "/api/x/../../admin", "/api/./../admin", "/api/..", "/api/..;/admin", "/api/..%5cadmin"}) {
+                try (HttpWire wire = HttpWire.connect(routed)) {
+                    assertThat(wire.send("GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n").readResponse().status())
+                            .as(path).isEqualTo(400);
+                }
+            }
+            assertThat(backend.received()).isEmpty();
+            try (HttpWire wire = HttpWire.connect(routed)) {
+                assertThat(wire.send("GET /api/a..b/.c/x.. HTTP/1.1\r\nHost: x\r\n\r\n").readResponse().status()).isEqualTo(200);
+            }
+            assertThat(backend.received()).singleElement().extracting(RecordingBackend.Received::requestLine)
+                    .isEqualTo("GET /api/a..b/.c/x.. HTTP/1.1");
+        }
     }
 }
