@@ -189,6 +189,7 @@ class ProxyFailureTest {
             WireResponse r = wire.readResponse();
             assertThat(r.status()).isEqualTo(413);
             assertThat(r.text()).isEqualTo("too large\n");
+            assertThat(r.header("Connection")).as("the unread rest of the body ends the connection").isEqualTo("close");
             wire.close();
             uploader.join();
         }

@@ -165,6 +165,9 @@ public final class Proxy implements AutoCloseable {
             };
             try (answer) {
                 b.answered();
+                // A backend that answered before taking the whole body (RFC 9112 §9.6): the rest is still on the
+                // client's connection, which closes after this answer, so the answer says so.
+                if (streamed != null && !streamed.complete()) res.closeConnection();
                 relay(req, res, answer, b, cookieId, done);
             } finally {
                 done.run();

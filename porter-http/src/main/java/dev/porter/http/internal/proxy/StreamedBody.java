@@ -21,10 +21,14 @@ final class StreamedBody extends InputStream {
     private int prefixPos;
     private boolean touched;
     private Exception failure;
+    /** Bytes of a declared length not read yet, or -1 for a body read to its end. */
+    private long left;
+    private boolean ended;
 
-    private StreamedBody(InputStream in, byte[] prefix) {
+    private StreamedBody(InputStream in, byte[] prefix, long length) {
         this.in = in;
         this.prefix = prefix;
+        this.left = length;
     }
 
     /**
@@ -35,7 +39,7 @@ final class StreamedBody extends InputStream {
         long length = req.contentLength();
         if (length == 0) return ClientRequest.Body.empty();
         if (length > 0) {
-            out[0] = new StreamedBody(req.body(), null);
+            out[0] = new StreamedBody(req.body(), null, length);
             return ClientRequest.Body.ofStream(out[0], length);
         }
         // Unknown length: one read tells an HTTP/2 request that ended with its HEADERS from one with a body,
@@ -43,13 +47,21 @@ final class StreamedBody extends InputStream {
         byte[] first = new byte[8192];
         int n = req.body().read(first);
         if (n < 0) return ClientRequest.Body.empty();
-        out[0] = new StreamedBody(req.body(), Arrays.copyOf(first, n));
+        out[0] = new StreamedBody(req.body(), Arrays.copyOf(first, n), -1);
         return ClientRequest.Body.ofStream(out[0]); // unknown length: sent chunked
     }
 
     /** @return true once the client engine read any of it: it cannot be sent to another backend */
     boolean touched() {
         return touched;
+    }
+
+    /**
+     * @return true once the whole body was read: false after a backend answered before taking all of it, when the
+     *         rest is still on the client's connection
+     */
+    boolean complete() {
+        return ended || left == 0;
     }
 
     /** @return what reading the client's body threw, or null */
@@ -75,7 +87,10 @@ final class StreamedBody extends InputStream {
             return n;
         }
         try {
-            return in.read(b, off, len);
+            int n = in.read(b, off, len);
+            if (n < 0) ended = true;
+            else if (left > 0) left -= n;
+            return n;
         } catch (IOException | RuntimeException e) {
             failure = e;
             throw e;
