@@ -38,6 +38,8 @@ class ClientRedirectTest {
         r.get("/away", (req, res) -> res.status(302).header("Location", otherBase + "/target").send(""));
         r.get("/home", (req, res) -> res.status(302).header("Location", "/target").send(""));
         r.get("/relative/deep", (req, res) -> res.status(301).header("Location", "../target").send(""));
+        r.get("/shallow", (req, res) -> res.status(302).header("Location", "../../target").send(""));
+        r.get("/dotted", (req, res) -> res.status(302).header("Location", "/a/./b/../../target").send(""));
         r.get("/loop", (req, res) -> res.status(302).header("Location", "/loop").send(""));
         r.get("/ftp", (req, res) -> res.status(301).header("Location", "ftp://127.0.0.1/").send(""));
         return r;
@@ -111,6 +113,18 @@ class ClientRedirectTest {
         try (ClientResponse res = client.get(url("/relative/deep"))) {
             assertThat(res.statusCode()).isEqualTo(200);
             assertThat(res.uri().getPath()).isEqualTo("/target");
+        }
+    }
+
+    @Test
+    void removesDotSegmentsFromTheLocationAsRfc3986Says() throws IOException {
+        // RFC 3986 §5.2.2 and §5.2.4: ".." above the root is dropped ("../../target" from "/shallow" is "/target"),
+        // and dot segments of an absolute path are removed too; a server such as nginx answers 400 to "/../target".
+        for (String path : new String[] {"/shallow", "/dotted"}) {
+            try (ClientResponse res = client.get(url(path))) {
+                assertThat(res.uri().getRawPath()).as(path).isEqualTo("/target");
+                assertThat(res.statusCode()).as(path).isEqualTo(200);
+            }
         }
     }
 

@@ -56,7 +56,7 @@ public final class Redirects {
             throw new HttpClientException.MalformedResponse("invalid Location header '" + location + "': " + e.getReason());
         }
         if (base.getRawPath() == null || base.getRawPath().isEmpty()) base = base.resolve("/");
-        URI target = base.resolve(ref);
+        URI target = withoutDotSegments(base.resolve(ref));
         if (target.getHost() == null) {
             throw new HttpClientException.MalformedResponse("Location header '" + location + "' has no host");
         }
@@ -68,5 +68,54 @@ public final class Redirects {
             target = URI.create(target + "#" + base.getRawFragment());
         }
         return target;
+    }
+
+    /**
+     * RFC 3986 §5.2.2 removes dot segments from every resolved path, an absolute one included; {@link URI#resolve}
+     * keeps a ".." that climbs above the root ("../x" from "/a" gives "/../x", which servers refuse) and leaves an
+     * absolute path as it came.
+     */
+    private static URI withoutDotSegments(URI target) {
+        String path = target.getRawPath();
+        if (path == null || path.indexOf('.') < 0 || target.getRawAuthority() == null) return target;
+        String clean = removeDotSegments(path);
+        if (clean.equals(path)) return target;
+        return URI.create(target.getScheme() + "://" + target.getRawAuthority() + clean
+                + (target.getRawQuery() == null ? "" : "?" + target.getRawQuery())
+                + (target.getRawFragment() == null ? "" : "#" + target.getRawFragment()));
+    }
+
+    /** RFC 3986 §5.2.4, steps A to E; {@code i} is where the rest of the input buffer starts. */
+    static String removeDotSegments(String path) {
+        StringBuilder out = new StringBuilder(path.length());
+        int n = path.length();
+        int i = 0;
+        while (i < n) {
+            if (path.startsWith("../", i)) {
+                i += 3;                                                   // A
+            } else if (path.startsWith("./", i)) {
+                i += 2;                                                   // A
+            } else if (path.startsWith("/./", i)) {
+                i += 2;                                                   // B: "/./" becomes "/"
+            } else if (i + 2 == n && path.startsWith("/.", i)) {
+                out.append('/');                                          // B: a final "/." becomes "/"
+                i = n;
+            } else if (path.startsWith("/../", i)) {
+                i += 3;                                                   // C: "/../" becomes "/", one segment up
+                out.setLength(Math.max(0, out.lastIndexOf("/")));
+            } else if (i + 3 == n && path.startsWith("/..", i)) {
+                out.setLength(Math.max(0, out.lastIndexOf("/")));         // C: a final "/.."
+                out.append('/');
+                i = n;
+            } else if ((i + 1 == n && path.charAt(i) == '.') || (i + 2 == n && path.startsWith("..", i))) {
+                i = n;                                                    // D
+            } else {
+                int next = path.indexOf('/', i + 1);                      // E: move one segment to the output
+                if (next < 0) next = n;
+                out.append(path, i, next);
+                i = next;
+            }
+        }
+        return out.toString();
     }
 }
