@@ -128,6 +128,22 @@ class GetCommandTest {
     }
 
     @Test
+    void dataAtDashSendsStandardInputAsCurlDoes() {
+        // echo '{"a":1}' | porter get -d @- URL, as with curl.
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+            java.io.InputStream stdin = new java.io.ByteArrayInputStream("from=stdin".getBytes(StandardCharsets.UTF_8));
+            int code = new CommandLine(new GetCommand(stdin, o, e, false)).setExpandAtFiles(false)
+                    .execute("-d", "@-", "-d", "and=more", base + "/echo");
+            assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
+            assertThat(code).isZero();
+            assertThat(out.toString(StandardCharsets.UTF_8)).endsWith(" from=stdin&and=more");
+        }
+    }
+
+    @Test
     void dataAtFileSendsTheFilesBytesNotItsWordsAsArguments(@org.junit.jupiter.api.io.TempDir Path tmp) throws IOException {
         // picocli expands @FILE arguments into the words of FILE unless told not to: the body must be the bytes.
         Path body = Files.writeString(tmp.resolve("form.txt"), "two words\nand \"a quoted line\"\n");
