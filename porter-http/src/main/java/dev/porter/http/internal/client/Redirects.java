@@ -57,7 +57,7 @@ public final class Redirects {
         }
         if (base.getRawPath() == null || base.getRawPath().isEmpty()) base = base.resolve("/");
         URI target = withoutDotSegments(base.resolve(ref));
-        if (target.getHost() == null) {
+        if (UriHosts.host(target) == null) {
             throw new HttpClientException.MalformedResponse("Location header '" + location + "' has no host");
         }
         if (target.getRawUserInfo() != null) {
