@@ -129,6 +129,46 @@ class ClientRedirectTest {
     }
 
     @Test
+    void aLocationWithRawUtf8OrSpacesIsPercentEncodedAsBrowsersDo() throws Exception {
+        // Servers send Location: /ä as its UTF-8 bytes, and spaces unencoded; browsers and curl percent-encode them
+        // (WHATWG URL). Read as Latin-1 the UTF-8 bytes became /%C3%83%C2%A4, and a space was a MalformedResponse.
+        try (dev.porter.http.testing.RawServer raw = dev.porter.http.testing.RawServer.start(s -> {
+            String head;
+            while ((head = dev.porter.http.testing.RawServer.readHead(s.getInputStream())) != null) {
+                String path = head.substring(4, head.indexOf(' ', 4));
+                byte[] answer;
+                if (path.startsWith("/from/")) {
+                    byte[] location = switch (path) {
+                        case "/from/utf8" -> "/\u00e4?q=\u20ac".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                        case "/from/space" -> "/a b?q=c d".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                        default -> "/%zz<x>".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                    };
+                    java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+                    b.writeBytes("HTTP/1.1 302 Found\r\nContent-Length: 0\r\nLocation: ".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    b.writeBytes(location);
+                    b.writeBytes("\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    answer = b.toByteArray();
+                } else {
+                    answer = ("HTTP/1.1 200 OK\r\nContent-Length: " + path.length() + "\r\n\r\n" + path)
+                            .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+                }
+                s.getOutputStream().write(answer);
+                s.getOutputStream().flush();
+            }
+        })) {
+            try (ClientResponse res = client.get(raw.url("/from/utf8"))) {
+                assertThat(res.bodyString()).isEqualTo("/%C3%A4?q=%E2%82%AC");
+            }
+            try (ClientResponse res = client.get(raw.url("/from/space"))) {
+                assertThat(res.bodyString()).isEqualTo("/a%20b?q=c%20d");
+            }
+            try (ClientResponse res = client.get(raw.url("/from/other"))) {
+                assertThat(res.bodyString()).isEqualTo("/%25zz%3Cx%3E");
+            }
+        }
+    }
+
+    @Test
     void dropsCredentialsWhenTheRedirectLeavesTheOrigin() throws IOException {
         ClientRequest away = ClientRequest.builder("GET", url("/away")).header("Authorization", "Bearer secret")
                 .header("Cookie", "session=1").build();
