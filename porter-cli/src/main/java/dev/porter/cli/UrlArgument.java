@@ -64,6 +64,13 @@ final class UrlArgument {
         return "invalid host name '" + host + "'";
     }
 
+    /** @return the URI's host as the user wrote it, a name java.net.URI leaves unparsed ({@code my_service}) included */
+    static String host(URI uri) {
+        if (uri.getHost() != null || uri.getRawAuthority() == null) return uri.getHost();
+        String a = uri.getRawAuthority();
+        return a.lastIndexOf(':') < 0 ? a : a.substring(0, a.lastIndexOf(':'));
+    }
+
     /**
      * @return true for {@code name[:port]} whose name java.net.URI refused but RFC 3986 §3.2.2 allows (any unreserved
      *         character: {@code my_service}, a Docker Compose service), which the client connects to as curl does

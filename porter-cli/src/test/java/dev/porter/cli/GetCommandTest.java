@@ -75,10 +75,11 @@ class GetCommandTest {
         Path hosts = Files.writeString(tmp.resolve("hosts"), "127.0.0.1 my_service\n");
         Process p = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
                 "-Djdk.net.hosts.file=" + hosts, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "get", "http://my_service:" + server.port() + "/moved", "-L").redirectErrorStream(true).start();
+                "get", "-v", "http://my_service:" + server.port() + "/moved", "-L").redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-        assertThat(out).isEqualTo("plain text\n");
+        assertThat(out).contains("* Connected to my_service (127.0.0.1) port " + server.port())
+                .contains("> Host: my_service:" + server.port()).endsWith("plain text\n");
         assertThat(p.exitValue()).isZero();
     }
 
