@@ -70,7 +70,7 @@ final class GetCommand implements Callable<Integer> {
     @Option(names = {"-H", "--header"}, paramLabel = "'Name: value'", description = "Add a request header (repeatable).")
     List<String> headers = new ArrayList<>();
 
-    @Option(names = {"-d", "--data"}, paramLabel = "DATA", description = "Send DATA as the body (POST unless -X); @FILE sends a file. Repeated values are joined with '&'.")
+    @Option(names = {"-d", "--data"}, paramLabel = "DATA", description = "Send DATA as the body (POST unless -X); @FILE sends a file, @- standard input. Repeated values are joined with '&'.")
     List<String> data;
 
     @Option(names = {"-L", "--location"}, description = "Follow redirects.")
@@ -216,7 +216,7 @@ final class GetCommand implements Callable<Integer> {
             }
         }
         if (data != null) {
-            b.body(ClientRequest.Body.of(RequestData.join(data)));
+            b.body(ClientRequest.Body.of(RequestData.join(data, in)));
             // Like curl: form data unless told otherwise.
             if (headers.stream().noneMatch(h -> h.regionMatches(true, 0, "Content-Type:", 0, 13))) {
                 b.header("Content-Type", "application/x-www-form-urlencoded");

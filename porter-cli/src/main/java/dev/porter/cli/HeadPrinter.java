@@ -43,7 +43,7 @@ final class HeadPrinter implements ExchangeListener {
     @Override
     public void connected(URI uri, InetSocketAddress remote) {
         if (verbose != null) {
-            verbose.println("* Connected to " + uri.getHost() + " (" + remote.getAddress().getHostAddress() + ") port "
+            verbose.println("* Connected to " + UrlArgument.host(uri) + " (" + remote.getAddress().getHostAddress() + ") port "
                     + remote.getPort());
         }
     }

@@ -2,6 +2,7 @@ package dev.porter.cli;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,16 +15,24 @@ final class RequestData {
     }
 
     /**
-     * @param values the {@code -d} values in order; {@code @FILE} stands for the file's bytes
+     * @param values the {@code -d} values in order; {@code @FILE} stands for the file's bytes, {@code @-} for
+     *               standard input's (as curl reads it)
+     * @param stdin  standard input
      * @return the body
      * @throws GetFailure ({@link ExitCode#READ_ERROR}) if a file cannot be read
      */
-    static byte[] join(List<String> values) throws GetFailure {
+    static byte[] join(List<String> values, InputStream stdin) throws GetFailure {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         for (int i = 0; i < values.size(); i++) {
             String d = values.get(i);
             if (i > 0) body.write('&');
-            if (d.startsWith("@")) {
+            if (d.equals("@-")) {
+                try {
+                    body.writeBytes(stdin.readAllBytes());
+                } catch (IOException e) {
+                    throw new GetFailure(ExitCode.READ_ERROR, "cannot read standard input: " + FileErrors.reason(e));
+                }
+            } else if (d.startsWith("@")) {
                 try {
                     body.writeBytes(Files.readAllBytes(Path.of(d.substring(1))));
                 } catch (IOException e) {

@@ -35,7 +35,7 @@ final class UrlArgument {
         } catch (URISyntaxException e) {
             throw malformed(s, e.getReason());
         }
-        if (uri.getHost() == null) throw malformed(s, whyNoHost(uri.getRawAuthority()));
+        if (uri.getHost() == null && !regNameHost(uri.getRawAuthority())) throw malformed(s, whyNoHost(uri.getRawAuthority()));
         if (uri.getPort() > MAX_PORT) throw malformed(s, invalidPort(Integer.toString(uri.getPort())));
         return uri;
     }
@@ -62,6 +62,34 @@ final class UrlArgument {
         if (host.isEmpty()) return "no host";
         if (port != null && !port.isEmpty() && !isPort(port)) return invalidPort(port);
         return "invalid host name '" + host + "'";
+    }
+
+    /** @return the URI's host as the user wrote it, a name java.net.URI leaves unparsed ({@code my_service}) included */
+    static String host(URI uri) {
+        if (uri.getHost() != null || uri.getRawAuthority() == null) return uri.getHost();
+        String a = uri.getRawAuthority();
+        return a.lastIndexOf(':') < 0 ? a : a.substring(0, a.lastIndexOf(':'));
+    }
+
+    /**
+     * @return true for {@code name[:port]} whose name java.net.URI refused but RFC 3986 §3.2.2 allows (any unreserved
+     *         character: {@code my_service}, a Docker Compose service), which the client connects to as curl does
+     */
+    private static boolean regNameHost(String authority) {
+        if (authority == null || authority.indexOf('@') >= 0) return false;
+        int colon = authority.lastIndexOf(':');
+        String host = colon < 0 ? authority : authority.substring(0, colon);
+        if (host.isEmpty() || colon >= 0 && colon + 1 < authority.length() && !isPort(authority.substring(colon + 1))) {
+            return false;
+        }
+        for (int i = 0; i < host.length(); i++) {
+            char c = host.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.'
+                    || c == '_' || c == '~')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean isPort(String s) {

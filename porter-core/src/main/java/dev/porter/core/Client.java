@@ -6,9 +6,12 @@ import dev.porter.core.internal.tls.ClientTlsContext;
 import javax.net.ssl.SSLEngine;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
+import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
@@ -73,11 +76,15 @@ public final class Client {
      */
     public static Connection connect(String host, int port, Duration timeout, ConnectionConfig config, ClientTls tls,
                                      byte[] preface) throws IOException {
-        InetSocketAddress address = new InetSocketAddress(host, port);
-        if (address.isUnresolved()) throw new java.net.UnknownHostException(host);
+        InetAddress[] addresses;
+        try {
+            addresses = InetAddress.getAllByName(host);
+        } catch (UnknownHostException e) {
+            throw new UnknownHostException(host);
+        }
         // Trust and key files are read before connecting: a bad file is the caller's error, not the server's.
         SSLEngine engine = tls == null ? null : context(tls).newEngine(host, port);
-        SocketConnection c = open(host, port, address, timeout, config, engine, preface);
+        SocketConnection c = open(host, port, addresses, timeout, config, engine, preface);
         if (engine != null) {
             try {
                 c.handshake(tls.handshakeTimeout().toNanos(), null);
@@ -89,12 +96,36 @@ public final class Client {
         return c;
     }
 
-    private static SocketConnection open(String host, int port, InetSocketAddress address, Duration timeout,
+    /**
+     * Tries the host's addresses in the resolver's order until one accepts, within {@code timeout} for them all, as
+     * curl and Python do: "localhost" is 127.0.0.1 and ::1 on most systems, and a server may listen on one only. A
+     * refusal (or an unreachable network) moves on to the next address; a timeout ends the attempt.
+     */
+    private static SocketConnection open(String host, int port, InetAddress[] addresses, Duration timeout,
+                                         ConnectionConfig config, SSLEngine engine, byte[] preface) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        SocketException first = null;
+        for (InetAddress a : addresses) {
+            long left = deadline - System.nanoTime();
+            if (first != null && left <= 0) break;
+            try {
+                return open(host, port, new InetSocketAddress(a, port), first == null ? timeout : Duration.ofNanos(left),
+                        timeout, config, engine, preface);
+            } catch (SocketException e) {
+                if (first == null) first = e;
+                else first.addSuppressed(e);
+            }
+        }
+        throw first;
+    }
+
+    /** @param wait this address's share of {@code timeout}, the whole wait (which a timeout's message names) */
+    private static SocketConnection open(String host, int port, InetSocketAddress address, Duration wait, Duration timeout,
                                          ConnectionConfig config, SSLEngine engine, byte[] preface) throws IOException {
         SocketChannel ch = SocketChannel.open();
         try {
             ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            ch.socket().connect(address, (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis())));
+            ch.socket().connect(address, (int) Math.max(1, Math.min(Integer.MAX_VALUE, wait.toMillis())));
             if (preface != null && preface.length > 0) {
                 // Beneath the transport, so beneath TLS: a blocking channel writes it whole (a loop for safety).
                 ByteBuffer b = ByteBuffer.wrap(preface);

@@ -1,6 +1,7 @@
 package dev.porter.core;
 
 import dev.porter.core.testing.Await;
+import dev.porter.core.testing.ConnectToLastAddress;
 import dev.porter.core.testing.Mailbox;
 import dev.porter.core.testing.TestCertificates;
 import dev.porter.core.testing.TestServers;
@@ -13,10 +14,12 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -45,6 +48,23 @@ class ClientTest {
             assertThat(c.readLine()).isEqualTo("hello");
             assertThat(c.readLine()).isEqualTo("wörld");
         }
+    }
+
+    @Test
+    void triesEachAddressOfTheHostUntilOneAccepts(@TempDir Path dir) throws Exception {
+        // "localhost" is 127.0.0.1 and ::1 on most systems: a server listening on ::1 only was "refused" because
+        // only the first address was tried (curl, Python and Go try the others). A child JVM resolves a name of
+        // its own through a hosts file, listens on its last address only, and connects by name.
+        Path hosts = dir.resolve("hosts");
+        Files.writeString(hosts, "127.0.0.1 dual.porter.test\n::1 dual.porter.test\n");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(java, "-Djdk.net.hosts.file=" + hosts, "-cp", System.getProperty("java.class.path"),
+                ConnectToLastAddress.class.getName(), "dual.porter.test")
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        assertThat(out).startsWith("connected to ");
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.porter.http;
 
 import dev.porter.http.internal.Ascii;
 import dev.porter.http.internal.client.ClientFields;
+import dev.porter.http.internal.client.UriHosts;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -159,7 +160,7 @@ public final class ClientRequest {
         /** Sets the URI. @throws IllegalArgumentException if not absolute with a host, or with user information */
         public Builder uri(URI u) {
             Objects.requireNonNull(u, "uri");
-            if (!u.isAbsolute() || u.getHost() == null) {
+            if (!u.isAbsolute() || UriHosts.host(u) == null) {
                 throw new IllegalArgumentException("not an absolute URI with a host: " + u);
             }
             if (u.getRawUserInfo() != null) {

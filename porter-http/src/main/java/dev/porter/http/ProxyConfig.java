@@ -1,6 +1,7 @@
 package dev.porter.http;
 
 import dev.porter.core.ClientTls;
+import dev.porter.http.internal.client.UriHosts;
 import dev.porter.http.internal.proxy.AddressRange;
 
 import java.net.URI;
@@ -162,7 +163,7 @@ public record ProxyConfig(List<URI> upstreams, Balance balance, Sticky sticky, S
     private static void checkUpstream(URI u) {
         String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https")) throw new IllegalArgumentException("upstream must be http:// or https://: " + u);
-        if (u.getHost() == null) throw new IllegalArgumentException("upstream has no host: " + u);
+        if (UriHosts.host(u) == null) throw new IllegalArgumentException("upstream has no host: " + u);
         if ((u.getRawPath() != null && !u.getRawPath().isEmpty() && !u.getRawPath().equals("/")) || u.getRawQuery() != null
                 || u.getRawUserInfo() != null || u.getRawFragment() != null) {
             throw new IllegalArgumentException("upstream must be scheme://host:port only (the request's path is forwarded): " + u);

@@ -1,6 +1,7 @@
 package dev.porter.http;
 
 import dev.porter.http.internal.Ascii;
+import dev.porter.http.internal.client.UriHosts;
 
 import java.net.URI;
 import java.time.Duration;
@@ -50,7 +51,7 @@ public record WebSocketRequest(URI uri, List<String> subprotocols, List<String> 
     public WebSocketRequest {
         Objects.requireNonNull(uri, "uri");
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!Set.of("ws", "wss", "http", "https").contains(scheme) || uri.getHost() == null) {
+        if (!Set.of("ws", "wss", "http", "https").contains(scheme) || UriHosts.host(uri) == null) {
             throw new IllegalArgumentException("not a ws:// or wss:// URI with a host: " + uri);
         }
         if (uri.getRawFragment() != null) {

@@ -95,6 +95,31 @@ class ClientNginxHttp2Test {
     }
 
     @Test
+    void requestsLeftUnprocessedByGoAwayRotationAllSucceedOnLaterConnections() throws Exception {
+        // nginx sends GOAWAY after keepalive_requests streams (100 by default before 1.19.10); the requests it did
+        // not take, and those still waiting for a stream slot, move to the next connection, where most of them are
+        // left over again: a connection that served others is not the server refusing this request (RFC 9113 §8.7).
+        TestCertificates.Issued server = certs.server("localhost", "127.0.0.1");
+        try (Nginx rotating = Nginx.startTlsHttp2("""
+                keepalive_requests 10;
+                location = /conn { return 200 "$connection"; }
+                """, server.certificateFile(), server.keyFile());
+             HttpClient client = client(null); ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<Integer>> answers = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                answers.add(threads.submit(() -> {
+                    try (ClientResponse res = client.get(rotating.url("/conn"))) {
+                        res.bodyString();
+                        return res.statusCode();
+                    }
+                }));
+            }
+            for (Future<Integer> a : answers) assertThat(a.get(60, TimeUnit.SECONDS)).isEqualTo(200);
+            assertThat(client.stats().connectionsOpened()).isGreaterThanOrEqualTo(20);
+        }
+    }
+
+    @Test
     void aLargeFileArrivesIntact() throws IOException {
         try (HttpClient client = client(null); ClientResponse res = client.get(nginx.url("/big.bin"))) {
             assertThat(res.version()).isEqualTo("HTTP/2");

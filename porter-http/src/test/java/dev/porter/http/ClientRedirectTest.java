@@ -38,6 +38,8 @@ class ClientRedirectTest {
         r.get("/away", (req, res) -> res.status(302).header("Location", otherBase + "/target").send(""));
         r.get("/home", (req, res) -> res.status(302).header("Location", "/target").send(""));
         r.get("/relative/deep", (req, res) -> res.status(301).header("Location", "../target").send(""));
+        r.get("/shallow", (req, res) -> res.status(302).header("Location", "../../target").send(""));
+        r.get("/dotted", (req, res) -> res.status(302).header("Location", "/a/./b/../../target").send(""));
         r.get("/loop", (req, res) -> res.status(302).header("Location", "/loop").send(""));
         r.get("/ftp", (req, res) -> res.status(301).header("Location", "ftp://127.0.0.1/").send(""));
         return r;
@@ -111,6 +113,58 @@ class ClientRedirectTest {
         try (ClientResponse res = client.get(url("/relative/deep"))) {
             assertThat(res.statusCode()).isEqualTo(200);
             assertThat(res.uri().getPath()).isEqualTo("/target");
+        }
+    }
+
+    @Test
+    void removesDotSegmentsFromTheLocationAsRfc3986Says() throws IOException {
+        // RFC 3986 §5.2.2 and §5.2.4: ".." above the root is dropped ("../../target" from "/shallow" is "/target"),
+        // and dot segments of an absolute path are removed too; a server such as nginx answers 400 to "/../target".
+        for (String path : new String[] {"/shallow", "/dotted"}) {
+            try (ClientResponse res = client.get(url(path))) {
+                assertThat(res.uri().getRawPath()).as(path).isEqualTo("/target");
+                assertThat(res.statusCode()).as(path).isEqualTo(200);
+            }
+        }
+    }
+
+    @Test
+    void aLocationWithRawUtf8OrSpacesIsPercentEncodedAsBrowsersDo() throws Exception {
+        // Servers send Location: /ä as its UTF-8 bytes, and spaces unencoded; browsers and curl percent-encode them
+        // (WHATWG URL). Read as Latin-1 the UTF-8 bytes became /%C3%83%C2%A4, and a space was a MalformedResponse.
+        try (dev.porter.http.testing.RawServer raw = dev.porter.http.testing.RawServer.start(s -> {
+            String head;
+            while ((head = dev.porter.http.testing.RawServer.readHead(s.getInputStream())) != null) {
+                String path = head.substring(4, head.indexOf(' ', 4));
+                byte[] answer;
+                if (path.startsWith("/from/")) {
+                    byte[] location = switch (path) {
+                        case "/from/utf8" -> "/\u00e4?q=\u20ac".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                        case "/from/space" -> "/a b?q=c d".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                        default -> "/%zz<x>".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                    };
+                    java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+                    b.writeBytes("HTTP/1.1 302 Found\r\nContent-Length: 0\r\nLocation: ".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    b.writeBytes(location);
+                    b.writeBytes("\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    answer = b.toByteArray();
+                } else {
+                    answer = ("HTTP/1.1 200 OK\r\nContent-Length: " + path.length() + "\r\n\r\n" + path)
+                            .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+                }
+                s.getOutputStream().write(answer);
+                s.getOutputStream().flush();
+            }
+        })) {
+            try (ClientResponse res = client.get(raw.url("/from/utf8"))) {
+                assertThat(res.bodyString()).isEqualTo("/%C3%A4?q=%E2%82%AC");
+            }
+            try (ClientResponse res = client.get(raw.url("/from/space"))) {
+                assertThat(res.bodyString()).isEqualTo("/a%20b?q=c%20d");
+            }
+            try (ClientResponse res = client.get(raw.url("/from/other"))) {
+                assertThat(res.bodyString()).isEqualTo("/%25zz%3Cx%3E");
+            }
         }
     }
 

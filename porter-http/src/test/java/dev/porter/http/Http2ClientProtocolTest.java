@@ -92,6 +92,22 @@ class Http2ClientProtocolTest {
     }
 
     @Test
+    void aServerThatProcessesNothingOnAnyConnectionIsTriedThreeMoreTimesOnly() throws Exception {
+        // Retries after a connection that served other streams are free (ClientNginxHttp2Test: nginx rotating
+        // connections); a connection that served nothing counts, so a server refusing everything is not looped on.
+        try (RawServer server = RawServer.start(s -> {
+            H2Peer p = new H2Peer(s).handshake();
+            p.readRequest();
+            p.goAway(0, Http2Error.NO_ERROR, "not today");
+            RawServer.drain(s.getInputStream());
+        }); HttpClient client = client()) {
+            assertThatThrownBy(() -> client.send(ClientRequest.get(server.url("/"))))
+                    .isInstanceOf(HttpClientException.IncompleteResponse.class).hasMessageContaining("retried 3 times");
+            assertThat(server.accepted()).isEqualTo(4);
+        }
+    }
+
+    @Test
     void aStreamedBodyLeftUnprocessedIsNotSentTwice() throws Exception {
         try (RawServer server = RawServer.start(s -> {
             H2Peer p = new H2Peer(s).handshake();

@@ -186,6 +186,31 @@ class HttpClientTest {
     }
 
     @Test
+    void anEmptyGzipBodyIsAnEmptyBody() throws IOException {
+        // Applications set Content-Encoding: gzip on empty answers too; curl and browsers read them as empty.
+        for (String framing : new String[] {"Content-Length: 0\r\n\r\n", "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n"}) {
+            byte[] reply = ("HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\n" + framing).getBytes(StandardCharsets.US_ASCII);
+            try (RawServer raw = RawServer.replying(reply);
+                 HttpClient gz = HttpClient.create(ClientConfig.builder().decompress(true).build());
+                 ClientResponse res = gz.get(raw.url("/"))) {
+                assertThat(res.bodyString()).as(framing).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void aGzipBodyCutShortSaysSo() throws IOException {
+        byte[] reply = "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 3\r\n\r\n\u001f\u008b\u0008"
+                .getBytes(StandardCharsets.ISO_8859_1);
+        try (RawServer raw = RawServer.replying(reply);
+             HttpClient gz = HttpClient.create(ClientConfig.builder().decompress(true).build())) {
+            ClientResponse res = gz.get(raw.url("/"));
+            assertThatThrownBy(res::bodyBytes).isInstanceOf(HttpClientException.MalformedResponse.class)
+                    .hasMessageContaining("gzip").hasMessageNotContaining("null");
+        }
+    }
+
+    @Test
     void readsTrailersAfterAChunkedBody() throws IOException {
         byte[] reply = ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
                 + "5;name=value\r\nhello\r\n0\r\nX-Checksum: abc\r\n\r\n").getBytes(StandardCharsets.US_ASCII);

@@ -43,6 +43,9 @@ class StatusPageTest {
                     inSlow.countDown();
                     if (!release.await(20, TimeUnit.SECONDS)) throw new IllegalStateException("never released");
                     res.send("slow done");
+                })
+                .websocket("/ws", ws -> {
+                    for (dev.porter.http.WebSocket.Message m; (m = ws.receive()) != null; ) ws.send(m);
                 });
     }
 
@@ -165,6 +168,23 @@ class StatusPageTest {
         assertThat((Map<String, Object>) s.get("heap")).containsKeys("used", "committed", "max");
         release.countDown();
         assertThat(slow.get(20, TimeUnit.SECONDS).body()).isEqualTo("slow done");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aWebSocketConversationShowsItsUpgradeRequestAsItsActivity() throws Exception {
+        // Without it the conversation was listed as an idle keep-alive connection with no request at all.
+        start(StatusPage.defaults());
+        java.net.http.WebSocket ws = client.newWebSocketBuilder()
+                .buildAsync(URI.create("ws://127.0.0.1:" + server.port() + "/ws"), new java.net.http.WebSocket.Listener() {
+                }).get(20, TimeUnit.SECONDS);
+        try {
+            Map<String, Object> s = (Map<String, Object>) Json.parse(get("/.porter/status.json").body());
+            List<Map<String, Object>> listed = (List<Map<String, Object>>) ((Map<String, Object>) s.get("connections")).get("listed");
+            assertThat(listed).anySatisfy(c -> assertThat(c.get("activity")).isEqualTo("GET /ws HTTP/1.1"));
+        } finally {
+            ws.abort();
+        }
     }
 
     @Test

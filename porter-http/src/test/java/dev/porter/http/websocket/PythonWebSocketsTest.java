@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Python's {@code websockets} library (Debian's python3-websockets) as the client: echo with and without
- * permessage-deflate, a message it sends fragmented, close codes both ways, and Porter's 1009 for a message over
+ * permessage-deflate (and an offer of {@code server_max_window_bits=15}), a message it sends fragmented, close codes both ways, and Porter's 1009 for a message over
  * the limit. Skipped when the module is missing.
  */
 class PythonWebSocketsTest {
@@ -28,6 +28,7 @@ class PythonWebSocketsTest {
     private static final String SCRIPT = """
             import asyncio, sys, websockets
             from websockets.exceptions import ConnectionClosed
+            from websockets.extensions.permessage_deflate import ClientPerMessageDeflateFactory
 
             async def main(base):
                 for compression in (None, "deflate"):
@@ -42,6 +43,11 @@ class PythonWebSocketsTest {
                         print("binary", (await ws.recv()) == big)
                         await ws.close(code=4000, reason="bye")
                         print("closed", ws.close_code)
+                # An offer naming the window Porter keeps to (15): accepted, so answered with it (RFC 7692 §7.1.2.1).
+                offer = ClientPerMessageDeflateFactory(server_max_window_bits=15)
+                async with websockets.connect(base + "/echo", extensions=[offer], compression=None) as ws:
+                    await ws.send("window " * 100)
+                    print("window", ws.response_headers.get("Sec-WebSocket-Extensions"), (await ws.recv()) == "window " * 100)
                 async with websockets.connect(base + "/close/3001") as ws:
                     try:
                         await ws.recv()
@@ -103,6 +109,7 @@ class PythonWebSocketsTest {
                 "fragmented fragmented",
                 "binary True",
                 "closed 4000",
+                "window permessage-deflate; server_max_window_bits=15 True",
                 "server closed 3001 as asked",
                 "handler threw 1011",
                 "too big 1009");

@@ -162,7 +162,11 @@ public final class ClientEngine implements AutoCloseable {
                     return exchangeH2(lease.h2, route, req, acceptGzip, deadline, timeout);
                 } catch (Http2Retry e) {
                     if (e.http11Required()) pool.requireHttp11(route);
-                    boolean again = e.unprocessed() ? req.body().replayable() && ++unprocessed <= MAX_UNPROCESSED_RETRIES
+                    // A connection that served other streams before leaving this one unprocessed is rotating (a
+                    // server's requests-per-connection limit), not refusing: that retry is free, as each one follows
+                    // the server's progress on other requests; a connection that served nothing counts.
+                    boolean again = e.unprocessed()
+                            ? req.body().replayable() && (e.afterProgress() || ++unprocessed <= MAX_UNPROCESSED_RETRIES)
                             : retryable && !staleRetried;
                     if (!again) {
                         throw new HttpClientException.IncompleteResponse(e.getMessage() + "; " + req.method() + " is not "

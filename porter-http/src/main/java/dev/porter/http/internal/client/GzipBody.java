@@ -5,13 +5,14 @@ import dev.porter.http.HttpClientException;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PushbackInputStream;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
 /**
  * A {@code Content-Encoding: gzip} body decoded on the fly (RFC 9110 §8.4.1.3). The decoder starts at the first
  * read, so sending a request never blocks on the body. When the decoded stream ends, the raw body is closed, which
- * drains what little may follow and gives the connection back. Corrupt gzip data is a
+ * drains what little may follow and gives the connection back. An empty body stays empty. Corrupt gzip data is a
  * {@link HttpClientException.MalformedResponse}. Not thread-safe.
  */
 final class GzipBody extends InputStream {
@@ -35,7 +36,19 @@ final class GzipBody extends InputStream {
     public int read(byte[] b, int off, int len) throws IOException {
         if (ended) return -1;
         try {
-            if (gzip == null) gzip = new GZIPInputStream(raw, 16 * 1024);
+            if (gzip == null) {
+                // An empty body is empty, encoded or not: applications label empty answers gzip too, and curl and
+                // browsers read them so (GZIPInputStream would fail on the missing header).
+                PushbackInputStream in = new PushbackInputStream(raw, 1);
+                int first = in.read();
+                if (first < 0) {
+                    ended = true;
+                    raw.close();
+                    return -1;
+                }
+                in.unread(first);
+                gzip = new GZIPInputStream(in, 16 * 1024);
+            }
             int n = gzip.read(b, off, len);
             if (n < 0) {
                 ended = true;
@@ -46,7 +59,8 @@ final class GzipBody extends InputStream {
             throw e;
         } catch (ZipException | EOFException e) {
             raw.close();
-            throw new HttpClientException.MalformedResponse("gzip-encoded body is corrupt or cut short: " + e.getMessage(), e);
+            throw new HttpClientException.MalformedResponse("gzip-encoded body is corrupt or cut short: "
+                    + (e.getMessage() != null ? e.getMessage() : "it ends inside the gzip data"), e);
         }
     }
 

@@ -6,6 +6,10 @@ import dev.porter.http.HttpClientException;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The request that follows a redirect (RFC 9110 §15.4): 301, 302 and 303 continue with GET and no body (HEAD
@@ -51,13 +55,13 @@ public final class Redirects {
     static URI resolve(URI base, String location) throws HttpClientException.MalformedResponse {
         URI ref;
         try {
-            ref = new URI(location);
+            ref = new URI(browserForm(location));
         } catch (URISyntaxException e) {
             throw new HttpClientException.MalformedResponse("invalid Location header '" + location + "': " + e.getReason());
         }
         if (base.getRawPath() == null || base.getRawPath().isEmpty()) base = base.resolve("/");
-        URI target = base.resolve(ref);
-        if (target.getHost() == null) {
+        URI target = withoutDotSegments(base.resolve(ref));
+        if (UriHosts.host(target) == null) {
             throw new HttpClientException.MalformedResponse("Location header '" + location + "' has no host");
         }
         if (target.getRawUserInfo() != null) {
@@ -68,5 +72,96 @@ public final class Redirects {
             target = URI.create(target + "#" + base.getRawFragment());
         }
         return target;
+    }
+
+    /**
+     * The Location as a browser's URL parser takes it (WHATWG URL): a field value arrives as Latin-1 characters, so
+     * bytes that are valid UTF-8 (a raw {@code /ä}) are read as UTF-8 first, and characters a URI may not hold
+     * (spaces, controls, {@code "<>\^`{|}}, a {@code %} not followed by two hex digits) are percent-encoded, where
+     * {@link URI} would refuse them. Other non-ASCII characters are left to {@link URI}, which sends them as UTF-8.
+     */
+    static String browserForm(String location) {
+        String s = location;
+        boolean high = false;
+        for (int i = 0; i < s.length(); i++) high |= s.charAt(i) >= 0x80;
+        if (high) {
+            try {
+                s = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT)
+                        .decode(ByteBuffer.wrap(location.getBytes(StandardCharsets.ISO_8859_1))).toString();
+            } catch (CharacterCodingException e) {
+                s = location; // Latin-1 text after all
+            }
+        }
+        StringBuilder out = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean badPercent = c == '%' && !(i + 2 < s.length() && hex(s.charAt(i + 1)) && hex(s.charAt(i + 2)));
+            boolean encode = badPercent || c <= 0x20 || c == 0x7F || (c >= 0x80 && c <= 0x9F)
+                    || (c < 0x80 && "\"<>\\^`{|}".indexOf(c) >= 0);
+            if (encode && out == null) out = new StringBuilder(s.length() + 16).append(s, 0, i);
+            if (encode) {
+                byte[] bytes = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+                for (byte b : bytes) out.append('%').append(HEX[(b >> 4) & 0xF]).append(HEX[b & 0xF]);
+            } else if (out != null) {
+                out.append(c);
+            }
+        }
+        return out == null ? s : out.toString();
+    }
+
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
+    private static boolean hex(char c) {
+        return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
+    }
+
+    /**
+     * RFC 3986 §5.2.2 removes dot segments from every resolved path, an absolute one included; {@link URI#resolve}
+     * keeps a ".." that climbs above the root ("../x" from "/a" gives "/../x", which servers refuse) and leaves an
+     * absolute path as it came.
+     */
+    private static URI withoutDotSegments(URI target) {
+        String path = target.getRawPath();
+        if (path == null || path.indexOf('.') < 0 || target.getRawAuthority() == null) return target;
+        String clean = removeDotSegments(path);
+        if (clean.equals(path)) return target;
+        return URI.create(target.getScheme() + "://" + target.getRawAuthority() + clean
+                + (target.getRawQuery() == null ? "" : "?" + target.getRawQuery())
+                + (target.getRawFragment() == null ? "" : "#" + target.getRawFragment()));
+    }
+
+    /** RFC 3986 §5.2.4, steps A to E; {@code i} is where the rest of the input buffer starts. */
+    static String removeDotSegments(String path) {
+        StringBuilder out = new StringBuilder(path.length());
+        int n = path.length();
+        int i = 0;
+        while (i < n) {
+            if (path.startsWith("../", i)) {
+                i += 3;                                                   // A
+            } else if (path.startsWith("./", i)) {
+                i += 2;                                                   // A
+            } else if (path.startsWith("/./", i)) {
+                i += 2;                                                   // B: "/./" becomes "/"
+            } else if (i + 2 == n && path.startsWith("/.", i)) {
+                out.append('/');                                          // B: a final "/." becomes "/"
+                i = n;
+            } else if (path.startsWith("/../", i)) {
+                i += 3;                                                   // C: "/../" becomes "/", one segment up
+                out.setLength(Math.max(0, out.lastIndexOf("/")));
+            } else if (i + 3 == n && path.startsWith("/..", i)) {
+                out.setLength(Math.max(0, out.lastIndexOf("/")));         // C: a final "/.."
+                out.append('/');
+                i = n;
+            } else if ((i + 1 == n && path.charAt(i) == '.') || (i + 2 == n && path.startsWith("..", i))) {
+                i = n;                                                    // D
+            } else {
+                int next = path.indexOf('/', i + 1);                      // E: move one segment to the output
+                if (next < 0) next = n;
+                out.append(path, i, next);
+                i = next;
+            }
+        }
+        return out.toString();
     }
 }

@@ -41,8 +41,8 @@ public record Route(String scheme, String host, int port, Transport transport, P
     public static Route of(URI uri) throws HttpClientException.UnsupportedScheme {
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         Transport t = Transports.forScheme(scheme);
-        int port = uri.getPort() < 0 ? t.defaultPort() : uri.getPort();
-        return new Route(scheme, uri.getHost().toLowerCase(Locale.ROOT), port, t, null);
+        int port = UriHosts.port(uri) < 0 ? t.defaultPort() : UriHosts.port(uri);
+        return new Route(scheme, UriHosts.host(uri), port, t, null);
     }
 
     /** @return this route with every new connection opening with {@code p} (null: nothing) */

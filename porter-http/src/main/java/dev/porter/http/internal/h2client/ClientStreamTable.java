@@ -312,9 +312,11 @@ final class ClientStreamTable {
     boolean goAway(int last, String why) {
         List<Http2ClientStream> unprocessed = new ArrayList<>();
         boolean closeNow;
+        boolean progressed;
         lock.lock();
         try {
             goAwayLast = goAwayLast < 0 ? last : Math.min(goAwayLast, last);
+            progressed = progressed();
             for (Http2ClientStream s : streams.values()) {
                 if (s.id > goAwayLast) unprocessed.add(s);
             }
@@ -330,9 +332,7 @@ final class ClientStreamTable {
         } finally {
             lock.unlock();
         }
-        for (Http2ClientStream s : unprocessed) {
-            s.closeWith(new Http2Retry("HTTP/2 stream " + s.id + ": " + why, true, false));
-        }
+        for (Http2ClientStream s : unprocessed) s.closeWith(retry("HTTP/2 stream " + s.id + ": " + why, progressed));
         return closeNow;
     }
 
@@ -390,7 +390,17 @@ final class ClientStreamTable {
         changed.signalAll();
     }
 
-    private static Http2Retry unprocessed(String why) {
-        return new Http2Retry(why, true, false);
+    /** @return an unprocessed-request retry for a stream that never started here; the lock is held */
+    private Http2Retry unprocessed(String why) {
+        return retry(why, progressed());
+    }
+
+    /** @return true if the server processed streams on this connection (completed, or below its GOAWAY's last); the lock is held */
+    private boolean progressed() {
+        return completed > 0 || goAwayLast > 0;
+    }
+
+    private static Http2Retry retry(String why, boolean progressed) {
+        return new Http2Retry(why, true, false, progressed);
     }
 }

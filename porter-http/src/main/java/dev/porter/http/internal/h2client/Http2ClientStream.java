@@ -169,10 +169,15 @@ final class Http2ClientStream {
         }
     }
 
-    /** @return the failure for this stream when the connection ended with {@code cause} */
+    /**
+     * @return the failure for this stream when the connection ended with {@code cause}: the stream's own verdict if
+     *         it had one (a GOAWAY that left it unprocessed may close the socket under a caller still flushing its
+     *         HEADERS, and the request must stay retryable)
+     */
     IOException connectionEnded(IOException cause, String remote) {
         lock.lock();
         try {
+            if (failure != null) return failure;
             return message.connectionEnded(cause, remote, reusedConnection);
         } finally {
             lock.unlock();

@@ -291,6 +291,7 @@ public final class HttpProtocol implements Protocol {
             log(c, head, 101, 0, started, false, state.meter);
             c.flush();
             head.forgetRepeats(); // held for the whole conversation otherwise, for no next head
+            c.activity(head); // the status view lists the conversation under its upgrade request, not as idle
             takeover.run(dev.porter.http.internal.ByteStream.of(c));
             return false;
         }

@@ -10,6 +10,7 @@ import dev.porter.http.HttpClientException;
 import dev.porter.http.WebSocketRequest;
 import dev.porter.http.internal.ByteStream;
 import dev.porter.http.internal.client.ClientEngine;
+import dev.porter.http.internal.client.UriHosts;
 import dev.porter.http.internal.h2client.Http2ClientConnection;
 import dev.porter.http.internal.http1.ClientErrors;
 import dev.porter.http.internal.http1.ResponseHead;
@@ -21,7 +22,6 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The client's side of the opening handshake (RFC 6455 §4.1). When requests to the server go over HTTP/2 and the
@@ -135,8 +135,8 @@ public final class ClientHandshake {
 
     /** §4.1 item 2 (the Host field): the host, and the port unless it is the scheme's default. */
     static String authority(URI u, boolean secure) {
-        String host = u.getHost().toLowerCase(Locale.ROOT);
-        int port = u.getPort();
+        String host = UriHosts.host(u);
+        int port = UriHosts.port(u);
         return port < 0 || port == (secure ? 443 : 80) ? host : host + ":" + port;
     }
 

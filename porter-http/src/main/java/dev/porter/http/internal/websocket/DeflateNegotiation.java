@@ -11,7 +11,8 @@ import java.util.List;
  * <ul>
  *   <li>an offer with an unknown parameter, a parameter twice, or a value out of range is declined (§7.1);</li>
  *   <li>{@code server_max_window_bits} below 15 is declined: the JDK's {@code Deflater} always uses a 32 KiB window,
- *       and output made with it could refer further back than the client keeps (15 is accepted);</li>
+ *       and output made with it could refer further back than the client keeps (15 is accepted, and answered:
+ *       §7.1.2.1 accepts the parameter only by naming it in the response, and clients check that it is there);</li>
  *   <li>{@code client_max_window_bits} (with or without a value) is a hint that the client can limit its window: the
  *       server's inflater takes any window up to 15, so it is accepted and not answered (§7.1.2.2);</li>
  *   <li>{@code server_no_context_takeover} is agreed and answered: the server then resets its deflater after every
@@ -92,6 +93,7 @@ public final class DeflateNegotiation {
         StringBuilder response = new StringBuilder(NAME);
         if (serverNoTakeover) response.append("; server_no_context_takeover");
         if (clientNoTakeover) response.append("; client_no_context_takeover");
+        if (serverBits) response.append("; server_max_window_bits=15"); // §7.1.2.1: an accepted offer names it
         return new Agreement(serverNoTakeover, clientNoTakeover, response.toString());
     }
 

@@ -148,7 +148,7 @@ class PerMessageDeflateTest {
         assertThat(agree("x-webkit-deflate-frame, permessage-deflate; server_no_context_takeover"))
                 .isEqualTo("permessage-deflate; server_no_context_takeover");
         assertThat(agree("permessage-deflate;client_no_context_takeover;server_max_window_bits=\"15\""))
-                .isEqualTo("permessage-deflate; client_no_context_takeover");
+                .isEqualTo("permessage-deflate; client_no_context_takeover; server_max_window_bits=15");
         assertThat(DeflateNegotiation.negotiate(List.of("permessage-deflate; server_no_context_takeover"))
                 .serverNoContextTakeover()).isTrue();
         assertThat(agree()).isNull();
