@@ -229,7 +229,7 @@ public interface Connection extends Closeable {
     /** Flushes, then half-closes: the peer reads end-of-stream, this side can still read. */
     void shutdownOutput() throws IOException;
 
-    /** @return false once closed by either {@link #close()}, a timeout, or the server stopping */
+    /** @return false once closed by either {@link #close()}, a failed write, a timeout, or the server stopping */
     boolean isOpen();
 
     /**

@@ -20,6 +20,8 @@ final class ConnectionOutput implements WriteBuffer {
 
     private final ByteSink sink;
     private final BufferPool pool;
+    /** Closes the connection: called when the sink fails. */
+    private final Runnable broken;
     private final ReentrantLock lock = new ReentrantLock();
     private ByteBuffer buffer;
     private byte[] out;
@@ -28,9 +30,15 @@ final class ConnectionOutput implements WriteBuffer {
     /** {@link System#nanoTime()} (odd, so never 0) when the current blocking write began, or 0. */
     private volatile long writeStarted;
 
-    ConnectionOutput(ByteSink sink, BufferPool pool) {
+    /**
+     * @param broken called when a write to the sink fails: the peer reset or went away, or a write timed out. The
+     *               bytes it took are unknown, so nothing can follow them: the connection is closed, and callers
+     *               see {@code isOpen()} false, which tells a dead peer from a failure of their own (a file read).
+     */
+    ConnectionOutput(ByteSink sink, BufferPool pool, Runnable broken) {
         this.sink = sink;
         this.pool = pool;
+        this.broken = broken;
     }
 
     @Override
@@ -143,6 +151,9 @@ final class ConnectionOutput implements WriteBuffer {
         writeStarted = System.nanoTime() | 1;
         try {
             sink.write(all);
+        } catch (IOException e) {
+            broken.run();
+            throw e;
         } finally {
             writeStarted = 0;
             if (length > 0) {
@@ -204,6 +215,9 @@ final class ConnectionOutput implements WriteBuffer {
         try {
             if (last) sink.writeLast(b);
             else sink.write(b);
+        } catch (IOException e) {
+            broken.run();
+            throw e;
         } finally {
             writeStarted = 0;
         }
@@ -219,6 +233,9 @@ final class ConnectionOutput implements WriteBuffer {
                 long n;
                 try {
                     n = sink.transferFrom(file, position + sent, count - sent);
+                } catch (IOException e) {
+                    broken.run();
+                    throw e;
                 } finally {
                     writeStarted = 0;
                 }

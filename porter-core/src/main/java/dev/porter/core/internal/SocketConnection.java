@@ -109,7 +109,7 @@ public final class SocketConnection implements Connection {
         this.source = new SocketSource(channel.socket(), peer);
         this.tls = engine == null ? null : new TlsTransport(engine, source, channel);
         this.input = new InputBuffer(this, tls != null ? tls : source, pool);
-        this.output = new ConnectionOutput(tls != null ? tls : new ByteSink.Plain(channel), pool);
+        this.output = new ConnectionOutput(tls != null ? tls : new ByteSink.Plain(channel), pool, this::close);
         Watchdog.watch(this);
     }
 

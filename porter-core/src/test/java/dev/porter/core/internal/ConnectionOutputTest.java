@@ -47,7 +47,7 @@ class ConnectionOutputTest {
     @Test
     void aLargeWriteAfterBufferedBytesLeavesWithThemInOneWrite() throws Exception {
         Recording sink = new Recording();
-        ConnectionOutput out = new ConnectionOutput(sink, new BufferPool(16 * 1024, 4));
+        ConnectionOutput out = new ConnectionOutput(sink, new BufferPool(16 * 1024, 4), () -> { });
         byte[] head = filled(10, 'h');
         byte[] payload = filled(64 * 1024, 'p');
 
@@ -71,7 +71,7 @@ class ConnectionOutputTest {
     @Test
     void aLargeWriteWithNothingBufferedLeavesAlone() throws Exception {
         Recording sink = new Recording();
-        ConnectionOutput out = new ConnectionOutput(sink, new BufferPool(16 * 1024, 4));
+        ConnectionOutput out = new ConnectionOutput(sink, new BufferPool(16 * 1024, 4), () -> { });
         byte[] payload = filled(20_000, 'p');
 
         out.write(payload, 0, payload.length);

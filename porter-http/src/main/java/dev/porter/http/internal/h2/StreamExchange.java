@@ -105,7 +105,11 @@ final class StreamExchange implements Runnable {
         } catch (SocketTimeoutException e) {
             fail(res, Status.REQUEST_TIMEOUT, "request body not received in time", null);
         } catch (IOException e) {
-            if (stream.cancelled() == null) fail(res, Status.INTERNAL_SERVER_ERROR, Status.INTERNAL_SERVER_ERROR.reason(), e);
+            // A reset stream or a dead connection (the client went away: the failed write closed it) is not the
+            // handler's failure, and nobody is left to answer.
+            if (stream.cancelled() == null && connection.connection().isOpen()) {
+                fail(res, Status.INTERNAL_SERVER_ERROR, Status.INTERNAL_SERVER_ERROR.reason(), e);
+            }
         } catch (Exception e) {
             fail(res, Status.INTERNAL_SERVER_ERROR, Status.INTERNAL_SERVER_ERROR.reason(), e);
         } finally {

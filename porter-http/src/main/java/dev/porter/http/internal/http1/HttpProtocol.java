@@ -253,7 +253,10 @@ public final class HttpProtocol implements Protocol {
                 // Reading the body failed (408 on a read timeout, 400 on a truncated body): answer with that.
                 framed = fail(res, body.failure().status(), body.failure().getMessage());
             } else if (!c.isOpen()) {
-                throw e; // the connection itself failed: nobody is left to answer
+                // The connection itself failed (the client went away mid-answer, a write timed out): nobody is
+                // left to answer, and nothing to warn about; the access log still has the request, as nginx's.
+                state.ended = log(c, head, res.status().code(), res.bodyBytes(), started, res.eventStreamed(), state.meter);
+                throw e;
             } else {
                 // The handler's own I/O (a file, an upstream call) failed: the client gets a plain 500.
                 LOG.log(System.Logger.Level.WARNING, "handler failed for " + c.remoteAddress() + " " + head.method
