@@ -72,8 +72,8 @@ public final class DirectoryListing {
     }
 
     /**
-     * Reads {@code dir}, leaving out what {@code mapper} would refuse to serve: hidden dotfiles, links leading out
-     * of the root, broken links, and names that are neither files nor directories.
+     * Reads {@code dir}, leaving out what {@code mapper} would refuse to serve: hidden dotfiles, names no request
+     * path can hold, links leading out of the root, broken links, and names that are neither files nor directories.
      */
     public static Contents read(Path dir, PathMapper mapper) throws IOException {
         List<Entry> entries = new ArrayList<>();
@@ -81,7 +81,7 @@ public final class DirectoryListing {
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
             for (Path p : stream) {
                 String name = p.getFileName().toString();
-                if (mapper.hidden(name)) continue;
+                if (!mapper.servable(name)) continue;
                 if (entries.size() == MAX_ENTRIES) {
                     truncated = true;
                     break;

@@ -115,6 +115,20 @@ public final class PathMapper {
         if (hideDotfiles && isHidden(seg)) throw new HttpException(Status.NOT_FOUND);
     }
 
+    /**
+     * @return true if a request can name {@code name} as a path segment: not hidden, and none of the characters
+     *         {@link #map} refuses (a backslash or a control character is legal in a Linux file name, but a link to
+     *         it would only answer 400, so a listing leaves it out)
+     */
+    public boolean servable(String name) {
+        try {
+            checkSegment(name);
+            return true;
+        } catch (HttpException e) {
+            return false;
+        }
+    }
+
     /** @return true if {@code name} is a dotfile that is hidden by this mapper's rules */
     public boolean hidden(String name) {
         return hideDotfiles && isHidden(name);
