@@ -17,6 +17,8 @@ import picocli.CommandLine.Spec;
 import java.io.IOException;
 import java.net.BindException;
 import java.nio.channels.UnresolvedAddressException;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -194,6 +196,7 @@ final class ServeCommand implements Callable<Integer> {
         if (setup != null) TlsReload.onHangup(server::reloadTls, setup.source(), "porter serve", System.out::println, System.err::println);
         System.out.println(ServerCommands.listeningLine(setup != null ? "https" : "http", Addresses.format(server.address())));
         System.out.println("Serving " + dir);
+        warnIfNamesAreNotUtf8();
         if (redirect != null) {
             System.out.println("Redirecting http://" + Addresses.format(redirect.address()) + "/ to https");
         }
@@ -216,6 +219,19 @@ final class ServeCommand implements Callable<Integer> {
 
         server.awaitStop();
         return ExitCode.OK.code();
+    }
+
+    /**
+     * On Linux the JDK decodes file names with the locale's charset ({@code sun.jnu.encoding}): under a POSIX locale
+     * (a container or a service without {@code LANG}) a name that is not ASCII can be neither listed nor opened.
+     * nginx never decodes names, so the same folder works there: say why here, once, rather than leave 400s.
+     */
+    private static void warnIfNamesAreNotUtf8() {
+        if (!System.getProperty("os.name", "").startsWith("Linux")) return; // macOS is UTF-8, Windows UTF-16
+        String names = System.getProperty("sun.jnu.encoding", "UTF-8");
+        if (Charset.isSupported(names) && Charset.forName(names).equals(StandardCharsets.UTF_8)) return;
+        System.err.println("porter serve: warning: file names are read as " + names + ", not UTF-8 (the locale): "
+                + "names that are not ASCII cannot be listed or served; run it with LANG=C.UTF-8");
     }
 
     /**

@@ -82,6 +82,19 @@ class ServeCommandTest {
     }
 
     @Test
+    void warnsWhenTheLocaleCannotNameFilesThatAreNotAscii() throws Exception {
+        // A POSIX locale (a container or a service without LANG): the JVM reads file names as ASCII, so a name
+        // such as héllo.txt can be neither listed nor served. nginx, which never decodes names, serves it.
+        assumeTrue(System.getProperty("os.name").startsWith("Linux"), "the JDK reads file names by the locale on Linux");
+        try (ServeProcess p = ServeProcess.start(tmp, java.util.Map.of("LC_ALL", "POSIX"), "serve", site.toString(),
+                "-p", "0", "-q")) {
+            served(p, site);
+            assertThat(p.errLine(WAIT)).startsWith("porter serve: warning: ").contains("not UTF-8")
+                    .contains("LANG=C.UTF-8");
+        }
+    }
+
+    @Test
     void servesTheCurrentDirectoryByDefault() throws Exception {
         try (ServeProcess p = ServeProcess.start(site, "serve", "-p", "0", "-q")) {
             int port = served(p, site);
