@@ -134,6 +134,16 @@ final class ServeCommand implements Callable<Integer> {
                 .withGzip(features.gzip, 1024)
                 .withFeatures(features.features(dotfiles));
         if (cacheSeconds != null) options = options.withMaxAge(Duration.ofSeconds(cacheSeconds));
+        // -H 'Cache-Control: …' (serve.md's example for fingerprinted assets) is what the files send: otherwise their
+        // own Cache-Control (no-cache, or --cache's) replaced it on every file answer.
+        String cacheControl = features.header("Cache-Control");
+        if (cacheControl != null) {
+            if (cacheSeconds != null) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "give --cache or -H 'Cache-Control: …', not both");
+            }
+            options = options.withCacheControl(cacheControl);
+        }
         StaticFiles files;
         try {
             files = new StaticFiles(options);

@@ -103,6 +103,15 @@ final class ServeFeatureOptions {
         return pairs;
     }
 
+    /** @return the value of the last {@code -H} field named {@code name} (any case), or null */
+    String header(String name) {
+        String value = null;
+        for (String[] pair : headerPairs()) {
+            if (pair[0].equalsIgnoreCase(name)) value = pair[1];
+        }
+        return value;
+    }
+
     /** @return true for {@code scheme://host[:port]} with no path, as an Origin header spells it (RFC 6454 §6.2) */
     static boolean origin(String s) {
         int sep = s.indexOf("://");

@@ -129,6 +129,24 @@ class ServeCommandTest {
     }
 
     @Test
+    void aCacheControlHeaderFromDashHIsTheFilesOwn() throws Exception {
+        // serve.md's own example: it was replaced by the files' default no-cache, so nothing was ever cached.
+        String immutable = "public, max-age=31536000, immutable";
+        try (ServeProcess p = ServeProcess.start(tmp, "serve", site.toString(), "-p", "0", "-q",
+                "-H", "Cache-Control: " + immutable)) {
+            int port = served(p, site);
+            HttpResponse<String> hello = get(port, "/hello.txt");
+            assertThat(hello.headers().allValues("Cache-Control")).containsExactly(immutable);
+            String etag = hello.headers().firstValue("ETag").orElseThrow();
+            assertThat(get(port, "/hello.txt", "If-None-Match", etag).headers().allValues("Cache-Control"))
+                    .containsExactly(immutable);
+            HttpResponse<byte[]> page = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/page.html"))
+                    .header("Accept-Encoding", "gzip").build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(page.headers().allValues("Cache-Control")).containsExactly(immutable);
+        }
+    }
+
+    @Test
     void theDefaultsHideDotfilesAndList() throws Exception {
         try (ServeProcess p = ServeProcess.start(tmp, "serve", site.toString(), "-p", "0", "-q")) {
             int port = served(p, site);

@@ -36,6 +36,11 @@ class ServeFeatureUsageTest {
     }
 
     @Test
+    void cacheControlComesFromCacheOrDashHNotBoth() {
+        usage("give --cache or -H 'Cache-Control: …', not both", "serve", "--cache", "60", "-H", "Cache-Control: no-store");
+    }
+
+    @Test
     void corsTakesStarOrAnOrigin() {
         usage("--cors takes * or an origin", "serve", "--cors", "https://app.example/path");
         usage("--cors takes * or an origin", "serve", "--cors", "app.example");
