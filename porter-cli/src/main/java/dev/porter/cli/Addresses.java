@@ -1,6 +1,7 @@
 package dev.porter.cli;
 
 import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 
 /** Formats socket addresses the way users type them: {@code 127.0.0.1:8080}, {@code [::1]:8080}. */
@@ -10,13 +11,19 @@ final class Addresses {
     }
 
     static String format(InetSocketAddress a) {
-        String host = a.getAddress().getHostAddress();
-        if (a.getAddress() instanceof Inet6Address) {
+        String host = host(a.getAddress());
+        return (a.getAddress() instanceof Inet6Address ? "[" + host + "]" : host) + ":" + a.getPort();
+    }
+
+    /** @return the address as text, an IPv6 one in its short form without a zone ({@code ::1}), as nginx logs it */
+    static String host(InetAddress a) {
+        String host = a.getHostAddress();
+        if (a instanceof Inet6Address) {
             int pct = host.indexOf('%');
             if (pct >= 0) host = host.substring(0, pct);
-            host = "[" + compress(host) + "]";
+            host = compress(host);
         }
-        return host + ":" + a.getPort();
+        return host;
     }
 
     /**

@@ -17,6 +17,8 @@ import picocli.CommandLine.Spec;
 import java.io.IOException;
 import java.net.BindException;
 import java.nio.channels.UnresolvedAddressException;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -132,6 +134,16 @@ final class ServeCommand implements Callable<Integer> {
                 .withGzip(features.gzip, 1024)
                 .withFeatures(features.features(dotfiles));
         if (cacheSeconds != null) options = options.withMaxAge(Duration.ofSeconds(cacheSeconds));
+        // -H 'Cache-Control: …' (serve.md's example for fingerprinted assets) is what the files send: otherwise their
+        // own Cache-Control (no-cache, or --cache's) replaced it on every file answer.
+        String cacheControl = features.header("Cache-Control");
+        if (cacheControl != null) {
+            if (cacheSeconds != null) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "give --cache or -H 'Cache-Control: …', not both");
+            }
+            options = options.withCacheControl(cacheControl);
+        }
         StaticFiles files;
         try {
             files = new StaticFiles(options);
@@ -194,6 +206,7 @@ final class ServeCommand implements Callable<Integer> {
         if (setup != null) TlsReload.onHangup(server::reloadTls, setup.source(), "porter serve", System.out::println, System.err::println);
         System.out.println(ServerCommands.listeningLine(setup != null ? "https" : "http", Addresses.format(server.address())));
         System.out.println("Serving " + dir);
+        warnIfNamesAreNotUtf8();
         if (redirect != null) {
             System.out.println("Redirecting http://" + Addresses.format(redirect.address()) + "/ to https");
         }
@@ -216,6 +229,19 @@ final class ServeCommand implements Callable<Integer> {
 
         server.awaitStop();
         return ExitCode.OK.code();
+    }
+
+    /**
+     * On Linux the JDK decodes file names with the locale's charset ({@code sun.jnu.encoding}): under a POSIX locale
+     * (a container or a service without {@code LANG}) a name that is not ASCII can be neither listed nor opened.
+     * nginx never decodes names, so the same folder works there: say why here, once, rather than leave 400s.
+     */
+    private static void warnIfNamesAreNotUtf8() {
+        if (!System.getProperty("os.name", "").startsWith("Linux")) return; // macOS is UTF-8, Windows UTF-16
+        String names = System.getProperty("sun.jnu.encoding", "UTF-8");
+        if (Charset.isSupported(names) && Charset.forName(names).equals(StandardCharsets.UTF_8)) return;
+        System.err.println("porter serve: warning: file names are read as " + names + ", not UTF-8 (the locale): "
+                + "names that are not ASCII cannot be listed or served; run it with LANG=C.UTF-8");
     }
 
     /**

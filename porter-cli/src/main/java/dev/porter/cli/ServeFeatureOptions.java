@@ -8,6 +8,8 @@ import picocli.CommandLine.Spec;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 
 /**
  * What {@code porter serve} does beyond serving files (a picocli mixin): uploads, zip downloads, single-page-app
@@ -74,17 +76,40 @@ final class ServeFeatureOptions {
         }
     }
 
+    /**
+     * Fields that frame the message or manage the connection (RFC 9112 §6, RFC 9110 §7.6.1): the server writes
+     * them for each answer, so one from {@code -H} would contradict it (a second Content-Length, a chunked
+     * announcement before a plain body) and break every response.
+     */
+    private static final Set<String> FRAMING = Set.of("content-length", "transfer-encoding",
+            "connection", "keep-alive", "proxy-connection", "upgrade", "te", "trailer");
+
     /** @return the {@code -H} values as name and value pairs */
     List<String[]> headerPairs() {
         List<String[]> pairs = new ArrayList<>();
         for (String h : headers) {
+            String[] pair;
             try {
-                pairs.add(ResponseHeaders.parse(h));
+                pair = ResponseHeaders.parse(h);
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), "-H: " + e.getMessage());
             }
+            if (FRAMING.contains(pair[0].toLowerCase(Locale.ROOT))) {
+                throw new ParameterException(spec.commandLine(),
+                        "-H cannot set " + pair[0] + ": the server writes it for each response itself");
+            }
+            pairs.add(pair);
         }
         return pairs;
+    }
+
+    /** @return the value of the last {@code -H} field named {@code name} (any case), or null */
+    String header(String name) {
+        String value = null;
+        for (String[] pair : headerPairs()) {
+            if (pair[0].equalsIgnoreCase(name)) value = pair[1];
+        }
+        return value;
     }
 
     /** @return true for {@code scheme://host[:port]} with no path, as an Origin header spells it (RFC 6454 §6.2) */

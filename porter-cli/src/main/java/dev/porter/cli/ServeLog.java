@@ -55,7 +55,7 @@ final class ServeLog implements AccessLog {
     /** @return the Common Log Format line for {@code e}, with the target escaped so a line cannot be forged */
     static String format(Entry e) {
         StringBuilder sb = new StringBuilder(128);
-        sb.append(e.remote().getAddress().getHostAddress()).append(" - - [").append(TIME.format(e.time())).append("] \"");
+        sb.append(Addresses.host(e.remote().getAddress())).append(" - - [").append(TIME.format(e.time())).append("] \"");
         escape(sb, e.method());
         sb.append(' ');
         escape(sb, e.target());
@@ -76,7 +76,7 @@ final class ServeLog implements AccessLog {
     /** @return one JSON object per line (time in UTC, ISO 8601; duration in milliseconds with microseconds) */
     static String json(Entry e) {
         StringBuilder sb = new StringBuilder(256).append("{\"time\":\"").append(e.time()).append("\",\"remote\":\"")
-                .append(e.remote().getAddress().getHostAddress()).append("\",\"method\":");
+                .append(Addresses.host(e.remote().getAddress())).append("\",\"method\":");
         jsonString(sb, e.method());
         sb.append(",\"target\":");
         jsonString(sb, e.target());

@@ -82,6 +82,19 @@ class ServeCommandTest {
     }
 
     @Test
+    void warnsWhenTheLocaleCannotNameFilesThatAreNotAscii() throws Exception {
+        // A POSIX locale (a container or a service without LANG): the JVM reads file names as ASCII, so a name
+        // such as héllo.txt can be neither listed nor served. nginx, which never decodes names, serves it.
+        assumeTrue(System.getProperty("os.name").startsWith("Linux"), "the JDK reads file names by the locale on Linux");
+        try (ServeProcess p = ServeProcess.start(tmp, java.util.Map.of("LC_ALL", "POSIX"), "serve", site.toString(),
+                "-p", "0", "-q")) {
+            served(p, site);
+            assertThat(p.errLine(WAIT)).startsWith("porter serve: warning: ").contains("not UTF-8")
+                    .contains("LANG=C.UTF-8");
+        }
+    }
+
+    @Test
     void servesTheCurrentDirectoryByDefault() throws Exception {
         try (ServeProcess p = ServeProcess.start(site, "serve", "-p", "0", "-q")) {
             int port = served(p, site);
@@ -112,6 +125,24 @@ class ServeCommandTest {
             p.process.destroy();
             p.exit(WAIT);
             assertThat(p.rest(WAIT)).as("--quiet prints no request lines").isEmpty();
+        }
+    }
+
+    @Test
+    void aCacheControlHeaderFromDashHIsTheFilesOwn() throws Exception {
+        // serve.md's own example: it was replaced by the files' default no-cache, so nothing was ever cached.
+        String immutable = "public, max-age=31536000, immutable";
+        try (ServeProcess p = ServeProcess.start(tmp, "serve", site.toString(), "-p", "0", "-q",
+                "-H", "Cache-Control: " + immutable)) {
+            int port = served(p, site);
+            HttpResponse<String> hello = get(port, "/hello.txt");
+            assertThat(hello.headers().allValues("Cache-Control")).containsExactly(immutable);
+            String etag = hello.headers().firstValue("ETag").orElseThrow();
+            assertThat(get(port, "/hello.txt", "If-None-Match", etag).headers().allValues("Cache-Control"))
+                    .containsExactly(immutable);
+            HttpResponse<byte[]> page = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/page.html"))
+                    .header("Accept-Encoding", "gzip").build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(page.headers().allValues("Cache-Control")).containsExactly(immutable);
         }
     }
 

@@ -26,6 +26,21 @@ class ServeFeatureUsageTest {
     }
 
     @Test
+    void headersCannotSetTheFramingTheServerWritesItself() {
+        // -H 'Transfer-Encoding: chunked' broke every HTTP/1.1 answer (chunked announced, then a plain body after
+        // Content-Length); -H 'Content-Length: 5' sent two differing lengths, which caches and proxies must reject.
+        usage("-H cannot set Transfer-Encoding", "serve", "-H", "Transfer-Encoding: chunked");
+        usage("-H cannot set content-length", "serve", "-H", "content-length: 5");
+        usage("-H cannot set Connection", "serve", "-H", "Connection: close");
+        usage("-H cannot set Upgrade", "serve", "-H", "Upgrade: h2c");
+    }
+
+    @Test
+    void cacheControlComesFromCacheOrDashHNotBoth() {
+        usage("give --cache or -H 'Cache-Control: …', not both", "serve", "--cache", "60", "-H", "Cache-Control: no-store");
+    }
+
+    @Test
     void corsTakesStarOrAnOrigin() {
         usage("--cors takes * or an origin", "serve", "--cors", "https://app.example/path");
         usage("--cors takes * or an origin", "serve", "--cors", "app.example");

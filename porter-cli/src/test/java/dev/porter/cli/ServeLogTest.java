@@ -33,6 +33,18 @@ class ServeLogTest {
     }
 
     @Test
+    void anIpv6ClientIsWrittenInItsShortFormAsNginxDoes() {
+        // RFC 5952 §4.2, as the Listening line prints it: ::1, not the JDK's 0:0:0:0:0:0:0:1.
+        AccessLog.Entry e = new AccessLog.Entry(new InetSocketAddress("::1", 5000), Instant.parse("2026-05-01T12:03:04Z"),
+                "GET", "/", "HTTP/1.1", 200, 1, null, null, 1000);
+        assertThat(ServeLog.format(e)).startsWith("::1 - - [");
+        assertThat(ServeLog.json(e)).contains("\"remote\":\"::1\"");
+        AccessLog.Entry lan = new AccessLog.Entry(new InetSocketAddress("2001:db8:0:0:1:0:0:1", 5000),
+                Instant.parse("2026-05-01T12:03:04Z"), "GET", "/", "HTTP/1.1", 200, 1, null, null, 1000);
+        assertThat(ServeLog.format(lan)).startsWith("2001:db8::1:0:0:1 - - [");
+    }
+
+    @Test
     void escapesWhatCouldForgeALine() {
         assertThat(print(false, entry("/\"x\\y\u0001", 404, 0))).contains("GET /\\x22x\\x5cy\\x01 HTTP/1.1");
     }

@@ -242,8 +242,8 @@ public interface Connection extends Closeable {
      * @return true once sending to the peer failed (it reset or closed the connection, or the write timed out):
      *         nothing written later reaches it. A protocol tells a client that went away (the usual end of an
      *         abandoned download) from its handler's own failure with this; the input may still hold what the
-     *         peer sent before. Files sent with {@link #transferFrom} are not counted (a failure there may be the
-     *         file's)
+     *         peer sent before (the connection stays open for reading it). A failed {@link #transferFrom} counts
+     *         too: usually the peer's, and after part of a file was sent nothing can follow either way
      */
     default boolean writeFailed() {
         return false;

@@ -205,6 +205,18 @@ class StaticFilesCompressionTest {
     }
 
     @Test
+    void ifMatchStarHoldsForAnOnTheFlyGzippedAnswerWhoseEtagIsWeak() throws IOException {
+        // RFC 9110 §13.1.1: "*" is true whenever there is a current representation, whatever its entity-tag; only
+        // a listed tag needs the strong comparison that a weak tag never passes.
+        start(StaticFiles.Options.of(root).withGzip(true, 1024));
+        StaticClient.Reply r = client.get("/page.html", "Accept-Encoding: gzip", "If-Match: *");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.header("Content-Encoding")).isEqualTo("gzip");
+        String weak = r.header("ETag");
+        assertThat(client.get("/page.html", "Accept-Encoding: gzip", "If-Match: " + weak).status()).isEqualTo(412);
+    }
+
+    @Test
     void onTheFlyGzipWorksForHttp10AndHead() throws IOException {
         start(StaticFiles.Options.of(root).withGzip(true, 1024));
         StaticClient.Reply r = client.raw("GET /page.html HTTP/1.0\r\nAccept-Encoding: gzip\r\n\r\n"

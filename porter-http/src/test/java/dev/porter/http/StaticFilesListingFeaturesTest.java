@@ -101,6 +101,32 @@ class StaticFilesListingFeaturesTest {
     }
 
     @Test
+    void namesNoRequestCanFetchAreNotListed() throws Exception {
+        // Legal on Linux (a zip made on Windows leaves such names), refused in a request path (400): a listed link
+        // would be a dead one.
+        Files.writeString(root.resolve("sub/back\\slash.txt"), "b");
+        Files.writeString(root.resolve("sub/new\nline.txt"), "n");
+        server = StaticServer.start(StaticFiles.Options.of(root));
+        assertThat(get("/sub/back%5Cslash.txt").statusCode()).isEqualTo(400);
+        assertThat(text(get("/sub/"))).contains("alias.txt").doesNotContain("slash.txt").doesNotContain("line.txt");
+        assertThat(text(get("/sub/", "Accept", "application/json"))).contains("alias.txt")
+                .doesNotContain("slash.txt").doesNotContain("line.txt");
+    }
+
+    @Test
+    void aNameThatIsNotValidInTheFileSystemsCharsetIsNotListed() throws Exception {
+        // The bytes "bad\377.txt" are no UTF-8: Java reads the name as "bad\uFFFD.txt", which opens no file, so
+        // its link could only answer 404. (Under a POSIX locale every name that is not ASCII is such a name.)
+        ExternalTool.Result made = ExternalTool.run(List.of("sh", "-c", "printf x > \"$(printf 'bad\\377.txt')\""),
+                root.resolve("sub"), java.time.Duration.ofSeconds(10));
+        assertThat(made.exit()).as(made.stderr()).isZero();
+        server = StaticServer.start(StaticFiles.Options.of(root));
+        assertThat(get("/sub/bad%EF%BF%BD.txt").statusCode()).isEqualTo(404);
+        assertThat(text(get("/sub/"))).contains("alias.txt").doesNotContain("bad");
+        assertThat(text(get("/sub/", "Accept", "application/json"))).contains("alias.txt").doesNotContain("bad");
+    }
+
+    @Test
     void theSameListingAsJsonForAcceptApplicationJson() throws Exception {
         server = StaticServer.start(StaticFiles.Options.of(root));
         HttpResponse<byte[]> r = get("/sub/?sort=name&order=desc", "Accept", "application/json");

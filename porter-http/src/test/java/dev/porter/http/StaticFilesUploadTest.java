@@ -163,6 +163,26 @@ class StaticFilesUploadTest {
     }
 
     @Test
+    void anUploadInProgressStaysHiddenEvenWhenDotfilesAreServed() throws Exception {
+        // An upload's temporary file holds a part of it: never listed, read, zipped or written, --dotfiles or not.
+        Path part = Files.writeString(root.resolve("docs/.porter-upload-123.part"), "half of a fi");
+        Files.writeString(root.resolve("docs/.env"), "K=V");
+        server = StaticServer.start(StaticFiles.Options.of(root).withHiddenDotfiles(false).withFeatures(
+                StaticFeatures.NONE.withArchives(true).withUploads(new StaticFeatures.Uploads(LIMIT, true, false, null))));
+        HttpResponse<String> listing = http.send(HttpRequest.newBuilder(URI.create(server.url("/docs/")))
+                .header("Accept", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(listing.body()).contains(".env").doesNotContain("porter-upload");
+        assertThat(http.send(HttpRequest.newBuilder(URI.create(server.url("/docs/.porter-upload-123.part"))).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
+        HttpResponse<byte[]> zip = http.send(HttpRequest.newBuilder(URI.create(server.url("/docs/?download=zip"))).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(new String(zip.body(), java.nio.charset.StandardCharsets.ISO_8859_1)).contains(".env")
+                .doesNotContain("porter-upload");
+        assertThat(put("/docs/.porter-upload-123.part", "other".getBytes()).statusCode()).isIn(403, 404);
+        assertThat(Files.readString(part)).isEqualTo("half of a fi");
+    }
+
+    @Test
     void missingFoldersAre409UnlessMkdirCreatesThem() throws Exception {
         start(false, false, null);
         assertThat(put("/new/deep/f.txt", "x".getBytes()).statusCode()).isEqualTo(409);

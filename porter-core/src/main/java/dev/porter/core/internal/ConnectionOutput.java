@@ -232,6 +232,11 @@ final class ConnectionOutput implements WriteBuffer {
                 long n;
                 try {
                     n = sink.transferFrom(file, position + sent, count - sent);
+                } catch (IOException e) {
+                    // Usually the peer (reset, broken pipe); a failing disk is rare, and after part of a file was
+                    // sent nothing can follow either way.
+                    failed = true;
+                    throw e;
                 } finally {
                     writeStarted = 0;
                 }

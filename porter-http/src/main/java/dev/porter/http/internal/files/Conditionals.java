@@ -79,7 +79,6 @@ public final class Conditionals {
      */
     static boolean matches(List<String> fields, String etag, boolean weak) {
         boolean etagWeak = etag.startsWith("W/");
-        if (!weak && etagWeak) return false;
         String opaque = etagWeak ? etag.substring(2) : etag;
         for (String f : fields) {
             int i = 0;
@@ -91,7 +90,7 @@ public final class Conditionals {
                     continue;
                 }
                 if (c == '*') {
-                    return true;
+                    return true; // any current representation, whatever its tag (§13.1.1)
                 }
                 boolean tagWeak = false;
                 if (c == 'W' && f.startsWith("W/\"", i)) {
@@ -102,7 +101,7 @@ public final class Conditionals {
                 }
                 int close = f.indexOf('"', i + 1);
                 if (close < 0) return false;
-                if ((weak || !tagWeak) && f.regionMatches(i, opaque, 0, opaque.length())
+                if ((weak || !tagWeak && !etagWeak) && f.regionMatches(i, opaque, 0, opaque.length())
                         && close + 1 - i == opaque.length()) {
                     return true;
                 }

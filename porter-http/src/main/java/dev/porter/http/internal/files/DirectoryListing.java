@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -72,8 +73,8 @@ public final class DirectoryListing {
     }
 
     /**
-     * Reads {@code dir}, leaving out what {@code mapper} would refuse to serve: hidden dotfiles, links leading out
-     * of the root, broken links, and names that are neither files nor directories.
+     * Reads {@code dir}, leaving out what {@code mapper} would refuse to serve: hidden dotfiles, names no request
+     * path can hold, links leading out of the root, broken links, and names that are neither files nor directories.
      */
     public static Contents read(Path dir, PathMapper mapper) throws IOException {
         List<Entry> entries = new ArrayList<>();
@@ -81,7 +82,7 @@ public final class DirectoryListing {
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
             for (Path p : stream) {
                 String name = p.getFileName().toString();
-                if (mapper.hidden(name)) continue;
+                if (!mapper.servable(name) || !decodable(p, name)) continue;
                 if (entries.size() == MAX_ENTRIES) {
                     truncated = true;
                     break;
@@ -93,6 +94,18 @@ public final class DirectoryListing {
             throw e.getCause();
         }
         return new Contents(ListingSort.DEFAULT.sort(entries), truncated);
+    }
+
+    /**
+     * @return false if the name's bytes are not valid in the file system's charset ({@code sun.jnu.encoding}, from
+     *         the locale): the decoded name then holds U+FFFD or '?' and names no file, so a request cannot fetch it
+     */
+    private static boolean decodable(Path p, String name) {
+        try {
+            return p.getFileName().equals(p.getFileSystem().getPath(name));
+        } catch (InvalidPathException e) {
+            return false;
+        }
     }
 
     private static Entry entry(Path p, String name, PathMapper mapper) {

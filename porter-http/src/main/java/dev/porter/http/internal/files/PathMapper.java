@@ -112,22 +112,41 @@ public final class PathMapper {
         if (windows && (seg.endsWith(".") || seg.endsWith(" "))) {
             throw new HttpException(Status.BAD_REQUEST, "path segment ends with a dot or space");
         }
-        if (hideDotfiles && isHidden(seg)) throw new HttpException(Status.NOT_FOUND);
+        if (hidden(seg)) throw new HttpException(Status.NOT_FOUND);
     }
 
-    /** @return true if {@code name} is a dotfile that is hidden by this mapper's rules */
+    /**
+     * @return true if a request can name {@code name} as a path segment: not hidden, and none of the characters
+     *         {@link #map} refuses (a backslash or a control character is legal in a Linux file name, but a link to
+     *         it would only answer 400, so a listing leaves it out)
+     */
+    public boolean servable(String name) {
+        try {
+            checkSegment(name);
+            return true;
+        } catch (HttpException e) {
+            return false;
+        }
+    }
+
+    /** @return true if {@code name} is a dotfile that is hidden by this mapper's rules, or an upload in progress */
     public boolean hidden(String name) {
-        return hideDotfiles && isHidden(name);
+        return hideDotfiles && isHidden(name) || isUploadPart(name);
     }
 
     private static boolean isHidden(String name) {
         return name.startsWith(".") && !name.equals(".well-known");
     }
 
+    /** An upload's temporary file ({@link StoredFile}) holds a part of it: hidden even where dotfiles are shown. */
+    private static boolean isUploadPart(String name) {
+        return name.startsWith(StoredFile.TEMP_PREFIX) && name.endsWith(".part");
+    }
+
     /**
      * Checks where an existing path really leads: with external links not allowed, its real path must lie under
-     * the real root, and (with dotfiles hidden) must not pass through a dotfile under the root, so a link cannot
-     * expose what a direct request could not.
+     * the real root, and must not pass through a hidden name under the root (a dotfile when they are hidden, an
+     * upload in progress always), so a link cannot expose what a direct request could not.
      *
      * @return the path to open (the real path when it was resolved), or null if the path must not be served
      * @throws IOException if the path does not exist (a broken link included)
@@ -136,10 +155,8 @@ public final class PathMapper {
         if (followExternalLinks) return mapped;
         Path real = mapped.toRealPath();
         if (!real.startsWith(root)) return null;
-        if (hideDotfiles) {
-            for (Path name : root.relativize(real)) {
-                if (isHidden(name.toString())) return null;
-            }
+        for (Path name : root.relativize(real)) {
+            if (hidden(name.toString())) return null;
         }
         return real;
     }
