@@ -1,6 +1,7 @@
 package dev.porter.http.internal.h2;
 
 import dev.porter.http.Headers;
+import dev.porter.http.internal.Ascii;
 
 /**
  * The fields of a request's field block as they are decoded, checked against RFC 9113 §8.2 and §8.3.1 once the
@@ -179,10 +180,22 @@ final class RequestFields implements HpackDecoder.Sink {
             else if (path == null || path.isEmpty()) problem = "missing or empty :path";
             else if (path.charAt(0) != '/' && !(path.equals("*") && method.equals("OPTIONS"))) {
                 problem = ":path is neither origin-form nor '*' with OPTIONS";
+            } else if (!targetChars(path)) {
+                // §8.3.1: the path and query of the target URI (RFC 3986), as an HTTP/1.1 request-target: a space
+                // or a control would also split the request line this request becomes behind a proxy.
+                problem = ":path holds a space, a control or a byte outside ASCII";
             }
         }
         if (problem != null) throw Http2Exception.stream(streamId, Http2Error.PROTOCOL_ERROR, "malformed request: " + problem);
         if (authority != null && !headers.contains("host")) headers.add("host", authority);
+    }
+
+    private static boolean targetChars(String path) {
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
+            if (c > 0x7E || !Ascii.isTargetChar((byte) c)) return false;
+        }
+        return true;
     }
 
     /**
