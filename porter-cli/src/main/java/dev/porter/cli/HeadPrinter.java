@@ -1,5 +1,6 @@
 package dev.porter.cli;
 
+import dev.porter.core.IpText;
 import dev.porter.core.TlsInfo;
 import dev.porter.http.ExchangeListener;
 
@@ -43,7 +44,7 @@ final class HeadPrinter implements ExchangeListener {
     @Override
     public void connected(URI uri, InetSocketAddress remote) {
         if (verbose != null) {
-            verbose.println("* Connected to " + UrlArgument.host(uri) + " (" + remote.getAddress().getHostAddress() + ") port "
+            verbose.println("* Connected to " + UrlArgument.host(uri) + " (" + IpText.of(remote.getAddress()) + ") port "
                     + remote.getPort());
         }
     }

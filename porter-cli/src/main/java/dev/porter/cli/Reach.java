@@ -46,9 +46,7 @@ final class Reach {
                     if (a instanceof Inet4Address) {
                         v4.add(scheme + "://" + a.getHostAddress() + ":" + port + "/");
                     } else if (ipv6Too && a instanceof Inet6Address && !a.isLinkLocalAddress()) {
-                        String host = a.getHostAddress();
-                        int zone = host.indexOf('%');
-                        v6.add(scheme + "://[" + (zone < 0 ? host : host.substring(0, zone)) + "]:" + port + "/");
+                        v6.add(scheme + "://[" + Addresses.host(a) + "]:" + port + "/");
                     }
                 }
             }

@@ -133,11 +133,8 @@ final class ServerCommands {
      *         (so {@code ::1} stays {@code [::1]}), else the resolved one; always the real port
      */
     static String display(String asked, InetSocketAddress bound) {
-        String host = bound.getAddress().getHostAddress();
-        if (bound.getAddress() instanceof Inet6Address) {
-            // The JDK spells IPv6 in full (0:0:0:0:0:0:0:1); keep the user's shorter literal when it names the same address.
-            host = asked.indexOf(':') >= 0 ? asked : host;
-        }
+        // An IPv6 literal as the user typed it (a zone kept), else the canonical short form (::1, not the JDK's full one).
+        String host = bound.getAddress() instanceof Inet6Address && asked.indexOf(':') >= 0 ? asked : Addresses.host(bound.getAddress());
         return display(host, bound.getPort());
     }
 

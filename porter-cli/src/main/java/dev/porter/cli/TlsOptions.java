@@ -192,7 +192,7 @@ public final class TlsOptions {
                 } else if (Integer.valueOf(7).equals(san.get(0))) {
                     // The JDK spells IPv6 in full; show it as people write it.
                     InetAddress a = InetAddress.getByName(s);
-                    names.add(a instanceof java.net.Inet6Address ? Addresses.compress(a.getHostAddress()) : s);
+                    names.add(a instanceof java.net.Inet6Address ? Addresses.host(a) : s);
                 }
             }
         } catch (Exception e) {

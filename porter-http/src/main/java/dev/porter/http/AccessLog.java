@@ -1,5 +1,7 @@
 package dev.porter.http;
 
+import dev.porter.core.IpText;
+
 import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -40,7 +42,7 @@ public interface AccessLog {
         /** @return the entry in Combined Log Format (Common Log Format plus referer and user agent) */
         public String combined() {
             StringBuilder sb = new StringBuilder(160);
-            sb.append(remote.getAddress().getHostAddress()).append(" - - [").append(CLF_TIME.format(time)).append("] \"")
+            sb.append(IpText.of(remote.getAddress())).append(" - - [").append(CLF_TIME.format(time)).append("] \"")
                     .append(method).append(' ').append(escape(target)).append(' ').append(version).append("\" ")
                     .append(status).append(' ').append(bytes == 0 ? "-" : Long.toString(bytes)).append(" \"")
                     .append(referer == null ? "-" : escape(referer)).append("\" \"")

@@ -1,5 +1,6 @@
 package dev.porter.http.internal.proxy;
 
+import dev.porter.core.IpText;
 import dev.porter.http.Headers;
 import dev.porter.http.Request;
 import dev.porter.http.internal.Ascii;
@@ -68,7 +69,7 @@ final class Forwarding {
         static Client of(InetAddress peer, String host, String proto) {
             Client c = last;
             if (c != null && c.peer.equals(peer) && Objects.equals(c.host, host) && c.proto.equals(proto)) return c;
-            String peerText = peer.getHostAddress();
+            String peerText = IpText.of(peer);
             StringBuilder element = new StringBuilder(64).append("for=");
             // RFC 7239 §6: an IPv6 node is bracketed, and so must be a quoted-string.
             if (peer instanceof Inet6Address) element.append("\"[").append(peerText).append("]\"");
@@ -94,7 +95,7 @@ final class Forwarding {
                 if (!first.isEmpty()) return first;
             }
         }
-        return req.remoteAddress().getAddress().getHostAddress();
+        return IpText.of(req.remoteAddress().getAddress());
     }
 
     /** @return {@code Via} with this hop appended: the received protocol's version and the pseudonym */

@@ -1,5 +1,6 @@
 package dev.porter.http.internal.status;
 
+import dev.porter.core.IpText;
 import dev.porter.core.ConnectionInfo;
 import dev.porter.http.internal.JsonStrings;
 
@@ -91,7 +92,7 @@ final class StatusJson {
     }
 
     static String peer(ConnectionInfo c) {
-        String host = c.peer().getAddress() == null ? c.peer().getHostString() : c.peer().getAddress().getHostAddress();
+        String host = c.peer().getAddress() == null ? c.peer().getHostString() : IpText.of(c.peer().getAddress());
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + c.peer().getPort();
     }
 
