@@ -79,8 +79,23 @@ final class GetCommand implements Callable<Integer> {
     @Option(names = "--max-redirs", paramLabel = "N", description = "Most redirects to follow with -L. Default: ${DEFAULT-VALUE}.")
     int maxRedirects = 50;
 
-    @Option(names = {"-C", "--continue"}, description = "Resume a partial download into the -o FILE with a Range request.")
+    @Option(names = {"-C", "--continue"}, preprocessor = CurlResume.class,
+            description = "Resume a partial download into the -o FILE with a Range request (curl's '-C -' too).")
     boolean resume;
+
+    /**
+     * Takes curl's spelling, {@code -C -} (curl needs an offset after {@code -C}; "-" asks it to find the offset
+     * from the file, which is what {@code -C} does here): the "-" is consumed, so a command copied from curl works.
+     */
+    static final class CurlResume implements picocli.CommandLine.IParameterPreprocessor {
+        @Override
+        public boolean preprocess(java.util.Stack<String> args, picocli.CommandLine.Model.CommandSpec spec,
+                                  picocli.CommandLine.Model.ArgSpec option, java.util.Map<String, Object> info) {
+            if (!args.isEmpty() && args.peek().equals("-")) args.pop();
+            option.setValue(true);
+            return true;
+        }
+    }
 
     // Declared here, between -C and -v, so that --help lists its options where they always were.
     @Mixin

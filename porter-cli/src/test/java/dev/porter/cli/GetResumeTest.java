@@ -85,6 +85,15 @@ class GetResumeTest {
     }
 
     @Test
+    void takesCurlsSpellingDashCDash(@TempDir Path tmp) throws IOException {
+        Path file = partial(tmp, 200_000);
+        Run r = get("-C", "-", "-o", file.toString(), base + "/file");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(lastRange.get()).isEqualTo("bytes=200000-");
+        assertThat(Files.readAllBytes(file)).isEqualTo(CONTENT);
+    }
+
+    @Test
     void resumesAfterADownloadWasCutShort(@TempDir Path tmp) throws IOException {
         Path file = tmp.resolve("download.bin");
         byte[] head = ("HTTP/1.1 200 OK\r\nContent-Length: " + CONTENT.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
