@@ -173,6 +173,7 @@ class StaticFilesListingFeaturesTest {
         HttpResponse<byte[]> route = get("/users/42/settings", "Accept", "text/html,application/xhtml+xml,*/*;q=0.8");
         assertThat(route.statusCode()).isEqualTo(200);
         assertThat(text(route)).isEqualTo("<div id=app></div>");
+        assertThat(route.headers().allValues("Vary")).anySatisfy(v -> assertThat(v).contains("Accept"));
         assertThat(get("/missing.js", "Accept", "*/*").statusCode()).isEqualTo(404);
         assertThat(get("/small.txt").statusCode()).isEqualTo(200);
     }

@@ -52,9 +52,14 @@ public final class Fallbacks {
                 return true;
             }
         }
-        String accept = request.header("Accept");
-        if (spa && accept != null && accept.contains("text/html") && files.index(request, response, mapper.root())) {
-            return true;
+        if (spa) {
+            // The app's page answers a navigation here, and the same URL fetched by a script is a 404: a cache must
+            // not hand the page to the script (RFC 9110 §12.5.5). Added, not set: a filter's Vary stays.
+            response.header("Vary", "Accept");
+            String accept = request.header("Accept");
+            if (accept != null && accept.contains("text/html") && files.index(request, response, mapper.root())) {
+                return true;
+            }
         }
         if (notFoundPage) {
             Path page = regularFile("404.html");
