@@ -395,11 +395,7 @@ final class ClientStreamTable {
         return retry(why, progressed());
     }
 
-    /**
-     * @return true if the server processed streams on this connection: completed ones, or ones this client opened at
-     *         or below its GOAWAY's last identifier. A GOAWAY naming streams never opened (the shutdown notice's
-     *         2^31-1, §6.8, sent before any stream) says nothing was processed. The lock is held
-     */
+    /** @return true if the server processed streams here: completed, or opened and at most its GOAWAY's last (not a §6.8 notice's 2^31-1 before any); the lock is held */
     private boolean progressed() {
         return completed > 0 || goAwayLast > 0 && (nextStreamId < 0 || goAwayLast < nextStreamId);
     }
