@@ -108,6 +108,34 @@ class Http2ClientProtocolTest {
     }
 
     @Test
+    void aServerThatSaysGoAwayOnEveryNewConnectionIsTriedThreeMoreTimesOnly() throws Exception {
+        // A server draining (RFC 9113 §6.8: GOAWAY with the largest identifier, a shutdown notice) before this client
+        // opened any stream processed nothing here: its retry counts. The notice's last identifier was taken as the
+        // server's progress, so every new connection was a free retry: a loop on fresh connections, without end
+        // unless a timeout was set. From the 11th connection on, this server answers, which only the loop reaches.
+        AtomicInteger connections = new AtomicInteger();
+        try (RawServer server = RawServer.start(s -> {
+            H2Peer p = new H2Peer(s).handshake();
+            if (connections.incrementAndGet() > 10) {
+                p.respond(p.readRequest().streamId(), 200, "looped");
+                RawServer.drain(s.getInputStream());
+                return;
+            }
+            p.goAway(Integer.MAX_VALUE, Http2Error.NO_ERROR, "draining");
+            for (H2Peer.Frame f; (f = p.next()) != null; ) {
+                if (f.type() == FrameType.HEADERS) {
+                    p.goAway(0, Http2Error.NO_ERROR, "gone"); // a stream that slipped in before the notice
+                    return;
+                }
+            }
+        }); HttpClient client = client()) {
+            assertThatThrownBy(() -> client.send(ClientRequest.get(server.url("/"))))
+                    .isInstanceOf(HttpClientException.IncompleteResponse.class).hasMessageContaining("retried 3 times");
+            assertThat(server.accepted()).isEqualTo(4);
+        }
+    }
+
+    @Test
     void aStreamedBodyLeftUnprocessedIsNotSentTwice() throws Exception {
         try (RawServer server = RawServer.start(s -> {
             H2Peer p = new H2Peer(s).handshake();

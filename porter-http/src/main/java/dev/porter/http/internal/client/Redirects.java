@@ -93,12 +93,17 @@ public final class Redirects {
                 s = location; // Latin-1 text after all
             }
         }
+        // '[' and ']' are legal in a host (IPv6) and a query, not in a path (RFC 3986 §3.3), where URI refuses them.
+        int pathStart = pathStart(s);
+        int pathEnd = pathStart;
+        while (pathEnd < s.length() && s.charAt(pathEnd) != '?' && s.charAt(pathEnd) != '#') pathEnd++;
         StringBuilder out = null;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             boolean badPercent = c == '%' && !(i + 2 < s.length() && hex(s.charAt(i + 1)) && hex(s.charAt(i + 2)));
             boolean encode = badPercent || c <= 0x20 || c == 0x7F || (c >= 0x80 && c <= 0x9F)
-                    || (c < 0x80 && "\"<>\\^`{|}".indexOf(c) >= 0);
+                    || (c < 0x80 && "\"<>\\^`{|}".indexOf(c) >= 0)
+                    || ((c == '[' || c == ']') && i >= pathStart && i < pathEnd);
             if (encode && out == null) out = new StringBuilder(s.length() + 16).append(s, 0, i);
             if (encode) {
                 byte[] bytes = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
@@ -108,6 +113,24 @@ public final class Redirects {
             }
         }
         return out == null ? s : out.toString();
+    }
+
+    /** @return where the path of the reference {@code s} starts: after its scheme and authority, if any */
+    private static int pathStart(String s) {
+        int i = 0;
+        int colon = s.indexOf(':');
+        if (colon > 0 && Character.isLetter(s.charAt(0))) {
+            boolean scheme = true;
+            for (int k = 1; k < colon && scheme; k++) {
+                char c = s.charAt(k);
+                scheme = Character.isLetterOrDigit(c) || c == '+' || c == '-' || c == '.';
+            }
+            if (scheme) i = colon + 1;
+        }
+        if (!s.startsWith("//", i)) return i;
+        i += 2;
+        while (i < s.length() && "/?#".indexOf(s.charAt(i)) < 0) i++;
+        return i;
     }
 
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();

@@ -395,9 +395,9 @@ final class ClientStreamTable {
         return retry(why, progressed());
     }
 
-    /** @return true if the server processed streams on this connection (completed, or below its GOAWAY's last); the lock is held */
+    /** @return true if the server processed streams here: completed, or opened and at most its GOAWAY's last (not a §6.8 notice's 2^31-1 before any); the lock is held */
     private boolean progressed() {
-        return completed > 0 || goAwayLast > 0;
+        return completed > 0 || goAwayLast > 0 && (nextStreamId < 0 || goAwayLast < nextStreamId);
     }
 
     private static Http2Retry retry(String why, boolean progressed) {

@@ -24,4 +24,16 @@ class RedirectsTest {
     void resolvesAsRfc3986Section5Point4(String location, String expected) throws Exception {
         assertThat(Redirects.resolve(URI.create("http://a/b/c/d;p?q"), location)).hasToString(expected);
     }
+
+    @ParameterizedTest
+    @CsvSource({
+            "'/files/a[1].txt', 'http://a/files/a%5B1%5D.txt'",
+            "'/s?filter[name]=x', 'http://a/s?filter[name]=x'",
+            "'http://[::1]:8080/x[2]/', 'http://[::1]:8080/x%5B2%5D/'",
+            "'//h/[y]?[z]', 'http://h/%5By%5D?[z]'"})
+    void bracketsInALocationsPathArePercentEncodedAsCurlFollowsThem(String location, String expected) throws Exception {
+        // Browsers and curl follow Location: /files/a[1].txt; java.net.URI refuses '[' and ']' in a path (only an
+        // IPv6 host and a query may hold them), so the redirect failed with MalformedResponse (porter get -L exit 8).
+        assertThat(Redirects.resolve(URI.create("http://a/b/c/d;p?q"), location)).hasToString(expected);
+    }
 }
