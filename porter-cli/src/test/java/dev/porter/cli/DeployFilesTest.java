@@ -42,13 +42,22 @@ class DeployFilesTest {
     @Test
     void theSystemdUnitVerifies(@TempDir Path dir) throws Exception {
         Path analyze = Backends.require("systemd-analyze");
-        // Only ExecStart's program changes: the repository's launcher instead of /opt/porter/porter.
+        // Only ExecStart's program changes: the repository's launcher instead of the package's /usr/bin/porter.
         Path launcher = Path.of(System.getProperty("user.dir")).getParent().resolve("porter").toAbsolutePath();
-        String unit = Files.readString(deploy("porter@.service")).replace("/opt/porter/porter ", launcher + " ");
+        String unit = Files.readString(deploy("porter@.service")).replace("/usr/bin/porter ", launcher + " ");
         Files.writeString(dir.resolve("porter@.service"), unit);
         Files.createSymbolicLink(dir.resolve("porter@8081.service"), dir.resolve("porter@.service"));
         String out = run(dir, analyze.toString(), "verify", "--man=no", dir.resolve("porter@8081.service").toString());
         assertThat(out).doesNotContain("porter@");
+    }
+
+    @Test
+    void theSystemdUnitRunsThePorterThePackagesInstall() throws Exception {
+        // docs/install.md: the .deb puts the launcher at /opt/porter/bin/porter, linked from /usr/bin/porter.
+        assertThat(Files.readString(deploy("").resolveSibling("docs").resolve("install.md")))
+                .contains("`/usr/bin/porter` → `/opt/porter/bin/porter`");
+        assertThat(Files.readAllLines(deploy("porter@.service"))).filteredOn(l -> l.startsWith("ExecStart="))
+                .singleElement().asString().startsWith("ExecStart=/usr/bin/porter ");
     }
 
     @Test
