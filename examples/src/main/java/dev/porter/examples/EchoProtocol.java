@@ -1,6 +1,7 @@
 package dev.porter.examples;
 
 import dev.porter.core.Connection;
+import dev.porter.core.FramingException;
 import dev.porter.core.Protocol;
 
 /**
@@ -15,10 +16,16 @@ public final class EchoProtocol implements Protocol {
 
     @Override
     public void serve(Connection c) throws Exception {
-        for (String line; (line = c.readLine()) != null; ) {
-            c.writeLine(line);
-            // Pipelined lines are answered together: flush only when the client has nothing more buffered.
-            if (!c.hasBufferedInput()) c.flush();
+        try {
+            for (String line; (line = c.readLine()) != null; ) {
+                c.writeLine(line);
+                // Pipelined lines are answered together: flush only when the client has nothing more buffered.
+                if (!c.hasBufferedInput()) c.flush();
+            }
+        } catch (FramingException e) {
+            // The lines before a truncated or too-long one were whole and are answered: send them, then end.
+            c.flush();
+            throw e;
         }
         c.flush();
     }

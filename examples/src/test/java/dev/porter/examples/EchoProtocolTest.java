@@ -65,4 +65,24 @@ class EchoProtocolTest {
             client.expectClosed();
         }
     }
+
+    @Test
+    void answersTheWholeLinesBeforeAnUnterminatedLastLine() {
+        // printf 'first\nsecond\nno end' | nc: the stream ends inside a line (Truncated), after two whole lines.
+        try (Server server = TestServers.start(new EchoProtocol());
+             RawClient client = RawClient.connect(server)) {
+            client.send("first\nsecond\nno end").shutdownOutput();
+            assertThat(client.readAll()).isEqualTo("first\r\nsecond\r\n");
+        }
+    }
+
+    @Test
+    void answersTheLinesSentTogetherWithALineOverTheLimit() {
+        var config = TestServers.loopback().withConnection(ConnectionConfig.defaults().withMaxLineLength(10));
+        try (Server server = TestServers.start(config, new EchoProtocol());
+             RawClient client = RawClient.connect(server)) {
+            client.send("short\nmuch too long for ten\n");
+            assertThat(client.readAll()).isEqualTo("short\r\n");
+        }
+    }
 }

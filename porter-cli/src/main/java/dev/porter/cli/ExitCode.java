@@ -14,7 +14,10 @@ import picocli.CommandLine;
  */
 enum ExitCode {
 
-    /** Done as asked; a server command stopped by a signal after serving. */
+    /**
+     * Done as asked. A server command stopped by SIGINT or SIGTERM does not return: the JVM, ending on the signal,
+     * exits with 128 + the signal (130, 143) after the shutdown hook's graceful stop.
+     */
     OK(CommandLine.ExitCode.OK),
     /** A failure the message explains: a server that cannot start, a peer that does not answer. */
     FAILURE(CommandLine.ExitCode.SOFTWARE),

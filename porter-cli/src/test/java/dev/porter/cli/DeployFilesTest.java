@@ -3,8 +3,16 @@ package dev.porter.cli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.porter.core.testing.TestServers;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,12 +42,49 @@ class DeployFilesTest {
     @Test
     void theSystemdUnitVerifies(@TempDir Path dir) throws Exception {
         Path analyze = Backends.require("systemd-analyze");
-        // Only ExecStart's program changes: the repository's launcher instead of /opt/porter/porter.
+        // Only ExecStart's program changes: the repository's launcher instead of the package's /usr/bin/porter.
         Path launcher = Path.of(System.getProperty("user.dir")).getParent().resolve("porter").toAbsolutePath();
-        String unit = Files.readString(deploy("porter@.service")).replace("/opt/porter/porter ", launcher + " ");
+        String unit = Files.readString(deploy("porter@.service")).replace("/usr/bin/porter ", launcher + " ");
         Files.writeString(dir.resolve("porter@.service"), unit);
         Files.createSymbolicLink(dir.resolve("porter@8081.service"), dir.resolve("porter@.service"));
         String out = run(dir, analyze.toString(), "verify", "--man=no", dir.resolve("porter@8081.service").toString());
         assertThat(out).doesNotContain("porter@");
+    }
+
+    @Test
+    void theSystemdUnitRunsThePorterThePackagesInstall() throws Exception {
+        // docs/install.md: the .deb puts the launcher at /opt/porter/bin/porter, linked from /usr/bin/porter.
+        assertThat(Files.readString(deploy("").resolveSibling("docs").resolve("install.md")))
+                .contains("`/usr/bin/porter` → `/opt/porter/bin/porter`");
+        assertThat(Files.readAllLines(deploy("porter@.service"))).filteredOn(l -> l.startsWith("ExecStart="))
+                .singleElement().asString().startsWith("ExecStart=/usr/bin/porter ");
+    }
+
+    @Test
+    void theSystemdUnitsPorterAnswersTheShippedHaproxyHealthCheck(@TempDir Path dir) throws Exception {
+        // The unit and haproxy.cfg are one setup: HAProxy checks GET /.porter/readyz behind a PROXY header, so the
+        // unit's command must turn the status page on (without it every check is a 404 and every node is down).
+        String execStart = Files.readAllLines(deploy("porter@.service")).stream()
+                .filter(l -> l.startsWith("ExecStart=")).findFirst().orElseThrow();
+        assertThat(Files.readString(deploy("haproxy.cfg"))).contains("uri /.porter/readyz").contains("send-proxy-v2");
+        int port = TestServers.freePort();
+        List<String> args = new ArrayList<>();
+        String[] words = execStart.substring("ExecStart=".length()).split(" ");
+        for (int i = 1; i < words.length; i++) { // words[0] is the launcher
+            args.add(words[i].replace("%i", Integer.toString(port)).replace("/srv/www", dir.toString()));
+        }
+        try (PorterProcess porter = PorterProcess.start(args.toArray(String[]::new))) {
+            assertThat(porter.listeningPort("http")).isEqualTo(port);
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                s.setSoTimeout((int) TestServers.TIMEOUT.toMillis());
+                OutputStream out = s.getOutputStream();
+                // A v1 UNKNOWN header is v2's LOCAL (a health check): the socket's own address stands.
+                out.write(("PROXY UNKNOWN\r\nGET /.porter/readyz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                InputStream in = s.getInputStream();
+                assertThat(new String(in.readAllBytes(), StandardCharsets.ISO_8859_1)).startsWith("HTTP/1.1 200");
+            }
+        }
     }
 }
