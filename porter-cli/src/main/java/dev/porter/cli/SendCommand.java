@@ -1,9 +1,12 @@
 package dev.porter.cli;
 
 import dev.porter.core.Client;
+import dev.porter.core.ClientTls;
 import dev.porter.core.Connection;
 import dev.porter.core.ConnectionConfig;
 import dev.porter.core.FramingException;
+import dev.porter.core.TlsSetupException;
+import dev.porter.core.TrustSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -11,11 +14,14 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
+import javax.net.ssl.SSLException;
+
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -42,6 +48,23 @@ public final class SendCommand implements Callable<Integer> {
     void timeout(int seconds) {
         if (seconds < 1) throw new ParameterException(spec.commandLine(), "--timeout must be at least 1 second: " + seconds);
         timeout = Duration.ofSeconds(seconds);
+    }
+
+    @Option(names = "--tls", description = "speak TLS, as to 'porter echo --tls' (the JDK's trust store and the host name checked)")
+    boolean tls;
+
+    @Option(names = {"-k", "--insecure"}, description = "TLS: accept any certificate for any name (implies --tls)")
+    boolean insecure;
+
+    @Option(names = "--cacert", paramLabel = "FILE",
+            description = "TLS: trust the authorities of this PEM file instead of the JDK's (implies --tls), e.g. a dev certificate")
+    Path caCert;
+
+    /** @return the TLS to connect with, or null for plaintext */
+    private ClientTls clientTls() {
+        if (insecure) return ClientTls.defaults().withTrust(new TrustSource.TrustAll());
+        if (caCert != null) return ClientTls.defaults().withTrust(new TrustSource.CaFile(caCert));
+        return tls ? ClientTls.defaults() : null;
     }
 
     /** A parsed {@code HOST:PORT}. */
@@ -89,15 +112,26 @@ public final class SendCommand implements Callable<Integer> {
         String text = String.join(" ", words);
         // The idle timeout bounds the wait for the reply's first byte; the read timeout the rest of its line.
         ConnectionConfig limits = ConnectionConfig.defaults().withIdleTimeout(timeout).withReadTimeout(timeout);
+        ClientTls clientTls = clientTls();
+        if (clientTls != null) {
+            try {
+                Client.check(clientTls);
+            } catch (TlsSetupException e) {
+                return fail(err, e.getMessage());
+            }
+        }
         Connection c;
         try {
-            c = Client.connect(to.host(), to.port(), timeout, limits);
+            c = Client.connect(to.host(), to.port(), timeout, limits, clientTls);
         } catch (ConnectException e) {
             return fail(err, "cannot connect to " + to + ": connection refused (is a server listening there?)");
         } catch (SocketTimeoutException e) {
             return fail(err, "cannot connect to " + to + ": no answer within " + timeout.toSeconds() + " s");
         } catch (UnknownHostException e) {
             return fail(err, "cannot connect to " + to + ": unknown host");
+        } catch (SSLException e) {
+            return fail(err, "TLS with " + to + " failed: " + e.getMessage()
+                    + (caCert == null && !insecure ? " (--cacert FILE to trust its authority, -k to skip the check)" : ""));
         } catch (IOException e) {
             return fail(err, "cannot connect to " + to + ": " + e.getMessage());
         }

@@ -1,10 +1,16 @@
 package dev.porter.cli;
 
 import dev.porter.core.Server;
+import dev.porter.core.ServerConfig;
+import dev.porter.core.TlsConfig;
+import dev.porter.core.testing.TestCertificates;
 import dev.porter.core.testing.TestServers;
 import dev.porter.examples.ChatRoom;
 import dev.porter.examples.EchoProtocol;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -19,6 +25,26 @@ class SendAndUsageTest {
         try (Server echo = TestServers.start(new EchoProtocol())) {
             Cli.Result r = Cli.run("send", "127.0.0.1:" + echo.port(), "hello", "porter");
             assertThat(r).isEqualTo(new Cli.Result(0, "hello porter" + NL, ""));
+        }
+    }
+
+    @Test
+    void sendSpeaksTlsToATlsEchoTrustingItsAuthorityOrNothing(@TempDir Path dir) {
+        TestCertificates ca = TestCertificates.create(dir.resolve("ca"));
+        ServerConfig config = TestServers.loopback().withTls(TlsConfig.of(ca.server("localhost", "127.0.0.1").pem()));
+        try (Server echo = TestServers.start(config, new EchoProtocol())) {
+            String to = "127.0.0.1:" + echo.port();
+            assertThat(Cli.run("send", "--cacert", ca.caFile().toString(), to, "over", "tls"))
+                    .isEqualTo(new Cli.Result(0, "over tls" + NL, ""));
+            assertThat(Cli.run("send", "-k", to, "anyway")).isEqualTo(new Cli.Result(0, "anyway" + NL, ""));
+            // The JDK's trust store does not hold the test authority: one line, exit 1, and how to trust it.
+            Cli.Result untrusted = Cli.run("send", "--tls", to, "hi");
+            assertThat(untrusted.exitCode()).isEqualTo(1);
+            assertThat(untrusted.err()).startsWith("porter: TLS with " + to + " failed: ").contains("--cacert FILE")
+                    .doesNotContain("\tat ").hasLineCount(1);
+            Cli.Result missing = Cli.run("send", "--cacert", dir.resolve("nope.pem").toString(), to, "hi");
+            assertThat(missing.exitCode()).isEqualTo(1);
+            assertThat(missing.err()).contains("nope.pem").hasLineCount(1);
         }
     }
 
