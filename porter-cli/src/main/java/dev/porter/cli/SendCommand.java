@@ -130,8 +130,8 @@ public final class SendCommand implements Callable<Integer> {
         } catch (UnknownHostException e) {
             return fail(err, "cannot connect to " + to + ": unknown host");
         } catch (SSLException e) {
-            return fail(err, "TLS with " + to + " failed: " + e.getMessage()
-                    + (caCert == null && !insecure ? " (--cacert FILE to trust its authority, -k to skip the check)" : ""));
+            String certificate = GetErrors.certificateProblem(e); // one line, as porter get words it
+            return fail(err, "TLS with " + to + " failed: " + (certificate != null ? certificate : e.getMessage()));
         } catch (IOException e) {
             return fail(err, "cannot connect to " + to + ": " + e.getMessage());
         }
