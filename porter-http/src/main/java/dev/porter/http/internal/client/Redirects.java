@@ -3,6 +3,7 @@ package dev.porter.http.internal.client;
 import dev.porter.http.ClientRequest;
 import dev.porter.http.ClientResponse;
 import dev.porter.http.HttpClientException;
+import dev.porter.http.internal.Ascii;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -136,7 +137,7 @@ public final class Redirects {
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
     private static boolean hex(char c) {
-        return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
+        return c < 0x80 && Ascii.hexValue((byte) c) >= 0; // below 0x80 first: the cast would fold İ (0x130) to '0'
     }
 
     /**

@@ -41,7 +41,8 @@ public record Route(String scheme, String host, int port, Transport transport, P
     public static Route of(URI uri) throws HttpClientException.UnsupportedScheme {
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         Transport t = Transports.forScheme(scheme);
-        int port = UriHosts.port(uri) < 0 ? t.defaultPort() : UriHosts.port(uri);
+        int given = UriHosts.port(uri);
+        int port = given < 0 ? t.defaultPort() : given;
         return new Route(scheme, UriHosts.host(uri), port, t, null);
     }
 

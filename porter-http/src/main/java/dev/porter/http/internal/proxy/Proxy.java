@@ -131,9 +131,7 @@ public final class Proxy implements AutoCloseable {
                     out = Outgoing.build(req, b, target, body, isTrusted, cfg, left, maxForwards);
                 }
             } catch (IllegalArgumentException e) {
-                // The reason names the backend's address (URI's message): the log's, not the client's.
-                LOG.log(System.Logger.Level.INFO, "{0} {1} cannot be forwarded: {2}", req.method(), target, e.getMessage());
-                res.send(Status.BAD_REQUEST, "Bad Request: the request cannot be forwarded\n");
+                refuseUnforwardable(req, target, res, e);
                 return;
             }
             ClientResponse answer;
@@ -207,5 +205,14 @@ public final class Proxy implements AutoCloseable {
         if (health != null) health.close();
         upgrades.close();
         engine.close();
+    }
+
+    /**
+     * Answers a request whose target or fields cannot be put in a request to a backend: 400 with one line. The
+     * reason names the backend's address (URI's message), so it goes to the log, not to the client.
+     */
+    static void refuseUnforwardable(Request req, String target, Response res, IllegalArgumentException e) throws IOException {
+        LOG.log(System.Logger.Level.INFO, "{0} {1} cannot be forwarded: {2}", req.method(), target, e.getMessage());
+        res.send(Status.BAD_REQUEST, "Bad Request: the request cannot be forwarded\n");
     }
 }

@@ -127,9 +127,7 @@ final class Upgrades {
                 sent = PreparedRequest.target(uri, target);
                 out = Outgoing.fieldsOnly(req, b, trusted, cfg);
             } catch (IllegalArgumentException e) {
-                // The reason names the backend's address (URI's message): the log's, not the client's.
-                LOG.log(System.Logger.Level.INFO, "{0} {1} cannot be forwarded: {2}", req.method(), target, e.getMessage());
-                res.send(Status.BAD_REQUEST, "Bad Request: the request cannot be forwarded\n");
+                Proxy.refuseUnforwardable(req, target, res, e);
                 return false;
             }
             // RFC 8441 §5: an HTTP/2 client sends no key; the backend's HTTP/1.1 handshake needs one (RFC 6455 §4.1).
