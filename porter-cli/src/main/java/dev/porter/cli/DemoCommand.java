@@ -104,7 +104,7 @@ final class DemoCommand implements Callable<Integer> {
             return fail("cannot listen on " + ServerCommands.display(bind, https.redirectPort) + " (--redirect-http): " + e.getMessage());
         }
         // SIGHUP is caught before the first line: a script that reads it may send one at once.
-        if (setup != null) TlsReload.onHangup(server::reloadTls, setup.source(), "porter demo", System.out::println, System.err::println);
+        Signals.forServer("porter demo", setup, server::reloadTls, System.out::println, System.err::println);
         System.out.println(ServerCommands.listeningLine(setup != null ? "https" : "http", Addresses.format(server.address())));
         if (redirect != null) System.out.println("Redirecting http://" + Addresses.format(redirect.address()) + "/ to https");
         if (status) System.out.println("Status page at " + (setup != null ? "https://" : "http://") + Addresses.format(server.address()) + "/.porter/status");

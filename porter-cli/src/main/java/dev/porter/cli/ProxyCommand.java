@@ -164,6 +164,8 @@ final class ProxyCommand implements Callable<Integer> {
             return fail("cannot listen on " + ServerCommands.display(server.bind, port) + ": "
                     + (e.getMessage() == null ? "unknown address" : e.getMessage()));
         }
+        // Before the first line: a script that reads it may signal at once.
+        Signals.forServer("porter proxy", setup, s::reloadTls, System.out::println, System.err::println);
         System.out.println("Listening on " + (setup != null ? "https://" : "http://") + Addresses.format(s.address()));
         System.out.println("Proxying to " + String.join(", ", upstreams) + " (" + balance
                 + (sticky != null ? ", sticky by " + sticky : "") + (healthPath != null ? ", checking " + healthPath : "")

@@ -203,7 +203,7 @@ final class ServeCommand implements Callable<Integer> {
             return fail("cannot listen on " + redirectWhere + " (--redirect-http): " + reason(e));
         }
         // SIGHUP is caught before the first line: a script that reads it may send one at once.
-        if (setup != null) TlsReload.onHangup(server::reloadTls, setup.source(), "porter serve", System.out::println, System.err::println);
+        Signals.forServer("porter serve", setup, server::reloadTls, System.out::println, System.err::println);
         System.out.println(ServerCommands.listeningLine(setup != null ? "https" : "http", Addresses.format(server.address())));
         System.out.println("Serving " + dir);
         warnIfNamesAreNotUtf8();

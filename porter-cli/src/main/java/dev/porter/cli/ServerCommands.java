@@ -86,7 +86,7 @@ final class ServerCommands {
             return ExitCode.FAILURE.code();
         }
         // SIGHUP is caught before the first line: a script that reads it may send one at once.
-        if (setup != null) TlsReload.onHangup(server::reloadTls, setup.source(), "porter", line -> print(out, line), line -> print(err, line));
+        Signals.forServer("porter", setup, server::reloadTls, line -> print(out, line), line -> print(err, line));
         out.println(listeningLine(setup != null ? "tls" : "tcp", display(config.host(), server.address())));
         if (setup != null) {
             for (String line : setup.describe("openssl s_client -quiet -CAfile {ca} -connect localhost:" + server.port())) {

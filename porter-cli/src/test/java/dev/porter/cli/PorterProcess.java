@@ -25,6 +25,7 @@ final class PorterProcess implements AutoCloseable {
     private final Process process;
     private final LinkedBlockingQueue<String> stdout = new LinkedBlockingQueue<>();
     private final StringBuffer stderr = new StringBuffer();
+    private final java.util.concurrent.CountDownLatch stderrEnded = new java.util.concurrent.CountDownLatch(1);
 
     private PorterProcess(Process process) {
         this.process = process;
@@ -70,6 +71,7 @@ final class PorterProcess implements AutoCloseable {
             // The process ended and its pipe closed under us: everything it wrote was read.
         } finally {
             if (isOut) stdout.add(EOF);
+            else stderrEnded.countDown();
         }
     }
 
@@ -151,6 +153,19 @@ final class PorterProcess implements AutoCloseable {
 
     /** @return everything written to stderr so far */
     String stderr() {
+        return stderr.toString();
+    }
+
+    /** @return everything the process wrote to stderr, once it ended (call after the exit) */
+    String stderrAtEnd() {
+        try {
+            if (!stderrEnded.await(TestServers.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new AssertionError("stderr did not end in time: " + stderr);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
         return stderr.toString();
     }
 
