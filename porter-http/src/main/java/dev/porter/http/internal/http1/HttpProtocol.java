@@ -267,9 +267,17 @@ public final class HttpProtocol implements Protocol {
                 framed = fail(res, Status.INTERNAL_SERVER_ERROR, Status.INTERNAL_SERVER_ERROR.reason());
             }
         } catch (Exception e) {
-            LOG.log(System.Logger.Level.WARNING, "handler failed for " + c.remoteAddress() + " " + head.method + " "
-                    + head.target, e);
-            framed = fail(res, Status.INTERNAL_SERVER_ERROR, Status.INTERNAL_SERVER_ERROR.reason());
+            if (e instanceof InterruptedException && c.isDraining()) {
+                // A graceful stop's deadline passed and interrupted the handler (core.md, Stopping): the stop's
+                // doing, not the handler's failure. The answer, if it can still leave, says the server is going.
+                LOG.log(System.Logger.Level.DEBUG, () -> "stop cut off " + head.method + " " + head.target
+                        + " from " + c.remoteAddress());
+                framed = fail(res, Status.SERVICE_UNAVAILABLE, Status.SERVICE_UNAVAILABLE.reason());
+            } else {
+                LOG.log(System.Logger.Level.WARNING, "handler failed for " + c.remoteAddress() + " " + head.method
+                        + " " + head.target, e);
+                framed = fail(res, Status.INTERNAL_SERVER_ERROR, Status.INTERNAL_SERVER_ERROR.reason());
+            }
         }
         // Unread body: discard a little to keep the connection, else close (never parse body bytes as a request).
         boolean drained = body.drain(config.maxDrainBytes());
