@@ -83,6 +83,27 @@ class StopTest {
         assertThat(accessLog).singleElement().asString().contains("\"GET /forever HTTP/1.1\" 503 ");
     }
 
+    @Test
+    void aRequestCutOffAtTheDeadlineWhileReadingItsBodyKeepsItsAccessLogLine() throws Exception {
+        // An upload still arriving when the grace ends: its connection is closed under the handler's read. The
+        // access log used to lose the request altogether.
+        CountDownLatch entered = new CountDownLatch(1);
+        List<String> accessLog = new CopyOnWriteArrayList<>();
+        Router router = new Router().put("/upload", (req, res) -> {
+            entered.countDown();
+            res.send(req.body().transferTo(java.io.OutputStream.nullOutputStream()) + " bytes\n");
+        });
+        HttpServer server = HttpServer.start(HttpConfig.builder().port(0).accessLog(AccessLog.combined(accessLog::add)).build(), router);
+        try (HttpWire wire = HttpWire.connect(server)) {
+            wire.send("PUT /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\nonly part of it");
+            assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(server.stop(Duration.ofMillis(200))).as("one request was cut off").isEqualTo(1);
+        } finally {
+            server.close();
+        }
+        assertThat(accessLog).singleElement().asString().contains("\"PUT /upload HTTP/1.1\" 503 ");
+    }
+
     /** Waits (bounded) until the welcome socket is closed, i.e. the stop has begun. */
     private static void awaitRefused(int port) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);

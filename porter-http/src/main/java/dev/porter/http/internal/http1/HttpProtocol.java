@@ -253,7 +253,12 @@ public final class HttpProtocol implements Protocol {
                 // Reading the body failed (408 on a read timeout, 400 on a truncated body): answer with that.
                 framed = fail(res, body.failure().status(), body.failure().getMessage());
             } else if (!c.isOpen()) {
-                throw e; // the connection itself failed: nobody is left to answer
+                // The connection itself failed: nobody is left to answer. One a stop's deadline closed under the
+                // handler (an upload still arriving) is still a request served, as the log says.
+                if (c.isDraining()) {
+                    log(c, head, res.committed() ? res.status().code() : 503, res.bodyBytes(), started, false, state.meter);
+                }
+                throw e;
             } else if (c.writeFailed()) {
                 // The client went away while the answer was written (an abandoned download or stream): its
                 // normal end, not the handler's failure. Nothing more reaches it; the connection closes.
