@@ -115,7 +115,8 @@ public interface Request {
      * Reads the whole body.
      *
      * @param maxBytes the most bytes accepted
-     * @throws HttpException 413 if the body is longer than {@code maxBytes}
+     * @throws HttpException            413 if the body is longer than {@code maxBytes}
+     * @throws IllegalArgumentException if {@code maxBytes} is negative
      */
     byte[] bodyBytes(int maxBytes) throws IOException;
 

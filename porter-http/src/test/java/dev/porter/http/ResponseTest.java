@@ -113,6 +113,7 @@ class ResponseTest {
                         readBodyCalls.incrementAndGet();
                     }
                 })
+                .post("/read-body-negative-limit", (req, res) -> res.send(req.bodyBytes(-1)))
                 .get("/endless", (req, res) -> {
                     try {
                         OutputStream out = res.stream();
@@ -299,6 +300,18 @@ class ResponseTest {
                 assertThat(log.failures()).hasSize(1);
                 assertThat(log.failures().get(0).getThrown()).isInstanceOf(IllegalArgumentException.class);
             }
+        }
+    }
+
+    @Test
+    void aNegativeBodyLimitIsTheHandlersMistakeNotA413() {
+        // bodyBytes(-1) used to answer the client 413 "over the limit of -1 bytes", as if its body were too large.
+        try (LogCapture log = LogCapture.of("dev.porter.http.HttpServer"); HttpWire wire = HttpWire.connect(server)) {
+            HttpWire.Transcript t = wire.send("POST /read-body-negative-limit HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi")
+                    .readToEnd();
+            assertThat(t.statuses()).containsExactly(500);
+            assertThat(log.failures()).singleElement().extracting(LogRecord::getThrown)
+                    .isInstanceOf(IllegalArgumentException.class);
         }
     }
 
