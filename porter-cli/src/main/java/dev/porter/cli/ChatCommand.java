@@ -12,7 +12,6 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -72,9 +71,9 @@ public final class ChatCommand implements Callable<Integer> {
         HttpServer web;
         try {
             web = HttpServer.start(ChatWeb.config().host(server.bind).port(webPort).build(), ChatWeb.router(room));
-        } catch (IOException | UnresolvedAddressException e) {
+        } catch (IOException e) {
             err.println("porter: cannot listen on " + ServerCommands.display(server.bind, webPort) + " (--web): "
-                    + (e.getMessage() == null ? "unknown host" : e.getMessage()));
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
             err.flush();
             return ExitCode.FAILURE.code();
         }

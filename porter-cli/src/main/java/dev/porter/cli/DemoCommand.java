@@ -94,12 +94,14 @@ final class DemoCommand implements Callable<Integer> {
             server = HttpServer.start(config, router);
         } catch (TlsSetupException e) {
             return fail(e.getMessage());
-        } catch (IOException | java.nio.channels.UnresolvedAddressException | UnsupportedOperationException e) {
+        } catch (java.net.UnknownHostException e) {
+            return fail("cannot listen on " + ServerCommands.display(bind, port) + ": unknown address " + bind);
+        } catch (IOException | UnsupportedOperationException e) {
             return fail("cannot listen on " + ServerCommands.display(bind, port) + ": " + e.getMessage());
         }
         try {
             redirect = https.startRedirect(bind, server.port(), log);
-        } catch (IOException | java.nio.channels.UnresolvedAddressException e) {
+        } catch (IOException e) {
             server.close();
             return fail("cannot listen on " + ServerCommands.display(bind, https.redirectPort) + " (--redirect-http): " + e.getMessage());
         }

@@ -18,7 +18,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
-import java.nio.channels.UnresolvedAddressException;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.CertificateException;
@@ -159,10 +159,13 @@ final class ProxyCommand implements Callable<Integer> {
         } catch (TlsSetupException e) {
             handler.close();
             return fail(e.getMessage());
-        } catch (IOException | UnresolvedAddressException e) {
+        } catch (UnknownHostException e) {
+            handler.close();
+            return fail("cannot listen on " + ServerCommands.display(server.bind, port) + ": unknown address " + server.bind);
+        } catch (IOException e) {
             handler.close();
             return fail("cannot listen on " + ServerCommands.display(server.bind, port) + ": "
-                    + (e.getMessage() == null ? "unknown address" : e.getMessage()));
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
         }
         // Before the first line: a script that reads it may signal at once.
         Signals.forServer("porter proxy", setup, s::reloadTls, System.out::println, System.err::println);

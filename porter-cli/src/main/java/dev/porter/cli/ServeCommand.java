@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.net.BindException;
-import java.nio.channels.UnresolvedAddressException;
+import java.net.UnknownHostException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -187,7 +187,7 @@ final class ServeCommand implements Callable<Integer> {
             return fail(e.getMessage());
         } catch (BindException e) {
             return fail("cannot listen on " + where + ": " + reason(e));
-        } catch (UnresolvedAddressException e) {
+        } catch (UnknownHostException e) {
             return fail("cannot listen on " + where + ": unknown address " + host);
         } catch (IOException e) {
             return fail("cannot listen on " + where + ": " + reason(e));
@@ -197,7 +197,7 @@ final class ServeCommand implements Callable<Integer> {
         HttpServer redirect;
         try {
             redirect = https.startRedirect(host, server.port(), log);
-        } catch (IOException | UnresolvedAddressException e) {
+        } catch (IOException e) {
             server.close();
             String redirectWhere = host.contains(":") ? "[" + host + "]:" + https.redirectPort : host + ":" + https.redirectPort;
             return fail("cannot listen on " + redirectWhere + " (--redirect-http): " + reason(e));

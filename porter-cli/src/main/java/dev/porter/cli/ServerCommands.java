@@ -11,7 +11,7 @@ import java.net.BindException;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
-import java.nio.channels.UnresolvedAddressException;
+import java.net.UnknownHostException;
 import java.time.Duration;
 
 /**
@@ -78,7 +78,7 @@ final class ServerCommands {
         } catch (BindException e) {
             err.println("porter: cannot listen on " + display(config.host(), config.port()) + ": " + bindReason(e));
             return ExitCode.FAILURE.code();
-        } catch (UnresolvedAddressException e) {
+        } catch (UnknownHostException e) {
             err.println("porter: cannot listen on " + display(config.host(), config.port()) + ": unknown host");
             return ExitCode.FAILURE.code();
         } catch (IOException | UnsupportedOperationException e) {

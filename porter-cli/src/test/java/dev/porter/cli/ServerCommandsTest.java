@@ -151,6 +151,23 @@ class ServerCommandsTest {
     }
 
     @Test
+    void aBindHostThatDoesNotResolveIsOneLineNamingIt() {
+        // porter demo used to end that line with "null" (the core's exception had no message).
+        String[][] commands = {
+            {"demo", "-b", "no-such-host.invalid", "-p", "0"},
+            {"serve", "-b", "no-such-host.invalid", "-p", "0"},
+            {"proxy", "--to", "http://127.0.0.1:9", "-b", "no-such-host.invalid", "-p", "0"},
+            {"echo", "-b", "no-such-host.invalid", "-p", "0"},
+        };
+        for (String[] command : commands) {
+            Cli.Result r = Cli.run(command);
+            assertThat(r.exitCode()).as(command[0]).isEqualTo(1);
+            assertThat(r.err()).as(command[0]).matches("porter( \\w+)?: cannot listen on no-such-host\\.invalid:0: "
+                    + "unknown (address no-such-host\\.invalid|host)" + System.lineSeparator());
+        }
+    }
+
+    @Test
     void listensOnTheIpv6LoopbackAndSaysSo() {
         assumeTrue(dev.porter.core.testing.TestServers.hasIpv6Loopback(), "no IPv6 loopback here");
         try (PorterProcess porter = PorterProcess.start("echo", "-b", "::1", "-p", "0")) {

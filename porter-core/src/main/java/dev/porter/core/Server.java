@@ -40,8 +40,9 @@ public final class Server implements AutoCloseable {
     /**
      * Binds and starts accepting.
      *
-     * @throws java.net.BindException if the address is in use or not local
-     * @throws IOException            for other socket failures
+     * @throws java.net.BindException        if the address is in use or not local
+     * @throws java.net.UnknownHostException if the host does not resolve
+     * @throws IOException                   for other socket failures
      */
     public static Server start(ServerConfig config, Protocol protocol) throws IOException {
         Objects.requireNonNull(config, "config");

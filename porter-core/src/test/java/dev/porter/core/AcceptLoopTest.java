@@ -101,6 +101,14 @@ class AcceptLoopTest {
     }
 
     @Test
+    void bindingAHostThatDoesNotResolveFailsWithUnknownHostException() {
+        // As Client.connect does, rather than the unchecked UnresolvedAddressException with no message.
+        ServerConfig nowhere = TestServers.loopback().withHost("no-such-host.invalid");
+        assertThatThrownBy(() -> Server.start(nowhere, c -> { }))
+                .isInstanceOf(java.net.UnknownHostException.class).hasMessageContaining("no-such-host.invalid");
+    }
+
+    @Test
     void bindingAPortInUseFailsWithBindException() {
         try (Server first = TestServers.start(c -> { })) {
             ServerConfig same = TestServers.loopback().withPort(first.port());

@@ -12,7 +12,8 @@ import java.util.Optional;
  * <pre>{@code
  * router.get("/ticks", (req, res) -> {
  *     EventStream events = res.eventStream();
- *     long n = events.lastEventId().map(Long::parseLong).orElse(0L);   // the browser reconnected: go on
+ *     long n = events.lastEventId().filter(id -> id.matches("\\d{1,18}"))   // the browser reconnected: go on
+ *             .map(Long::parseLong).orElse(0L);                        // (a client may send any text)
  *     while (true) {
  *         events.send(ServerSentEvent.of("tick " + ++n).withId(Long.toString(n)));
  *         Thread.sleep(1000);

@@ -8,8 +8,9 @@ import java.util.function.BiConsumer;
 /**
  * An ordered list of header fields with case-insensitive names (RFC 9110 §5.1). Small and array-backed: a
  * request has a handful of fields, so a linear scan beats hashing. Mutable (filters may add or change fields);
- * not thread-safe. Names and values are not validated here: the parser validates what it receives and
- * {@link Response#header} validates what is sent.
+ * not thread-safe. Names and values are not validated here: the parser validates what it receives,
+ * {@link Response#header} validates what is sent, and a response checks the fields added to its
+ * {@link Response#headers()} list directly when it writes its head ({@code IllegalArgumentException}, so a 500).
  */
 public final class Headers {
 

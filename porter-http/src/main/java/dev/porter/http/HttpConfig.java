@@ -69,6 +69,12 @@ public record HttpConfig(ServerConfig server, int maxRequestLineLength, int maxH
         if (maxBodySize < 0) throw new IllegalArgumentException("maxBodySize must be >= 0");
         if (maxRequestsPerConnection < 1) throw new IllegalArgumentException("maxRequestsPerConnection must be >= 1");
         if (maxDrainBytes < 0) throw new IllegalArgumentException("maxDrainBytes must be >= 0");
+        // A zero or negative timeout would close every connection before its first request.
+        if (!headerTimeout.isPositive()) throw new IllegalArgumentException("headerTimeout must be positive: " + headerTimeout);
+        if (!keepAliveTimeout.isPositive()) {
+            throw new IllegalArgumentException("keepAliveTimeout must be positive: " + keepAliveTimeout);
+        }
+        if (idleLinger.isNegative()) throw new IllegalArgumentException("idleLinger must not be negative: " + idleLinger);
         if (strictTransportSecurity != null && strictTransportSecurity.isNegative()) {
             throw new IllegalArgumentException("strictTransportSecurity must not be negative");
         }

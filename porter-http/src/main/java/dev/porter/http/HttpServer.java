@@ -39,7 +39,10 @@ public final class HttpServer implements AutoCloseable {
     /**
      * Binds and starts serving.
      *
-     * @throws java.net.BindException if the address is in use
+     * @throws java.net.BindException             if the address is in use or not local
+     * @throws java.net.UnknownHostException       if the host does not resolve
+     * @throws dev.porter.core.TlsSetupException   if the TLS key material cannot be read or used
+     * @throws IOException                         for other socket failures
      */
     public static HttpServer start(HttpConfig config, Handler handler) throws IOException {
         Objects.requireNonNull(config, "config");

@@ -22,7 +22,10 @@ public interface Request {
     /** @return the request-target exactly as sent, e.g. {@code /a%20b?x=1} */
     String target();
 
-    /** @return the path of the target, percent-decoded once (UTF-8), without the query; {@code *} for OPTIONS * */
+    /**
+     * @return the path of the target, percent-decoded once (UTF-8), without the query; {@code *} for OPTIONS *
+     * @throws HttpException 400 if the path holds a malformed {@code %} escape
+     */
     String path();
 
     /** @return the raw (still percent-encoded) path of the target, without the query */
@@ -31,13 +34,19 @@ public interface Request {
     /** @return the raw query after {@code ?}, or {@code null} if there is none */
     String rawQuery();
 
-    /** @return the first value of query parameter {@code name}, decoded (form rules: {@code +} is a space), or null */
+    /**
+     * @return the first value of query parameter {@code name}, decoded (form rules: {@code +} is a space), or null
+     * @throws HttpException 400 if the query holds a malformed {@code %} escape (in any parameter)
+     */
     String query(String name);
 
-    /** @return all query parameters, decoded, in order of appearance */
+    /**
+     * @return all query parameters, decoded, in order of appearance
+     * @throws HttpException 400 if the query holds a malformed {@code %} escape
+     */
     Map<String, List<String>> queryParams();
 
-    /** @return {@code HTTP/1.1} or {@code HTTP/1.0} */
+    /** @return {@code HTTP/1.1} or {@code HTTP/1.0}; {@code HTTP/2.0} for a request over HTTP/2 */
     String version();
 
     /** @return the header fields, looked up case-insensitively */
@@ -106,7 +115,8 @@ public interface Request {
      * Reads the whole body.
      *
      * @param maxBytes the most bytes accepted
-     * @throws HttpException 413 if the body is longer than {@code maxBytes}
+     * @throws HttpException            413 if the body is longer than {@code maxBytes}
+     * @throws IllegalArgumentException if {@code maxBytes} is negative
      */
     byte[] bodyBytes(int maxBytes) throws IOException;
 

@@ -39,7 +39,11 @@ public interface Response {
     /** Replaces every field named {@code name} (case-insensitive) with this one; validated like {@link #header}. */
     Response setHeader(String name, String value);
 
-    /** @return the response header fields set so far */
+    /**
+     * @return the response header fields set so far, as a mutable list; a field added to it directly is checked
+     *         like {@link #header}'s when the head is written, where a bad one fails the send with
+     *         {@code IllegalArgumentException}
+     */
     Headers headers();
 
     /** Sets {@code Content-Type}. */

@@ -5,7 +5,9 @@ import dev.porter.http.internal.Ascii;
 import dev.porter.http.internal.Methods;
 import dev.porter.http.internal.Targets;
 import dev.porter.http.internal.websocket.WebSocketRoute;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -98,11 +100,15 @@ public final class Router implements Handler {
     }
 
     /**
-     * Adds a route for {@code method} (case-sensitive, e.g. {@code GET}) and {@code pattern}.
+     * Adds a route for {@code method} (case-sensitive, e.g. {@code GET}) and {@code pattern}. Literal text that a
+     * request target cannot hold as it is (a space, a control, a non-ASCII character) is matched percent-encoded
+     * as UTF-8 with upper-case hex digits, as clients send it ({@code /café} matches {@code /caf%C3%A9}).
      *
-     * @throws IllegalArgumentException if the pattern does not start with {@code /}, has {@code *} anywhere but
-     *                                  the last segment, or the method is not a token or is longer than 24
-     *                                  characters
+     * @throws IllegalArgumentException if the pattern does not start with {@code /}, holds {@code ?} or {@code #},
+     *                                  has {@code *} anywhere but the last segment, a {@code {}} without a name
+     *                                  or a name twice, or is already routed for this method (also when only its
+     *                                  names differ: the first would always win); or if the method is not a
+     *                                  token or is longer than 24 characters
      */
     public Router route(String method, String pattern, Handler handler) {
         Objects.requireNonNull(handler, "handler");
@@ -111,13 +117,22 @@ public final class Router implements Handler {
             // The parser answers 501 to longer method tokens before any route could see them (RFC 9112 §3).
             throw new IllegalArgumentException("method is longer than " + Methods.MAX_LENGTH + " characters: " + method);
         }
+        add(method, pattern, handler);
+        return this;
+    }
+
+    /** Adds a route for {@code method}, or for every method if null, after checking {@code pattern}. */
+    private void add(String method, String pattern, Handler handler) {
         if (pattern == null || !pattern.startsWith("/")) throw new IllegalArgumentException("pattern must start with /: " + pattern);
-        if (!pattern.contains("{") && !pattern.contains("*")) {
-            exact.computeIfAbsent(pattern, p -> new LinkedHashMap<>()).put(method, handler);
+        String path = asSent(pattern);
+        if (method != null && !path.contains("{") && !path.contains("*")) {
+            if (exact.computeIfAbsent(path, p -> new LinkedHashMap<>()).putIfAbsent(method, handler) != null) {
+                throw new IllegalArgumentException("a route for " + method + " " + pattern + " was already added");
+            }
             routedMethods = null;
-            return this;
+            return;
         }
-        List<String> segs = segments(pattern);
+        List<String> segs = segments(path);
         boolean tail = !segs.isEmpty() && segs.get(segs.size() - 1).equals("*");
         if (tail) segs.remove(segs.size() - 1);
         String[] segments = new String[segs.size()];
@@ -126,16 +141,53 @@ public final class Router implements Handler {
             String s = segs.get(i);
             if (s.contains("*")) throw new IllegalArgumentException("* is only allowed as the last segment: " + pattern);
             if (s.startsWith("{") && s.endsWith("}")) {
-                names.add(s.substring(1, s.length() - 1));
+                String name = s.substring(1, s.length() - 1);
+                if (name.isEmpty() || names.contains(name)) {
+                    throw new IllegalArgumentException("each {name} needs a name of its own: " + pattern);
+                }
+                names.add(name);
             } else {
                 segments[i] = s;
             }
         }
         if (tail) names.add(PathParams.REST);
+        for (Route r : patterns) {
+            if (Objects.equals(r.method, method) && r.tail == tail && Arrays.equals(r.segments, segments)) {
+                throw new IllegalArgumentException("a route for " + (method == null ? "every method" : method) + " "
+                        + pattern + " was already added (the first would always win)");
+            }
+        }
         patterns.add(new Route(method, segments, names.toArray(String[]::new), tail, handler));
         routedMethods = null;
-        return this;
     }
+
+    /**
+     * @return {@code pattern} as a request target spells it: each character a target cannot hold as it is (outside
+     *         visible ASCII, RFC 9112 §3.2) percent-encoded as UTF-8 (RFC 3986 §2.1), since routes match the raw path
+     * @throws IllegalArgumentException if it holds a query or a fragment, which no path does
+     */
+    private static String asSent(String pattern) {
+        StringBuilder out = null;
+        for (int i = 0; i < pattern.length(); ) {
+            int cp = pattern.codePointAt(i);
+            int next = i + Character.charCount(cp);
+            if (cp == '?' || cp == '#') {
+                throw new IllegalArgumentException("a pattern is a path, without query or fragment: " + pattern);
+            }
+            if (cp <= 0x20 || cp >= 0x7F) {
+                if (out == null) out = new StringBuilder(pattern.length() + 16).append(pattern, 0, i);
+                for (byte b : pattern.substring(i, next).getBytes(StandardCharsets.UTF_8)) {
+                    out.append('%').append(HEX[(b >> 4) & 0xF]).append(HEX[b & 0xF]);
+                }
+            } else if (out != null) {
+                out.append((char) cp);
+            }
+            i = next;
+        }
+        return out == null ? pattern : out.toString();
+    }
+
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
     /**
      * Adds a WebSocket endpoint (RFC 6455) with the default options: same-origin only, no sub-protocol. See
@@ -180,10 +232,7 @@ public final class Router implements Handler {
         if (prefix == null || !prefix.startsWith("/") || prefix.contains("*")) {
             throw new IllegalArgumentException("prefix must start with / and hold no *: " + prefix);
         }
-        String p = prefix.endsWith("/") ? prefix + "*" : prefix + "/*";
-        route("GET", p, handler); // validates the pattern; replaced below by the any-method route
-        Route parsed = patterns.remove(patterns.size() - 1);
-        patterns.add(new Route(null, parsed.segments, parsed.names, parsed.tail, handler));
+        add(null, prefix.endsWith("/") ? prefix + "*" : prefix + "/*", handler);
         anyMethodRoutes = true;
         routedMethods = null;
         return this;

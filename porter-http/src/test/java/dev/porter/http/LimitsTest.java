@@ -78,6 +78,21 @@ class LimitsTest {
         assertThatThrownBy(() -> HttpConfig.builder().serverHeader("Porter\r\nX: y").build()).isInstanceOf(IllegalArgumentException.class);
     }
 
+    @Test
+    void rejectsTimeoutsThatWouldLetNoRequestThrough() {
+        // A zero or negative head or keep-alive timeout used to be accepted and then close every connection
+        // without an answer; build() validates every value.
+        for (Duration bad : new Duration[] {Duration.ZERO, Duration.ofSeconds(-1)}) {
+            assertThatThrownBy(() -> HttpConfig.builder().headerTimeout(bad).build())
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("headerTimeout");
+            assertThatThrownBy(() -> HttpConfig.builder().keepAliveTimeout(bad).build())
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("keepAliveTimeout");
+        }
+        assertThatThrownBy(() -> HttpConfig.builder().idleLinger(Duration.ofMillis(-1)).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("idleLinger");
+        assertThat(HttpConfig.builder().idleLinger(Duration.ZERO).build().idleLinger()).isZero();
+    }
+
     // ---- request line: 414 ------------------------------------------------------------------------------------
 
     @Test

@@ -84,6 +84,16 @@ class ResponseTest {
                     }
                     res.send("safe");
                 })
+                .get("/split-through-headers", (req, res) -> {
+                    // The list headers() returns is mutable: what a handler puts there is checked when it is sent.
+                    res.headers().add("X-Value", "a\r\nSet-Cookie: evil=1");
+                    res.send("unsafe");
+                })
+                .get("/split-unsent", (req, res) -> res.headers().add("X-Value", "a\nSet-Cookie: evil=1"))
+                .get("/bad-name-through-headers", (req, res) -> {
+                    res.headers().set("X Name", "v");
+                    res.send("unsafe");
+                })
                 .get("/throw", (req, res) -> {
                     throw new IllegalStateException("secret detail 42");
                 })
@@ -103,6 +113,7 @@ class ResponseTest {
                         readBodyCalls.incrementAndGet();
                     }
                 })
+                .post("/read-body-negative-limit", (req, res) -> res.send(req.bodyBytes(-1)))
                 .get("/endless", (req, res) -> {
                     try {
                         OutputStream out = res.stream();
@@ -277,6 +288,31 @@ class ResponseTest {
         assertThat(refused).filteredOn("value"::equals).hasSize(5);
         assertThat(refused).filteredOn("set"::equals).hasSize(5);
         assertThat(refused).filteredOn("name"::equals).hasSize(4);
+    }
+
+    @Test
+    void refusesAFieldThatWouldSplitTheResponseWhenAddedThroughHeaders() {
+        for (String path : new String[] {"/split-through-headers", "/split-unsent", "/bad-name-through-headers"}) {
+            try (LogCapture log = LogCapture.of("dev.porter.http.HttpServer"); HttpWire wire = HttpWire.connect(server)) {
+                HttpWire.Transcript t = wire.send("GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n").readToEnd();
+                assertThat(t.statuses()).as(path).containsExactly(500);
+                assertThat(t.text()).doesNotContain("Set-Cookie").doesNotContain("X Name").doesNotContain("unsafe");
+                assertThat(log.failures()).hasSize(1);
+                assertThat(log.failures().get(0).getThrown()).isInstanceOf(IllegalArgumentException.class);
+            }
+        }
+    }
+
+    @Test
+    void aNegativeBodyLimitIsTheHandlersMistakeNotA413() {
+        // bodyBytes(-1) used to answer the client 413 "over the limit of -1 bytes", as if its body were too large.
+        try (LogCapture log = LogCapture.of("dev.porter.http.HttpServer"); HttpWire wire = HttpWire.connect(server)) {
+            HttpWire.Transcript t = wire.send("POST /read-body-negative-limit HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi")
+                    .readToEnd();
+            assertThat(t.statuses()).containsExactly(500);
+            assertThat(log.failures()).singleElement().extracting(LogRecord::getThrown)
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
     }
 
     @Test

@@ -229,6 +229,39 @@ class RouterTest {
     }
 
     @Test
+    void refusesARouteThatCouldNeverBeReached() {
+        // Each of these was accepted and then silently answered by another route, or by none.
+        Handler h = (req, res) -> { };
+        assertThatThrownBy(() -> new Router().get("/dup", h).get("/dup", h))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("GET /dup");
+        assertThatThrownBy(() -> new Router().get("/u/{a}", h).get("/u/{b}", h))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("GET /u/{b}");
+        assertThatThrownBy(() -> new Router().mount("/s", h).get("/s/*", h)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Router().mountAll("/p", h).mountAll("/p/", h)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Router().get("/u/{}", h)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Router().get("/u/{a}/{a}", h)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Router().get("/search?q", h)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Router().get("/page#top", h)).isInstanceOf(IllegalArgumentException.class);
+        // The same path for other methods, and a GET route beside an every-method mount, are no duplicates.
+        new Router().get("/dup", h).post("/dup", h).get("/u/{a}", h).put("/u/{b}", h).get("/p/*", h).mountAll("/p/", h);
+    }
+
+    @Test
+    void matchesALiteralWithSpacesOrNonAsciiAsClientsSendIt() {
+        // A request target holds such characters percent-encoded (RFC 3986 §2.1), as curl and browsers send them.
+        Router r = new Router().get("/café", (req, res) -> res.send("exact"))
+                .get("/über/{x}", (req, res) -> res.send("pattern " + req.pathParam("x")))
+                .get("/a b", (req, res) -> res.send("space"))
+                .get("/pre%20encoded", (req, res) -> res.send("as written"));
+        try (HttpServer s = TestHttp.start(r); HttpWire wire = HttpWire.connect(s)) {
+            assertThat(wire.send("GET /caf%C3%A9 HTTP/1.1\r\nHost: x\r\n\r\n").readResponse().text()).isEqualTo("exact");
+            assertThat(wire.send("GET /%C3%BCber/1 HTTP/1.1\r\nHost: x\r\n\r\n").readResponse().text()).isEqualTo("pattern 1");
+            assertThat(wire.send("GET /a%20b HTTP/1.1\r\nHost: x\r\n\r\n").readResponse().text()).isEqualTo("space");
+            assertThat(wire.send("GET /pre%20encoded HTTP/1.1\r\nHost: x\r\n\r\n").readResponse().text()).isEqualTo("as written");
+        }
+    }
+
+    @Test
     void refusesAMethodTheParserWouldAnswer501() {
         // The request parser answers 501 to a method token over 24 characters, so such a route could never match.
         Router r = new Router();

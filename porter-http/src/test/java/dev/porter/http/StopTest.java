@@ -3,12 +3,15 @@ package dev.porter.http;
 import dev.porter.http.testing.HttpWire;
 import dev.porter.http.testing.TestHttp;
 import dev.porter.http.testing.WireResponse;
+import dev.porter.core.testing.LogCapture;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -55,6 +58,50 @@ class StopTest {
             release.countDown();
             server.close();
         }
+    }
+
+    @Test
+    void aHandlerInterruptedAtTheDeadlineIsNotLoggedAsAFailure() throws Exception {
+        // core.md: at the deadline a conversation blocked elsewhere than on its socket is interrupted. That is the
+        // stop's doing: no WARNING with a stack trace blaming the handler, and the access log says 503.
+        CountDownLatch entered = new CountDownLatch(1);
+        List<String> accessLog = new CopyOnWriteArrayList<>();
+        Router router = new Router().get("/forever", (req, res) -> {
+            entered.countDown();
+            new CountDownLatch(1).await();
+        });
+        HttpServer server = HttpServer.start(HttpConfig.builder().port(0).accessLog(AccessLog.combined(accessLog::add)).build(), router);
+        try (LogCapture log = LogCapture.of("dev.porter.http.HttpServer"); HttpWire wire = HttpWire.connect(server)) {
+            wire.send("GET /forever HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(server.stop(Duration.ofMillis(200))).as("one request was cut off").isEqualTo(1);
+            assertThat(log.failures()).isEmpty();
+            assertThat(log.messages(System.Logger.Level.WARNING)).isEmpty();
+        } finally {
+            server.close();
+        }
+        assertThat(accessLog).singleElement().asString().contains("\"GET /forever HTTP/1.1\" 503 ");
+    }
+
+    @Test
+    void aRequestCutOffAtTheDeadlineWhileReadingItsBodyKeepsItsAccessLogLine() throws Exception {
+        // An upload still arriving when the grace ends: its connection is closed under the handler's read. The
+        // access log used to lose the request altogether.
+        CountDownLatch entered = new CountDownLatch(1);
+        List<String> accessLog = new CopyOnWriteArrayList<>();
+        Router router = new Router().put("/upload", (req, res) -> {
+            entered.countDown();
+            res.send(req.body().transferTo(java.io.OutputStream.nullOutputStream()) + " bytes\n");
+        });
+        HttpServer server = HttpServer.start(HttpConfig.builder().port(0).accessLog(AccessLog.combined(accessLog::add)).build(), router);
+        try (HttpWire wire = HttpWire.connect(server)) {
+            wire.send("PUT /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\nonly part of it");
+            assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(server.stop(Duration.ofMillis(200))).as("one request was cut off").isEqualTo(1);
+        } finally {
+            server.close();
+        }
+        assertThat(accessLog).singleElement().asString().contains("\"PUT /upload HTTP/1.1\" 503 ");
     }
 
     /** Waits (bounded) until the welcome socket is closed, i.e. the stop has begun. */

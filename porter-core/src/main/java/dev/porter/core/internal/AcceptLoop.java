@@ -73,7 +73,11 @@ public final class AcceptLoop implements ConnectionOwner {
                 }
                 ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
             }
-            ch.bind(new InetSocketAddress(config.host(), config.port()), config.backlog());
+            InetSocketAddress at = new InetSocketAddress(config.host(), config.port());
+            // bind() would throw the unchecked UnresolvedAddressException, without a message: say it as
+            // Client.connect does.
+            if (at.isUnresolved()) throw new java.net.UnknownHostException(config.host());
+            ch.bind(at, config.backlog());
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;

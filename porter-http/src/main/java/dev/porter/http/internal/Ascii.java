@@ -63,6 +63,16 @@ public final class Ascii {
     }
 
     /**
+     * Checks every field of a response's list as {@link #requireField} checks one: for a list the handler could
+     * change directly through {@code Response.headers()}, which takes no part in the checks of {@code header}.
+     *
+     * @throws IllegalArgumentException naming the first field that may not be sent
+     */
+    public static void requireFields(dev.porter.http.Headers fields) {
+        for (int i = 0, n = fields.size(); i < n; i++) requireField(fields.name(i), fields.value(i));
+    }
+
+    /**
      * @return null if {@code s} may be sent as a field value, else why not. Refuses CR, LF, NUL and other
      *         controls (response splitting) and characters above U+00FF (values are octets, RFC 9110 §5.5).
      */

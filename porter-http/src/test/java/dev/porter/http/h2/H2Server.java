@@ -93,6 +93,10 @@ final class H2Server {
                             .header("Transfer-Encoding", "chunked").header("Upgrade", "h2c");
                     res.send("ok");
                 })
+                .get("/respond-split", (req, res) -> {
+                    res.headers().add("X-Value", "a\r\nSet-Cookie: evil=1"); // skips header()'s check
+                    res.send("unsafe");
+                })
                 .get("/gate", (req, res) -> {
                     try {
                         gate.pass();

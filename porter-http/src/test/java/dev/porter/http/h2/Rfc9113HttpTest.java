@@ -287,6 +287,17 @@ class Rfc9113HttpTest {
     }
 
     @Test
+    void s8_2_1_aResponseFieldWithCrOrLfIsNeverSent() {
+        // Added through Response.headers(), which header() does not check: refused when the head is written.
+        try (H2Client c = connect()) {
+            H2Client.Exchange x = c.get("/respond-split");
+            assertThat(x.status()).isEqualTo(500);
+            assertThat(x.header("x-value")).isNull();
+            assertThat(x.header("set-cookie")).isNull();
+        }
+    }
+
+    @Test
     void s8_2_2_responsesCarryNoConnectionSpecificFields() {
         try (H2Client c = connect()) {
             H2Client.Exchange x = c.get("/respond-headers");

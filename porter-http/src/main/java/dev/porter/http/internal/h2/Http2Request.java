@@ -101,6 +101,7 @@ final class Http2Request implements Request {
 
     @Override
     public byte[] bodyBytes(int maxBytes) throws IOException {
+        if (maxBytes < 0) throw new IllegalArgumentException("maxBytes must be >= 0: " + maxBytes);
         if (contentLength > maxBytes) throw tooLarge(maxBytes);
         ByteArrayOutputStream out = new ByteArrayOutputStream(contentLength > 0 ? (int) contentLength : 256);
         byte[] buf = new byte[8192];

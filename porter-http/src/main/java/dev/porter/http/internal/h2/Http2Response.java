@@ -37,6 +37,8 @@ final class Http2Response implements Response, ProtocolSwitch, DirectSend {
     private final Headers headers = new Headers();
     private Status status = Status.OK;
     private boolean committed;
+    /** True once {@link #headers()} handed out the list, whose additions skip {@link #header}'s check. */
+    private boolean fieldsExposed;
     private long declaredLength = -1;
     private long bodyBytes;
     private Body body;
@@ -85,7 +87,11 @@ final class Http2Response implements Response, ProtocolSwitch, DirectSend {
     }
 
     @Override public Status status() { return status; }
-    @Override public Headers headers() { return headers; }
+    /** Hands out the mutable list; its fields are then checked when the head is written. */
+    @Override public Headers headers() {
+        fieldsExposed = true;
+        return headers;
+    }
     @Override public boolean committed() { return committed; }
 
     /** HTTP/2 keeps the connection for other streams: only this stream ends. */
@@ -246,6 +252,8 @@ final class Http2Response implements Response, ProtocolSwitch, DirectSend {
             // A 2xx opens the tunnel (RFC 9110 §9.3.6): a handler that is no WebSocket endpoint must not say it.
             throw new HttpException(Status.NOT_IMPLEMENTED, "no WebSocket endpoint at this path");
         }
+        // A field added through headers() would reach a peer that turns HTTP/2 into HTTP/1.1 with its CR LF.
+        if (fieldsExposed) Ascii.requireFields(headers);
         committed = true;
         long cl = length >= 0 ? length : declaredLength;
         return new ResponseHead(status.code(), headers, status.forbidsBody() ? -1 : cl, connection.config().serverHeader(),

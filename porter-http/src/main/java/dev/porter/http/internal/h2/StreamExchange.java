@@ -112,7 +112,13 @@ final class StreamExchange implements Runnable {
                 fail(res, Status.INTERNAL_SERVER_ERROR, Status.INTERNAL_SERVER_ERROR.reason(), e);
             }
         } catch (Exception e) {
-            fail(res, Status.INTERNAL_SERVER_ERROR, Status.INTERNAL_SERVER_ERROR.reason(), e);
+            if (e instanceof InterruptedException && connection.connection().isDraining()) {
+                // A graceful stop's deadline interrupted the handler (core.md, Stopping): not the handler's failure.
+                LOG.log(System.Logger.Level.DEBUG, () -> "stop cut off stream " + stream.id);
+                fail(res, Status.SERVICE_UNAVAILABLE, Status.SERVICE_UNAVAILABLE.reason(), null);
+            } else {
+                fail(res, Status.INTERNAL_SERVER_ERROR, Status.INTERNAL_SERVER_ERROR.reason(), e);
+            }
         } finally {
             end();
             if (!logged) log(res, started);

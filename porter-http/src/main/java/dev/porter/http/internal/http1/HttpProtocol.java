@@ -253,7 +253,12 @@ public final class HttpProtocol implements Protocol {
                 // Reading the body failed (408 on a read timeout, 400 on a truncated body): answer with that.
                 framed = fail(res, body.failure().status(), body.failure().getMessage());
             } else if (!c.isOpen()) {
-                throw e; // the connection itself failed: nobody is left to answer
+                // The connection itself failed: nobody is left to answer. One a stop's deadline closed under the
+                // handler (an upload still arriving) is still a request served, as the log says.
+                if (c.isDraining()) {
+                    log(c, head, res.committed() ? res.status().code() : 503, res.bodyBytes(), started, false, state.meter);
+                }
+                throw e;
             } else if (c.writeFailed()) {
                 // The client went away while the answer was written (an abandoned download or stream): its
                 // normal end, not the handler's failure. Nothing more reaches it; the connection closes.
@@ -267,9 +272,17 @@ public final class HttpProtocol implements Protocol {
                 framed = fail(res, Status.INTERNAL_SERVER_ERROR, Status.INTERNAL_SERVER_ERROR.reason());
             }
         } catch (Exception e) {
-            LOG.log(System.Logger.Level.WARNING, "handler failed for " + c.remoteAddress() + " " + head.method + " "
-                    + head.target, e);
-            framed = fail(res, Status.INTERNAL_SERVER_ERROR, Status.INTERNAL_SERVER_ERROR.reason());
+            if (e instanceof InterruptedException && c.isDraining()) {
+                // A graceful stop's deadline passed and interrupted the handler (core.md, Stopping): the stop's
+                // doing, not the handler's failure. The answer, if it can still leave, says the server is going.
+                LOG.log(System.Logger.Level.DEBUG, () -> "stop cut off " + head.method + " " + head.target
+                        + " from " + c.remoteAddress());
+                framed = fail(res, Status.SERVICE_UNAVAILABLE, Status.SERVICE_UNAVAILABLE.reason());
+            } else {
+                LOG.log(System.Logger.Level.WARNING, "handler failed for " + c.remoteAddress() + " " + head.method
+                        + " " + head.target, e);
+                framed = fail(res, Status.INTERNAL_SERVER_ERROR, Status.INTERNAL_SERVER_ERROR.reason());
+            }
         }
         // Unread body: discard a little to keep the connection, else close (never parse body bytes as a request).
         boolean drained = body.drain(config.maxDrainBytes());

@@ -147,6 +147,7 @@ public final class ServerRequest implements Request {
 
     @Override
     public byte[] bodyBytes(int maxBytes) throws IOException {
+        if (maxBytes < 0) throw new IllegalArgumentException("maxBytes must be >= 0: " + maxBytes);
         long declared = contentLength();
         if (declared > maxBytes) {
             throw new HttpException(Status.CONTENT_TOO_LARGE, "request body is over the limit of " + maxBytes + " bytes");

@@ -61,6 +61,8 @@ public final class ServerResponse implements Response, ProtocolSwitch, PreparedS
     private SseStream events;
     /** Prepared header lines it went out with, or relayed ones it will, until {@link #headers()} makes fields. */
     private byte[] prepared;
+    /** True once {@link #headers()} handed out the list: its fields are checked when the head is written. */
+    private boolean fieldsExposed;
 
     public ServerResponse(Connection c, byte[] serverLine, boolean headRequest, boolean http10, boolean close,
                           Headers requestHeaders) {
@@ -95,6 +97,7 @@ public final class ServerResponse implements Response, ProtocolSwitch, PreparedS
         takeover = null;
         events = null;
         prepared = null;
+        fieldsExposed = false;
     }
 
     /** Adds this {@code Strict-Transport-Security} line (over TLS only, RFC 6797 §7.2) unless the handler sets one. */
@@ -174,6 +177,7 @@ public final class ServerResponse implements Response, ProtocolSwitch, PreparedS
     public Headers headers() {
         if (prepared != null) HeadBytes.addLines(headers, prepared); // only for who looks: none on the hot path
         prepared = null;
+        fieldsExposed = true;
         return headers;
     }
 
@@ -374,6 +378,8 @@ public final class ServerResponse implements Response, ProtocolSwitch, PreparedS
      */
     private void writeHead(long length, boolean chunked, byte[] prepared) throws IOException {
         byte[] relayed = this.prepared; // set before the head only by relayFields (sendPrepared's come as prepared)
+        // A field added through headers() skipped header()'s check: refuse it now, while a 500 can still be sent.
+        if (fieldsExposed) Ascii.requireFields(headers);
         committed = true;
         headStart = c.output().length();
         headFlushMark = c.output().flushedBytes();

@@ -28,7 +28,10 @@ abstract sealed class HandshakeRequest implements Request permits UpgradeRequest
     @Override public final InetSocketAddress localAddress() { return local; }
     @Override public final Optional<TlsInfo> tls() { return tls; }
     @Override public final InputStream body() { return InputStream.nullInputStream(); }
-    @Override public final byte[] bodyBytes(int maxBytes) { return new byte[0]; }
+    @Override public final byte[] bodyBytes(int maxBytes) {
+        if (maxBytes < 0) throw new IllegalArgumentException("maxBytes must be >= 0: " + maxBytes);
+        return new byte[0];
+    }
     @Override public final String bodyString() { return ""; }
     @Override public final long contentLength() { return 0; }
 }
