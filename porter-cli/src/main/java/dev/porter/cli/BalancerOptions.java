@@ -60,14 +60,6 @@ public final class BalancerOptions {
         return trusted.isEmpty() ? AddressRange.LOOPBACK : List.copyOf(trusted);
     }
 
-    /**
-     * @return the status page (for {@code --status}) whose graceful stop first answers readyz 503 for the drain
-     *         grace while still accepting: the drain an HTTP server does when it has a readiness endpoint
-     */
-    dev.porter.http.StatusPage statusPage() {
-        return dev.porter.http.StatusPage.defaults().withDrainDelay(drainGrace);
-    }
-
     /** @return {@code config} with the PROXY protocol and SO_REUSEPORT as asked */
     ServerConfig apply(ServerConfig config) {
         if (proxyProtocol) config = config.withProxyProtocol(ProxyProtocolConfig.defaults().withTrustedProxies(trustedProxies()));

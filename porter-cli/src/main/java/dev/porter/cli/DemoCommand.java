@@ -45,9 +45,8 @@ final class DemoCommand implements Callable<Integer> {
             description = "Most connections open at once; more are closed at once. Default: ${DEFAULT-VALUE}.")
     int maxConnections = 10_000;
 
-    @Option(names = "--status", description = "Also serve the live status page under /.porter/: status (the page), "
-            + "metrics (Prometheus), status.json, healthz, readyz.")
-    boolean status;
+    @Mixin
+    StatusOptions statusOptions;
 
     @Mixin
     TlsOptions tls;
@@ -84,7 +83,7 @@ final class DemoCommand implements Callable<Integer> {
         AccessLog log = accessLog ? AccessLog.combined(System.out::println) : null;
         HttpConfig.Builder builder = HttpConfig.builder().host(bind).port(port);
         builder.server(builder.build().server().withMaxConnections(maxConnections, OverflowPolicy.CLOSE));
-        if (status) builder.statusPage(balancer.statusPage());
+        if (statusOptions.on) builder.statusPage(statusOptions.page(balancer.drainGrace));
         HttpConfig config = https.apply(builder.maxBodySize(maxBody).accessLog(log), setup).build();
         config = config.toBuilder().server(balancer.apply(config.server()))
                 .trustedProxies(trustForwarded ? balancer.trustedProxies() : java.util.List.of()).build();
@@ -109,13 +108,13 @@ final class DemoCommand implements Callable<Integer> {
         Signals.forServer("porter demo", setup, server::reloadTls, System.out::println, System.err::println);
         System.out.println(ServerCommands.listeningLine(setup != null ? "https" : "http", Addresses.format(server.address())));
         if (redirect != null) System.out.println("Redirecting http://" + Addresses.format(redirect.address()) + "/ to https");
-        if (status) System.out.println("Status page at " + (setup != null ? "https://" : "http://") + Addresses.format(server.address()) + "/.porter/status");
+        if (statusOptions.on) System.out.println("Status page at " + (setup != null ? "https://" : "http://") + Addresses.format(server.address()) + "/.porter/status");
         if (setup != null) {
             setup.describe("curl --cacert {ca} https://localhost:" + server.port() + "/").forEach(System.out::println);
         }
         System.out.flush();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> Drain.run(Drain.of(server, redirect), balancer.drainGrace,
-                status, Duration.ofSeconds(5), System.out::println), "porter-shutdown"));
+                statusOptions.on, Duration.ofSeconds(5), System.out::println), "porter-shutdown"));
         server.awaitStop();
         return ExitCode.OK.code();
     }

@@ -64,7 +64,7 @@ final class Drain {
 
     /**
      * @param byReadiness the server has a readiness endpoint whose stop waits the drain grace itself (a status
-     *                    page built with {@link BalancerOptions#statusPage()}): only say so, then stop
+     *                    page built by {@link StatusOptions#page}): only say so, then stop
      */
     static void run(Target server, Duration drainGrace, boolean byReadiness, Duration grace, Consumer<String> log) {
         if (byReadiness && !drainGrace.isZero()) {

@@ -84,9 +84,8 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     Reach reach;
 
-    @Option(names = "--status", description = "Also serve the live status page under /.porter/ (never a file): status "
-            + "(the page), metrics (Prometheus), status.json, healthz, readyz.")
-    boolean status;
+    @Mixin
+    StatusOptions statusOptions;
 
     @Mixin
     TlsOptions tls;
@@ -172,7 +171,7 @@ final class ServeCommand implements Callable<Integer> {
             return fail(e.getMessage());
         }
         HttpConfig.Builder builder = HttpConfig.builder().host(host).port(port).accessLog(log)
-                .statusPage(status ? balancer.statusPage() : null);
+                .statusPage(statusOptions.page(balancer.drainGrace));
         // An upload is one request body: the server's body limit (16 MiB by default) becomes the upload limit,
         // plus room for a form's part headers.
         if (features.upload) builder.maxBodySize(features.uploadLimit > Long.MAX_VALUE - 65536 ? Long.MAX_VALUE : features.uploadLimit + 65536);
@@ -210,7 +209,7 @@ final class ServeCommand implements Callable<Integer> {
         if (redirect != null) {
             System.out.println("Redirecting http://" + Addresses.format(redirect.address()) + "/ to https");
         }
-        if (status) {
+        if (statusOptions.on) {
             System.out.println("Status page at " + (setup != null ? "https" : "http") + "://"
                     + Addresses.format(server.address()) + "/.porter/status");
         }
@@ -225,7 +224,7 @@ final class ServeCommand implements Callable<Integer> {
         reach.openBrowser(server.address().getAddress().isAnyLocalAddress()
                 ? scheme + "://localhost:" + server.port() + "/" : local, System.err);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> Drain.run(Drain.of(server, redirect), balancer.drainGrace,
-                status, GRACE, System.out::println), "porter-shutdown"));
+                statusOptions.on, GRACE, System.out::println), "porter-shutdown"));
 
         server.awaitStop();
         return ExitCode.OK.code();

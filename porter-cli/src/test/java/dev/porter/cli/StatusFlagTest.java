@@ -62,6 +62,32 @@ class StatusFlagTest {
         }
     }
 
+    private HttpResponse<String> getFrom(String client, int port, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(WAIT)
+                .header("X-Forwarded-For", client).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void statusAllowAdmitsANetworkBesidesLoopbackAndImpliesStatus() throws Exception {
+        // With forwarded fields trusted from loopback, the client they name is who asks.
+        try (ServeProcess p = ServeProcess.start(tmp, "demo", "-p", "0", "--trust-forwarded", "--status-allow", "10.0.0.0/8")) {
+            int port = statusPort(p);
+            assertThat(getFrom("10.9.8.7", port, "/.porter/metrics").statusCode()).isEqualTo(200);
+            HttpResponse<String> other = getFrom("192.0.2.1", port, "/.porter/status.json");
+            assertThat(other.statusCode()).isEqualTo(403);
+            assertThat(other.body()).contains("--status-allow");
+            assertThat(getFrom("192.0.2.1", port, "/.porter/readyz").statusCode()).as("readyz answers anyone").isEqualTo(200);
+            assertThat(get(port, "/.porter/status.json").statusCode()).as("loopback still").isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aBadStatusAllowIsAUsageError() {
+        Cli.Result r = Cli.run("demo", "-p", "0", "--status-allow", "example.com");
+        assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE.code());
+        assertThat(r.err()).contains("--status-allow").doesNotContain("Exception");
+    }
+
     @Test
     void serveWithoutStatusHasNone() throws Exception {
         Path site = Files.createDirectories(tmp.resolve("site"));

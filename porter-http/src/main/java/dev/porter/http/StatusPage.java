@@ -1,6 +1,9 @@
 package dev.porter.http;
 
+import dev.porter.core.AddressRange;
+
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -16,8 +19,11 @@ import java.util.Objects;
  *   <li>{@code readyz}: 200 {@code ready}, or 503 from the moment a graceful stop begins, so a load balancer sends
  *       no new clients while the requests in flight finish</li>
  * </ul>
- * Anyone who can reach the port can read these pages (peers' addresses and request lines included): bind to a
- * private address, or put them behind a proxy that restricts them, where that matters.
+ * {@code healthz} and {@code readyz} answer anyone (a load balancer checks from its own address); the others list
+ * peers' addresses and request lines (query strings included), so they answer only clients in {@link #viewers()},
+ * loopback by default, and others 403 — as Apache's {@code server-status} ({@code Require local}) and Caddy's admin
+ * endpoint (localhost) do. The client is {@link Request#remoteAddress()}: behind a trusted proxy, the client it
+ * names.
  *
  * @param prefix               the path the pages live under: starts and ends with {@code /}, letters, digits and
  *                             {@code . - _ ~ /} only. Default {@code /.porter/}
@@ -26,13 +32,19 @@ import java.util.Objects;
  * @param drainDelay           how long a graceful stop ({@link HttpServer#stop}) keeps serving normally with
  *                             {@code readyz} answering 503 before it stops accepting, so a load balancer polling it
  *                             has time to take the node out. Default 0: readyz turns 503 and the stop proceeds
+ * @param viewers              the clients that may read the page, its feed, status.json and metrics. Default
+ *                             {@link AddressRange#LOOPBACK}; {@link #ANYONE} for everyone
  */
-public record StatusPage(String prefix, int maxConnectionsListed, Duration drainDelay) {
+public record StatusPage(String prefix, int maxConnectionsListed, Duration drainDelay, List<AddressRange> viewers) {
+
+    /** Every address, IPv4 and IPv6: for {@link #withViewers} on a page meant to be public. */
+    public static final List<AddressRange> ANYONE = List.of(AddressRange.parse("0.0.0.0/0"), AddressRange.parse("::/0"));
 
     /** Validates every value. */
     public StatusPage {
         Objects.requireNonNull(prefix, "prefix");
         Objects.requireNonNull(drainDelay, "drainDelay");
+        viewers = List.copyOf(Objects.requireNonNull(viewers, "viewers"));
         if (prefix.length() < 3 || !prefix.startsWith("/") || !prefix.endsWith("/")) {
             throw new IllegalArgumentException("the status prefix must start and end with / and name a path: " + prefix);
         }
@@ -50,23 +62,38 @@ public record StatusPage(String prefix, int maxConnectionsListed, Duration drain
         if (drainDelay.isNegative()) throw new IllegalArgumentException("drainDelay must not be negative: " + drainDelay);
     }
 
-    /** @return the pages under {@code /.porter/}, 100 connections listed, no drain delay */
+    /** The pages for loopback viewers only, as {@link #defaults()}. */
+    public StatusPage(String prefix, int maxConnectionsListed, Duration drainDelay) {
+        this(prefix, maxConnectionsListed, drainDelay, AddressRange.LOOPBACK);
+    }
+
+    /** @return the pages under {@code /.porter/}, 100 connections listed, no drain delay, loopback viewers */
     public static StatusPage defaults() {
         return new StatusPage("/.porter/", 100, Duration.ZERO);
     }
 
     /** @return a copy under this prefix */
     public StatusPage withPrefix(String p) {
-        return new StatusPage(p, maxConnectionsListed, drainDelay);
+        return new StatusPage(p, maxConnectionsListed, drainDelay, viewers);
     }
 
     /** @return a copy listing at most this many connections */
     public StatusPage withMaxConnectionsListed(int n) {
-        return new StatusPage(prefix, n, drainDelay);
+        return new StatusPage(prefix, n, drainDelay, viewers);
     }
 
     /** @return a copy whose graceful stop first answers readyz 503 for this long */
     public StatusPage withDrainDelay(Duration d) {
-        return new StatusPage(prefix, maxConnectionsListed, d);
+        return new StatusPage(prefix, maxConnectionsListed, d, viewers);
+    }
+
+    /** @return a copy readable by clients in these ranges (healthz and readyz answer anyone regardless) */
+    public StatusPage withViewers(List<AddressRange> v) {
+        return new StatusPage(prefix, maxConnectionsListed, drainDelay, v);
+    }
+
+    /** @return true if {@code client} may read the page, its feed, status.json and metrics */
+    public boolean admits(java.net.InetAddress client) {
+        return client != null && AddressRange.anyContains(viewers, client);
     }
 }

@@ -66,6 +66,45 @@ class StatusPageTest {
                 .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A GET whose client, for the server, is {@code forwardedFor} (the test's loopback peer is trusted to say so). */
+    private HttpResponse<String> getFrom(String forwardedFor, String path) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                .header("X-Forwarded-For", forwardedFor)
+                .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void onlyLoopbackReadsThePageByDefaultWhileHealthAndReadinessAnswerAnyone() throws Exception {
+        // The test's loopback peer is a trusted proxy: the client it names is who asks.
+        server = TestHttp.start(HttpConfig.builder().statusPage(StatusPage.defaults())
+                .trustedProxies(dev.porter.core.AddressRange.LOOPBACK), router());
+        for (String page : List.of("/.porter/status", "/.porter/status.json", "/.porter/metrics", "/.porter/status/events",
+                "/.porter/status.js")) {
+            HttpResponse<String> r = getFrom("203.0.113.7", page);
+            assertThat(r.statusCode()).as(page).isEqualTo(403);
+            assertThat(r.body()).as(page).contains("--status-allow").doesNotContain("203.0.113.7");
+        }
+        assertThat(getFrom("203.0.113.7", "/.porter/healthz").statusCode()).isEqualTo(200);
+        assertThat(getFrom("203.0.113.7", "/.porter/readyz").statusCode()).isEqualTo(200);
+        assertThat(getFrom("::1", "/.porter/status.json").statusCode()).isEqualTo(200);
+        assertThat(get("/.porter/status.json").statusCode()).as("loopback itself").isEqualTo(200);
+    }
+
+    @Test
+    void viewersAdmitTheirRangesAndAnyoneAdmitsEveryone() throws Exception {
+        server = TestHttp.start(HttpConfig.builder()
+                .statusPage(StatusPage.defaults().withViewers(List.of(dev.porter.core.AddressRange.parse("10.0.0.0/8"))))
+                .trustedProxies(dev.porter.core.AddressRange.LOOPBACK), router());
+        assertThat(getFrom("10.1.2.3", "/.porter/metrics").statusCode()).isEqualTo(200);
+        assertThat(getFrom("11.1.2.3", "/.porter/metrics").statusCode()).isEqualTo(403);
+        assertThat(get("/.porter/metrics").statusCode()).as("loopback is not in the list").isEqualTo(403);
+        server.close();
+        server = TestHttp.start(HttpConfig.builder().statusPage(StatusPage.defaults().withViewers(StatusPage.ANYONE))
+                .trustedProxies(dev.porter.core.AddressRange.LOOPBACK), router());
+        assertThat(getFrom("203.0.113.7", "/.porter/status.json").statusCode()).isEqualTo(200);
+        assertThat(getFrom("2001:db8::1", "/.porter/status.json").statusCode()).isEqualTo(200);
+    }
+
     @Test
     void offByDefault() throws Exception {
         server = TestHttp.start(router());

@@ -54,6 +54,12 @@ final class StatusRoutes {
         }
         res.setHeader("X-Content-Type-Options", "nosniff");
         res.setHeader("Cache-Control", "no-store");
+        if (!sub.equals("healthz") && !sub.equals("readyz") && !service.page().admits(req.remoteAddress().getAddress())) {
+            // Peers' addresses and request lines (tokens in query strings too) are for the operator's eyes.
+            res.send(Status.FORBIDDEN, "the status pages answer " + service.page().viewers()
+                    + " only (StatusPage.withViewers; porter: --status-allow ADDR/BITS)\n");
+            return;
+        }
         switch (sub) {
             case "" -> {
                 res.status(Status.FOUND).setHeader("Location", "status");
