@@ -111,7 +111,7 @@ public final class ChatRoom implements Protocol {
                 if (line.startsWith("/")) {
                     quit = command(me, line);
                 } else {
-                    say(me, "<" + me.nick + "> " + line);
+                    say(me, "<" + me.nick + "> " + printable(line));
                 }
             }
         } finally {
@@ -212,6 +212,23 @@ public final class ChatRoom implements Protocol {
             if (!ok) return false;
         }
         return true;
+    }
+
+    /**
+     * @return {@code line} with every control character but TAB (C0, DEL, C1) replaced by U+FFFD: members read the
+     *         room in terminals, where a carriage return or an escape sequence from one member would rewrite what
+     *         the others see (erase a line, forge another member's words or a room notice)
+     */
+    static String printable(String line) {
+        StringBuilder b = null;
+        for (int i = 0; i < line.length(); i++) {
+            char ch = line.charAt(i);
+            if ((ch < 0x20 && ch != '\t') || (ch >= 0x7f && ch <= 0x9f)) {
+                if (b == null) b = new StringBuilder(line);
+                b.setCharAt(i, '\ufffd');
+            }
+        }
+        return b == null ? line : b.toString();
     }
 
     private void say(Member me, String line) {

@@ -60,6 +60,19 @@ class ChatRoomTest {
         assertThat(c.readLine()).isEqualTo("<guest2> b too");
     }
 
+    /**
+     * Members read the room in a terminal ({@code nc}): a carriage return or an escape sequence in a line would let
+     * its sender rewrite what the others see (erase the line, forge another member's words or a room notice).
+     */
+    @Test
+    void controlCharactersInALineReachTheOthersAsReplacementCharacters() {
+        open(new ChatRoom());
+        RawClient a = join("guest1");
+        RawClient b = join("guest2", a);
+        a.sendLine("hi\r\u001b[2K<guest2> I owe guest1 \u0007money\u009b\u007f\tok");
+        assertThat(b.readLine()).isEqualTo("<guest1> hi\ufffd\ufffd[2K<guest2> I owe guest1 \ufffdmoney\ufffd\ufffd\tok");
+    }
+
     @Test
     void welcomeTellsTheNickAndHowManyAreHere() {
         open(new ChatRoom());

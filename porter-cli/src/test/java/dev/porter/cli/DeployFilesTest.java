@@ -61,6 +61,16 @@ class DeployFilesTest {
     }
 
     @Test
+    void theSystemdUnitsJvmExitsOnOutOfMemorySoThatSystemdRestartsIt() throws Exception {
+        // After an OutOfMemoryError the accepting thread may be dead: a process that serves nothing but never fails,
+        // which Restart=on-failure cannot see (found by an HTTP/2 flood that left such a process behind).
+        List<String> unit = Files.readAllLines(deploy("porter@.service"));
+        assertThat(unit).contains("Restart=on-failure");
+        assertThat(unit).filteredOn(l -> l.startsWith("Environment=") && l.contains("PORTER_JAVA_OPTS="))
+                .singleElement().asString().contains("-XX:+ExitOnOutOfMemoryError");
+    }
+
+    @Test
     void theSystemdUnitsPorterAnswersTheShippedHaproxyHealthCheck(@TempDir Path dir) throws Exception {
         // The unit and haproxy.cfg are one setup: HAProxy checks GET /.porter/readyz behind a PROXY header, so the
         // unit's command must turn the status page on (without it every check is a 404 and every node is down).

@@ -222,10 +222,15 @@ final class H2Client implements AutoCloseable {
 
     /** A connected socket; nothing sent yet. */
     static H2Client open(HttpServer server) {
+        return open(server.port());
+    }
+
+    /** A connected socket to a server on this machine's {@code port} (one in another process); nothing sent yet. */
+    static H2Client open(int port) {
         try {
             Socket s = new Socket();
             s.setTcpNoDelay(true);
-            s.connect(new InetSocketAddress("127.0.0.1", server.port()), 5_000);
+            s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
             s.setSoTimeout((int) WAIT.toMillis());
             return new H2Client(s);
         } catch (IOException e) {
@@ -238,7 +243,12 @@ final class H2Client implements AutoCloseable {
      * value, …), then the server's SETTINGS read and acknowledged.
      */
     static H2Client connect(HttpServer server, int... settings) {
-        H2Client c = open(server);
+        return connect(server.port(), settings);
+    }
+
+    /** {@link #connect(HttpServer, int...)} to a server on this machine's {@code port}. */
+    static H2Client connect(int port, int... settings) {
+        H2Client c = open(port);
         c.send(FrameParser.PREFACE);
         c.settings(settings);
         Frame first = c.next();

@@ -2,7 +2,6 @@ package dev.porter.http.internal.h2;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.util.ArrayDeque;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -18,9 +17,8 @@ final class Http2Stream {
     private final Http2Connection connection;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition arrived = lock.newCondition();
-    /** Body chunks not yet read; made with the first one (most requests have no body). */
-    private ArrayDeque<byte[]> chunks;
-    private int chunkPos;
+    /** Body bytes not yet read. */
+    private final BodyChunks chunks = new BodyChunks();
     /** Bytes received but not yet read by the handler (counted against our window). */
     private int buffered;
     /** Bytes read by the handler since the last WINDOW_UPDATE we sent. */
@@ -57,7 +55,7 @@ final class Http2Stream {
     // ---- filled by the reader --------------------------------------------------------------------------------
 
     /**
-     * Takes a DATA frame's content (copied: the reader's buffer is reused).
+     * Takes a DATA frame's content (copied: the reader's buffer is reused; small frames packed, {@link BodyChunks}).
      *
      * @param flowLength the frame's whole payload length, padding included, which flow control counts (§6.9.1)
      * @throws Http2Exception FLOW_CONTROL_ERROR if the peer overran our window; PROTOCOL_ERROR for more body
@@ -77,13 +75,8 @@ final class Http2Stream {
             if (declaredLength >= 0 && (received > declaredLength || (end && received != declaredLength))) {
                 throw Http2Exception.stream(id, Http2Error.PROTOCOL_ERROR, "body length differs from content-length");
             }
-            if (to > from) {
-                byte[] copy = new byte[to - from];
-                System.arraycopy(b, from, copy, 0, copy.length);
-                if (chunks == null) chunks = new ArrayDeque<>(4);
-                chunks.add(copy);
-                buffered += copy.length;
-            }
+            chunks.add(b, from, to - from);
+            buffered += to - from;
             if (end) remoteEnded = true;
             arrived.signalAll();
         } finally {
@@ -144,7 +137,7 @@ final class Http2Stream {
         lock.lock();
         try {
             long left = timeoutNanos;
-            while (chunks == null || chunks.isEmpty()) {
+            while (chunks.isEmpty()) {
                 if (cancelled != null) throw cancelled;
                 if (remoteEnded) return -1;
                 if (left <= 0) throw new java.net.SocketTimeoutException("request body not received in time");
@@ -155,14 +148,7 @@ final class Http2Stream {
                     throw new InterruptedIOException("interrupted while reading the request body");
                 }
             }
-            byte[] chunk = chunks.peek();
-            n = Math.min(len, chunk.length - chunkPos);
-            System.arraycopy(chunk, chunkPos, dst, off, n);
-            chunkPos += n;
-            if (chunkPos == chunk.length) {
-                chunks.poll();
-                chunkPos = 0;
-            }
+            n = chunks.read(dst, off, len);
             buffered -= n;
             consumedUnacked += n;
         } finally {
@@ -181,7 +167,7 @@ final class Http2Stream {
         lock.lock();
         try {
             long left = nanos;
-            while ((chunks == null || chunks.isEmpty()) && !remoteEnded && cancelled == null) {
+            while (chunks.isEmpty() && !remoteEnded && cancelled == null) {
                 if (left <= 0) return false;
                 left = arrived.awaitNanos(left);
             }
@@ -223,7 +209,7 @@ final class Http2Stream {
     boolean drained() {
         lock.lock();
         try {
-            return remoteEnded && (chunks == null || chunks.isEmpty());
+            return remoteEnded && chunks.isEmpty();
         } finally {
             lock.unlock();
         }

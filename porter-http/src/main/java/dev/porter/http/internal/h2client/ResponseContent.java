@@ -1,9 +1,8 @@
 package dev.porter.http.internal.h2client;
 
+import dev.porter.http.internal.h2.BodyChunks;
 import dev.porter.http.internal.h2.Http2Error;
 import dev.porter.http.internal.h2.Http2Exception;
-
-import java.util.ArrayDeque;
 
 /**
  * The content of one response stream on its way from the reader thread to the caller, and the stream's receive
@@ -17,8 +16,8 @@ final class ResponseContent {
     private final int streamId;
     /** Our SETTINGS_INITIAL_WINDOW_SIZE: the window this stream started with. */
     private final int window;
-    private final ArrayDeque<byte[]> chunks = new ArrayDeque<>();
-    private int chunkPos;
+    /** Content not read yet; small frames packed, so a hostile server's one-byte frames cost no array each. */
+    private final BodyChunks chunks = new BodyChunks();
     private long buffered;
     /** What the server may still send (our receive window for this stream). */
     private long recvWindow;
@@ -53,9 +52,7 @@ final class ResponseContent {
     /** Keeps {@code n} bytes of content for the reader (copied out of the frame), unless it was discarded. */
     void add(byte[] b, int from, int n) {
         if (discarded) return;
-        byte[] copy = new byte[n];
-        System.arraycopy(b, from, copy, 0, n);
-        chunks.add(copy);
+        chunks.add(b, from, n);
         buffered += n;
     }
 
@@ -75,18 +72,7 @@ final class ResponseContent {
      * @return bytes moved (0 if nothing waits)
      */
     int read(byte[] b, int off, int len) {
-        int n = 0;
-        while (n < len && !chunks.isEmpty()) {
-            byte[] c = chunks.peek();
-            int k = Math.min(len - n, c.length - chunkPos);
-            System.arraycopy(c, chunkPos, b, off + n, k);
-            n += k;
-            chunkPos += k;
-            if (chunkPos == c.length) {
-                chunks.poll();
-                chunkPos = 0;
-            }
-        }
+        int n = chunks.read(b, off, len);
         buffered -= n;
         unacked += n;
         return n;
