@@ -106,6 +106,18 @@ class ParsingTest {
     }
 
     @Test
+    void rejectsAnHttpUriWithAnEmptyHostInAbsoluteForm() {
+        // RFC 9110 §4.2.1, §4.2.2: an http(s) URI with an empty host identifier is invalid, and a recipient MUST
+        // reject it.
+        assertRejected("GET http:///plaintext HTTP/1.1\r\nHost: x\r\n\r\n", 400);
+        assertRejected("GET HTTPS://:443/plaintext HTTP/1.1\r\nHost: x\r\n\r\n", 400);
+        assertRejected("GET http://user@/plaintext HTTP/1.1\r\nHost: x\r\n\r\n", 400);
+        assertRejected("GET http://?a=b HTTP/1.1\r\nHost: x\r\n\r\n", 400);
+        assertThat(answer("GET http://example.com/plaintext HTTP/1.1\r\nHost: x\r\n\r\n").status()).isEqualTo(200);
+        assertThat(answer("GET http://[::1]:80/plaintext HTTP/1.1\r\nHost: x\r\n\r\n").status()).isEqualTo(200);
+    }
+
+    @Test
     void rejectsANonAsciiTarget() {
         assertRejected("GET /caf\u00e9 HTTP/1.1\r\nHost: x\r\n\r\n", 400);
     }

@@ -305,7 +305,11 @@ public final class RequestHead {
             if (target.length() == 1) return;
             throw bad("invalid asterisk-form target");
         }
-        if (Targets.isAbsoluteForm(target)) return;
+        if (Targets.isAbsoluteForm(target)) {
+            // RFC 9110 §4.2.1, §4.2.2: an http(s) URI with an empty host is invalid; its recipient MUST reject it.
+            if (Targets.hasEmptyHttpHost(target)) throw bad("empty host in an http URI");
+            return;
+        }
         throw bad("request-target is not in origin, absolute, authority or asterisk form");
     }
 
