@@ -31,6 +31,39 @@ public final class Targets {
         return true;
     }
 
+    /** Host = uri-host [ ":" port ] (RFC 9110 §7.2, RFC 3986 §3.2.2); empty is allowed (RFC 9112 §3.2). */
+    public static boolean validHost(String h) {
+        int n = h.length();
+        if (n == 0) return true;
+        int i = 0;
+        if (h.charAt(0) == '[') {
+            int close = h.indexOf(']');
+            if (close < 2) return false;
+            for (int k = 1; k < close; k++) {
+                char c = h.charAt(k);
+                boolean ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == ':' || c == '.';
+                if (!ok) return false;
+            }
+            i = close + 1;
+        } else {
+            while (i < n && h.charAt(i) != ':') {
+                char c = h.charAt(i);
+                boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                        || "-._~!$&'()*+,;=%".indexOf(c) >= 0;
+                if (!ok) return false;
+                i++;
+            }
+        }
+        if (i == n) return true;
+        if (h.charAt(i) != ':') return false;
+        if (n - i - 1 > 5) return false;
+        for (int k = i + 1; k < n; k++) {
+            char c = h.charAt(k);
+            if (c < '0' || c > '9') return false;
+        }
+        return true;
+    }
+
     /**
      * @param t an absolute-form target ({@link #isAbsoluteForm})
      * @return true for an {@code http} or {@code https} URI whose host is empty ({@code http:///a},
