@@ -346,6 +346,17 @@ class Rfc9113HttpTest {
     }
 
     @Test
+    void s8_3_1_aPathWithAFragmentIsMalformed() {
+        // :path holds the path and query of the target URI; a fragment is neither (RFC 3986 §3.5), so the field is
+        // invalid (§8.3), rather than a file named "page#part" to look up.
+        try (H2Client c = connect()) {
+            malformed(c, send(c, ":method", "GET", ":scheme", "http", ":authority", "localhost", ":path", "/hello#part"));
+            malformed(c, send(c, ":method", "GET", ":scheme", "http", ":authority", "localhost", ":path", "/hello?a#b"));
+            assertThat(c.get("/hello?a=%23").status()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void s8_3_1_duplicatePseudoHeaderIsMalformed() {
         try (H2Client c = connect()) {
             for (String dup : List.of(":method", ":scheme", ":authority", ":path")) {

@@ -216,6 +216,9 @@ final class RequestFields implements HpackDecoder.Sink {
                 // §8.3.1: the path and query of the target URI (RFC 3986), as an HTTP/1.1 request-target: a space
                 // or a control would also split the request line this request becomes behind a proxy.
                 problem = ":path holds a space, a control or a byte outside ASCII";
+            } else if (path.indexOf('#') >= 0) {
+                // §8.3.1: the path and query of the target URI; a fragment is neither (RFC 3986 §3.5).
+                problem = ":path holds a fragment";
             }
         }
         if (problem != null) throw Http2Exception.stream(streamId, Http2Error.PROTOCOL_ERROR, "malformed request: " + problem);
