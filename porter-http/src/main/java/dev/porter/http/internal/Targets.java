@@ -66,19 +66,21 @@ public final class Targets {
 
     /**
      * @param t an absolute-form target ({@link #isAbsoluteForm})
-     * @return true for an {@code http} or {@code https} URI whose host is empty ({@code http:///a},
-     *         {@code http://user@:80/}), which RFC 9110 §4.2.1 makes invalid; false for any other
+     * @return why its authority is unacceptable, or null: it replaces Host (RFC 9112 §3.2.2), so it must be a valid
+     *         Host after any userinfo ({@link #validHost}), and an {@code http} or {@code https} URI must not have
+     *         an empty host ({@code http:///a}, RFC 9110 §4.2.1)
      */
-    public static boolean hasEmptyHttpHost(String t) {
+    public static String absoluteFormAuthorityProblem(String t) {
         int sep = t.indexOf("://");
-        boolean http = sep == 4 && t.regionMatches(true, 0, "http", 0, 4) || sep == 5 && t.regionMatches(true, 0, "https", 0, 5);
-        if (!http) return false;
         int start = sep + 3;
         int end = start;
         while (end < t.length() && "/?#".indexOf(t.charAt(end)) < 0) end++;
         int at = t.lastIndexOf('@', end - 1);
         if (at >= start) start = at + 1; // userinfo is not the host
-        return start == end || t.charAt(start) == ':';
+        if (!validHost(t.substring(start, end))) return "invalid authority in the request-target";
+        boolean http = sep == 4 && t.regionMatches(true, 0, "http", 0, 4) || sep == 5 && t.regionMatches(true, 0, "https", 0, 5);
+        if (http && (start == end || t.charAt(start) == ':')) return "empty host in an http URI";
+        return null;
     }
 
     /**

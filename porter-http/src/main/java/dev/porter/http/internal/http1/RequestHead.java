@@ -306,8 +306,10 @@ public final class RequestHead {
             throw bad("invalid asterisk-form target");
         }
         if (Targets.isAbsoluteForm(target)) {
-            // RFC 9110 §4.2.1, §4.2.2: an http(s) URI with an empty host is invalid; its recipient MUST reject it.
-            if (Targets.hasEmptyHttpHost(target)) throw bad("empty host in an http URI");
+            // RFC 9112 §3.2.2: the authority stands for Host; RFC 9110 §4.2.1: an http(s) URI with an empty host is
+            // invalid, and its recipient MUST reject it.
+            String problem = Targets.absoluteFormAuthorityProblem(target);
+            if (problem != null) throw bad(problem);
             return;
         }
         throw bad("request-target is not in origin, absolute, authority or asterisk form");
