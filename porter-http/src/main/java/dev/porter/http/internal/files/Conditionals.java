@@ -56,6 +56,28 @@ public final class Conditionals {
     }
 
     /**
+     * Evaluates the preconditions of a method that replaces the resource (PUT), §13.2.2 steps 1 to 3: If-Match, else
+     * If-Unmodified-Since, then If-None-Match, whose failure is a 412 for such a method (§13.1.2); If-Modified-Since
+     * and If-Range are for GET and HEAD only. A resource that does not exist yet has no current representation, so
+     * any If-Match fails (even {@code *}) and If-None-Match holds (§13.1.1, §13.1.2).
+     *
+     * @param v the validators of the current file, or null if there is none
+     * @return PROCEED or PRECONDITION_FAILED
+     */
+    public static Outcome evaluateForWrite(Headers request, Validators v, long nowSecond) {
+        List<String> ifMatch = request.all("If-Match");
+        if (!ifMatch.isEmpty()) {
+            if (v == null || !matches(ifMatch, v.etag(), false)) return Outcome.PRECONDITION_FAILED;
+        } else if (v != null) {
+            long ius = singleDate(request.all("If-Unmodified-Since"), nowSecond);
+            if (ius != HttpDates.INVALID && v.modifiedSecond() > ius) return Outcome.PRECONDITION_FAILED;
+        }
+        List<String> ifNoneMatch = request.all("If-None-Match");
+        boolean noneMatchFails = !ifNoneMatch.isEmpty() && v != null && matches(ifNoneMatch, v.etag(), true);
+        return noneMatchFails ? Outcome.PRECONDITION_FAILED : Outcome.PROCEED;
+    }
+
+    /**
      * Evaluates the preconditions of a GET or HEAD against a representation without validators (a generated
      * listing): If-Match holds only for {@code *}, If-None-Match fails only for {@code *} (§13.1.1, §13.1.2: no
      * listed tag matches a representation that has none, and {@code *} matches any current one); the date
