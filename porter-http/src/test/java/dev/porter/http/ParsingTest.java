@@ -106,6 +106,29 @@ class ParsingTest {
     }
 
     @Test
+    void rejectsAnHttpUriWithAnEmptyHostInAbsoluteForm() {
+        // RFC 9110 §4.2.1, §4.2.2: an http(s) URI with an empty host identifier is invalid, and a recipient MUST
+        // reject it.
+        assertRejected("GET http:///plaintext HTTP/1.1\r\nHost: x\r\n\r\n", 400);
+        assertRejected("GET HTTPS://:443/plaintext HTTP/1.1\r\nHost: x\r\n\r\n", 400);
+        assertRejected("GET http://user@/plaintext HTTP/1.1\r\nHost: x\r\n\r\n", 400);
+        assertRejected("GET http://?a=b HTTP/1.1\r\nHost: x\r\n\r\n", 400);
+        assertThat(answer("GET http://example.com/plaintext HTTP/1.1\r\nHost: x\r\n\r\n").status()).isEqualTo(200);
+        assertThat(answer("GET http://[::1]:80/plaintext HTTP/1.1\r\nHost: x\r\n\r\n").status()).isEqualTo(200);
+    }
+
+    @Test
+    void rejectsAnAbsoluteFormTargetWhoseAuthorityIsNoValidHost() {
+        // RFC 9112 §3.2.2: the target's authority replaces Host, so it is held to Host's grammar (RFC 9110 §7.2);
+        // an invalid request-line is a 400 (RFC 9112 §3).
+        assertRejected("GET http://a\"b/plaintext HTTP/1.1\r\nHost: x\r\n\r\n", 400);
+        assertRejected("GET http://[::1/plaintext HTTP/1.1\r\nHost: x\r\n\r\n", 400);
+        assertRejected("GET http://example.com:http/plaintext HTTP/1.1\r\nHost: x\r\n\r\n", 400);
+        assertThat(answer("GET http://user:pw@example.com:80/plaintext HTTP/1.1\r\nHost: x\r\n\r\n").status())
+                .as("userinfo is accepted (docs/http.md)").isEqualTo(200);
+    }
+
+    @Test
     void rejectsANonAsciiTarget() {
         assertRejected("GET /caf\u00e9 HTTP/1.1\r\nHost: x\r\n\r\n", 400);
     }

@@ -255,6 +255,23 @@ class PersistenceTest {
     }
 
     @Test
+    void readsExpectAsAListWhoseEmptyElementsAreNoExpectation() {
+        // RFC 9110 §10.1.1: Expect = #expectation; §5.6.1: empty list elements are ignored. An empty field asks for
+        // nothing, and a list of 100-continue members is 100-continue.
+        try (HttpWire wire = HttpWire.connect(server)) {
+            assertThat(wire.send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nExpect:\r\n\r\nok").readResponse().text())
+                    .isEqualTo("ok");
+            wire.send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: , 100-Continue ,\r\n\r\n");
+            assertThat(wire.readResponse().status()).isEqualTo(100);
+            assertThat(wire.send("hello").readResponse().text()).isEqualTo("hello");
+        }
+        try (HttpWire wire = HttpWire.connect(server)) {
+            HttpWire.Transcript t = wire.send("POST /count HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue, 200-ok\r\n\r\nhello").readToEnd();
+            assertThat(t.statuses()).as("any other member is still refused").containsExactly(417);
+        }
+    }
+
+    @Test
     void ignoresContinueFromAnHttp10Client() {
         try (HttpWire wire = HttpWire.connect(server)) {
             HttpWire.Transcript t = wire.send("POST / HTTP/1.0\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\nhello").readToEnd();

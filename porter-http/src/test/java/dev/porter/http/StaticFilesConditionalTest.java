@@ -129,4 +129,18 @@ class StaticFilesConditionalTest {
         assertThat(client.get("/page.html", "If-Unmodified-Since: " + DateCache.format(MTIME - 10)).status()).isEqualTo(412);
         assertThat(client.get("/page.html", "If-Unmodified-Since: " + lastModified).status()).isEqualTo(200);
     }
+
+    @Test
+    void aListingWithoutValidatorsFailsIfMatchAndIsNotModifiedForIfNoneMatchStar() throws IOException {
+        Files.createDirectory(root.resolve("folder"));
+        // RFC 9110 §13.1.1: a listing has no entity-tag, so no listed tag matches it; "*" matches it, as it exists.
+        assertThat(client.get("/folder/", "If-Match: \"other\"").status()).isEqualTo(412);
+        assertThat(client.get("/folder/", "If-Match: *").status()).isEqualTo(200);
+        // §13.1.2: "*" is false when a current representation exists, which for GET is a 304.
+        assertThat(client.get("/folder/", "If-None-Match: *").status()).isEqualTo(304);
+        assertThat(client.get("/folder/", "If-None-Match: \"other\"").status()).isEqualTo(200);
+        // §13.1.3, §13.1.4: without a modification date, the date conditions are ignored.
+        assertThat(client.get("/folder/", "If-Unmodified-Since: " + DateCache.format(MTIME - 10)).status()).isEqualTo(200);
+        assertThat(client.get("/folder/", "If-Modified-Since: " + DateCache.format(4_102_444_800L)).status()).isEqualTo(200);
+    }
 }

@@ -77,6 +77,28 @@ class StaticFilesUploadTest {
     }
 
     @Test
+    void putEvaluatesIfMatchIfNoneMatchAndIfUnmodifiedSinceBeforeWriting() throws Exception {
+        // RFC 9110 §13.1.1, §13.1.2, §13.1.4, §13.2.2: an origin server MUST evaluate them before a PUT, and a failed
+        // one is a 412 that leaves the file as it was: what keeps two editors from overwriting each other's work.
+        start(true, false, null);
+        assertThat(put("/docs/f.txt", "one".getBytes(), "If-Match", "*").statusCode()).as("no file yet: * fails").isEqualTo(412);
+        assertThat(root.resolve("docs/f.txt")).doesNotExist();
+        assertThat(put("/docs/f.txt", "one".getBytes(), "If-None-Match", "*").statusCode()).isEqualTo(201);
+        assertThat(put("/docs/f.txt", "two".getBytes(), "If-None-Match", "*").statusCode()).as("create only").isEqualTo(412);
+        HttpResponse<Void> head = http.send(HttpRequest.newBuilder(URI.create(server.url("/docs/f.txt")))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+        String etag = head.headers().firstValue("ETag").orElseThrow();
+        assertThat(put("/docs/f.txt", "two".getBytes(), "If-Match", "\"stale\"").statusCode()).isEqualTo(412);
+        assertThat(put("/docs/f.txt", "two".getBytes(), "If-None-Match", etag).statusCode()).isEqualTo(412);
+        assertThat(put("/docs/f.txt", "two".getBytes(), "If-Unmodified-Since", "Sat, 01 Jan 2000 00:00:00 GMT").statusCode())
+                .isEqualTo(412);
+        assertThat(Files.readString(root.resolve("docs/f.txt"))).isEqualTo("one");
+        assertThat(put("/docs/f.txt", "two".getBytes(), "If-Match", etag).statusCode()).isEqualTo(204);
+        assertThat(Files.readString(root.resolve("docs/f.txt"))).isEqualTo("two");
+        assertThat(leftovers()).isEmpty();
+    }
+
+    @Test
     void putReplacesAFileWithOverwriteAndAnswers204() throws Exception {
         start(true, false, null);
         Files.writeString(root.resolve("docs/x.txt"), "old");

@@ -31,6 +31,58 @@ public final class Targets {
         return true;
     }
 
+    /** Host = uri-host [ ":" port ] (RFC 9110 §7.2, RFC 3986 §3.2.2); empty is allowed (RFC 9112 §3.2). */
+    public static boolean validHost(String h) {
+        int n = h.length();
+        if (n == 0) return true;
+        int i = 0;
+        if (h.charAt(0) == '[') {
+            int close = h.indexOf(']');
+            if (close < 2) return false;
+            for (int k = 1; k < close; k++) {
+                char c = h.charAt(k);
+                boolean ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == ':' || c == '.';
+                if (!ok) return false;
+            }
+            i = close + 1;
+        } else {
+            while (i < n && h.charAt(i) != ':') {
+                char c = h.charAt(i);
+                boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                        || "-._~!$&'()*+,;=%".indexOf(c) >= 0;
+                if (!ok) return false;
+                i++;
+            }
+        }
+        if (i == n) return true;
+        if (h.charAt(i) != ':') return false;
+        if (n - i - 1 > 5) return false;
+        for (int k = i + 1; k < n; k++) {
+            char c = h.charAt(k);
+            if (c < '0' || c > '9') return false;
+        }
+        return true;
+    }
+
+    /**
+     * @param t an absolute-form target ({@link #isAbsoluteForm})
+     * @return why its authority is unacceptable, or null: it replaces Host (RFC 9112 §3.2.2), so it must be a valid
+     *         Host after any userinfo ({@link #validHost}), and an {@code http} or {@code https} URI must not have
+     *         an empty host ({@code http:///a}, RFC 9110 §4.2.1)
+     */
+    public static String absoluteFormAuthorityProblem(String t) {
+        int sep = t.indexOf("://");
+        int start = sep + 3;
+        int end = start;
+        while (end < t.length() && "/?#".indexOf(t.charAt(end)) < 0) end++;
+        int at = t.lastIndexOf('@', end - 1);
+        if (at >= start) start = at + 1; // userinfo is not the host
+        if (!validHost(t.substring(start, end))) return "invalid authority in the request-target";
+        boolean http = sep == 4 && t.regionMatches(true, 0, "http", 0, 4) || sep == 5 && t.regionMatches(true, 0, "https", 0, 5);
+        if (http && (start == end || t.charAt(start) == ':')) return "empty host in an http URI";
+        return null;
+    }
+
     /**
      * Percent-decodes once, as UTF-8.
      *

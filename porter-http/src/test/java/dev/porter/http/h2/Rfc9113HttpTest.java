@@ -357,6 +357,17 @@ class Rfc9113HttpTest {
     }
 
     @Test
+    void s8_3_1_aPathWithAFragmentIsMalformed() {
+        // :path holds the path and query of the target URI; a fragment is neither (RFC 3986 §3.5), so the field is
+        // invalid (§8.3), rather than a file named "page#part" to look up.
+        try (H2Client c = connect()) {
+            malformed(c, send(c, ":method", "GET", ":scheme", "http", ":authority", "localhost", ":path", "/hello#part"));
+            malformed(c, send(c, ":method", "GET", ":scheme", "http", ":authority", "localhost", ":path", "/hello?a#b"));
+            assertThat(c.get("/hello?a=%23").status()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void s8_3_1_duplicatePseudoHeaderIsMalformed() {
         try (H2Client c = connect()) {
             for (String dup : List.of(":method", ":scheme", ":authority", ":path")) {
@@ -402,6 +413,37 @@ class Rfc9113HttpTest {
             assertThat(c.await(id).text()).contains("host: example.test:8080\n");
             int hostOnly = send(c, ":method", "GET", ":scheme", "http", ":path", "/headers", "host", "other.test");
             assertThat(c.await(hostOnly).text()).contains("host: other.test\n");
+        }
+    }
+
+    @Test
+    void s8_3_invalidPseudoHeaderValuesAreMalformed() {
+        // A method or protocol that is no token, a scheme outside RFC 3986 §3.1, an authority that is no valid Host:
+        // behind a proxy each would split the HTTP/1.1 request line or Host line it becomes.
+        try (H2Client c = connect()) {
+            for (String method : List.of("", "G T", "GET /other HTTP/1.1\r\nX-Smuggled: 1\r\n\r\nGET")) {
+                malformed(c, send(c, ":method", method, ":scheme", "http", ":authority", "localhost", ":path", "/hello"));
+            }
+            for (String scheme : List.of("", "ht tp", "1http", "http\r\nx: 1")) {
+                malformed(c, send(c, ":method", "GET", ":scheme", scheme, ":authority", "localhost", ":path", "/hello"));
+            }
+            for (String authority : List.of("a b", "a/b", "localhost\r\nx: 1", "[::1", "host:port")) {
+                malformed(c, send(c, ":method", "GET", ":scheme", "http", ":authority", authority, ":path", "/hello"));
+            }
+            int ok = send(c, ":method", "GET", ":scheme", "https", ":authority", "[::1]:8443", ":path", "/hello");
+            assertThat(c.await(ok).status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void s8_3_1_aHostFieldThatDiffersFromAuthorityIsMalformed() {
+        try (H2Client c = connect()) {
+            malformed(c, send(c, ":method", "GET", ":scheme", "http", ":authority", "localhost", ":path", "/hello",
+                    "host", "other.test"));
+            malformed(c, send(c, ":method", "GET", ":scheme", "http", ":path", "/hello", "host", "a b"));
+            int same = send(c, ":method", "GET", ":scheme", "http", ":authority", "localhost", ":path", "/headers",
+                    "host", "LocalHost");
+            assertThat(c.await(same).status()).isEqualTo(200);
         }
     }
 

@@ -56,6 +56,41 @@ public final class Conditionals {
     }
 
     /**
+     * Evaluates the preconditions of a method that replaces the resource (PUT), §13.2.2 steps 1 to 3: If-Match, else
+     * If-Unmodified-Since, then If-None-Match, whose failure is a 412 for such a method (§13.1.2); If-Modified-Since
+     * and If-Range are for GET and HEAD only. A resource that does not exist yet has no current representation, so
+     * any If-Match fails (even {@code *}) and If-None-Match holds (§13.1.1, §13.1.2).
+     *
+     * @param v the validators of the current file, or null if there is none
+     * @return PROCEED or PRECONDITION_FAILED
+     */
+    public static Outcome evaluateForWrite(Headers request, Validators v, long nowSecond) {
+        List<String> ifMatch = request.all("If-Match");
+        if (!ifMatch.isEmpty()) {
+            if (v == null || !matches(ifMatch, v.etag(), false)) return Outcome.PRECONDITION_FAILED;
+        } else if (v != null) {
+            long ius = singleDate(request.all("If-Unmodified-Since"), nowSecond);
+            if (ius != HttpDates.INVALID && v.modifiedSecond() > ius) return Outcome.PRECONDITION_FAILED;
+        }
+        List<String> ifNoneMatch = request.all("If-None-Match");
+        boolean noneMatchFails = !ifNoneMatch.isEmpty() && v != null && matches(ifNoneMatch, v.etag(), true);
+        return noneMatchFails ? Outcome.PRECONDITION_FAILED : Outcome.PROCEED;
+    }
+
+    /**
+     * Evaluates the preconditions of a GET or HEAD against a representation without validators (a generated
+     * listing): If-Match holds only for {@code *}, If-None-Match fails only for {@code *} (§13.1.1, §13.1.2: no
+     * listed tag matches a representation that has none, and {@code *} matches any current one); the date
+     * conditions are ignored, as there is no modification date (§13.1.3, §13.1.4).
+     */
+    public static Outcome evaluateWithoutValidators(Headers request) {
+        List<String> ifMatch = request.all("If-Match");
+        if (!ifMatch.isEmpty() && !matches(ifMatch, null, false)) return Outcome.PRECONDITION_FAILED;
+        List<String> ifNoneMatch = request.all("If-None-Match");
+        return !ifNoneMatch.isEmpty() && matches(ifNoneMatch, null, true) ? Outcome.NOT_MODIFIED : Outcome.PROCEED;
+    }
+
+    /**
      * Evaluates If-Range (§13.1.5): true if the Range header may be honoured, false if the whole representation
      * must be sent instead. An entity-tag must match strongly; a date must equal Last-Modified exactly, and only
      * counts if that Last-Modified is strong, i.e. at least a second in the past (§8.8.2.2).
@@ -74,11 +109,12 @@ public final class Conditionals {
 
     /**
      * @param fields the values of an If-Match or If-None-Match field: {@code *} or a list of entity-tags
+     * @param etag   the representation's entity-tag, or null if it has none (then only {@code *} matches)
      * @param weak   true for weak comparison (opaque tags equal, W/ ignored), false for strong (§8.8.3.2)
      * @return true if any listed tag matches {@code etag}; false for a malformed list
      */
     static boolean matches(List<String> fields, String etag, boolean weak) {
-        boolean etagWeak = etag.startsWith("W/");
+        boolean etagWeak = etag != null && etag.startsWith("W/");
         String opaque = etagWeak ? etag.substring(2) : etag;
         for (String f : fields) {
             int i = 0;
@@ -101,7 +137,7 @@ public final class Conditionals {
                 }
                 int close = f.indexOf('"', i + 1);
                 if (close < 0) return false;
-                if ((weak || !tagWeak && !etagWeak) && f.regionMatches(i, opaque, 0, opaque.length())
+                if (opaque != null && (weak || !tagWeak && !etagWeak) && f.regionMatches(i, opaque, 0, opaque.length())
                         && close + 1 - i == opaque.length()) {
                     return true;
                 }

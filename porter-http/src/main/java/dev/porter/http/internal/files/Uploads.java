@@ -1,5 +1,6 @@
 package dev.porter.http.internal.files;
 
+import dev.porter.http.Headers;
 import dev.porter.http.HttpException;
 import dev.porter.http.Request;
 import dev.porter.http.Response;
@@ -13,6 +14,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -79,6 +81,10 @@ public final class Uploads {
         Path folder = folder(mapper.root(), names.subList(0, names.size() - 1));
         Path target = folder.resolve(names.get(names.size() - 1));
         boolean existed = Files.exists(target, LinkOption.NOFOLLOW_LINKS);
+        if (!preconditionsHold(request, target, existed)) {
+            response.send(Status.PRECONDITION_FAILED, "Precondition Failed\n");
+            return;
+        }
         try (StoredFile file = new StoredFile(target, config.maxBytes(), config.overwrite())) {
             InputStream in = request.body();
             byte[] buf = new byte[BUFFER];
@@ -94,6 +100,24 @@ public final class Uploads {
             response.setHeader("Location", request.rawPath());
             response.send("Created " + request.path() + "\n");
         }
+    }
+
+    /**
+     * RFC 9110 §13.2.2: If-Match, If-Unmodified-Since and If-None-Match are evaluated before the file is replaced,
+     * against the validators a GET of it carries, so a client that read one version never overwrites another.
+     *
+     * @return false if one fails (the answer is then 412)
+     */
+    private static boolean preconditionsHold(Request request, Path target, boolean existed) throws IOException {
+        Headers h = request.headers();
+        if (!h.contains("If-Match") && !h.contains("If-None-Match") && !h.contains("If-Unmodified-Since")) return true;
+        Conditionals.Validators current = null;
+        if (existed) {
+            BasicFileAttributes a = Files.readAttributes(target, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (a.isRegularFile()) current = FileChoice.Variant.of(target, a, null).validators();
+        }
+        long now = System.currentTimeMillis() / 1000;
+        return Conditionals.evaluateForWrite(h, current, now) == Conditionals.Outcome.PROCEED;
     }
 
     /** Stores the files of a {@code multipart/form-data} POST in {@code folder} (real, inside the root). */

@@ -2,6 +2,7 @@ package dev.porter.http.internal.h2;
 
 import dev.porter.http.Headers;
 import dev.porter.http.internal.Ascii;
+import dev.porter.http.internal.Targets;
 
 /**
  * The fields of a request's field block as they are decoded, checked against RFC 9113 §8.2 and §8.3.1 once the
@@ -53,6 +54,10 @@ final class RequestFields implements HpackDecoder.Sink {
             case "content-length" -> contentLength(value);
             case "expect" -> expectContinue = value.equalsIgnoreCase("100-continue");
             case "host" -> {
+                // §8.3.1: a Host naming another entity than :authority is malformed (else the two could route
+                // the request differently here and behind a proxy, which must send :authority as Host).
+                if (authorityPseudo && !value.equalsIgnoreCase(authority)) problem = "host differs from :authority (§8.3.1)";
+                else if (!Targets.validHost(value)) problem = "invalid host (RFC 9110 §7.2)";
                 if (authority == null) authority = value;
             }
             case "cookie" -> {
@@ -90,7 +95,34 @@ final class RequestFields implements HpackDecoder.Sink {
 
     private String once(String earlier, String name, String value) {
         if (earlier != null) problem = "repeated pseudo-header " + name + " (§8.3.1)";
+        else if (!validPseudo(name, value)) problem = "invalid value of " + name + " (§8.3)";
         return value;
+    }
+
+    /**
+     * §8.3: an invalid pseudo-header field makes the request malformed. Each is what its HTTP/1.1 form allows: a
+     * method and a protocol are tokens (RFC 9110 §9.1), a scheme is RFC 3986 §3.1's, an authority a valid Host
+     * (RFC 9110 §7.2). Anything else (a space, a CR or LF) would also split the request line or a field line of
+     * the HTTP/1.1 request this becomes behind a proxy. {@code :path} is checked in {@link #validate}.
+     */
+    private static boolean validPseudo(String name, String value) {
+        return switch (name) {
+            case ":method", ":protocol" -> Ascii.isToken(value);
+            case ":scheme" -> validScheme(value);
+            case ":authority" -> Targets.validHost(value);
+            default -> true;
+        };
+    }
+
+    /** scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) (RFC 3986 §3.1). */
+    private static boolean validScheme(String s) {
+        if (s.isEmpty()) return false;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+            if (!letter && (i == 0 || !((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.'))) return false;
+        }
+        return true;
     }
 
     private void contentLength(String value) {
@@ -184,6 +216,9 @@ final class RequestFields implements HpackDecoder.Sink {
                 // §8.3.1: the path and query of the target URI (RFC 3986), as an HTTP/1.1 request-target: a space
                 // or a control would also split the request line this request becomes behind a proxy.
                 problem = ":path holds a space, a control or a byte outside ASCII";
+            } else if (path.indexOf('#') >= 0) {
+                // §8.3.1: the path and query of the target URI; a fragment is neither (RFC 3986 §3.5).
+                problem = ":path holds a fragment";
             }
         }
         if (problem != null) throw Http2Exception.stream(streamId, Http2Error.PROTOCOL_ERROR, "malformed request: " + problem);

@@ -5,6 +5,7 @@ import dev.porter.http.HttpConfig;
 import dev.porter.http.HttpException;
 import dev.porter.http.Status;
 import dev.porter.http.internal.Ascii;
+import dev.porter.http.internal.Targets;
 
 /**
  * What a parsed head means for the connection: the body's framing (RFC 9112 §6.3), persistence (§9.3), the
@@ -79,7 +80,7 @@ public final class RequestFraming {
         // RFC 9112 §3.2: exactly one Host in HTTP/1.1; a second one, or none, is a 400.
         if (hostCount > 1) throw RequestHead.bad("more than one Host header field");
         if (head.version == 11 && hostCount == 0) throw RequestHead.bad("missing Host header field (required in HTTP/1.1)");
-        if (host != null && !validHost(host)) throw RequestHead.bad("invalid Host header field");
+        if (host != null && !Targets.validHost(host)) throw RequestHead.bad("invalid Host header field");
         if (hasTransferEncoding) {
             // RFC 9112 §6.1: Transfer-Encoding in an HTTP/1.0 message means faulty framing.
             if (head.version == 10) throw RequestHead.bad("Transfer-Encoding in an HTTP/1.0 request");
@@ -105,12 +106,23 @@ public final class RequestFraming {
         }
     }
 
+    /** Expect = #expectation (RFC 9110 §10.1.1): empty list elements are no expectation (§5.6.1). */
     private void expect(String value, int version) {
-        if (value.equalsIgnoreCase("100-continue")) {
-            // RFC 9110 §10.1.1: ignore 100-continue from an HTTP/1.0 client.
-            expectContinue = version == 11;
-        } else {
-            throw new HttpException(Status.EXPECTATION_FAILED, "unsupported expectation");
+        int start = 0;
+        while (start <= value.length()) {
+            int comma = value.indexOf(',', start);
+            int end = comma < 0 ? value.length() : comma;
+            int s = start;
+            int e = end;
+            while (s < e && (value.charAt(s) == ' ' || value.charAt(s) == '\t')) s++;
+            while (e > s && (value.charAt(e - 1) == ' ' || value.charAt(e - 1) == '\t')) e--;
+            if (e - s == 12 && value.regionMatches(true, s, "100-continue", 0, 12)) {
+                // RFC 9110 §10.1.1: ignore 100-continue from an HTTP/1.0 client.
+                expectContinue = version == 11;
+            } else if (e > s) {
+                throw new HttpException(Status.EXPECTATION_FAILED, "unsupported expectation");
+            }
+            start = end + 1;
         }
     }
 
@@ -187,38 +199,5 @@ public final class RequestFraming {
             if (e - s == token.length() && list.regionMatches(true, s, token, 0, token.length())) return true;
         }
         return false;
-    }
-
-    /** Host = uri-host [ ":" port ] (RFC 9110 §7.2, RFC 3986 §3.2.2); empty is allowed (RFC 9112 §3.2). */
-    static boolean validHost(String h) {
-        int n = h.length();
-        if (n == 0) return true;
-        int i = 0;
-        if (h.charAt(0) == '[') {
-            int close = h.indexOf(']');
-            if (close < 2) return false;
-            for (int k = 1; k < close; k++) {
-                char c = h.charAt(k);
-                boolean ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == ':' || c == '.';
-                if (!ok) return false;
-            }
-            i = close + 1;
-        } else {
-            while (i < n && h.charAt(i) != ':') {
-                char c = h.charAt(i);
-                boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                        || "-._~!$&'()*+,;=%".indexOf(c) >= 0;
-                if (!ok) return false;
-                i++;
-            }
-        }
-        if (i == n) return true;
-        if (h.charAt(i) != ':') return false;
-        if (n - i - 1 > 5) return false;
-        for (int k = i + 1; k < n; k++) {
-            char c = h.charAt(k);
-            if (c < '0' || c > '9') return false;
-        }
-        return true;
     }
 }

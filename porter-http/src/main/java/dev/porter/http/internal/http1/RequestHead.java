@@ -305,7 +305,13 @@ public final class RequestHead {
             if (target.length() == 1) return;
             throw bad("invalid asterisk-form target");
         }
-        if (Targets.isAbsoluteForm(target)) return;
+        if (Targets.isAbsoluteForm(target)) {
+            // RFC 9112 §3.2.2: the authority stands for Host; RFC 9110 §4.2.1: an http(s) URI with an empty host is
+            // invalid, and its recipient MUST reject it.
+            String problem = Targets.absoluteFormAuthorityProblem(target);
+            if (problem != null) throw bad(problem);
+            return;
+        }
         throw bad("request-target is not in origin, absolute, authority or asterisk form");
     }
 
