@@ -74,6 +74,11 @@ final class ServeFeatureOptions {
             throw new ParameterException(spec.commandLine(),
                     "--cors takes * or an origin like https://app.example (scheme, host, optional port; no path): " + cors);
         }
+        if (cors != null && !cors.equals("*") && !originPortInRange(cors)) {
+            // No browser sends such an origin: --cors would silently match nothing.
+            throw new ParameterException(spec.commandLine(),
+                    "--cors: the origin's port must be a number from 1 to 65535: " + cors);
+        }
     }
 
     /**
@@ -125,6 +130,22 @@ final class ServeFeatureOptions {
             if (c == '/' || c == '?' || c == '#' || c <= ' ' || c == 0x7F) return false;
         }
         return true;
+    }
+
+    /** @return true if the origin {@code s} (checked by {@link #origin}) has no port, or one from 1 to 65535 */
+    static boolean originPortInRange(String s) {
+        int colon = s.lastIndexOf(':');
+        if (colon < s.indexOf("://") + 3 || colon < s.lastIndexOf(']')) return true; // none, or in an IPv6 literal
+        int digits = s.length() - colon - 1;
+        if (digits == 0) return true; // "host:": the scheme's default port
+        if (digits > 5) return false;
+        int port = 0;
+        for (int i = colon + 1; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') return false;
+            port = port * 10 + (c - '0');
+        }
+        return port >= 1 && port <= 65535;
     }
 
     /** @return the features these options ask for */

@@ -135,6 +135,15 @@ class ProxyCommandTest {
     }
 
     @Test
+    void aBackendPortOutOfRangeIsSaidSo() {
+        // Was "upstream has no host" (URI reads "-1" as part of a host name); every case in ProxyConfigUpstreamTest.
+        Cli.Result r = Cli.run("proxy", "--to", "http://127.0.0.1:-1", "-p", "0");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err().lines().findFirst().orElse(""))
+                .isEqualTo("upstream port must be a number from 1 to 65535: http://127.0.0.1:-1");
+    }
+
+    @Test
     void aPortInUseIsOneLineAndExitOne() throws IOException {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             Cli.Result r = Cli.run("proxy", "--to", "http://127.0.0.1:1", "-p", String.valueOf(taken.getLocalPort()));

@@ -44,6 +44,11 @@ class ServeFeatureUsageTest {
     void corsTakesStarOrAnOrigin() {
         usage("--cors takes * or an origin", "serve", "--cors", "https://app.example/path");
         usage("--cors takes * or an origin", "serve", "--cors", "app.example");
+        // No browser sends such an origin: accepted, it made --cors match nothing.
+        usage("--cors: the origin's port must be a number from 1 to 65535: http://app.example:99999", "serve",
+                "--cors", "http://app.example:99999");
+        usage("--cors: the origin's port must be a number from 1 to 65535: http://[::1]:0", "serve", "--cors",
+                "http://[::1]:0");
     }
 
     @Test

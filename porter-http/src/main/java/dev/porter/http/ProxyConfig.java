@@ -163,11 +163,34 @@ public record ProxyConfig(List<URI> upstreams, Balance balance, Sticky sticky, S
     private static void checkUpstream(URI u) {
         String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https")) throw new IllegalArgumentException("upstream must be http:// or https://: " + u);
+        if (!portInRange(u.getRawAuthority())) {
+            throw new IllegalArgumentException("upstream port must be a number from 1 to 65535: " + u);
+        }
         if (UriHosts.host(u) == null) throw new IllegalArgumentException("upstream has no host: " + u);
         if ((u.getRawPath() != null && !u.getRawPath().isEmpty() && !u.getRawPath().equals("/")) || u.getRawQuery() != null
                 || u.getRawUserInfo() != null || u.getRawFragment() != null) {
             throw new IllegalArgumentException("upstream must be scheme://host:port only (the request's path is forwarded): " + u);
         }
+    }
+
+    /**
+     * @return true if {@code authority} has no port, or one from 1 to 65535 (URI takes any digits as a port, and
+     *         reads a sign or a letter there as an authority without a host, which would be reported as "no host")
+     */
+    private static boolean portInRange(String authority) {
+        if (authority == null) return true;
+        int colon = authority.lastIndexOf(':');
+        if (colon < 0 || colon < authority.lastIndexOf(']')) return true; // none, or inside an IPv6 literal
+        int end = authority.length();
+        if (colon + 1 == end) return true; // "host:": the scheme's default (RFC 3986 §3.2.3)
+        if (end - colon - 1 > 5) return false;
+        int port = 0;
+        for (int i = colon + 1; i < end; i++) {
+            char c = authority.charAt(i);
+            if (c < '0' || c > '9') return false;
+            port = port * 10 + (c - '0');
+        }
+        return port >= 1 && port <= 65535;
     }
 
     private static void positive(Duration d, String name) {

@@ -92,6 +92,55 @@ class Http2ClientProtocolTest {
     }
 
     @Test
+    void aPostRacingAnIdleCloseIsSentAgainOnANewConnection() throws Exception {
+        // The server's idle close (GOAWAY naming the last stream it processed, then the socket closed at once, so
+        // the unread request makes its side reset the connection) crosses a POST just sent: the POST's stream is
+        // above that last identifier, so the server did not process it, and it may be sent again (RFC 9113 §6.8).
+        AtomicInteger conversations = new AtomicInteger();
+        try (RawServer server = RawServer.start(s -> {
+            H2Peer p = new H2Peer(s).handshake();
+            H2Peer.Request r = p.readRequest();
+            p.respond(r.streamId(), 200, "connection " + conversations.incrementAndGet());
+            if (conversations.get() == 1) {
+                p.next(FrameType.HEADERS); // the POST's head; its body is left unread
+                p.goAway(r.streamId(), Http2Error.NO_ERROR, "idle timeout");
+                s.close();
+                return;
+            }
+            RawServer.drain(s.getInputStream());
+        }); HttpClient client = client()) {
+            assertThat(client.get(server.url("/")).bodyString()).isEqualTo("connection 1");
+            byte[] body = new byte[16 * 1024]; // within the initial window: the peer here opens none
+            try (ClientResponse res = client.send(ClientRequest.post(server.url("/"), ClientRequest.Body.of(body)))) {
+                assertThat(res.bodyString()).isEqualTo("connection 2");
+            }
+            assertThat(server.accepted()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aPostThatCouldNotBeSentBecauseTheConnectionClosedIsSentAgain() throws Exception {
+        // The server closes (GOAWAY, then the socket) right after an answer, before the client's next request: that
+        // request either finds the connection closing before it opens a stream, or its stream never reached the
+        // server. Either way nothing was processed and the POST goes on a new connection. Repeated, as which of the
+        // two happens is up to the scheduler.
+        AtomicInteger conversations = new AtomicInteger();
+        try (RawServer server = RawServer.start(s -> {
+            H2Peer p = new H2Peer(s).handshake();
+            H2Peer.Request r = p.readRequest();
+            p.respond(r.streamId(), 200, "connection " + conversations.incrementAndGet());
+            p.goAway(r.streamId(), Http2Error.NO_ERROR, "max requests");
+            s.close();
+        }); HttpClient client = client()) {
+            for (int i = 1; i <= 50; i++) {
+                try (ClientResponse res = client.send(ClientRequest.post(server.url("/"), ClientRequest.Body.of("x")))) {
+                    assertThat(res.bodyString()).as("request " + i).startsWith("connection ");
+                }
+            }
+        }
+    }
+
+    @Test
     void aServerThatProcessesNothingOnAnyConnectionIsTriedThreeMoreTimesOnly() throws Exception {
         // Retries after a connection that served other streams are free (ClientNginxHttp2Test: nginx rotating
         // connections); a connection that served nothing counts, so a server refusing everything is not looped on.

@@ -174,6 +174,63 @@ class HttpClientTest {
         }
     }
 
+    private static byte[] gzip(byte[] b) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GZIPOutputStream z = new GZIPOutputStream(out)) {
+            z.write(b);
+        }
+        return out.toByteArray();
+    }
+
+    /** A response of {@code body} with {@code fields} (each line ending CRLF), framed by Content-Length. */
+    private static byte[] reply(String fields, byte[] body) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(("HTTP/1.1 200 OK\r\n" + fields + "Content-Length: " + body.length + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        out.writeBytes(body);
+        return out.toByteArray();
+    }
+
+    @Test
+    void decodesGzipAppliedTwiceInReverseOrder() throws IOException {
+        // RFC 9110 §8.4: the codings are listed in the order they were applied; the last one is undone first.
+        byte[] twice = gzip(gzip("twice compressed".getBytes(StandardCharsets.US_ASCII)));
+        for (String fields : new String[] {"Content-Encoding: gzip, gzip\r\n",
+                "Content-Encoding: gzip\r\nContent-Encoding: x-gzip\r\n"}) {
+            try (RawServer raw = RawServer.replying(reply(fields, twice));
+                 HttpClient gz = HttpClient.create(ClientConfig.builder().decompress(true).build());
+                 ClientResponse res = gz.get(raw.url("/"))) {
+                assertThat(res.bodyString()).as(fields).isEqualTo("twice compressed");
+            }
+        }
+    }
+
+    @Test
+    void aCodingTheClientCannotUndoLeavesTheWholeBodyAsItCame() throws IOException {
+        // Undoing only the gzip layers would leave a body its Content-Encoding no longer describes: the caller gets
+        // the bytes as sent and the field that says what they are.
+        byte[] body = gzip("inner".getBytes(StandardCharsets.US_ASCII));
+        try (RawServer raw = RawServer.replying(reply("Content-Encoding: br, gzip\r\n", body));
+             HttpClient gz = HttpClient.create(ClientConfig.builder().decompress(true).build());
+             ClientResponse res = gz.get(raw.url("/"))) {
+            assertThat(res.header("Content-Encoding")).isEqualTo("br, gzip");
+            assertThat(res.bodyBytes()).isEqualTo(body);
+        }
+    }
+
+    @Test
+    void moreThanFiveCodingsAreRefused() throws IOException {
+        // As curl does: a response stacking codings without end would make the client decode without end.
+        byte[] body = "x".getBytes(StandardCharsets.US_ASCII);
+        for (int i = 0; i < 6; i++) body = gzip(body);
+        try (RawServer raw = RawServer.replying(reply("Content-Encoding: gzip, gzip, gzip, gzip, gzip, gzip\r\n", body));
+             HttpClient gz = HttpClient.create(ClientConfig.builder().decompress(true).build())) {
+            assertThatThrownBy(() -> gz.get(raw.url("/")).bodyBytes())
+                    .isInstanceOf(HttpClientException.MalformedResponse.class)
+                    .hasMessageContaining("6 content codings");
+        }
+    }
+
     @Test
     void rejectsACorruptGzipBody() throws IOException {
         byte[] reply = "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 10\r\n\r\nnot gzip!!".getBytes(StandardCharsets.US_ASCII);

@@ -24,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A client that leaves in the middle of a download (a browser navigating away, Ctrl-C on curl, a video player
  * seeking) is the most ordinary thing a file server sees: the server's write fails with a reset or a broken pipe.
  * That is no failure of the handler: nothing is logged as a warning with a stack trace (which {@code porter serve}
- * prints to its user's terminal), and the access log still has the request's line, as nginx's does.
+ * prints to its user's terminal), and the access log still has the request's line with the bytes sent, as
+ * nginx's does.
  */
 class StaticFilesAbandonedDownloadTest {
 
@@ -106,6 +107,8 @@ class StaticFilesAbandonedDownloadTest {
             assertThat(e.target()).isEqualTo("/big.bin");
             assertThat(e.version()).isEqualTo(version);
             assertThat(e.status()).isEqualTo(200);
+            // nginx logs the body bytes it sent: the client read 16 KiB of them, far from all
+            assertThat(e.bytes()).as("the body bytes sent before the client left").isBetween(8L * 1024, SIZE - 1);
         });
     }
 }

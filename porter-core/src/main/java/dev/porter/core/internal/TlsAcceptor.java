@@ -49,8 +49,13 @@ public final class TlsAcceptor implements AutoCloseable {
         this.pool = config.handshakeThreads() == 0 ? null : new TlsTaskPool(config.handshakeThreads());
     }
 
-    /** @return a server-mode engine with the newest key material */
+    /**
+     * @return a server-mode engine with the newest key material: the key files are checked here, when a check is
+     *         due, not at the handshake, which comes after this engine (and its key material) was made; there the
+     *         first connection after a renewal still got the old certificate
+     */
     SSLEngine newEngine() {
+        maybeReload();
         return engines.get();
     }
 
@@ -63,7 +68,6 @@ public final class TlsAcceptor implements AutoCloseable {
      *         scanners and impatient clients are routine on the internet), and must be closed
      */
     boolean handshake(SocketConnection c) {
-        maybeReload();
         try {
             c.handshake(timeoutNanos, config.plaintextReply(), handshakes, pool);
             return true;

@@ -323,10 +323,9 @@ public final class ClientEngine implements AutoCloseable {
         exchanges.incrementAndGet();
         InputStream stream = r.body();
         long contentLength = r.contentLength();
-        String coding = r.headers().first("Content-Encoding");
-        if (acceptGzip && contentLength != 0 && r.status() != 206 && coding != null
-                && (coding.equalsIgnoreCase("gzip") || coding.equalsIgnoreCase("x-gzip"))) {
-            stream = new GzipBody(r.body());
+        int layers = acceptGzip && contentLength != 0 && r.status() != 206 ? ContentCodings.gzipLayers(r.headers(), r.body()) : 0;
+        if (layers > 0) {
+            stream = ContentCodings.decode(r.body(), layers);
             contentLength = -1;
         }
         return new ClientResponseImpl(Status.of(r.status()), "HTTP/2", r.headers(), req.uri(), r.body(), stream,
@@ -335,7 +334,7 @@ public final class ClientEngine implements AutoCloseable {
 
     /** @param connection the request's {@code Connection} field, or null */
     private ClientResponseImpl respond(PooledConnection pc, URI uri, String connection, Exchange.Result r,
-                                       boolean acceptGzip, long deadline, Duration timeout) {
+                                       boolean acceptGzip, long deadline, Duration timeout) throws IOException {
         ResponseHead head = r.head();
         ResponseFraming f = r.framing();
         // A final response that came before the body was sent leaves the server expecting that body: never reuse.
@@ -353,11 +352,11 @@ public final class ClientEngine implements AutoCloseable {
             case LENGTH -> f.length();
             default -> -1;
         };
-        String coding = acceptGzip ? head.headers.first("Content-Encoding") : null;
-        if (acceptGzip && f.kind() != ResponseFraming.Kind.NONE && head.status.code() != 206 && coding != null
-                && (coding.equalsIgnoreCase("gzip") || coding.equalsIgnoreCase("x-gzip"))) {
-            // A 206 holds a byte range of the encoded body, which cannot be decoded on its own.
-            stream = new GzipBody(body);
+        // A 206 holds a byte range of the encoded body, which cannot be decoded on its own.
+        int layers = acceptGzip && f.kind() != ResponseFraming.Kind.NONE && head.status.code() != 206
+                ? ContentCodings.gzipLayers(head.headers, body) : 0;
+        if (layers > 0) {
+            stream = ContentCodings.decode(body, layers);
             contentLength = -1;
         }
         return new ClientResponseImpl(head.status, head.version == 10 ? "HTTP/1.0" : "HTTP/1.1", head.headers,

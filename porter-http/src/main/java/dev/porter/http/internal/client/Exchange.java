@@ -5,6 +5,7 @@ import dev.porter.core.ReadBuffer;
 import dev.porter.http.ClientConfig;
 import dev.porter.http.ClientRequest;
 import dev.porter.http.HttpClientException;
+import dev.porter.http.internal.ClientPresence;
 import dev.porter.http.internal.http1.ClientErrors;
 import dev.porter.http.internal.http1.ResponseFraming;
 import dev.porter.http.internal.http1.ResponseHead;
@@ -83,7 +84,9 @@ public final class Exchange {
             if (prepared != null) {
                 prepared.writeHead(c);
                 if (!sendBody(prepared.body, head)) return new Result(head, ResponseFraming.of(head, prepared.method), false);
+                prepared.awaiting(c);
                 readFinal(head);
+                prepared.awaiting(null);
                 return new Result(head, ResponseFraming.of(head, prepared.method), true);
             }
             List<String> lines = RequestWriter.head(req, route, config, expectContinue, acceptGzip);
@@ -100,17 +103,23 @@ public final class Exchange {
             return new Result(head, ResponseFraming.of(head, req.method()), true);
         } catch (RequestWriter.BodySourceException | HttpClientException | StaleConnection e) {
             c.close();
+            if (prepared != null && prepared.aborted()) throw gone(); // the close made the head look cut short
             throw e;
         } catch (RuntimeException e) {
             c.close(); // a listener failed: the exchange is abandoned half-way
             throw e;
         } catch (IOException e) {
             c.close();
+            if (prepared != null && prepared.aborted()) throw gone();
             if (pc.reused && !head.started() && !(e instanceof SocketTimeoutException) && !c.timedOut()) {
                 throw new StaleConnection("reused connection to " + route + " failed before a response: " + e.getMessage(), e);
             }
             throw ClientErrors.translate(e, c, deadline, timeout, config.readTimeout());
         }
+    }
+
+    private ClientPresence.Gone gone() {
+        return new ClientPresence.Gone("the client left before " + ClientErrors.remote(c) + " answered");
     }
 
     /**

@@ -18,11 +18,15 @@ import java.util.zip.ZipException;
 final class GzipBody extends InputStream {
 
     private final ClientBody raw;
+    /** What is decoded: the raw body, or another layer of gzip undone ({@link ContentCodings}). */
+    private final InputStream in;
     private GZIPInputStream gzip;
     private boolean ended;
 
-    GzipBody(ClientBody raw) {
+    /** @param in {@code raw}, or a decoder of an inner layer reading it */
+    GzipBody(ClientBody raw, InputStream in) {
         this.raw = raw;
+        this.in = in;
     }
 
     @Override
@@ -39,15 +43,15 @@ final class GzipBody extends InputStream {
             if (gzip == null) {
                 // An empty body is empty, encoded or not: applications label empty answers gzip too, and curl and
                 // browsers read them so (GZIPInputStream would fail on the missing header).
-                PushbackInputStream in = new PushbackInputStream(raw, 1);
-                int first = in.read();
+                PushbackInputStream src = new PushbackInputStream(in, 1);
+                int first = src.read();
                 if (first < 0) {
                     ended = true;
                     raw.close();
                     return -1;
                 }
-                in.unread(first);
-                gzip = new GZIPInputStream(in, 16 * 1024);
+                src.unread(first);
+                gzip = new GZIPInputStream(src, 16 * 1024);
             }
             int n = gzip.read(b, off, len);
             if (n < 0) {

@@ -50,6 +50,8 @@ public final class Http2Connection {
     private static final Duration DRAIN = Duration.ofSeconds(10);
 
     private final Connection c;
+    /** The client closed its side (not a graceful stop shutting the input): its streams' answers go nowhere useful. */
+    private volatile boolean clientClosed;
     private final HttpConfig config;
     private final Http2Config h2;
     private final Handler handler;
@@ -97,6 +99,9 @@ public final class Http2Connection {
     }
 
     Connection connection() { return c; }
+
+    /** @return true once the client closed its side of the connection (see {@link Http2Request#look}) */
+    boolean clientClosed() { return clientClosed; }
     HttpConfig config() { return config; }
     Http2Writer writer() { return writer; }
     boolean secure() { return secure; }
@@ -228,6 +233,7 @@ public final class Http2Connection {
      * waiting for the body timeout; the others finish ({@link #drain}).
      */
     private void endOfInput() throws IOException {
+        if (!c.isDraining()) clientClosed = true;
         if (c.isDraining() && !goingAway) {
             goingAway = true;
             writer.goAway(streams.lastStreamId(), Http2Error.NO_ERROR, "server stopping");

@@ -6,6 +6,7 @@ import dev.porter.http.HttpException;
 import dev.porter.http.PathParams;
 import dev.porter.http.Request;
 import dev.porter.http.Status;
+import dev.porter.http.internal.ClientPresence;
 import dev.porter.http.internal.ForwardedFields;
 import dev.porter.http.internal.Targets;
 
@@ -23,7 +24,7 @@ import java.util.Optional;
  * pseudo-header fields (RFC 9113 §8.3.1) — {@code :path} is the target, {@code :authority} the host (also visible
  * as a {@code Host} field, so handlers written for HTTP/1.1 find it) — and a body read from the stream's DATA.
  */
-final class Http2Request implements Request {
+final class Http2Request implements Request, ClientPresence {
 
     private final Http2Connection connection;
     private final Http2Stream stream;
@@ -122,7 +123,27 @@ final class Http2Request implements Request {
                 StandardCharsets.UTF_8);
     }
 
+    /**
+     * The client reset the stream, closed the connection, or closed its side of it: nginx gives a request up then
+     * too (an HTTP/2 client half-closes only to leave; the streams still running are kept for a moment in case).
+     */
+    @Override
+    public Sign look(java.time.Duration wait) {
+        if (gone()) return Sign.LEFT;
+        try {
+            Thread.sleep(wait); // the reader thread sees a reset; this only asks it again later
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return gone() ? Sign.LEFT : Sign.NONE;
+    }
+
+    private boolean gone() {
+        return stream.cancelled() != null || connection.clientClosed() || !connection.connection().isOpen();
+    }
+
     /** The body: DATA of this stream, bounded by the server's body limit; asks for it with 100 if the client waits. */
+
     private final class Body extends InputStream {
         private boolean continuePending;
         private long read;

@@ -178,8 +178,12 @@ final class Http2Response implements Response, ProtocolSwitch, DirectSend {
             return;
         }
         // No sendfile in HTTP/2: every byte goes into a DATA frame (and under TLS, is encrypted anyway).
-        connection.writer().file(stream, file, content, position, length);
-        bodyBytes = length;
+        try {
+            connection.writer().file(stream, file, content, position, length);
+        } finally {
+            // What left, as nginx logs it: all of it, or what went before the client left or the file failed.
+            bodyBytes = stream.fileBytesSent;
+        }
         // Only now: a body that fails on the way (a stalled window, a short file) leaves the stream to be reset.
         stream.localEnded = true;
     }

@@ -37,6 +37,8 @@ final class Http2Stream {
     boolean finalHeadSent;
     /** Counted by the writer among the exchanges still working on their answer; only the stream's threads touch it. */
     boolean unanswered;
+    /** Body bytes of a file answer handed to the connection so far (for the access log); the exchange's thread only. */
+    long fileBytesSent;
     /** True once our side sent END_STREAM (or RST_STREAM). */
     volatile boolean localEnded;
     /** The peer reset the stream: any frame of it but PRIORITY (and WINDOW_UPDATE, §6.9) is STREAM_CLOSED (§5.1). */

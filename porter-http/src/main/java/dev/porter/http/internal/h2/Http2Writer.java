@@ -278,6 +278,7 @@ final class Http2Writer {
                     IOException cancelled = stream.cancelled();
                     if (cancelled != null) throw cancelled;
                     c.send(batch.frames());
+                    stream.fileBytesSent = sent;
                 } finally {
                     if (last) finishResponse(stream);
                     else finishWrite(false);

@@ -4,6 +4,7 @@ import dev.porter.http.AccessLog;
 import dev.porter.http.EventStreamClosedException;
 import dev.porter.http.HttpException;
 import dev.porter.http.Status;
+import dev.porter.http.internal.ClientPresence;
 import dev.porter.http.internal.ForwardedFields;
 import dev.porter.http.internal.ProtocolSwitch;
 import dev.porter.http.internal.status.Metrics;
@@ -104,6 +105,10 @@ final class StreamExchange implements Runnable {
             fail(res, e.status(), e.getMessage(), null);
         } catch (SocketTimeoutException e) {
             fail(res, Status.REQUEST_TIMEOUT, "request body not received in time", null);
+        } catch (ClientPresence.Gone e) {
+            // The client reset the stream while the handler waited (a proxied request to a slow backend).
+            LOG.log(System.Logger.Level.DEBUG, () -> "stream " + stream.id + " given up: " + e.getMessage());
+            if (!res.committed()) res.status(Status.of(ClientPresence.CLIENT_CLOSED_REQUEST));
         } catch (IOException e) {
             if (connection.connection().writeFailed()) {
                 // The client's connection failed under the answer (it went away): not the handler's failure.

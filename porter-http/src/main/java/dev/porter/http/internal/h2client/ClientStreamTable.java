@@ -368,6 +368,28 @@ final class ClientStreamTable {
         return failure;
     }
 
+    /**
+     * Waits until the reader has ended the connection ({@link #shutdown}), at most until {@code until}: after a write
+     * failed, what the server sent before it closed (a GOAWAY naming the last stream it processed) is read first.
+     */
+    void awaitShutdown(long until) throws InterruptedIOException {
+        lock.lock();
+        try {
+            while (failure == null) {
+                try {
+                    StreamTimeout.await(changed, until, 0);
+                } catch (StreamTimeout e) {
+                    return;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("interrupted while waiting on HTTP/2 connection to " + remote);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Wakes every wait: something they wait for changed; the lock is held. */
     void signalAll() {
         changed.signalAll();

@@ -116,6 +116,7 @@ final class Http2ClientWriter {
         }
         table.acquireSlot(listSize, deadline, timeout);
         Http2ClientStream s;
+        IOException failed = null;
         headersLock.lock();
         try {
             s = table.open(this, method.equals("HEAD"), Http2ClientConnection.STREAM_WINDOW);
@@ -127,20 +128,21 @@ final class Http2ClientWriter {
                 byte[] frames = new byte[FrameWriter.headersLength(p, maxFrame)];
                 int len = FrameWriter.headers(frames, 0, s.id, endStream, fieldBlock, 0, p, maxFrame);
                 c.write(frames, 0, len);
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException e) {
+                failed = e; // answered once the lock is given back: others need not wait for the verdict
+            } catch (RuntimeException e) {
                 // The encoder's context moved on without the server's: nothing more can be said on this connection.
                 c.close();
-                if (e instanceof IOException io) throw s.connectionEnded(io, remote);
                 throw e;
             }
         } finally {
             headersLock.unlock();
         }
+        if (failed != null) throw writeFailed(s, failed);
         try {
             c.flush();
         } catch (IOException e) {
-            c.close();
-            throw s.connectionEnded(e, remote);
+            throw writeFailed(s, e);
         }
         return s;
     }
@@ -228,13 +230,29 @@ final class Http2ClientWriter {
             if (len > 0) c.write(frame, 0, len);
             if (flush) c.flush();
         } catch (IOException e) {
-            c.close();
             if (c.timedOut()) {
+                c.close();
                 throw new HttpClientException.Timeout(remote + " did not take request bytes for "
                         + readTimeoutNanos / 1_000_000 + " ms (write timeout)", HttpClientException.Timeout.Kind.WRITE);
             }
-            throw s.connectionEnded(e, remote);
+            throw writeFailed(s, e);
         }
+    }
+
+    /**
+     * A write of a caller's stream failed: the server closed or reset the connection, perhaps just after a GOAWAY
+     * still unread here whose last stream identifier is below this stream's, which makes the request safe to send
+     * again on another connection (RFC 9113 §6.8), any method. Closing the socket now would throw that GOAWAY away,
+     * so the reader gets to read what came first (the read timeout at most; a closed connection ends its reads at
+     * once), then the stream's verdict is taken: unprocessed if the GOAWAY said so, else as the connection's end.
+     */
+    private IOException writeFailed(Http2ClientStream s, IOException e) throws IOException {
+        try {
+            if (!c.timedOut()) table.awaitShutdown(System.nanoTime() + readTimeoutNanos);
+        } finally {
+            c.close();
+        }
+        return s.connectionEnded(e, remote);
     }
 
     // ---- control frames from the reader: a failure ends the reader too ----------------------------------------------

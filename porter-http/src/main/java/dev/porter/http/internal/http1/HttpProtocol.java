@@ -9,6 +9,7 @@ import dev.porter.http.Handler;
 import dev.porter.http.HttpConfig;
 import dev.porter.http.HttpException;
 import dev.porter.http.Status;
+import dev.porter.http.internal.ClientPresence;
 import dev.porter.http.internal.ForwardedFields;
 import dev.porter.http.internal.ProtocolSwitch;
 import dev.porter.http.internal.h2.FrameParser;
@@ -248,6 +249,12 @@ public final class HttpProtocol implements Protocol {
             framed = c.isOpen() && res.finish();
         } catch (HttpException e) {
             framed = fail(res, e.status(), e.getMessage());
+        } catch (ClientPresence.Gone e) {
+            // The client left while the handler waited (a proxied request to a slow backend): nobody to answer.
+            LOG.log(System.Logger.Level.DEBUG, () -> "client " + c.remoteAddress() + " left during " + head.method
+                    + " " + head.target + ": " + e.getMessage());
+            if (!res.committed()) res.status(Status.of(ClientPresence.CLIENT_CLOSED_REQUEST));
+            framed = false;
         } catch (IOException e) {
             if (body.failure() != null && c.isOpen()) {
                 // Reading the body failed (408 on a read timeout, 400 on a truncated body): answer with that.

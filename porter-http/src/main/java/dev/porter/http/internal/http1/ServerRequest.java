@@ -7,6 +7,7 @@ import dev.porter.http.HttpException;
 import dev.porter.http.PathParams;
 import dev.porter.http.Request;
 import dev.porter.http.Status;
+import dev.porter.http.internal.ClientPresence;
 import dev.porter.http.internal.ForwardedFields;
 import dev.porter.http.internal.Targets;
 
@@ -25,7 +26,7 @@ import java.util.Map;
  * The {@link Request} a handler sees: views over the parsed head, computed lazily. One per connection, reused for
  * each of its requests ({@link #next}): a handler may use it only until it returns ({@link Request}'s contract).
  */
-public final class ServerRequest implements Request {
+public final class ServerRequest implements Request, ClientPresence {
 
     private final RequestHead head;
     private final RequestFraming framing;
@@ -95,6 +96,22 @@ public final class ServerRequest implements Request {
         } else {
             rawPath = t.substring(start, q);
             rawQuery = t.substring(q + 1);
+        }
+    }
+
+    /**
+     * The peer's end of stream or reset, seen by waiting for input: nginx looks the same way (a peek at the socket)
+     * before it gives a request up.
+     */
+    @Override
+    public Sign look(java.time.Duration wait) {
+        if (!c.isOpen() || c.writeFailed()) return Sign.LEFT;
+        if (c.hasBufferedInput()) return Sign.THERE; // a pipelined request, or body bytes
+        try {
+            if (!c.awaitInputWhileBusy(wait)) return Sign.NONE;
+            return c.hasBufferedInput() ? Sign.THERE : Sign.LEFT;
+        } catch (IOException e) {
+            return Sign.LEFT; // reset by the peer
         }
     }
 

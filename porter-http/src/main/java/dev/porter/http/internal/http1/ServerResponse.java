@@ -246,7 +246,15 @@ public final class ServerResponse implements Response, ProtocolSwitch, PreparedS
         writeHead(length, false, null);
         if (noBody() || length == 0) return;
         wellFramed = false; // until the whole body left: a file that shrank leaves the message cut short
-        FileWrites.body(c, file, content, position, length);
+        long bodyStart = c.output().flushedBytes() + c.output().length(); // the head is buffered before it
+        try {
+            FileWrites.body(c, file, content, position, length);
+        } catch (IOException e) {
+            // The access log gets what left before the client went away (nginx logs the bytes it sent): counted
+            // as handed to the socket, so it may include a buffer's worth the client never took.
+            bodyBytes = Math.max(0, Math.min(length, c.output().flushedBytes() - bodyStart));
+            throw e;
+        }
         wellFramed = true;
         bodyBytes = length;
     }

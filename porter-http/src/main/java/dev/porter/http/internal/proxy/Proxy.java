@@ -8,6 +8,7 @@ import dev.porter.http.ProxyConfig;
 import dev.porter.http.Request;
 import dev.porter.http.Response;
 import dev.porter.http.Status;
+import dev.porter.http.internal.ClientPresence;
 import dev.porter.http.internal.client.ClientEngine;
 import dev.porter.http.internal.client.PreparedRequest;
 
@@ -42,6 +43,7 @@ public final class Proxy implements AutoCloseable {
     private final List<AddressRange> trusted;
     private final BackendHello hello;
     private final Upgrades upgrades;
+    private final ClientWatch watch = new ClientWatch();
 
     public Proxy(ProxyConfig cfg) {
         this.cfg = cfg;
@@ -136,9 +138,20 @@ public final class Proxy implements AutoCloseable {
             }
             ClientResponse answer;
             b.started();
+            ClientPresence presence = prepared != null ? ClientPresence.of(req) : null;
+            ClientWatch.Wait wait = presence != null ? watch.start(prepared, presence) : null;
             try {
-                answer = prepared != null ? engine.send(prepared, deadline == 0 ? 0 : deadline | 1, left)
-                        : engine.send(out, hello.preface(req));
+                try {
+                    answer = prepared != null ? engine.send(prepared, deadline == 0 ? 0 : deadline | 1, left)
+                            : engine.send(out, hello.preface(req));
+                } finally {
+                    if (wait != null) wait.end(); // the client's connection is this thread's again
+                }
+            } catch (ClientPresence.Gone e) {
+                // Not the backend's failure: the protocol logs 499 and answers nobody.
+                b.ended();
+                LOG.log(System.Logger.Level.DEBUG, "{0} {1} to {2} given up: {3}", req.method(), target, b, e.getMessage());
+                throw e;
             } catch (IOException e) {
                 b.ended();
                 rethrowClientSide(streamed);
@@ -203,6 +216,7 @@ public final class Proxy implements AutoCloseable {
     @Override
     public void close() {
         if (health != null) health.close();
+        watch.close();
         upgrades.close();
         engine.close();
     }
