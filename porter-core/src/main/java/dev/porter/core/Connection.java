@@ -153,6 +153,21 @@ public interface Connection extends Closeable {
         return awaitInputWhileBusy(Duration.ofSeconds(1));
     }
 
+    /**
+     * Gives up a read that takes long when {@code abandon} says so: once this connection's thread has been blocked
+     * in one read for a second, the core asks {@code abandon} (on a virtual thread of its own, then about once a
+     * second while the read goes on) and closes the connection when it answers true, so the read ends with an
+     * {@link IOException}. For a connection read on behalf of someone who may leave meanwhile: the reverse proxy
+     * waiting for a slow backend gives it up once its own client has gone, as nginx does. It costs a read nothing
+     * (no timer: the core's watchdog looks at every connection ten times a second anyway). Connections without a
+     * watchdog ignore it.
+     *
+     * @param abandon asked only during long reads, from another thread: thread-safe, may block briefly, should not
+     *                throw (a failure is logged and the read goes on); null to stop asking
+     */
+    default void abandonLongReadsWhen(java.util.function.BooleanSupplier abandon) {
+    }
+
     /** @return an input stream view of this connection; closing it closes the connection */
     InputStream inputStream();
 

@@ -60,6 +60,7 @@ public final class SocketConnection implements Connection {
     private final ConnectionOutput output;
     /** A wait for input without a timer, as the watchdog sees it. */
     private final WatchedWait watched = new WatchedWait();
+    private final LongRead longRead = new LongRead();
     private long idleNanos;
     /** True while the reading thread waits for a new message (a graceful stop may cut that wait short). */
     private volatile boolean idle;
@@ -239,6 +240,7 @@ public final class SocketConnection implements Connection {
         return Framing.readFrame(input, config.maxFrameSize());
     }
 
+    @Override public void abandonLongReadsWhen(java.util.function.BooleanSupplier abandon) { longRead.ask(abandon); }
     @Override public boolean awaitInput(Duration linger) throws IOException { return input.await(linger, true); }
     @Override public boolean awaitInputWhileBusy(Duration slice) throws IOException { return input.await(slice, false); }
     @Override public boolean awaitInputWatched(InputWatch w) throws IOException { return input.awaitWatched(watched, w); }
@@ -345,6 +347,7 @@ public final class SocketConnection implements Connection {
      */
     void checkDeadlines(long now) {
         long until = source.readingUntil();
+        longRead.check(this, until, now);
         if (((until != 0 && now - until > 0) || watched.check(this, now, idleNanos)) && !source.timedOut()) {
             source.markTimedOut();
             try {

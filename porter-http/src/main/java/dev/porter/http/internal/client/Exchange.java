@@ -84,9 +84,8 @@ public final class Exchange {
             if (prepared != null) {
                 prepared.writeHead(c);
                 if (!sendBody(prepared.body, head)) return new Result(head, ResponseFraming.of(head, prepared.method), false);
-                prepared.awaiting(c);
-                readFinal(head);
-                prepared.awaiting(null);
+                if (prepared.client != null) readFinalFor(prepared.client, head);
+                else readFinal(head);
                 return new Result(head, ResponseFraming.of(head, prepared.method), true);
             }
             List<String> lines = RequestWriter.head(req, route, config, expectContinue, acceptGzip);
@@ -103,14 +102,12 @@ public final class Exchange {
             return new Result(head, ResponseFraming.of(head, req.method()), true);
         } catch (RequestWriter.BodySourceException | HttpClientException | StaleConnection e) {
             c.close();
-            if (prepared != null && prepared.aborted()) throw gone(); // the close made the head look cut short
             throw e;
         } catch (RuntimeException e) {
             c.close(); // a listener failed: the exchange is abandoned half-way
             throw e;
         } catch (IOException e) {
             c.close();
-            if (prepared != null && prepared.aborted()) throw gone();
             if (pc.reused && !head.started() && !(e instanceof SocketTimeoutException) && !c.timedOut()) {
                 throw new StaleConnection("reused connection to " + route + " failed before a response: " + e.getMessage(), e);
             }
@@ -118,8 +115,69 @@ public final class Exchange {
         }
     }
 
-    private ClientPresence.Gone gone() {
-        return new ClientPresence.Gone("the client left before " + ClientErrors.remote(c) + " answered");
+    /**
+     * Reads the final response while {@code client} may leave: nginx gives a request up when its client closes
+     * ({@code proxy_ignore_client_abort off}) rather than hold the backend until it answers. The read is the usual
+     * untimed one, so a quick answer costs nothing more; only a read that lasts a second makes the core's watchdog
+     * ask whether the client is still there ({@code Connection.abandonLongReadsWhen}), and "gone" closes this
+     * connection under the read, which is then never pooled.
+     *
+     * @throws ClientPresence.Gone if the client left first
+     */
+    private void readFinalFor(ClientPresence client, ResponseHead head) throws IOException {
+        Presence presence = new Presence(client);
+        c.abandonLongReadsWhen(presence);
+        try {
+            readFinal(head);
+        } catch (IOException e) {
+            if (presence.gone) throw gone(e);
+            throw e;
+        } finally {
+            c.abandonLongReadsWhen(null);
+            presence.close();
+        }
+        // Gone just as the answer came: the connection may have been closed under the rest of it.
+        if (presence.gone) throw gone(null);
+    }
+
+    private ClientPresence.Gone gone(IOException cause) {
+        ClientPresence.Gone g = new ClientPresence.Gone("the client left before " + ClientErrors.remote(c) + " answered");
+        if (cause != null) g.initCause(cause);
+        return g;
+    }
+
+    /**
+     * The question the watchdog asks during a long read, remembering its answer for the reading thread. It is asked
+     * on another thread, and on HTTP/1.1 the look reads the client's connection, which the reading thread uses again
+     * once the backend answered: a gate keeps the two apart ({@link #close} waits out a look in progress, a
+     * millisecond, and no look starts after it).
+     */
+    private static final class Presence implements java.util.function.BooleanSupplier {
+        private static final Duration LOOK = Duration.ofMillis(1);
+        private static final int OPEN = 0, LOOKING = 1, CLOSED = 2;
+        private final ClientPresence client;
+        private final java.util.concurrent.atomic.AtomicInteger gate = new java.util.concurrent.atomic.AtomicInteger();
+        volatile boolean gone;
+
+        Presence(ClientPresence client) {
+            this.client = client;
+        }
+
+        @Override
+        public boolean getAsBoolean() {
+            if (!gate.compareAndSet(OPEN, LOOKING)) return false; // the reading thread has moved on
+            try {
+                if (client.look(LOOK) == ClientPresence.Sign.LEFT) gone = true;
+            } finally {
+                gate.set(OPEN);
+            }
+            return gone;
+        }
+
+        /** The reading thread is done waiting: no look starts after this, and one in progress is waited out. */
+        void close() {
+            while (!gate.compareAndSet(OPEN, CLOSED)) Thread.yield();
+        }
     }
 
     /**

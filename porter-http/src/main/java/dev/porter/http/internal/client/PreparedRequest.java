@@ -30,12 +30,8 @@ public final class PreparedRequest {
     private String[] fields = new String[32];
     private int n;
     private boolean hasHost;
-    /** Set by {@link #abort()}: the exchange gives up. */
-    private volatile boolean aborted;
-    /** The connection the exchange is on while it waits for the answer's head (the request sent), or null. */
-    private volatile Connection pending;
-    /** When that wait began ({@link System#nanoTime()}, odd), or 0 when not waiting. */
-    private volatile long awaitingSince;
+    /** Asked during a long wait for the answer whether anyone still wants it, or null (see {@link #forClient}). */
+    ClientPresence client;
     /** The first {@code Connection} field's value, or null (a {@code close} in it keeps the connection out of the pool). */
     String connection;
 
@@ -93,33 +89,16 @@ public final class PreparedRequest {
     }
 
     /**
-     * Gives the exchange up from another thread (the proxy's client left, nginx's
-     * {@code proxy_ignore_client_abort off}): while it waits for the answer's head, its connection is closed, so the
-     * send ends with {@link ClientPresence.Gone}; the connection is never pooled. At other times it changes nothing.
+     * Gives the answer up if {@code client} leaves while the backend is silent (nginx's
+     * {@code proxy_ignore_client_abort off}): a wait for the response's head that lasts makes the core ask whether
+     * the client is still there; once it is gone the connection is closed under the wait, never pooled, and the send
+     * ends with {@link ClientPresence.Gone}.
+     *
+     * @param client the request this one forwards, or null to wait regardless
      */
-    public void abort() {
-        aborted = true;
-        Connection c = pending;
-        if (c != null) c.close();
-    }
-
-    /**
-     * @return when the wait for the answer's head began ({@link System#nanoTime()}), the request and its body sent
-     *         (so the client's connection is no longer read for it), or 0 when not waiting
-     */
-    public long awaitingSince() {
-        return awaitingSince;
-    }
-
-    /** The request is sent and the answer awaited on {@code c}; null once the head arrived. */
-    void awaiting(Connection c) {
-        pending = c;
-        awaitingSince = c == null ? 0 : System.nanoTime() | 1;
-        if (c != null && aborted) c.close(); // an abort that came before the connection was known
-    }
-
-    boolean aborted() {
-        return aborted;
+    public PreparedRequest forClient(ClientPresence client) {
+        this.client = client;
+        return this;
     }
 
     /**

@@ -43,7 +43,6 @@ public final class Proxy implements AutoCloseable {
     private final List<AddressRange> trusted;
     private final BackendHello hello;
     private final Upgrades upgrades;
-    private final ClientWatch watch = new ClientWatch();
 
     public Proxy(ProxyConfig cfg) {
         this.cfg = cfg;
@@ -128,7 +127,8 @@ public final class Proxy implements AutoCloseable {
                 // The usual case: the head encoded straight to bytes. A backend whose scheme no transport speaks
                 // takes the general path, which reports that.
                 if (b.route() != null) {
-                    prepared = Outgoing.prepare(req, b, hello.preface(req), target, body, isTrusted, cfg, maxForwards);
+                    prepared = Outgoing.prepare(req, b, hello.preface(req), target, body, isTrusted, cfg, maxForwards)
+                            .forClient(ClientPresence.of(req));
                 } else {
                     out = Outgoing.build(req, b, target, body, isTrusted, cfg, left, maxForwards);
                 }
@@ -138,15 +138,9 @@ public final class Proxy implements AutoCloseable {
             }
             ClientResponse answer;
             b.started();
-            ClientPresence presence = prepared != null ? ClientPresence.of(req) : null;
-            ClientWatch.Wait wait = presence != null ? watch.start(prepared, presence) : null;
             try {
-                try {
-                    answer = prepared != null ? engine.send(prepared, deadline == 0 ? 0 : deadline | 1, left)
-                            : engine.send(out, hello.preface(req));
-                } finally {
-                    if (wait != null) wait.end(); // the client's connection is this thread's again
-                }
+                answer = prepared != null ? engine.send(prepared, deadline == 0 ? 0 : deadline | 1, left)
+                        : engine.send(out, hello.preface(req));
             } catch (ClientPresence.Gone e) {
                 // Not the backend's failure: the protocol logs 499 and answers nobody.
                 b.ended();
@@ -216,7 +210,6 @@ public final class Proxy implements AutoCloseable {
     @Override
     public void close() {
         if (health != null) health.close();
-        watch.close();
         upgrades.close();
         engine.close();
     }
