@@ -171,8 +171,7 @@ final class Http2Writer {
             throws IOException {
         // Checked under the write lock, where nothing else of this stream is sent: a reset that arrived before
         // this point keeps the block off the wire (the HPACK context is untouched: nothing was encoded yet).
-        IOException cancelled = stream.cancelled();
-        if (cancelled != null) throw cancelled;
+        stream.throwIfCancelled();
         boolean interim = fields.interim();
         if (interim && stream.finalHeadSent) {
             // §8.1: a response is 1xx heads, then the final one: never an interim one after it (a handler that
@@ -275,8 +274,7 @@ final class Http2Writer {
                 else batch.read(file, position + start);
                 writeLock.lock();
                 try {
-                    IOException cancelled = stream.cancelled();
-                    if (cancelled != null) throw cancelled;
+                    stream.throwIfCancelled();
                     c.send(batch.frames());
                 } finally {
                     if (last) finishResponse(stream);
