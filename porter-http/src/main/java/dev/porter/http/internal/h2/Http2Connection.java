@@ -266,6 +266,7 @@ public final class Http2Connection {
                 // thread for a short linger (a browser's next request often comes at once), then parked.
                 c.setIdleTimeout(config.keepAliveTimeout());
                 if (!c.isDraining() && !c.awaitInput(config.idleLinger()) && !c.isDraining() && streams.isEmpty()) {
+                    writer.release();
                     c.parkUntilReadable();
                     return Input.PARKED;
                 }
