@@ -99,6 +99,8 @@ public final class Http2Connection {
     Connection connection() { return c; }
     HttpConfig config() { return config; }
     Http2Writer writer() { return writer; }
+    /** @return bytes of field block buffer the reader keeps now (tests: a parked connection keeps none) */
+    int fieldBlockBytes() { return blocks.heldBytes(); }
     boolean secure() { return secure; }
     String hsts() { return hsts; }
     long bodyTimeoutNanos() { return bodyTimeoutNanos; }
@@ -267,6 +269,7 @@ public final class Http2Connection {
                 c.setIdleTimeout(config.keepAliveTimeout());
                 if (!c.isDraining() && !c.awaitInput(config.idleLinger()) && !c.isDraining() && streams.isEmpty()) {
                     writer.release();
+                    blocks.release();
                     c.parkUntilReadable();
                     return Input.PARKED;
                 }

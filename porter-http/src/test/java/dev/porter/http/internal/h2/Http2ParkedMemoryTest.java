@@ -27,6 +27,52 @@ class Http2ParkedMemoryTest {
 
     @Test
     void aParkedConnectionHoldsNoWriteBuffer() throws Exception {
+        // GET / (static table: :method GET, :scheme http, :path /; :authority x as a literal), END_STREAM.
+        Http2Connection parked = parkAfter(frame(FrameType.HEADERS, FrameType.FLAG_END_HEADERS | FrameType.FLAG_END_STREAM,
+                1, bytes(0x82, 0x86, 0x84, 0x41, 0x01, 'x')));
+        assertThat(parked.writer().heldBytes()).as("bytes of write buffer a parked connection holds").isZero();
+    }
+
+    @Test
+    void aParkedConnectionHoldsNoFieldBlockBuffer() throws Exception {
+        // The same request, its field block split over HEADERS and CONTINUATION (RFC 9113 §6.10): collected in the
+        // reader's block buffer, kept up to 64 KiB for the connection's next such block, but not while parked.
+        Http2Connection parked = parkAfter(
+                frame(FrameType.HEADERS, FrameType.FLAG_END_STREAM, 1, bytes(0x82, 0x86)),
+                frame(FrameType.CONTINUATION, FrameType.FLAG_END_HEADERS, 1, bytes(0x84, 0x41, 0x01, 'x')));
+        assertThat(parked.fieldBlockBytes()).as("bytes of field block buffer a parked connection holds").isZero();
+    }
+
+    @Test
+    void aConnectionParkedInsideAFieldBlockKeepsWhatItCollected() throws Exception {
+        // A client may pause between HEADERS and its CONTINUATION; no stream is open yet, so the connection parks
+        // there, and the fragment collected so far must survive the park.
+        HttpConfig config = HttpConfig.builder().host("127.0.0.1").port(0).build();
+        Protocol h2c = c -> {
+            Http2Connection h = (Http2Connection) c.attachment();
+            if (h == null) {
+                h = new Http2Connection(c, config, (req, res) -> res.send(req.path()), null);
+                c.attach(h);
+                h.serve(true);
+            } else {
+                h.serve(false);
+            }
+        };
+        try (Server server = Server.start(config.server(), h2c);
+             Socket s = new Socket("127.0.0.1", server.port())) {
+            s.setSoTimeout(20_000); // a server that never answers fails the test instead of hanging it
+            OutputStream out = s.getOutputStream();
+            out.write(concat(FrameParser.PREFACE, frame(FrameType.SETTINGS, 0, 0),
+                    frame(FrameType.HEADERS, FrameType.FLAG_END_STREAM, 1, bytes(0x82, 0x86))));
+            Await.until("the connection parked inside the block",
+                    () -> server.stats().active() == 1 && server.stats().threads() == 0);
+            out.write(frame(FrameType.CONTINUATION, FrameType.FLAG_END_HEADERS, 1, bytes(0x84, 0x41, 0x01, 'x')));
+            readUntilStreamEnds(new DataInputStream(s.getInputStream()), 1); // answered, not a COMPRESSION_ERROR
+        }
+    }
+
+    /** Serves the request in {@code frames} on stream 1 over h2c, waits until the connection parks, and returns it. */
+    private static Http2Connection parkAfter(byte[]... frames) throws Exception {
         HttpConfig config = HttpConfig.builder().host("127.0.0.1").port(0).build();
         List<Http2Connection> made = new CopyOnWriteArrayList<>();
         // h2c with prior knowledge, as HttpProtocol runs it, keeping the connection object where the test sees it.
@@ -43,21 +89,17 @@ class Http2ParkedMemoryTest {
         };
         try (Server server = Server.start(config.server(), h2c);
              Socket s = new Socket("127.0.0.1", server.port())) {
+            s.setSoTimeout(20_000); // a server that never answers fails the test instead of hanging it
             OutputStream out = s.getOutputStream();
-            // GET / (static table: :method GET, :scheme http, :path /; :authority x as a literal), END_STREAM.
-            out.write(concat(FrameParser.PREFACE, frame(FrameType.SETTINGS, 0, 0),
-                    frame(FrameType.HEADERS, FrameType.FLAG_END_HEADERS | FrameType.FLAG_END_STREAM, 1,
-                            bytes(0x82, 0x86, 0x84, 0x41, 0x01, 'x'))));
+            out.write(concat(FrameParser.PREFACE, frame(FrameType.SETTINGS, 0, 0), concat(frames)));
             readUntilStreamEnds(new DataInputStream(s.getInputStream()), 1);
             Await.until("the connection parked", () -> server.stats().active() == 1 && server.stats().threads() == 0);
-
             assertThat(made).hasSize(1);
-            assertThat(made.getFirst().writer().heldBytes()).as("bytes of write buffer a parked connection holds")
-                    .isZero();
+            return made.getFirst();
         }
     }
 
-    /** Reads frames until one of {@code stream} carries END_STREAM. */
+    /** Reads frames until one of {@code stream} carries END_STREAM; fails on a GOAWAY. */
     private static void readUntilStreamEnds(DataInputStream in, int stream) throws IOException {
         while (true) {
             byte[] head = new byte[9];
@@ -66,6 +108,7 @@ class Http2ParkedMemoryTest {
             int type = head[3] & 0xff;
             int id = (head[5] & 0x7f) << 24 | (head[6] & 0xff) << 16 | (head[7] & 0xff) << 8 | head[8] & 0xff;
             in.readFully(new byte[length]);
+            if (type == FrameType.GOAWAY) throw new AssertionError("GOAWAY instead of the answer on stream " + stream);
             boolean ends = (type == FrameType.DATA || type == FrameType.HEADERS) && (head[4] & FrameType.FLAG_END_STREAM) != 0;
             if (id == stream && ends) return;
         }
