@@ -29,4 +29,14 @@ public interface InputWatch {
      * protocol's to report through its own reads and writes; this method must not throw.
      */
     void nudge();
+
+    /**
+     * @return true while the protocol has work in flight that this wait does not stop (an HTTP/2 connection's
+     *         running streams): a status view then lists the connection as handling rather than idle, whatever its
+     *         {@link Connection#activity activity}. Called on other threads, like {@link #quiet()}. The default,
+     *         false, suits a conversation waiting for its peer's next message (a WebSocket).
+     */
+    default boolean busy() {
+        return false;
+    }
 }

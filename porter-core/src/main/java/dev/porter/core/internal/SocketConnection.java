@@ -390,8 +390,11 @@ public final class SocketConnection implements Connection {
         if (thread == null) return ConnectionState.PARKED;
         if (needsHandshake()) return ConnectionState.HANDSHAKE;
         if (output.writeStarted() != 0) return ConnectionState.WRITING;
+        // A wait without a timer is busy only if its protocol says so (an HTTP/2 reader whose streams are running);
+        // a WebSocket conversation waiting for a message is idle, though its upgrade request stays its activity.
+        if (watched.waiting()) return busy && watched.busy() ? ConnectionState.HANDLING : ConnectionState.IDLE;
         // Waiting for a new message while the protocol says it is busy: an HTTP/2 reader whose streams are running.
-        if (idle || watched.waiting()) return busy ? ConnectionState.HANDLING : ConnectionState.IDLE;
+        if (idle) return busy ? ConnectionState.HANDLING : ConnectionState.IDLE;
         if (source.readingUntil() != 0) return ConnectionState.READING;
         return busy ? ConnectionState.HANDLING : ConnectionState.READING;
     }

@@ -40,6 +40,12 @@ final class WatchedWait {
         return watch != null;
     }
 
+    /** @return true while the reading thread waits and the protocol says it is busy meanwhile ({@link InputWatch#busy}) */
+    boolean busy() {
+        InputWatch w = watch;
+        return w != null && w.busy();
+    }
+
     /**
      * The watchdog's scan of a connection.
      *

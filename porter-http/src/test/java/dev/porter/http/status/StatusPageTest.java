@@ -227,6 +227,30 @@ class StatusPageTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void aWebSocketConversationWaitingForAMessageIsIdleNotHandling() throws Exception {
+        // docs/status.md: "in state idle while it waits for a message". It showed as handling: 2,000 quiet
+        // WebSocket clients looked like 2,000 requests being worked on, on the page and in porter_connections.
+        start(StatusPage.defaults());
+        java.net.http.WebSocket ws = client.newWebSocketBuilder()
+                .buildAsync(URI.create("ws://127.0.0.1:" + server.port() + "/ws"), new java.net.http.WebSocket.Listener() {
+                }).get(20, TimeUnit.SECONDS);
+        try {
+            Await.until("the conversation is listed as idle while it waits", () -> {
+                try {
+                    Map<String, Object> s = (Map<String, Object>) Json.parse(get("/.porter/status.json").body());
+                    List<Map<String, Object>> listed = (List<Map<String, Object>>) ((Map<String, Object>) s.get("connections")).get("listed");
+                    return listed.stream().anyMatch(c -> "GET /ws HTTP/1.1".equals(c.get("activity")) && "idle".equals(c.get("state")));
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            });
+        } finally {
+            ws.abort();
+        }
+    }
+
+    @Test
     void readyzTurns503WhenAGracefulStopBeginsWhileAnInFlightRequestFinishes() throws Exception {
         start(StatusPage.defaults().withDrainDelay(Duration.ofSeconds(3)));
         CompletableFuture<HttpResponse<String>> slow = client.sendAsync(HttpRequest.newBuilder(

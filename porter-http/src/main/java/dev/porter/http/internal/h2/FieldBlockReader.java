@@ -30,7 +30,8 @@ final class FieldBlockReader {
     private final int maxContinuationFrames;
     /** The most a block may grow to: the header limit and one frame. */
     private final int maxBlockBytes;
-    private byte[] block = new byte[0];
+    private static final byte[] NO_BLOCK = new byte[0];
+    private byte[] block = NO_BLOCK;
     private int blockLength;
     private int blockStream;
     private int blockFrames;
@@ -48,6 +49,22 @@ final class FieldBlockReader {
         this.controlFrames = controlFrames;
         this.maxContinuationFrames = maxContinuationFrames;
         this.maxBlockBytes = maxHeaderBytes + maxFrameSize;
+    }
+
+    /**
+     * Drops the block buffer when no block is being collected: the connection parks (docs/http2.md: without
+     * buffers), and one large block (up to {@link #KEPT_BUFFER_BYTES}) would otherwise stay with it while idle. A
+     * block whose CONTINUATION frames are still to come is kept (a connection may park between them).
+     */
+    void release() {
+        if (parser.awaitingContinuation()) return;
+        block = NO_BLOCK;
+        blockLength = 0;
+    }
+
+    /** @return the size of the block buffer kept now */
+    int heldBytes() {
+        return block.length;
     }
 
     /** Reads a HEADERS frame. @return its block, decoded; or null if CONTINUATION frames are to follow */
@@ -93,7 +110,7 @@ final class FieldBlockReader {
             if (e.isConnectionError()) throw e;
             tooLarge = e;
         }
-        if (block.length > KEPT_BUFFER_BYTES) block = new byte[0];
+        if (block.length > KEPT_BUFFER_BYTES) block = NO_BLOCK;
         return new Block(blockStream, blockEndStream, fields, tooLarge);
     }
 }

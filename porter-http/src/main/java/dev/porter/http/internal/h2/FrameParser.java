@@ -48,6 +48,11 @@ public final class FrameParser {
     /** The stream whose field block awaits CONTINUATION frames, 0 if none. */
     private int continuationStream;
 
+    /** @return true between a HEADERS frame without END_HEADERS and the CONTINUATION frame that ends its block */
+    boolean awaitingContinuation() {
+        return continuationStream != 0;
+    }
+
     private byte[] buffer;
     private int type = -1;
     private int flags;

@@ -104,6 +104,8 @@ public final class Http2Connection {
     boolean clientClosed() { return clientClosed; }
     HttpConfig config() { return config; }
     Http2Writer writer() { return writer; }
+    /** @return bytes of field block buffer the reader keeps now (tests: a parked connection keeps none) */
+    int fieldBlockBytes() { return blocks.heldBytes(); }
     boolean secure() { return secure; }
     String hsts() { return hsts; }
     long bodyTimeoutNanos() { return bodyTimeoutNanos; }
@@ -272,6 +274,8 @@ public final class Http2Connection {
                 // thread for a short linger (a browser's next request often comes at once), then parked.
                 c.setIdleTimeout(config.keepAliveTimeout());
                 if (!c.isDraining() && !c.awaitInput(config.idleLinger()) && !c.isDraining() && streams.isEmpty()) {
+                    writer.release();
+                    blocks.release();
                     c.parkUntilReadable();
                     return Input.PARKED;
                 }

@@ -126,6 +126,17 @@ final class Http2Stream {
         return cancelled;
     }
 
+    /**
+     * @throws IOException if the stream can no longer be used: a new one on each call, caused by why. The same object
+     *                     thrown twice (by a body's read, then by the close of the handler's try-with-resources) made
+     *                     {@code Throwable.addSuppressed} throw IllegalArgumentException ("Self-suppression not
+     *                     permitted") instead, logged as a handler failure at every reset
+     */
+    void throwIfCancelled() throws IOException {
+        IOException why = cancelled;
+        if (why != null) throw new IOException(why.getMessage(), why);
+    }
+
     // ---- drained by the handler ------------------------------------------------------------------------------
 
     /**
@@ -140,7 +151,7 @@ final class Http2Stream {
         try {
             long left = timeoutNanos;
             while (chunks.isEmpty()) {
-                if (cancelled != null) throw cancelled;
+                throwIfCancelled();
                 if (remoteEnded) return -1;
                 if (left <= 0) throw new java.net.SocketTimeoutException("request body not received in time");
                 try {

@@ -30,7 +30,9 @@ final class Http2Writer {
     /** DATA up to this size is copied after its frame header and sent in one write; larger goes from its array. */
     private static final int SMALL_DATA = 2048;
     private volatile int peerMaxFrameSize = Settings.MIN_MAX_FRAME_SIZE;
-    private byte[] scratch = new byte[16 * 1024 + FrameParser.HEADER_LENGTH];
+    private static final byte[] NO_SCRATCH = new byte[0];
+    /** Head and small DATA frames are encoded here; grown by {@link #room}, dropped while parked ({@link #release}). */
+    private byte[] scratch = NO_SCRATCH;
     /** A writer left its flush to one waiting behind it; guarded by {@link #writeLock}. */
     private boolean flushOwed;
     /** A stream's thread yields in {@link #finishResponse} and flushes when it is back; guarded by {@link #writeLock}. */
@@ -171,8 +173,7 @@ final class Http2Writer {
             throws IOException {
         // Checked under the write lock, where nothing else of this stream is sent: a reset that arrived before
         // this point keeps the block off the wire (the HPACK context is untouched: nothing was encoded yet).
-        IOException cancelled = stream.cancelled();
-        if (cancelled != null) throw cancelled;
+        stream.throwIfCancelled();
         boolean interim = fields.interim();
         if (interim && stream.finalHeadSent) {
             // §8.1: a response is 1xx heads, then the final one: never an interim one after it (a handler that
@@ -275,8 +276,7 @@ final class Http2Writer {
                 else batch.read(file, position + start);
                 writeLock.lock();
                 try {
-                    IOException cancelled = stream.cancelled();
-                    if (cancelled != null) throw cancelled;
+                    stream.throwIfCancelled();
                     c.send(batch.frames());
                     stream.fileBytesSent = sent;
                 } finally {
@@ -328,6 +328,30 @@ final class Http2Writer {
             c.write(b, 0, len);
         } finally {
             finishWrite(flush);
+        }
+    }
+
+    /** @return the bytes of scratch array this connection holds now (tests: a parked connection holds none) */
+    int heldBytes() {
+        writeLock.lock();
+        try {
+            return scratch.length;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * Drops the scratch array: the connection parks (docs/http2.md: without thread or buffers). An array kept for
+     * the connection's life cost every idle connection 16 KiB, several times what the rest of it holds; the next
+     * answer after the park allocates one of the size it needs.
+     */
+    void release() {
+        writeLock.lock();
+        try {
+            scratch = NO_SCRATCH;
+        } finally {
+            writeLock.unlock();
         }
     }
 

@@ -53,6 +53,12 @@ final class ReaderWatch implements InputWatch {
         return streams.isEmpty();
     }
 
+    /** Streams are running while the reader waits: the status view lists the connection as handling. */
+    @Override
+    public boolean busy() {
+        return !streams.isEmpty();
+    }
+
     @Override
     public void nudge() {
         try {

@@ -28,8 +28,7 @@ final class SendWindows {
     int tryAcquire(Http2Stream stream, int want) throws IOException {
         flowLock.lock();
         try {
-            IOException cancelled = stream.cancelled();
-            if (cancelled != null) throw cancelled;
+            stream.throwIfCancelled();
             long room = Math.min(stream.sendWindow, connectionWindow);
             if (room <= 0) return 0;
             int n = (int) Math.min(want, room);
@@ -47,8 +46,7 @@ final class SendWindows {
         flowLock.lock();
         try {
             while (true) {
-                IOException cancelled = stream.cancelled();
-                if (cancelled != null) throw cancelled;
+                stream.throwIfCancelled();
                 long room = Math.min(stream.sendWindow, connectionWindow);
                 if (room > 0) {
                     int n = (int) Math.min(want, room);
