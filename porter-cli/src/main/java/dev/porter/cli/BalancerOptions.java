@@ -32,10 +32,15 @@ public final class BalancerOptions {
             description = "A proxy trusted to name clients (repeatable), e.g. 10.0.0.5 or 10.0.0.0/8. "
                     + "Default: loopback (127.0.0.0/8, ::1).")
     void trustedProxy(String value) {
+        trusted.add(range(spec, "--trusted-proxy", value));
+    }
+
+    /** @throws ParameterException (exit 2) naming {@code option} if {@code value} is no address or CIDR block */
+    static AddressRange range(CommandSpec spec, String option, String value) {
         try {
-            trusted.add(AddressRange.parse(value));
+            return AddressRange.parse(value);
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "--trusted-proxy: " + e.getMessage());
+            throw new ParameterException(spec.commandLine(), option + ": " + e.getMessage());
         }
     }
 

@@ -4,7 +4,6 @@ import dev.porter.core.AddressRange;
 import dev.porter.http.StatusPage;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.time.Duration;
@@ -37,11 +36,7 @@ final class StatusOptions {
             allowed.addAll(StatusPage.ANYONE);
             return;
         }
-        try {
-            allowed.add(AddressRange.parse(value));
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "--status-allow: " + e.getMessage());
-        }
+        allowed.add(BalancerOptions.range(spec, "--status-allow", value));
     }
 
     /** @return the page, with readyz turning 503 for {@code drainDelay} before a stop; null without --status */

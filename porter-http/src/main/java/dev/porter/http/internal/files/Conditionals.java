@@ -23,7 +23,30 @@ public final class Conditionals {
         /** 304 Not Modified: the client's copy is current (§15.4.5). */
         NOT_MODIFIED,
         /** 412 Precondition Failed: If-Match or If-Unmodified-Since did not hold (§15.5.13). */
-        PRECONDITION_FAILED
+        PRECONDITION_FAILED;
+
+        /**
+         * Sends the 304 or 412 this outcome calls for, with the fields already set on {@code response} (a 304
+         * carries the validators and cache fields of a 200, no content metadata: RFC 9110 §15.4.5).
+         *
+         * @return true if it answered (the caller stops there); false for {@link #PROCEED}
+         */
+        public boolean answer(dev.porter.http.Response response) throws java.io.IOException {
+            switch (this) {
+                case NOT_MODIFIED -> {
+                    response.status(dev.porter.http.Status.NOT_MODIFIED);
+                    response.send(new byte[0]);
+                    return true;
+                }
+                case PRECONDITION_FAILED -> {
+                    response.send(dev.porter.http.Status.PRECONDITION_FAILED, "Precondition Failed\n");
+                    return true;
+                }
+                default -> {
+                    return false;
+                }
+            }
+        }
     }
 
     /**

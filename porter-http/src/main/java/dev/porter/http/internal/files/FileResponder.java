@@ -119,21 +119,7 @@ public final class FileResponder {
         if (choice.varies()) response.header("Vary", "Accept-Encoding");
         if (config.cacheControl() != null) response.setHeader("Cache-Control", config.cacheControl());
         response.setHeader("ETag", chosen.etag());
-        switch (choice.precondition()) {
-            case NOT_MODIFIED -> {
-                // 304 carries the validators and cache fields of a 200, no content metadata (RFC 9110 §15.4.5).
-                response.status(Status.NOT_MODIFIED);
-                response.send(new byte[0]);
-                return;
-            }
-            case PRECONDITION_FAILED -> {
-                response.send(Status.PRECONDITION_FAILED, "Precondition Failed\n");
-                return;
-            }
-            case PROCEED -> {
-                // go on below
-            }
-        }
+        if (choice.precondition().answer(response)) return;
         response.setHeader("Last-Modified", DateCache.format(chosen.modified()));
         String type = choice.type();
         if (chosen.onTheFly()) {

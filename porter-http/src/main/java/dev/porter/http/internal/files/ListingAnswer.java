@@ -2,7 +2,6 @@ package dev.porter.http.internal.files;
 
 import dev.porter.http.Request;
 import dev.porter.http.Response;
-import dev.porter.http.Status;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -35,20 +34,8 @@ public final class ListingAnswer {
         response.header("Vary", "Accept"); // added, not set: a filter's Vary (Origin, for CORS) must stay
         response.setHeader("Cache-Control", "no-cache");
         response.setHeader("X-Content-Type-Options", "nosniff");
-        switch (Conditionals.evaluateWithoutValidators(request.headers())) {
-            case NOT_MODIFIED -> {
-                response.status(Status.NOT_MODIFIED); // with Vary and Cache-Control, as a 200 would (§15.4.5)
-                response.send(new byte[0]);
-                return;
-            }
-            case PRECONDITION_FAILED -> {
-                response.send(Status.PRECONDITION_FAILED, "Precondition Failed\n");
-                return;
-            }
-            case PROCEED -> {
-                // go on below
-            }
-        }
+        // A 304 goes with Vary and Cache-Control, as a 200 would (§15.4.5).
+        if (Conditionals.evaluateWithoutValidators(request.headers()).answer(response)) return;
         String accept = request.header("Accept");
         if (accept != null && accept.contains("application/json") && !accept.contains("text/html")) {
             response.setHeader("Content-Type", "application/json");
