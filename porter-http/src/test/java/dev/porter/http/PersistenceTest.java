@@ -33,6 +33,9 @@ class PersistenceTest {
                     out.write("got: ".getBytes(StandardCharsets.US_ASCII));
                     out.write(req.body().readAllBytes());
                 })
+                .get("/refuse", (req, res) -> {
+                    throw new HttpException(Status.of(Integer.parseInt(req.queryParams().get("status").get(0))), "no");
+                })
                 .post("/count", (req, res) -> {
                     bodyReads.incrementAndGet();
                     res.send(req.bodyString().length() + " bytes");
@@ -115,6 +118,30 @@ class PersistenceTest {
             WireResponse r = wire.send("GET /plaintext HTTP/1.1\r\nHost: x\r\nConnection: TE, CLOSE\r\n\r\n").readResponse();
             assertThat(r.closes()).isTrue();
             assertThat(wire.closedByServer()).isTrue();
+        }
+    }
+
+    @Test
+    void keepsTheConnectionAfterAThrownRefusalOfAWellFramedRequest() {
+        try (HttpWire wire = HttpWire.connect(server)) {
+            for (int status : new int[] {401, 403, 409, 422, 429, 503}) {
+                WireResponse r = wire.send(get("/refuse?status=" + status)).readResponse();
+                assertThat(r.status()).isEqualTo(status);
+                assertThat(r.closes()).as("after %d", status).isFalse();
+            }
+            assertThat(wire.send(get("/plaintext")).readResponse().status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void closesAfterAThrownStatusAboutTheMessageItself() {
+        for (int status : new int[] {400, 408, 413, 431}) {
+            try (HttpWire wire = HttpWire.connect(server)) {
+                WireResponse r = wire.send(get("/refuse?status=" + status)).readResponse();
+                assertThat(r.status()).isEqualTo(status);
+                assertThat(r.closes()).as("after %d", status).isTrue();
+                assertThat(wire.closedByServer()).isTrue();
+            }
         }
     }
 

@@ -248,7 +248,7 @@ public final class HttpProtocol implements Protocol {
             LOG.log(System.Logger.Level.DEBUG, () -> "event stream to " + c.remoteAddress() + " ended: " + e.getMessage());
             framed = c.isOpen() && res.finish();
         } catch (HttpException e) {
-            framed = fail(res, e.status(), e.getMessage());
+            framed = fail(res, e.status(), e.getMessage(), !closesAfter(e.status()));
         } catch (ClientPresence.Gone e) {
             // The client left while the handler waited (a proxied request to a slow backend): nobody to answer.
             LOG.log(System.Logger.Level.DEBUG, () -> "client " + c.remoteAddress() + " left during " + head.method
@@ -350,13 +350,32 @@ public final class HttpProtocol implements Protocol {
 
     /** Answers an error in place of the handler's response if nothing was sent yet. @return false if it was too late */
     private static boolean fail(ServerResponse res, Status status, String message) throws IOException {
+        return fail(res, status, message, status.code() == 404 || status.code() == 405);
+    }
+
+    /** @param keep true to keep the connection after the answer (the request was well framed and understood) */
+    private static boolean fail(ServerResponse res, Status status, String message, boolean keep) throws IOException {
         if (res.committed()) {
             // The head is out: the only honest signal left is to cut the connection.
             return false;
         }
-        if (status.code() >= 400 && status.code() != 404 && status.code() != 405) res.closeConnection();
+        if (!keep && status.code() >= 400) res.closeConnection();
         res.sendError(status, message);
         return res.finish();
+    }
+
+    /**
+     * The statuses a handler's {@link HttpException} closes the connection after: those about the message itself
+     * (malformed, too slow, unframed, too large, an expectation or version not met), after which nginx closes too.
+     * Any other (401, 403, 409, 422, 429, 503 …) answers a well-framed request the server understood, and the client
+     * keeps its connection, as it does behind nginx or Jetty: an API that refuses often must not cost a new TLS
+     * handshake per refusal. An unread body is still drained or the connection closed, as after any answer.
+     */
+    private static boolean closesAfter(Status status) {
+        return switch (status.code()) {
+            case 400, 408, 411, 413, 414, 417, 431, 505 -> true;
+            default -> false;
+        };
     }
 
     /** Sends an error for an unparseable request, then closes: its bytes cannot be trusted to frame another. */
