@@ -22,6 +22,9 @@ import java.util.function.Consumer;
  */
 final class Signals {
 
+    /** How long the second signal's halt waits for its line to be written. */
+    private static final java.time.Duration SAY_AT_MOST = java.time.Duration.ofMillis(500);
+
     private Signals() {
     }
 
@@ -60,8 +63,17 @@ final class Signals {
                     if (signals.getAndIncrement() == 0) {
                         System.exit(status); // as the JVM's own handler: the hooks stop the server gracefully
                     } else {
-                        err.accept(command + ": stopping now (a second signal), open connections cut");
-                        System.out.flush();
+                        // Said on a thread of its own, waited for briefly: the output may be what holds the server
+                        // (a pipe nobody reads, its lock held by a writer blocked there), and this is the way out.
+                        Thread say = Thread.ofPlatform().daemon().start(() -> {
+                            err.accept(command + ": stopping now (a second signal), open connections cut");
+                            System.out.flush();
+                        });
+                        try {
+                            say.join(SAY_AT_MOST);
+                        } catch (InterruptedException e) {
+                            // halting anyway
+                        }
                         Runtime.getRuntime().halt(status);
                     }
                 });

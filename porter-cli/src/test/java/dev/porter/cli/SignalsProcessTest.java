@@ -63,6 +63,79 @@ class SignalsProcessTest {
         }
     }
 
+    /**
+     * The second signal is the way out of a server that is stuck, and a server whose stdout nobody reads (piped to a
+     * program that stopped reading: its access log lines block there) is stuck in the output it holds: the second
+     * SIGTERM must halt it without waiting for that output (the drain of five minutes keeps the first one from ending it).
+     */
+    @Test
+    void aSecondSigtermStopsAServerWhoseStdoutNobodyReads() throws Exception {
+        Path site = Files.createDirectories(tmp.resolve("site"));
+        Files.writeString(site.resolve("hello.txt"), "hello\n");
+        String javaCmd = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        Path errFile = tmp.resolve("stderr.txt");
+        Process p = new ProcessBuilder(javaCmd, "-Xmx128m", "-cp", cp, Main.class.getName(), "serve", site.toString(), "-p", "0",
+                "--drain-grace", "5m")
+                .redirectError(errFile.toFile()).start();
+        List<Socket> clients = new java.util.ArrayList<>();
+        try {
+            InputStream stdout = p.getInputStream();
+            StringBuilder first = new StringBuilder();
+            for (int b; (b = stdout.read()) != '\n'; ) {
+                assertThat(b).as("the first line, then stdout is never read again").isNotNegative();
+                first.append((char) b);
+            }
+            assertThat(first.toString()).startsWith("Listening on http://127.0.0.1:");
+            int port = Integer.parseInt(first.substring(first.lastIndexOf(":") + 1).replace("/", ""));
+            // Access log lines of 4 KiB each, on one connection: each answer comes after the line before it was
+            // written, so the answers stop once the pipe is full and the server is stuck writing a line.
+            String request = "GET /hello.txt?" + "q".repeat(4096) + " HTTP/1.1\r\nHost: localhost\r\n\r\n";
+            Socket client = new Socket("127.0.0.1", port);
+            clients.add(client);
+            client.setSoTimeout(2000);
+            for (int i = 0; i < 1000; i++) {
+                client.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+                try {
+                    readResponse(client.getInputStream());
+                } catch (java.net.SocketTimeoutException stuck) {
+                    break;
+                }
+            }
+            new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor();
+            // The graceful stop has begun once the port is closed.
+            for (int tries = 0; ; tries++) {
+                assertThat(tries).as("the port closes after the first SIGTERM").isLessThan(3000);
+                try (Socket probe = new Socket("127.0.0.1", port)) {
+                    Thread.sleep(10);
+                } catch (java.net.ConnectException refused) {
+                    break;
+                }
+            }
+            new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor();
+            assertThat(p.waitFor(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS))
+                    .as("halted by the second SIGTERM").isTrue();
+            assertThat(p.exitValue()).isEqualTo(143);
+            assertThat(Files.readString(errFile)).contains("porter serve: stopping now (a second signal)");
+        } finally {
+            p.destroyForcibly();
+            for (Socket s : clients) s.close();
+        }
+    }
+
+    /** Reads one response with a Content-Length body. */
+    private static void readResponse(InputStream in) throws java.io.IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            assertThat(b).isNotNegative();
+            head.append((char) b);
+        }
+        String lower = head.toString().toLowerCase(java.util.Locale.ROOT);
+        int at = lower.indexOf("content-length: ") + "content-length: ".length();
+        in.readNBytes(Integer.parseInt(lower.substring(at, lower.indexOf("\r\n", at)).strip()));
+    }
+
     private static String get(int port, String path) throws Exception {
         try (Socket s = new Socket("127.0.0.1", port)) {
             OutputStream out = s.getOutputStream();

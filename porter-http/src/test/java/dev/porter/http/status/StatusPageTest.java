@@ -90,6 +90,17 @@ class StatusPageTest {
         assertThat(get("/.porter/status.json").statusCode()).as("loopback itself").isEqualTo(200);
     }
 
+    /** The 403 is for anyone on the internet: it must not tell them which networks may read the page. */
+    @Test
+    void theRefusalDoesNotNameTheNetworksAllowed() throws Exception {
+        server = TestHttp.start(HttpConfig.builder()
+                .statusPage(StatusPage.defaults().withViewers(List.of(dev.porter.core.AddressRange.parse("10.20.0.0/16"))))
+                .trustedProxies(dev.porter.core.AddressRange.LOOPBACK), router());
+        HttpResponse<String> r = getFrom("203.0.113.7", "/.porter/metrics");
+        assertThat(r.statusCode()).isEqualTo(403);
+        assertThat(r.body()).contains("--status-allow").doesNotContain("10.20.");
+    }
+
     @Test
     void viewersAdmitTheirRangesAndAnyoneAdmitsEveryone() throws Exception {
         server = TestHttp.start(HttpConfig.builder()

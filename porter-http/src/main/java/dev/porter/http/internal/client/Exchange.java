@@ -100,7 +100,8 @@ public final class Exchange {
             if (!sendBody(req.body(), head)) return new Result(head, ResponseFraming.of(head, req.method()), false);
             readFinal(head);
             return new Result(head, ResponseFraming.of(head, req.method()), true);
-        } catch (RequestWriter.BodySourceException | HttpClientException | StaleConnection e) {
+        } catch (RequestWriter.BodySourceException | HttpClientException | StaleConnection | ClientPresence.Gone e) {
+            // Gone: this connection was closed because the client left, not found dead; never retried elsewhere.
             c.close();
             throw e;
         } catch (RuntimeException e) {

@@ -56,8 +56,9 @@ final class StatusRoutes {
         res.setHeader("Cache-Control", "no-store");
         if (!sub.equals("healthz") && !sub.equals("readyz") && !service.page().admits(req.remoteAddress().getAddress())) {
             // Peers' addresses and request lines (tokens in query strings too) are for the operator's eyes.
-            res.send(Status.FORBIDDEN, "the status pages answer " + service.page().viewers()
-                    + " only (StatusPage.withViewers; porter: --status-allow ADDR/BITS)\n");
+            // Who may is not said: the networks allowed are no business of whoever is refused.
+            res.send(Status.FORBIDDEN, "the status pages answer the addresses allowed only "
+                    + "(StatusPage.withViewers; porter: --status-allow ADDR/BITS)\n");
             return;
         }
         switch (sub) {
