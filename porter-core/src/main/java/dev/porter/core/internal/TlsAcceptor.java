@@ -88,6 +88,10 @@ public final class TlsAcceptor implements AutoCloseable {
             if (reloader.reloadIfChanged()) LOG.log(System.Logger.Level.INFO, "TLS certificates reloaded");
         } catch (TlsSetupException e) {
             LOG.log(System.Logger.Level.WARNING, "TLS certificates not reloaded, keeping the current ones: " + e.getMessage());
+        } catch (RuntimeException e) {
+            // This runs on the accepting thread (a new connection's engine): whatever a reload throws must not end
+            // it, or the server would stop accepting for good. The current certificates stay.
+            LOG.log(System.Logger.Level.WARNING, "TLS certificates not reloaded, keeping the current ones", e);
         }
     }
 
