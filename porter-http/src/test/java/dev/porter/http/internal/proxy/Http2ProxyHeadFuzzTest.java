@@ -149,9 +149,11 @@ class Http2ProxyHeadFuzzTest {
             assertThat(sent.all(one)).as("%s:\n%s", one, text).hasSize(1);
         }
         assertThat(sent.all("X-Forwarded-Host").size()).as("X-Forwarded-Host:\n%s", text).isLessThanOrEqualTo(1);
+        // An empty crumb joined last leaves "; " at the end (RFC 9113 §8.2.3), which HTTP/1.1 reads as whitespace
+        // around the value (RFC 9112 §5): the parser strips it.
         List<String> cookies = in.all("cookie");
         assertThat(sent.all("Cookie")).as("Cookie:\n%s", text)
-                .isEqualTo(cookies.isEmpty() ? List.of() : List.of(String.join("; ", cookies)));
+                .isEqualTo(cookies.isEmpty() ? List.of() : List.of(String.join("; ", cookies).stripTrailing()));
         if (maxForwards >= 0) {
             assertThat(sent.all("Max-Forwards")).as("Max-Forwards:\n%s", text).isEqualTo(List.of(Long.toString(maxForwards)));
         }
