@@ -74,6 +74,18 @@ public final class BodyChunks {
         return n;
     }
 
+    /** @return the length of the arrays held, read or not (BodyChunksFuzzTest bounds it against what waits) */
+    long capacity() {
+        long sum = 0;
+        if (chunks != null) for (byte[] c : chunks) sum += c.length;
+        return sum;
+    }
+
+    /** @return the number of arrays held */
+    int arrays() {
+        return chunks == null ? 0 : chunks.size();
+    }
+
     /** Drops everything that waits. */
     public void clear() {
         if (chunks != null) chunks.clear();

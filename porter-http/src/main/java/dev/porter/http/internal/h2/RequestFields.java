@@ -56,7 +56,10 @@ final class RequestFields implements HpackDecoder.Sink {
             case "host" -> {
                 // §8.3.1: a Host naming another entity than :authority is malformed (else the two could route
                 // the request differently here and behind a proxy, which must send :authority as Host).
-                if (authorityPseudo && !value.equalsIgnoreCase(authority)) problem = "host differs from :authority (§8.3.1)";
+                // A second host is malformed even if equal: HTTP/1.1 refuses a second Host line (RFC 9112 §3.2),
+                // and a proxy keeping the host would send both, leaving the backend to choose one.
+                if (headers.contains("host")) problem = "more than one host field (RFC 9112 §3.2)";
+                else if (authorityPseudo && !value.equalsIgnoreCase(authority)) problem = "host differs from :authority (§8.3.1)";
                 else if (!Targets.validHost(value)) problem = "invalid host (RFC 9110 §7.2)";
                 if (authority == null) authority = value;
             }
