@@ -60,14 +60,7 @@ public final class Conditionals {
 
     /** Evaluates the preconditions in the header fields of a GET or HEAD request (§13.2.2 steps 1 to 4). */
     public static Outcome evaluate(Headers request, Validators v, long nowSecond) {
-        List<String> ifMatch = request.all("If-Match");
-        if (!ifMatch.isEmpty()) {
-            // §13.1.1: strong comparison; "*" matches any current representation.
-            if (!matches(ifMatch, v.etag(), false)) return Outcome.PRECONDITION_FAILED;
-        } else {
-            long ius = singleDate(request.all("If-Unmodified-Since"), nowSecond);
-            if (ius != HttpDates.INVALID && v.modifiedSecond() > ius) return Outcome.PRECONDITION_FAILED;
-        }
+        if (matchOrUnmodifiedFails(request, v, nowSecond)) return Outcome.PRECONDITION_FAILED;
         List<String> ifNoneMatch = request.all("If-None-Match");
         if (!ifNoneMatch.isEmpty()) {
             // §13.1.2: weak comparison; If-Modified-Since is then ignored (§13.1.3).
@@ -88,16 +81,26 @@ public final class Conditionals {
      * @return PROCEED or PRECONDITION_FAILED
      */
     public static Outcome evaluateForWrite(Headers request, Validators v, long nowSecond) {
-        List<String> ifMatch = request.all("If-Match");
-        if (!ifMatch.isEmpty()) {
-            if (v == null || !matches(ifMatch, v.etag(), false)) return Outcome.PRECONDITION_FAILED;
-        } else if (v != null) {
-            long ius = singleDate(request.all("If-Unmodified-Since"), nowSecond);
-            if (ius != HttpDates.INVALID && v.modifiedSecond() > ius) return Outcome.PRECONDITION_FAILED;
-        }
+        if (matchOrUnmodifiedFails(request, v, nowSecond)) return Outcome.PRECONDITION_FAILED;
         List<String> ifNoneMatch = request.all("If-None-Match");
         boolean noneMatchFails = !ifNoneMatch.isEmpty() && v != null && matches(ifNoneMatch, v.etag(), true);
         return noneMatchFails ? Outcome.PRECONDITION_FAILED : Outcome.PROCEED;
+    }
+
+    /**
+     * §13.2.2 steps 1 and 2: If-Match (§13.1.1: strong comparison; {@code *} matches any current representation),
+     * else If-Unmodified-Since (§13.1.4).
+     *
+     * @param v the current representation's validators, or null if there is none: then any If-Match fails (even
+     *          {@code *}) and If-Unmodified-Since does not apply
+     * @return true if the request's precondition failed (412)
+     */
+    private static boolean matchOrUnmodifiedFails(Headers request, Validators v, long nowSecond) {
+        List<String> ifMatch = request.all("If-Match");
+        if (!ifMatch.isEmpty()) return v == null || !matches(ifMatch, v.etag(), false);
+        if (v == null) return false;
+        long ius = singleDate(request.all("If-Unmodified-Since"), nowSecond);
+        return ius != HttpDates.INVALID && v.modifiedSecond() > ius;
     }
 
     /**

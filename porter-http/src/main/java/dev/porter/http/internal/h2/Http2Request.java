@@ -143,7 +143,6 @@ final class Http2Request implements Request, ClientPresence {
     }
 
     /** The body: DATA of this stream, bounded by the server's body limit; asks for it with 100 if the client waits. */
-
     private final class Body extends InputStream {
         private boolean continuePending;
         private long read;
