@@ -110,6 +110,9 @@ class SignalsProcessTest {
                     Thread.sleep(10);
                 } catch (java.net.ConnectException refused) {
                     break;
+                } catch (java.net.SocketException reset) {
+                    // The listener closed with this connection still in its backlog: the kernel resets it. Closed.
+                    break;
                 }
             }
             new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor();
