@@ -41,6 +41,7 @@ class Http2ConnectionWindowTest {
             int id = c.request("POST", "/count", false);
             sender.upload(id, 3L * MIB);
             assertThat(c.await(id).text()).isEqualTo(Long.toString(3L * MIB));
+            sender.assertConnectionWindowAtMost(MIB);
         } finally {
             gate.open();
             s.close();
@@ -63,6 +64,7 @@ class Http2ConnectionWindowTest {
             int id = c.request("POST", "/count", false);
             sender.upload(id, 200_000);
             assertThat(c.await(id).text()).isEqualTo("200000");
+            sender.assertConnectionWindowAtMost(65_535);
         } finally {
             gate.open();
             s.close();
@@ -85,6 +87,7 @@ class Http2ConnectionWindowTest {
             int id = c.request("POST", "/count", false);
             sender.upload(id, 200_000);
             assertThat(c.await(id).text()).isEqualTo("200000");
+            sender.assertConnectionWindowAtMost(65_535);
         } finally {
             gate.open();
             s.close();
@@ -103,6 +106,7 @@ class Http2ConnectionWindowTest {
             int id = c.request("POST", "/count", false);
             sender.upload(id, 200_000);
             assertThat(c.await(id).text()).isEqualTo("200000");
+            sender.assertConnectionWindowAtMost(65_535);
             // Part of a body, then the answer and RST_STREAM(NO_ERROR) (§8.1): DATA still in flight is dropped.
             int part = c.request("POST", "/ignore", false);
             assertThat(sender.sendNow(part, 65_535, false)).isPositive();
@@ -110,6 +114,7 @@ class Http2ConnectionWindowTest {
             id = c.request("POST", "/count", false);
             sender.upload(id, 200_000);
             assertThat(c.await(id).text()).isEqualTo("200000");
+            sender.assertConnectionWindowAtMost(65_535);
         } finally {
             s.close();
         }
@@ -169,6 +174,7 @@ class Http2ConnectionWindowTest {
                 if (remaining > 0 && !progress && c.next() == null) throw new AssertionError("connection closed");
             }
             for (int i = 0; i < ids.length; i++) assertThat(c.await(ids[i]).text()).isEqualTo(Long.toString(MIB / 2 + i));
+            sender.assertConnectionWindowAtMost(MIB);
             serves(s);
         } finally {
             s.close();

@@ -42,6 +42,18 @@ final class WindowedSender {
         return connection;
     }
 
+    /**
+     * Checks that the server never opened the connection window past {@code window} (its connectionWindow): it may
+     * give back only what it received, each byte once (§6.9.1).
+     */
+    void assertConnectionWindowAtMost(long window) {
+        update();
+        if (connection > window) {
+            throw new AssertionError("the server opened the connection window to " + connection + ", past " + window
+                    + ": more given back than was sent");
+        }
+    }
+
     /** @return the sum of the connection WINDOW_UPDATEs read so far */
     long connectionIncrements() {
         long sum = 0;
