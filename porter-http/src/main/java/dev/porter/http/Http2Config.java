@@ -14,7 +14,12 @@ import java.time.Duration;
  *                             refused (RST_STREAM REFUSED_STREAM, §5.1.2). Default 100
  * @param streamWindow         our SETTINGS_INITIAL_WINDOW_SIZE: request body bytes a stream may send before its
  *                             handler reads them (so a slow handler holds at most this much, §5.2). Default 65,535
- * @param connectionWindow     the connection's receive window. Default 1 MiB
+ * @param connectionWindow     the connection's receive window (§6.9.1): request body bytes all the streams of one
+ *                             connection may send before their handlers read them. It opens again only as bodies
+ *                             are consumed (read, or dropped when a stream is reset or its handler returns without
+ *                             reading), so it bounds what one connection can make the server hold, however many
+ *                             streams it opens; it also caps the upload throughput of one connection (this many
+ *                             bytes per round trip). Default 1 MiB
  * @param maxFrameSize         our SETTINGS_MAX_FRAME_SIZE (16,384..16,777,215). Default 16,384
  * @param resetBudget          streams a client may cancel (RST_STREAM) or have refused per {@code budgetWindow};
  *                             more is a rapid-reset attack (CVE-2023-44487): GOAWAY ENHANCE_YOUR_CALM. Default 200

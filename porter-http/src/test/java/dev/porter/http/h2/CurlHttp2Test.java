@@ -1,5 +1,6 @@
 package dev.porter.http.h2;
 
+import dev.porter.http.HttpServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -141,6 +142,46 @@ class CurlHttp2Test {
         assertThat(Files.readAllBytes(out)).as("the body echoed back").isEqualTo(data);
         Programs.Result digest = ok(curl(transport, "--data-binary", "@" + in, url(transport, "/digest")));
         assertThat(digest.stdout()).isEqualTo(InteropServers.sha256(data) + " " + data.length);
+    }
+
+    /**
+     * 64 MiB through a stream window of 65,535 and a connection window of 1 MiB that opens again only as the handler
+     * reads: the windows must keep reopening to the end (a window not given back stalls the upload), and the bytes
+     * arrive as sent.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"h2c", "h2"})
+    void uploads64MebibytesByteIdentical(String transport) throws IOException {
+        byte[] data = InteropServers.randomBytes(64 * 1024 * 1024 + 5, 13);
+        Path in = Files.write(dir.resolve("large-" + transport + ".bin"), data);
+        try {
+            Programs.Result r = ok(curl(transport, "--data-binary", "@" + in, "-H", "Content-Type: application/octet-stream",
+                    url(transport, "/digest")));
+            assertThat(r.stdout()).isEqualTo(InteropServers.sha256(data) + " " + data.length);
+        } finally {
+            Files.delete(in);
+        }
+    }
+
+    /**
+     * 24 uploads of 1 MiB at once on one connection (curl multiplexes parallel transfers): together they are many
+     * connection windows, which open again as each handler reads, so all complete. Over TLS only: curl 7.88 fails
+     * the transfers it multiplexes onto a prior-knowledge h2c connection ("Error in the HTTP2 framing layer", against
+     * nginx 1.22 as well; curl#10634); {@code H2loadTest} and {@code Http2ConnectionWindowTest} cover h2c.
+     */
+    @Test
+    void manyConcurrentUploadsOnOneConnectionComplete() throws IOException {
+        String transport = "h2";
+        byte[] data = InteropServers.randomBytes(1024 * 1024 + 9, 17);
+        Path in = Files.write(dir.resolve("parallel-" + transport + ".bin"), data);
+        HttpServer server = transport.equals("h2") ? servers.tls() : servers.clear();
+        long before = server.stats().accepted();
+        List<String> args = new ArrayList<>(List.of("-Z", "--parallel-max", "24", "--data-binary", "@" + in));
+        for (int i = 0; i < 24; i++) args.add(url(transport, "/digest"));
+        Programs.Result r = ok(curl(transport, args.toArray(String[]::new)));
+        String one = InteropServers.sha256(data) + " " + data.length;
+        assertThat(r.stdout()).isEqualTo(one.repeat(24));
+        assertThat(server.stats().accepted() - before).as("connections").isEqualTo(1);
     }
 
     /**

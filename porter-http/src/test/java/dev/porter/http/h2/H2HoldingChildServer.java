@@ -1,5 +1,6 @@
 package dev.porter.http.h2;
 
+import dev.porter.http.Http2Config;
 import dev.porter.http.HttpConfig;
 import dev.porter.http.HttpServer;
 import dev.porter.http.Router;
@@ -10,7 +11,8 @@ import java.util.concurrent.CountDownLatch;
 /**
  * A server for a forked JVM with a small {@code -Xmx} ({@link Http2RequestBodyMemoryTest}): on a free loopback port,
  * printing {@code PORT n} first. {@code POST /hold} never reads its body and never answers (the stream stays open,
- * its DATA buffered); {@code GET /__heap} answers the heap committed and the heap in use, in bytes.
+ * its DATA buffered); {@code GET /__heap} answers the heap committed and the heap in use, in bytes. An argument, if
+ * given, is the HTTP/2 connection window in bytes (the default otherwise).
  */
 public final class H2HoldingChildServer {
 
@@ -25,7 +27,9 @@ public final class H2HoldingChildServer {
                     Runtime rt = Runtime.getRuntime();
                     res.send(rt.totalMemory() + " " + (rt.totalMemory() - rt.freeMemory()));
                 });
-        HttpServer server = HttpServer.start(HttpConfig.builder().host("127.0.0.1").port(0).build(), router);
+        Http2Config h2 = Http2Config.defaults();
+        if (args.length > 0) h2 = h2.withWindows(h2.streamWindow(), Integer.parseInt(args[0]));
+        HttpServer server = HttpServer.start(HttpConfig.builder().host("127.0.0.1").port(0).http2(h2).build(), router);
         System.out.println("PORT " + server.port());
         System.out.flush();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> server.stop(Duration.ZERO)));

@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code GET /hello}: {@code hello}</li>
  *   <li>{@code GET /size/{n}}: {@code n} bytes, sent at once; {@code GET /stream/{n}}: streamed in 1000-byte writes</li>
  *   <li>{@code POST /echo}: the body back; {@code POST /ignore}: {@code ignored}, the body left unread;
- *       {@code POST /answer-then-read}: the body back, streamed after the response head was sent</li>
+ *       {@code POST /answer-then-read}: the body back, streamed after the response head was sent;
+ *       {@code POST /count}: the number of body bytes, read to the end and dropped</li>
  *   <li>{@code GET|POST /headers}: the request's fields, one {@code name: value} line each</li>
  *   <li>{@code GET /respond-headers}: a response with fields HTTP/1.1 handlers set that HTTP/2 must not send</li>
  *   <li>{@code GET /gate}: waits until the {@link Gate} opens, then {@code released}</li>
@@ -80,6 +81,14 @@ final class H2Server {
                 })
                 .post("/echo", (req, res) -> res.send(req.bodyBytes(1 << 20)))
                 .post("/ignore", (req, res) -> res.send("ignored"))
+                .post("/count", (req, res) -> {
+                    long n = 0;
+                    byte[] buf = new byte[16_384];
+                    try (var in = req.body()) {
+                        for (int k; (k = in.read(buf)) > 0; ) n += k;
+                    }
+                    res.send(Long.toString(n));
+                })
                 .post("/answer-then-read", (req, res) -> {
                     try (OutputStream out = res.stream()) {
                         out.flush(); // the final head is out before the body is read

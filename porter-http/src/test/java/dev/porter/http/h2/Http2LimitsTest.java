@@ -113,8 +113,8 @@ class Http2LimitsTest {
     }
 
     @Test
-    void smallConnectionWindowIsReplenishedAsDataArrives() {
-        // 1 MB uploaded through a connection window of 65,535 on four streams at once.
+    void smallConnectionWindowIsReopenedAsTheBodiesAreRead() {
+        // 1 MB uploaded through a connection window of 65,535 on four streams at once (the handlers read).
         HttpServer s = H2Server.start(Http2Config.defaults().withWindows(65_535, 65_535), new H2Server.Gate());
         try (H2Client c = H2Client.connect(s)) {
             int[] ids = new int[4];

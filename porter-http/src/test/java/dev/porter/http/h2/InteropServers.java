@@ -63,8 +63,10 @@ final class InteropServers implements AutoCloseable {
         this.site = site;
         Router router = routes(new StaticFiles(StaticFiles.Options.of(site).withGzip(true, 1024)));
         AccessLog sink = log::add;
-        this.clear = TestHttp.start(HttpConfig.builder().accessLog(sink), router);
-        this.tls = TestHttp.start(HttpConfig.builder().accessLog(sink).tls(TlsConfig.of(issued.pem())), router);
+        // Bodies up to 128 MiB: the large uploads (CurlHttp2Test) are over the default limit of 16 MiB.
+        this.clear = TestHttp.start(HttpConfig.builder().accessLog(sink).maxBodySize(128L << 20), router);
+        this.tls = TestHttp.start(HttpConfig.builder().accessLog(sink).maxBodySize(128L << 20)
+                .tls(TlsConfig.of(issued.pem())), router);
     }
 
     /** Starts both servers; files placed in {@code dir/site} (created) are served under {@code /static/}. */

@@ -129,6 +129,33 @@ class JdkHttp2ClientTest {
         assertThat(digest.body()).isEqualTo(InteropServers.sha256(data) + " " + data.length);
     }
 
+    /**
+     * 32 uploads of 1 MiB at once on one connection: 32 MiB through a connection window of 1 MiB that opens again
+     * only as the handlers read, shared by all the streams. Each arrives intact.
+     */
+    @Test
+    void thirtyTwoConcurrentUploadsOnOneConnectionArriveIntact() throws Exception {
+        try (HttpClient fresh = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).sslContext(trust).build()) {
+            long before = servers.tls().stats().accepted();
+            assertThat(fresh.send(request(servers.h2("/plaintext")).build(), HttpResponse.BodyHandlers.ofString()).version())
+                    .isEqualTo(HttpClient.Version.HTTP_2);
+            List<byte[]> bodies = new ArrayList<>();
+            List<CompletableFuture<HttpResponse<String>>> all = new ArrayList<>();
+            for (int i = 0; i < 32; i++) {
+                byte[] data = InteropServers.randomBytes(1024 * 1024 + i, 100 + i);
+                bodies.add(data);
+                all.add(fresh.sendAsync(request(servers.h2("/digest")).POST(HttpRequest.BodyPublishers.ofByteArray(data))
+                        .build(), HttpResponse.BodyHandlers.ofString()));
+            }
+            for (int i = 0; i < all.size(); i++) {
+                HttpResponse<String> r = all.get(i).get(60, TimeUnit.SECONDS);
+                assertThat(r.statusCode()).isEqualTo(200);
+                assertThat(r.body()).isEqualTo(InteropServers.sha256(bodies.get(i)) + " " + bodies.get(i).length);
+            }
+            assertThat(servers.tls().stats().accepted() - before).as("TCP connections").isEqualTo(1);
+        }
+    }
+
     @Test
     void downloadsBodiesLargerThanEveryWindowIntact() throws Exception {
         int n = 6 * 1024 * 1024 + 11;

@@ -566,8 +566,8 @@ class Rfc9113FramingTest {
 
     @Test
     void s6_9_1_dataBeyondTheConnectionWindowIsFlowControlError() {
-        // Only a frame larger than what is left of the window can overrun it: the server tops the window up as
-        // soon as it is half used. Frames of 128 KiB against a connection window of 65,535.
+        // A frame larger than the whole window overruns it however fast the handler reads: frames of 128 KiB
+        // against a connection window of 65,535.
         Http2Config h2 = H2Server.withMaxFrameSize(Http2Config.defaults(), 131_072).withWindows(1 << 20, 65_535);
         HttpServer s = H2Server.start(h2, new H2Server.Gate());
         try (H2Client c = H2Client.connect(s)) {

@@ -4,14 +4,18 @@ import dev.porter.http.Http2Config;
 import dev.porter.http.HttpConfig;
 
 import java.io.IOException;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The settings both ends announced and the connection-level flow control that follows from them, server side:
  * sends our SETTINGS and opens the connection window at the start (§3.4, §6.9.2), applies the peer's SETTINGS
- * (§6.5.3) — a new initial window size moves every open stream's send window (§6.9.2) — and counts received DATA
- * against our connection window, opening it again as it runs low (§6.9.1). Per-stream receive windows are the
- * streams' ({@link Http2Stream}); send windows are waited on in the {@link Http2Writer}. Used by the connection's
- * reader thread only.
+ * (§6.5.3) — a new initial window size moves every open stream's send window (§6.9.2) — and keeps our connection
+ * receive window (§6.9.1): received DATA is counted against it, and it opens again only as that DATA is
+ * <em>consumed</em> — read by a handler, or dropped (padding, DATA on a stream that is closed or reset, a body left
+ * unread when its stream ends) — so the request bodies one connection can make the server hold are bounded by the
+ * connection window, not by its streams times their windows. Per-stream receive windows are the streams'
+ * ({@link Http2Stream}); send windows are waited on in the {@link Http2Writer}. Settings and {@link #received} are
+ * the reader thread's; {@link #consumed} is called from any thread.
  */
 final class FlowControl {
 
@@ -20,8 +24,12 @@ final class FlowControl {
     private final int connectionWindow;
     private final Settings ours = new Settings();
     private final Settings peer = new Settings();
-    /** Our receive window for the whole connection: replenished as DATA arrives (streams bound the buffering). */
+    /** Guards the two counts below: the reader takes the window, handler threads give it back. */
+    private final ReentrantLock windowLock = new ReentrantLock();
+    /** Our receive window for the whole connection: what the peer may still send. */
     private long receiveWindow;
+    /** Bytes consumed (read or dropped) since the last connection WINDOW_UPDATE. */
+    private long consumedUnacked;
 
     FlowControl(Http2Writer writer, HttpConfig config) {
         Http2Config h2 = config.http2();
@@ -43,19 +51,44 @@ final class FlowControl {
     }
 
     /**
-     * Counts a DATA frame against the connection window, reopening it once half is used. The connection window is
-     * replenished as data arrives, not as handlers read: each stream's own window bounds what is buffered.
+     * Counts a DATA frame against the connection window. The window is not reopened here: only {@link #consumed}
+     * does that, as what arrived is read or dropped.
      *
      * @param flow the frame's whole payload length, padding included (§6.9.1)
      * @throws Http2Exception FLOW_CONTROL_ERROR, a connection error, if the peer overran the window
      */
-    void received(int flow) throws IOException {
-        if (flow > receiveWindow) throw Http2Exception.connection(Http2Error.FLOW_CONTROL_ERROR, "DATA beyond the connection window");
-        receiveWindow -= flow;
-        if (receiveWindow < connectionWindow / 2) {
-            writer.windowUpdate(0, (int) (connectionWindow - receiveWindow));
-            receiveWindow = connectionWindow;
+    void received(int flow) {
+        windowLock.lock();
+        try {
+            if (flow > receiveWindow) throw Http2Exception.connection(Http2Error.FLOW_CONTROL_ERROR, "DATA beyond the connection window");
+            receiveWindow -= flow;
+        } finally {
+            windowLock.unlock();
         }
+    }
+
+    /**
+     * Gives {@code n} bytes of received DATA back to the connection window: a handler read them, or they were
+     * dropped. Once half the window is consumed, a WINDOW_UPDATE reopens it (fewer, larger frames, as the streams
+     * do). Every byte received must come back here exactly once, or the window shrinks for good and a well-behaved
+     * peer stalls (§6.9).
+     */
+    void consumed(int n) throws IOException {
+        if (n <= 0) return;
+        int increment;
+        windowLock.lock();
+        try {
+            consumedUnacked += n;
+            if (consumedUnacked < connectionWindow / 2) return;
+            increment = (int) consumedUnacked;
+            consumedUnacked = 0;
+            // Counted as open before the frame goes out: the peer cannot use it sooner, so the check in received
+            // is never stricter than the window the peer knows.
+            receiveWindow += increment;
+        } finally {
+            windowLock.unlock();
+        }
+        writer.windowUpdate(0, increment);
     }
 
     /**

@@ -34,7 +34,8 @@ import static dev.porter.http.internal.h2.FrameType.WINDOW_UPDATE;
  * <p>Defences, each bounded by {@link Http2Config}: concurrent streams (more are refused), a reset budget (rapid
  * reset, CVE-2023-44487), a control-frame budget (SETTINGS, PING, PRIORITY, empty frames), CONTINUATION frames
  * per field block and its size (CVE-2024-27316), the decoded header list (HPACK bomb), receive windows (a client
- * cannot make the server buffer more than a window per stream), a write stall limit (zero-window stall).
+ * cannot make the server buffer more than the connection window, opened again only as bodies are consumed), a write
+ * stall limit (zero-window stall).
  */
 public final class Http2Connection {
 
@@ -334,7 +335,7 @@ public final class Http2Connection {
             case DATA -> data();
             case HEADERS -> fieldBlock(blocks.headers());
             case CONTINUATION -> fieldBlock(blocks.continuation());
-            case RST_STREAM -> streams.resetByPeer(parser.streamId(), parser.errorCode());
+            case RST_STREAM -> flow.consumed(streams.resetByPeer(parser.streamId(), parser.errorCode()));
             case SETTINGS -> {
                 controlFrames.spend("SETTINGS");
                 flow.settings(parser, streams.open());
@@ -350,25 +351,47 @@ public final class Http2Connection {
         }
     }
 
+    /**
+     * A DATA frame: counted against the connection window, and what is not kept for a handler — padding, DATA on a
+     * stream that is closed, reset, or in error — given back at once (§6.9: it counts all the same, and a peer that
+     * sent it before it saw the reset must not lose that window for good).
+     */
     private void data() throws IOException {
-        int id = parser.streamId();
         int flowLength = parser.length();
         flow.received(flowLength);
+        int kept;
+        try {
+            kept = dataOnStream(flowLength);
+        } catch (Http2Exception e) {
+            if (!e.isConnectionError()) flow.consumed(flowLength);
+            throw e;
+        }
+        flow.consumed(flowLength - kept);
+    }
+
+    /** @return the content bytes the stream kept for its handler */
+    private int dataOnStream(int flowLength) {
+        int id = parser.streamId();
         if (flowLength == 0 && !parser.endStream()) controlFrames.spend("empty DATA frames");
         Http2Stream s = streams.get(id);
         if (s == null) {
             if (id > streams.lastStreamId()) throw Http2Exception.connection(Http2Error.PROTOCOL_ERROR, "DATA on an idle stream");
-            if (streams.wasReset(id)) return; // §5.1: sent before the peer saw our RST_STREAM; ignored
+            if (streams.wasReset(id)) return 0; // §5.1: sent before the peer saw our RST_STREAM; ignored
             throw Http2Exception.stream(id, Http2Error.STREAM_CLOSED, "DATA on a closed stream");
         }
         if (s.resetByPeer) throw Http2Exception.stream(id, Http2Error.STREAM_CLOSED, "DATA after RST_STREAM (§5.1)");
-        if (s.resetSent) return;
-        s.data(parser.buffer(), parser.contentStart(), parser.contentEnd(), flowLength, parser.endStream());
+        if (s.resetSent) return 0;
+        return s.data(parser.buffer(), parser.contentStart(), parser.contentEnd(), flowLength, parser.endStream());
     }
 
     /** A field block, once complete (null while CONTINUATION frames are to follow). */
     private void fieldBlock(FieldBlockReader.Block block) {
         if (block != null) streams.fieldBlock(block, goingAway);
+    }
+
+    /** Gives {@code n} bytes of request body, read or dropped, back to the connection window (any thread). */
+    void bodyConsumed(int n) throws IOException {
+        flow.consumed(n);
     }
 
     /** Called when a stream's exchange is over: its slot is free again. */
@@ -395,7 +418,8 @@ public final class Http2Connection {
     /** Resets a stream after a stream error (§5.4.2). */
     private void resetStream(int id, Http2Error error, String why) throws IOException {
         LOG.log(System.Logger.Level.DEBUG, () -> "HTTP/2 stream " + id + " reset: " + error + " " + why);
-        streams.resetSent(id, why);
+        int dropped = streams.resetSent(id, why);
         writer.rstStream(id, error);
+        flow.consumed(dropped);
     }
 }

@@ -9,7 +9,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * One stream of an HTTP/2 connection, as its handler's virtual thread sees it: the request body arriving in DATA
  * frames (buffered up to the stream's receive window; a window update goes back as the handler reads, so a slow
  * handler slows its own client and nobody else, RFC 9113 §5.2), the send window its response waits on, and
- * whether the peer cancelled it. The connection's reader thread fills it; the handler thread drains it.
+ * whether the peer cancelled it. The connection's reader thread fills it; the handler thread drains it. Every body
+ * byte that leaves it — read, or dropped when the stream is cancelled or its exchange ends — is given back to the
+ * connection window ({@link FlowControl#consumed}), which is opened only that way.
  */
 final class Http2Stream {
 
@@ -26,6 +28,8 @@ final class Http2Stream {
     /** Bytes the peer may still send before it must wait for a WINDOW_UPDATE. */
     private int receiveWindow;
     private boolean remoteEnded;
+    /** The body is no longer wanted ({@link #discard}): DATA arriving now is not kept. */
+    private boolean discarded;
     private long received;
     /** The content-length the request declared, or -1 (checked against the DATA received, §8.1.1). */
     final long declaredLength;
@@ -60,12 +64,15 @@ final class Http2Stream {
      * Takes a DATA frame's content (copied: the reader's buffer is reused; small frames packed, {@link BodyChunks}).
      *
      * @param flowLength the frame's whole payload length, padding included, which flow control counts (§6.9.1)
+     * @return the content bytes kept for the handler: the rest of {@code flowLength} (padding, or all of it once the
+     *         body was discarded) is the caller's to give back to the connection window at once
      * @throws Http2Exception FLOW_CONTROL_ERROR if the peer overran our window; PROTOCOL_ERROR for more body
      *                        than its content-length (a malformed message, §8.1.1)
      */
-    void data(byte[] b, int from, int to, int flowLength, boolean end) {
+    int data(byte[] b, int from, int to, int flowLength, boolean end) {
         lock.lock();
         try {
+            if (discarded) return 0; // the exchange ended or was cancelled: only the connection window matters
             if (remoteEnded) throw Http2Exception.stream(id, Http2Error.STREAM_CLOSED, "DATA after END_STREAM");
             if (flowLength > receiveWindow) {
                 throw Http2Exception.stream(id, Http2Error.FLOW_CONTROL_ERROR, "DATA beyond the stream's window");
@@ -81,6 +88,7 @@ final class Http2Stream {
             buffered += to - from;
             if (end) remoteEnded = true;
             arrived.signalAll();
+            return to - from;
         } finally {
             lock.unlock();
         }
@@ -109,16 +117,37 @@ final class Http2Stream {
         }
     }
 
-    /** The peer reset the stream, or the connection ended: wake the handler with {@code why}. */
-    void cancel(IOException why) {
+    /**
+     * The stream was reset (by either side), or the connection ended: wake the handler with {@code why}. Its body,
+     * unread, is dropped: a handler that never reads (or never returns) must not keep the connection window.
+     *
+     * @return the body bytes dropped, for the caller to give back to the connection window
+     */
+    int cancel(IOException why) {
         if (cancelled == null) cancelled = why;
+        int dropped = discard();
+        connection.wakeWriters();
+        return dropped;
+    }
+
+    /**
+     * Drops the body not read yet, and whatever DATA still comes for the stream; wakes a reader waiting for it.
+     *
+     * @return the body bytes dropped, for the caller to give back to the connection window (once: a second call
+     *         returns 0)
+     */
+    int discard() {
         lock.lock();
         try {
+            discarded = true;
+            int dropped = buffered;
+            chunks.clear();
+            buffered = 0;
             arrived.signalAll();
+            return dropped;
         } finally {
             lock.unlock();
         }
-        connection.wakeWriters();
     }
 
     /** @return why the stream can no longer be used, or null */
@@ -167,6 +196,7 @@ final class Http2Stream {
         } finally {
             lock.unlock();
         }
+        connection.bodyConsumed(n);
         maybeUpdateWindow();
         return n;
     }

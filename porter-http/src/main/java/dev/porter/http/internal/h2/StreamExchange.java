@@ -157,7 +157,7 @@ final class StreamExchange implements Runnable {
     /**
      * Frees the stream. A response that did not end is reset (INTERNAL_ERROR, or nothing if the client reset it);
      * a complete response to a request whose body is still coming asks the client to stop sending it with
-     * RST_STREAM NO_ERROR (RFC 9113 §8.1).
+     * RST_STREAM NO_ERROR (RFC 9113 §8.1). What is left of the body is dropped.
      */
     private void end() {
         try {
@@ -170,6 +170,9 @@ final class StreamExchange implements Runnable {
                     connection.writer().rstStream(stream.id, Http2Error.NO_ERROR);
                 }
             }
+            // A body the handler left unread is dropped, and its connection window given back (§6.9.1); DATA still
+            // on its way is dropped as it comes (Http2Stream.data).
+            connection.bodyConsumed(stream.discard());
         } catch (IOException e) {
             LOG.log(System.Logger.Level.TRACE, "reset of stream {0} not sent: {1}", stream.id, e.getMessage());
         } finally {

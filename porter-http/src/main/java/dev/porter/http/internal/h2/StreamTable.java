@@ -161,32 +161,37 @@ final class StreamTable {
     /**
      * The peer reset stream {@code id} (RST_STREAM, §6.4); resets spend the reset budget.
      *
+     * @return the unread body bytes dropped, for the caller to give back to the connection window
      * @throws Http2Exception PROTOCOL_ERROR, a connection error, on an idle stream; ENHANCE_YOUR_CALM past the budget
      */
-    void resetByPeer(int id, int errorCode) {
+    int resetByPeer(int id, int errorCode) {
         resets.spend("stream resets");
         Http2Stream s = streams.get(id);
         if (s == null) {
             if (id > lastStreamId) {
                 throw Http2Exception.connection(Http2Error.PROTOCOL_ERROR, "RST_STREAM on an idle stream");
             }
-            return;
+            return 0;
         }
         s.localEnded = true;
         s.resetByPeer = true;
-        s.cancel(new IOException("stream reset by the client (" + Http2Error.of(errorCode) + ")"));
+        return s.cancel(new IOException("stream reset by the client (" + Http2Error.of(errorCode) + ")"));
     }
 
-    /** We reset stream {@code id} (the caller sends the RST_STREAM): its handler is cancelled, its id remembered. */
-    void resetSent(int id, String why) {
+    /**
+     * We reset stream {@code id} (the caller sends the RST_STREAM): its handler is cancelled, its id remembered.
+     *
+     * @return the unread body bytes dropped, for the caller to give back to the connection window
+     */
+    int resetSent(int id, String why) {
         Http2Stream s = streams.get(id);
         if (s != null) {
             s.localEnded = true;
             s.resetSent = true;
-            s.cancel(new IOException("stream reset: " + why));
-        } else {
-            noteReset(id);
+            return s.cancel(new IOException("stream reset: " + why));
         }
+        noteReset(id);
+        return 0;
     }
 
     /** Remembers a stream we reset, once it has no {@link Http2Stream} any more (or never had one). */

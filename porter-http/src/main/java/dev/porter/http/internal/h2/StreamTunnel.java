@@ -105,9 +105,10 @@ final class StreamTunnel implements ByteStream {
         if (stream.cancelled() != null || stream.localEnded && stream.remoteEnded()) return;
         stream.localEnded = true;
         stream.resetSent = true;
-        stream.cancel(new IOException("the WebSocket on stream " + stream.id + " was closed"));
+        int dropped = stream.cancel(new IOException("the WebSocket on stream " + stream.id + " was closed"));
         try {
             connection.writer().rstStream(stream.id, Http2Error.CANCEL);
+            connection.bodyConsumed(dropped);
         } catch (IOException e) {
             // The connection is gone: so is the stream.
         }
