@@ -95,6 +95,25 @@ class TlsReloadTest {
                 .singleElement().asString().contains("(dev certificate from " + tmp.resolve("dev") + ")");
     }
 
+    @Test
+    void aPemHoldingBothKeyAndChainIsDescribedAndReloadedWithItsFingerprintWhicheverComesFirst() throws Exception {
+        TestCertificates ca = TestCertificates.create(tmp.resolve("ca"));
+        TestCertificates.Issued issued = ca.server("example.com");
+        String fp = DevCertificate.fingerprint(issued.certificate());
+        String chain = Files.readString(issued.certificateFile());
+        String key = Files.readString(issued.keyFile());
+        for (String text : List.of(chain + key, key + chain)) {
+            Path both = tmp.resolve("both.pem");
+            Files.writeString(both, text);
+            TlsOptions.Setup combined = options("--cert", both.toString()).setup(tmp.resolve("unused"), Map.of(), Instant.now());
+            assertThat(combined.describe(null)).singleElement().asString()
+                    .startsWith("TLS certificate for example.com (" + both + "), valid until ").endsWith("SHA-256 " + fp);
+            List<String> out = new ArrayList<>();
+            assertThat(TlsReload.reload(() -> { }, combined.source(), "porter serve", out::add, out::add)).isTrue();
+            assertThat(out).containsExactly("TLS certificate reloaded: SHA-256 " + fp);
+        }
+    }
+
     /** The TLS options as picocli fills them from {@code args}. */
     private static TlsOptions options(String... args) {
         @CommandLine.Command(name = "t")
