@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -102,7 +103,7 @@ public final class TlsOptions {
         check();
         if (cert == null) {
             DevCertificate.Material dev = DevCertificate.obtain(devDirectory, now);
-            return new Setup(TlsConfig.of(dev.keySource()), dev.keySource(), dev);
+            return new Setup(commandLine(TlsConfig.of(dev.keySource())), dev.keySource(), dev);
         }
         KeySource source;
         if (isPkcs12(cert)) {
@@ -111,7 +112,12 @@ public final class TlsOptions {
         } else {
             source = new KeySource.Pem(cert, key != null ? key : cert);
         }
-        return new Setup(TlsConfig.of(source), source, null);
+        return new Setup(commandLine(TlsConfig.of(source)), source, null);
+    }
+
+    /** The core's own file check off: the command runs {@link TlsFileWatch}, which tells the outcome in one line. */
+    private static TlsConfig commandLine(TlsConfig config) {
+        return config.withReloadCheck(Duration.ZERO);
     }
 
     /**

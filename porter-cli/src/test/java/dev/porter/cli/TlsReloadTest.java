@@ -114,6 +114,36 @@ class TlsReloadTest {
         }
     }
 
+    @Test
+    void theFileCheckReloadsOnceForEachChangeAndNotAgainAfterSighupLoadedIt() throws Exception {
+        TestCertificates ca = TestCertificates.create(tmp.resolve("ca"));
+        KeySource.Pem pem = new KeySource.Pem(tmp.resolve("fullchain.pem"), tmp.resolve("privkey.pem"));
+        ca.server("localhost").writePem(pem.certificateChain(), pem.privateKey());
+        TlsOptions.Setup setup = options("--cert", pem.certificateChain().toString(), "--key", pem.privateKey().toString())
+                .setup(tmp.resolve("unused"), Map.of(), Instant.now());
+        assertThat(setup.config().reloadCheck()).as("the core's own check, which can only log, is off").isZero();
+        List<String> out = new ArrayList<>();
+        List<String> err = new ArrayList<>();
+        List<String> reloads = new ArrayList<>();
+        // A day between checks: only the calls below check.
+        try (TlsFileWatch watch = TlsFileWatch.start(() -> reloads.add("reload"), pem, "porter serve", out::add, err::add,
+                Duration.ofDays(1))) {
+            assertThat(watch.check()).as("nothing changed").isFalse();
+            Files.writeString(pem.certificateChain(), "garbage\n");
+            assertThat(watch.check()).isTrue();
+            assertThat(watch.check()).as("a broken file is told once").isFalse();
+            TestCertificates.Issued renewed = ca.server("localhost");
+            renewed.writePem(pem.certificateChain(), pem.privateKey());
+            assertThat(watch.check()).isTrue();
+            assertThat(reloads).hasSize(2);
+            assertThat(out).last().isEqualTo("TLS certificate reloaded: SHA-256 " + DevCertificate.fingerprint(renewed.certificate()));
+
+            ca.server("localhost").writePem(pem.certificateChain(), pem.privateKey());
+            watch.seen(); // SIGHUP loads the files
+            assertThat(watch.check()).as("already loaded by SIGHUP").isFalse();
+        }
+    }
+
     /** The TLS options as picocli fills them from {@code args}. */
     private static TlsOptions options(String... args) {
         @CommandLine.Command(name = "t")
