@@ -53,8 +53,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * to trust), {@code localhost.pem} (the server certificate) and {@code localhost-key.pem} (its PKCS#8 key, 0600).
  * The authority is valid for 10 years and its name constraints permit only {@code localhost} (and names under it),
  * {@code 127.0.0.0/8} and {@code ::1}: its key, if stolen, cannot vouch for any other site. The server certificate
- * is valid for 825 days (the most Apple's platforms accept). Either is made anew when it is missing, unreadable,
- * expired or within 30 days of expiry; renewing the server certificate keeps the authority.
+ * is valid for 825 days from its notBefore (the most Apple's platforms accept). Either is made anew when it is
+ * missing, unreadable, expired or within 30 days of expiry (the server certificate also when it spans more than
+ * 825 days, as those of Porter before 2026-12-05 did); renewing the server certificate keeps the authority.
  *
  * <p>Made with BouncyCastle's {@code bcpkix} (signing with the JDK's providers): the JDK has no public API to build
  * a certificate, and {@code keytool} cannot issue a CA-signed certificate with subject alternative names in one
@@ -156,7 +157,7 @@ final class DevCertificate {
         X509Certificate cert = readCertificate(dir.resolve(CERT_FILE));
         PrivateKey key = cert == null ? null : readKey(dir.resolve(KEY_FILE));
         if (cert != null && key != null && usable(cert, now, renewFrom) && issuedBy(cert, ca) && matches(key, cert)
-                && namesAll(cert)) {
+                && namesAll(cert) && !tooLongForApple(cert)) {
             return new Material(dir, cert, ca, false);
         }
         KeyPair keys = DevCertificateIssuer.newKeyPair();
@@ -228,6 +229,15 @@ final class DevCertificate {
 
     private static boolean usable(X509Certificate c, Instant now, Instant renewFrom) {
         return !c.getNotBefore().toInstant().isAfter(now) && c.getNotAfter().toInstant().isAfter(renewFrom);
+    }
+
+    /**
+     * Fix (found by testssl.sh, "> 825 days issued after 2018/03/01 is too long"): the server certificate used to
+     * run 825 days from the moment it was made but start an hour earlier, one hour longer than Apple's platforms
+     * accept. Such a certificate is issued anew (by the same authority: nothing to trust again).
+     */
+    private static boolean tooLongForApple(X509Certificate c) {
+        return Duration.between(c.getNotBefore().toInstant(), c.getNotAfter().toInstant()).compareTo(CERT_VALIDITY) > 0;
     }
 
     private static boolean issuedBy(X509Certificate cert, X509Certificate ca) {

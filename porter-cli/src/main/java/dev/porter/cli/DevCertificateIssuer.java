@@ -77,6 +77,16 @@ final class DevCertificateIssuer {
     }
 
     static X509Certificate server(KeyPair keys, X509Certificate ca, PrivateKey caKey, Instant now) throws IOException {
+        // Backdated an hour for clocks a little behind; the validity counts from notBefore, since Apple's
+        // platforms refuse a server certificate whose notAfter − notBefore exceeds 825 days.
+        Instant notBefore = now.minus(Duration.ofHours(1));
+        Instant notAfter = notBefore.plus(DevCertificate.CERT_VALIDITY);
+        if (notAfter.isAfter(ca.getNotAfter().toInstant())) notAfter = ca.getNotAfter().toInstant();
+        return server(keys, ca, caKey, notBefore, notAfter);
+    }
+
+    static X509Certificate server(KeyPair keys, X509Certificate ca, PrivateKey caKey, Instant notBefore, Instant notAfter)
+            throws IOException {
         try {
             GeneralName[] sans = new GeneralName[DevCertificate.NAMES.size()];
             for (int i = 0; i < sans.length; i++) {
@@ -85,10 +95,8 @@ final class DevCertificateIssuer {
                 sans[i] = new GeneralName(ip ? GeneralName.iPAddress : GeneralName.dNSName, n);
             }
             JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
-            Instant notAfter = now.plus(DevCertificate.CERT_VALIDITY);
-            if (notAfter.isAfter(ca.getNotAfter().toInstant())) notAfter = ca.getNotAfter().toInstant();
             X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(ca, serial(),
-                    Date.from(now.minus(Duration.ofHours(1))), Date.from(notAfter),
+                    Date.from(notBefore), Date.from(notAfter),
                     new X500Name("CN=localhost,O=Porter (local development only)"), keys.getPublic())
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))

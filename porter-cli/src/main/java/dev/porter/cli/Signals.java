@@ -30,8 +30,8 @@ final class Signals {
 
     /**
      * Everything a server command installs, before its first line (a script that reads the line may signal at once):
-     * the stop handlers, and SIGHUP reloading the certificate of {@code setup} or, without TLS, saying there is
-     * nothing to reload.
+     * the stop handlers, and SIGHUP reloading the certificate of {@code setup} (whose files are also watched:
+     * {@link TlsFileWatch}) or, without TLS, saying there is nothing to reload.
      *
      * @param setup  the command's TLS set-up, or null for none
      * @param server what reloads the certificate (used only with {@code setup})
@@ -40,7 +40,11 @@ final class Signals {
                           Consumer<String> out, Consumer<String> err) {
         stopOnSecondSignalAtOnce(command, err);
         if (setup != null) {
-            TlsReload.onHangup(server, setup.source(), command, out, err);
+            TlsFileWatch watch = TlsFileWatch.start(server, setup.source(), command, out, err, TlsFileWatch.EVERY);
+            TlsReload.onHangup(() -> {
+                watch.seen();
+                server.reloadTls();
+            }, setup.source(), command, out, err);
             return;
         }
         try {

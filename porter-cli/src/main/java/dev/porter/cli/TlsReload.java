@@ -7,8 +7,8 @@ import java.security.cert.X509Certificate;
 import java.util.function.Consumer;
 
 /**
- * Reloads a server's certificates when the process gets SIGHUP, as nginx and most Unix daemons do (the core also
- * reloads them by itself when their files change, every 10 s). SIGHUP is caught by {@link Signals}; where it cannot
+ * Reloads a server's certificates when the process gets SIGHUP, as nginx and most Unix daemons do, and tells the
+ * outcome in one line ({@link TlsFileWatch} does the same when the files change, every 10 s). SIGHUP is caught by {@link Signals}; where it cannot
  * be (a runtime without {@code jdk.unsupported}, a platform without
  * SIGHUP, or a JVM started under {@code nohup}, which ignores the signal) a one-line notice says so and the file
  * watch still works.

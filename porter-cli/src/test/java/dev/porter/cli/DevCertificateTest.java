@@ -71,6 +71,45 @@ class DevCertificateTest {
     }
 
     @Test
+    void theServerCertificateSpansAtMost825DaysFromNotBeforeToNotAfterAsApplePlatformsRequire() throws Exception {
+        // Apple's platforms refuse a TLS server certificate whose validity period (notAfter − notBefore) is longer
+        // than 825 days; testssl.sh reports it too ("> 825 days issued after 2018/03/01 is too long").
+        X509Certificate cert = DevCertificate.obtain(tmp, Instant.now()).certificate();
+        Duration validity = Duration.between(cert.getNotBefore().toInstant(), cert.getNotAfter().toInstant());
+        assertThat(validity).isLessThanOrEqualTo(Duration.ofDays(825)).isGreaterThan(Duration.ofDays(800));
+    }
+
+    @Test
+    void aServerCertificateSpanningMoreThan825DaysIsIssuedAnewUnderTheSameAuthority() throws Exception {
+        // As the dev certificates made before this fix were: 825 days from their making, an hour backdated.
+        Instant now = Instant.now();
+        DevCertificate.Material first = DevCertificate.obtain(tmp, now);
+        java.security.PrivateKey caKey = java.security.KeyFactory.getInstance("EC").generatePrivate(
+                new java.security.spec.PKCS8EncodedKeySpec(pemBody(tmp.resolve(DevCertificate.CA_KEY_FILE))));
+        java.security.KeyPair keys = DevCertificateIssuer.newKeyPair();
+        X509Certificate overlong = DevCertificateIssuer.server(keys, first.authority(), caKey,
+                now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(825)));
+        Files.writeString(tmp.resolve(DevCertificate.CERT_FILE), pem("CERTIFICATE", overlong.getEncoded()));
+        Files.writeString(tmp.resolve(DevCertificate.KEY_FILE), pem("PRIVATE KEY", keys.getPrivate().getEncoded()));
+
+        DevCertificate.Material again = DevCertificate.obtain(tmp, now);
+        assertThat(again.created()).isTrue();
+        assertThat(again.authority()).isEqualTo(first.authority());
+        assertThat(Duration.between(again.certificate().getNotBefore().toInstant(),
+                again.certificate().getNotAfter().toInstant())).isLessThanOrEqualTo(Duration.ofDays(825));
+    }
+
+    private static String pem(String label, byte[] der) {
+        return "-----BEGIN " + label + "-----\n" + java.util.Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der)
+                + "\n-----END " + label + "-----\n";
+    }
+
+    private static byte[] pemBody(Path file) throws Exception {
+        String text = Files.readString(file);
+        return java.util.Base64.getMimeDecoder().decode(text.substring(text.indexOf("-----", 5) + 5, text.indexOf("-----END")));
+    }
+
+    @Test
     void theServerCertificateIsRenewedWithinThirtyDaysOfItsEndUnderTheSameAuthority() throws Exception {
         DevCertificate.Material first = DevCertificate.obtain(tmp, Instant.now());
         Instant end = first.certificate().getNotAfter().toInstant();

@@ -95,6 +95,55 @@ class TlsReloadTest {
                 .singleElement().asString().contains("(dev certificate from " + tmp.resolve("dev") + ")");
     }
 
+    @Test
+    void aPemHoldingBothKeyAndChainIsDescribedAndReloadedWithItsFingerprintWhicheverComesFirst() throws Exception {
+        TestCertificates ca = TestCertificates.create(tmp.resolve("ca"));
+        TestCertificates.Issued issued = ca.server("example.com");
+        String fp = DevCertificate.fingerprint(issued.certificate());
+        String chain = Files.readString(issued.certificateFile());
+        String key = Files.readString(issued.keyFile());
+        for (String text : List.of(chain + key, key + chain)) {
+            Path both = tmp.resolve("both.pem");
+            Files.writeString(both, text);
+            TlsOptions.Setup combined = options("--cert", both.toString()).setup(tmp.resolve("unused"), Map.of(), Instant.now());
+            assertThat(combined.describe(null)).singleElement().asString()
+                    .startsWith("TLS certificate for example.com (" + both + "), valid until ").endsWith("SHA-256 " + fp);
+            List<String> out = new ArrayList<>();
+            assertThat(TlsReload.reload(() -> { }, combined.source(), "porter serve", out::add, out::add)).isTrue();
+            assertThat(out).containsExactly("TLS certificate reloaded: SHA-256 " + fp);
+        }
+    }
+
+    @Test
+    void theFileCheckReloadsOnceForEachChangeAndNotAgainAfterSighupLoadedIt() throws Exception {
+        TestCertificates ca = TestCertificates.create(tmp.resolve("ca"));
+        KeySource.Pem pem = new KeySource.Pem(tmp.resolve("fullchain.pem"), tmp.resolve("privkey.pem"));
+        ca.server("localhost").writePem(pem.certificateChain(), pem.privateKey());
+        TlsOptions.Setup setup = options("--cert", pem.certificateChain().toString(), "--key", pem.privateKey().toString())
+                .setup(tmp.resolve("unused"), Map.of(), Instant.now());
+        assertThat(setup.config().reloadCheck()).as("the core's own check, which can only log, is off").isZero();
+        List<String> out = new ArrayList<>();
+        List<String> err = new ArrayList<>();
+        List<String> reloads = new ArrayList<>();
+        // A day between checks: only the calls below check.
+        try (TlsFileWatch watch = TlsFileWatch.start(() -> reloads.add("reload"), pem, "porter serve", out::add, err::add,
+                Duration.ofDays(1))) {
+            assertThat(watch.check()).as("nothing changed").isFalse();
+            Files.writeString(pem.certificateChain(), "garbage\n");
+            assertThat(watch.check()).isTrue();
+            assertThat(watch.check()).as("a broken file is told once").isFalse();
+            TestCertificates.Issued renewed = ca.server("localhost");
+            renewed.writePem(pem.certificateChain(), pem.privateKey());
+            assertThat(watch.check()).isTrue();
+            assertThat(reloads).hasSize(2);
+            assertThat(out).last().isEqualTo("TLS certificate reloaded: SHA-256 " + DevCertificate.fingerprint(renewed.certificate()));
+
+            ca.server("localhost").writePem(pem.certificateChain(), pem.privateKey());
+            watch.seen(); // SIGHUP loads the files
+            assertThat(watch.check()).as("already loaded by SIGHUP").isFalse();
+        }
+    }
+
     /** The TLS options as picocli fills them from {@code args}. */
     private static TlsOptions options(String... args) {
         @CommandLine.Command(name = "t")

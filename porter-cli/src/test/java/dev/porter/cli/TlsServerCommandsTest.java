@@ -211,6 +211,38 @@ class TlsServerCommandsTest {
     }
 
     @Test
+    void aCertificateFileRewrittenWithoutSighupIsReloadedAndToldInOneLineAsSighupTellsIt() throws Exception {
+        TestCertificates ca = TestCertificates.create(tmp.resolve("ca"));
+        Path both = Files.createDirectories(tmp.resolve("keys")).resolve("both.pem");
+        replace(both, ca.server("localhost", "127.0.0.1"));
+        try (ServeProcess p = ServeProcess.start(tmp, env, "serve", site.toString(), "--cert", both.toString(),
+                "-p", "0", "-q")) {
+            int port = servedOverTls(p);
+            assertThat(p.line(WAIT)).startsWith("TLS certificate for localhost, 127.0.0.1 (" + both + ")");
+
+            TestCertificates.Issued renewed = ca.server("localhost", "127.0.0.1");
+            replace(both, renewed);
+            String after = DevCertificate.fingerprint(renewed.certificate());
+            // The files are checked every 10 s: a line within the wait, not two lines of java.util.logging.
+            assertThat(p.line(WAIT)).isEqualTo("TLS certificate reloaded: SHA-256 " + after);
+            assertThat(TlsProbe.fingerprint("127.0.0.1", port)).isEqualTo(after);
+
+            Files.writeString(both, "garbage\n");
+            assertThat(p.errLine(WAIT)).startsWith("porter serve: TLS certificate not reloaded, keeping the current one: ")
+                    .contains(both.toString());
+            assertThat(TlsProbe.fingerprint("127.0.0.1", port)).isEqualTo(after);
+            assertThat(p.process.isAlive()).isTrue();
+        }
+    }
+
+    /** Writes the chain and key of {@code issued} into {@code file} at once, as a renewal script should. */
+    private static void replace(Path file, TestCertificates.Issued issued) throws IOException {
+        Path tmpFile = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmpFile, Files.readString(issued.certificateFile()) + Files.readString(issued.keyFile()));
+        Files.move(tmpFile, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    @Test
     void sighupIgnoredUnderNohupIsSaidAtStartAndTheServerStillServes() throws Exception {
         try (ServeProcess p = ServeProcess.start(tmp, env, List.of("nohup"), "serve", site.toString(), "--tls",
                 "-p", "0", "-q")) {
