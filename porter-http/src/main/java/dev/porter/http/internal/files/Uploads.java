@@ -6,6 +6,7 @@ import dev.porter.http.Request;
 import dev.porter.http.Response;
 import dev.porter.http.Status;
 import dev.porter.http.internal.Targets;
+import dev.porter.http.internal.multipart.MultipartParser;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package dev.porter.http.internal.files;
+package dev.porter.http.internal.multipart;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -11,10 +11,10 @@ import java.util.List;
  * @param value  the leading value, trimmed
  * @param params names and values in order of appearance
  */
-record HeaderParams(String value, List<String[]> params) {
+public record HeaderParams(String value, List<String[]> params) {
 
     /** @return the first value of parameter {@code name} (case-insensitive), or null */
-    String get(String name) {
+    public String get(String name) {
         for (String[] p : params) {
             if (p[0].equalsIgnoreCase(name)) return p[1];
         }
@@ -22,7 +22,7 @@ record HeaderParams(String value, List<String[]> params) {
     }
 
     /** @return the parsed value, or null when it is malformed (an unterminated quote, a parameter without "=") */
-    static HeaderParams parse(String s) {
+    public static HeaderParams parse(String s) {
         int n = s.length();
         int semi = s.indexOf(';');
         String value = (semi < 0 ? s : s.substring(0, semi)).strip();
