@@ -138,4 +138,21 @@ class MultipartClientsTest {
         assertThat(r.stdout()).isEqualTo("200\nfield city=S\u00e8te\nfile blob [blob.bin] application/octet-stream "
                 + MultipartEcho.digest(binary) + "\n");
     }
+    @Test
+    void overHttp2ARefusedFormEndsItsStreamAndTheConnectionServesTheNext() throws Exception {
+        // Python's h2 (curl 7.88 cannot reuse an h2c prior-knowledge connection, with nginx as with Porter).
+        Path python = ExternalTool.find("python3");
+        assumeTrue(python != null, "python3 is not installed");
+        assumeTrue(ExternalTool.run(List.of(python.toString(), "-c", "import h2"), tmp, LIMIT).exit() == 0,
+                "python3-h2 is not installed");
+        Path script = tmp.resolve("multipart_h2_forms.py");
+        try (java.io.InputStream in = MultipartClientsTest.class.getResourceAsStream("multipart_h2_forms.py")) {
+            Files.copy(in, script);
+        }
+        ExternalTool.Result r = ExternalTool.run(List.of(python.toString(), script.toString(), String.valueOf(server.port())),
+                tmp, LIMIT);
+        assertThat(r.exit()).as(r.stderr()).isZero();
+        assertThat(r.stdout()).isEqualTo("1 400 malformed multipart body: the body ended before its closing boundary open\n"
+                + "3 200 field a=1 open\n");
+    }
 }
