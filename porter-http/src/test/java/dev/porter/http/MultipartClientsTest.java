@@ -155,4 +155,12 @@ class MultipartClientsTest {
         assertThat(r.stdout()).isEqualTo("1 400 malformed multipart body: the body ended before its closing boundary open\n"
                 + "3 200 field a=1 open\n");
     }
+
+    @Test
+    void curlSendsABackslashInAFileNameRawAndItArrivesSo() throws Exception {
+        // curl, like browsers, writes " as %22 and leaves a backslash as it is: filename="a\b.txt".
+        assertThat(curl("-F", "f=@" + textFile + ";filename=a\\b.txt", "-F", "g=@" + textFile + ";filename=say \"hi\".txt",
+                "http://127.0.0.1:" + server.port() + "/parts"))
+                .startsWith("file f [a\\b.txt] text/plain ").contains("\nfile g [say %22hi%22.txt] text/plain ");
+    }
 }

@@ -6,12 +6,19 @@ import java.util.List;
 /**
  * A header value of the form {@code value *( ";" name "=" ( token / quoted-string ) )} (RFC 9110 §5.6.6), as
  * Content-Type and Content-Disposition are: the leading value and the parameters, names compared
- * case-insensitively, quoted strings unescaped (§5.6.4). Read by hand, left to right, no regex.
+ * case-insensitively, quoted strings unescaped. Read by hand, left to right, no regex.
+ *
+ * <p>A backslash in a quoted string escapes only a tspecial (RFC 2045 §5.1; {@code "} and {@code \} among them), not
+ * any character as RFC 9110 §5.6.4 has it: browsers (the HTML standard) and curl send a file name's backslash raw,
+ * {@code filename="a\b.txt"}, escaping only {@code "} (as {@code %22}), so the strict rule turned that name into
+ * {@code ab.txt}. Go's mime package reads it the same way.
  *
  * @param value  the leading value, trimmed
  * @param params names and values in order of appearance
  */
 public record HeaderParams(String value, List<String[]> params) {
+
+    private static final String TSPECIALS = "()<>@,;:\\\"/[]?=";
 
     /** @return the first value of parameter {@code name} (case-insensitive), or null */
     public String get(String name) {
@@ -44,7 +51,7 @@ public record HeaderParams(String value, List<String[]> params) {
                 boolean closed = false;
                 while (i < n) {
                     char c = s.charAt(i++);
-                    if (c == '\\' && i < n) {
+                    if (c == '\\' && i < n && TSPECIALS.indexOf(s.charAt(i)) >= 0) {
                         v.append(s.charAt(i++));
                     } else if (c == '"') {
                         closed = true;

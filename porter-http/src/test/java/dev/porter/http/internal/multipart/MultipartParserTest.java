@@ -245,4 +245,22 @@ class MultipartParserTest {
         assertThat(new String(body, 0, stops.get(0), StandardCharsets.UTF_8)).endsWith("name=\"path\"\r\n\r\n");
         assertThat(events).containsExactly("start path", "data", "end", "start files", "data", "end");
     }
+
+    @Test
+    void aBackslashInAFileNameIsKeptAsBrowsersAndCurlSendIt() {
+        // The HTML standard escapes only " CR LF (as %22 %0D %0A); a backslash goes raw, as from curl: filename="a\b.txt".
+        // Only a backslash before a tspecial (RFC 2045 §5.1: " and \ among them) is a quoted-pair, as Go reads it.
+        String[][] cases = {
+            {"a\\b.txt", "a\\b.txt"},
+            {"C:\\Users\\me\\f.txt", "C:\\Users\\me\\f.txt"},
+            {"a \\\"q\\\".txt", "a \"q\".txt"},
+            {"two\\\\one", "two\\one"},
+        };
+        for (String[] c : cases) {
+            byte[] body = ascii("--" + B + "\r\nContent-Disposition: form-data; name=\"f\"; filename=\"" + c[0] + "\"\r\n\r\nx\r\n--" + B + "--");
+            MultipartFeeds.Outcome o = MultipartFeeds.parse(body, B, MultipartFeeds.Mode.WHOLE, 0);
+            assertThat(o.refusal()).as(c[0]).isNull();
+            assertThat(o.parts().get(0).part().fileName()).as(c[0]).isEqualTo(c[1]);
+        }
+    }
 }
