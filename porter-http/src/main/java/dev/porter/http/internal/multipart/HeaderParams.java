@@ -28,6 +28,16 @@ public record HeaderParams(String value, List<String[]> params) {
         return null;
     }
 
+    /** @return true if a parameter name appears more than once (compared case-insensitively) */
+    public boolean repeated() {
+        for (int i = 1; i < params.size(); i++) {
+            for (int j = 0; j < i; j++) {
+                if (params.get(i)[0].equalsIgnoreCase(params.get(j)[0])) return true;
+            }
+        }
+        return false;
+    }
+
     /** @return the parsed value, or null when it is malformed (an unterminated quote, a parameter without "=") */
     public static HeaderParams parse(String s) {
         int n = s.length();

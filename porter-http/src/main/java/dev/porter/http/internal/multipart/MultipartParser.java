@@ -120,11 +120,14 @@ public final class MultipartParser {
 
     /**
      * @return the boundary parameter of a {@code multipart/form-data} Content-Type value, or null if the value is
-     *         not that type or has no valid boundary (1 to 70 characters, RFC 2046 §5.1.1)
+     *         not that type, has no valid boundary (1 to 70 characters, RFC 2046 §5.1.1) or repeats a parameter
      */
     public static String boundary(String contentType) {
         if (!isFormData(contentType)) return null;
-        String b = HeaderParams.parse(contentType).get("boundary");
+        HeaderParams p = HeaderParams.parse(contentType);
+        // Two boundaries: a filter in front may split the body on the other one (RFC 6838 §4.3: an error).
+        if (p.repeated()) return null;
+        String b = p.get("boundary");
         if (b == null || b.isEmpty() || b.length() > 70 || b.endsWith(" ")) return null;
         for (int i = 0; i < b.length(); i++) {
             char c = b.charAt(i);
@@ -296,6 +299,8 @@ public final class MultipartParser {
         if (disposition == null) throw malformed("a part without Content-Disposition");
         HeaderParams p = HeaderParams.parse(disposition);
         if (p == null || !p.value().equalsIgnoreCase("form-data")) throw malformed("a part that is not form-data");
+        // Two names or file names would be read one way here and the other way by another parser.
+        if (p.repeated()) throw malformed("a Content-Disposition parameter given twice");
         String field = p.get("name");
         if (field == null) throw malformed("a part without a field name");
         String fileName = p.get("filename");
