@@ -18,10 +18,11 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Headless Chromium submits a real {@code <form enctype="multipart/form-data">} with a note and three files
- * (one binary, one with a non-ASCII name, one with a quote in its name) to the {@link FormUpload} example, which
- * reads it with {@code dev.porter.http.Multipart}: every file arrives byte for byte, and the names come as the
- * HTML standard has browsers send them (UTF-8, {@code "} as {@code %22}). The Node driver is
+ * Headless Chromium submits a real {@code <form enctype="multipart/form-data">} with a note and four files
+ * (one binary, one with a non-ASCII name, one with a quote and one with a backslash in its name) to the
+ * {@link FormUpload} example, which reads it with {@code dev.porter.http.Multipart}: every file arrives byte for
+ * byte, and the names come as the HTML standard has browsers send them (UTF-8, {@code "} as {@code %22}, a
+ * backslash raw). The Node driver is
  * src/test/node/form-upload-browser.js ({@link Playwright}). Skipped without node, npm or Chromium.
  */
 class FormUploadBrowserTest {
@@ -39,11 +40,12 @@ class FormUploadBrowserTest {
         Path photo = Files.write(picks.resolve("photo.jpg"), binary);
         Path resume = Files.writeString(picks.resolve("r\u00e9sum\u00e9 \u65e5\u672c.txt"), "caf\u00e9\n");
         Path quoted = Files.writeString(picks.resolve("say \"hi\".txt"), "hi\n");
+        Path backslash = Files.writeString(picks.resolve("back\\slash.txt"), "\\\n");
         try (HttpServer server = HttpServer.start(HttpConfig.builder().host("127.0.0.1").port(0).build(), FormUpload.router(stored))) {
             List<String> command = new ArrayList<>(List.of("env", "NODE_PATH=" + modules.resolve("node_modules"), "node",
                     Path.of("src", "test", "node", "form-upload-browser.js").toAbsolutePath().toString(),
                     "http://127.0.0.1:" + server.port() + "/", "from the browser, \u00e9t\u00e9",
-                    photo.toString(), resume.toString(), quoted.toString()));
+                    photo.toString(), resume.toString(), quoted.toString(), backslash.toString()));
             Processes.Result r = Processes.run(Duration.ofMinutes(2), null, command);
             assertThat(r.exit()).as(r.toString()).isZero();
             List<String> lines = r.stdout().lines().filter(l -> !l.isBlank()).map(l -> l.replaceAll("as [0-9a-f-]+\\.upload$", "as X"))
@@ -54,12 +56,13 @@ class FormUploadBrowserTest {
                     "saved photo.jpg (image/jpeg, 1500000 bytes) as X",
                     "saved r\u00e9sum\u00e9 \u65e5\u672c.txt (text/plain, 6 bytes) as X",
                     "saved say %22hi%22.txt (text/plain, 3 bytes) as X",
+                    "saved back\\slash.txt (text/plain, 2 bytes) as X",
                     "ok");
         }
         try (Stream<Path> s = Files.list(stored)) {
             List<byte[]> contents = new ArrayList<>();
             for (Path p : s.toList()) contents.add(Files.readAllBytes(p));
-            assertThat(contents).hasSize(3).anySatisfy(c -> assertThat(c).isEqualTo(binary))
+            assertThat(contents).hasSize(4).anySatisfy(c -> assertThat(c).isEqualTo(binary))
                     .anySatisfy(c -> assertThat(new String(c, java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("caf\u00e9\n"))
                     .anySatisfy(c -> assertThat(new String(c, java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("hi\n"));
         }
