@@ -246,4 +246,23 @@ class MultipartRfc7578Test {
             assertThat(left).isEmpty();
         }
     }
+
+    @Test
+    void aClientThatHangsUpMidFormLeavesNoFile() throws Exception {
+        start();
+        byte[] head = request("/form", "multipart/form-data; boundary=" + B, new byte[100_000]);
+        String part = part("name=f; filename=f", "", "");
+        try (HttpWire wire = HttpWire.connect(server)) {
+            // The head announces 100,000 bytes; the form's first file gets 20,000 of them, then the client is gone.
+            int headLength = new String(head, StandardCharsets.ISO_8859_1).indexOf("\r\n\r\n") + 4;
+            wire.send(java.util.Arrays.copyOf(head, headLength));
+            wire.send(part.substring(0, part.length() - 2).getBytes(StandardCharsets.ISO_8859_1));
+            wire.send(new byte[20_000]);
+        }
+        // The server notices the end of input and cleans up before the connection ends; wait (bounded) for that end.
+        for (int i = 0; i < 200 && (server.stats().accepted() == 0 || server.stats().active() > 0); i++) Thread.sleep(50);
+        try (Stream<Path> left = Files.list(tmp)) {
+            assertThat(left).isEmpty();
+        }
+    }
 }
