@@ -88,7 +88,7 @@ class MultipartRfc7578Test {
         byte[] body = (part("name=x", "", "1") + "--" + B + "--").getBytes(StandardCharsets.ISO_8859_1);
         for (String type : new String[] {"multipart/form-data", "multipart/form-data; boundary=", "multipart/form-data; boundary="
                 + "x".repeat(71), "multipart/form-data; boundary=\"ends with space \"", "multipart/form-data; boundary=" + B
-                + "; boundary=other"}) {
+                + "; boundary=other", "multipart/form-data; boundary=\"" + B}) {
             try (HttpWire wire = HttpWire.connect(server)) {
                 WireResponse r = wire.send(request("/parts", type, body)).readResponse();
                 assertThat(r.status()).as(type).isEqualTo(400);

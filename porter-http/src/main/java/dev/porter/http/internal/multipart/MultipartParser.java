@@ -126,7 +126,7 @@ public final class MultipartParser {
         if (!isFormData(contentType)) return null;
         HeaderParams p = HeaderParams.parse(contentType);
         // Two boundaries: a filter in front may split the body on the other one (RFC 6838 §4.3: an error).
-        if (p.repeated()) return null;
+        if (p == null || p.repeated()) return null;
         String b = p.get("boundary");
         if (b == null || b.isEmpty() || b.length() > 70 || b.endsWith(" ")) return null;
         for (int i = 0; i < b.length(); i++) {
@@ -138,11 +138,14 @@ public final class MultipartParser {
         return b;
     }
 
-    /** @return true if {@code contentType} is a well-formed {@code multipart/form-data} value, boundary or not */
+    /**
+     * @return true if {@code contentType} names {@code multipart/form-data}, whatever its parameters (malformed ones
+     *         are the form's fault, so a 400 from {@link #boundary}, not a 415)
+     */
     public static boolean isFormData(String contentType) {
         if (contentType == null) return false;
-        HeaderParams p = HeaderParams.parse(contentType);
-        return p != null && p.value().equalsIgnoreCase("multipart/form-data");
+        int semi = contentType.indexOf(';');
+        return (semi < 0 ? contentType : contentType.substring(0, semi)).strip().equalsIgnoreCase("multipart/form-data");
     }
 
     /** Parses {@code len} more bytes of the body. @throws HttpException 400 if the body is malformed */
