@@ -296,4 +296,19 @@ class StaticFilesUploadTest {
         assertThat(root.resolve("docs/x.txt")).doesNotExist();
     }
 
+    @Test
+    void aFormWithoutAUsableBoundaryIs400AndABodyThatIsNoFormIs415() throws Exception {
+        // multipart/form-data is the supported type: a form whose boundary is missing or given twice is malformed (400),
+        // not of an unsupported type (415).
+        start(false, false, null);
+        String body = "--B\r\nContent-Disposition: form-data; name=\"files\"; filename=\"x.txt\"\r\n\r\nx\r\n--B--\r\n";
+        for (String[] c : new String[][] {{"multipart/form-data", "400"}, {"multipart/form-data; boundary=B; boundary=C", "400"},
+                {"text/plain", "415"}, {"multipart/mixed; boundary=B", "415"}}) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(server.url("/docs/")))
+                    .header("Content-Type", c[0]).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(c[0]).isEqualTo(Integer.parseInt(c[1]));
+        }
+        assertThat(root.resolve("docs/x.txt")).doesNotExist();
+    }
 }

@@ -1,4 +1,4 @@
-package dev.porter.http.internal.files;
+package dev.porter.http.internal.multipart;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -6,23 +6,40 @@ import java.util.List;
 /**
  * A header value of the form {@code value *( ";" name "=" ( token / quoted-string ) )} (RFC 9110 §5.6.6), as
  * Content-Type and Content-Disposition are: the leading value and the parameters, names compared
- * case-insensitively, quoted strings unescaped (§5.6.4). Read by hand, left to right, no regex.
+ * case-insensitively, quoted strings unescaped. Read by hand, left to right, no regex.
+ *
+ * <p>A backslash in a quoted string escapes only a tspecial (RFC 2045 §5.1; {@code "} and {@code \} among them), not
+ * any character as RFC 9110 §5.6.4 has it: browsers (the HTML standard) and curl send a file name's backslash raw,
+ * {@code filename="a\b.txt"}, escaping only {@code "} (as {@code %22}), so the strict rule turned that name into
+ * {@code ab.txt}. Go's mime package reads it the same way.
  *
  * @param value  the leading value, trimmed
  * @param params names and values in order of appearance
  */
-record HeaderParams(String value, List<String[]> params) {
+public record HeaderParams(String value, List<String[]> params) {
+
+    private static final String TSPECIALS = "()<>@,;:\\\"/[]?=";
 
     /** @return the first value of parameter {@code name} (case-insensitive), or null */
-    String get(String name) {
+    public String get(String name) {
         for (String[] p : params) {
             if (p[0].equalsIgnoreCase(name)) return p[1];
         }
         return null;
     }
 
+    /** @return true if a parameter name appears more than once (compared case-insensitively) */
+    public boolean repeated() {
+        for (int i = 1; i < params.size(); i++) {
+            for (int j = 0; j < i; j++) {
+                if (params.get(i)[0].equalsIgnoreCase(params.get(j)[0])) return true;
+            }
+        }
+        return false;
+    }
+
     /** @return the parsed value, or null when it is malformed (an unterminated quote, a parameter without "=") */
-    static HeaderParams parse(String s) {
+    public static HeaderParams parse(String s) {
         int n = s.length();
         int semi = s.indexOf(';');
         String value = (semi < 0 ? s : s.substring(0, semi)).strip();
@@ -44,7 +61,7 @@ record HeaderParams(String value, List<String[]> params) {
                 boolean closed = false;
                 while (i < n) {
                     char c = s.charAt(i++);
-                    if (c == '\\' && i < n) {
+                    if (c == '\\' && i < n && TSPECIALS.indexOf(s.charAt(i)) >= 0) {
                         v.append(s.charAt(i++));
                     } else if (c == '"') {
                         closed = true;

@@ -1,4 +1,4 @@
-package dev.porter.http.internal.files;
+package dev.porter.http.internal.multipart;
 
 import dev.porter.http.HttpException;
 

@@ -1,4 +1,4 @@
-package dev.porter.http.internal.files;
+package dev.porter.http.internal.multipart;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
