@@ -132,6 +132,11 @@ final class ProxyCommand implements Callable<Integer> {
     @Option(names = "--access-log", description = "Print one Combined Log Format line per request.")
     boolean accessLog;
 
+    @Option(names = "--platform-threads", paramLabel = "N", defaultValue = "0",
+            description = "Serve up to N connections at once on pooled platform threads, the rest on virtual threads. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    int platformThreads;
+
     @Mixin
     TlsOptions tls;
 
@@ -152,6 +157,7 @@ final class ProxyCommand implements Callable<Integer> {
         AccessLog log = accessLog ? AccessLog.combined(System.out::println) : null;
         HttpConfig.Builder http = HttpConfig.builder().host(server.bind).port(port).maxBodySize(Long.MAX_VALUE).accessLog(log);
         if (setup != null) http.tls(setup.config());
+        http.server(http.build().server().withPlatformThreads(platformThreads));
         ProxyHandler handler = ProxyHandler.of(config);
         HttpServer s;
         try {
