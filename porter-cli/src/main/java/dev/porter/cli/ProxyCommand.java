@@ -132,10 +132,8 @@ final class ProxyCommand implements Callable<Integer> {
     @Option(names = "--access-log", description = "Print one Combined Log Format line per request.")
     boolean accessLog;
 
-    @Option(names = "--platform-threads", paramLabel = "N", defaultValue = "0",
-            description = "Serve up to N connections at once on pooled platform threads, the rest on virtual threads. "
-                    + "Default: ${DEFAULT-VALUE}.")
-    int platformThreads;
+    @Mixin
+    ThreadOptions threads;
 
     @Mixin
     TlsOptions tls;
@@ -157,7 +155,7 @@ final class ProxyCommand implements Callable<Integer> {
         AccessLog log = accessLog ? AccessLog.combined(System.out::println) : null;
         HttpConfig.Builder http = HttpConfig.builder().host(server.bind).port(port).maxBodySize(Long.MAX_VALUE).accessLog(log);
         if (setup != null) http.tls(setup.config());
-        http.server(http.build().server().withPlatformThreads(platformThreads));
+        http.server(threads.apply(http.build().server()));
         ProxyHandler handler = ProxyHandler.of(config);
         HttpServer s;
         try {
