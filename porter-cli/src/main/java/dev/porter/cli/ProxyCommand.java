@@ -133,6 +133,9 @@ final class ProxyCommand implements Callable<Integer> {
     boolean accessLog;
 
     @Mixin
+    ThreadOptions threads;
+
+    @Mixin
     TlsOptions tls;
 
     @Override
@@ -152,6 +155,7 @@ final class ProxyCommand implements Callable<Integer> {
         AccessLog log = accessLog ? AccessLog.combined(System.out::println) : null;
         HttpConfig.Builder http = HttpConfig.builder().host(server.bind).port(port).maxBodySize(Long.MAX_VALUE).accessLog(log);
         if (setup != null) http.tls(setup.config());
+        http.server(threads.apply(http.build().server()));
         ProxyHandler handler = ProxyHandler.of(config);
         HttpServer s;
         try {

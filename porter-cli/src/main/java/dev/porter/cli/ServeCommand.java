@@ -88,6 +88,9 @@ final class ServeCommand implements Callable<Integer> {
     StatusOptions statusOptions;
 
     @Mixin
+    ThreadOptions threads;
+
+    @Mixin
     TlsOptions tls;
 
     @Mixin
@@ -176,7 +179,7 @@ final class ServeCommand implements Callable<Integer> {
         // plus room for a form's part headers.
         if (features.upload) builder.maxBodySize(features.uploadLimit > Long.MAX_VALUE - 65536 ? Long.MAX_VALUE : features.uploadLimit + 65536);
         HttpConfig config = https.apply(builder, setup).build();
-        config = config.toBuilder().server(balancer.apply(config.server()))
+        config = config.toBuilder().server(threads.apply(balancer.apply(config.server())))
                 .trustedProxies(trustForwarded ? balancer.trustedProxies() : java.util.List.of()).build();
         String where = host.contains(":") ? "[" + host + "]:" + port : host + ":" + port;
         HttpServer server;
