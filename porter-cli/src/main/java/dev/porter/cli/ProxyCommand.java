@@ -140,10 +140,7 @@ final class ProxyCommand implements Callable<Integer> {
     /** As BalancerOptions' (whose --trusted-proxy means another thing here, so it is not mixed in whole). */
     private Duration drainGrace = Duration.ZERO;
 
-    @Option(names = "--drain-grace", paramLabel = "DURATION",
-            description = "On SIGTERM, first stop accepting (a load balancer's health checks then fail) and keep serving "
-                    + "open connections for DURATION (e.g. 10s, 500ms, 1m), then stop gracefully; with --status, keep accepting "
-                    + "while /.porter/readyz answers 503 instead. Default: 0 (stop at once).")
+    @Option(names = "--drain-grace", paramLabel = "DURATION", description = BalancerOptions.DRAIN_GRACE_HELP)
     void drainGrace(String value) {
         drainGrace = BalancerOptions.duration(spec, "--drain-grace", value);
     }
