@@ -52,10 +52,12 @@ public final class BalancerOptions {
     /** How long to keep serving after SIGTERM with the port closed, before the graceful stop; zero: none. */
     Duration drainGrace = Duration.ZERO;
 
-    @Option(names = "--drain-grace", paramLabel = "DURATION",
-            description = "On SIGTERM, first stop accepting (a load balancer's health checks then fail) and keep serving "
-                    + "open connections for DURATION (e.g. 10s, 500ms, 1m), then stop gracefully; with --status, keep accepting "
-                    + "while /.porter/readyz answers 503 instead. Default: 0 (stop at once).")
+    /** The help of {@code --drain-grace}, here and on {@code porter proxy} (which cannot mix in this whole class). */
+    static final String DRAIN_GRACE_HELP = "On SIGTERM, first stop accepting (a load balancer's health checks then fail) and "
+            + "keep serving open connections for DURATION (e.g. 10s, 500ms, 1m), then stop gracefully; with --status, keep "
+            + "accepting while /.porter/readyz answers 503 instead. Default: 0 (stop at once).";
+
+    @Option(names = "--drain-grace", paramLabel = "DURATION", description = DRAIN_GRACE_HELP)
     void drainGrace(String value) {
         drainGrace = duration(spec, "--drain-grace", value);
     }

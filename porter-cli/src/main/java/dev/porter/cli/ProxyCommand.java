@@ -31,7 +31,9 @@ import java.util.concurrent.Callable;
 /**
  * {@code porter proxy}: a reverse proxy in front of one group of backends ({@link ProxyHandler}). Prints
  * {@code Listening on http://HOST:PORT} first ({@code https://} with {@code --tls}, then the certificate's lines),
- * then {@code Proxying to URL, URL (BALANCE)}; stops gracefully on SIGINT or SIGTERM. A port in use or a bad TLS
+ * then {@code Proxying to URL, URL (BALANCE)} (and {@code Status page at URL} with {@code --status}); stops gracefully
+ * on SIGINT or SIGTERM, draining first with {@code --drain-grace} as the other server commands do ({@link Drain}).
+ * With {@code --status} the proxy answers {@code /.porter/…} itself and never forwards it. A port in use or a bad TLS
  * key is one line on stderr and exit 1; a bad option value is a usage error (exit 2).
  *
  * <p>One group only, no route file: a route file would be a configuration format to design, version and
@@ -136,6 +138,17 @@ final class ProxyCommand implements Callable<Integer> {
     ThreadOptions threads;
 
     @Mixin
+    StatusOptions statusOptions;
+
+    /** As BalancerOptions' (whose --trusted-proxy means another thing here, so it is not mixed in whole). */
+    private Duration drainGrace = Duration.ZERO;
+
+    @Option(names = "--drain-grace", paramLabel = "DURATION", description = BalancerOptions.DRAIN_GRACE_HELP)
+    void drainGrace(String value) {
+        drainGrace = BalancerOptions.duration(spec, "--drain-grace", value);
+    }
+
+    @Mixin
     TlsOptions tls;
 
     @Override
@@ -156,6 +169,8 @@ final class ProxyCommand implements Callable<Integer> {
         HttpConfig.Builder http = HttpConfig.builder().host(server.bind).port(port).maxBodySize(Long.MAX_VALUE).accessLog(log);
         if (setup != null) http.tls(setup.config());
         http.server(threads.apply(http.build().server()));
+        // The page's paths are answered by the server in front of the handler: never forwarded (docs/proxy.md).
+        if (statusOptions.on) http.statusPage(statusOptions.page(drainGrace));
         ProxyHandler handler = ProxyHandler.of(config);
         HttpServer s;
         try {
@@ -177,11 +192,12 @@ final class ProxyCommand implements Callable<Integer> {
         System.out.println("Proxying to " + String.join(", ", upstreams) + " (" + balance
                 + (sticky != null ? ", sticky by " + sticky : "") + (healthPath != null ? ", checking " + healthPath : "")
                 + (sendProxy != null ? ", PROXY " + sendProxy.toLowerCase(Locale.ROOT) : "") + ")");
+        if (statusOptions.on) System.out.println("Status page at " + (setup != null ? "https://" : "http://") + Addresses.format(s.address()) + "/.porter/status");
         if (setup != null) setup.describe("curl --cacert {ca} https://localhost:" + s.port() + "/").forEach(System.out::println);
         System.out.flush();
         Duration grace = server.grace;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            s.stop(grace);
+            Drain.run(Drain.of(s, null), drainGrace, statusOptions.on, grace, System.out::println);
             handler.close();
         }, "porter-shutdown"));
         s.awaitStop();

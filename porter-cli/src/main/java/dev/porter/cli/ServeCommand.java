@@ -175,9 +175,11 @@ final class ServeCommand implements Callable<Integer> {
         }
         HttpConfig.Builder builder = HttpConfig.builder().host(host).port(port).accessLog(log)
                 .statusPage(statusOptions.page(balancer.drainGrace));
-        // An upload is one request body: the server's body limit (16 MiB by default) becomes the upload limit,
-        // plus room for a form's part headers.
-        if (features.upload) builder.maxBodySize(features.uploadLimit > Long.MAX_VALUE - 65536 ? Long.MAX_VALUE : features.uploadLimit + 65536);
+        // Uploads are the only request bodies serve reads, and the upload limit bounds them itself (a PUT's file; a
+        // form's files plus 64 KiB for its part headers, declared or streamed: StaticFeatures.Uploads). The server's
+        // own body limit (16 MiB by default) steps aside rather than being raised to that sum: it would answer a
+        // body declared over it itself, naming the limit plus the allowance to a user who set the limit.
+        if (features.upload) builder.maxBodySize(Long.MAX_VALUE);
         HttpConfig config = https.apply(builder, setup).build();
         config = config.toBuilder().server(threads.apply(balancer.apply(config.server())))
                 .trustedProxies(trustForwarded ? balancer.trustedProxies() : java.util.List.of()).build();

@@ -1,5 +1,7 @@
 package dev.porter.cli;
 
+import dev.porter.http.ClientRequest;
+
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
@@ -35,7 +37,7 @@ final class UrlArgument {
         } catch (URISyntaxException e) {
             throw malformed(s, e.getReason());
         }
-        if (uri.getHost() == null && !regNameHost(uri.getRawAuthority())) throw malformed(s, whyNoHost(uri.getRawAuthority()));
+        if (uri.getHost() == null && !clientTakesHost(uri)) throw malformed(s, whyNoHost(uri.getRawAuthority()));
         if (uri.getPort() > MAX_PORT) throw malformed(s, invalidPort(Integer.toString(uri.getPort())));
         return uri;
     }
@@ -64,7 +66,10 @@ final class UrlArgument {
         return "invalid host name '" + host + "'";
     }
 
-    /** @return the URI's host as the user wrote it, a name java.net.URI leaves unparsed ({@code my_service}) included */
+    /**
+     * @return the URI's host as the user wrote it, a name java.net.URI leaves unparsed ({@code my_service}) included:
+     *         for the {@code -v} line, as curl prints it (the client's own reading lower-cases it to connect)
+     */
     static String host(URI uri) {
         if (uri.getHost() != null || uri.getRawAuthority() == null) return uri.getHost();
         String a = uri.getRawAuthority();
@@ -72,24 +77,19 @@ final class UrlArgument {
     }
 
     /**
-     * @return true for {@code name[:port]} whose name java.net.URI refused but RFC 3986 §3.2.2 allows (any unreserved
-     *         character: {@code my_service}, a Docker Compose service), which the client connects to as curl does
+     * @return true if Porter's client finds a host in {@code uri}, whose host java.net.URI left unparsed: a name RFC
+     *         3986 §3.2.2 allows ({@code my_service}, a Docker Compose service) with an optional port, which the
+     *         client connects to as curl does. Asked of the client's own check ({@link ClientRequest.Builder#uri},
+     *         whose documented contract it is) rather than written again here: porter get then accepts exactly the
+     *         hosts the client reaches, by one rule kept in porter-http (its {@code UriHosts}).
      */
-    private static boolean regNameHost(String authority) {
-        if (authority == null || authority.indexOf('@') >= 0) return false;
-        int colon = authority.lastIndexOf(':');
-        String host = colon < 0 ? authority : authority.substring(0, colon);
-        if (host.isEmpty() || colon >= 0 && colon + 1 < authority.length() && !isPort(authority.substring(colon + 1))) {
-            return false;
+    private static boolean clientTakesHost(URI uri) {
+        try {
+            ClientRequest.builder("GET", uri);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false; // no host by the client's rule (user information is refused too: not a bare name either)
         }
-        for (int i = 0; i < host.length(); i++) {
-            char c = host.charAt(i);
-            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.'
-                    || c == '_' || c == '~')) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static boolean isPort(String s) {

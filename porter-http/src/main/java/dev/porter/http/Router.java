@@ -102,7 +102,9 @@ public final class Router implements Handler {
     /**
      * Adds a route for {@code method} (case-sensitive, e.g. {@code GET}) and {@code pattern}. Literal text that a
      * request target cannot hold as it is (a space, a control, a non-ASCII character) is matched percent-encoded
-     * as UTF-8 with upper-case hex digits, as clients send it ({@code /café} matches {@code /caf%C3%A9}).
+     * as UTF-8 with upper-case hex digits, as clients send it ({@code /café} matches {@code /caf%C3%A9}); the hex
+     * digits of an escape match in either case, in the pattern and in the request ({@code %c3%a9} too, RFC 3986
+     * §6.2.2.1), while every other character of a literal matches exactly.
      *
      * @throws IllegalArgumentException if the pattern does not start with {@code /}, holds {@code ?} or {@code #},
      *                                  has {@code *} anywhere but the last segment, a {@code {}} without a name
@@ -124,7 +126,7 @@ public final class Router implements Handler {
     /** Adds a route for {@code method}, or for every method if null, after checking {@code pattern}. */
     private void add(String method, String pattern, Handler handler) {
         if (pattern == null || !pattern.startsWith("/")) throw new IllegalArgumentException("pattern must start with /: " + pattern);
-        String path = asSent(pattern);
+        String path = Targets.upperCaseEscapes(asSent(pattern));
         if (method != null && !path.contains("{") && !path.contains("*")) {
             if (exact.computeIfAbsent(path, p -> new LinkedHashMap<>()).putIfAbsent(method, handler) != null) {
                 throw new IllegalArgumentException("a route for " + method + " " + pattern + " was already added");
@@ -282,6 +284,12 @@ public final class Router implements Handler {
             return;
         }
         Map<String, Handler> byMethod = exact.get(path);
+        if (byMethod == null) {
+            // Exact routes are kept with upper-case escapes: a request spelling them in lower case (RFC 3986 §2.1:
+            // the same octets) is looked up again, normalised. Only on a miss, and allocating only if it has such.
+            String normal = Targets.upperCaseEscapes(path);
+            if (normal != path) byMethod = exact.get(normal);
+        }
         if (byMethod != null) {
             Handler h = byMethod.get(method);
             if (h != null) {
@@ -370,7 +378,7 @@ public final class Router implements Handler {
             if (end < 0) end = n;
             if (seg == null) {
                 if (end == pos || !bind(path.substring(pos, end), bound++, raw, decoded)) return false;
-            } else if (!path.regionMatches(pos, seg, 0, seg.length()) || end - pos != seg.length()) {
+            } else if (end - pos != seg.length() || !Targets.sameEscaped(path, pos, seg)) {
                 return false;
             }
             pos = end + 1;

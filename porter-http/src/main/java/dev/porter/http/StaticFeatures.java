@@ -18,9 +18,11 @@ public record StaticFeatures(Uploads uploads, boolean archives, boolean spa, boo
     /**
      * How uploads are accepted.
      *
-     * @param maxBytes      largest file in bytes (a larger one answers 413 and nothing is kept). The server's own
+     * @param maxBytes      largest file in bytes (a larger one answers 413 and nothing is kept); a form is bounded as
+     *                      a whole by this plus 64 KiB for its part headers, declared or streamed. The server's own
      *                      body limit ({@link HttpConfig#maxBodySize()}, 16 MiB by default) also applies: raise it
-     *                      to at least this plus 64 KiB for forms
+     *                      to at least this plus 64 KiB for forms (or out of the way, as {@code porter serve} does: a
+     *                      body over it is refused by the server, naming its limit rather than this one)
      * @param overwrite     an upload may replace an existing file (else 409)
      * @param mkdir         missing folders on the way are created, and listings offer a "new folder" form
      * @param trustedOrigin a web origin ({@code https://app.example}) whose pages may upload from another site;

@@ -262,6 +262,28 @@ class RouterTest {
     }
 
     @Test
+    void matchesPercentEncodingWhateverTheCaseOfItsHexDigits() {
+        // RFC 3986 §2.1: "%2f" and "%2F" are equivalent; §6.2.2.1 normalises them to upper case. Python's quote() and
+        // many hand-written clients send lower case; a route must not miss them (a 404 for the same resource).
+        Router r = new Router().get("/café", (req, res) -> res.send("exact"))
+                .get("/caf%c3%a9s", (req, res) -> res.send("written lower"))
+                .get("/über/{x}", (req, res) -> res.send("pattern " + req.rawPathParam("x") + " " + req.pathParam("x")))
+                .mount("/d%C3%A9p%C3%B4t/", (req, res) -> res.send("mounted " + req.pathParam("*")))
+                .get("/Upper", (req, res) -> res.send("upper"));
+        try (HttpServer s = TestHttp.start(r); HttpWire wire = HttpWire.connect(s)) {
+            assertThat(wire.send("GET /caf%c3%a9 HTTP/1.1\r\nHost: x\r\n\r\n").readResponse().text()).isEqualTo("exact");
+            assertThat(wire.send("GET /caf%C3%a9 HTTP/1.1\r\nHost: x\r\n\r\n").readResponse().text()).isEqualTo("exact");
+            assertThat(wire.send("GET /caf%C3%A9s HTTP/1.1\r\nHost: x\r\n\r\n").readResponse().text()).isEqualTo("written lower");
+            assertThat(wire.send("GET /%c3%bcber/%c3%a9 HTTP/1.1\r\nHost: x\r\n\r\n").readResponse().text())
+                    .as("the bound value stays as sent").isEqualTo("pattern %c3%a9 é");
+            assertThat(wire.send("GET /d%c3%a9p%c3%b4t/x HTTP/1.1\r\nHost: x\r\n\r\n").readResponse().text()).isEqualTo("mounted x");
+            // Only the escapes' hex digits: a path's own letters stay case-sensitive (RFC 3986 §6.2.2.1).
+            assertThat(wire.send("GET /upper HTTP/1.1\r\nHost: x\r\n\r\n").readResponse().status()).isEqualTo(404);
+            assertThat(wire.send("GET /caf%C3%A9S HTTP/1.1\r\nHost: x\r\n\r\n").readResponse().status()).isEqualTo(404);
+        }
+    }
+
+    @Test
     void refusesAMethodTheParserWouldAnswer501() {
         // The request parser answers 501 to a method token over 24 characters, so such a route could never match.
         Router r = new Router();

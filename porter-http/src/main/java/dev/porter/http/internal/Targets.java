@@ -213,4 +213,51 @@ public final class Targets {
         }
         return false;
     }
+
+    /**
+     * @return {@code raw} with the hex digits of its percent-escapes in upper case, as RFC 3986 §6.2.2.1 normalises
+     *         them ({@code %c3%a9} and {@code %C3%A9} are the same octets, §2.1); the same instance when nothing
+     *         changes (no escape, or upper case already: what clients usually send), so nothing is allocated then
+     */
+    public static String upperCaseEscapes(String raw) {
+        char[] out = null;
+        int n = raw.length();
+        for (int i = raw.indexOf('%'); i >= 0 && i + 2 < n; i = raw.indexOf('%', i + 1)) {
+            char hi = raw.charAt(i + 1);
+            char lo = raw.charAt(i + 2);
+            if (!isHex(hi) || !isHex(lo) || (hi < 'a' && lo < 'a')) continue;
+            if (out == null) out = raw.toCharArray();
+            if (hi >= 'a') out[i + 1] = (char) (hi - 0x20);
+            if (lo >= 'a') out[i + 2] = (char) (lo - 0x20);
+        }
+        return out == null ? raw : new String(out);
+    }
+
+    /**
+     * @return true if {@code text} holds {@code literal} at {@code pos}, the hex digits of percent-escapes compared
+     *         without regard to case (RFC 3986 §6.2.2.1) and every other character exactly; no allocation
+     */
+    public static boolean sameEscaped(String text, int pos, String literal) {
+        int n = literal.length();
+        if (text.regionMatches(pos, literal, 0, n)) return true; // the common case: as the literal spells it
+        int hex = 0; // hex digits of an escape still to come
+        for (int j = 0; j < n; j++) {
+            char a = text.charAt(pos + j);
+            char b = literal.charAt(j);
+            if (hex > 0) {
+                hex--;
+                // (a | 0x20) == (b | 0x20) with b one of A-F or a-f holds only for the same letter in either case.
+                if (a != b && !(isHex(b) && b > '9' && (a | 0x20) == (b | 0x20))) return false;
+            } else if (a != b) {
+                return false;
+            } else if (b == '%') {
+                hex = 2;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isHex(char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    }
 }

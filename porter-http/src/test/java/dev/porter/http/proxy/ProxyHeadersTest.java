@@ -286,4 +286,19 @@ class ProxyHeadersTest {
         assertThat(backend.received()).extracting(RecordingBackend.Received::requestLine)
                 .containsExactly("DELETE /users/7?x=1 HTTP/1.1", "PURGE / HTTP/1.1");
     }
+
+    @Test
+    void theStrippedPrefixMatchesPercentEscapesInEitherCaseAsTheRouterDoes() throws IOException {
+        // The Router matches /d%c3%a9p%c3%b4t/ to a mount at /d%C3%A9p%C3%B4t/ (RFC 3986 §6.2.2.1); the prefix must
+        // then be stripped too, not forwarded whole to a backend that knows nothing of it.
+        backend = RecordingBackend.answering(RecordingBackend.ok("proxied"));
+        proxy = ProxyHandler.of(ProxyConfig.builder(backend.url()).stripPrefix("/d%C3%A9p%C3%B4t").build());
+        server = TestHttp.start(new Router().mountAll("/d%C3%A9p%C3%B4t/", proxy));
+        try (HttpWire wire = HttpWire.connect(server)) {
+            assertThat(wire.send("GET /d%c3%a9p%c3%b4t/a%2fb HTTP/1.1\r\nHost: x\r\n\r\n").readResponse().text()).isEqualTo("proxied");
+            assertThat(wire.send("GET /d%C3%A9p%C3%B4t HTTP/1.1\r\nHost: x\r\n\r\n").readResponse().text()).isEqualTo("proxied");
+        }
+        assertThat(backend.received()).extracting(RecordingBackend.Received::requestLine)
+                .containsExactly("GET /a%2fb HTTP/1.1", "GET / HTTP/1.1");
+    }
 }

@@ -39,6 +39,7 @@ class StatusPageTest {
     private Router router() {
         return new Router()
                 .get("/hello", (req, res) -> res.send("hello"))
+                .post("/echo", (req, res) -> res.send(new String(req.body().readAllBytes())))
                 .get("/slow", (req, res) -> {
                     inSlow.countDown();
                     if (!release.await(20, TimeUnit.SECONDS)) throw new IllegalStateException("never released");
@@ -304,6 +305,74 @@ class StatusPageTest {
         PrometheusLines p = PrometheusLines.parse(get("/.porter/metrics").body());
         assertThat(p.value("porter_http_responses_total", "class", "2xx")).isEqualTo(1);
         assertThat(p.value("porter_http_request_duration_seconds_count")).isEqualTo(1);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void http2ConnectionsStreamsAndResetsAreCountedWithRealClients() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(dev.porter.http.testing.Processes.onPath("curl"), "curl is not installed");
+        org.junit.jupiter.api.Assumptions.assumeTrue(dev.porter.http.testing.Processes.onPath("nghttp"), "nghttp is not installed");
+        org.junit.jupiter.api.Assumptions.assumeTrue(dev.porter.http.testing.Processes.run(Duration.ofSeconds(20),
+                "python3", "-c", "import h2").exit() == 0, "python3-h2 is not installed");
+        start(StatusPage.defaults());
+        String base = "http://127.0.0.1:" + server.port();
+        // nghttp: three streams on one connection (h2c, prior knowledge). (curl 7.88 cannot reuse an h2c prior-knowledge
+        // connection for a second URL: "Error in the HTTP2 framing layer", against nginx too.)
+        dev.porter.http.testing.Processes.Result r = dev.porter.http.testing.Processes.run(Duration.ofSeconds(20), "nghttp",
+                base + "/hello?1", base + "/hello?2", base + "/hello?3");
+        assertThat(r.stdout()).isEqualTo("hellohellohello");
+        Await.until("curl's connection is counted as ended", () -> http2Figure("connectionsOpen") == 0L);
+        Map<String, Object> h = http2(get("/.porter/status.json").body());
+        assertThat(h).containsEntry("connections", 1L).containsEntry("streams", 3L).containsEntry("streamsOpen", 0L)
+                .containsEntry("resetsReceived", 0L).containsEntry("resetsSent", 0L);
+
+        // A stream open now: the page and the metrics show it while its handler runs.
+        CompletableFuture<dev.porter.http.testing.Processes.Result> slow = CompletableFuture.supplyAsync(() ->
+                dev.porter.http.testing.Processes.run(Duration.ofSeconds(30), "curl", "-sS", "--http2-prior-knowledge", base + "/slow"));
+        assertThat(inSlow.await(20, TimeUnit.SECONDS)).isTrue();
+        PrometheusLines p = PrometheusLines.parse(get("/.porter/metrics").body());
+        assertThat(p.types).containsEntry("porter_http2_connections_open", "gauge").containsEntry("porter_http2_streams_open", "gauge")
+                .containsEntry("porter_http2_connections_total", "counter").containsEntry("porter_http2_streams_total", "counter")
+                .containsEntry("porter_http2_resets_received_total", "counter").containsEntry("porter_http2_resets_sent_total", "counter");
+        assertThat(p.value("porter_http2_connections_open")).isEqualTo(1);
+        assertThat(p.value("porter_http2_streams_open")).isEqualTo(1);
+        assertThat(p.value("porter_http2_streams_total")).isEqualTo(4);
+        release.countDown();
+        assertThat(slow.get(30, TimeUnit.SECONDS).stdout()).isEqualTo("slow done");
+
+        // python3-h2: one reset each way (see the script), then a plain request.
+        java.nio.file.Path script = java.nio.file.Files.createTempFile("h2_resets_client", ".py");
+        try (java.io.InputStream in = StatusPageTest.class.getResourceAsStream("h2_resets_client.py")) {
+            java.nio.file.Files.write(script, in.readAllBytes());
+        }
+        try {
+            r = dev.porter.http.testing.Processes.run(Duration.ofSeconds(30), "python3", script.toString(),
+                    Integer.toString(server.port()));
+        } finally {
+            java.nio.file.Files.delete(script);
+        }
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.stdout()).contains("reset 1 NO_ERROR", "response 5 200");
+        Await.until("every HTTP/2 connection is counted as ended", () -> http2Figure("connectionsOpen") == 0L);
+        p = PrometheusLines.parse(get("/.porter/metrics").body());
+        assertThat(p.value("porter_http2_connections_total")).isEqualTo(3);
+        assertThat(p.value("porter_http2_streams_total")).isEqualTo(7);
+        assertThat(p.value("porter_http2_streams_open")).isZero();
+        assertThat(p.value("porter_http2_resets_received_total")).isEqualTo(1);
+        assertThat(p.value("porter_http2_resets_sent_total")).isEqualTo(1);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> http2(String statusJson) {
+        return (Map<String, Object>) ((Map<String, Object>) Json.parse(statusJson)).get("http2");
+    }
+
+    private long http2Figure(String name) {
+        try {
+            return (Long) http2(get("/.porter/status.json").body()).get(name);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
     }
 
     /** A new connection each time, as a load balancer's health check makes. */

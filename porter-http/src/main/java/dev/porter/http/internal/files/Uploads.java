@@ -137,7 +137,14 @@ public final class Uploads {
         try {
             InputStream in = request.body();
             byte[] buf = new byte[BUFFER];
-            for (int n; (n = in.read(buf)) > 0; ) parser.feed(buf, 0, n);
+            long total = 0;
+            for (int n; (n = in.read(buf)) > 0; ) {
+                // A form sent without a length (chunked) is bounded as a whole too, not only file by file: many files
+                // under the limit each must not add up past it (the server's body limit may be out of the way).
+                total += n;
+                if (total > most) throw tooLarge();
+                parser.feed(buf, 0, n);
+            }
             parser.finish();
         } finally {
             form.abort();

@@ -85,7 +85,7 @@ public final class Http2Connection {
         this.config = config;
         this.h2 = config.http2();
         this.handler = handler;
-        this.writer = new Http2Writer(c, c.config().writeTimeout().toNanos());
+        this.writer = new Http2Writer(c, c.config().writeTimeout().toNanos(), metrics);
         this.parser = new FrameParser(h2.maxFrameSize());
         this.controlFrames = new Budget(h2.controlFrameBudget(), h2.budgetWindow().toNanos());
         this.flow = new FlowControl(writer, config);
@@ -142,6 +142,7 @@ public final class Http2Connection {
         try {
             if (!started) {
                 started = true;
+                count(Metrics.H2_CONNECTIONS);
                 flow.start();
                 if (prefaceExpected) readPreface(in);
             }
@@ -218,6 +219,7 @@ public final class Http2Connection {
             if (!parked) {
                 streams.cancelAll(new IOException("the HTTP/2 connection closed"));
                 c.close();
+                count(Metrics.H2_CONNECTIONS_ENDED);
             }
         }
         return false;
@@ -226,7 +228,13 @@ public final class Http2Connection {
     /** Parked past its idle timeout: a GOAWAY first (RFC 9113 §9.1: an endpoint closing the connection SHOULD send
      *  one), so a request the client sent just now is known not to be processed. */
     public void expired() throws IOException {
+        count(Metrics.H2_CONNECTIONS_ENDED); // the core closes it next, without serving it again
         writer.goAway(streams.lastStreamId(), Http2Error.NO_ERROR, "idle timeout");
+    }
+
+    /** Counts an HTTP/2 event for the status page, if it is on ({@link Metrics#count}). */
+    void count(int counter) {
+        if (metrics != null) metrics.count(counter);
     }
 
     /**
@@ -335,7 +343,10 @@ public final class Http2Connection {
             case DATA -> data();
             case HEADERS -> fieldBlock(blocks.headers());
             case CONTINUATION -> fieldBlock(blocks.continuation());
-            case RST_STREAM -> flow.consumed(streams.resetByPeer(parser.streamId(), parser.errorCode()));
+            case RST_STREAM -> {
+                count(Metrics.H2_RESETS_RECEIVED);
+                flow.consumed(streams.resetByPeer(parser.streamId(), parser.errorCode()));
+            }
             case SETTINGS -> {
                 controlFrames.spend("SETTINGS");
                 flow.settings(parser, streams.open());

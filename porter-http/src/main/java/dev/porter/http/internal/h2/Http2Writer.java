@@ -1,6 +1,7 @@
 package dev.porter.http.internal.h2;
 
 import dev.porter.core.Connection;
+import dev.porter.http.internal.status.Metrics;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -39,9 +40,12 @@ final class Http2Writer {
     private boolean yielding;
     /** Exchanges started whose last frame is not written yet (see {@link #finishResponse}). */
     private final AtomicInteger unanswered = new AtomicInteger();
+    /** Where resets sent are counted (the status page), or null. */
+    private final Metrics metrics;
 
-    Http2Writer(Connection c, long stallNanos) {
+    Http2Writer(Connection c, long stallNanos, Metrics metrics) {
         this.c = c;
+        this.metrics = metrics;
         this.windows = new SendWindows(stallNanos);
     }
 
@@ -91,6 +95,7 @@ final class Http2Writer {
     void rstStream(int streamId, Http2Error error) throws IOException {
         byte[] b = new byte[FrameParser.HEADER_LENGTH + 4];
         send(b, FrameWriter.rstStream(b, 0, streamId, error), true);
+        if (metrics != null) metrics.count(Metrics.H2_RESETS_SENT);
     }
 
     void goAway(int lastStreamId, Http2Error error, String debug) throws IOException {

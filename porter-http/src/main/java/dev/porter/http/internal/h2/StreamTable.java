@@ -2,6 +2,7 @@ package dev.porter.http.internal.h2;
 
 import dev.porter.core.Connection;
 import dev.porter.http.Http2Config;
+import dev.porter.http.internal.status.Metrics;
 
 import java.io.IOException;
 import java.util.List;
@@ -125,6 +126,7 @@ final class StreamTable {
     private Http2Stream newStream(int id, long declaredLength) {
         Http2Stream s = new Http2Stream(id, connection, streamWindow, flow.peerInitialWindowSize(), declaredLength);
         streams.put(s);
+        connection.count(Metrics.H2_STREAMS);
         return s;
     }
 
@@ -132,6 +134,7 @@ final class StreamTable {
     void ended(Http2Stream s) {
         if (s.resetSent) noteReset(s.id);
         streams.remove(s.id);
+        connection.count(Metrics.H2_STREAMS_ENDED);
         // Only a drain waits for streams to end: the lock and signal are skipped otherwise. (The remove above and
         // the flag are both ordered by monitors/volatiles: either this thread sees the flag, or the waiter, which
         // sets it before it looks, sees the stream gone.)

@@ -28,7 +28,8 @@ final class Outgoing {
     /** @return the target to send: path (a configured prefix removed) and query, in origin form */
     static String target(Request req, String stripPrefix) {
         String path = req.rawPath();
-        if (stripPrefix != null && path.startsWith(stripPrefix)) {
+        // Compared as the Router matches a mount's prefix: an escape's hex digits in either case (RFC 3986 §6.2.2.1).
+        if (stripPrefix != null && path.length() >= stripPrefix.length() && Targets.sameEscaped(path, 0, stripPrefix)) {
             int cut = stripPrefix.endsWith("/") ? stripPrefix.length() - 1 : stripPrefix.length();
             if (path.length() == cut || path.charAt(cut) == '/') {
                 path = path.length() == cut ? "/" : path.substring(cut);

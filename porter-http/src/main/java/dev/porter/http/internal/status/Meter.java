@@ -27,8 +27,13 @@ public final class Meter {
     static final int SUM = LatencyBuckets.COUNT;
     /** Index of the 1xx count; 2xx..5xx follow. */
     static final int CLASSES = SUM + 1;
-    /** Counters summed over meters: the buckets, the sum and the classes. */
-    static final int LENGTH = CLASSES + 5;
+    /**
+     * Index of the first HTTP/2 counter ({@link Metrics#count}): counted into the shared stripes only, by the threads
+     * of HTTP/2 connections and streams; a connection's own meter leaves them at 0.
+     */
+    static final int H2 = CLASSES + 5;
+    /** Counters summed over meters: the buckets, the sum, the classes and the HTTP/2 counters. */
+    static final int LENGTH = H2 + Metrics.H2_COUNTERS;
     /** Index of the longest duration since the sampler last took it (it swaps in 0). */
     private static final int MAX = LENGTH;
 
@@ -71,6 +76,11 @@ public final class Meter {
         }
         int cls = status / 100;
         if (cls >= 1 && cls <= 5) LONGS.getAndAdd(a, PAD + CLASSES + cls - 1, 1L);
+    }
+
+    /** Adds one to counter {@code i}, from any number of threads at once (an atomic add). */
+    void addShared(int i) {
+        LONGS.getAndAdd(counts, PAD + i, 1L);
     }
 
     private static void add(long[] a, int i, long n) {

@@ -22,8 +22,27 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * increment (errors are rare; a table per connection would not be). Everything is summed only when the
  * {@link Sampler} looks, once a second. Counters only grow; rates and the last minute's percentiles come from the
  * sampler subtracting snapshots.
+ *
+ * <p>HTTP/2 connections, streams and resets are counted with {@link #count}: one atomic add into the caller's stripe
+ * per event (a connection's start and end, a stream's start and end, an RST_STREAM), no lock, no allocation. What is
+ * open now is started minus ended, taken when someone looks.
  */
 public final class Metrics {
+
+    /** {@link #count}: a connection began to speak HTTP/2 (prior knowledge, or ALPN h2). */
+    public static final int H2_CONNECTIONS = 0;
+    /** {@link #count}: an HTTP/2 connection ended (closed, not parked). */
+    public static final int H2_CONNECTIONS_ENDED = 1;
+    /** {@link #count}: a stream started (a request's HEADERS accepted; refused streams are not streams). */
+    public static final int H2_STREAMS = 2;
+    /** {@link #count}: a stream ended (its exchange is over, however). */
+    public static final int H2_STREAMS_ENDED = 3;
+    /** {@link #count}: an RST_STREAM frame arrived from a client. */
+    public static final int H2_RESETS_RECEIVED = 4;
+    /** {@link #count}: an RST_STREAM frame was sent (any error code, NO_ERROR included: RFC 9113 §8.1). */
+    public static final int H2_RESETS_SENT = 5;
+    /** How many HTTP/2 counters there are. */
+    static final int H2_COUNTERS = 6;
 
     /** Free meters kept for reuse; more are dropped to the collector. */
     private static final int POOL = 256;
@@ -102,6 +121,15 @@ public final class Metrics {
         countError(status);
     }
 
+    /**
+     * Counts one HTTP/2 event, from any thread.
+     *
+     * @param counter one of {@link #H2_CONNECTIONS} … {@link #H2_RESETS_SENT}
+     */
+    public void count(int counter) {
+        stripes[(int) Thread.currentThread().threadId() & (stripes.length - 1)].addShared(Meter.H2 + counter);
+    }
+
     private void countError(int status) {
         if (status >= 400 && status <= 599) errors.incrementAndGet(status - 400);
     }
@@ -137,6 +165,19 @@ public final class Metrics {
             for (int i = 0; i < 5; i++) c[i] = total(Meter.CLASSES + i);
         }
         return c;
+    }
+
+    /**
+     * @return the HTTP/2 counters, indexed by {@link #H2_CONNECTIONS} … {@link #H2_RESETS_SENT}. Each "ended" counter
+     * is read before its "started" one, so started minus ended is never below what is open (an end counted after
+     * its start was read would make it negative).
+     */
+    long[] http2() {
+        long[] h = new long[H2_COUNTERS];
+        synchronized (lock) {
+            for (int i = H2_COUNTERS - 1; i >= 0; i--) h[i] = total(Meter.H2 + i);
+        }
+        return h;
     }
 
     /** @return responses with status {@code code} (400..599) */

@@ -41,6 +41,12 @@ final class PrometheusText {
         counter(p, "porter_connections_accepted_total", "Connections accepted since the start.", s.stats().accepted());
         counter(p, "porter_connections_rejected_total", "Connections refused at the connection limit.", s.stats().rejected());
         counter(p, "porter_connections_closed_total", "Connections closed after being served.", s.stats().closed());
+        gauge(p, "porter_http2_connections_open", "HTTP/2 connections open now, parked idle ones included.", s.http2ConnectionsOpen());
+        counter(p, "porter_http2_connections_total", "Connections that spoke HTTP/2, since the start.", s.http2()[Metrics.H2_CONNECTIONS]);
+        gauge(p, "porter_http2_streams_open", "HTTP/2 streams open now.", s.http2StreamsOpen());
+        counter(p, "porter_http2_streams_total", "HTTP/2 streams started since the start (refused ones not included).", s.http2()[Metrics.H2_STREAMS]);
+        counter(p, "porter_http2_resets_received_total", "RST_STREAM frames received from clients.", s.http2()[Metrics.H2_RESETS_RECEIVED]);
+        counter(p, "porter_http2_resets_sent_total", "RST_STREAM frames sent to clients, NO_ERROR included.", s.http2()[Metrics.H2_RESETS_SENT]);
         gauge(p, "porter_connection_threads", "Virtual threads serving connections now.", s.stats().threads());
         gauge(p, "porter_jvm_threads_platform", "Live platform threads of the JVM.", s.platformThreads());
         gauge(p, "porter_jvm_heap_used_bytes", "Heap in use.", s.heapUsed());

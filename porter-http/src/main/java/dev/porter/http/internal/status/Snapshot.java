@@ -27,6 +27,7 @@ import java.util.Map;
  * @param open           connections open now
  * @param byState        open connections by state, indexed by {@link ConnectionState#ordinal()}
  * @param listed         the oldest open connections, at most the configured number
+ * @param http2          the HTTP/2 counters, indexed as {@link Metrics#count} says
  * @param platformThreads live platform threads of the JVM (virtual threads are not counted by the JVM)
  * @param daemonThreads  live daemon platform threads
  * @param peakThreads    the most platform threads alive at once since the JVM started
@@ -35,10 +36,20 @@ import java.util.Map;
  * @param heapMax        the heap's limit, or -1 if none
  */
 record Snapshot(Instant at, Instant started, boolean ready, Figures figures, long[] classes, Map<Integer, Long> errors,
-                ServerStats stats, int open, int[] byState, List<ConnectionInfo> listed, int platformThreads,
+                ServerStats stats, int open, int[] byState, List<ConnectionInfo> listed, long[] http2, int platformThreads,
                 int daemonThreads, int peakThreads, long heapUsed, long heapCommitted, long heapMax) {
 
     static final ConnectionState[] STATES = ConnectionState.values();
+
+    /** @return HTTP/2 connections open now */
+    long http2ConnectionsOpen() {
+        return Math.max(0, http2[Metrics.H2_CONNECTIONS] - http2[Metrics.H2_CONNECTIONS_ENDED]);
+    }
+
+    /** @return HTTP/2 streams open now */
+    long http2StreamsOpen() {
+        return Math.max(0, http2[Metrics.H2_STREAMS] - http2[Metrics.H2_STREAMS_ENDED]);
+    }
 
     /** Takes a snapshot. */
     static Snapshot take(Instant started, boolean ready, Figures figures, Metrics metrics, ServerStats stats,
@@ -54,7 +65,7 @@ record Snapshot(Instant at, Instant started, boolean ready, Figures figures, lon
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
         return new Snapshot(Instant.now(), started, ready, figures, metrics.classes(), errors, stats,
-                connections.size(), byState, List.copyOf(listed), threads.getThreadCount(),
+                connections.size(), byState, List.copyOf(listed), metrics.http2(), threads.getThreadCount(),
                 threads.getDaemonThreadCount(), threads.getPeakThreadCount(), heap.getUsed(), heap.getCommitted(),
                 heap.getMax());
     }

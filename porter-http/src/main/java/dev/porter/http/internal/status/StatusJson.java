@@ -64,6 +64,12 @@ final class StatusJson {
             first = false;
         }
         j.append("],\"truncated\":").append(s.listed().size() < s.open())
+                .append("},\"http2\":{\"connectionsOpen\":").append(s.http2ConnectionsOpen())
+                .append(",\"connections\":").append(s.http2()[Metrics.H2_CONNECTIONS])
+                .append(",\"streamsOpen\":").append(s.http2StreamsOpen())
+                .append(",\"streams\":").append(s.http2()[Metrics.H2_STREAMS])
+                .append(",\"resetsReceived\":").append(s.http2()[Metrics.H2_RESETS_RECEIVED])
+                .append(",\"resetsSent\":").append(s.http2()[Metrics.H2_RESETS_SENT])
                 .append("},\"threads\":{\"platform\":").append(s.platformThreads())
                 .append(",\"daemon\":").append(s.daemonThreads())
                 .append(",\"peakPlatform\":").append(s.peakThreads())

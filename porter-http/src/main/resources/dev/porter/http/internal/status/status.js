@@ -125,6 +125,13 @@
     }));
     text('listed-note', c.truncated ? '(the oldest ' + c.listed.length + ' of ' + num(c.open) + ')' : '');
 
+    var h = s.http2;
+    text('h2-open', num(h.connectionsOpen));
+    text('h2-streams-open', num(h.streamsOpen));
+    text('h2-streams', num(h.streams));
+    text('h2-resets', num(h.resetsReceived) + ' · ' + num(h.resetsSent));
+    text('h2-connections', num(h.connections));
+
     text('conn-threads', num(s.threads.connectionThreads));
     text('platform', num(s.threads.platform));
     text('daemon', num(s.threads.daemon));
