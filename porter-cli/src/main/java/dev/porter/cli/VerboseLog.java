@@ -6,7 +6,7 @@ import dev.porter.http.Headers;
 import dev.porter.http.Request;
 import dev.porter.http.Response;
 
-import java.io.PrintStream;
+import java.util.function.Consumer;
 
 /**
  * {@code --log-level verbose} (jwebserver's {@code -o verbose}): before each access-log line, the request's header
@@ -16,9 +16,10 @@ import java.io.PrintStream;
  */
 final class VerboseLog implements Filter {
 
-    private final PrintStream out;
+    /** Takes each request's lines at once, in order with the access log's (its queue's {@code text}). */
+    private final Consumer<String> out;
 
-    VerboseLog(PrintStream out) {
+    VerboseLog(Consumer<String> out) {
         this.out = out;
     }
 
@@ -33,10 +34,7 @@ final class VerboseLog implements Filter {
             fields(sb, "> ", request.headers());
             sb.append("< ").append(response.status().code()).append(' ').append(response.status().reason()).append('\n');
             fields(sb, "< ", response.headers());
-            synchronized (out) {
-                out.print(sb);
-                out.flush();
-            }
+            out.accept(sb.toString());
         }
     }
 
