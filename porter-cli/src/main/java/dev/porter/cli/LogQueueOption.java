@@ -30,8 +30,9 @@ final class LogQueueOption {
     CommandSpec spec;
 
     @Option(names = "--log-queue", paramLabel = "LINES",
-            description = "Access-log lines held while stdout is not read (a stuck log shipper, a paused terminal); "
-                    + "past that they are dropped and counted on stderr, never waited for. Default: ${DEFAULT-VALUE}.")
+            description = "Access-log lines held while stdout is not read (a stuck log shipper, a paused terminal), "
+                    + "512 characters a line on average; past that they are dropped and counted on stderr, never "
+                    + "waited for. Default: ${DEFAULT-VALUE}.")
     int lines = AsyncAccessLog.DEFAULT_CAPACITY;
 
     /** @throws ParameterException (exit 2) for a queue of no line */

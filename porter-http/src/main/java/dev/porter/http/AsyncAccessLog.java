@@ -32,7 +32,11 @@ import java.util.function.Function;
  * <ul>
  *   <li><b>Thread-safe</b>: {@link #log} and {@link #text} may be called from any number of threads; what one thread
  *       queues is written in the order it queued it. One log may serve several servers.</li>
- *   <li><b>Capacity</b>: the queue holds at most {@code capacity} entries and texts ({@link #DEFAULT_CAPACITY}).</li>
+ *   <li><b>Capacity</b>: the queue holds at most {@code capacity} entries and texts ({@link #DEFAULT_CAPACITY}),
+ *       and at most {@value #CHARS_PER_LINE} characters a line on average ({@code capacity} &times;
+ *       {@value #CHARS_PER_LINE}, 4 Mi characters by default): lines count for their length, so requests with long
+ *       targets and headers cannot make a stuck output's queue take {@code capacity} times the longest line.
+ *       A single line longer than that budget is still taken into an empty queue.</li>
  *   <li><b>Drop policy</b>: when the queue is full the newest entry is dropped, never waited for, and counted
  *       ({@link #dropped()}); once the writer has caught up (the queue emptied), or at the latest after ten
  *       seconds of writing, one warning says how many were dropped since the last one. Nothing is dropped while the
@@ -53,6 +57,9 @@ public final class AsyncAccessLog implements AccessLog, AutoCloseable {
 
     /** The queue's capacity when none is given: 8192 lines, about 1.6 MiB at 200 bytes a line. */
     public static final int DEFAULT_CAPACITY = 8192;
+
+    /** The characters a queued line may take on average: the queue holds {@code capacity} times this at most. */
+    public static final int CHARS_PER_LINE = 512;
 
     /** How long {@link #close()} waits for the queued lines to be written. */
     public static final Duration DEFAULT_CLOSE_WAIT = Duration.ofSeconds(5);
@@ -76,6 +83,9 @@ public final class AsyncAccessLog implements AccessLog, AutoCloseable {
     private final ArrayBlockingQueue<Object> queue;
     /** Items in the queue, as offers and drains count them: tells an offer when the writer needs waking. */
     private final AtomicInteger queued = new AtomicInteger();
+    /** Characters in the queue, as offers and drains count them; at most {@link #maxChars}. */
+    private final AtomicLong queuedChars = new AtomicLong();
+    private final long maxChars;
     /** The queued count at which a lingering writer is woken at once. */
     private final int wakeAt;
     private final AtomicLong dropped = new AtomicLong();
@@ -91,6 +101,7 @@ public final class AsyncAccessLog implements AccessLog, AutoCloseable {
         if (capacity < 1) throw new IllegalArgumentException("capacity must be at least 1: " + capacity);
         this.capacity = capacity;
         this.queue = new ArrayBlockingQueue<>(capacity);
+        this.maxChars = (long) capacity * CHARS_PER_LINE;
         this.wakeAt = Math.max(1, Math.min(capacity / 2, MAX_BATCH));
         // A platform thread: it spends its life blocked in write(2) on a file or pipe. A virtual thread would hold
         // its carrier there all the same (file writes are not parked; the scheduler adds a carrier to make up for
@@ -145,7 +156,10 @@ public final class AsyncAccessLog implements AccessLog, AutoCloseable {
     }
 
     private void offer(Object item) {
-        if (closing || !queue.offer(item)) {
+        int chars = chars(item);
+        long inQueue = queuedChars.addAndGet(chars);
+        if (closing || (inQueue > maxChars && inQueue != chars) || !queue.offer(item)) {
+            queuedChars.addAndGet(-chars);
             dropped.incrementAndGet();
             unreported.incrementAndGet();
             return;
@@ -154,6 +168,10 @@ public final class AsyncAccessLog implements AccessLog, AutoCloseable {
         // fills the queue ends that. Unparking a thread that is not parked costs no system call.
         int n = queued.incrementAndGet();
         if (n == 1 || n == wakeAt) LockSupport.unpark(writer);
+    }
+
+    private static int chars(Object item) {
+        return item instanceof String line ? line.length() + 1 : ((Text) item).text().length();
     }
 
     /** @return how many entries and texts were dropped since the start */
@@ -210,11 +228,14 @@ public final class AsyncAccessLog implements AccessLog, AutoCloseable {
             }
             queued.addAndGet(-items);
             bytes.reset();
+            long chars = 0;
             for (Object item : batch) {
+                chars += chars(item);
                 if (item instanceof String line) bytes.line(line);
                 else bytes.text(((Text) item).text());
             }
             batch.clear();
+            queuedChars.addAndGet(-chars);
             try {
                 out.write(bytes.array(), 0, bytes.size());
                 out.flush();
@@ -244,7 +265,7 @@ public final class AsyncAccessLog implements AccessLog, AutoCloseable {
     private void report(long n) {
         if (n == 0) return;
         warnings.accept(n + " access log " + (n == 1 ? "line" : "lines") + " dropped: the output did not take them "
-                + "as fast as they came, and the queue (" + capacity + " lines) was full");
+                + "as fast as they came, and the queue was full (" + capacity + " lines or " + maxChars + " characters)");
     }
 
     private static String message(Exception e) {

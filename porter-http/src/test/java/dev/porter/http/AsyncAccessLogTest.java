@@ -156,9 +156,37 @@ class AsyncAccessLogTest {
         gate.open();
         Await.until("the drop is reported", () -> !warnings.isEmpty());
         assertThat(warnings).containsExactly(
-                "92 access log lines dropped: the output did not take them as fast as they came, and the queue (8 lines) was full");
+                "92 access log lines dropped: the output did not take them as fast as they came, and the queue was full (8 lines or 4096 characters)");
         assertThat(log.close(Duration.ofSeconds(20))).isTrue();
         assertThat(gate.lines()).hasSize(9).allMatch(l -> l.matches(".*\"GET /n/[0-8] HTTP/1\\.1\" 200 1 .*"));
+    }
+
+    @Test
+    void longLinesCountForTheirLengthSoAStuckQueueHoldsAtMostCapacityTimes512Characters() {
+        Gate gate = new Gate();
+        AsyncAccessLog log = AsyncAccessLog.start(gate, AccessLog.Entry::combined, 8, w -> { });
+        open.add(() -> {
+            gate.open();
+            log.close();
+        });
+        log.log(entry(0));
+        Await.latch("the writer is stuck", gate.writing);
+        String target = "/" + "t".repeat(1500);
+        AccessLog.Entry longOne = new AccessLog.Entry(new InetSocketAddress("127.0.0.1", 5000), Instant.now(), "GET",
+                target, "HTTP/1.1", 200, 1, null, null, 1000);
+        for (int i = 0; i < 8; i++) log.log(longOne);
+        // 8 lines fit the queue, but 8 x 512 = 4096 characters hold two lines of about 1600.
+        assertThat(log.dropped()).isEqualTo(6);
+    }
+
+    @Test
+    void aLineLongerThanTheWholeBudgetIsStillTakenIntoAnEmptyQueue() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        AsyncAccessLog log = AsyncAccessLog.start(out, AccessLog.Entry::combined, 1, w -> { });
+        log.text("x".repeat(2000) + "\n");
+        assertThat(log.close(Duration.ofSeconds(20))).isTrue();
+        assertThat(log.dropped()).isZero();
+        assertThat(out.size()).isEqualTo(2001);
     }
 
     @Test
