@@ -40,7 +40,7 @@ import java.util.function.Function;
  *   <li><b>Drop policy</b>: when the queue is full the newest entry is dropped, never waited for, and counted
  *       ({@link #dropped()}); once the writer has caught up (the queue emptied), or at the latest after ten
  *       seconds of writing, one warning says how many were dropped since the last one. Nothing is dropped while the
- *       output keeps up.</li>
+ *       output keeps up and the writer gets its share of the CPU.</li>
  *   <li><b>Lines</b>: each entry is {@code format}ted on the thread that logs it and written as UTF-8 with
  *       {@code \n} after it. Why not on the writer: the CPU per request is the same either way, but one writer
  *       formatting every line falls behind sooner when the machine is busy (measured: several times the lines
@@ -49,8 +49,8 @@ import java.util.function.Function;
  *       the time given, so an output that is stuck cannot hold a stop. Close it after stopping the servers that
  *       use it. The writer is a daemon thread: it never keeps the JVM alive, but only a close writes the last
  *       lines for sure. The output stream is flushed, never closed (it is often {@code System.out}).</li>
- *   <li>A failure to write (the output was closed) drops that batch, counts it and is reported as a warning once;
- *       later batches are still tried.</li>
+ *   <li>A failure to write (the output was closed) drops that batch and counts it in {@link #dropped()}; one
+ *       warning says so until a write succeeds again; later batches are still tried.</li>
  * </ul>
  */
 public final class AsyncAccessLog implements AccessLog, AutoCloseable {
@@ -241,9 +241,8 @@ public final class AsyncAccessLog implements AccessLog, AutoCloseable {
                 out.flush();
                 failed = false;
             } catch (IOException | RuntimeException e) {
-                dropped.addAndGet(items);
-                unreported.addAndGet(items);
-                if (!failed) warnings.accept("access log not written: " + message(e));
+                dropped.addAndGet(items); // not "unreported": this warning says it, not the queue's
+                if (!failed) warn("access log not written: " + message(e));
                 failed = true;
             }
             boolean caughtUp = queued.get() == 0;
@@ -262,9 +261,18 @@ public final class AsyncAccessLog implements AccessLog, AutoCloseable {
         }
     }
 
+    /** Gives {@code warning} to the warnings' consumer; a consumer that fails does not end the writer. */
+    private void warn(String warning) {
+        try {
+            warnings.accept(warning);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, warning, e);
+        }
+    }
+
     private void report(long n) {
         if (n == 0) return;
-        warnings.accept(n + " access log " + (n == 1 ? "line" : "lines") + " dropped: the output did not take them "
+        warn(n + " access log " + (n == 1 ? "line" : "lines") + " dropped: the output did not take them "
                 + "as fast as they came, and the queue was full (" + capacity + " lines or " + maxChars + " characters)");
     }
 

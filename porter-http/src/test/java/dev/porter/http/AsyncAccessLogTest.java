@@ -235,6 +235,37 @@ class AsyncAccessLogTest {
     }
 
     @Test
+    void anOutputThatFailsDropsItsBatchWithOneWarningAndTheNextBatchIsTried() {
+        ByteArrayOutputStream good = new ByteArrayOutputStream();
+        OutputStream failingOnce = new OutputStream() {
+            boolean failed;
+
+            @Override
+            public void write(int b) {
+                good.write(b);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws java.io.IOException {
+                if (!failed) {
+                    failed = true;
+                    throw new java.io.IOException("Broken pipe");
+                }
+                good.write(b, off, len);
+            }
+        };
+        List<String> warnings = new CopyOnWriteArrayList<>();
+        AsyncAccessLog log = AsyncAccessLog.start(failingOnce, AccessLog.Entry::combined, 8, warnings::add);
+        log.log(entry(1));
+        Await.until("the failure is said", () -> !warnings.isEmpty());
+        log.log(entry(2));
+        assertThat(log.close(Duration.ofSeconds(20))).isTrue();
+        assertThat(warnings).containsExactly("access log not written: Broken pipe");
+        assertThat(log.dropped()).isEqualTo(1);
+        assertThat(good.toString(StandardCharsets.UTF_8)).contains("GET /n/2 ").doesNotContain("GET /n/1 ");
+    }
+
+    @Test
     void aQueueOfNoLineIsRefused() {
         assertThatThrownBy(() -> AsyncAccessLog.start(new ByteArrayOutputStream(), AccessLog.Entry::combined, 0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("capacity must be at least 1: 0");
