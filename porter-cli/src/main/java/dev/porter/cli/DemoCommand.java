@@ -96,20 +96,20 @@ final class DemoCommand implements Callable<Integer> {
         try {
             server = HttpServer.start(config, router);
         } catch (TlsSetupException e) {
-            LogQueueOption.close(log);
+            logQueue.close(log);
             return fail(e.getMessage());
         } catch (java.net.UnknownHostException e) {
-            LogQueueOption.close(log);
+            logQueue.close(log);
             return fail("cannot listen on " + ServerCommands.display(bind, port) + ": unknown address " + bind);
         } catch (IOException | UnsupportedOperationException e) {
-            LogQueueOption.close(log);
+            logQueue.close(log);
             return fail("cannot listen on " + ServerCommands.display(bind, port) + ": " + e.getMessage());
         }
         try {
             redirect = https.startRedirect(bind, server.port(), log);
         } catch (IOException e) {
             server.close();
-            LogQueueOption.close(log);
+            logQueue.close(log);
             return fail("cannot listen on " + ServerCommands.display(bind, https.redirectPort) + " (--redirect-http): " + e.getMessage());
         }
         // SIGHUP is caught before the first line: a script that reads it may send one at once.
@@ -124,7 +124,7 @@ final class DemoCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             Drain.run(Drain.of(server, redirect), balancer.drainGrace, statusOptions.on, Duration.ofSeconds(5),
                     LogQueueOption.lines(log));
-            LogQueueOption.close(log);
+            logQueue.close(log);
         }, "porter-shutdown"));
         server.awaitStop();
         return ExitCode.OK.code();

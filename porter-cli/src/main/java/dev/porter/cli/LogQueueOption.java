@@ -25,6 +25,8 @@ final class LogQueueOption {
 
     /** How long the stop waits for the queued lines to be written: a stuck stdout cannot hold the exit longer. */
     static final Duration FLUSH_AT_STOP = Duration.ofSeconds(5);
+    /** How long the last warning may wait for stderr, which may be the same stuck pipe ({@code 2>&1}). */
+    private static final Duration SAY_AT_MOST = Duration.ofMillis(500);
 
     @Spec(Spec.Target.MIXEE)
     CommandSpec spec;
@@ -35,6 +37,9 @@ final class LogQueueOption {
                     + "waited for. Default: ${DEFAULT-VALUE}.")
     int lines = AsyncAccessLog.DEFAULT_CAPACITY;
 
+    /** The command whose log was started, for the last warning. */
+    private String command = "porter";
+
     /** @throws ParameterException (exit 2) for a queue of no line */
     void check() {
         if (lines < 1) throw new ParameterException(spec.commandLine(), "--log-queue must be 1 or more lines: " + lines);
@@ -43,6 +48,7 @@ final class LogQueueOption {
     /** @return the access log of {@code command} (its name, for the warnings), writing {@code format}'s lines on stdout */
     AsyncAccessLog start(String command, Function<AccessLog.Entry, String> format) {
         check();
+        this.command = command;
         return AsyncAccessLog.start(System.out, format, lines, w -> System.err.println(command + ": " + w));
     }
 
@@ -54,8 +60,19 @@ final class LogQueueOption {
         return log == null ? System.out::println : line -> log.text(line + "\n");
     }
 
-    /** At the end of the stop: writes the queued lines, waiting at most {@link #FLUSH_AT_STOP}. */
-    static void close(AsyncAccessLog log) {
-        if (log != null) log.close(FLUSH_AT_STOP);
+    /**
+     * At the end of the stop: writes the queued lines, waiting at most {@link #FLUSH_AT_STOP}. If stdout did not
+     * take them, one line on stderr says how many were lost (the writer, stuck, could not say it).
+     */
+    void close(AsyncAccessLog log) {
+        if (log == null || log.close(FLUSH_AT_STOP)) return;
+        long lost = log.dropped() + log.pending();
+        Thread say = Thread.ofPlatform().daemon().start(() -> System.err.println(command + ": " + lost
+                + " access log lines not written: stdout did not take them (is anything reading it?)"));
+        try {
+            say.join(SAY_AT_MOST);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // exiting anyway
+        }
     }
 }

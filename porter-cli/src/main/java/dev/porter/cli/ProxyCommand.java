@@ -162,15 +162,15 @@ final class ProxyCommand implements Callable<Integer> {
             s = HttpServer.start(http.build(), handler);
         } catch (TlsSetupException e) {
             handler.close();
-            LogQueueOption.close(log);
+            logQueue.close(log);
             return fail(e.getMessage());
         } catch (UnknownHostException e) {
             handler.close();
-            LogQueueOption.close(log);
+            logQueue.close(log);
             return fail("cannot listen on " + ServerCommands.display(server.bind, port) + ": unknown address " + server.bind);
         } catch (IOException e) {
             handler.close();
-            LogQueueOption.close(log);
+            logQueue.close(log);
             return fail("cannot listen on " + ServerCommands.display(server.bind, port) + ": "
                     + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
         }
@@ -186,7 +186,7 @@ final class ProxyCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             s.stop(grace);
             handler.close();
-            LogQueueOption.close(log);
+            logQueue.close(log);
         }, "porter-shutdown"));
         s.awaitStop();
         return ExitCode.OK.code();

@@ -230,7 +230,7 @@ final class ServeCommand implements Callable<Integer> {
                 ? scheme + "://localhost:" + server.port() + "/" : local, System.err);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             Drain.run(Drain.of(server, redirect), balancer.drainGrace, statusOptions.on, GRACE, LogQueueOption.lines(log));
-            LogQueueOption.close(log);
+            logQueue.close(log);
         }, "porter-shutdown"));
 
         server.awaitStop();
@@ -353,8 +353,8 @@ final class ServeCommand implements Callable<Integer> {
         return ExitCode.FAILURE.code();
     }
 
-    private static int fail(String message, AsyncAccessLog log) {
-        LogQueueOption.close(log);
+    private int fail(String message, AsyncAccessLog log) {
+        logQueue.close(log);
         return fail(message);
     }
 

@@ -83,6 +83,26 @@ class ServeLogBlockedOutputTest {
         }
     }
 
+    @Test
+    void aStopWithAStdoutNobodyReadsEndsAndSaysHowManyLinesWereNotWritten() throws Exception {
+        Process p = serve();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            int port = port(out);
+            sendAll(port);
+            CompletableFuture<String> stderr = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
+            new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor();
+            // stdout is never read again: the queued lines cannot be written, and the stop must not wait for them
+            // for ever (it waits five seconds).
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("the stop ended").isTrue();
+            assertThat(p.exitValue()).isEqualTo(143);
+            assertThat(stderr.get(30, TimeUnit.SECONDS))
+                    .containsPattern("porter serve: \\d+ access log lines not written: stdout did not take them");
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
     /** Starts {@code porter serve} on a folder with one small file; stderr is read only by the test that wants it. */
     private Process serve(String... more) throws IOException {
         Path site = Files.createDirectories(tmp.resolve("site"));

@@ -93,6 +93,8 @@ public final class AsyncAccessLog implements AccessLog, AutoCloseable {
     private final AtomicLong unreported = new AtomicLong();
     private final Thread writer;
     private volatile boolean closing;
+    /** Items in the write under way (a stuck output holds them there). */
+    private volatile int inWrite;
 
     private AsyncAccessLog(OutputStream out, Function<Entry, String> format, int capacity, Consumer<String> warnings) {
         this.out = Objects.requireNonNull(out, "out");
@@ -179,6 +181,11 @@ public final class AsyncAccessLog implements AccessLog, AutoCloseable {
         return dropped.get();
     }
 
+    /** @return how many entries and texts are not written yet: queued, or in a write under way */
+    public int pending() {
+        return Math.max(0, queued.get()) + inWrite;
+    }
+
     /** @return the most entries and texts waiting to be written */
     public int capacity() {
         return capacity;
@@ -236,6 +243,7 @@ public final class AsyncAccessLog implements AccessLog, AutoCloseable {
             }
             batch.clear();
             queuedChars.addAndGet(-chars);
+            inWrite = items;
             try {
                 out.write(bytes.array(), 0, bytes.size());
                 out.flush();
@@ -244,6 +252,8 @@ public final class AsyncAccessLog implements AccessLog, AutoCloseable {
                 dropped.addAndGet(items); // not "unreported": this warning says it, not the queue's
                 if (!failed) warn("access log not written: " + message(e));
                 failed = true;
+            } finally {
+                inWrite = 0;
             }
             boolean caughtUp = queued.get() == 0;
             long now = System.nanoTime();

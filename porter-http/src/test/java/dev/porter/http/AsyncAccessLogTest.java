@@ -215,7 +215,9 @@ class AsyncAccessLogTest {
         AsyncAccessLog log = AsyncAccessLog.start(gate, AccessLog.Entry::combined, 10, w -> { });
         log.log(entry(0));
         Await.latch("the writer is stuck", gate.writing);
+        log.log(entry(1));
         assertThat(log.close(Duration.ofMillis(100))).as("still stuck").isFalse();
+        assertThat(log.pending()).as("the line in the stuck write and the one queued").isEqualTo(2);
         gate.open(); // the writer ends once its output moves again
         assertThat(log.close(Duration.ofSeconds(20))).isTrue();
     }
