@@ -3,8 +3,10 @@ package dev.porter.cli;
 import dev.porter.http.Filter;
 import dev.porter.http.Handler;
 import dev.porter.http.Headers;
+import dev.porter.http.HttpException;
 import dev.porter.http.Request;
 import dev.porter.http.Response;
+import dev.porter.http.Status;
 
 import java.util.function.Consumer;
 
@@ -25,14 +27,21 @@ final class VerboseLog implements Filter {
 
     @Override
     public void filter(Request request, Response response, Handler next) throws Exception {
+        Status thrown = null;
         try {
             next.handle(request, response);
+        } catch (HttpException e) {
+            // Answered by throwing (StaticFiles' 404, 403, 400): the server sends this status after this filter, so
+            // the response still says 200 here.
+            if (!response.committed()) thrown = e.status();
+            throw e;
         } finally {
+            Status status = thrown != null ? thrown : response.status();
             StringBuilder sb = new StringBuilder(512);
             sb.append("> ").append(clean(request.method())).append(' ').append(clean(request.target())).append(' ')
                     .append(request.version()).append('\n');
             fields(sb, "> ", request.headers());
-            sb.append("< ").append(response.status().code()).append(' ').append(response.status().reason()).append('\n');
+            sb.append("< ").append(status.code()).append(' ').append(status.reason()).append('\n');
             fields(sb, "< ", response.headers());
             out.accept(sb.toString());
         }
