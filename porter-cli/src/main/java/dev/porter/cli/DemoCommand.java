@@ -4,6 +4,7 @@ import dev.porter.core.OverflowPolicy;
 import dev.porter.core.TlsSetupException;
 import dev.porter.examples.DemoApp;
 import dev.porter.http.AccessLog;
+import dev.porter.http.AsyncAccessLog;
 import dev.porter.http.HttpConfig;
 import dev.porter.http.HttpServer;
 import dev.porter.http.Router;
@@ -40,6 +41,9 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--access-log", description = "Print one Combined Log Format line per request.")
     boolean accessLog;
+
+    @Mixin
+    LogQueueOption logQueue;
 
     @Option(names = "--max-connections", paramLabel = "N",
             description = "Most connections open at once; more are closed at once. Default: ${DEFAULT-VALUE}.")
@@ -83,7 +87,7 @@ final class DemoCommand implements Callable<Integer> {
         } catch (TlsSetupException e) {
             return fail(e.getMessage());
         }
-        AccessLog log = accessLog ? AccessLog.combined(System.out::println) : null;
+        AsyncAccessLog log = accessLog ? logQueue.start("porter demo", AccessLog.Entry::combined) : null;
         HttpConfig.Builder builder = HttpConfig.builder().host(bind).port(port);
         builder.server(builder.build().server().withMaxConnections(maxConnections, OverflowPolicy.CLOSE));
         if (statusOptions.on) builder.statusPage(statusOptions.page(balancer.drainGrace));
@@ -95,20 +99,24 @@ final class DemoCommand implements Callable<Integer> {
         try {
             server = HttpServer.start(config, router);
         } catch (TlsSetupException e) {
+            logQueue.close(log);
             return fail(e.getMessage());
         } catch (java.net.UnknownHostException e) {
+            logQueue.close(log);
             return fail("cannot listen on " + ServerCommands.display(bind, port) + ": unknown address " + bind);
         } catch (IOException | UnsupportedOperationException e) {
+            logQueue.close(log);
             return fail("cannot listen on " + ServerCommands.display(bind, port) + ": " + e.getMessage());
         }
         try {
             redirect = https.startRedirect(bind, server.port(), log);
         } catch (IOException e) {
             server.close();
+            logQueue.close(log);
             return fail("cannot listen on " + ServerCommands.display(bind, https.redirectPort) + " (--redirect-http): " + e.getMessage());
         }
         // SIGHUP is caught before the first line: a script that reads it may send one at once.
-        Signals.forServer("porter demo", setup, server::reloadTls, System.out::println, System.err::println);
+        Signals.forServer("porter demo", setup, server::reloadTls, LogQueueOption.lines(log), System.err::println);
         System.out.println(ServerCommands.listeningLine(setup != null ? "https" : "http", Addresses.format(server.address())));
         if (redirect != null) System.out.println("Redirecting http://" + Addresses.format(redirect.address()) + "/ to https");
         if (statusOptions.on) System.out.println("Status page at " + (setup != null ? "https://" : "http://") + Addresses.format(server.address()) + "/.porter/status");
@@ -116,8 +124,11 @@ final class DemoCommand implements Callable<Integer> {
             setup.describe("curl --cacert {ca} https://localhost:" + server.port() + "/").forEach(System.out::println);
         }
         System.out.flush();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> Drain.run(Drain.of(server, redirect), balancer.drainGrace,
-                statusOptions.on, Duration.ofSeconds(5), System.out::println), "porter-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            Drain.run(Drain.of(server, redirect), balancer.drainGrace, statusOptions.on, Duration.ofSeconds(5),
+                    LogQueueOption.lines(log));
+            logQueue.close(log);
+        }, "porter-shutdown"));
         server.awaitStop();
         return ExitCode.OK.code();
     }

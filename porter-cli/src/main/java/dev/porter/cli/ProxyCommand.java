@@ -6,6 +6,7 @@ import dev.porter.core.KeySource;
 import dev.porter.core.TlsSetupException;
 import dev.porter.core.TrustSource;
 import dev.porter.http.AccessLog;
+import dev.porter.http.AsyncAccessLog;
 import dev.porter.http.HttpConfig;
 import dev.porter.http.HttpServer;
 import dev.porter.http.ProxyConfig;
@@ -149,6 +150,9 @@ final class ProxyCommand implements Callable<Integer> {
     }
 
     @Mixin
+    LogQueueOption logQueue;
+
+    @Mixin
     TlsOptions tls;
 
     @Override
@@ -165,7 +169,7 @@ final class ProxyCommand implements Callable<Integer> {
         } catch (TlsSetupException e) {
             return fail(e.getMessage());
         }
-        AccessLog log = accessLog ? AccessLog.combined(System.out::println) : null;
+        AsyncAccessLog log = accessLog ? logQueue.start("porter proxy", AccessLog.Entry::combined) : null;
         HttpConfig.Builder http = HttpConfig.builder().host(server.bind).port(port).maxBodySize(Long.MAX_VALUE).accessLog(log);
         if (setup != null) http.tls(setup.config());
         http.server(threads.apply(http.build().server()));
@@ -177,17 +181,20 @@ final class ProxyCommand implements Callable<Integer> {
             s = HttpServer.start(http.build(), handler);
         } catch (TlsSetupException e) {
             handler.close();
+            logQueue.close(log);
             return fail(e.getMessage());
         } catch (UnknownHostException e) {
             handler.close();
+            logQueue.close(log);
             return fail("cannot listen on " + ServerCommands.display(server.bind, port) + ": unknown address " + server.bind);
         } catch (IOException e) {
             handler.close();
+            logQueue.close(log);
             return fail("cannot listen on " + ServerCommands.display(server.bind, port) + ": "
                     + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
         }
         // Before the first line: a script that reads it may signal at once.
-        Signals.forServer("porter proxy", setup, s::reloadTls, System.out::println, System.err::println);
+        Signals.forServer("porter proxy", setup, s::reloadTls, LogQueueOption.lines(log), System.err::println);
         System.out.println("Listening on " + (setup != null ? "https://" : "http://") + Addresses.format(s.address()));
         System.out.println("Proxying to " + String.join(", ", upstreams) + " (" + balance
                 + (sticky != null ? ", sticky by " + sticky : "") + (healthPath != null ? ", checking " + healthPath : "")
@@ -199,6 +206,7 @@ final class ProxyCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             Drain.run(Drain.of(s, null), drainGrace, statusOptions.on, grace, System.out::println);
             handler.close();
+            logQueue.close(log);
         }, "porter-shutdown"));
         s.awaitStop();
         return ExitCode.OK.code();

@@ -1,7 +1,7 @@
 package dev.porter.cli;
 
 import dev.porter.core.TlsSetupException;
-import dev.porter.http.AccessLog;
+import dev.porter.http.AsyncAccessLog;
 import dev.porter.http.Handler;
 import dev.porter.http.HttpConfig;
 import dev.porter.http.HttpServer;
@@ -82,6 +82,9 @@ final class ServeCommand implements Callable<Integer> {
     ServeAccessOptions access;
 
     @Mixin
+    LogQueueOption logQueue;
+
+    @Mixin
     Reach reach;
 
     @Mixin
@@ -117,6 +120,7 @@ final class ServeCommand implements Callable<Integer> {
         https.check(tls);
         features.check();
         access.check(features.upload);
+        logQueue.check();
         if (cacheSeconds != null && cacheSeconds < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--cache must be 0 or more seconds: " + cacheSeconds);
         }
@@ -165,14 +169,15 @@ final class ServeCommand implements Callable<Integer> {
         // "[::1]" is how IPv6 appears in URLs; people paste it that way.
         String host = bind.length() > 2 && bind.startsWith("[") && bind.endsWith("]") ? bind.substring(1, bind.length() - 1) : bind;
         ServeAccessOptions.Level level = access.level();
-        AccessLog log = level == ServeAccessOptions.Level.NONE ? null
-                : new ServeLog(System.out, ServeLog.colourWanted(), access.format());
         Handler handler;
         try {
-            handler = handler(files, level);
+            handler = handler(files, level, null);
         } catch (IllegalArgumentException e) {
             return fail(e.getMessage());
         }
+        AsyncAccessLog log = level == ServeAccessOptions.Level.NONE ? null
+                : logQueue.start("porter serve", new ServeLog(ServeLog.colourWanted(), access.format())::line);
+        if (level == ServeAccessOptions.Level.VERBOSE) handler = handler(files, level, log);
         HttpConfig.Builder builder = HttpConfig.builder().host(host).port(port).accessLog(log)
                 .statusPage(statusOptions.page(balancer.drainGrace));
         // Uploads are the only request bodies serve reads, and the upload limit bounds them itself (a PUT's file; a
@@ -188,15 +193,15 @@ final class ServeCommand implements Callable<Integer> {
         try {
             server = HttpServer.start(config, handler);
         } catch (TlsSetupException e) {
-            return fail(e.getMessage());
+            return fail(e.getMessage(), log);
         } catch (BindException e) {
-            return fail("cannot listen on " + where + ": " + reason(e));
+            return fail("cannot listen on " + where + ": " + reason(e), log);
         } catch (UnknownHostException e) {
-            return fail("cannot listen on " + where + ": unknown address " + host);
+            return fail("cannot listen on " + where + ": unknown address " + host, log);
         } catch (IOException e) {
-            return fail("cannot listen on " + where + ": " + reason(e));
+            return fail("cannot listen on " + where + ": " + reason(e), log);
         } catch (UnsupportedOperationException e) {
-            return fail("cannot listen on " + where + ": " + e.getMessage());
+            return fail("cannot listen on " + where + ": " + e.getMessage(), log);
         }
         HttpServer redirect;
         try {
@@ -204,10 +209,10 @@ final class ServeCommand implements Callable<Integer> {
         } catch (IOException e) {
             server.close();
             String redirectWhere = host.contains(":") ? "[" + host + "]:" + https.redirectPort : host + ":" + https.redirectPort;
-            return fail("cannot listen on " + redirectWhere + " (--redirect-http): " + reason(e));
+            return fail("cannot listen on " + redirectWhere + " (--redirect-http): " + reason(e), log);
         }
         // SIGHUP is caught before the first line: a script that reads it may send one at once.
-        Signals.forServer("porter serve", setup, server::reloadTls, System.out::println, System.err::println);
+        Signals.forServer("porter serve", setup, server::reloadTls, LogQueueOption.lines(log), System.err::println);
         System.out.println(ServerCommands.listeningLine(setup != null ? "https" : "http", Addresses.format(server.address())));
         System.out.println("Serving " + dir);
         warnIfNamesAreNotUtf8();
@@ -228,8 +233,10 @@ final class ServeCommand implements Callable<Integer> {
         System.out.flush();
         reach.openBrowser(server.address().getAddress().isAnyLocalAddress()
                 ? scheme + "://localhost:" + server.port() + "/" : local, System.err);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> Drain.run(Drain.of(server, redirect), balancer.drainGrace,
-                statusOptions.on, GRACE, System.out::println), "porter-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            Drain.run(Drain.of(server, redirect), balancer.drainGrace, statusOptions.on, GRACE, LogQueueOption.lines(log));
+            logQueue.close(log);
+        }, "porter-shutdown"));
 
         server.awaitStop();
         return ExitCode.OK.code();
@@ -252,14 +259,15 @@ final class ServeCommand implements Callable<Integer> {
      * The handler chain, outermost first: the verbose log (sees every answer), headers and CORS (on every answer,
      * errors and 401 included; preflights answered before authentication), authentication, the files.
      *
+     * @param log where the verbose log's lines go (null: the chain without it, to check the options first)
      * @throws IllegalArgumentException for an unreadable or malformed --auth-file
      */
-    private Handler handler(StaticFiles files, ServeAccessOptions.Level level) {
+    private Handler handler(StaticFiles files, ServeAccessOptions.Level level, AsyncAccessLog log) {
         Handler h = files;
         if (access.enabled()) h = new BasicAuth(access.users(), access.writesOnly).then(h);
         List<String[]> headers = features.headerPairs();
         if (!headers.isEmpty() || features.cors != null) h = new ResponseHeaders(headers, features.cors, features.upload).then(h);
-        if (level == ServeAccessOptions.Level.VERBOSE) h = new VerboseLog(System.out).then(h);
+        if (level == ServeAccessOptions.Level.VERBOSE && log != null) h = new VerboseLog(log::text).then(h);
         return h;
     }
 
@@ -348,6 +356,11 @@ final class ServeCommand implements Callable<Integer> {
     private static int fail(String message) {
         System.err.println("porter serve: " + message);
         return ExitCode.FAILURE.code();
+    }
+
+    private int fail(String message, AsyncAccessLog log) {
+        logQueue.close(log);
+        return fail(message);
     }
 
     private static String reason(Exception e) {

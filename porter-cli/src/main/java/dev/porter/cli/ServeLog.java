@@ -3,7 +3,6 @@ package dev.porter.cli;
 import dev.porter.http.AccessLog;
 
 import java.io.Console;
-import java.io.PrintStream;
 import java.lang.reflect.Method;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -13,10 +12,10 @@ import java.util.Locale;
  * The access log of {@code porter serve}: one line per request, by default in Common Log Format
  * ({@code 127.0.0.1 - - [01/May/2026:12:03:04 +0200] "GET / HTTP/1.1" 200 1234}), or Combined (plus referer and user
  * agent, what log analysers such as GoAccess read) or one JSON object (for log shippers); coloured by status class
- * on a terminal (2xx green, 3xx cyan, 4xx yellow, 5xx red; never JSON) and plain otherwise. Thread-safe: a line is
- * printed whole.
+ * on a terminal (2xx green, 3xx cyan, 4xx yellow, 5xx red; never JSON) and plain otherwise. Only makes the lines:
+ * an {@link dev.porter.http.AsyncAccessLog} writes them, on its own thread.
  */
-final class ServeLog implements AccessLog {
+final class ServeLog {
 
     private static final DateTimeFormatter TIME =
             DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT).withZone(ZoneId.systemDefault());
@@ -25,35 +24,26 @@ final class ServeLog implements AccessLog {
     /** The line formats of {@code --log-format}. */
     enum Format { COMMON, COMBINED, JSON }
 
-    private final PrintStream out;
     private final boolean colour;
     private final Format format;
 
-    ServeLog(PrintStream out, boolean colour) {
-        this(out, colour, Format.COMMON);
-    }
-
-    ServeLog(PrintStream out, boolean colour, Format format) {
-        this.out = out;
+    ServeLog(boolean colour, Format format) {
         this.colour = colour && format != Format.JSON;
         this.format = format;
     }
 
-    @Override
-    public void log(Entry e) {
+    /** @return the line for {@code e}, without its line end */
+    String line(AccessLog.Entry e) {
         String line = switch (format) {
             case COMMON -> format(e);
             case COMBINED -> combined(e);
             case JSON -> json(e);
         };
-        synchronized (out) {
-            out.println(colour ? colourOf(e.status()) + line + RESET : line);
-            out.flush();
-        }
+        return colour ? colourOf(e.status()) + line + RESET : line;
     }
 
     /** @return the Common Log Format line for {@code e}, with the target escaped so a line cannot be forged */
-    static String format(Entry e) {
+    static String format(AccessLog.Entry e) {
         StringBuilder sb = new StringBuilder(128);
         sb.append(Addresses.host(e.remote().getAddress())).append(" - - [").append(TIME.format(e.time())).append("] \"");
         escape(sb, e.method());
@@ -65,7 +55,7 @@ final class ServeLog implements AccessLog {
     }
 
     /** @return the Combined Log Format line: Common plus {@code "referer" "user agent"}, escaped the same way */
-    static String combined(Entry e) {
+    static String combined(AccessLog.Entry e) {
         StringBuilder sb = new StringBuilder(format(e)).append(" \"");
         escape(sb, e.referer() == null ? "-" : e.referer());
         sb.append("\" \"");
@@ -74,7 +64,7 @@ final class ServeLog implements AccessLog {
     }
 
     /** @return one JSON object per line (time in UTC, ISO 8601; duration in milliseconds with microseconds) */
-    static String json(Entry e) {
+    static String json(AccessLog.Entry e) {
         StringBuilder sb = new StringBuilder(256).append("{\"time\":\"").append(e.time()).append("\",\"remote\":\"")
                 .append(Addresses.host(e.remote().getAddress())).append("\",\"method\":");
         jsonString(sb, e.method());

@@ -3,10 +3,12 @@ package dev.porter.cli;
 import dev.porter.http.Filter;
 import dev.porter.http.Handler;
 import dev.porter.http.Headers;
+import dev.porter.http.HttpException;
 import dev.porter.http.Request;
 import dev.porter.http.Response;
+import dev.porter.http.Status;
 
-import java.io.PrintStream;
+import java.util.function.Consumer;
 
 /**
  * {@code --log-level verbose} (jwebserver's {@code -o verbose}): before each access-log line, the request's header
@@ -16,27 +18,32 @@ import java.io.PrintStream;
  */
 final class VerboseLog implements Filter {
 
-    private final PrintStream out;
+    /** Takes each request's lines at once, in order with the access log's (its queue's {@code text}). */
+    private final Consumer<String> out;
 
-    VerboseLog(PrintStream out) {
+    VerboseLog(Consumer<String> out) {
         this.out = out;
     }
 
     @Override
     public void filter(Request request, Response response, Handler next) throws Exception {
+        Status thrown = null;
         try {
             next.handle(request, response);
+        } catch (HttpException e) {
+            // Answered by throwing (StaticFiles' 404, 403, 400): the server sends this status after this filter, so
+            // the response still says 200 here.
+            if (!response.committed()) thrown = e.status();
+            throw e;
         } finally {
+            Status status = thrown != null ? thrown : response.status();
             StringBuilder sb = new StringBuilder(512);
             sb.append("> ").append(clean(request.method())).append(' ').append(clean(request.target())).append(' ')
                     .append(request.version()).append('\n');
             fields(sb, "> ", request.headers());
-            sb.append("< ").append(response.status().code()).append(' ').append(response.status().reason()).append('\n');
+            sb.append("< ").append(status.code()).append(' ').append(status.reason()).append('\n');
             fields(sb, "< ", response.headers());
-            synchronized (out) {
-                out.print(sb);
-                out.flush();
-            }
+            out.accept(sb.toString());
         }
     }
 

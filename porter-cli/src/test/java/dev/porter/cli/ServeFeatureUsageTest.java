@@ -52,6 +52,12 @@ class ServeFeatureUsageTest {
     }
 
     @Test
+    void theLogQueueHoldsAtLeastOneLine() {
+        usage("--log-queue must be 1 or more lines: 0", "serve", "--log-queue", "0");
+        usage("--log-queue must be 1 or more lines: -5", "demo", "--access-log", "--log-queue", "-5");
+    }
+
+    @Test
     void authOptionsMustMakeSense() {
         usage("--auth takes USER:PASSWORD", "serve", "--auth", "nopassword");
         usage("--auth-writes-only needs --auth or --auth-file", "serve", "--upload", "--auth-writes-only");

@@ -11,7 +11,8 @@ import java.util.function.Consumer;
 
 /**
  * Receives one entry per completed request. Called on the connection's thread after the response was written,
- * so an implementation must be thread-safe and quick. {@link #combined(Consumer)} writes the Combined Log Format.
+ * so an implementation must be thread-safe and quick. {@link #combined(Consumer)} writes the Combined Log Format;
+ * where the output may block (a pipe nobody reads), {@link AsyncAccessLog} keeps requests from waiting for it.
  */
 @FunctionalInterface
 public interface AccessLog {
