@@ -195,13 +195,16 @@ public record HttpConfig(ServerConfig server, int maxRequestLineLength, int maxH
         public Builder strictTransportSecurity(Duration maxAge) { strictTransportSecurity = maxAge; return this; }
 
         /**
-         * Serves HTTPS: every connection runs TLS first. Unless set, ALPN offers {@code h2} (while HTTP/2 is
-         * enabled) and {@code http/1.1}, and a client
+         * Serves HTTPS: every connection runs TLS first. Unless set, ALPN accepts {@code h2} (while HTTP/2 is
+         * enabled), {@code http/1.1} and {@code http/1.0} (in that order of preference; curl's {@code --http1.0}
+         * offers that name alone, and nginx and h2o accept it), and a client
          * that sends plain HTTP to the port is answered {@code 400} in plaintext saying so (as nginx does).
          */
         public Builder tls(TlsConfig t) {
             if (t != null) {
-                if (t.applicationProtocols().isEmpty()) t = t.withApplicationProtocols(List.of("h2", "http/1.1"));
+                if (t.applicationProtocols().isEmpty()) {
+                    t = t.withApplicationProtocols(List.of("h2", "http/1.1", "http/1.0"));
+                }
                 if (t.plaintextReply() == null) t = t.withPlaintextReply(PLAINTEXT_REPLY);
             }
             server = server.withTls(t);

@@ -182,6 +182,20 @@ class HttpsRealClientsTest {
     }
 
     @Test
+    void curlHttp10OffersOnlyHttp10ByAlpnAndIsServedAsNginxAndH2oServeIt() throws Exception {
+        // `curl -0` / `--http1.0` over https offers the ALPN name http/1.0 alone (RFC 7301's registry has it).
+        // nginx and h2o accept it; refusing it (no_application_protocol) failed the handshake of a server that
+        // answers HTTP/1.0 requests anyway.
+        String curl = require("curl").toString();
+        ExternalTool.Result r = succeed(curl, "-sS", "-v", "--http1.0", "--cacert", ca.caFile().toString(), url("/who"));
+        assertThat(r.stderr()).contains("ALPN: offers http/1.0").contains("ALPN: server accepted http/1.0")
+                .contains("HTTP/1.1 200");
+        assertThat(r.stdout()).isEqualTo("https TLSv1.3 http/1.0 localhost");
+        ExternalTool.Result both = sClient("-alpn", "http/1.0,http/1.1");
+        assertThat(both.stdout()).as("http/1.1 preferred").contains("ALPN protocol: http/1.1");
+    }
+
+    @Test
     void curlWithoutTheCaRefusesTheCertificate() throws Exception {
         String curl = require("curl").toString();
         ExternalTool.Result r = run(curl, "-sS", url("/who"));

@@ -116,6 +116,12 @@ final class H2Server {
                         throw e;
                     }
                 })
+                .get("/answer-then-gate", (req, res) -> {
+                    // The whole answer is out (END_STREAM) before the handler's thread waits at the gate.
+                    res.send("answered");
+                    gate.pass();
+                    gate.finished.incrementAndGet();
+                })
                 .post("/gate", (req, res) -> {
                     gate.pass();
                     res.send("released");

@@ -445,6 +445,29 @@ class Rfc9113FramingTest {
         }
     }
 
+    @Test
+    void s5_1_2_aStreamAnsweredInFullNoLongerCountsWhileItsHandlerRuns() throws Exception {
+        // §5.1.2 counts open and half-closed streams only: once the request and the response have both ended the
+        // stream is closed, and a client (Chromium, with a page of hundreds of assets) opens the next one at once.
+        // Counting it until its handler's thread ended refused that one (RST_STREAM REFUSED_STREAM).
+        H2Server.Gate gate = new H2Server.Gate();
+        HttpServer s = H2Server.start(Http2Config.defaults().withMaxConcurrentStreams(2), gate);
+        try (H2Client c = H2Client.connect(s)) {
+            int a = c.request("GET", "/answer-then-gate", true);
+            int b = c.request("GET", "/answer-then-gate", true);
+            assertThat(c.await(a).text()).isEqualTo("answered");
+            assertThat(c.await(b).text()).isEqualTo("answered");
+            gate.awaitEntered(2); // both handlers still running, their streams closed
+            int next = c.request("GET", "/hello", true);
+            H2Client.Exchange x = c.await(next);
+            assertThat(x.reset).as("reset").isNull();
+            assertThat(x.text()).isEqualTo("hello");
+            gate.open();
+        } finally {
+            s.close();
+        }
+    }
+
     // ---- §5.2, §6.9 flow control -----------------------------------------------------------------------------
 
     @Test

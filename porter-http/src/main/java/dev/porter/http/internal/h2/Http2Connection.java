@@ -410,6 +410,11 @@ public final class Http2Connection {
         streams.ended(s);
     }
 
+    /** A stream closed (§5.1) before its exchange is over: it no longer counts toward the limit (§5.1.2). */
+    void streamClosed() {
+        streams.closed();
+    }
+
     private void windowUpdate() {
         int id = parser.streamId();
         if (id == 0) {

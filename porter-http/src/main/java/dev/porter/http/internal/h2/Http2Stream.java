@@ -30,6 +30,8 @@ final class Http2Stream {
     private boolean remoteEnded;
     /** The body is no longer wanted ({@link #discard}): DATA arriving now is not kept. */
     private boolean discarded;
+    /** The stream no longer counts toward the concurrency limit (§5.1.2); guarded by {@link #lock}. */
+    private boolean slotFreed;
     private long received;
     /** The content-length the request declared, or -1 (checked against the DATA received, §8.1.1). */
     final long declaredLength;
@@ -112,6 +114,37 @@ final class Http2Stream {
         lock.lock();
         try {
             return remoteEnded;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- the concurrency limit (§5.1.2) ----------------------------------------------------------------------
+
+    /**
+     * Our last frame is about to leave (the writer calls this before writing it, so the peer cannot have seen it
+     * yet). If the request ended too, the stream is closed (§5.1): it stops counting toward
+     * SETTINGS_MAX_CONCURRENT_STREAMS now, although its handler's thread has not ended, because the peer may open
+     * the next stream as soon as it reads that frame.
+     */
+    void closingLocally() {
+        lock.lock();
+        try {
+            if (!remoteEnded || slotFreed) return;
+            slotFreed = true;
+        } finally {
+            lock.unlock();
+        }
+        connection.streamClosed();
+    }
+
+    /** @return true the first time only: the caller frees the stream's place among the concurrent ones */
+    boolean freeSlot() {
+        lock.lock();
+        try {
+            if (slotFreed) return false;
+            slotFreed = true;
+            return true;
         } finally {
             lock.unlock();
         }

@@ -127,6 +127,7 @@ final class Http2Writer {
      */
     void headers(Http2Stream stream, FieldSource fields, boolean endStream, boolean flush) throws IOException {
         int max = fields.maxLength();
+        if (endStream) stream.closingLocally();
         writeLock.lock();
         try {
             int n = encodeHeaders(stream, fields, max, endStream, 0);
@@ -147,6 +148,7 @@ final class Http2Writer {
     void response(Http2Stream stream, FieldSource head, byte[] body, int off, int len) throws IOException {
         int max = head.maxLength();
         int n = windows.tryAcquire(stream, Math.min(len, peerMaxFrameSize));
+        if (n == len) stream.closingLocally();
         writeLock.lock();
         try {
             int end = encodeHeaders(stream, head, max, false, SMALL_DATA);
@@ -218,6 +220,7 @@ final class Http2Writer {
                 n = windows.acquire(stream, want);
             }
             boolean last = endStream && n == len;
+            if (last) stream.closingLocally();
             writeLock.lock();
             try {
                 // A small frame in one write; a large one's payload from where it is, without a copy.
@@ -274,6 +277,7 @@ final class Http2Writer {
                 sent += n;
                 last = sent == length;
             }
+            if (last) stream.closingLocally();
             DataBatch batch = DataBatch.acquire();
             try {
                 for (int i = 0; i < frames; i++) batch.frame(sizes[i], last && i == frames - 1, stream.id);
@@ -295,6 +299,7 @@ final class Http2Writer {
     }
 
     private void emptyData(Http2Stream stream) throws IOException {
+        stream.closingLocally();
         writeLock.lock();
         try {
             byte[] b = room(FrameParser.HEADER_LENGTH);

@@ -6,6 +6,7 @@ import dev.porter.http.internal.status.Metrics;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -31,6 +32,11 @@ final class StreamTable {
     private final int maxHeaderBytes;
     private final Budget resets;
     private final StreamMap streams = new StreamMap();
+    /**
+     * Streams that count toward {@code maxConcurrentStreams}: those in the map less the ones already closed by
+     * both ends whose handler is still finishing (§5.1.2 counts open and half-closed streams only).
+     */
+    private final AtomicInteger counted = new AtomicInteger();
     private final ReentrantLock endedLock = new ReentrantLock();
     private final Condition streamEnded = endedLock.newCondition();
     /** The highest stream identifier the client used; the reader thread's. */
@@ -108,8 +114,9 @@ final class StreamTable {
         lastStreamId = id;
         if (goingAway) return; // §6.8: streams after our GOAWAY are ignored
         // §5.1.2: the limit counts every open stream, those answered 431 too (each holds a thread until its answer
-        // is out, which a client that keeps its window shut can delay to the write timeout).
-        if (streams.size() >= maxConcurrentStreams) {
+        // is out, which a client that keeps its window shut can delay to the write timeout), and those the peer
+        // reset until their handler has ended (rapid reset). A stream both ends closed is not counted any more.
+        if (counted.get() >= maxConcurrentStreams) {
             resets.spend("refused streams");
             throw Http2Exception.stream(id, Http2Error.REFUSED_STREAM, "too many concurrent streams");
         }
@@ -127,12 +134,19 @@ final class StreamTable {
         Http2Stream s = new Http2Stream(id, connection, streamWindow, flow.peerInitialWindowSize(), declaredLength);
         streams.put(s);
         connection.count(Metrics.H2_STREAMS);
+        counted.incrementAndGet();
         return s;
+    }
+
+    /** A stream closed by both ends (§5.1) while its handler finishes: its place is free for the next one. */
+    void closed() {
+        counted.decrementAndGet();
     }
 
     /** Called when a stream's exchange is over: its slot is free again. */
     void ended(Http2Stream s) {
         if (s.resetSent) noteReset(s.id);
+        if (s.freeSlot()) counted.decrementAndGet();
         streams.remove(s.id);
         connection.count(Metrics.H2_STREAMS_ENDED);
         // Only a drain waits for streams to end: the lock and signal are skipped otherwise. (The remove above and
