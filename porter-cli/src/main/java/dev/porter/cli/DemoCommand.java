@@ -53,9 +53,6 @@ final class DemoCommand implements Callable<Integer> {
     StatusOptions statusOptions;
 
     @Mixin
-    ThreadOptions threads;
-
-    @Mixin
     TlsOptions tls;
 
     @Mixin
@@ -92,7 +89,7 @@ final class DemoCommand implements Callable<Integer> {
         builder.server(builder.build().server().withMaxConnections(maxConnections, OverflowPolicy.CLOSE));
         if (statusOptions.on) builder.statusPage(statusOptions.page(balancer.drainGrace));
         HttpConfig config = https.apply(builder.maxBodySize(maxBody).accessLog(log), setup).build();
-        config = config.toBuilder().server(threads.apply(balancer.apply(config.server())))
+        config = config.toBuilder().server(balancer.apply(config.server()))
                 .trustedProxies(trustForwarded ? balancer.trustedProxies() : java.util.List.of()).build();
         HttpServer server;
         HttpServer redirect;

@@ -136,9 +136,6 @@ final class ProxyCommand implements Callable<Integer> {
     boolean accessLog;
 
     @Mixin
-    ThreadOptions threads;
-
-    @Mixin
     StatusOptions statusOptions;
 
     /** As BalancerOptions' (whose --trusted-proxy means another thing here, so it is not mixed in whole). */
@@ -172,7 +169,6 @@ final class ProxyCommand implements Callable<Integer> {
         AsyncAccessLog log = accessLog ? logQueue.start("porter proxy", AccessLog.Entry::combined) : null;
         HttpConfig.Builder http = HttpConfig.builder().host(server.bind).port(port).maxBodySize(Long.MAX_VALUE).accessLog(log);
         if (setup != null) http.tls(setup.config());
-        http.server(threads.apply(http.build().server()));
         // The page's paths are answered by the server in front of the handler: never forwarded (docs/proxy.md).
         if (statusOptions.on) http.statusPage(statusOptions.page(drainGrace));
         ProxyHandler handler = ProxyHandler.of(config);

@@ -91,9 +91,6 @@ final class ServeCommand implements Callable<Integer> {
     StatusOptions statusOptions;
 
     @Mixin
-    ThreadOptions threads;
-
-    @Mixin
     TlsOptions tls;
 
     @Mixin
@@ -186,7 +183,7 @@ final class ServeCommand implements Callable<Integer> {
         // body declared over it itself, naming the limit plus the allowance to a user who set the limit.
         if (features.upload) builder.maxBodySize(Long.MAX_VALUE);
         HttpConfig config = https.apply(builder, setup).build();
-        config = config.toBuilder().server(threads.apply(balancer.apply(config.server())))
+        config = config.toBuilder().server(balancer.apply(config.server()))
                 .trustedProxies(trustForwarded ? balancer.trustedProxies() : java.util.List.of()).build();
         String where = host.contains(":") ? "[" + host + "]:" + port : host + ":" + port;
         HttpServer server;

@@ -21,18 +21,10 @@ import java.util.Objects;
  * @param reusePort      SO_REUSEPORT on the welcome socket, so several processes may listen on the same address
  *                       and port and the kernel spreads new connections among them. Default false. Where the
  *                       platform lacks it, {@link Server#start} fails with {@link UnsupportedOperationException}
- * @param platformThreads most conversations served on platform threads at once, from a pool the server keeps
- *                       (an idle one ends after 30 s); beyond that many, and when 0, each runs on a virtual thread.
- *                       Either way a connection being served has a thread of its own and a parked idle connection
- *                       none. A platform thread blocked in a read is woken by the kernel directly, where a
- *                       virtual thread's every wait goes through the JDK's poller and scheduler: a conversation
- *                       that waits often and briefly (a reverse proxy, twice per exchange) costs less CPU on one
- *                       (docs/performance.md). Each costs a kernel thread and its stack, hence the bound.
- *                       Default 0
  */
 public record ServerConfig(String host, int port, int backlog, int maxConnections, OverflowPolicy overflow,
                            boolean reuseAddress, ConnectionConfig connection, TlsConfig tls,
-                           ProxyProtocolConfig proxyProtocol, boolean reusePort, int platformThreads) {
+                           ProxyProtocolConfig proxyProtocol, boolean reusePort) {
 
     /** Validates every value. */
     public ServerConfig {
@@ -42,14 +34,6 @@ public record ServerConfig(String host, int port, int backlog, int maxConnection
         if (port < 0 || port > 65535) throw new IllegalArgumentException("port must be 0..65535: " + port);
         if (backlog < 1) throw new IllegalArgumentException("backlog must be >= 1: " + backlog);
         if (maxConnections < 1) throw new IllegalArgumentException("maxConnections must be >= 1: " + maxConnections);
-        if (platformThreads < 0) throw new IllegalArgumentException("platformThreads must be >= 0: " + platformThreads);
-    }
-
-    /** A server whose conversations all run on virtual threads; see the canonical constructor. */
-    public ServerConfig(String host, int port, int backlog, int maxConnections, OverflowPolicy overflow,
-                        boolean reuseAddress, ConnectionConfig connection, TlsConfig tls,
-                        ProxyProtocolConfig proxyProtocol, boolean reusePort) {
-        this(host, port, backlog, maxConnections, overflow, reuseAddress, connection, tls, proxyProtocol, reusePort, 0);
     }
 
     /** A server without PROXY protocol or SO_REUSEPORT; see the canonical constructor. */
@@ -76,52 +60,47 @@ public record ServerConfig(String host, int port, int backlog, int maxConnection
 
     /** @return a copy bound to this host */
     public ServerConfig withHost(String h) {
-        return new ServerConfig(h, port, backlog, maxConnections, overflow, reuseAddress, connection, tls, proxyProtocol, reusePort, platformThreads);
+        return new ServerConfig(h, port, backlog, maxConnections, overflow, reuseAddress, connection, tls, proxyProtocol, reusePort);
     }
 
     /** @return a copy bound to this port */
     public ServerConfig withPort(int p) {
-        return new ServerConfig(host, p, backlog, maxConnections, overflow, reuseAddress, connection, tls, proxyProtocol, reusePort, platformThreads);
+        return new ServerConfig(host, p, backlog, maxConnections, overflow, reuseAddress, connection, tls, proxyProtocol, reusePort);
     }
 
     /** @return a copy with this listen backlog */
     public ServerConfig withBacklog(int b) {
-        return new ServerConfig(host, port, b, maxConnections, overflow, reuseAddress, connection, tls, proxyProtocol, reusePort, platformThreads);
+        return new ServerConfig(host, port, b, maxConnections, overflow, reuseAddress, connection, tls, proxyProtocol, reusePort);
     }
 
     /** @return a copy allowing at most this many connections, handling more as {@code policy} says */
     public ServerConfig withMaxConnections(int max, OverflowPolicy policy) {
-        return new ServerConfig(host, port, backlog, max, policy, reuseAddress, connection, tls, proxyProtocol, reusePort, platformThreads);
+        return new ServerConfig(host, port, backlog, max, policy, reuseAddress, connection, tls, proxyProtocol, reusePort);
     }
 
     /** @return a copy with SO_REUSEADDR on or off */
     public ServerConfig withReuseAddress(boolean on) {
-        return new ServerConfig(host, port, backlog, maxConnections, overflow, on, connection, tls, proxyProtocol, reusePort, platformThreads);
+        return new ServerConfig(host, port, backlog, maxConnections, overflow, on, connection, tls, proxyProtocol, reusePort);
     }
 
     /** @return a copy whose connections use these limits */
     public ServerConfig withConnection(ConnectionConfig c) {
-        return new ServerConfig(host, port, backlog, maxConnections, overflow, reuseAddress, c, tls, proxyProtocol, reusePort, platformThreads);
+        return new ServerConfig(host, port, backlog, maxConnections, overflow, reuseAddress, c, tls, proxyProtocol, reusePort);
     }
 
     /** @return a copy serving every connection over TLS ({@code null}: plaintext) */
     public ServerConfig withTls(TlsConfig t) {
-        return new ServerConfig(host, port, backlog, maxConnections, overflow, reuseAddress, connection, t, proxyProtocol, reusePort, platformThreads);
+        return new ServerConfig(host, port, backlog, maxConnections, overflow, reuseAddress, connection, t, proxyProtocol, reusePort);
     }
 
     /** @return a copy requiring a PROXY protocol header from trusted peers ({@code null}: none) */
     public ServerConfig withProxyProtocol(ProxyProtocolConfig p) {
-        return new ServerConfig(host, port, backlog, maxConnections, overflow, reuseAddress, connection, tls, p, reusePort, platformThreads);
+        return new ServerConfig(host, port, backlog, maxConnections, overflow, reuseAddress, connection, tls, p, reusePort);
     }
 
     /** @return a copy with SO_REUSEPORT on or off */
     public ServerConfig withReusePort(boolean on) {
-        return new ServerConfig(host, port, backlog, maxConnections, overflow, reuseAddress, connection, tls, proxyProtocol, on, platformThreads);
-    }
-
-    /** @return a copy serving up to {@code n} conversations at once on pooled platform threads (0: none) */
-    public ServerConfig withPlatformThreads(int n) {
-        return new ServerConfig(host, port, backlog, maxConnections, overflow, reuseAddress, connection, tls, proxyProtocol, reusePort, n);
+        return new ServerConfig(host, port, backlog, maxConnections, overflow, reuseAddress, connection, tls, proxyProtocol, on);
     }
 
     /** @return a copy whose connections close after this much silence between messages */

@@ -20,13 +20,13 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The welcome socket at work: binds, listens, and only accepts. Every accepted client socket is handed to a thread
- * of its own running the protocol (a virtual thread, or a pooled platform thread: {@link ConnectionThreads}), and
- * the loop goes straight back to {@code accept()}. Also owns the
+ * The welcome socket at work: binds, listens, and only accepts. Every accepted client socket is handed to a new
+ * virtual thread running the protocol, and the loop goes straight back to {@code accept()}. Also owns the
  * bookkeeping the public {@code Server} reports: live connections, counters, graceful stop.
  */
 public final class AcceptLoop implements ConnectionOwner {
@@ -44,7 +44,7 @@ public final class AcceptLoop implements ConnectionOwner {
     private final ServerSocketChannel welcome;
     private final InetSocketAddress bound;
     private final BufferPool pool = BufferPool.shared();
-    private final ConnectionThreads threads;
+    private final ThreadFactory threads = Thread.ofVirtual().factory();
     private final Set<SocketConnection> live = ConcurrentHashMap.newKeySet();
     private final Semaphore slots;
     private final IdlePoller poller;
@@ -87,7 +87,6 @@ public final class AcceptLoop implements ConnectionOwner {
         this.poller = new IdlePoller("porter-idle-" + bound.getPort(), this::resume, this::ended,
                 overridesExpired(protocol) ? this::expired : this::ended);
         this.acceptThread = Thread.ofPlatform().name("porter-welcome-" + bound.getPort()).unstarted(this::acceptLoop);
-        this.threads = new ConnectionThreads(config.platformThreads(), "porter-conn-" + bound.getPort() + "-");
     }
 
     /** @return the address actually bound (the real port when 0 was asked) */
@@ -161,10 +160,10 @@ public final class AcceptLoop implements ConnectionOwner {
         resume(c);
     }
 
-    /** Runs (or resumes) the protocol for {@code c} on a thread of its own (see {@link ConnectionThreads}). */
+    /** Runs (or resumes) the protocol for {@code c} on a new virtual thread. */
     private void resume(SocketConnection c) {
         runningThreads.incrementAndGet();
-        threads.start(() -> converse(c));
+        threads.newThread(() -> converse(c)).start();
     }
 
     private void converse(SocketConnection c) {
@@ -205,7 +204,7 @@ public final class AcceptLoop implements ConnectionOwner {
     /** A parked connection's idle timeout passed: the protocol says goodbye on a thread of its own, then it closes. */
     private void expired(SocketConnection c) {
         runningThreads.incrementAndGet();
-        threads.start(() -> {
+        threads.newThread(() -> {
             c.thread = Thread.currentThread();
             try {
                 c.channel.configureBlocking(true);
@@ -218,7 +217,7 @@ public final class AcceptLoop implements ConnectionOwner {
                 endConversation(c);
                 runningThreads.decrementAndGet();
             }
-        });
+        }).start();
     }
 
     /** @return true if {@code p} has something to say to an expiring connection (else no thread is started) */
@@ -347,7 +346,6 @@ public final class AcceptLoop implements ConnectionOwner {
         for (SocketConnection c : live) {
             if (c != caller) ended(c);
         }
-        threads.shutdown();
         if (tls != null) tls.close();
         return forced;
     }
