@@ -71,6 +71,37 @@ class DeployFilesTest {
     }
 
     @Test
+    void theSystemdUnitsLocaleLetsPorterServeNonAsciiFileNames(@TempDir Path dir) throws Exception {
+        // systemd starts a service with no LANG: the JVM then decodes file names as ASCII, so café.txt is a 400 and
+        // missing from listings (found by a browser journey). The unit sets a UTF-8 locale.
+        String lang = Files.readAllLines(deploy("porter@.service")).stream()
+                .filter(l -> l.startsWith("Environment=LANG=")).findFirst().orElseThrow()
+                .substring("Environment=LANG=".length());
+        // The name written by the shell, whatever locale this test runs in: c a f U+00E9 in UTF-8.
+        Process touch = new ProcessBuilder("sh", "-c", "printf hi > \"$(printf 'caf\\303\\251.txt')\"")
+                .directory(dir.toFile()).start();
+        assertThat(touch.waitFor()).isZero();
+        assertThat(statusOf(null, dir)).as("no locale, as systemd without the line").isEqualTo(400);
+        assertThat(statusOf(lang, dir)).as("the unit's locale").isEqualTo(200);
+    }
+
+    /** @return the status of GET /café.txt from {@code porter serve dir} started with LANG={@code lang} (null: none) */
+    private static int statusOf(String lang, Path dir) throws Exception {
+        try (PorterProcess porter = PorterProcess.startWithLocale(new PorterProcess.Locale(false, lang),
+                "serve", dir.toString(), "-p", "0", "--quiet")) {
+            int port = porter.listeningPort("http");
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                s.setSoTimeout((int) TestServers.TIMEOUT.toMillis());
+                s.getOutputStream().write("GET /caf%C3%A9.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                String statusLine = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(),
+                        java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+                return Integer.parseInt(statusLine.split(" ")[1]);
+            }
+        }
+    }
+
+    @Test
     void theSystemdUnitsPorterAnswersTheShippedHaproxyHealthCheck(@TempDir Path dir) throws Exception {
         // The unit and haproxy.cfg are one setup: HAProxy checks GET /.porter/readyz behind a PROXY header, so the
         // unit's command must turn the status page on (without it every check is a 404 and every node is down).

@@ -35,13 +35,28 @@ final class PorterProcess implements AutoCloseable {
 
     /** Starts {@code porter ARGS...}, with SIGINT at its default action (a test runner may have ignored it). */
     static PorterProcess start(String... args) {
+        return startWithLocale(Locale.INHERITED, args);
+    }
+
+    /** The locale a started process gets: the test's own, or LANG alone (or nothing) with LC_ALL and LC_CTYPE unset. */
+    record Locale(boolean inherited, String lang) {
+        static final Locale INHERITED = new Locale(true, null);
+    }
+
+    /** Starts {@code porter ARGS...} with {@code locale} (as a service manager that sets none would start it). */
+    static PorterProcess startWithLocale(Locale locale, String... args) {
         List<String> command = new ArrayList<>();
         if (envResetsSignals()) command.addAll(List.of("env", "--default-signal=INT"));
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
         command.addAll(List.of(args));
         try {
-            return new PorterProcess(new ProcessBuilder(command).start());
+            ProcessBuilder pb = new ProcessBuilder(command);
+            if (!locale.inherited()) {
+                pb.environment().keySet().removeAll(List.of("LANG", "LC_ALL", "LC_CTYPE"));
+                if (locale.lang() != null) pb.environment().put("LANG", locale.lang());
+            }
+            return new PorterProcess(pb.start());
         } catch (IOException e) {
             throw new UncheckedIOException("could not start " + command, e);
         }
