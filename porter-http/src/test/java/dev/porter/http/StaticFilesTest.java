@@ -62,6 +62,19 @@ class StaticFilesTest {
     }
 
     @Test
+    void typesStreamingImageAndXhtmlFilesAsNginxDoes() throws IOException {
+        // With nosniff a wrong type is final: an HLS playlist and its segments, HEIC and JPEG XL photos and XHTML
+        // were served as application/octet-stream or text/html (found by a browser journey; nginx's mime.types).
+        String[][] expected = {
+                {"live.m3u8", "application/vnd.apple.mpegurl"}, {"seg1.ts", "video/mp2t"},
+                {"photo.heic", "image/heic"}, {"photo.jxl", "image/jxl"},
+                {"page.xhtml", "application/xhtml+xml; charset=utf-8"}};
+        for (String[] e : expected) Files.writeString(root.resolve(e[0]), "x");
+        StaticClient client = start();
+        for (String[] e : expected) assertThat(client.get("/" + e[0]).header("Content-Type")).as(e[0]).isEqualTo(e[1]);
+    }
+
+    @Test
     void servesAFileWithTypeLengthValidatorsAndNosniff() throws IOException {
         StaticClient.Reply r = start().get("/app.css");
         assertThat(r.status()).isEqualTo(200);

@@ -18,7 +18,8 @@ public final class MediaTypes {
     private static final Map<String, String> BY_EXTENSION = new HashMap<>(128);
 
     static {
-        text("text/html", "html", "htm", "xhtml");
+        text("text/html", "html", "htm");
+        text("application/xhtml+xml", "xhtml");
         text("text/css", "css");
         text("text/javascript", "js", "mjs", "cjs"); // RFC 9239: text/javascript is the one type for scripts
         text("application/json", "json", "map");
@@ -42,6 +43,8 @@ public final class MediaTypes {
         binary("image/gif", "gif");
         binary("image/webp", "webp");
         binary("image/avif", "avif");
+        binary("image/heic", "heic");
+        binary("image/jxl", "jxl");
         binary("image/bmp", "bmp");
         binary("image/tiff", "tif", "tiff");
         binary("image/x-icon", "ico", "cur");
@@ -57,6 +60,8 @@ public final class MediaTypes {
         binary("video/ogg", "ogv");
         binary("video/quicktime", "mov");
         binary("video/x-matroska", "mkv");
+        binary("video/mp2t", "ts"); // an MPEG transport stream (HLS segments), as nginx: TypeScript is never run raw
+        binary("application/vnd.apple.mpegurl", "m3u8"); // an HLS playlist (RFC 8216 §4)
         binary("audio/mpeg", "mp3");
         binary("audio/ogg", "ogg", "oga");
         binary("audio/opus", "opus");
