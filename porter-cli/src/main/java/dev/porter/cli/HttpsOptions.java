@@ -4,6 +4,8 @@ import dev.porter.http.AccessLog;
 import dev.porter.http.HttpConfig;
 import dev.porter.http.HttpServer;
 import dev.porter.http.HttpsRedirect;
+import picocli.CommandLine.IParameterConsumer;
+import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -11,6 +13,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Stack;
 
 /**
  * Options of the HTTP server commands ({@code serve}, {@code demo}) that only mean something over TLS (a picocli
@@ -32,10 +35,26 @@ public final class HttpsOptions {
                     + "redirect to https (0 = any free port). Needs --tls.")
     Integer redirectPort;
 
-    @Option(names = "--hsts", paramLabel = "SECONDS", arity = "0..1", fallbackValue = "" + DEFAULT_HSTS_SECONDS,
+    @Option(names = "--hsts", paramLabel = "SECONDS", arity = "0..1", parameterConsumer = OptionalSeconds.class,
             description = "Send Strict-Transport-Security: max-age=SECONDS over https (default age: one year). "
                     + "Off unless given: browsers then refuse plain http to this host, on every port, for that long.")
     Long hstsSeconds;
+
+    /**
+     * Takes {@code --hsts}'s SECONDS only when the next argument is a number, else the default age: with picocli's
+     * own optional value, {@code serve --tls --hsts site} read the folder as the seconds ("'site' is not a long").
+     */
+    static final class OptionalSeconds implements IParameterConsumer {
+        @Override
+        public void consumeParameters(Stack<String> args, ArgSpec option, CommandSpec command) {
+            String next = args.isEmpty() ? "" : args.peek();
+            long seconds = DEFAULT_HSTS_SECONDS;
+            if (!next.isEmpty() && next.length() <= 18 && next.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                seconds = Long.parseLong(args.pop());
+            }
+            option.setValue(seconds);
+        }
+    }
 
     /**
      * Checks the options against the TLS ones.

@@ -138,6 +138,24 @@ class TlsBadInputTest {
     }
 
     @Test
+    void hstsWithoutSecondsLeavesTheFolderThatFollowsItAsTheFolder() {
+        // "porter serve --tls --hsts site" read "site" as the optional SECONDS: "'site' is not a long".
+        ServeCommand serve = new ServeCommand();
+        new picocli.CommandLine(serve).parseArgs("--tls", "--hsts", site.toString());
+        assertThat(serve.dirArgument).isEqualTo(site);
+        assertThat(serve.https.hstsSeconds).isEqualTo(HttpsOptions.DEFAULT_HSTS_SECONDS);
+
+        ServeCommand withAge = new ServeCommand();
+        new picocli.CommandLine(withAge).parseArgs("--tls", "--hsts", "600", site.toString());
+        assertThat(withAge.https.hstsSeconds).isEqualTo(600);
+        assertThat(withAge.dirArgument).isEqualTo(site);
+
+        ServeCommand attached = new ServeCommand();
+        new picocli.CommandLine(attached).parseArgs("--tls", "--hsts=60", site.toString());
+        assertThat(attached.https.hstsSeconds).isEqualTo(60);
+    }
+
+    @Test
     void optionsThatNeedTlsWithoutItAreUsageErrors() {
         for (String[] args : new String[][] {
                 {"serve", site.toString(), "--redirect-http", "8080"},
