@@ -1,15 +1,21 @@
 package dev.porter.cli;
 
 import dev.porter.http.StaticFeatures;
+import picocli.CommandLine.IParameterConsumer;
+import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.Stack;
 
 /**
  * What {@code porter serve} does beyond serving files (a picocli mixin): uploads, zip downloads, single-page-app
@@ -48,10 +54,30 @@ final class ServeFeatureOptions {
     @Option(names = "--pretty-urls", description = "Serve /about from about.html when /about does not exist.")
     boolean prettyUrls;
 
-    @Option(names = "--cors", paramLabel = "ORIGIN", arity = "0..1", fallbackValue = "*",
+    @Option(names = "--cors", paramLabel = "ORIGIN", arity = "0..1", parameterConsumer = OptionalOrigin.class,
             description = "Let pages of other sites read the files: any site (*, the default) or only ORIGIN "
                     + "(like https://app.example), which may also send credentials and upload.")
     String cors;
+
+    /**
+     * Takes the next argument as {@code --cors}'s ORIGIN unless it is an option or an existing folder, else {@code *}:
+     * with picocli's own optional value, {@code serve --cors site} read the folder as the origin (a usage error).
+     */
+    static final class OptionalOrigin implements IParameterConsumer {
+        @Override
+        public void consumeParameters(Stack<String> args, ArgSpec option, CommandSpec command) {
+            String next = args.isEmpty() ? "" : args.peek();
+            option.setValue(!next.isEmpty() && !next.startsWith("-") && !isFolder(next) ? args.pop() : "*");
+        }
+
+        private static boolean isFolder(String name) {
+            try {
+                return Files.isDirectory(Path.of(name));
+            } catch (InvalidPathException e) {
+                return false;
+            }
+        }
+    }
 
     @Option(names = {"-H", "--header"}, paramLabel = "'NAME: VALUE'",
             description = "Add this header to every response (repeatable).")

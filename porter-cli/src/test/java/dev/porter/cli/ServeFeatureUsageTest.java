@@ -1,6 +1,9 @@
 package dev.porter.cli;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,6 +14,25 @@ class ServeFeatureUsageTest {
         Cli.Result r = Cli.run(args);
         assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
         assertThat(r.err()).contains(expected);
+    }
+
+    @Test
+    void corsWithoutAnOriginLeavesTheFolderThatFollowsItAsTheFolder(@TempDir Path site) {
+        // "porter serve --cors site" read the folder as the origin: a usage error instead of any site allowed.
+        ServeCommand bare = new ServeCommand();
+        new picocli.CommandLine(bare).parseArgs("--cors", site.toString());
+        assertThat(bare.features.cors).isEqualTo("*");
+        assertThat(bare.dirArgument).isEqualTo(site);
+
+        ServeCommand origin = new ServeCommand();
+        new picocli.CommandLine(origin).parseArgs("--cors", "https://app.example", site.toString());
+        assertThat(origin.features.cors).isEqualTo("https://app.example");
+        assertThat(origin.dirArgument).isEqualTo(site);
+
+        ServeCommand star = new ServeCommand();
+        new picocli.CommandLine(star).parseArgs("--cors=*");
+        assertThat(star.features.cors).isEqualTo("*");
+        assertThat(star.dirArgument).isNull();
     }
 
     @Test
