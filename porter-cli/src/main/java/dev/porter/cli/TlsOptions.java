@@ -108,11 +108,30 @@ public final class TlsOptions {
         KeySource source;
         if (isPkcs12(cert)) {
             String password = env.get(PASSWORD_VARIABLE);
+            if (password == null) requireNoPassword(cert);
             source = new KeySource.Pkcs12(cert, password == null ? new char[0] : password.toCharArray());
         } else {
             source = new KeySource.Pem(cert, key != null ? key : cert);
         }
         return new Setup(commandLine(TlsConfig.of(source)), source, null);
+    }
+
+    /**
+     * A PKCS#12 store that has a password, given none: says where the password goes (the server's own load would say
+     * "wrong password", though none was given). Any other problem with the file is left to that load, which names it.
+     */
+    private static void requireNoPassword(Path p12) throws TlsSetupException {
+        try (InputStream in = Files.newInputStream(p12)) {
+            KeyStore.getInstance("PKCS12").load(in, new char[0]);
+        } catch (java.io.IOException e) {
+            // The JDK reports a password mismatch as an IOException caused by UnrecoverableKeyException.
+            if (e.getCause() instanceof java.security.UnrecoverableKeyException) {
+                throw new TlsSetupException("cannot open PKCS#12 file " + p12 + ": it has a password: give it in $"
+                        + PASSWORD_VARIABLE, e);
+            }
+        } catch (java.security.GeneralSecurityException e) {
+            // Not a readable store: the server's load reports it in its own words.
+        }
     }
 
     /** The core's own file check off: the command runs {@link TlsFileWatch}, which tells the outcome in one line. */

@@ -95,10 +95,11 @@ class TlsBadInputTest {
     }
 
     @Test
-    void aPkcs12StoreWithTheWrongPassword() {
-        // PORTER_TLS_PASSWORD is not set in the test JVM: the empty password does not open the store.
+    void aPkcs12StoreWithAPasswordGivenNoneSaysWhereThePasswordGoes() {
+        // PORTER_TLS_PASSWORD is not set in the test JVM: the empty password does not open the store. The message
+        // was "wrong password", though none was given, and named no way to give one.
         assumeTrue(System.getenv(TlsOptions.PASSWORD_VARIABLE) == null);
-        failsEverywhere("wrong password", "--cert", good.pkcs12File().toString());
+        failsEverywhere("has a password: give it in $PORTER_TLS_PASSWORD", "--cert", good.pkcs12File().toString());
     }
 
     @Test
