@@ -19,14 +19,19 @@ public final class Targets {
 
     /** @return true for {@code scheme "://" ...} with a valid scheme (RFC 9112 §3.2.2, RFC 3986 §3.1) */
     public static boolean isAbsoluteForm(String t) {
-        int colon = t.indexOf("://");
-        if (colon <= 0) return false;
-        char c0 = t.charAt(0);
-        if (!((c0 >= 'a' && c0 <= 'z') || (c0 >= 'A' && c0 <= 'Z'))) return false;
-        for (int i = 1; i < colon; i++) {
-            char c = t.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.';
-            if (!ok) return false;
+        return validScheme(t, t.indexOf("://"));
+    }
+
+    /**
+     * @return true if the first {@code end} characters of {@code s} are a scheme:
+     *         {@code ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )} (RFC 3986 §3.1); false when {@code end <= 0}
+     */
+    public static boolean validScheme(String s, int end) {
+        if (end <= 0) return false;
+        for (int i = 0; i < end; i++) {
+            char c = s.charAt(i);
+            boolean letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+            if (!letter && (i == 0 || !((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.'))) return false;
         }
         return true;
     }

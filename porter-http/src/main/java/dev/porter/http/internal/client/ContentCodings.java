@@ -2,6 +2,7 @@ package dev.porter.http.internal.client;
 
 import dev.porter.http.Headers;
 import dev.porter.http.HttpClientException;
+import dev.porter.http.internal.http1.FieldLists;
 
 import java.io.InputStream;
 
@@ -33,20 +34,10 @@ final class ContentCodings {
         boolean other = false;
         for (int i = 0, n = headers.size(); i < n; i++) {
             if (!headers.name(i).equalsIgnoreCase("Content-Encoding")) continue;
-            String v = headers.value(i);
-            for (int at = 0, len = v.length(); at <= len; ) {
-                int comma = v.indexOf(',', at);
-                int end = comma < 0 ? len : comma;
-                int s = at;
-                int e = end;
-                while (s < e && (v.charAt(s) == ' ' || v.charAt(s) == '\t')) s++;
-                while (e > s && (v.charAt(e - 1) == ' ' || v.charAt(e - 1) == '\t')) e--;
-                if (e > s) { // §5.6.1: empty list elements do not count
-                    codings++;
-                    if (is(v, s, e, "gzip") || is(v, s, e, "x-gzip")) gzip++;
-                    else if (!is(v, s, e, "identity")) other = true;
-                }
-                at = end + 1;
+            for (String coding : FieldLists.elements(headers.value(i))) { // §5.6.1: empty elements do not count
+                codings++;
+                if (coding.equalsIgnoreCase("gzip") || coding.equalsIgnoreCase("x-gzip")) gzip++;
+                else if (!coding.equalsIgnoreCase("identity")) other = true;
             }
         }
         if (codings > MAX_CODINGS) {
@@ -71,9 +62,5 @@ final class ContentCodings {
         InputStream in = raw;
         for (int i = 0; i < layers; i++) in = new GzipBody(raw, in);
         return in;
-    }
-
-    private static boolean is(String v, int s, int e, String token) {
-        return e - s == token.length() && v.regionMatches(true, s, token, 0, token.length());
     }
 }

@@ -111,21 +111,10 @@ final class RequestFields implements HpackDecoder.Sink {
     private static boolean validPseudo(String name, String value) {
         return switch (name) {
             case ":method", ":protocol" -> Ascii.isToken(value);
-            case ":scheme" -> validScheme(value);
+            case ":scheme" -> Targets.validScheme(value, value.length());
             case ":authority" -> Targets.validHost(value);
             default -> true;
         };
-    }
-
-    /** scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) (RFC 3986 §3.1). */
-    private static boolean validScheme(String s) {
-        if (s.isEmpty()) return false;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            boolean letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-            if (!letter && (i == 0 || !((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.'))) return false;
-        }
-        return true;
     }
 
     private void contentLength(String value) {

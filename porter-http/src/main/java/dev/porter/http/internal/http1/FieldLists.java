@@ -3,14 +3,14 @@ package dev.porter.http.internal.http1;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The list rule of RFC 9110 §5.6.1, shared by request and response framing. */
-final class FieldLists {
+/** The list rule of RFC 9110 §5.6.1, shared by request and response framing and the client's content codings. */
+public final class FieldLists {
 
     private FieldLists() {
     }
 
     /** @return the elements of a comma-separated field value, trimmed of OWS; empty elements are dropped */
-    static List<String> elements(String list) {
+    public static List<String> elements(String list) {
         List<String> out = new ArrayList<>(2);
         int n = list.length();
         int i = 0;

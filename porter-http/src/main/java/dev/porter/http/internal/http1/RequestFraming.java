@@ -108,21 +108,12 @@ public final class RequestFraming {
 
     /** Expect = #expectation (RFC 9110 §10.1.1): empty list elements are no expectation (§5.6.1). */
     private void expect(String value, int version) {
-        int start = 0;
-        while (start <= value.length()) {
-            int comma = value.indexOf(',', start);
-            int end = comma < 0 ? value.length() : comma;
-            int s = start;
-            int e = end;
-            while (s < e && (value.charAt(s) == ' ' || value.charAt(s) == '\t')) s++;
-            while (e > s && (value.charAt(e - 1) == ' ' || value.charAt(e - 1) == '\t')) e--;
-            if (e - s == 12 && value.regionMatches(true, s, "100-continue", 0, 12)) {
-                // RFC 9110 §10.1.1: ignore 100-continue from an HTTP/1.0 client.
-                expectContinue = version == 11;
-            } else if (e > s) {
+        for (String expectation : FieldLists.elements(value)) {
+            if (!expectation.equalsIgnoreCase("100-continue")) {
                 throw new HttpException(Status.EXPECTATION_FAILED, "unsupported expectation");
             }
-            start = end + 1;
+            // RFC 9110 §10.1.1: ignore 100-continue from an HTTP/1.0 client.
+            expectContinue = version == 11;
         }
     }
 
