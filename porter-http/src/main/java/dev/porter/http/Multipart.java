@@ -101,14 +101,7 @@ public final class Multipart {
      *                       boundary parameter (RFC 7578 §4.1, RFC 2046 §5.1.1: 1 to 70 characters)
      */
     public static MultipartReader parts(Request request, Limits limits) {
-        String type = request.header("Content-Type");
-        if (!MultipartParser.isFormData(type)) {
-            throw new HttpException(Status.UNSUPPORTED_MEDIA_TYPE, "expected a multipart/form-data body");
-        }
-        String boundary = MultipartParser.boundary(type);
-        if (boundary == null) {
-            throw new HttpException(Status.BAD_REQUEST, "multipart/form-data without a valid boundary parameter");
-        }
+        String boundary = MultipartParser.requireBoundary(request.header("Content-Type"), "expected a multipart/form-data body");
         return new MultipartReader(request.body(), boundary, limits);
     }
 

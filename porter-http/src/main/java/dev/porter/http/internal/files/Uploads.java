@@ -123,12 +123,8 @@ public final class Uploads {
 
     /** Stores the files of a {@code multipart/form-data} POST in {@code folder} (real, inside the root). */
     public void post(Request request, Response response, Path folder) throws IOException {
-        String type = request.header("Content-Type");
-        if (!MultipartParser.isFormData(type)) {
-            throw new HttpException(Status.UNSUPPORTED_MEDIA_TYPE, "uploads are multipart/form-data (or a PUT of the file)");
-        }
-        String boundary = MultipartParser.boundary(type);
-        if (boundary == null) throw new HttpException(Status.BAD_REQUEST, "multipart/form-data without a valid boundary parameter");
+        String boundary = MultipartParser.requireBoundary(request.header("Content-Type"),
+                "uploads are multipart/form-data (or a PUT of the file)");
         // Room for the parts' headers and the small fields; saturating, since the limit may be Long.MAX_VALUE.
         long most = config.maxBytes() > Long.MAX_VALUE - FORM_OVERHEAD ? Long.MAX_VALUE : config.maxBytes() + FORM_OVERHEAD;
         if (request.contentLength() > most) throw tooLarge();

@@ -3,6 +3,7 @@ package dev.porter.http.internal.multipart;
 import dev.porter.http.Headers;
 import dev.porter.http.HttpException;
 import dev.porter.http.Status;
+import dev.porter.http.internal.Ascii;
 
 import java.io.IOException;
 import java.nio.charset.Charset;
@@ -136,6 +137,18 @@ public final class MultipartParser {
             if (!bchar) return null;
         }
         return b;
+    }
+
+    /**
+     * @param notAForm the 415's message when {@code contentType} is not {@code multipart/form-data}
+     * @return the boundary parameter of a {@code multipart/form-data} Content-Type ({@link #boundary(String)})
+     * @throws HttpException 415 if the type is another, 400 if it has no valid boundary
+     */
+    public static String requireBoundary(String contentType, String notAForm) {
+        if (!isFormData(contentType)) throw new HttpException(Status.UNSUPPORTED_MEDIA_TYPE, notAForm);
+        String boundary = boundary(contentType);
+        if (boundary == null) throw new HttpException(Status.BAD_REQUEST, "multipart/form-data without a valid boundary parameter");
+        return boundary;
     }
 
     /**
@@ -279,7 +292,7 @@ public final class MultipartParser {
             while (colon < eol && h[colon] != ':') colon++;
             if (colon == eol || colon == i) throw malformed("a part's header line has no name");
             for (int k = i; k < colon; k++) {
-                if (!tchar(h[k])) throw malformed("a part's header name is not a token");
+                if (!Ascii.isTchar(h[k])) throw malformed("a part's header name is not a token");
             }
             String name = new String(h, i, colon - i, StandardCharsets.US_ASCII);
             // Browsers send file names as raw UTF-8 (the HTML standard's form encoding), not RFC 2231 (RFC 7578 §4.2).
@@ -333,18 +346,13 @@ public final class MultipartParser {
                 if (lo < 0) throw malformed("filename* holds a malformed %-escape");
                 out[n++] = (byte) (hi << 4 | lo);
                 i += 2;
-            } else if (c < 0x7F && tchar((byte) c) && c != '*' && c != '\'') {
+            } else if (c < 0x7F && Ascii.isTchar((byte) c) && c != '*' && c != '\'') {
                 out[n++] = (byte) c; // attr-char: a token character but '*', '\'' and '%'
             } else {
                 throw malformed("filename* holds a character that must be %-encoded");
             }
         }
         return new String(out, 0, n, cs);
-    }
-
-    /** @return true for a token character (RFC 9110 §5.6.2) */
-    private static boolean tchar(byte c) {
-        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
     }
 
     private static HttpException malformed(String why) {
