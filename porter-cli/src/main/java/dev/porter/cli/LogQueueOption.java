@@ -25,8 +25,6 @@ final class LogQueueOption {
 
     /** How long the stop waits for the queued lines to be written: a stuck stdout cannot hold the exit longer. */
     static final Duration FLUSH_AT_STOP = Duration.ofSeconds(5);
-    /** How long the last warning may wait for stderr, which may be the same stuck pipe ({@code 2>&1}). */
-    private static final Duration SAY_AT_MOST = Duration.ofMillis(500);
 
     @Spec(Spec.Target.MIXEE)
     CommandSpec spec;
@@ -67,12 +65,8 @@ final class LogQueueOption {
     void close(AsyncAccessLog log) {
         if (log == null || log.close(FLUSH_AT_STOP)) return;
         long lost = log.dropped() + log.pending();
-        Thread say = Thread.ofPlatform().daemon().start(() -> System.err.println(command + ": " + lost
+        // stderr may be the same stuck pipe (2>&1).
+        Signals.sayBriefly(() -> System.err.println(command + ": " + lost
                 + " access log lines not written: stdout did not take them (is anything reading it?)"));
-        try {
-            say.join(SAY_AT_MOST);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt(); // exiting anyway
-        }
     }
 }

@@ -22,7 +22,7 @@ import java.util.function.Consumer;
  */
 final class Signals {
 
-    /** How long the second signal's halt waits for its line to be written. */
+    /** How long a last line (the second signal's, the lost log lines') may wait for its output. */
     private static final java.time.Duration SAY_AT_MOST = java.time.Duration.ofMillis(500);
 
     private Signals() {
@@ -55,6 +55,19 @@ final class Signals {
     }
 
     /**
+     * Runs {@code say} (a last line on stdout or stderr) on a daemon thread of its own and waits for it at most
+     * {@link #SAY_AT_MOST}: the output may be a pipe nobody reads, and a process on its way out must not wait on it.
+     */
+    static void sayBriefly(Runnable say) {
+        Thread t = Thread.ofPlatform().daemon().start(say);
+        try {
+            t.join(SAY_AT_MOST);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // on the way out anyway
+        }
+    }
+
+    /**
      * Installs the stop handlers: the first SIGINT or SIGTERM exits as the JVM's default handler does (running the
      * shutdown hooks), a later one prints {@code COMMAND: stopping now} on {@code err} and halts.
      */
@@ -67,17 +80,12 @@ final class Signals {
                     if (signals.getAndIncrement() == 0) {
                         System.exit(status); // as the JVM's own handler: the hooks stop the server gracefully
                     } else {
-                        // Said on a thread of its own, waited for briefly: the output may be what holds the server
-                        // (a pipe nobody reads, its lock held by a writer blocked there), and this is the way out.
-                        Thread say = Thread.ofPlatform().daemon().start(() -> {
+                        // The output may be what holds the server (a pipe nobody reads, its lock held by a writer
+                        // blocked there), and this is the way out: said briefly or not at all.
+                        sayBriefly(() -> {
                             err.accept(command + ": stopping now (a second signal), open connections cut");
                             System.out.flush();
                         });
-                        try {
-                            say.join(SAY_AT_MOST);
-                        } catch (InterruptedException e) {
-                            // halting anyway
-                        }
                         Runtime.getRuntime().halt(status);
                     }
                 });
