@@ -200,7 +200,7 @@ final class ProxyCommand implements Callable<Integer> {
         System.out.flush();
         Duration grace = server.grace;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            Drain.run(Drain.of(s, null), drainGrace, statusOptions.on, grace, System.out::println);
+            Drain.run(Drain.of(s, null), drainGrace, statusOptions.on, grace, LogQueueOption.lines(log));
             handler.close();
             logQueue.close(log);
         }, "porter-shutdown"));
